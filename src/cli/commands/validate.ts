@@ -1,0 +1,25 @@
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import type { OutputFormat } from "../load-or-report.js";
+import { loadOrReport, reportDiagnostics } from "../load-or-report.js";
+import { COMPONENT_LIST_KEYS } from "../../model/model.js";
+
+export function validateCommand(io: CliIO, target: string, options: { format: OutputFormat }): number {
+  const result = loadOrReport(io, target, options.format);
+  if ("exit" in result) return result.exit;
+  const { model, files } = result.loaded;
+  if (options.format === "json") {
+    reportDiagnostics(io, [], "json");
+    return EXIT.ok;
+  }
+  const components = COMPONENT_LIST_KEYS.reduce((sum, key) => sum + model[key].length, 0);
+  const parts = [
+    `${components} components`,
+    `${model.flows.length} flows`,
+    `${model.identities.length} identities`,
+    `${model.controls.length} controls`,
+    `${model.workflows.length} workflows`,
+  ];
+  io.out(`${files[0]}: valid model '${model.system.name}' (${parts.join(", ")}) in ${files.length} file${files.length === 1 ? "" : "s"}\n`);
+  return EXIT.ok;
+}

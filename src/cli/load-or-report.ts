@@ -1,0 +1,34 @@
+// Every command that reads a model loads it the same way and reports problems the same way.
+import type { Diagnostic } from "../model/diagnostics.js";
+import { formatDiagnostic } from "../model/diagnostics.js";
+import type { LoadedModel } from "../model/load.js";
+import { loadModel } from "../model/load.js";
+import type { CliIO } from "./io.js";
+import { EXIT } from "./io.js";
+
+export type OutputFormat = "text" | "json";
+
+export function reportDiagnostics(io: CliIO, diagnostics: Diagnostic[], format: OutputFormat): void {
+  if (format === "json") {
+    io.out(JSON.stringify({ valid: !diagnostics.some((d) => d.severity === "error"), diagnostics }, null, 2) + "\n");
+    return;
+  }
+  for (const d of diagnostics) io.err(formatDiagnostic(d) + "\n");
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 0) {
+    const files = new Set(diagnostics.map((d) => d.file)).size;
+    io.err(`\n${errors} error${errors === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}\n`);
+  }
+}
+
+/** Loads the model at PATH, or reports why not and gives the exit code to use. */
+export function loadOrReport(io: CliIO, target: string, format: OutputFormat): { loaded: LoadedModel } | { exit: number } {
+  const result = loadModel(target, io.files);
+  if (result.ok) {
+    if (result.diagnostics.length > 0 && format === "text") reportDiagnostics(io, result.diagnostics, format);
+    return { loaded: result.loaded };
+  }
+  reportDiagnostics(io, result.diagnostics, format);
+  const ioOnly = result.diagnostics.every((d) => d.code === "io-error");
+  return { exit: ioOnly ? EXIT.usage : EXIT.invalid };
+}

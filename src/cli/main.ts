@@ -1,0 +1,62 @@
+// The threatwright command: parses arguments, runs one command, returns its exit code.
+import { Command, CommanderError, Option } from "commander";
+import { diskFiles } from "../model/files.js";
+import { initCommand } from "./commands/init.js";
+import { validateCommand } from "./commands/validate.js";
+import type { CliIO } from "./io.js";
+import { EXIT } from "./io.js";
+
+export const VERSION = "0.1.0";
+
+export function nodeIO(): CliIO {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    files: diskFiles,
+    today: () => new Date().toISOString().slice(0, 10),
+    cwd: process.cwd(),
+  };
+}
+
+const PATH_HELP = "model file, or folder holding threatwright.yaml";
+
+function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command("threatwright")
+    .description("Threat models of AI systems as code: validate, analyse, diff and gate.")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError("(run 'threatwright --help' for usage)");
+
+  const format = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
+
+  program
+    .command("validate")
+    .description("check a model: syntax, schema, IDs, references and includes")
+    .argument("[path]", PATH_HELP, ".")
+    .addOption(format())
+    .action((target: string, options: { format: "text" | "json" }) => setExit(validateCommand(io, target, options)));
+
+  program
+    .command("init")
+    .description("write a commented starter model (never overwrites)")
+    .argument("[folder]", "where to write threatwright.yaml", ".")
+    .action((folder: string) => setExit(initCommand(io, folder)));
+
+  return program;
+}
+
+export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,61 @@
+// Problems found in a model, located in its files. A diagnostic never quotes a
+// scalar value from the model: a value might be a secret pasted by mistake.
+import { closest, distance } from "fastest-levenshtein";
+
+export interface SourceLocation {
+  /** Path of the file as the user would open it (relative to where the command ran, or absolute). */
+  file: string;
+  /** 1-based line and column. */
+  line: number;
+  col: number;
+}
+
+export type DiagnosticCode =
+  | "io-error"
+  | "file-too-large"
+  | "model-too-large"
+  | "not-utf8"
+  | "empty-file"
+  | "yaml-syntax"
+  | "multiple-documents"
+  | "duplicate-key"
+  | "too-deep"
+  | "alias-limit"
+  | "not-a-mapping"
+  | "unknown-key"
+  | "missing-field"
+  | "wrong-type"
+  | "invalid-value"
+  | "duplicate-id"
+  | "duplicate-decision"
+  | "unresolved-reference"
+  | "wrong-reference-kind"
+  | "include-not-found"
+  | "include-cycle"
+  | "include-outside-root"
+  | "too-many-files";
+
+export interface Diagnostic extends SourceLocation {
+  severity: "error" | "warning";
+  code: DiagnosticCode;
+  message: string;
+  hint?: string;
+}
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+/** The closest candidate to a misspelt word, when it is close enough to be a likely typo. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, candidates as string[]);
+  const allowed = Math.max(2, Math.floor(word.length / 3));
+  return distance(word.toLowerCase(), best.toLowerCase()) <= allowed ? best : undefined;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const head = `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}

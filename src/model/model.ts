@@ -1,0 +1,49 @@
+// The merged model every analysis works on: one list per element type, all present.
+import type { ElementListKey, RootFile } from "./schema.js";
+
+type Lists = { [K in ElementListKey]-?: NonNullable<RootFile[K]> };
+
+export type ThreatModel = Pick<RootFile, "system" | "review"> & Lists;
+
+export function emptyModel(root: Pick<RootFile, "system" | "review">): ThreatModel {
+  return {
+    system: root.system,
+    ...(root.review ? { review: root.review } : {}),
+    actors: [],
+    models: [],
+    agents: [],
+    tools: [],
+    mcpServers: [],
+    datastores: [],
+    sources: [],
+    services: [],
+    clients: [],
+    pipelines: [],
+    prompts: [],
+    datasets: [],
+    data: [],
+    flows: [],
+    boundaries: [],
+    identities: [],
+    controls: [],
+    decisions: [],
+    adversaries: [],
+    workflows: [],
+  };
+}
+
+/** The lists that hold components (as opposed to data, flows, identities, controls...). */
+export const COMPONENT_LIST_KEYS = [
+  "actors",
+  "models",
+  "agents",
+  "tools",
+  "mcpServers",
+  "datastores",
+  "sources",
+  "services",
+  "clients",
+  "pipelines",
+  "prompts",
+  "datasets",
+] as const satisfies readonly ElementListKey[];

@@ -1,0 +1,596 @@
+// The model format, defined once. Types, validation, the JSON Schema for editors
+// and docs/model.md are all derived from the schemas in this file.
+import { z } from "zod";
+import * as v from "./vocabulary.js";
+import type { ElementKind } from "./vocabulary.js";
+
+export const FORMAT_VERSION = 1;
+
+/** Reference fields, keyed by their schema instance, so the resolver and the docs can find them. */
+export const referenceTargets = new Map<z.ZodType, readonly ElementKind[]>();
+
+function ref(kinds: readonly ElementKind[], description: string) {
+  const schema = z
+    .string()
+    .min(1)
+    .meta({ description: `${description} (ID of ${kinds.map(v.withArticle).join(" or ")})` });
+  referenceTargets.set(schema, kinds);
+  return schema;
+}
+
+function refs(kinds: readonly ElementKind[], description: string) {
+  return z.array(ref(kinds, description)).meta({ description: `${description} (IDs of ${kinds.map((k) => k + "s").join(" or ")})` });
+}
+
+
+const text = (description: string) => z.string().meta({ description });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, description: string) => z.enum(values).meta({ description });
+const date = (description: string) => z.iso.date().meta({ description: `${description} (YYYY-MM-DD)` });
+const duration = (description: string) =>
+  z
+    .string()
+    .regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, { message: "expected an ISO 8601 duration such as P90D, P12W, P6M or P1Y" })
+    .meta({ description: `${description} (ISO 8601 duration: P90D, P12W, P6M, P1Y)` });
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const id = z
+  .string()
+  .regex(ID_PATTERN, { message: "an ID is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit" })
+  .meta({ description: "Unique ID of this element across the whole model; other elements refer to it by this ID." });
+
+const common = {
+  id,
+  name: text("Human-readable name; defaults to the ID.").optional(),
+  description: text("What this element is and does, in a sentence or two.").optional(),
+  tags: z.array(z.string()).meta({ description: "Free-form labels for filtering." }).optional(),
+};
+
+const componentCommon = {
+  ...common,
+  owner: text("Team or person accountable for this component (an email or a team name).").optional(),
+  boundary: ref(["boundary"], "Trust boundary this component sits in").optional(),
+};
+
+const runtime = {
+  runsAs: ref(["identity"], "Non-human identity this component acts as").optional(),
+  runsOn: ref(["service"], "Host or runtime where this component executes; credentials present there are within its reach").optional(),
+};
+
+const exposure = {
+  exposure: oneOf(v.EXPOSURES, "Who can reach this component's interface over the network").optional(),
+  authentication: oneOf(v.AUTHENTICATIONS, "How callers of this component's interface authenticate").optional(),
+};
+
+const writers = {
+  writableBy: refs(["actor"], "Actors who can put content into this element").optional(),
+};
+
+const holds = {
+  holds: refs(["data"], "Data this element stores or contains").optional(),
+};
+
+export const Actor = z
+  .strictObject({
+    ...common,
+    type: oneOf(v.ACTOR_TYPES, "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator"),
+    authenticated: z.boolean().meta({ description: "Whether the actor signs in before interacting." }).optional(),
+    boundary: ref(["boundary"], "Trust boundary the actor acts from").optional(),
+  })
+  .meta({
+    title: "Actor",
+    description: "A person or organisation that uses or feeds the system.",
+    examples: [{ id: "customers", name: "Customers", type: "customer", authenticated: false }],
+  });
+
+export const ModelArtifact = z
+  .strictObject({
+    source: oneOf(v.ARTIFACT_SOURCES, "Where the weights come from"),
+    format: oneOf(v.ARTIFACT_FORMATS, "Serialisation format of the weights; pickle-based formats can execute code when loaded").optional(),
+    digest: text("Content digest the deployment pins, such as sha256:…").optional(),
+    signed: z.boolean().meta({ description: "Whether the artifact's signature is verified before loading." }).optional(),
+  })
+  .meta({ description: "The model weights a self-hosted model loads." });
+
+export const Model = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    ...exposure,
+    provider: text("Who provides the model (vendor or internal team)."),
+    hosting: oneOf(v.MODEL_HOSTING, "Whether the model is called through a vendor API, served by the team, or runs on the user's device"),
+    version: text("Model name and version as called, such as gpt-4.1-2025-04-14.").optional(),
+    pinned: z.boolean().meta({ description: "Whether calls name an exact version rather than an alias that moves." }).optional(),
+    fineTunedOn: refs(["dataset"], "Datasets this model was fine-tuned or trained on").optional(),
+    artifact: ModelArtifact.optional(),
+  })
+  .meta({
+    title: "Model",
+    description: "A language or other ML model the system calls.",
+    examples: [{ id: "chat-llm", provider: "OpenAI", hosting: "hosted-api", version: "gpt-4.1-2025-04-14", pinned: true }],
+  });
+
+export const Agent = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    models: refs(["model"], "Models this agent calls").min(1),
+    prompts: refs(["prompt"], "System prompts, instruction files, rules files and skills the agent loads").optional(),
+    tools: refs(["tool"], "Tools the agent may call").optional(),
+    mcpServers: refs(["mcp-server"], "MCP servers the agent connects to; all their tools and tool descriptions reach it").optional(),
+    autonomy: oneOf(v.AUTONOMY_LEVELS, "Whether a person applies each action (suggest), approves it (supervised) or the agent acts alone (autonomous)").optional(),
+  })
+  .meta({
+    title: "Agent",
+    description: "An LLM-driven component that plans and calls tools. Memory and retrieval are flows to and from datastores.",
+    examples: [{ id: "support-agent", models: ["chat-llm"], prompts: ["support-system-prompt"], tools: ["lookup-order", "send-email"], autonomy: "autonomous" }],
+  });
+
+export const SpendLimit = z
+  .strictObject({
+    amount: z.number().nonnegative().meta({ description: "Largest amount allowed." }),
+    currency: text("ISO 4217 currency code, such as EUR."),
+    per: oneOf(["action", "hour", "day", "month"] as const, "What the limit applies to: each action, or a total per period").optional(),
+  })
+  .meta({ description: "A limit on an amount of money." });
+
+export const Capability = z
+  .strictObject({
+    action: oneOf(v.ACTIONS, "What the tool does: read, write, delete, execute code or commands, send outside, publish publicly, spend money, fetch arbitrary URLs, or administer"),
+    on: refs(
+      ["datastore", "source", "service", "dataset", "model", "client", "pipeline", "prompt", "mcp-server"],
+      "Resources the action applies to",
+    ).optional(),
+    destination: oneOf(v.DESTINATIONS, "For send, publish and fetch: whether the agent may choose any recipient or URL, only allow-listed ones, or a fixed one").optional(),
+    limit: SpendLimit.optional(),
+    description: text("What the action does in this system, including side effects.").optional(),
+  })
+  .meta({ description: "One thing a tool can do, and on what." });
+
+export const Tool = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    server: ref(["mcp-server"], "MCP server that provides this tool").optional(),
+    capabilities: z.array(Capability).min(1).meta({ description: "Everything the tool can do; list each action once with its resources." }),
+  })
+  .meta({
+    title: "Tool",
+    description: "A function an agent can call.",
+    examples: [{ id: "issue-refund", runsAs: "payments-sa", capabilities: [{ action: "spend", on: ["payments-api"], limit: { amount: 50, currency: "EUR", per: "action" } }] }],
+  });
+
+export const McpServer = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    ...exposure,
+    transport: oneOf(v.MCP_TRANSPORTS, "How the client talks to the server"),
+    publisher: text("Who publishes the server's code or service."),
+    publisherTrust: oneOf(v.PUBLISHER_TRUST, "How far the publisher is trusted: the team itself, a known vendor, a community author, or unknown"),
+    package: text("Package or image the server is installed from, such as an npm package name.").optional(),
+    url: text("Endpoint of a remote server.").optional(),
+    version: text("Version in use.").optional(),
+    pinned: oneOf(v.PIN_LEVELS, "Whether the installed server is pinned to nothing, an exact version, or a content digest").optional(),
+  })
+  .meta({
+    title: "MCP server",
+    description: "A Model Context Protocol server. Its tools are tool elements that name it as their server.",
+    examples: [{ id: "web-fetch-mcp", transport: "stdio", publisher: "community author", publisherTrust: "community", package: "mcp-fetch", pinned: "none" }],
+  });
+
+export const Datastore = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    ...writers,
+    ...holds,
+    type: oneOf(v.DATASTORE_TYPES, "Kind of store; vector and memory stores feed model contexts"),
+    readableBy: refs(["actor"], "Actors who can read the stored content directly (dashboards, analysts)").optional(),
+    tenancy: oneOf(v.TENANCY, "Whether the store holds one tenant's data or several tenants' side by side").optional(),
+  })
+  .meta({
+    title: "Datastore",
+    description: "A database, vector store, memory store, object store or log.",
+    examples: [{ id: "orders-db", type: "relational", holds: ["order-records"] }],
+  });
+
+export const Source = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    ...writers,
+    ...holds,
+    type: oneOf(v.SOURCE_TYPES, "What the source is"),
+    contentTypes: z.array(z.enum(v.CONTENT_TYPES)).meta({ description: "Formats of the content it delivers; attachments and HTML can hide instructions." }).optional(),
+  })
+  .meta({
+    title: "Source",
+    description: "A retrieval source or connector: web pages, an inbox, tickets, shared documents, comments.",
+    examples: [{ id: "support-tickets", type: "tickets", writableBy: ["customers"], holds: ["ticket-text"] }],
+  });
+
+export const Service = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    ...exposure,
+    ...holds,
+    type: oneOf(v.SERVICE_TYPES, "What the service is; agent gateways, inference servers and dashboards are control planes"),
+    handles: z
+      .array(z.enum(v.OUTPUT_HANDLING))
+      .meta({ description: "What the service does with model or agent output it receives." })
+      .optional(),
+  })
+  .meta({
+    title: "Service",
+    description: "A backend, API, host or runtime that is neither a model nor a store.",
+    examples: [{ id: "ci-runner", type: "ci-runner", exposure: "internal" }],
+  });
+
+export const Client = z
+  .strictObject({
+    ...componentCommon,
+    type: oneOf(v.CLIENT_TYPES, "What kind of client"),
+    handles: z
+      .array(z.enum(v.OUTPUT_HANDLING))
+      .meta({ description: "How it presents model output; fetches-images means markdown images load without a click." })
+      .min(1),
+  })
+  .meta({
+    title: "Client",
+    description: "Where people see model output: a chat widget, an IDE, an email client.",
+    examples: [{ id: "chat-widget", type: "web-chat", handles: ["renders-markdown", "renders-links"] }],
+  });
+
+export const Pipeline = z
+  .strictObject({
+    ...componentCommon,
+    ...runtime,
+    type: oneOf(v.PIPELINE_TYPES, "What the pipeline produces"),
+    schedule: text("When it runs, such as nightly or on merge.").optional(),
+  })
+  .meta({
+    title: "Pipeline",
+    description: "A training, fine-tuning or embedding-ingestion job. Its inputs and outputs are flows.",
+    examples: [{ id: "nightly-embedding", type: "embedding-ingestion", schedule: "nightly" }],
+  });
+
+export const Prompt = z
+  .strictObject({
+    ...componentCommon,
+    ...writers,
+    ...holds,
+    role: oneOf(v.PROMPT_ROLES, "What the text is to the agent"),
+    version: text("Version or revision of the prompt.").optional(),
+    path: text("File in the repository that holds the prompt.").optional(),
+  })
+  .meta({
+    title: "Prompt",
+    description: "A system prompt or instruction file, treated as a versioned asset.",
+    examples: [{ id: "support-system-prompt", role: "system", version: "14", path: "prompts/support.md" }],
+  });
+
+export const Dataset = z
+  .strictObject({
+    ...componentCommon,
+    ...writers,
+    ...holds,
+    provenance: oneOf(v.DATASET_PROVENANCE, "Where the records come from"),
+    location: text("Where the dataset is kept.").optional(),
+  })
+  .meta({
+    title: "Dataset",
+    description: "Training, fine-tuning or evaluation data.",
+    examples: [{ id: "invoices-2025", provenance: "internal", holds: ["invoice-fields"] }],
+  });
+
+export const Data = z
+  .strictObject({
+    ...common,
+    classification: oneOf(v.CLASSIFICATIONS, "How sensitive the data is"),
+    flags: z.array(z.enum(v.DATA_FLAGS)).meta({ description: "Categories that raise the impact of disclosure." }).optional(),
+  })
+  .meta({
+    title: "Data",
+    description: "A kind of information the system handles.",
+    examples: [{ id: "order-records", classification: "confidential", flags: ["personal", "payment"] }],
+  });
+
+const COMPONENT_REF = v.COMPONENT_KINDS;
+
+export const Flow = z
+  .strictObject({
+    ...common,
+    from: ref(COMPONENT_REF, "Component the data leaves"),
+    to: ref(COMPONENT_REF, "Component the data reaches"),
+    data: refs(["data"], "Data carried").optional(),
+    channel: oneOf(v.FLOW_CHANNELS, "What kind of movement this is"),
+    protocol: text("Protocol, such as HTTPS or SMTP.").optional(),
+    authenticated: z.boolean().meta({ description: "Whether the receiving end authenticates the sender." }).optional(),
+    encrypted: z.boolean().meta({ description: "Whether the flow is encrypted in transit." }).optional(),
+  })
+  .meta({
+    title: "Flow",
+    description: "Data moving from one component to another: requests, retrieval, memory reads and writes, messages between agents, output to a client.",
+    examples: [{ id: "retrieve-articles", from: "help-index", to: "support-agent", channel: "retrieval", data: ["help-articles"] }],
+  });
+
+export const Boundary = z
+  .strictObject({
+    ...common,
+    type: oneOf(v.BOUNDARY_TYPES, "What separates inside from outside"),
+    parent: ref(["boundary"], "Enclosing boundary").optional(),
+  })
+  .meta({
+    title: "Boundary",
+    description: "A trust boundary: components inside share a level of trust.",
+    examples: [{ id: "vendor-llm", type: "vendor", name: "LLM vendor" }],
+  });
+
+export const Permission = z
+  .strictObject({
+    resource: ref(COMPONENT_REF, "Resource the permission is on"),
+    actions: z.array(z.enum(v.ACTIONS)).min(1).meta({ description: "Actions granted on the resource." }),
+    scope: text("Provider's name for the grant, such as repo or workflow.").optional(),
+    description: text("What the grant covers.").optional(),
+  })
+  .meta({ description: "What an identity is allowed to do, whether or not it uses it." });
+
+export const Rotation = z
+  .strictObject({
+    period: duration("Rotation period"),
+    lastRotated: date("When the credential was last rotated").optional(),
+  })
+  .meta({ description: "How often the credential is replaced." });
+
+export const Credential = z
+  .strictObject({
+    ...common,
+    type: oneOf(v.CREDENTIAL_TYPES, "What kind of secret or token"),
+    lifetime: oneOf(v.CREDENTIAL_LIFETIMES, "Static (valid until revoked) or short-lived (issued per session or job)"),
+    storage: oneOf(v.CREDENTIAL_STORAGE, "Where the secret is kept"),
+    location: text("Name of the variable, path or secret; never the value.").optional(),
+    presentIn: refs(COMPONENT_REF, "Components whose environment, configuration or memory holds the secret").optional(),
+    scopes: z.array(z.string()).meta({ description: "Provider scopes the credential carries." }).optional(),
+    rotation: Rotation.optional(),
+    expires: date("When the credential stops working").optional(),
+  })
+  .meta({
+    description: "A secret that authenticates an identity. The model names where it is, never its value.",
+    examples: [{ id: "llm-api-key", type: "api-key", lifetime: "static", storage: "env-var", location: "OPENAI_API_KEY", presentIn: ["chat-backend"] }],
+  });
+
+export const Identity = z
+  .strictObject({
+    ...common,
+    type: oneOf(v.IDENTITY_TYPES, "What kind of non-human identity"),
+    provider: text("Where the identity lives, such as AWS IAM or GitHub.").optional(),
+    owner: text("Person or team accountable for the identity.").optional(),
+    environments: z.array(z.enum(v.ENVIRONMENTS)).meta({ description: "Environments the identity is used in." }).optional(),
+    humanUse: z.boolean().meta({ description: "Whether people also sign in or run commands with it." }).optional(),
+    lastUsed: date("When the identity was last used").optional(),
+    permissions: z.array(Permission).meta({ description: "Everything the identity is granted." }).optional(),
+    credentials: z.array(Credential).meta({ description: "Secrets that authenticate as this identity." }).optional(),
+  })
+  .meta({
+    title: "Identity",
+    description: "A non-human identity: service account, API key, OAuth app, workload identity or bot.",
+    examples: [
+      {
+        id: "orders-sa",
+        type: "service-account",
+        owner: "orders-team",
+        permissions: [{ resource: "orders-db", actions: ["read", "write"] }],
+        credentials: [{ id: "orders-db-password", type: "password", lifetime: "static", storage: "secret-manager", rotation: { period: "P90D", lastRotated: "2026-09-01" } }],
+      },
+    ],
+  });
+
+export const Evidence = z
+  .strictObject({
+    type: oneOf(v.EVIDENCE_TYPES, "What kind of evidence"),
+    ref: text("Path, test name, config key, URL or ticket."),
+    note: text("What it shows.").optional(),
+  })
+  .meta({ description: "Where to see that a control exists." });
+
+export const Control = z
+  .strictObject({
+    ...common,
+    type: oneOf(v.CONTROL_TYPES, "What the control does"),
+    covers: refs(v.ELEMENT_KINDS, "Elements the control protects").min(1),
+    status: oneOf(v.CONTROL_STATUS, "Whether the control is in place, partly in place or only planned").optional(),
+    threshold: SpendLimit.optional().meta({ description: "For human-approval and spend-limit: the amount above which the control applies." }),
+    evidence: z.array(Evidence).meta({ description: "Where the control can be seen working." }).optional(),
+    verified: z.boolean().meta({ description: "Whether someone checked the evidence." }).optional(),
+    verifiedOn: date("When it was last checked").optional(),
+  })
+  .meta({
+    title: "Control",
+    description: "A safeguard that exists, what it covers, and the evidence for it.",
+    examples: [
+      {
+        id: "payment-approval",
+        type: "human-approval",
+        covers: ["create-payment"],
+        threshold: { amount: 10000, currency: "EUR" },
+        evidence: [{ type: "config", ref: "erp/approval-rules.yaml#high-value" }],
+        verified: true,
+      },
+    ],
+  });
+
+export const Decision = z
+  .strictObject({
+    finding: text("Stable ID of the finding this decision is about."),
+    status: oneOf(v.DECISION_STATUS, "Where the finding stands"),
+    owner: text("Who is accountable.").optional(),
+    due: date("When mitigation is due").optional(),
+    ticket: text("Tracking ticket.").optional(),
+    justification: text("Why this status was chosen.").optional(),
+    expires: date("When an acceptance or transfer lapses").optional(),
+    reviewed: date("When the decision was last reviewed").optional(),
+    controls: refs(["control"], "Controls that mitigate the finding").optional(),
+  })
+  .meta({
+    title: "Decision",
+    description: "What the team decided about a finding, keyed by its stable ID.",
+    examples: [{ finding: "TW-EXFIL-001:support-agent", status: "accepted", owner: "appsec@example.com", justification: "Only public articles reachable", expires: "2027-03-31" }],
+  });
+
+export const Adversary = z
+  .strictObject({
+    ...common,
+    type: oneOf(v.ADVERSARY_TYPES, "Kind of adversary"),
+    capability: oneOf(v.LEVELS, "Skill and resources"),
+    motivation: text("What they want.").optional(),
+  })
+  .meta({
+    title: "Adversary",
+    description: "An adversary worth defending against.",
+    examples: [{ id: "fraudsters", type: "organised-crime", capability: "medium", motivation: "Payments and refunds to their accounts" }],
+  });
+
+export const Workflow = z
+  .strictObject({
+    ...common,
+    owner: text("Team accountable for the workflow.").optional(),
+    components: refs(COMPONENT_REF, "Components that take part in this workflow").min(1),
+  })
+  .meta({
+    title: "Workflow",
+    description: "One use of the system (a RAG search, a support agent), analysed on its own and with the others.",
+    examples: [{ id: "support-chat", components: ["customers", "chat-widget", "support-agent", "chat-llm"] }],
+  });
+
+export const Review = z
+  .strictObject({
+    owner: text("Who owns the threat model's review."),
+    cadence: duration("Longest time between reviews"),
+    lastReview: z
+      .strictObject({
+        date: date("When the review happened"),
+        by: text("Who reviewed.").optional(),
+        commit: text("Commit of the model that was reviewed.").optional(),
+        notes: text("What was concluded.").optional(),
+      })
+      .optional()
+      .meta({ description: "The last completed review." }),
+    triggers: z.array(z.enum(v.REVIEW_TRIGGERS)).meta({ description: "Changes that call for a review; all by default." }).optional(),
+  })
+  .meta({
+    title: "Review policy",
+    description: "Who reviews the model, how often, and what triggers a review.",
+    examples: [{ owner: "appsec@example.com", cadence: "P90D", lastReview: { date: "2026-10-01", by: "appsec@example.com" } }],
+  });
+
+export const System = z
+  .strictObject({
+    id,
+    name: text("Name of the system."),
+    description: text("What the system does and for whom.").optional(),
+    owner: text("Team accountable for the system."),
+    repository: text("Where the system's code lives.").optional(),
+    euAiActRisk: oneOf(v.EU_AI_ACT_RISK, "Risk class under the EU AI Act, where the team has assessed it").optional(),
+  })
+  .meta({ title: "System", description: "The system the model describes." });
+
+/** The element lists a model file may hold; included files contribute to the same lists. */
+const elementLists = {
+  actors: z.array(Actor).meta({ description: "People and organisations that use or feed the system." }).optional(),
+  models: z.array(Model).meta({ description: "Models the system calls." }).optional(),
+  agents: z.array(Agent).meta({ description: "Agents." }).optional(),
+  tools: z.array(Tool).meta({ description: "Tools agents can call." }).optional(),
+  mcpServers: z.array(McpServer).meta({ description: "MCP servers." }).optional(),
+  datastores: z.array(Datastore).meta({ description: "Databases, vector, memory and object stores, logs." }).optional(),
+  sources: z.array(Source).meta({ description: "Retrieval sources and connectors." }).optional(),
+  services: z.array(Service).meta({ description: "Backends, hosts and control planes." }).optional(),
+  clients: z.array(Client).meta({ description: "Where people see model output." }).optional(),
+  pipelines: z.array(Pipeline).meta({ description: "Training, fine-tuning and ingestion jobs." }).optional(),
+  prompts: z.array(Prompt).meta({ description: "System prompts and instruction files." }).optional(),
+  datasets: z.array(Dataset).meta({ description: "Training and evaluation data." }).optional(),
+  data: z.array(Data).meta({ description: "Kinds of information handled." }).optional(),
+  flows: z.array(Flow).meta({ description: "Data moving between components." }).optional(),
+  boundaries: z.array(Boundary).meta({ description: "Trust boundaries." }).optional(),
+  identities: z.array(Identity).meta({ description: "Non-human identities with their permissions and credentials." }).optional(),
+  controls: z.array(Control).meta({ description: "Safeguards in place." }).optional(),
+  decisions: z.array(Decision).meta({ description: "Decisions on findings." }).optional(),
+  adversaries: z.array(Adversary).meta({ description: "Adversaries worth defending against." }).optional(),
+  workflows: z.array(Workflow).meta({ description: "Uses of the system, analysed on their own." }).optional(),
+};
+
+export type ElementListKey = keyof typeof elementLists;
+export const ELEMENT_LIST_KEYS = Object.keys(elementLists) as ElementListKey[];
+
+/** The kind of element each top-level list holds (decisions are keyed by finding, not by ID). */
+export const LIST_KIND: Record<Exclude<ElementListKey, "decisions">, ElementKind> = {
+  actors: "actor",
+  models: "model",
+  agents: "agent",
+  tools: "tool",
+  mcpServers: "mcp-server",
+  datastores: "datastore",
+  sources: "source",
+  services: "service",
+  clients: "client",
+  pipelines: "pipeline",
+  prompts: "prompt",
+  datasets: "dataset",
+  data: "data",
+  flows: "flow",
+  boundaries: "boundary",
+  identities: "identity",
+  controls: "control",
+  adversaries: "adversary",
+  workflows: "workflow",
+};
+
+const include = z
+  .array(z.string().min(1))
+  .meta({ description: "Further model files to merge into this one, relative to this file and inside the model's root folder." })
+  .optional();
+
+export const RootFile = z
+  .strictObject({
+    threatwright: z.literal(FORMAT_VERSION).meta({ description: "Version of the model format; 1." }),
+    system: System,
+    review: Review.optional(),
+    include,
+    ...elementLists,
+  })
+  .meta({ title: "Threatwright model", description: "The root file of a Threatwright model (threatwright.yaml)." });
+
+export const IncludedFile = z
+  .strictObject({
+    include,
+    ...elementLists,
+  })
+  .meta({ title: "Threatwright model fragment", description: "A file included from the root model; it adds elements to the same lists." });
+
+export type RootFile = z.infer<typeof RootFile>;
+export type IncludedFile = z.infer<typeof IncludedFile>;
+export type Actor = z.infer<typeof Actor>;
+export type Model = z.infer<typeof Model>;
+export type Agent = z.infer<typeof Agent>;
+export type Tool = z.infer<typeof Tool>;
+export type Capability = z.infer<typeof Capability>;
+export type McpServer = z.infer<typeof McpServer>;
+export type Datastore = z.infer<typeof Datastore>;
+export type Source = z.infer<typeof Source>;
+export type Service = z.infer<typeof Service>;
+export type Client = z.infer<typeof Client>;
+export type Pipeline = z.infer<typeof Pipeline>;
+export type Prompt = z.infer<typeof Prompt>;
+export type Dataset = z.infer<typeof Dataset>;
+export type Data = z.infer<typeof Data>;
+export type Flow = z.infer<typeof Flow>;
+export type Boundary = z.infer<typeof Boundary>;
+export type Identity = z.infer<typeof Identity>;
+export type Permission = z.infer<typeof Permission>;
+export type Credential = z.infer<typeof Credential>;
+export type Control = z.infer<typeof Control>;
+export type Decision = z.infer<typeof Decision>;
+export type Adversary = z.infer<typeof Adversary>;
+export type Workflow = z.infer<typeof Workflow>;
+export type Review = z.infer<typeof Review>;
+export type System = z.infer<typeof System>;

@@ -1,0 +1,149 @@
+// Checks one parsed file against the schema and turns each schema issue into a
+// located diagnostic with a hint. Values from the file are never quoted.
+import { isMap, isScalar } from "yaml";
+import type { Node } from "yaml";
+import type { z } from "zod";
+import type { Diagnostic } from "./diagnostics.js";
+import { didYouMean } from "./diagnostics.js";
+import type { ParsedFile } from "./parse.js";
+import type { PathSegment } from "./schema-walk.js";
+import { allowedKeys, schemaAt } from "./schema-walk.js";
+
+/** Where a path lands in the file: the node itself, or the nearest ancestor that exists. */
+export function locate(parsed: ParsedFile, path: readonly PathSegment[]): { line: number; col: number } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = parsed.doc.getIn(path.slice(0, depth), true) as Node | undefined;
+    if (node && node.range) return parsed.lineCounter.linePos(node.range[0]);
+  }
+  return { line: 1, col: 1 };
+}
+
+/** Position of a key inside the mapping at `path`. */
+function locateKey(parsed: ParsedFile, path: readonly PathSegment[], key: string): { line: number; col: number } {
+  const map = path.length === 0 ? parsed.doc.contents : parsed.doc.getIn(path, true);
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return parsed.lineCounter.linePos(pair.key.range[0]);
+    }
+  }
+  return locate(parsed, path);
+}
+
+const SAFE_WORD = /^[A-Za-z0-9_.-]{1,60}$/;
+
+export function describePath(path: readonly PathSegment[]): string {
+  return path.reduce<string>((text, segment) => (typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), "");
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return "text";
+  return `a ${typeof value}`;
+}
+
+function expectedName(expected: string): string {
+  switch (expected) {
+    case "object":
+      return "a mapping";
+    case "array":
+      return "a list";
+    case "string":
+      return "text";
+    default:
+      return `a ${expected}`;
+  }
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let current: unknown = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return current;
+}
+
+export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { value?: T; diagnostics: Diagnostic[] } {
+  const result = schema.safeParse(parsed.value);
+  if (result.success) return { value: result.data, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const push = (at: { line: number; col: number }, code: Diagnostic["code"], message: string, hint?: string) =>
+    diagnostics.push({ file: parsed.file, ...at, severity: "error", code, message, ...(hint ? { hint } : {}) });
+
+  for (const issue of result.error.issues) {
+    const path = issue.path as PathSegment[];
+    const where = describePath(path) || "the file";
+    const field = path[path.length - 1];
+    switch (issue.code) {
+      case "unrecognized_keys": {
+        const allowed = allowedKeys(schemaAt(schema, path));
+        for (const key of issue.keys) {
+          const suggestion = didYouMean(key, allowed);
+          const name = SAFE_WORD.test(key) ? `'${key}'` : "a key";
+          push(
+            locateKey(parsed, path, key),
+            "unknown-key",
+            `unknown key ${name} in ${describePath(path) || "the top level"}`,
+            suggestion ? `did you mean '${suggestion}'?` : `allowed keys: ${allowed.join(", ")}`,
+          );
+        }
+        break;
+      }
+      case "invalid_type": {
+        const actual = valueAt(parsed.value, path);
+        if (actual === undefined) {
+          const about = describeField(schema, path);
+          push(locate(parsed, path.slice(0, -1)), "missing-field", `missing required field '${String(field)}' in ${describePath(path.slice(0, -1)) || "the top level"}`, `add '${String(field)}:'${about ? ` (${about.replace(/\.$/, "")})` : ""}`);
+        } else {
+          push(locate(parsed, path), "wrong-type", `${where} must be ${expectedName(issue.expected)}, not ${typeName(actual)}`, describeField(schema, path));
+        }
+        break;
+      }
+      case "invalid_value": {
+        const allowed = issue.values.map(String);
+        const actual = valueAt(parsed.value, path);
+        const suggestion = typeof actual === "string" ? didYouMean(actual, allowed) : undefined;
+        const list = allowed.length <= 30 ? allowed.join(", ") : `${allowed.slice(0, 30).join(", ")}, …`;
+        push(
+          locate(parsed, path),
+          "invalid-value",
+          `${where} is not one of the allowed values`,
+          suggestion ? `did you mean '${suggestion}'? allowed: ${list}` : `allowed: ${list}`,
+        );
+        break;
+      }
+      case "invalid_format":
+      case "too_small":
+      case "too_big": {
+        push(locate(parsed, path), "invalid-value", `${where}: ${issueWording(issue)}`, describeField(schema, path));
+        break;
+      }
+      default:
+        push(locate(parsed, path), "invalid-value", `${where}: ${issue.message}`, describeField(schema, path));
+    }
+  }
+  return { diagnostics };
+}
+
+function issueWording(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_format") {
+    if (issue.format === "date") return "expected a date written YYYY-MM-DD";
+    return issue.message.startsWith("Invalid") ? `invalid ${issue.format}` : issue.message;
+  }
+  if (issue.code === "too_small") {
+    if (issue.origin === "array") return `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}`;
+    if (issue.origin === "string") return "must not be empty";
+    return `must be at least ${issue.minimum}`;
+  }
+  if (issue.code === "too_big") return `must be at most ${issue.maximum}`;
+  return issue.message;
+}
+
+/** The field's own description from the schema, as a hint. */
+function describeField(schema: z.ZodType, path: readonly PathSegment[]): string | undefined {
+  const fieldSchema = schemaAt(schema, path);
+  const description = fieldSchema?.meta()?.description;
+  return typeof description === "string" ? description : undefined;
+}
