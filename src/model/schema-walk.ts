@@ -60,3 +60,36 @@ export function collectReferences(schema: z.ZodType, value: unknown, path: PathS
   }
   return out;
 }
+
+/** The schema's metadata merged through its optional, default and nullable wrappers; the outermost value of a key wins. */
+export function metaOf(schema: z.ZodType): Record<string, unknown> {
+  const layers: z.ZodType[] = [schema];
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) {
+    current = current.unwrap() as z.ZodType;
+    layers.push(current);
+  }
+  return Object.assign({}, ...layers.reverse().map((layer) => layer.meta() ?? {})) as Record<string, unknown>;
+}
+
+/** Whether an object field may be left out. */
+export function isOptionalField(schema: z.ZodType): boolean {
+  return schema.safeParse(undefined).success;
+}
+
+/** The element kinds a reference field may name, or undefined when the field is not a reference. */
+export function referenceKinds(schema: z.ZodType): readonly ElementKind[] | undefined {
+  return referenceTargets.get(schema) ?? referenceTargets.get(unwrap(schema));
+}
+
+/** The fewest items an array schema accepts, or 0 when it sets no minimum. */
+export function minItems(schema: z.ZodType): number {
+  const bare = unwrap(schema);
+  if (!(bare instanceof z.ZodArray)) return 0;
+  let minimum = 0;
+  for (const check of bare.def.checks ?? []) {
+    const def = check._zod.def as { check: string; minimum?: number };
+    if (def.check === "min_length" && typeof def.minimum === "number") minimum = Math.max(minimum, def.minimum);
+  }
+  return minimum;
+}

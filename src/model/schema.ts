@@ -9,28 +9,32 @@ export const FORMAT_VERSION = 1;
 /** Reference fields, keyed by their schema instance, so the resolver and the docs can find them. */
 export const referenceTargets = new Map<z.ZodType, readonly ElementKind[]>();
 
+/** "a, b or c": alternatives in a description. */
+const orList = (words: readonly string[]) => (words.length <= 2 ? words.join(" or ") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`);
+/** "tools", "boundaries", "data": a kind's plural in a description. */
+const plural = (kind: string) => (kind === "data" ? kind : kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`);
+
 function ref(kinds: readonly ElementKind[], description: string) {
   const schema = z
     .string()
     .min(1)
-    .meta({ description: `${description} (ID of ${kinds.map(v.withArticle).join(" or ")})` });
+    .meta({ description: `${description} (ID of ${orList(kinds.map(v.withArticle))}).` });
   referenceTargets.set(schema, kinds);
   return schema;
 }
 
 function refs(kinds: readonly ElementKind[], description: string) {
-  return z.array(ref(kinds, description)).meta({ description: `${description} (IDs of ${kinds.map((k) => k + "s").join(" or ")})` });
+  return z.array(ref(kinds, description)).meta({ description: `${description} (IDs of ${orList(kinds.map(plural))}).` });
 }
 
-
 const text = (description: string) => z.string().meta({ description });
-const oneOf = <T extends readonly [string, ...string[]]>(values: T, description: string) => z.enum(values).meta({ description });
-const date = (description: string) => z.iso.date().meta({ description: `${description} (YYYY-MM-DD)` });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, description: string) => z.enum(values).meta({ description: `${description}.` });
+const date = (description: string) => z.iso.date().meta({ description: `${description} (YYYY-MM-DD).` });
 const duration = (description: string) =>
   z
     .string()
     .regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, { message: "expected an ISO 8601 duration such as P90D, P12W, P6M or P1Y" })
-    .meta({ description: `${description} (ISO 8601 duration: P90D, P12W, P6M, P1Y)` });
+    .meta({ description: `${description} (ISO 8601 duration: P90D, P12W, P6M, P1Y).` });
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const id = z
@@ -89,7 +93,7 @@ export const ModelArtifact = z
     digest: text("Content digest the deployment pins, such as sha256:…").optional(),
     signed: z.boolean().meta({ description: "Whether the artifact's signature is verified before loading." }).optional(),
   })
-  .meta({ description: "The model weights a self-hosted model loads." });
+  .meta({ title: "Model artifact", description: "The model weights a self-hosted model loads." });
 
 export const Model = z
   .strictObject({
@@ -131,7 +135,7 @@ export const SpendLimit = z
     currency: text("ISO 4217 currency code, such as EUR."),
     per: oneOf(["action", "hour", "day", "month"] as const, "What the limit applies to: each action, or a total per period").optional(),
   })
-  .meta({ description: "A limit on an amount of money." });
+  .meta({ title: "Spend limit", description: "A limit on an amount of money." });
 
 export const Capability = z
   .strictObject({
@@ -141,10 +145,10 @@ export const Capability = z
       "Resources the action applies to",
     ).optional(),
     destination: oneOf(v.DESTINATIONS, "For send, publish and fetch: whether the agent may choose any recipient or URL, only allow-listed ones, or a fixed one").optional(),
-    limit: SpendLimit.optional(),
+    limit: SpendLimit.optional().meta({ description: "For spend: the most the tool may spend." }),
     description: text("What the action does in this system, including side effects.").optional(),
   })
-  .meta({ description: "One thing a tool can do, and on what." });
+  .meta({ title: "Capability", description: "One thing a tool can do, and on what." });
 
 export const Tool = z
   .strictObject({
@@ -334,14 +338,14 @@ export const Permission = z
     scope: text("Provider's name for the grant, such as repo or workflow.").optional(),
     description: text("What the grant covers.").optional(),
   })
-  .meta({ description: "What an identity is allowed to do, whether or not it uses it." });
+  .meta({ title: "Permission", description: "What an identity is allowed to do, whether or not it uses it." });
 
 export const Rotation = z
   .strictObject({
     period: duration("Rotation period"),
     lastRotated: date("When the credential was last rotated").optional(),
   })
-  .meta({ description: "How often the credential is replaced." });
+  .meta({ title: "Rotation", description: "How often the credential is replaced." });
 
 export const Credential = z
   .strictObject({
@@ -356,6 +360,7 @@ export const Credential = z
     expires: date("When the credential stops working").optional(),
   })
   .meta({
+    title: "Credential",
     description: "A secret that authenticates an identity. The model names where it is, never its value.",
     examples: [{ id: "llm-api-key", type: "api-key", lifetime: "static", storage: "env-var", location: "OPENAI_API_KEY", presentIn: ["chat-backend"] }],
   });
@@ -392,7 +397,7 @@ export const Evidence = z
     ref: text("Path, test name, config key, URL or ticket."),
     note: text("What it shows.").optional(),
   })
-  .meta({ description: "Where to see that a control exists." });
+  .meta({ title: "Evidence", description: "Where to see that a control exists." });
 
 export const Control = z
   .strictObject({
@@ -475,7 +480,7 @@ export const Review = z
         notes: text("What was concluded.").optional(),
       })
       .optional()
-      .meta({ description: "The last completed review." }),
+      .meta({ title: "Last review", description: "The last completed review." }),
     triggers: z.array(z.enum(v.REVIEW_TRIGGERS)).meta({ description: "Changes that call for a review; all by default." }).optional(),
   })
   .meta({
@@ -493,15 +498,19 @@ export const System = z
     repository: text("Where the system's code lives.").optional(),
     euAiActRisk: oneOf(v.EU_AI_ACT_RISK, "Risk class under the EU AI Act, where the team has assessed it").optional(),
   })
-  .meta({ title: "System", description: "The system the model describes." });
+  .meta({
+    title: "System",
+    description: "The system the model describes.",
+    examples: [{ id: "support-assistant", name: "Support assistant", description: "Answers customers' questions about their orders.", owner: "support-team@example.com", euAiActRisk: "limited" }],
+  });
 
 /** The element lists a model file may hold; included files contribute to the same lists. */
 const elementLists = {
   actors: z.array(Actor).meta({ description: "People and organisations that use or feed the system." }).optional(),
   models: z.array(Model).meta({ description: "Models the system calls." }).optional(),
-  agents: z.array(Agent).meta({ description: "Agents." }).optional(),
+  agents: z.array(Agent).meta({ description: "LLM-driven components that plan and call tools." }).optional(),
   tools: z.array(Tool).meta({ description: "Tools agents can call." }).optional(),
-  mcpServers: z.array(McpServer).meta({ description: "MCP servers." }).optional(),
+  mcpServers: z.array(McpServer).meta({ description: "Model Context Protocol servers that agents connect to." }).optional(),
   datastores: z.array(Datastore).meta({ description: "Databases, vector, memory and object stores, logs." }).optional(),
   sources: z.array(Source).meta({ description: "Retrieval sources and connectors." }).optional(),
   services: z.array(Service).meta({ description: "Backends, hosts and control planes." }).optional(),
@@ -552,20 +561,41 @@ const include = z
 
 export const RootFile = z
   .strictObject({
-    threatwright: z.literal(FORMAT_VERSION).meta({ description: "Version of the model format; 1." }),
+    threatwright: z.literal(FORMAT_VERSION).meta({ description: `Version of the model format; write ${FORMAT_VERSION}.` }),
     system: System,
     review: Review.optional(),
     include,
     ...elementLists,
   })
-  .meta({ title: "Threatwright model", description: "The root file of a Threatwright model (threatwright.yaml)." });
+  .meta({
+    title: "Threatwright model",
+    description: "The root file of a Threatwright model (threatwright.yaml).",
+    examples: [
+      {
+        threatwright: FORMAT_VERSION,
+        system: { id: "support-assistant", name: "Support assistant", owner: "support-team@example.com" },
+        review: { owner: "appsec@example.com", cadence: "P90D" },
+        include: ["agents.yaml", "identities.yaml"],
+        actors: [{ id: "customers", type: "customer", authenticated: true }],
+      },
+    ],
+  });
 
 export const IncludedFile = z
   .strictObject({
     include,
     ...elementLists,
   })
-  .meta({ title: "Threatwright model fragment", description: "A file included from the root model; it adds elements to the same lists." });
+  .meta({
+    title: "Threatwright model fragment",
+    description: "A file included from the root model or from another included file; it adds elements to the same lists.",
+    examples: [
+      {
+        agents: [{ id: "support-agent", models: ["chat-llm"], tools: ["lookup-order"] }],
+        tools: [{ id: "lookup-order", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+      },
+    ],
+  });
 
 export type RootFile = z.infer<typeof RootFile>;
 export type IncludedFile = z.infer<typeof IncludedFile>;

@@ -1,0 +1,31 @@
+// Writes the files derived from the model schema: the JSON Schemas for editors and
+// docs/model.md. Run with `npm run generate` after changing src/model/schema.ts;
+// test/model/generated.test.ts fails while the committed files are out of date.
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatJsonSchema, fragmentJsonSchema, FRAGMENT_SCHEMA_FILE, modelJsonSchema, ROOT_SCHEMA_FILE } from "../src/model/json-schema.js";
+import { modelReferenceMarkdown, REFERENCE_DOC_FILE } from "../src/model/reference-doc.js";
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Every generated file's content, by path relative to the package root. */
+export function generatedFiles(): Record<string, string> {
+  return {
+    [ROOT_SCHEMA_FILE]: formatJsonSchema(modelJsonSchema()),
+    [FRAGMENT_SCHEMA_FILE]: formatJsonSchema(fragmentJsonSchema()),
+    [REFERENCE_DOC_FILE]: modelReferenceMarkdown(),
+  };
+}
+
+function main(): void {
+  for (const [file, content] of Object.entries(generatedFiles())) {
+    const target = path.join(PACKAGE_ROOT, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+    console.log(`wrote ${file}`);
+  }
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath && realpathSync(invokedPath) === realpathSync(fileURLToPath(import.meta.url))) main();

@@ -1,0 +1,156 @@
+// The analysis: model in, findings out. Pure: no files, no printing, no clock
+// (the date is a parameter); the same model gives the same result byte for byte.
+import { buildGraph } from "../graph/graph.js";
+import type { SystemGraph } from "../graph/graph.js";
+import type { SourceLocation } from "../model/diagnostics.js";
+import type { ThreatModel } from "../model/model.js";
+import type { Decision } from "../model/schema.js";
+import { RULES } from "../rules/index.js";
+import type { AnalysisContext, Detection, EvidenceItem, Mappings, PathStep, Rule, RuleCategory } from "../rules/rule.js";
+import { analyseCapabilities } from "./capabilities.js";
+import type { AppliedControl, Score, Severity } from "./scoring.js";
+import { SEVERITIES, score } from "./scoring.js";
+import { traceContextData } from "./sensitivity.js";
+import { traceUntrustedContent } from "./untrusted-content.js";
+
+export const RESULT_SCHEMA_VERSION = "1.0";
+
+/** Upper bound on findings one rule may raise; a dense worst-case model stops here and says so. */
+export const MAX_FINDINGS_PER_RULE = 2000;
+
+export interface Finding {
+  id: string;
+  ruleId: string;
+  title: string;
+  category: RuleCategory;
+  summary: string;
+  severity: Severity;
+  inherent: Score;
+  residual: Score;
+  reasons: string[];
+  anchors: string[];
+  evidence: EvidenceItem[];
+  path?: PathStep[];
+  controls: AppliedControl[];
+  missingControls: string[];
+  mappings: Mappings;
+  workflows: string[];
+  location?: SourceLocation;
+  decision?: Decision;
+}
+
+export interface AttackPath {
+  finding: string;
+  rank: number;
+  severity: Severity;
+  score: number;
+  title: string;
+  steps: PathStep[];
+}
+
+export interface AnalysisResult {
+  schemaVersion: string;
+  system: { id: string; name: string };
+  date: string;
+  summary: {
+    findings: number;
+    bySeverity: Record<Severity, number>;
+    injectableAgents: string[];
+    untrustedEntryPoints: string[];
+  };
+  findings: Finding[];
+  attackPaths: AttackPath[];
+  /** Rules whose detections were cut at MAX_FINDINGS_PER_RULE. */
+  truncated: string[];
+}
+
+export interface AnalyzeOptions {
+  today: string;
+  rules?: readonly Rule[];
+  locations?: ReadonlyMap<string, SourceLocation>;
+}
+
+export function findingId(ruleId: string, anchors: readonly string[]): string {
+  return `${ruleId}@${anchors.join("+")}`;
+}
+
+export function buildContext(model: ThreatModel, today: string): AnalysisContext {
+  const graph = buildGraph(model);
+  const untrusted = traceUntrustedContent(graph);
+  return { graph, untrusted, capabilities: analyseCapabilities(graph), contextData: traceContextData(graph, untrusted), today };
+}
+
+export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisResult {
+  const context = buildContext(model, options.today);
+  const { graph } = context;
+  const decisions = new Map(model.decisions.map((d) => [d.finding, d]));
+  const findings: Finding[] = [];
+  const truncated: string[] = [];
+
+  for (const rule of options.rules ?? RULES) {
+    const seen = new Set<string>();
+    const detections = rule.detect(context);
+    if (detections.length > MAX_FINDINGS_PER_RULE) truncated.push(rule.id);
+    for (const detection of detections.slice(0, MAX_FINDINGS_PER_RULE)) {
+      const id = findingId(rule.id, detection.anchors);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      findings.push(toFinding(rule, detection, id, graph, options.locations, decisions.get(id)));
+    }
+  }
+  findings.sort(bySeverityThenId);
+
+  const attackPaths = findings
+    .filter((f) => f.path && f.path.length > 0)
+    .map((f, index) => ({ finding: f.id, rank: index + 1, severity: f.severity, score: f.residual.score, title: f.title, steps: f.path! }));
+
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of findings) bySeverity[finding.severity]++;
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    system: { id: model.system.id, name: model.system.name },
+    date: options.today,
+    summary: {
+      findings: findings.length,
+      bySeverity,
+      injectableAgents: model.agents.map((a) => a.id).filter((id) => context.untrusted.reaches(id)).sort(),
+      untrustedEntryPoints: context.untrusted.origins.map((o) => o.id).sort(),
+    },
+    findings,
+    attackPaths,
+    truncated,
+  };
+}
+
+function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
+  const scope = [...new Set([...detection.anchors, ...(detection.scope ?? [])])];
+  const scoring = score(rule, detection.factors ?? [], scope, graph);
+  const workflows = [...new Set(scope.flatMap((element) => graph.workflowsOf(element)))].sort();
+  const location = detection.anchors.map((a) => locations?.get(a)).find((l) => l !== undefined);
+  return {
+    id,
+    ruleId: rule.id,
+    title: rule.title,
+    category: rule.category,
+    summary: detection.summary,
+    severity: scoring.residual.severity,
+    inherent: scoring.inherent,
+    residual: scoring.residual,
+    reasons: scoring.reasons,
+    anchors: detection.anchors,
+    evidence: detection.evidence,
+    ...(detection.path ? { path: detection.path } : {}),
+    controls: scoring.applied,
+    missingControls: scoring.missing,
+    mappings: rule.mappings,
+    workflows,
+    ...(location ? { location } : {}),
+    ...(decision ? { decision } : {}),
+  };
+}
+
+const SEVERITY_ORDER = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+function bySeverityThenId(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || b.residual.score - a.residual.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

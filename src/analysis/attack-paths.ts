@@ -1,0 +1,101 @@
+// Attack paths as ordered steps, each an element, what the attacker does there,
+// and the MITRE ATLAS technique. Rules build the entry part here and add the
+// steps their threat ends with.
+import type { PathStep } from "../rules/rule.js";
+import type { SystemGraph } from "../graph/graph.js";
+import type { Effect } from "./capabilities.js";
+import type { Hop, UntrustedContent, UntrustedOrigin } from "./untrusted-content.js";
+
+export const TECHNIQUE = {
+  directInjection: "AML.T0051.000",
+  indirectInjection: "AML.T0051.001",
+  ragPoisoning: "AML.T0070",
+  memoryPoisoning: "AML.T0080.000",
+  toolPoisoning: "AML.T0110",
+  agentConfiguration: "AML.T0081",
+  toolInvocation: "AML.T0053",
+  dataFromAgentTools: "AML.T0085.001",
+  dataFromRag: "AML.T0085.000",
+  exfiltrationViaTool: "AML.T0086",
+  responseRendering: "AML.T0077",
+  dataDestruction: "AML.T0101",
+  commandInterpreter: "AML.T0050",
+  maliciousCommands: "AML.T0102",
+  unsecuredCredentials: "AML.T0055",
+  toolCredentialHarvesting: "AML.T0098",
+  validAccounts: "AML.T0012",
+  financialHarm: "AML.T0048.000",
+  reputationalHarm: "AML.T0048.001",
+  costHarvesting: "AML.T0034",
+} as const;
+
+/** A direct injection: the attacker's text goes straight to the agent through clients and services only. */
+export function isDirect(graph: SystemGraph, hops: readonly Hop[]): boolean {
+  const first = hops[0];
+  if (!first || graph.kindOf(first.node) !== "actor") return false;
+  return hops.slice(1, -1).every((hop) => {
+    const kind = graph.kindOf(hop.node);
+    return kind === "client" || kind === "service";
+  });
+}
+
+/** Steps from an untrusted origin to the agent that ends up following the attacker's text. */
+export function entrySteps(graph: SystemGraph, untrusted: UntrustedContent, origin: UntrustedOrigin, agentId: string): PathStep[] {
+  const hops = untrusted.pathFrom(origin.id, agentId);
+  if (hops.length === 0) return [];
+  const direct = isDirect(graph, hops);
+  const steps: PathStep[] = [];
+  hops.forEach((hop, index) => {
+    const name = graph.nameOf(hop.node);
+    const kind = graph.kindOf(hop.node);
+    if (index === 0) {
+      if (direct) steps.push({ element: hop.node, action: `${name} sends a message with injected instructions`, technique: TECHNIQUE.directInjection });
+      else if (kind === "mcp-server") steps.push({ element: hop.node, action: `${name} serves tool descriptions or output that carry instructions`, technique: TECHNIQUE.toolPoisoning });
+      else if (kind === "prompt") steps.push({ element: hop.node, action: `attacker edits the instruction file ${name}`, technique: TECHNIQUE.agentConfiguration });
+      else if (kind === "actor") steps.push({ element: hop.node, action: `${name} writes text with hidden instructions`, technique: TECHNIQUE.indirectInjection });
+      else steps.push({ element: hop.node, action: `attacker plants instructions in ${name} (${origin.reason})`, technique: TECHNIQUE.indirectInjection });
+      return;
+    }
+    if (index === hops.length - 1) {
+      steps.push({ element: hop.node, action: `${name} reads the text and follows the injected instructions`, technique: direct ? TECHNIQUE.directInjection : TECHNIQUE.indirectInjection });
+      return;
+    }
+    if (direct && (kind === "client" || kind === "service")) return; // pass-through hops add nothing to a direct injection
+    const store = graph.node(hop.node)?.element.type;
+    if (kind === "datastore" && store === "vector") steps.push({ element: hop.node, action: `the text is indexed into ${name} and retrieved later`, technique: TECHNIQUE.ragPoisoning });
+    else if (kind === "datastore" && store === "memory") steps.push({ element: hop.node, action: `the text persists in ${name}`, technique: TECHNIQUE.memoryPoisoning });
+    else if (kind === "agent") steps.push({ element: hop.node, action: `${name} is steered and passes the instructions on`, technique: TECHNIQUE.indirectInjection });
+    else if (kind === "tool") steps.push({ element: hop.node, action: `${name} returns the text to the agent`, technique: hop.via === "tool-description" ? TECHNIQUE.toolPoisoning : TECHNIQUE.indirectInjection });
+    else steps.push({ element: hop.node, action: `the text passes through ${name}`, technique: TECHNIQUE.indirectInjection });
+  });
+  return steps;
+}
+
+/** The step in which a hijacked agent uses a capability. */
+export function effectStep(graph: SystemGraph, effect: Effect): PathStep {
+  const target = effect.resource ? graph.nameOf(effect.resource) : "outside recipients";
+  const tool = effect.tool ? graph.nameOf(effect.tool) : "a tool";
+  switch (effect.action) {
+    case "read":
+      return { element: effect.tool ?? effect.resource ?? "", action: `calls ${tool} to read ${target}`, technique: TECHNIQUE.dataFromAgentTools };
+    case "send":
+    case "fetch":
+      return { element: effect.tool ?? "", action: `calls ${tool} to send the data to an address the attacker chose`, technique: TECHNIQUE.exfiltrationViaTool };
+    case "publish":
+      return { element: effect.tool ?? "", action: `calls ${tool} to publish attacker-chosen content on ${target}`, technique: TECHNIQUE.toolInvocation };
+    case "spend":
+      return { element: effect.tool ?? "", action: `calls ${tool} to pay out from ${target}`, technique: TECHNIQUE.financialHarm };
+    case "delete":
+      return { element: effect.tool ?? effect.resource ?? "", action: `calls ${tool} to delete in ${target}`, technique: TECHNIQUE.dataDestruction };
+    case "execute":
+      return { element: effect.tool ?? "", action: `calls ${tool} to run attacker-chosen commands`, technique: TECHNIQUE.commandInterpreter };
+    case "write":
+    case "admin":
+      return { element: effect.tool ?? effect.resource ?? "", action: `calls ${tool} to change ${target}`, technique: TECHNIQUE.toolInvocation };
+  }
+}
+
+/** Origins worth citing for an agent: the most exposed first, at most `limit`. */
+export function topOrigins(untrusted: UntrustedContent, agentId: string, limit = 3): UntrustedOrigin[] {
+  return untrusted.originsReaching(agentId).slice(0, limit);
+}

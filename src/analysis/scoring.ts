@@ -1,0 +1,131 @@
+// Inherent and residual risk from the rule's defaults, the detection's factors
+// and the controls in place. Documented in docs/scoring.md; every number comes
+// with a reason.
+import type { SystemGraph } from "../graph/graph.js";
+import type { Control } from "../model/schema.js";
+import type { Factor, Mitigation, Rule } from "../rules/rule.js";
+
+export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Score {
+  likelihood: number;
+  impact: number;
+  /** likelihood x impact, 1 to 25. */
+  score: number;
+  severity: Severity;
+}
+
+export interface AppliedControl {
+  control: string;
+  type: Control["type"];
+  reduces: "likelihood" | "impact";
+  /** Steps taken off, after status and verification. */
+  by: number;
+  note: string;
+}
+
+export interface Scoring {
+  inherent: Score;
+  residual: Score;
+  reasons: string[];
+  applied: AppliedControl[];
+  /** Control types that would reduce this finding and are not in place. */
+  missing: Control["type"][];
+}
+
+/** The matrix: severity from likelihood x impact on 1-5 scales. */
+export function severityOf(score: number): Severity {
+  if (score >= 20) return "critical";
+  if (score >= 12) return "high";
+  if (score >= 6) return "medium";
+  if (score >= 3) return "low";
+  return "info";
+}
+
+const clamp = (value: number) => Math.min(5, Math.max(1, value));
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function toScore(likelihood: number, impact: number): Score {
+  const score = round(likelihood * impact);
+  return { likelihood: round(likelihood), impact: round(impact), score, severity: severityOf(score) };
+}
+
+/**
+ * How much of a mitigation's reduction a control delivers: an implemented and
+ * verified control all of it; an unverified one half (a claim nobody checked);
+ * a partial one half again; a planned one nothing. A control that applies only
+ * above a threshold (an approval for payments over 10,000 EUR) counts half.
+ */
+export function controlStrength(control: Control): number {
+  const status = control.status ?? "implemented";
+  if (status === "planned") return 0;
+  return (status === "partial" ? 0.5 : 1) * (control.verified ? 1 : 0.5) * (control.threshold ? 0.5 : 1);
+}
+
+export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph): Scoring {
+  const reasons: string[] = [];
+  let likelihood = rule.likelihood;
+  let impact = rule.impact;
+  for (const factor of factors) {
+    if (factor.dimension === "likelihood") likelihood += factor.delta;
+    else impact += factor.delta;
+  }
+  likelihood = clamp(likelihood);
+  impact = clamp(impact);
+  reasons.push(explain("Likelihood", rule.likelihood, likelihood, factors.filter((f) => f.dimension === "likelihood")));
+  reasons.push(explain("Impact", rule.impact, impact, factors.filter((f) => f.dimension === "impact")));
+  const inherent = toScore(likelihood, impact);
+
+  const controls = new Map<string, Control>();
+  for (const element of scope) for (const control of graph.controlsCovering(element)) controls.set(control.id, control);
+
+  const applied: AppliedControl[] = [];
+  const missing: Control["type"][] = [];
+  let residualLikelihood = likelihood;
+  let residualImpact = impact;
+  for (const mitigation of rule.mitigations) {
+    const best = strongest(mitigation, [...controls.values()]);
+    if (!best || best.by === 0) {
+      if (!missing.includes(mitigation.control)) missing.push(mitigation.control);
+      if (best) applied.push(best);
+      continue;
+    }
+    applied.push(best);
+    if (mitigation.reduces === "likelihood") residualLikelihood -= best.by;
+    else residualImpact -= best.by;
+  }
+  const residual = toScore(clamp(residualLikelihood), clamp(residualImpact));
+  if (applied.length > 0) {
+    reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${applied.map((a) => a.note).join("; ")}.`);
+  } else {
+    reasons.push(`Residual equals inherent: no control in the model reduces this finding.`);
+  }
+  return { inherent, residual, reasons, applied, missing };
+}
+
+function strongest(mitigation: Mitigation, controls: Control[]): AppliedControl | undefined {
+  let best: AppliedControl | undefined;
+  for (const control of controls) {
+    if (control.type !== mitigation.control) continue;
+    const by = round(mitigation.by * controlStrength(control));
+    const state =
+      control.status === "planned"
+        ? "planned, so no reduction"
+        : `${control.status ?? "implemented"}, ${control.verified ? "verified" : "not verified"}${control.threshold ? `, only above ${control.threshold.amount} ${control.threshold.currency}` : ""}`;
+    const candidate: AppliedControl = {
+      control: control.id,
+      type: control.type,
+      reduces: mitigation.reduces,
+      by,
+      note: `${control.id} (${control.type}, ${state}) lowers ${mitigation.reduces} by ${by}`,
+    };
+    if (!best || candidate.by > best.by || (candidate.by === best.by && candidate.control < best.control)) best = candidate;
+  }
+  return best;
+}
+
+function explain(dimension: string, base: number, final: number, factors: Factor[]): string {
+  const parts = factors.map((f) => `${f.delta > 0 ? "+" : ""}${f.delta} ${f.reason}`);
+  return `${dimension} ${final}/5: rule default ${base}${parts.length ? `; ${parts.join("; ")}` : ""}${final !== base + factors.reduce((s, f) => s + f.delta, 0) ? " (capped to 1-5)" : ""}.`;
+}

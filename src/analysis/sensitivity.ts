@@ -1,0 +1,75 @@
+// How sensitive data is, and which data sits in each agent's context.
+import type { SystemGraph } from "../graph/graph.js";
+import type { Data } from "../model/schema.js";
+import type { UntrustedContent } from "./untrusted-content.js";
+
+const CLASSIFICATION_RANK = { public: 1, internal: 2, confidential: 3, restricted: 4 } as const;
+const RESTRICTED_FLAGS = new Set(["credentials", "payment", "health", "biometric", "government-id", "children"]);
+const CONFIDENTIAL_FLAGS = new Set(["personal", "financial", "source-code", "intellectual-property"]);
+
+/** 1 public, 2 internal, 3 confidential, 4 restricted; flags such as payment or health raise it. */
+export function sensitivity(data: Data): number {
+  let rank: number = CLASSIFICATION_RANK[data.classification];
+  for (const flag of data.flags ?? []) {
+    if (RESTRICTED_FLAGS.has(flag)) rank = Math.max(rank, 4);
+    else if (CONFIDENTIAL_FLAGS.has(flag)) rank = Math.max(rank, 3);
+  }
+  return rank;
+}
+
+export const SENSITIVITY_WORDS = ["", "public", "internal", "confidential", "restricted"] as const;
+
+export function isSensitive(data: Data): boolean {
+  return sensitivity(data) >= 3;
+}
+
+/** Data held by a component (stores, sources, datasets, prompts, services). */
+export function heldData(graph: SystemGraph, componentId: string): string[] {
+  const holds = graph.node(componentId)?.element.holds;
+  return Array.isArray(holds) ? (holds as string[]) : [];
+}
+
+export interface ContextData {
+  /** Data that can be in the agent's context, with the element it comes from. */
+  of(agentId: string): Map<string, string>;
+}
+
+/**
+ * Data reaching an agent's context: what flows into it, what its tools read, and,
+ * from agents that pass it messages or share stores with it, whatever those hold
+ * when they are injectable (an attacker decides what a hijacked agent forwards).
+ */
+export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent): ContextData {
+  const cache = new Map<string, Map<string, string>>();
+  const visiting = new Set<string>();
+
+  const of = (agentId: string): Map<string, string> => {
+    const cached = cache.get(agentId);
+    if (cached) return cached;
+    const found = new Map<string, string>();
+    if (visiting.has(agentId)) return found;
+    visiting.add(agentId);
+    const add = (dataId: string, from: string) => {
+      if (!found.has(dataId)) found.set(dataId, from);
+    };
+    for (const flow of graph.flowsTo(agentId)) {
+      const carried = flow.data ?? heldData(graph, flow.from);
+      for (const dataId of carried) add(dataId, flow.from);
+      if (graph.kindOf(flow.from) === "agent" && untrusted.reaches(flow.from)) for (const [dataId] of of(flow.from)) add(dataId, flow.from);
+      // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
+      for (const writer of graph.flowsTo(flow.from)) {
+        if (writer.from !== agentId && graph.kindOf(writer.from) === "agent" && untrusted.reaches(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from);
+      }
+    }
+    for (const tool of graph.toolsOf(agentId)) {
+      for (const capability of tool.capabilities) {
+        if (capability.action !== "read") continue;
+        for (const resource of capability.on ?? []) for (const dataId of heldData(graph, resource)) add(dataId, resource);
+      }
+    }
+    visiting.delete(agentId);
+    cache.set(agentId, found);
+    return found;
+  };
+  return { of };
+}

@@ -1,0 +1,174 @@
+// Where attacker-controlled text enters the system and which contexts it reaches:
+// along flows, retrieval, tool output, memory, instruction files, MCP tool
+// descriptions and messages between agents.
+import type { SystemGraph } from "../graph/graph.js";
+import type { Actor } from "../model/schema.js";
+import type { ActorType } from "../model/vocabulary.js";
+
+export interface UntrustedOrigin {
+  id: string;
+  /** Why text from here is attacker-controlled. */
+  reason: string;
+  /** How easily an outsider gets text in: 5 anyone on the internet ... 1 hardly anyone. */
+  exposure: number;
+}
+
+export type ContentVia = "flow" | "tool-read" | "tool-output" | "tool-write" | "instructions" | "tool-description";
+
+export interface ContentEdge {
+  to: string;
+  via: ContentVia;
+  /** The flow or tool that carries the content. */
+  ref?: string;
+}
+
+export interface Hop {
+  node: string;
+  /** How content got here from the previous hop (absent for the origin). */
+  via?: ContentVia;
+  ref?: string;
+}
+
+export interface UntrustedContent {
+  origins: UntrustedOrigin[];
+  edges: Map<string, ContentEdge[]>;
+  /** Origins whose text can reach the node, most exposed first. */
+  originsReaching(nodeId: string): UntrustedOrigin[];
+  /** The hops by which an origin's text reaches the node, origin first. */
+  pathFrom(originId: string, nodeId: string): Hop[];
+  /** Whether text from any untrusted origin can reach the node (an agent so reached is injectable). */
+  reaches(nodeId: string): boolean;
+}
+
+/** How many origins are tracked per node; enough to explain and rank, and it bounds the work. */
+export const ORIGINS_PER_NODE = 8;
+
+const ACTOR_EXPOSURE: Record<ActorType, number> = { public: 5, customer: 4, partner: 3, contractor: 2, employee: 2, admin: 1 };
+const OPEN_SOURCE_TYPES = new Set(["web", "email", "comments", "issue-tracker", "feed"]);
+
+export function isUntrustedActor(actor: Actor, insidersConsidered: boolean): boolean {
+  if (actor.type === "public" || actor.type === "customer" || actor.type === "partner") return true;
+  return insidersConsidered && (actor.type === "contractor" || actor.type === "employee");
+}
+
+export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
+  const insiders = graph.model.adversaries.some((a) => a.type === "insider");
+  const untrustedActors = new Map<string, number>();
+  const origins: UntrustedOrigin[] = [];
+  for (const actor of graph.model.actors) {
+    if (!isUntrustedActor(actor, insiders)) continue;
+    untrustedActors.set(actor.id, ACTOR_EXPOSURE[actor.type]);
+    origins.push({ id: actor.id, reason: `${actor.type} actor: writes whatever they like`, exposure: ACTOR_EXPOSURE[actor.type] });
+  }
+  const writtenByUntrusted = (id: string, writableBy: string[] | undefined): void => {
+    const writers = (writableBy ?? []).filter((w) => untrustedActors.has(w));
+    if (writers.length === 0) return;
+    const exposure = Math.max(...writers.map((w) => untrustedActors.get(w) ?? 1));
+    origins.push({ id, reason: `writable by ${writers.map((w) => graph.nameOf(w)).join(", ")}`, exposure });
+  };
+  for (const source of graph.model.sources) {
+    if (source.writableBy) writtenByUntrusted(source.id, source.writableBy);
+    else if (OPEN_SOURCE_TYPES.has(source.type)) origins.push({ id: source.id, reason: `${source.type} source: anyone can put content in`, exposure: source.type === "web" ? 5 : 4 });
+  }
+  for (const store of graph.model.datastores) writtenByUntrusted(store.id, store.writableBy);
+  for (const prompt of graph.model.prompts) writtenByUntrusted(prompt.id, prompt.writableBy);
+  for (const dataset of graph.model.datasets) writtenByUntrusted(dataset.id, dataset.writableBy);
+  for (const server of graph.model.mcpServers) {
+    if (server.publisherTrust === "community" || server.publisherTrust === "unknown") {
+      origins.push({ id: server.id, reason: `MCP server from a ${server.publisherTrust} publisher: its tool descriptions and output are third-party text`, exposure: 3 });
+    }
+  }
+  for (const tool of graph.model.tools) {
+    if (tool.capabilities.some((c) => c.action === "fetch" && c.destination !== "fixed")) {
+      origins.push({ id: tool.id, reason: "fetches pages at URLs the agent chooses: their content is written by anyone", exposure: 4 });
+    }
+  }
+  return origins.sort((a, b) => b.exposure - a.exposure || (a.id < b.id ? -1 : 1));
+}
+
+export function contentEdges(graph: SystemGraph): Map<string, ContentEdge[]> {
+  const edges = new Map<string, ContentEdge[]>();
+  const add = (from: string, edge: ContentEdge) => {
+    const list = edges.get(from);
+    if (list) list.push(edge);
+    else edges.set(from, [edge]);
+  };
+  for (const flow of graph.model.flows) add(flow.from, { to: flow.to, via: "flow", ref: flow.id });
+  for (const tool of graph.model.tools) {
+    for (const capability of tool.capabilities) {
+      for (const resource of capability.on ?? []) {
+        if (capability.action === "read" || capability.action === "fetch") add(resource, { to: tool.id, via: "tool-read", ref: tool.id });
+      }
+    }
+    for (const agent of graph.agentsUsingTool(tool.id)) {
+      add(tool.id, { to: agent.id, via: "tool-output", ref: tool.id });
+      // What an agent writes through a tool lands in the resource (stored injection, memory poisoning).
+      for (const capability of tool.capabilities) {
+        if (capability.action !== "write" && capability.action !== "publish") continue;
+        for (const resource of capability.on ?? []) add(agent.id, { to: resource, via: "tool-write", ref: tool.id });
+      }
+    }
+    if (tool.server) add(tool.server, { to: tool.id, via: "tool-description", ref: tool.server });
+  }
+  for (const agent of graph.model.agents) {
+    for (const prompt of agent.prompts ?? []) add(prompt, { to: agent.id, via: "instructions", ref: prompt });
+    for (const server of agent.mcpServers ?? []) add(server, { to: agent.id, via: "tool-description", ref: server });
+  }
+  for (const list of edges.values()) list.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : (a.ref ?? "") < (b.ref ?? "") ? -1 : 1));
+  return edges;
+}
+
+interface Arrival {
+  from: string | null;
+  via?: ContentVia;
+  ref?: string;
+}
+
+/** Breadth-first from all origins at once, keeping at most ORIGINS_PER_NODE origins per node. */
+export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
+  const origins = findOrigins(graph);
+  const originById = new Map(origins.map((o) => [o.id, o]));
+  const edges = contentEdges(graph);
+  const arrivals = new Map<string, Map<string, Arrival>>();
+
+  const queue: { node: string; origin: string }[] = [];
+  for (const origin of origins) {
+    arrivals.set(origin.id, new Map([[origin.id, { from: null }]]));
+    queue.push({ node: origin.id, origin: origin.id });
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const { node, origin } = queue[head]!;
+    for (const edge of edges.get(node) ?? []) {
+      let reached = arrivals.get(edge.to);
+      if (!reached) arrivals.set(edge.to, (reached = new Map()));
+      if (reached.has(origin) || reached.size >= ORIGINS_PER_NODE) continue;
+      reached.set(origin, { from: node, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
+      queue.push({ node: edge.to, origin });
+    }
+  }
+
+  const pathFrom = (originId: string, nodeId: string): Hop[] => {
+    const hops: Hop[] = [];
+    let current: string | null = nodeId;
+    const guard = new Set<string>();
+    while (current !== null && !guard.has(current)) {
+      guard.add(current);
+      const arrival: Arrival | undefined = arrivals.get(current)?.get(originId);
+      if (!arrival) return [];
+      hops.push({ node: current, ...(arrival.via ? { via: arrival.via } : {}), ...(arrival.ref ? { ref: arrival.ref } : {}) });
+      current = arrival.from;
+    }
+    return hops.reverse();
+  };
+
+  const originsReaching = (nodeId: string): UntrustedOrigin[] => {
+    const reached = arrivals.get(nodeId);
+    if (!reached) return [];
+    return [...reached.keys()]
+      .map((id) => ({ origin: originById.get(id)!, length: pathFrom(id, nodeId).length }))
+      .sort((a, b) => b.origin.exposure - a.origin.exposure || a.length - b.length || (a.origin.id < b.origin.id ? -1 : 1))
+      .map((entry) => entry.origin);
+  };
+
+  return { origins, edges, originsReaching, pathFrom, reaches: (nodeId) => (arrivals.get(nodeId)?.size ?? 0) > 0 };
+}

@@ -1,0 +1,59 @@
+import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
+import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { firstPerTool, injectableAgents, originEvidence } from "../helpers.js";
+import type { Detection, Factor, Rule } from "../rule.js";
+
+export const unapprovedSpending: Rule = {
+  id: "TW-AGY-002",
+  title: "Injectable agent can spend money",
+  category: "excessive-agency",
+  rationale:
+    "An agent that reads attacker-controlled text and can move money (refunds, payments, purchases) can be steered to pay the attacker. Without a person approving each payment, or a limit on the total, the loss is bounded only by the tool.",
+  appliesWhen: "An injectable agent has a tool with a spend capability.",
+  mappings: {
+    stride: ["T", "E"],
+    owaspLlm: ["LLM06:2025", "LLM01:2025"],
+    owaspAgentic: ["ASI02", "ASI01"],
+    owaspAgenticThreats: ["T2", "T6"],
+    atlasTechniques: ["AML.T0053", "AML.T0048.000"],
+    atlasMitigations: ["AML.M0029", "AML.M0028"],
+    maestro: ["L3", "L7"],
+    nistAiRmf: ["MANAGE"],
+    euAiAct: ["Art. 14"],
+    nistCsf: ["PR.AA-05"],
+  },
+  likelihood: 4,
+  impact: 4,
+  mitigations: [
+    { control: "human-approval", reduces: "likelihood", by: 2, how: "a person approves each payment" },
+    { control: "spend-limit", reduces: "impact", by: 2, how: "caps the total an attacker can take" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "rate-limit", reduces: "impact", by: 1, how: "slows repeated payouts" },
+  ],
+  detect(context) {
+    const { graph, untrusted, capabilities } = context;
+    const detections: Detection[] = [];
+    for (const { agent, origins } of injectableAgents(context)) {
+      const top = origins[0]!;
+      const hops = untrusted.pathFrom(top.id, agent.id);
+      for (const spend of firstPerTool(capabilities.agentEffects(agent.id).filter((e) => e.action === "spend" && e.tool && !e.credential))) {
+        const tool = spend.tool!;
+        const capped: Factor[] = [];
+        if (spend.limit && (spend.limit.per === "day" || spend.limit.per === "month" || spend.limit.per === "hour")) {
+          capped.push({ dimension: "impact", delta: -1, reason: `total capped at ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per}` });
+        } else if (spend.limit) {
+          capped.push({ dimension: "impact", delta: -1, reason: `each payment capped at ${spend.limit.amount} ${spend.limit.currency}, but not their number` });
+        }
+        detections.push({
+          anchors: [agent.id, tool],
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can spend money through ${graph.nameOf(tool)}${spend.limit ? ` (up to ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per ?? "action"})` : " with no limit in the model"}.`,
+          evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `spend capability${spend.resource ? ` on ${graph.nameOf(spend.resource)}` : ""}` }],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...capped],
+          path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, spend)],
+          scope: [tool],
+        });
+      }
+    }
+    return detections;
+  },
+};

@@ -1,0 +1,55 @@
+import type { Action } from "../../model/vocabulary.js";
+import type { Factor, Rule } from "../rule.js";
+
+const DANGEROUS: ReadonlySet<Action> = new Set(["write", "delete", "admin", "execute", "spend", "publish", "send"]);
+
+export const overPrivilegedIdentity: Rule = {
+  id: "TW-NHI-001",
+  title: "Over-privileged non-human identity",
+  category: "identity",
+  rationale:
+    "An identity granted more than the components acting as it use widens the blast radius of every one of them: a hijacked agent, a leaked key or a bug in a tool can do everything the identity may, not just what the system needs.",
+  appliesWhen:
+    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component running as it uses (tool capabilities and flows are what counts as used).",
+  mappings: {
+    stride: ["E"],
+    owaspLlm: ["LLM06:2025"],
+    owaspAgentic: ["ASI03"],
+    owaspAgenticThreats: ["T3"],
+    owaspNhi: ["NHI5:2025"],
+    owaspMcp: ["MCP02:2025"],
+    atlasMitigations: ["AML.M0026", "AML.M0028"],
+    maestro: ["L4", "L6"],
+    nistAiRmf: ["GOVERN", "MANAGE"],
+    nistCsf: ["PR.AA-05"],
+  },
+  likelihood: 3,
+  impact: 3,
+  mitigations: [{ control: "least-privilege", reduces: "impact", by: 2, how: "scopes are reviewed against what is used" }],
+  detect(context) {
+    const { graph, capabilities, untrusted } = context;
+    return graph.model.identities.flatMap((identity) => {
+      const users = graph.runningAs(identity.id);
+      if (users.length === 0) return []; // unused identities are a different finding
+      const excess = capabilities.unusedPermissions(identity.id).filter((p) => DANGEROUS.has(p.action));
+      if (excess.length === 0) return [];
+      const exposedUser = users.find((u) => untrusted.reaches(u) || graph.agentsUsingTool(u).some((a) => untrusted.reaches(a.id)));
+      const factors: Factor[] = [];
+      if (exposedUser) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(exposedUser)} acts as it and is reachable by untrusted text` });
+      if (excess.some((p) => p.action === "admin" || p.action === "delete" || p.action === "spend")) factors.push({ dimension: "impact", delta: 1, reason: "unused grants include delete, admin or spend" });
+      const grants = excess.map((p) => `${p.action} on ${graph.nameOf(p.resource)}${p.scope ? ` (${p.scope})` : ""}`);
+      return [
+        {
+          anchors: [identity.id],
+          summary: `${graph.nameOf(identity.id)} is granted ${grants.join(", ")} that ${users.map((u) => graph.nameOf(u)).join(", ")} never use${users.length === 1 ? "s" : ""}.`,
+          evidence: [
+            ...excess.map((p) => ({ element: p.resource, note: `granted ${p.action}${p.scope ? ` (scope ${p.scope})` : ""}, not used` })),
+            ...users.map((u) => ({ element: u, note: `acts as ${graph.nameOf(identity.id)}` })),
+          ],
+          factors,
+          scope: [...users],
+        },
+      ];
+    });
+  },
+};

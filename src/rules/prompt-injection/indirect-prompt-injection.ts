@@ -1,0 +1,56 @@
+import { entrySteps, isDirect } from "../../analysis/attack-paths.js";
+import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { injectableAgents, names, originEvidence } from "../helpers.js";
+import type { Factor, Rule } from "../rule.js";
+
+const SIDE_EFFECTS = new Set(["write", "delete", "execute", "send", "publish", "spend", "fetch", "admin"]);
+
+export const indirectPromptInjection: Rule = {
+  id: "TW-PI-002",
+  title: "Indirect prompt injection through content the agent reads",
+  category: "prompt-injection",
+  rationale:
+    "Text an outsider wrote (a ticket, a web page, an email, a document, a tool's output) reaches the agent's context through retrieval, tools or messages. Models do not separate data from instructions, so such text can steer the agent and every capability it has becomes the attacker's (confused deputy).",
+  appliesWhen: "An agent's context can hold text from an untrusted origin through stored or third-party content (not only from the user talking to it).",
+  mappings: {
+    stride: ["T", "E"],
+    owaspLlm: ["LLM01:2025"],
+    owaspAgentic: ["ASI01"],
+    owaspAgenticThreats: ["T6"],
+    atlasTechniques: ["AML.T0051.001"],
+    atlasMitigations: ["AML.M0030", "AML.M0033", "AML.M0020"],
+    maestro: ["L3"],
+    nistAiRmf: ["MEASURE", "MANAGE"],
+    euAiAct: ["Art. 15"],
+  },
+  likelihood: 4,
+  impact: 3,
+  mitigations: [
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "marks retrieved text as data so the model is less likely to obey it" },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens retrieved text for instructions before it reaches the model" },
+    { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
+  ],
+  detect(context) {
+    const { graph, untrusted, capabilities } = context;
+    return injectableAgents(context).flatMap(({ agent, origins }) => {
+      const indirect = origins.filter((origin) => !isDirect(graph, untrusted.pathFrom(origin.id, agent.id)));
+      const top = indirect[0];
+      if (!top) return [];
+      const effects = capabilities.agentEffects(agent.id);
+      const sideEffectTools = [...new Set(effects.filter((e) => SIDE_EFFECTS.has(e.action) && e.tool).map((e) => e.tool!))];
+      const impact: Factor[] = sideEffectTools.length === 0 ? [{ dimension: "impact", delta: -1, reason: `${graph.nameOf(agent.id)} has no tool with side effects; a steered answer misleads but acts on nothing` }] : [];
+      const hops = untrusted.pathFrom(top.id, agent.id);
+      return [
+        {
+          anchors: [agent.id],
+          summary: `Text from ${graph.nameOf(top.id)} reaches ${graph.nameOf(agent.id)} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}${sideEffectTools.length ? `; a steered agent can call ${names(context, sideEffectTools)}` : ""}.`,
+          evidence: [...originEvidence(context, indirect, agent.id), ...sideEffectTools.map((tool) => ({ element: tool, note: "side-effecting tool within the attacker's reach" }))],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...impact],
+          path: entrySteps(graph, untrusted, top, agent.id),
+          scope: [...hops.map((h) => h.node)],
+        },
+      ];
+    });
+  },
+};
+

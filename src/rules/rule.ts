@@ -1,0 +1,109 @@
+// What a rule is: metadata (ID, rationale, mappings, default likelihood and
+// impact, the controls that reduce it) and a detect function over the analysed
+// system that returns detections with their evidence.
+import type { Capabilities } from "../analysis/capabilities.js";
+import type { ContextData } from "../analysis/sensitivity.js";
+import type { UntrustedContent } from "../analysis/untrusted-content.js";
+import type { SystemGraph } from "../graph/graph.js";
+import type { ControlType } from "../model/vocabulary.js";
+
+export type Stride = "S" | "T" | "R" | "I" | "D" | "E";
+export type Maestro = "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7";
+export type NistAiRmf = "GOVERN" | "MAP" | "MEASURE" | "MANAGE";
+
+export interface Mappings {
+  stride: Stride[];
+  owaspLlm?: string[];
+  owaspAgentic?: string[];
+  owaspAgenticThreats?: string[];
+  owaspNhi?: string[];
+  owaspMcp?: string[];
+  atlasTechniques?: string[];
+  atlasMitigations?: string[];
+  maestro: Maestro[];
+  nistAiRmf: NistAiRmf[];
+  euAiAct?: string[];
+  nistCsf?: string[];
+}
+
+/** A control type that lowers the rule's likelihood or impact, and by how much (in steps of the 1-5 scale). */
+export interface Mitigation {
+  control: ControlType;
+  reduces: "likelihood" | "impact";
+  by: number;
+  /** Why this control helps against this threat. */
+  how: string;
+}
+
+/** A likelihood or impact adjustment with its reason, so every score explains itself. */
+export interface Factor {
+  dimension: "likelihood" | "impact";
+  delta: number;
+  reason: string;
+}
+
+export interface EvidenceItem {
+  element: string;
+  note: string;
+}
+
+export interface PathStep {
+  element: string;
+  action: string;
+  /** MITRE ATLAS technique ID. */
+  technique: string;
+}
+
+export interface Detection {
+  /** The elements that make the finding what it is; the stable finding ID is derived from them. */
+  anchors: string[];
+  /** One sentence that names this system's elements. */
+  summary: string;
+  evidence: EvidenceItem[];
+  factors?: Factor[];
+  /** Ordered attack steps, for rules that describe a path. */
+  path?: PathStep[];
+  /** Further elements whose controls count against this finding (anchors always count). */
+  scope?: string[];
+}
+
+export interface AnalysisContext {
+  graph: SystemGraph;
+  untrusted: UntrustedContent;
+  capabilities: Capabilities;
+  contextData: ContextData;
+  /** The analysis date (YYYY-MM-DD): the only clock rules see. */
+  today: string;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  /** Why the threat matters, for the rule's page and the finding's explanation. */
+  rationale: string;
+  /** When the rule applies, in words (the docs page shows it). */
+  appliesWhen: string;
+  category: RuleCategory;
+  mappings: Mappings;
+  /** Default likelihood and impact, 1 (lowest) to 5. */
+  likelihood: number;
+  impact: number;
+  mitigations: Mitigation[];
+  detect(context: AnalysisContext): Detection[];
+}
+
+export const RULE_CATEGORIES = [
+  "prompt-injection",
+  "exfiltration",
+  "excessive-agency",
+  "code-execution",
+  "output-handling",
+  "memory-and-rag",
+  "data-and-model",
+  "mcp",
+  "identity",
+  "infrastructure",
+  "multi-agent",
+  "governance",
+] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];

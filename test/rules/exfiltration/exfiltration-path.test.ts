@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { exfiltrationPath } from "../../../src/rules/exfiltration/exfiltration-path.js";
+import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const ordersAndEmail = {
+  datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+  data: [{ id: "orders-data", classification: "confidential", flags: ["personal", "payment"] }],
+  tools: [
+    { id: "lookup", capabilities: [{ action: "read", on: ["orders"] }] },
+    { id: "email", capabilities: [{ action: "send", destination: "any" }] },
+  ],
+};
+
+ruleTester(exfiltrationPath, {
+  valid: [
+    { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), ordersAndEmail) },
+    {
+      name: "the way out goes to a fixed recipient",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), { ...ordersAndEmail, tools: [ordersAndEmail.tools[0], { id: "email", capabilities: [{ action: "send", destination: "fixed" }] }] }),
+    },
+    { name: "no sensitive data in reach", model: spec(publicChat("agent", { tools: ["email"] }), { tools: [ordersAndEmail.tools[1]] }) },
+    {
+      name: "only the attacker's own messages are sensitive (direct chat, nothing else read)",
+      model: spec(publicChat("agent", { tools: ["email"] }), { tools: [ordersAndEmail.tools[1]], data: [{ id: "secret-chat", classification: "restricted" }], flows: [{ id: "more", from: "widget", to: "agent", channel: "api", data: ["secret-chat"] }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: "public chat agent reads orders and can email anyone",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), ordersAndEmail),
+      findings: [{ anchors: ["agent", "email"], severity: "critical", summary: /orders-data/ }],
+    },
+    {
+      name: "customer tickets steer an agent that sends private ticket data out; allow-listed destination lowers likelihood",
+      model: spec(internalAgent("agent", { tools: ["read-tickets", "email"] }), customerTickets("agent"), { tools: [{ id: "email", capabilities: [{ action: "send", destination: "allow-listed" }] }] }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            assert.ok(finding.reasons.some((r) => r.includes("allow-listed")));
+            assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0051.001", "AML.T0051.001", "AML.T0085.001", "AML.T0086"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "a verified egress allow-list keeps the finding visible with a lower residual",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), ordersAndEmail, {
+        controls: [{ id: "egress", type: "egress-allowlist", covers: ["email"], verified: true, evidence: [{ type: "config", ref: "mail.yaml" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            // default 4, +1 for an anonymous public entry; a verified allow-list takes 2 off.
+            assert.equal(finding.inherent.likelihood, 5);
+            assert.equal(finding.residual.likelihood, 3);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["egress"]);
+          },
+        },
+      ],
+    },
+  ],
+});
