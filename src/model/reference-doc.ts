@@ -15,7 +15,7 @@ export const REFERENCE_DOC_FILE = "docs/model.md";
 
 type ObjectSchema = z.ZodObject;
 
-interface Section {
+export interface Section {
   schema: ObjectSchema;
   title: string;
   description: string;
