@@ -123,7 +123,10 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 }
 
 function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
-  const scope = [...new Set([...detection.anchors, ...(detection.scope ?? [])])];
+  // Controls on the host a component runs on (a rate limit on the backend an agent runs in) protect it too.
+  const named = [...detection.anchors, ...(detection.scope ?? [])];
+  const hosts = named.map((id) => graph.node(id)?.element.runsOn).filter((h): h is string => typeof h === "string");
+  const scope = [...new Set([...named, ...hosts])];
   const scoring = score(rule, detection.factors ?? [], scope, graph);
   const workflows = [...new Set(scope.flatMap((element) => graph.workflowsOf(element)))].sort();
   const location = detection.anchors.map((a) => locations?.get(a)).find((l) => l !== undefined);

@@ -96,11 +96,11 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
     else residualImpact -= best.by;
   }
   const residual = toScore(clamp(residualLikelihood), clamp(residualImpact));
-  if (applied.length > 0) {
-    reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${applied.map((a) => a.note).join("; ")}.`);
-  } else {
-    reasons.push(`Residual equals inherent: no control in the model reduces this finding.`);
-  }
+  const effective = applied.filter((a) => a.by > 0);
+  const planned = applied.filter((a) => a.by === 0).map((a) => a.control);
+  const plannedNote = planned.length ? ` Planned, not yet counted: ${planned.join(", ")}.` : "";
+  if (effective.length > 0) reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${effective.map((a) => a.note).join("; ")}.${plannedNote}`);
+  else reasons.push(`Residual equals inherent: no control in place reduces this finding.${plannedNote}`);
   return { inherent, residual, reasons, applied, missing };
 }
 

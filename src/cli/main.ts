@@ -1,7 +1,12 @@
 // The threatwright command: parses arguments, runs one command, returns its exit code.
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { diskFiles } from "../model/files.js";
+import { SEVERITIES } from "../analysis/scoring.js";
+import { analyzeCommand } from "./commands/analyze.js";
+import type { AnalyzeCommandOptions } from "./commands/analyze.js";
 import { initCommand } from "./commands/init.js";
+import { rulesCommand } from "./commands/rules.js";
+import type { RulesCommandOptions } from "./commands/rules.js";
 import { validateCommand } from "./commands/validate.js";
 import type { CliIO } from "./io.js";
 import { EXIT } from "./io.js";
@@ -16,6 +21,13 @@ export function nodeIO(): CliIO {
     today: () => new Date().toISOString().slice(0, 10),
     cwd: process.cwd(),
   };
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
+  }
+  return value;
 }
 
 const PATH_HELP = "model file, or folder holding threatwright.yaml";
@@ -36,6 +48,24 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .argument("[path]", PATH_HELP, ".")
     .addOption(format())
     .action((target: string, options: { format: "text" | "json" }) => setExit(validateCommand(io, target, options)));
+
+  program
+    .command("analyze")
+    .description("find the threats that apply, score them and rank the attack paths")
+    .argument("[path]", PATH_HELP, ".")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text"))
+    .addOption(new Option("--min-severity <severity>", "leave out findings below this severity").choices([...SEVERITIES]).default("info"))
+    .option("--workflow <id>", "only findings that touch this workflow")
+    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date (default: today); fixes the clock for reproducible runs").argParser(parseDate))
+    .action((target: string, options: AnalyzeCommandOptions) => setExit(analyzeCommand(io, target, options)));
+
+  program
+    .command("rules")
+    .description("list the rule catalogue")
+    .option("--framework <slug>", "only rules mapped to this framework (owasp-llm, owasp-agentic, owasp-nhi, owasp-mcp, atlas, maestro, stride, nist-ai-rmf, eu-ai-act, ...)")
+    .option("--maps-to <id>", "only rules mapped to this item, such as LLM01:2025 or AML.T0051")
+    .addOption(format())
+    .action((options: RulesCommandOptions) => setExit(rulesCommand(io, options)));
 
   program
     .command("init")

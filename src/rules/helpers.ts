@@ -62,7 +62,12 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
 
 /** Ways out: tool effects that carry data to recipients the attacker can choose. */
 export function outboundEffects(effects: readonly Effect[]): Effect[] {
-  return effects.filter((e) => (e.action === "send" || e.action === "publish" || e.action === "fetch") && e.destination !== "fixed" && !e.credential);
+  return ownToolEffects(effects).filter((e) => (e.action === "send" || e.action === "publish" || e.action === "fetch") && e.destination !== "fixed");
+}
+
+/** Effects of the agent's own tools, leaving out what it reaches laterally through an identity's permissions. */
+export function ownToolEffects(effects: readonly Effect[]): Effect[] {
+  return effects.filter((e) => e.tool !== undefined && e.identity === undefined);
 }
 
 /** One effect per tool (the first), for rules that anchor on agent and tool. */

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { firstPerTool, injectableAgents, originEvidence } from "../helpers.js";
+import { firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const unapprovedSpending: Rule = {
@@ -36,7 +36,7 @@ export const unapprovedSpending: Rule = {
     for (const { agent, origins } of injectableAgents(context)) {
       const top = origins[0]!;
       const hops = untrusted.pathFrom(top.id, agent.id);
-      for (const spend of firstPerTool(capabilities.agentEffects(agent.id).filter((e) => e.action === "spend" && e.tool && !e.credential))) {
+      for (const spend of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "spend"))) {
         const tool = spend.tool!;
         const capped: Factor[] = [];
         if (spend.limit && (spend.limit.per === "day" || spend.limit.per === "month" || spend.limit.per === "hour")) {

@@ -1,4 +1,4 @@
-import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
+import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { firstPerTool, injectableAgents, names, originEvidence, outboundEffects, sensitiveDataAtStake } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
@@ -38,7 +38,8 @@ export const exfiltrationPath: Rule = {
       const { agent, origins } = injectable;
       const atStake = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
-      const top = origins[0]!;
+      // The story of an exfiltration is most often someone else's text stealing the victim's data: prefer an indirect entry.
+      const top = origins.find((o) => !isDirect(graph, untrusted.pathFrom(o.id, agent.id))) ?? origins[0]!;
       const hops = untrusted.pathFrom(top.id, agent.id);
       for (const channel of firstPerTool(outboundEffects(capabilities.agentEffects(agent.id)))) {
         const tool = channel.tool!;

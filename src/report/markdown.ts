@@ -1,0 +1,45 @@
+// The Markdown report, for pull-request comments and wikis.
+import type { AnalysisResult, Finding } from "../analysis/analyze.js";
+import { SEVERITIES } from "../analysis/scoring.js";
+import { techniqueName } from "../catalog/frameworks.js";
+
+/** Escapes text from the model so it cannot break out of a table cell or inject markup. */
+export function mdEscape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+}
+
+export function markdownReport(result: AnalysisResult): string {
+  const out: string[] = [];
+  const { summary } = result;
+  out.push(`## Threatwright: ${mdEscape(result.system.name)}`, "");
+  out.push(`Analysis of ${result.date}: **${summary.findings}** finding${summary.findings === 1 ? "" : "s"}.`, "");
+  out.push(`| ${[...SEVERITIES].reverse().join(" | ")} |`, `|${SEVERITIES.map(() => "---:").join("|")}|`, `| ${[...SEVERITIES].reverse().map((s) => summary.bySeverity[s]).join(" | ")} |`, "");
+  if (result.attackPaths.length > 0) {
+    out.push("### Top attack paths", "");
+    for (const path of result.attackPaths.slice(0, 3)) {
+      out.push(`**${path.rank}. ${mdEscape(path.title)}** (${path.severity}, ${path.score}) \`${path.finding}\``, "");
+      path.steps.forEach((step, i) => out.push(`${i + 1}. \`${step.element}\`: ${mdEscape(step.action)} (${step.technique} ${mdEscape(techniqueName(step.technique))})`));
+      out.push("");
+    }
+  }
+  if (result.findings.length > 0) {
+    out.push("### Findings", "", "| Severity | Finding | Summary | Residual |", "|---|---|---|---:|");
+    for (const f of result.findings) out.push(`| ${f.severity} | \`${f.id}\` ${mdEscape(f.title)} | ${mdEscape(f.summary)} | ${f.residual.score} |`);
+    out.push("");
+    out.push("<details><summary>Why each finding scored as it did</summary>", "");
+    for (const f of result.findings) out.push(...details(f));
+    out.push("</details>", "");
+  }
+  return out.join("\n");
+}
+
+function details(f: Finding): string[] {
+  return [
+    `#### \`${f.id}\``,
+    "",
+    ...f.reasons.map((r) => `- ${mdEscape(r)}`),
+    ...f.evidence.map((e) => `- evidence \`${e.element}\`: ${mdEscape(e.note)}`),
+    ...(f.missingControls.length ? [`- would reduce it: ${f.missingControls.join(", ")}`] : []),
+    "",
+  ];
+}

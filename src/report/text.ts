@@ -1,0 +1,51 @@
+// The terminal report: summary, top attack paths, then findings grouped by severity with their evidence and reasons.
+import type { AnalysisResult, Finding } from "../analysis/analyze.js";
+import { SEVERITIES } from "../analysis/scoring.js";
+import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
+
+export interface TextOptions {
+  /** How many attack paths to show in full. */
+  paths?: number;
+}
+
+export function textReport(result: AnalysisResult, options: TextOptions = {}): string {
+  const lines: string[] = [];
+  const { summary } = result;
+  lines.push(`Threatwright analysis of ${result.system.name} (${result.date})`);
+  lines.push(`${summary.findings} finding${summary.findings === 1 ? "" : "s"}: ${[...SEVERITIES].reverse().map((s) => `${summary.bySeverity[s]} ${s}`).join(", ")}`);
+  lines.push(`Injectable agents: ${summary.injectableAgents.join(", ") || "none"}`);
+  lines.push(`Untrusted entry points: ${summary.untrustedEntryPoints.join(", ") || "none"}`);
+
+  const paths = result.attackPaths.slice(0, options.paths ?? 3);
+  if (paths.length > 0) {
+    lines.push("", "Top attack paths");
+    for (const path of paths) {
+      lines.push(`  ${path.rank}. [${path.severity} ${path.score}] ${path.title}`, `     ${path.finding}`);
+      path.steps.forEach((step, index) => lines.push(`     ${index + 1}) ${step.element}: ${step.action}  [${step.technique} ${techniqueName(step.technique)}]`));
+    }
+  }
+  for (const severity of [...SEVERITIES].reverse()) {
+    const group = result.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    lines.push("", `${severity.toUpperCase()} (${group.length})`);
+    for (const finding of group) lines.push(...findingLines(finding));
+  }
+  if (result.truncated.length > 0) lines.push("", `Note: findings of ${result.truncated.join(", ")} were cut at the per-rule limit.`);
+  return lines.join("\n") + "\n";
+}
+
+function findingLines(finding: Finding): string[] {
+  const lines = [``, `  ${finding.id}  ${finding.title}`];
+  if (finding.location) lines.push(`    at ${finding.location.file}:${finding.location.line}:${finding.location.col}`);
+  lines.push(`    ${finding.summary}`);
+  if (finding.decision) lines.push(`    decision: ${finding.decision.status}${finding.decision.owner ? ` (${finding.decision.owner})` : ""}`);
+  lines.push(`    risk: inherent ${finding.inherent.likelihood}x${finding.inherent.impact}=${finding.inherent.score}, residual ${finding.residual.likelihood}x${finding.residual.impact}=${finding.residual.score}`);
+  lines.push("    evidence:");
+  for (const item of finding.evidence) lines.push(`      - ${item.element}: ${item.note}`);
+  lines.push("    why:");
+  for (const reason of finding.reasons) lines.push(`      - ${reason}`);
+  if (finding.missingControls.length > 0) lines.push(`    would reduce it: ${finding.missingControls.join(", ")}`);
+  const maps = FRAMEWORKS.filter((f) => f.key !== "stride" && f.key !== "nistAiRmf").flatMap((f) => mappedIds(finding.mappings, f));
+  if (maps.length > 0) lines.push(`    maps to: ${maps.join(", ")}`);
+  return lines;
+}
