@@ -161,13 +161,18 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     return hops.reverse();
   };
 
+  const originsCache = new Map<string, UntrustedOrigin[]>();
   const originsReaching = (nodeId: string): UntrustedOrigin[] => {
+    const cached = originsCache.get(nodeId);
+    if (cached) return cached;
     const reached = arrivals.get(nodeId);
     if (!reached) return [];
-    return [...reached.keys()]
+    const sorted = [...reached.keys()]
       .map((id) => ({ origin: originById.get(id)!, length: pathFrom(id, nodeId).length }))
       .sort((a, b) => b.origin.exposure - a.origin.exposure || a.length - b.length || (a.origin.id < b.origin.id ? -1 : 1))
       .map((entry) => entry.origin);
+    originsCache.set(nodeId, sorted);
+    return sorted;
   };
 
   return { origins, edges, originsReaching, pathFrom, reaches: (nodeId) => (arrivals.get(nodeId)?.size ?? 0) > 0 };

@@ -1,0 +1,15 @@
+// One measured run, in its own process: load the model at argv[2], analyze it and
+// serialise the JSON report; prints the wall time and the process's peak RSS.
+import { performance } from "node:perf_hooks";
+import { analyze } from "../src/analysis/analyze.js";
+import { diskFiles } from "../src/model/files.js";
+import { loadModel } from "../src/model/load.js";
+import { jsonReport } from "../src/report/json.js";
+
+const start = performance.now();
+const loaded = loadModel(process.argv[2]!, diskFiles);
+if (!loaded.ok) throw new Error(`synthetic model is invalid: ${JSON.stringify(loaded.diagnostics.slice(0, 3))}`);
+const result = analyze(loaded.loaded.model, { today: "2026-11-22", locations: loaded.loaded.locations });
+const json = jsonReport(result);
+const ms = performance.now() - start;
+process.stdout.write(JSON.stringify({ ms, peakRssMb: process.resourceUsage().maxRSS / 1024, findings: result.findings.length, bytes: json.length }));

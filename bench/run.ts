@@ -1,0 +1,44 @@
+// npm run bench: load + analyze + JSON output of synthetic models of 1,000, 5,000
+// and 20,000 components. Each size runs in a fresh process several times; the
+// report gives the median wall time and the median peak resident memory.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { syntheticModelFiles } from "./synthetic.js";
+
+const SIZES = (process.env.BENCH_SIZES ?? "1000,5000,20000").split(",").map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log("size      files  findings  median ms  min ms  max ms  median peak RSS MB");
+for (const size of SIZES) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `tw-bench-${size}-`));
+  try {
+    const files = syntheticModelFiles(size);
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+    const times: number[] = [];
+    const peaks: number[] = [];
+    let findings = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const out = execFileSync(process.execPath, ["--import", "tsx", path.join(here, "measure-analyze.ts"), dir], { encoding: "utf8", maxBuffer: 1 << 30 });
+      const measured = JSON.parse(out) as { ms: number; peakRssMb: number; findings: number };
+      times.push(measured.ms);
+      peaks.push(measured.peakRssMb);
+      findings = measured.findings;
+    }
+    console.log(
+      `${String(size).padEnd(9)} ${String(Object.keys(files).length).padStart(5)}  ${String(findings).padStart(8)}  ${median(times).toFixed(0).padStart(9)}  ${Math.min(...times).toFixed(0).padStart(6)}  ${Math.max(...times).toFixed(0).padStart(6)}  ${median(peaks).toFixed(0).padStart(19)}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

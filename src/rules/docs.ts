@@ -1,0 +1,73 @@
+// One documentation page per rule, and the catalogue index, generated from rule
+// metadata so the docs cannot drift from the code (npm run generate).
+import { severityOf } from "../analysis/scoring.js";
+import { FRAMEWORKS, labelOf, mappedIds } from "../catalog/frameworks.js";
+import { RULES } from "./index.js";
+import type { Rule } from "./rule.js";
+
+export const RULE_DOCS_DIR = "docs/rules";
+
+export function ruleDocFiles(rules: readonly Rule[] = RULES): Record<string, string> {
+  const files: Record<string, string> = { [`${RULE_DOCS_DIR}/README.md`]: catalogueIndex(rules) };
+  for (const rule of rules) files[`${RULE_DOCS_DIR}/${rule.id}.md`] = rulePage(rule);
+  return files;
+}
+
+function catalogueIndex(rules: readonly Rule[]): string {
+  const lines = [
+    "# Rule catalogue",
+    "",
+    "Generated from the rules' metadata by `npm run generate`; do not edit by hand.",
+    "Default severity is the severity of the rule's default likelihood x impact before the",
+    "model's factors and controls (see [scoring](../scoring.md)).",
+    "",
+    "| ID | Title | Category | Default | OWASP LLM | OWASP Agentic | OWASP NHI | ATLAS |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const rule of rules) {
+    const ids = (slug: string) => mappedIds(rule.mappings, FRAMEWORKS.find((f) => f.slug === slug)!).join(", ");
+    lines.push(`| [${rule.id}](${rule.id}.md) | ${rule.title} | ${rule.category} | ${severityOf(rule.likelihood * rule.impact)} | ${ids("owasp-llm")} | ${ids("owasp-agentic")} | ${ids("owasp-nhi")} | ${ids("atlas")} |`);
+  }
+  lines.push("", "## Coverage", "");
+  for (const slug of ["owasp-llm", "owasp-agentic", "owasp-nhi", "owasp-mcp", "maestro"]) {
+    const framework = FRAMEWORKS.find((f) => f.slug === slug)!;
+    lines.push(`### ${framework.title}`, "", "| Item | Rules |", "|---|---|");
+    for (const id of Object.keys(framework.items)) {
+      const covering = rules.filter((r) => mappedIds(r.mappings, framework).includes(id)).map((r) => `[${r.id}](${r.id}.md)`);
+      lines.push(`| ${labelOf(framework, id)} | ${covering.join(", ") || "none"} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n").replace(/\n+$/, "\n");
+}
+
+function rulePage(rule: Rule): string {
+  const lines = [
+    `# ${rule.id}: ${rule.title}`,
+    "",
+    `Category: ${rule.category}. Default likelihood ${rule.likelihood}/5, impact ${rule.impact}/5 (${severityOf(rule.likelihood * rule.impact)} before factors and controls).`,
+    "",
+    "## Why it matters",
+    "",
+    rule.rationale,
+    "",
+    "## When it applies",
+    "",
+    rule.appliesWhen,
+    "",
+    "## Controls that reduce it",
+    "",
+  ];
+  if (rule.mitigations.length === 0) lines.push("None in the model vocabulary; fix the condition itself.");
+  else {
+    lines.push("| Control type | Lowers | By | How |", "|---|---|---|---|");
+    for (const m of rule.mitigations) lines.push(`| ${m.control} | ${m.reduces} | ${m.by} | ${m.how} |`);
+    lines.push("", "A verified, implemented control gives its full reduction; an unverified one half; a partial one half again; one that applies only above a threshold half; a planned one none.");
+  }
+  lines.push("", "## Mappings", "");
+  for (const framework of FRAMEWORKS) {
+    const ids = mappedIds(rule.mappings, framework);
+    if (ids.length > 0) lines.push(`- ${framework.title}: ${ids.map((id) => labelOf(framework, id)).join("; ")}`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { analyze } from "../../src/analysis/analyze.js";
+import { controlStrength, severityOf } from "../../src/analysis/scoring.js";
+import { CONTROL_STATUS, CONTROL_TYPES } from "../../src/model/vocabulary.js";
+import { customerTickets, publicChat } from "../rules/building-blocks.js";
+import { loadSpec, spec, TODAY } from "../rules/rule-tester.js";
+
+describe("severity matrix", () => {
+  it("maps likelihood x impact to the documented bands", () => {
+    assert.equal(severityOf(25), "critical");
+    assert.equal(severityOf(20), "critical");
+    assert.equal(severityOf(16), "high");
+    assert.equal(severityOf(12), "high");
+    assert.equal(severityOf(9), "medium");
+    assert.equal(severityOf(6), "medium");
+    assert.equal(severityOf(4), "low");
+    assert.equal(severityOf(3), "low");
+    assert.equal(severityOf(2), "info");
+  });
+
+  it("weighs controls by status, verification and threshold", () => {
+    const base = { id: "c", type: "human-approval" as const, covers: ["x"] };
+    assert.equal(controlStrength({ ...base, verified: true }), 1);
+    assert.equal(controlStrength({ ...base }), 0.5);
+    assert.equal(controlStrength({ ...base, status: "partial", verified: true }), 0.5);
+    assert.equal(controlStrength({ ...base, status: "planned", verified: true }), 0);
+    assert.equal(controlStrength({ ...base, verified: true, threshold: { amount: 10000, currency: "EUR" } }), 0.5);
+  });
+});
+
+// A system with injection, private data, a way out, spending and code execution, so most rules have something to say.
+const system = spec(publicChat("agent", { tools: ["read-tickets", "lookup", "email", "refund", "shell"] }), customerTickets("agent"), {
+  datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+  services: [{ id: "runner", type: "runtime" }, { id: "payments", type: "api" }],
+  data: [{ id: "orders-data", classification: "restricted", flags: ["payment"] }],
+  tools: [
+    { id: "lookup", runsAs: "sa", capabilities: [{ action: "read", on: ["orders"] }] },
+    { id: "email", capabilities: [{ action: "send", destination: "any" }] },
+    { id: "refund", capabilities: [{ action: "spend", on: ["payments"] }] },
+    { id: "shell", runsOn: "runner", capabilities: [{ action: "execute", on: ["runner"] }] },
+  ],
+  identities: [
+    {
+      id: "sa",
+      type: "service-account",
+      owner: "team",
+      permissions: [{ resource: "orders", actions: ["read", "write", "delete"] }],
+      credentials: [{ id: "sa-key", type: "api-key", lifetime: "static", storage: "env-var", presentIn: ["runner"] }],
+    },
+  ],
+});
+const elements = ["agent", "widget", "read-tickets", "lookup", "email", "refund", "shell", "orders", "tickets", "runner", "sa", "sa-key", "llm"];
+
+const control = (id: string) =>
+  fc.record({
+    id: fc.constant(id),
+    type: fc.constantFrom(...CONTROL_TYPES),
+    covers: fc.uniqueArray(fc.constantFrom(...elements), { minLength: 1, maxLength: 3 }),
+    status: fc.constantFrom(...CONTROL_STATUS),
+    verified: fc.boolean(),
+    evidence: fc.constant([{ type: "config", ref: "controls.yaml" }]),
+  });
+
+describe("residual risk", () => {
+  it("never rises when a control is added (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 3 }).chain((ids) => fc.tuple(fc.tuple(...ids.map((_, i) => control(`c${i}`))), control("added"))), ([existing, added]) => {
+        const before = analyze(loadSpec(spec(system, { controls: existing })), { today: TODAY });
+        const after = analyze(loadSpec(spec(system, { controls: [...existing, added] })), { today: TODAY });
+        const afterById = new Map(after.findings.map((f) => [f.id, f]));
+        for (const finding of before.findings) {
+          const later = afterById.get(finding.id);
+          if (!later) continue; // absence rules stop firing once their control exists
+          assert.ok(later.residual.likelihood <= finding.residual.likelihood && later.residual.impact <= finding.residual.impact, `${finding.id} rose after adding ${added.type}`);
+          assert.deepEqual(later.inherent, finding.inherent, `${finding.id}: controls must not change inherent risk`);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("is the same byte for byte on every run of the same model", () => {
+    const model = loadSpec(system);
+    assert.equal(JSON.stringify(analyze(model, { today: TODAY })), JSON.stringify(analyze(model, { today: TODAY })));
+  });
+});
