@@ -1,7 +1,7 @@
 // Synthetic models for benchmarks: units shaped like a real agent system (an
 // entry, a client, two agents, tools with mixed capabilities, an MCP server,
 // stores, a retrieval source, a pipeline, identities with credentials and
-// controls), linked unit to unit by agent messages so paths cross units.
+// controls), linked in groups of four units by agent messages so paths cross units.
 import { stringify } from "yaml";
 
 /** Components in one unit; a model of N components has N / UNIT_SIZE units. */
@@ -41,7 +41,8 @@ export function syntheticModelFiles(components: number): Record<string, string> 
 
 function unit(u: number, units: number): Record<string, unknown[]> {
   const p = (name: string) => `u${u}-${name}`;
-  const next = `u${(u + 1) % units}-triage`;
+  // Units pass work on in groups of four (a realistic multi-agent pipeline), not in one ring across the whole model.
+  const next = `u${u % 4 === 3 || u + 1 >= units ? u - (u % 4) : u + 1}-triage`;
   return {
     actors: [
       { id: p("public"), type: "public" },

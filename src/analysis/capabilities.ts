@@ -104,11 +104,21 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       if (tool.capabilities.some((c) => c.action === "execute") && tool.runsAs) effects.push(...identityEffects(tool.runsAs, [agentId, tool.id]));
     }
     for (const { credential, via } of reachableCredentials(agentId)) {
+      // A secret in the agent's own configuration is used by its code, not handed to the model: only code execution reaches it.
+      if (via.length < 2) continue;
       const owner = graph.ownerOfCredential(credential);
       if (owner) effects.push(...identityEffects(owner.id, [...via, credential], credential));
     }
-    agentEffectsCache.set(agentId, effects);
-    return effects;
+    // One identity reached through several of its credentials grants the same thing once.
+    const seen = new Set<string>();
+    const unique = effects.filter((e) => {
+      const key = [e.action, e.resource ?? "", e.tool ?? "", e.identity ?? ""].join("\u0000");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    agentEffectsCache.set(agentId, unique);
+    return unique;
   };
 
   const unusedPermissions = (identityId: string): PermissionUse[] => {
@@ -121,6 +131,9 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) for (const action of USES[capability.action]) use(resource, action);
       for (const flow of graph.flowsFrom(componentId)) use(flow.to, "write");
       for (const flow of graph.flowsTo(componentId)) use(flow.from, "read");
+      // Calling a model reads from it and, on a metered API, spends on it.
+      const called = [...(graph.agent(componentId)?.models ?? []), ...graph.flowsFrom(componentId).map((f) => f.to).filter((to) => graph.kindOf(to) === "model")];
+      for (const model of called) for (const action of ["read", "spend"] as const) use(model, action);
     }
     const unused: PermissionUse[] = [];
     for (const permission of identity.permissions ?? []) {

@@ -30,7 +30,7 @@ export function heldData(graph: SystemGraph, componentId: string): string[] {
 }
 
 export interface ContextData {
-  /** Data that can be in the agent's context, with the element it comes from. */
+  /** Sensitive data (confidential or above) that can be in the agent's context, with the element it comes from. */
   of(agentId: string): Map<string, string>;
 }
 
@@ -38,10 +38,13 @@ export interface ContextData {
  * Data reaching an agent's context: what flows into it, what its tools read, and,
  * from agents that pass it messages or share stores with it, whatever those hold
  * when they are injectable (an attacker decides what a hijacked agent forwards).
+ * Only sensitive data is tracked: it is all any rule asks about, and it keeps the
+ * sets small when long chains of agents pass everything on.
  */
 export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent): ContextData {
   const cache = new Map<string, Map<string, string>>();
   const visiting = new Set<string>();
+  const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
 
   const of = (agentId: string): Map<string, string> => {
     const cached = cache.get(agentId);
@@ -50,7 +53,7 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     if (visiting.has(agentId)) return found;
     visiting.add(agentId);
     const add = (dataId: string, from: string) => {
-      if (!found.has(dataId)) found.set(dataId, from);
+      if (sensitiveIds.has(dataId) && !found.has(dataId)) found.set(dataId, from);
     };
     for (const flow of graph.flowsTo(agentId)) {
       const carried = flow.data ?? heldData(graph, flow.from);

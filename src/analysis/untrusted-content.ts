@@ -86,6 +86,11 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   return origins.sort((a, b) => b.exposure - a.exposure || (a.id < b.id ? -1 : 1));
 }
 
+function isTrainingPipeline(graph: SystemGraph, id: string): boolean {
+  const type = graph.kindOf(id) === "pipeline" ? graph.node(id)?.element.type : undefined;
+  return type === "training" || type === "fine-tuning";
+}
+
 export function contentEdges(graph: SystemGraph): Map<string, ContentEdge[]> {
   const edges = new Map<string, ContentEdge[]>();
   const add = (from: string, edge: ContentEdge) => {
@@ -93,7 +98,11 @@ export function contentEdges(graph: SystemGraph): Map<string, ContentEdge[]> {
     if (list) list.push(edge);
     else edges.set(from, [edge]);
   };
-  for (const flow of graph.model.flows) add(flow.from, { to: flow.to, via: "flow", ref: flow.id });
+  for (const flow of graph.model.flows) {
+    // Training data shapes weights, not a context: poisoning is its own threat, not prompt injection.
+    if (flow.channel === "training" || isTrainingPipeline(graph, flow.from)) continue;
+    add(flow.from, { to: flow.to, via: "flow", ref: flow.id });
+  }
   for (const tool of graph.model.tools) {
     for (const capability of tool.capabilities) {
       for (const resource of capability.on ?? []) {

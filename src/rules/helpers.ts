@@ -2,9 +2,10 @@
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect } from "../analysis/attack-paths.js";
 import { isSensitive, sensitivity } from "../analysis/sensitivity.js";
-import type { UntrustedOrigin } from "../analysis/untrusted-content.js";
-import type { Agent } from "../model/schema.js";
-import type { AnalysisContext, EvidenceItem } from "./rule.js";
+import type { Hop, UntrustedOrigin } from "../analysis/untrusted-content.js";
+import type { Agent, Credential, Identity, McpServer } from "../model/schema.js";
+import type { Action } from "../model/vocabulary.js";
+import type { AnalysisContext, EvidenceItem, Factor } from "./rule.js";
 
 export interface InjectableAgent {
   agent: Agent;
@@ -16,6 +17,17 @@ export interface InjectableAgent {
 
 /** Agents whose context can hold attacker-controlled text, in ID order. */
 export function injectableAgents(context: AnalysisContext): InjectableAgent[] {
+  const cached = injectableCache.get(context);
+  if (cached) return cached;
+  const found = findInjectableAgents(context);
+  injectableCache.set(context, found);
+  return found;
+}
+
+// Many rules ask; the answer depends only on the context, so it is computed once per analysis.
+const injectableCache = new WeakMap<AnalysisContext, InjectableAgent[]>();
+
+function findInjectableAgents(context: AnalysisContext): InjectableAgent[] {
   const { graph, untrusted } = context;
   const found: InjectableAgent[] = [];
   for (const node of graph.ofKind("agent")) {
@@ -50,14 +62,15 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
   const { graph } = context;
   const allDirect = injectable.origins.every((origin) => isDirect(graph, context.untrusted.pathFrom(origin.id, injectable.agent.id)));
   const directPath = new Set(allDirect ? injectable.origins.flatMap((o) => context.untrusted.pathFrom(o.id, injectable.agent.id).map((h) => h.node)) : []);
-  const found: DataAtStake[] = [];
+  const found: { item: DataAtStake; rank: number }[] = [];
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
     const record = graph.data(data);
     if (!record || !isSensitive(record)) continue;
     if (directPath.has(from)) continue;
-    found.push({ data, from });
+    found.push({ item: { data, from }, rank: sensitivity(record) });
   }
-  return found.sort((a, b) => sensitivity(graph.data(b.data)!) - sensitivity(graph.data(a.data)!) || (a.data < b.data ? -1 : 1));
+  // Rank once per item, not per comparison: contexts can hold thousands of data items.
+  return found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item);
 }
 
 /** Ways out: tool effects that carry data to recipients the attacker can choose. */
@@ -84,4 +97,347 @@ export function firstPerTool(effects: readonly Effect[]): Effect[] {
 export function names(context: AnalysisContext, ids: readonly string[]): string {
   const named = ids.map((id) => context.graph.nameOf(id));
   return named.length <= 1 ? (named[0] ?? "") : `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
+}
+
+/** MCP servers an agent connects to: those it lists and those whose tools it is given, in ID order. */
+export function mcpServersOf(context: AnalysisContext, agentId: string): McpServer[] {
+  const { graph } = context;
+  const ids = new Set<string>(graph.agent(agentId)?.mcpServers ?? []);
+  for (const tool of graph.toolsOf(agentId)) if (tool.server) ids.add(tool.server);
+  return [...ids]
+    .sort()
+    .map((id) => graph.server(id))
+    .filter((server): server is McpServer => server !== undefined);
+}
+
+/** Agents connected to each MCP server (listed or through one of its tools), each list in ID order. */
+export function agentsByMcpServer(context: AnalysisContext): Map<string, Agent[]> {
+  const byServer = new Map<string, Agent[]>();
+  for (const node of context.graph.ofKind("agent")) {
+    for (const server of mcpServersOf(context, node.id)) {
+      const list = byServer.get(server.id);
+      if (list) list.push(context.graph.agent(node.id)!);
+      else byServer.set(server.id, [context.graph.agent(node.id)!]);
+    }
+  }
+  return byServer;
+}
+
+const EFFECT_RANK: Record<Effect["action"], number> = { execute: 9, spend: 8, delete: 7, admin: 6, send: 5, publish: 4, write: 3, fetch: 2, read: 1 };
+const SEVERE_ACTIONS = new Set<Effect["action"]>(["execute", "spend", "delete", "admin"]);
+
+/** The most damaging effect (code execution, then spending, deleting, administering, sending...), the first such in the list. */
+export function worstEffect(effects: readonly Effect[]): Effect | undefined {
+  let worst: Effect | undefined;
+  for (const effect of effects) if (!worst || EFFECT_RANK[effect.action] > EFFECT_RANK[worst.action]) worst = effect;
+  return worst;
+}
+
+/**
+ * Impact of handing an agent's effects to someone else (a poisoned tool
+ * description, a spoofed message): +1 when they include running code,
+ * spending, deleting or administering; -1 when nothing but reading.
+ */
+export function effectImpactFactors(context: AnalysisContext, agentId: string, effects: readonly Effect[], whose = context.graph.nameOf(agentId)): Factor[] {
+  const { graph } = context;
+  const severe = effects.filter((e) => SEVERE_ACTIONS.has(e.action));
+  if (severe.length > 0) {
+    const actions = [...new Set(severe.map((e) => e.action))].sort((a, b) => EFFECT_RANK[b] - EFFECT_RANK[a]);
+    const through = [...new Set(severe.map((e) => (e.tool ? graph.nameOf(e.tool) : e.credential ? `credential ${graph.nameOf(e.credential)}` : e.identity ? graph.nameOf(e.identity) : "")))].filter(Boolean);
+    return [{ dimension: "impact", delta: 1, reason: `${whose} can ${actions.join(", ")}${through.length ? ` (through ${through.slice(0, 4).join(", ")}${through.length > 4 ? " and more" : ""})` : ""}` }];
+  }
+  if (effects.every((e) => e.action === "read")) {
+    return [{ dimension: "impact", delta: -1, reason: `${effects.length ? `${whose} can only read` : `no tool with effects is modelled for ${whose}`}; a steered agent misleads but acts on nothing` }];
+  }
+  return [];
+}
+
+/** A date (YYYY-MM-DD) plus an ISO 8601 duration of years, months, weeks and days (P90D, P6M, P1Y2M); a month end stays within its month (2026-01-31 + P1M is 2026-02-28). */
+export function addDuration(date: string, duration: string): string {
+  const parts = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(duration);
+  const [y, m, d] = date.split("-").map(Number);
+  if (!parts || y === undefined || m === undefined || d === undefined) throw new Error(`cannot add ${duration} to ${date}`);
+  const [years, months, weeks, days] = parts.slice(1).map((p) => Number(p ?? 0)) as [number, number, number, number];
+  const monthIndex = y * 12 + (m - 1) + years * 12 + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const result = new Date(Date.UTC(year, month, Math.min(d, lastDay) + weeks * 7 + days));
+  return result.toISOString().slice(0, 10);
+}
+
+/** Whole days from one date (YYYY-MM-DD) to a later one; negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export interface OutputConsumer {
+  /** A client or service that receives what the producer writes. */
+  consumer: string;
+  /** How the output gets there: the flow, or the producer's tool (with the flow when one is modelled). */
+  vias: { flow?: string; tool?: string }[];
+}
+
+/**
+ * Clients and services that receive a model's or an agent's output: the targets
+ * of its own flows and, for an agent, of its tools' flows and of the tools'
+ * write, send, publish and execute capabilities (what the agent writes into a
+ * tool call is its output too). In consumer ID order, each with every way in.
+ */
+export function outputConsumers(context: AnalysisContext, producerId: string): OutputConsumer[] {
+  const { graph } = context;
+  const found = new Map<string, OutputConsumer>();
+  const note = (consumer: string, via: { flow?: string; tool?: string }) => {
+    const kind = graph.kindOf(consumer);
+    if (kind !== "client" && kind !== "service") return;
+    const entry = found.get(consumer);
+    if (entry) entry.vias.push(via);
+    else found.set(consumer, { consumer, vias: [via] });
+  };
+  for (const flow of graph.flowsFrom(producerId)) note(flow.to, { flow: flow.id });
+  if (graph.kindOf(producerId) === "agent") {
+    for (const tool of graph.toolsOf(producerId)) {
+      for (const flow of graph.flowsFrom(tool.id)) note(flow.to, { flow: flow.id, tool: tool.id });
+      for (const capability of tool.capabilities) {
+        if (capability.action === "read" || capability.action === "fetch") continue;
+        for (const resource of capability.on ?? []) note(resource, { tool: tool.id });
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.consumer < b.consumer ? -1 : 1));
+}
+
+/** A person in the loop declared on the agent itself: supervised (approves each action) -1, suggest (applies each action) -2. */
+export function autonomyFactor(context: AnalysisContext, agentId: string): Factor[] {
+  const autonomy = context.graph.agent(agentId)?.autonomy;
+  const name = context.graph.nameOf(agentId);
+  if (autonomy === "supervised") return [{ dimension: "likelihood", delta: -1, reason: `${name} is supervised: a person approves each action` }];
+  if (autonomy === "suggest") return [{ dimension: "likelihood", delta: -2, reason: `${name} only suggests: a person applies each action` }];
+  return [];
+}
+
+/** Whether a component is or runs in a sandbox: a sandbox service itself, on one, or inside a boundary of type sandbox (or one nested in it). */
+export function sandboxOf(context: AnalysisContext, componentId: string): string | undefined {
+  const { graph } = context;
+  const self = graph.node(componentId);
+  if (self?.kind === "service" && self.element.type === "sandbox") return componentId;
+  const host = graph.node(componentId)?.element.runsOn;
+  if (typeof host === "string" && graph.node(host)?.element.type === "sandbox") return host;
+  const seen = new Set<string>();
+  for (let boundary = graph.boundaryOf(componentId); boundary && !seen.has(boundary); boundary = graph.boundary(boundary)?.parent) {
+    seen.add(boundary);
+    if (graph.boundary(boundary)?.type === "sandbox") return boundary;
+  }
+  if (typeof host === "string" && host !== componentId && graph.node(host)?.kind === "service") {
+    for (let boundary = graph.boundaryOf(host); boundary && !seen.has(boundary); boundary = graph.boundary(boundary)?.parent) {
+      seen.add(boundary);
+      if (graph.boundary(boundary)?.type === "sandbox") return boundary;
+    }
+  }
+  return undefined;
+}
+
+/** Every credential in the model with the identity it authenticates, in credential ID order. */
+export function credentialsWithOwners(context: AnalysisContext): { credential: Credential; identity: Identity }[] {
+  return context.graph.model.identities
+    .flatMap((identity) => (identity.credentials ?? []).map((credential) => ({ credential, identity })))
+    .sort((a, b) => (a.credential.id < b.credential.id ? -1 : a.credential.id > b.credential.id ? 1 : 0));
+}
+
+const POWERFUL_ACTIONS: ReadonlySet<Action> = new Set(["admin", "delete", "spend", "execute"]);
+
+/** Impact +1 when the identity may administer, delete, spend or run code: what a stolen or misused credential of it can do. */
+export function powerfulGrantsFactor(context: AnalysisContext, identity: Identity | undefined): Factor[] {
+  if (!identity) return [];
+  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((a) => POWERFUL_ACTIONS.has(a)).map((a) => `${a} on ${context.graph.nameOf(p.resource)}`));
+  if (grants.length === 0) return [];
+  return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${grants.slice(0, 3).join(", ")}${grants.length > 3 ? " and more" : ""}` }];
+}
+
+const hijackableHolders = new WeakMap<AnalysisContext, Map<string, { agent: string; via: string[] }[]>>();
+
+/** Agents reached by untrusted text that can get hold of the credential: it sits in their own configuration, or their code execution reaches it. */
+export function injectableAgentsReaching(context: AnalysisContext, credentialId: string): { agent: string; via: string[] }[] {
+  let byCredential = hijackableHolders.get(context);
+  if (!byCredential) {
+    byCredential = new Map();
+    for (const node of context.graph.ofKind("agent")) {
+      if (!context.untrusted.reaches(node.id)) continue;
+      for (const { credential, via } of context.capabilities.reachableCredentials(node.id)) {
+        const list = byCredential.get(credential) ?? [];
+        list.push({ agent: node.id, via });
+        byCredential.set(credential, list);
+      }
+    }
+    hijackableHolders.set(context, byCredential);
+  }
+  return byCredential.get(credentialId) ?? [];
+}
+
+/** Likelihood +1 when an agent that reads untrusted text can reach the credential. */
+export function credentialExposureFactor(context: AnalysisContext, credentialId: string): Factor[] {
+  const holders = injectableAgentsReaching(context, credentialId);
+  if (holders.length === 0) return [];
+  const first = holders[0]!;
+  return [{ dimension: "likelihood", delta: 1, reason: `${context.graph.nameOf(first.agent)} reads untrusted text and can reach it (${first.via.map((id) => context.graph.nameOf(id)).join(" → ")})` }];
+}
+
+// ---- Who reads and writes a store, and what one agent can do that another cannot
+// (memory, RAG, exfiltration and multi-agent rules).
+
+/** How severe an action is when a hijacked agent performs it: 0 for reading, 5 for spending money. */
+export const ACTION_SEVERITY: Readonly<Record<Action, number>> = { read: 0, fetch: 1, write: 2, send: 3, publish: 3, admin: 4, delete: 4, execute: 4, spend: 5 };
+
+/** Actions with consequences beyond reading. */
+export const CONSEQUENTIAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
+
+export interface StoreAccess {
+  agent: string;
+  /** The flow or tool through which the agent reads or writes the store. */
+  via: string;
+}
+
+interface ToolUse {
+  tool: string;
+  action: Action;
+}
+
+const toolUseIndex = new WeakMap<AnalysisContext, Map<string, ToolUse[]>>();
+
+/** Tools whose capabilities name the resource, with the action; built once per analysis. */
+export function toolsActingOn(context: AnalysisContext, resourceId: string): ToolUse[] {
+  let index = toolUseIndex.get(context);
+  if (!index) {
+    index = new Map();
+    for (const tool of [...context.graph.model.tools].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      for (const capability of tool.capabilities) {
+        for (const resource of capability.on ?? []) {
+          const list = index.get(resource);
+          if (list) list.push({ tool: tool.id, action: capability.action });
+          else index.set(resource, [{ tool: tool.id, action: capability.action }]);
+        }
+      }
+    }
+    toolUseIndex.set(context, index);
+  }
+  return index.get(resourceId) ?? [];
+}
+
+function storeAccess(context: AnalysisContext, storeId: string, direction: "read" | "write"): StoreAccess[] {
+  const { graph } = context;
+  const found = new Map<string, string>();
+  const flows = direction === "read" ? graph.flowsFrom(storeId) : graph.flowsTo(storeId);
+  for (const flow of flows) {
+    const agent = direction === "read" ? flow.to : flow.from;
+    if (graph.kindOf(agent) === "agent" && !found.has(agent)) found.set(agent, flow.id);
+  }
+  for (const use of toolsActingOn(context, storeId)) {
+    const matches = direction === "read" ? use.action === "read" || use.action === "fetch" : use.action === "write" || use.action === "publish";
+    if (!matches) continue;
+    for (const agent of graph.agentsUsingTool(use.tool)) if (!found.has(agent.id)) found.set(agent.id, use.tool);
+  }
+  return [...found].map(([agent, via]) => ({ agent, via })).sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+}
+
+/** Agents that read a store: a flow from it, or a tool that reads it. In agent ID order. */
+export function agentsReading(context: AnalysisContext, storeId: string): StoreAccess[] {
+  return storeAccess(context, storeId, "read");
+}
+
+/** Agents that write to a store: a flow to it, or a tool that writes to it. In agent ID order. */
+export function agentsWriting(context: AnalysisContext, storeId: string): StoreAccess[] {
+  return storeAccess(context, storeId, "write");
+}
+
+const effectKey = (e: Effect) => `${e.action}\u0000${e.resource ?? "*"}`;
+
+/**
+ * What agent `b` can do through its own tools that agent `a` cannot do at all
+ * (the same action on the same resource, through any tool or lateral route), and
+ * only where it is at least as severe as the most severe thing `a` can do: a
+ * more capable agent, not merely a differently capable one. Most severe first.
+ */
+export function capabilitiesBeyond(context: AnalysisContext, b: string, a: string): Effect[] {
+  const aEffects = context.capabilities.agentEffects(a);
+  const has = new Set(aEffects.map(effectKey));
+  const ceiling = Math.max(0, ...aEffects.filter((e) => CONSEQUENTIAL_ACTIONS.has(e.action)).map((e) => ACTION_SEVERITY[e.action]));
+  const seen = new Set<string>();
+  return ownToolEffects(context.capabilities.agentEffects(b))
+    .filter((e) => CONSEQUENTIAL_ACTIONS.has(e.action) && !has.has(effectKey(e)) && ACTION_SEVERITY[e.action] >= ceiling)
+    .filter((e) => {
+      const key = `${effectKey(e)}\u0000${e.tool}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((x, y) => ACTION_SEVERITY[y.action] - ACTION_SEVERITY[x.action] || compareText(x.tool!, y.tool!) || compareText(x.resource ?? "", y.resource ?? "") || compareText(x.action, y.action));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** "a", "a and b", "a, b and c": words in a sentence. */
+export function joinWords(words: readonly string[], conjunction: "and" | "or" = "and"): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]}`;
+}
+
+// ---- MCP servers' publishers and transports, and untrusted actors who talk to an
+// agent themselves (MCP and infrastructure rules).
+
+/** Publishers whose tool descriptions are third-party text. */
+export const UNTRUSTED_PUBLISHERS: ReadonlySet<McpServer["publisherTrust"]> = new Set(["community", "unknown"]);
+
+/** Transports over which an MCP server is a network service run by whoever operates it. */
+export const REMOTE_TRANSPORTS: ReadonlySet<McpServer["transport"]> = new Set(["http", "sse", "streamable-http"]);
+
+export function isUntrustedServer(server: McpServer): boolean {
+  return UNTRUSTED_PUBLISHERS.has(server.publisherTrust);
+}
+
+export function isRemoteServer(server: McpServer): boolean {
+  return REMOTE_TRANSPORTS.has(server.transport);
+}
+
+/** "community publisher some-author (package mcp-fetch@latest, not pinned)". */
+export function publisherNote(server: McpServer): string {
+  const installed = server.package ? `package ${server.package}${server.version ? `@${server.version}` : ""}` : server.url ? `served from ${server.url}` : undefined;
+  const pin = server.pinned === "digest" ? "pinned by digest" : server.pinned === "version" ? "pinned to a version" : server.pinned === "none" ? "not pinned" : "pinning not stated";
+  return `${server.publisherTrust} publisher ${server.publisher} (${installed ? `${installed}, ` : ""}${pin})`;
+}
+
+export interface DirectEntry {
+  /** The most exposed untrusted actor who reaches the agent directly. */
+  origin: UntrustedOrigin;
+  /** Every such actor, most exposed first. */
+  origins: UntrustedOrigin[];
+  hops: Hop[];
+  /** Clients and services between the actor and the agent (where a rate limit would sit). */
+  frontends: string[];
+}
+
+/** Untrusted actors who send requests to the agent themselves, through clients and services only (isDirect). */
+export function directEntry(context: AnalysisContext, agentId: string): DirectEntry | undefined {
+  const { graph, untrusted } = context;
+  const origins = untrusted.originsReaching(agentId).filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agentId)));
+  const origin = origins[0];
+  if (!origin) return undefined;
+  const hops = untrusted.pathFrom(origin.id, agentId);
+  return { origin, origins, hops, frontends: hops.slice(1, -1).map((h) => h.node) };
+}
+
+export function directEntryEvidence(context: AnalysisContext, entry: DirectEntry, agentId: string): EvidenceItem[] {
+  return entry.origins.slice(0, 3).map((origin) => ({
+    element: origin.id,
+    note: `${origin.reason}; sends requests to ${context.graph.nameOf(agentId)} via ${context.untrusted
+      .pathFrom(origin.id, agentId)
+      .map((h) => context.graph.nameOf(h.node))
+      .join(" → ")}`,
+  }));
+}
+
+/** The agent's effects with its own listed tools first and MCP servers' tools after (order otherwise kept), so a tie in worstEffect names the tool the agent was given directly. */
+export function ownToolsFirst(context: AnalysisContext, agentId: string, effects: readonly Effect[]): Effect[] {
+  const own = new Set(context.graph.agent(agentId)?.tools ?? []);
+  return [...effects.filter((e) => e.tool !== undefined && own.has(e.tool)), ...effects.filter((e) => e.tool === undefined || !own.has(e.tool))];
 }

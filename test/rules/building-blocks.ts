@@ -38,3 +38,42 @@ export function customerTickets(agent = "agent"): ModelSpec {
     flows: [{ id: "tickets-to-agent", from: "tickets", to: agent, channel: "retrieval", data: ["ticket-text"] }],
   };
 }
+
+/** An MCP server of the given publisher trust: stdio, installed from a package pinned to a version unless `extra` says otherwise. */
+export function mcpServer(id: string, publisherTrust: "first-party" | "vendor" | "community" | "unknown", extra: Record<string, unknown> = {}): ModelSpec {
+  return { mcpServers: [{ id, transport: "stdio", publisher: `${publisherTrust} author`, publisherTrust, package: id, version: "1.0.0", pinned: "version", ...extra }] };
+}
+
+/** An orders database and a read-only order lookup tool that runs as the orders service account, granted `grants` on the database. */
+export function ordersLookup(grants: string[] = ["read", "write"]): ModelSpec {
+  return {
+    datastores: [{ id: "orders-db", type: "relational", holds: ["order-records"] }],
+    data: [{ id: "order-records", classification: "confidential", flags: ["personal"] }],
+    tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+    identities: [{ id: "orders-sa", type: "service-account", owner: "orders-team", environments: ["production"], permissions: [{ resource: "orders-db", actions: grants }] }],
+  };
+}
+
+/**
+ * A backend that holds one credential of its service account, which may read an
+ * internal API. Tests override the credential's and the identity's fields.
+ */
+export function backendCredential(credential: Record<string, unknown> = {}, identity: Record<string, unknown> = {}): ModelSpec {
+  return {
+    services: [
+      { id: "backend", type: "api" },
+      { id: "orders-api", type: "api" },
+    ],
+    identities: [
+      {
+        id: "backend-sa",
+        type: "service-account",
+        owner: "platform-team",
+        environments: ["production"],
+        permissions: [{ resource: "orders-api", actions: ["read"] }],
+        ...identity,
+        credentials: [{ id: "backend-key", type: "api-key", lifetime: "static", storage: "secret-manager", location: "prod/backend/orders-api-key", presentIn: ["backend"], ...credential }],
+      },
+    ],
+  };
+}

@@ -1,4 +1,9 @@
 // Rules of this category; the catalogue in ../index.ts collects them.
+import { agentActionsUnrecorded } from "./agent-actions-unrecorded.js";
+import { controlWithoutEvidence } from "./control-without-evidence.js";
+import { noHumanReviewPath } from "./no-human-review-path.js";
+import { reviewOverdue } from "./review-overdue.js";
+import { unownedComponents } from "./unowned-components.js";
 import type { Rule } from "../rule.js";
 
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [unownedComponents, reviewOverdue, agentActionsUnrecorded, noHumanReviewPath, controlWithoutEvidence];

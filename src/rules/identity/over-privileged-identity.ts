@@ -33,7 +33,9 @@ export const overPrivilegedIdentity: Rule = {
       if (users.length === 0) return []; // unused identities are a different finding
       const excess = capabilities.unusedPermissions(identity.id).filter((p) => DANGEROUS.has(p.action));
       if (excess.length === 0) return [];
-      const exposedUser = users.find((u) => untrusted.reaches(u) || graph.agentsUsingTool(u).some((a) => untrusted.reaches(a.id)));
+      // Text steers agents (and, through them, their tools); a pipeline or service that merely passes it on is not steered by it.
+      const origins = new Set(untrusted.origins.map((o) => o.id));
+      const exposedUser = users.find((u) => (graph.kindOf(u) === "agent" && untrusted.reaches(u)) || origins.has(u) || graph.agentsUsingTool(u).some((a) => untrusted.reaches(a.id)));
       const factors: Factor[] = [];
       if (exposedUser) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(exposedUser)} acts as it and is reachable by untrusted text` });
       if (excess.some((p) => p.action === "admin" || p.action === "delete" || p.action === "spend")) factors.push({ dimension: "impact", delta: 1, reason: "unused grants include delete, admin or spend" });

@@ -1,4 +1,7 @@
 // Rules of this category; the catalogue in ../index.ts collects them.
+import { htmlRendering } from "./html-rendering.js";
+import { sentInOrganisationName } from "./sent-in-organisation-name.js";
+import { uncheckedConsequentialOutput } from "./unchecked-consequential-output.js";
 import type { Rule } from "../rule.js";
 
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [uncheckedConsequentialOutput, htmlRendering, sentInOrganisationName];

@@ -1,0 +1,99 @@
+import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
+import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { heldData, isSensitive } from "../../analysis/sensitivity.js";
+import { autonomyFactor, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
+import type { Detection, Factor, Rule } from "../rule.js";
+
+const SEVERE = new Set(["execute", "spend", "delete", "admin"]);
+
+export const credentialsInReach: Rule = {
+  id: "TW-RCE-002",
+  title: "Credentials within reach of an injectable agent's code execution",
+  category: "code-execution",
+  rationale:
+    "Code that an injected agent runs can read every secret in its environment: variables, config files, tokens other tools left on the host. The attacker then acts as that identity from anywhere, with all its permissions and not only the ones the agent uses: the blast radius of the injection is the union of every identity whose secret sits where the code runs (lateral movement).",
+  appliesWhen:
+    "An injectable agent has a tool that executes code, and a credential is present in that tool, on the host it runs on, or in another component on that host.",
+  mappings: {
+    stride: ["E", "I"],
+    owaspLlm: ["LLM06:2025", "LLM02:2025"],
+    owaspAgentic: ["ASI03", "ASI05"],
+    owaspAgenticThreats: ["T3", "T11"],
+    owaspNhi: ["NHI2:2025", "NHI5:2025"],
+    owaspMcp: ["MCP01:2025"],
+    atlasTechniques: ["AML.T0050", "AML.T0055", "AML.T0012", "AML.T0098"],
+    atlasMitigations: ["AML.M0032", "AML.M0028", "AML.M0029"],
+    maestro: ["L4", "L6"],
+    nistAiRmf: ["MANAGE"],
+    euAiAct: ["Art. 15"],
+    nistCsf: ["PR.AA-01", "PR.AA-05"],
+  },
+  likelihood: 4,
+  impact: 4,
+  mitigations: [
+    { control: "sandbox", reduces: "likelihood", by: 2, how: "commands run in a sandbox that does not hold the secret" },
+    { control: "egress-allowlist", reduces: "likelihood", by: 1, how: "a stolen secret is harder to send out from the runtime" },
+    { control: "human-approval", reduces: "likelihood", by: 1, how: "a person approves each command before it runs" },
+    { control: "least-privilege", reduces: "impact", by: 1, how: "the identity behind the secret can do little beyond its job" },
+    { control: "secret-rotation", reduces: "impact", by: 1, how: "a stolen secret stops working sooner" },
+    { control: "spend-limit", reduces: "impact", by: 1, how: "caps what a stolen key that is billed per use can run up" },
+  ],
+  detect(context) {
+    const { graph, untrusted, capabilities } = context;
+    const detections: Detection[] = [];
+    for (const { agent, origins } of injectableAgents(context)) {
+      const top = origins[0]!;
+      const hops = untrusted.pathFrom(top.id, agent.id);
+      const executes = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "execute");
+      const ownTools = new Set(agent.tools ?? []);
+      for (const { credential: credentialId, via } of capabilities.reachableCredentials(agent.id)) {
+        if (via.length < 2) continue; // in the agent's own configuration: not reached through code execution
+        const credential = graph.credential(credentialId);
+        const owner = graph.ownerOfCredential(credentialId);
+        // Reached through the host: every execute tool on that host reaches it; name the agent's own (built-in) tool first.
+        const candidates = via.length > 2 ? executes.filter((e) => graph.tool(e.tool!)?.runsOn === via[2]) : executes.filter((e) => e.tool === via[1]);
+        const execute = candidates.find((e) => ownTools.has(e.tool!)) ?? candidates[0];
+        if (!credential || !owner || !execute) continue;
+        const tool = execute.tool!;
+        const holder = via[via.length - 1]!;
+        const where = via.length === 2 ? `in ${graph.nameOf(tool)}'s environment` : via.length === 3 ? `on ${graph.nameOf(holder)}, where ${graph.nameOf(tool)} runs` : `in ${graph.nameOf(holder)}'s configuration on ${graph.nameOf(via[2]!)}, where ${graph.nameOf(tool)} runs`;
+        const grants = capabilities.identityEffects(owner.id);
+        // Spending on a model is usage billed to the account (cost harvesting, capped by spend limits), not moving money.
+        const severe = worstEffect(grants.filter((g) => SEVERE.has(g.action) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
+        const worst = severe ?? worstEffect(grants);
+        const impact: Factor[] = [];
+        if (!worst) impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} has no permissions in the model` });
+        else if (severe) impact.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(owner.id)} can ${severe.action} on ${graph.nameOf(severe.resource!)}` });
+        else if (grants.every((g) => g.action === "read") && !grants.some((g) => heldData(graph, g.resource!).some((d) => graph.data(d) && isSensitive(graph.data(d)!)))) {
+          impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} can only read, and nothing sensitive` });
+        }
+        const byResource = new Map<string, string[]>();
+        for (const permission of owner.permissions ?? []) byResource.set(permission.resource, [...(byResource.get(permission.resource) ?? []), ...permission.actions]);
+        const unlocks = [...byResource].map(([resource, actions]) => `${[...new Set(actions)].join("/")} on ${graph.nameOf(resource)}`);
+        detections.push({
+          anchors: [agent.id, credentialId],
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and runs code through ${graph.nameOf(tool)}, so it can read ${graph.nameOf(credentialId)} (${where}), which unlocks ${graph.nameOf(owner.id)}${unlocks.length ? ` (${unlocks.slice(0, 4).join(", ")}${unlocks.length > 4 ? " and more" : ""})` : ""}.`,
+          evidence: [
+            ...originEvidence(context, origins, agent.id),
+            { element: tool, note: `runs code${execute.resource ? ` on ${graph.nameOf(execute.resource)}` : ""}` },
+            { element: credentialId, note: `${credential.type}, ${credential.lifetime}, stored in ${credential.storage}${credential.location ? ` (${credential.location})` : ""}; present ${where}` },
+            { element: owner.id, note: `the identity the credential authenticates${unlocks.length ? `: ${unlocks.join(", ")}` : ": no permissions modelled"}` },
+          ],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id), ...impact],
+          path: [
+            ...entrySteps(graph, untrusted, top, agent.id),
+            effectStep(graph, execute),
+            { element: credentialId, action: `the commands read ${graph.nameOf(credentialId)} ${where}`, technique: "AML.T0055" },
+            {
+              element: owner.id,
+              action: `attacker acts as ${graph.nameOf(owner.id)}${worst ? `, up to ${worst.action} on ${graph.nameOf(worst.resource!)}` : ""}`,
+              technique: "AML.T0012",
+            },
+          ],
+          scope: [...new Set([tool, ...via.slice(2), credentialId, owner.id])],
+        });
+      }
+    }
+    return detections;
+  },
+};

@@ -1,0 +1,96 @@
+import { sensitivityFactor } from "../../analysis/factors.js";
+import { heldData, isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import type { SystemGraph } from "../../graph/graph.js";
+import { names } from "../helpers.js";
+import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
+
+const LOG_STORES = new Set(["log", "analytics"]);
+const OUTSIDERS = new Set(["public", "customer", "partner"]);
+
+/** Sensitive data a component holds or receives, most sensitive first. */
+function sensitiveDataIn(graph: SystemGraph, id: string, fromAgentsOnly: boolean): string[] {
+  const ids = new Set<string>(fromAgentsOnly ? [] : heldData(graph, id));
+  for (const flow of graph.flowsTo(id)) {
+    if (fromAgentsOnly && graph.kindOf(flow.from) !== "agent") continue;
+    for (const data of flow.data ?? []) ids.add(data);
+  }
+  return [...ids]
+    .filter((d) => {
+      const record = graph.data(d);
+      return record !== undefined && isSensitive(record);
+    })
+    .sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
+}
+
+export const readableConversationLogs: Rule = {
+  id: "TW-EXF-003",
+  title: "Conversation logs readable by others",
+  category: "exfiltration",
+  rationale:
+    "Transcripts, traces and analytics of an AI system keep whatever passed through the model: what users typed, retrieved documents and tool results with customer records. When people other than the system can read that store (analysts, dashboards, other teams), the data reaches them without anyone deciding it should, and it stays there as long as the logs are kept.",
+  appliesWhen:
+    "A log or analytics store, or any store an agent writes to, holds or receives sensitive data and lists actors who can read it directly; or a service or client that stores what it receives for others to see receives sensitive data from an agent.",
+  mappings: {
+    stride: ["I"],
+    owaspLlm: ["LLM02:2025"],
+    atlasTechniques: ["AML.T0057"],
+    atlasMitigations: ["AML.M0005", "AML.M0012"],
+    maestro: ["L5", "L6"],
+    nistAiRmf: ["GOVERN", "MANAGE"],
+    euAiAct: ["Art. 12"],
+  },
+  likelihood: 3,
+  impact: 3,
+  mitigations: [
+    { control: "data-minimisation", reduces: "impact", by: 1, how: "personal data and tool results are redacted or left out before they are logged" },
+    { control: "authorization", reduces: "likelihood", by: 1, how: "only the people who need raw transcripts can read them" },
+  ],
+  detect(context) {
+    const { graph } = context;
+    const detections: Detection[] = [];
+    for (const node of graph.ofKind("datastore")) {
+      const store = graph.node(node.id)!.element;
+      const writers = [...new Set(graph.flowsTo(node.id).filter((f) => graph.kindOf(f.from) === "agent").map((f) => f.from))];
+      if (!LOG_STORES.has(String(store.type)) && writers.length === 0) continue;
+      const readers = Array.isArray(store.readableBy) ? (store.readableBy as string[]) : [];
+      if (readers.length === 0) continue;
+      const data = sensitiveDataIn(graph, node.id, false);
+      if (data.length === 0) continue;
+      const outsiders = readers.filter((r) => OUTSIDERS.has(String(graph.node(r)?.element.type)));
+      const exposure: Factor[] = outsiders.length ? [{ dimension: "likelihood", delta: 1, reason: `readable by people outside the organisation: ${names(context, outsiders)}` }] : [];
+      detections.push({
+        anchors: [node.id],
+        summary: `${graph.nameOf(node.id)} keeps ${names(context, data.slice(0, 4))}${data.length > 4 ? " and more" : ""}${writers.length ? ` written by ${names(context, writers)}` : ""}, and ${names(context, readers)} can read it directly.`,
+        evidence: [
+          ...data.slice(0, 6).map((d): EvidenceItem => ({ element: d, note: `sensitive data kept in ${graph.nameOf(node.id)}` })),
+          ...readers.map((r): EvidenceItem => ({ element: r, note: "can read the stored content directly" })),
+          ...writers.map((w): EvidenceItem => ({ element: w, note: `writes its conversations or results to ${graph.nameOf(node.id)}` })),
+        ],
+        factors: [...sensitivityFactor(graph, data), ...exposure],
+        scope: [...writers, ...graph.flowsTo(node.id).map((f) => f.id)],
+      });
+    }
+    for (const kind of ["service", "client"] as const) {
+      for (const node of graph.ofKind(kind)) {
+        const handles = node.element.handles;
+        if (!Array.isArray(handles) || !handles.includes("stores-for-others")) continue;
+        const writers = [...new Set(graph.flowsTo(node.id).filter((f) => graph.kindOf(f.from) === "agent").map((f) => f.from))];
+        if (writers.length === 0) continue;
+        const data = sensitiveDataIn(graph, node.id, true);
+        if (data.length === 0) continue;
+        detections.push({
+          anchors: [node.id],
+          summary: `${graph.nameOf(node.id)} stores ${names(context, data.slice(0, 4))}${data.length > 4 ? " and more" : ""} from ${names(context, writers)} and shows it to other people.`,
+          evidence: [
+            { element: node.id, note: "stores what it receives for others to see" },
+            ...data.slice(0, 6).map((d): EvidenceItem => ({ element: d, note: `sensitive data it receives from an agent` })),
+            ...writers.map((w): EvidenceItem => ({ element: w, note: `sends its output to ${graph.nameOf(node.id)}` })),
+          ],
+          factors: [...sensitivityFactor(graph, data)],
+          scope: [...writers, ...graph.flowsTo(node.id).filter((f) => graph.kindOf(f.from) === "agent").map((f) => f.id)],
+        });
+      }
+    }
+    return detections;
+  },
+};

@@ -1,0 +1,136 @@
+import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
+import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
+import type { SystemGraph } from "../../graph/graph.js";
+import { injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake } from "../helpers.js";
+import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
+
+type Rendering = "image" | "link";
+
+/** How a client or service turns output into requests: images load by themselves, links on a click. */
+function rendering(graph: SystemGraph, id: string): Rendering | undefined {
+  const kind = graph.kindOf(id);
+  if (kind !== "client" && kind !== "service") return undefined;
+  const handles = graph.node(id)?.element.handles;
+  if (!Array.isArray(handles)) return undefined;
+  if (handles.includes("fetches-images")) return "image";
+  if (handles.includes("renders-links")) return "link";
+  return undefined;
+}
+
+interface Surface {
+  renderer: string;
+  how: Rendering;
+  /** Elements the output passes through before it is rendered (tools, stores, services). */
+  through: string[];
+}
+
+/**
+ * Where an agent's output is rendered: clients and services it writes to directly
+ * or through its tools, and those that show what it left in a store, source or
+ * service on the way (a comment on a code host, a record in a back office).
+ */
+function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[] {
+  const { graph } = context;
+  const found = new Map<string, Surface>();
+  const note = (renderer: string, through: string[]) => {
+    const how = rendering(graph, renderer);
+    if (how && !found.has(renderer)) found.set(renderer, { renderer, how, through });
+  };
+  const intermediates: { node: string; through: string[] }[] = [];
+  const held = new Set<string>();
+  const hold = (node: string, through: string[]) => {
+    const kind = graph.kindOf(node);
+    if (held.has(node) || !(kind === "datastore" || kind === "source" || kind === "service") || rendering(graph, node)) return;
+    held.add(node);
+    intermediates.push({ node, through: [...through, node] });
+  };
+  for (const consumer of outputConsumers(context, agentId)) {
+    const direct = consumer.vias.some((v) => v.tool === undefined);
+    note(consumer.consumer, direct ? [] : [consumer.vias[0]!.tool!]);
+  }
+  for (const flow of graph.flowsFrom(agentId)) hold(flow.to, []);
+  for (const tool of graph.toolsOf(agentId)) {
+    const writing = tool.capabilities.filter((c) => c.action === "write" || c.action === "publish" || c.action === "send");
+    for (const capability of writing) for (const resource of capability.on ?? []) hold(resource, [tool.id]);
+    if (writing.length > 0) for (const flow of graph.flowsFrom(tool.id)) hold(flow.to, [tool.id]);
+  }
+  for (const { node, through } of intermediates) for (const flow of graph.flowsFrom(node)) note(flow.to, through);
+  return [...found.values()].sort((a, b) => (a.renderer < b.renderer ? -1 : 1));
+}
+
+export const renderedOutputExfiltration: Rule = {
+  id: "TW-EXF-002",
+  title: "Exfiltration through rendered markdown images or links",
+  category: "exfiltration",
+  rationale:
+    "A steered agent does not need a sending tool to leak data: it can write a markdown image or link whose URL carries the data to the attacker's server. A client that loads images by itself sends the request as soon as the answer is shown (zero-click); one that renders links sends it when the reader clicks. The reader is a legitimate user, so nothing looks wrong.",
+  appliesWhen:
+    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader (some untrusted origin reaches the agent other than through that client).",
+  mappings: {
+    stride: ["I"],
+    owaspLlm: ["LLM05:2025", "LLM02:2025", "LLM01:2025"],
+    owaspAgentic: ["ASI01"],
+    owaspAgenticThreats: ["T6"],
+    atlasTechniques: ["AML.T0077", "AML.T0051.001", "AML.T0057"],
+    atlasMitigations: ["AML.M0033", "AML.M0020"],
+    maestro: ["L3", "L7"],
+    nistAiRmf: ["MEASURE", "MANAGE"],
+    euAiAct: ["Art. 15"],
+  },
+  likelihood: 4,
+  impact: 4,
+  mitigations: [
+    { control: "output-encoding", reduces: "likelihood", by: 2, how: "images and links in model output are stripped, or images go through a proxy that drops query strings" },
+    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+  ],
+  detect(context) {
+    const { graph, untrusted } = context;
+    const detections: Detection[] = [];
+    for (const injectable of injectableAgents(context)) {
+      const { agent, origins } = injectable;
+      const surfaces = renderingSurfaces(context, agent.id);
+      if (surfaces.length === 0) continue;
+      const atStake = sensitiveDataAtStake(context, injectable);
+      if (atStake.length === 0) continue;
+      for (const surface of surfaces) {
+        // Someone who reaches the agent only through the client that renders its output is the reader: leaking to them is no leak.
+        const attackers = origins.filter((o) => !untrusted.pathFrom(o.id, agent.id).some((hop) => hop.node === surface.renderer));
+        const top = attackers[0];
+        if (!top) continue;
+        const hops = untrusted.pathFrom(top.id, agent.id);
+        const dataIds = atStake.map((d) => d.data);
+        const richest = atStake[0]!;
+        const click: Factor[] = surface.how === "link" ? [{ dimension: "likelihood", delta: -2, reason: `${graph.nameOf(surface.renderer)} renders links but does not load images: a person has to click` }] : [];
+        const renderer = graph.nameOf(surface.renderer);
+        detections.push({
+          anchors: [agent.id, surface.renderer],
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}; its output is shown in ${renderer}${surface.through.length ? ` (through ${names(context, surface.through)})` : ""}, which ${surface.how === "image" ? "loads markdown images without a click, so an injected image URL carries the data to the attacker's server" : "renders links, so one click on an injected link carries the data to the attacker's server"}.`,
+          evidence: [
+            ...originEvidence(context, attackers, agent.id),
+            ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}` })),
+            { element: surface.renderer, note: surface.how === "image" ? "fetches images in the output by itself (zero-click)" : "renders clickable links in the output" },
+            ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
+          ],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...click],
+          path: [
+            ...entrySteps(graph, untrusted, top, agent.id),
+            graph.kindOf(richest.from) === "datastore" && graph.node(richest.from)?.element.type === "vector"
+              ? { element: richest.from, action: `retrieves ${graph.nameOf(richest.data)} from ${graph.nameOf(richest.from)}`, technique: TECHNIQUE.dataFromRag }
+              : { element: richest.from, action: `gathers ${graph.nameOf(richest.data)} from ${graph.nameOf(richest.from)}`, technique: TECHNIQUE.dataFromAgentTools },
+            {
+              element: surface.renderer,
+              action:
+                surface.how === "image"
+                  ? `writes a markdown image whose URL holds the data; ${renderer} fetches it from the attacker's server when the output is shown`
+                  : `writes a link whose URL holds the data; a reader of ${renderer} clicks it`,
+              technique: TECHNIQUE.responseRendering,
+            },
+          ],
+          scope: [...surface.through],
+        });
+      }
+    }
+    return detections;
+  },
+};

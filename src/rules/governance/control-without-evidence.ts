@@ -1,0 +1,34 @@
+import type { Detection, Rule } from "../rule.js";
+
+export const controlWithoutEvidence: Rule = {
+  id: "TW-GOV-005",
+  title: "Control without evidence",
+  category: "governance",
+  rationale:
+    "A control the model says is in place but that names no file, test, configuration, link or ticket cannot be checked, so it is a claim. Unverified controls count half in scoring; one marked verified without evidence counts in full on nobody's word.",
+  appliesWhen: "A control is implemented (or has no status) and lists no evidence.",
+  mappings: {
+    stride: ["R"],
+    maestro: ["L6"],
+    nistAiRmf: ["GOVERN", "MEASURE"],
+    euAiAct: ["Art. 9"],
+  },
+  likelihood: 2,
+  impact: 1,
+  mitigations: [],
+  detect(context) {
+    const { graph } = context;
+    const detections: Detection[] = [];
+    for (const control of [...graph.model.controls].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      if (control.status && control.status !== "implemented") continue;
+      if ((control.evidence ?? []).length > 0) continue;
+      detections.push({
+        anchors: [control.id],
+        summary: `${graph.nameOf(control.id)} (${control.type} on ${control.covers.map((c) => graph.nameOf(c)).join(", ")}) is ${control.status ?? "assumed"} implemented${control.verified ? " and marked verified" : ""}, but names no evidence.`,
+        evidence: [{ element: control.id, note: `${control.type}, status ${control.status ?? "not stated"}, no evidence` }, ...control.covers.map((c) => ({ element: c, note: "claimed to be covered" }))],
+        factors: control.verified ? [{ dimension: "impact", delta: 1, reason: "it is marked verified, so scoring counts it in full" }] : [],
+      });
+    }
+    return detections;
+  },
+};

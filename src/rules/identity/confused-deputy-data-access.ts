@@ -1,0 +1,90 @@
+import { isDirect } from "../../analysis/attack-paths.js";
+import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
+import { heldData, isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import type { SystemGraph } from "../../graph/graph.js";
+import type { Actor, Agent, Tool } from "../../model/schema.js";
+import { names } from "../helpers.js";
+import type { Detection, Factor, Rule } from "../rule.js";
+
+/** The identity a tool acts as: its own, else the agent's, else that of the host either runs on. */
+function actingIdentity(graph: SystemGraph, tool: Tool, agent: Agent): string | undefined {
+  const hostIdentity = (host: string | undefined) => (host ? graph.identityOf(host)?.id : undefined);
+  return tool.runsAs ?? agent.runsAs ?? hostIdentity(tool.runsOn) ?? hostIdentity(agent.runsOn);
+}
+
+export const confusedDeputyDataAccess: Rule = {
+  id: "TW-PRV-001",
+  title: "Agent acts on every user's data with one service identity",
+  category: "identity",
+  rationale:
+    "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model.",
+  appliesWhen:
+    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data, and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking.",
+  mappings: {
+    stride: ["I", "E"],
+    owaspLlm: ["LLM06:2025", "LLM02:2025"],
+    owaspAgentic: ["ASI03"],
+    owaspAgenticThreats: ["T3"],
+    atlasTechniques: ["AML.T0053", "AML.T0085.001"],
+    atlasMitigations: ["AML.M0027", "AML.M0028"],
+    maestro: ["L3", "L6"],
+    nistAiRmf: ["MAP", "MANAGE"],
+    nistCsf: ["PR.AA-05"],
+  },
+  likelihood: 3,
+  impact: 3,
+  mitigations: [
+    { control: "authorization", reduces: "likelihood", by: 2, how: "the tool checks that the records belong to the person asking" },
+    { control: "tenant-isolation", reduces: "likelihood", by: 1, how: "the store only returns the caller's own rows" },
+    { control: "data-minimisation", reduces: "impact", by: 1, how: "the tool returns fewer and less sensitive fields" },
+  ],
+  detect(context) {
+    const { graph, untrusted } = context;
+    const detections: Detection[] = [];
+    for (const node of graph.ofKind("agent")) {
+      const agent = graph.agent(node.id)!;
+      const direct = untrusted.originsReaching(agent.id).filter((o) => graph.kindOf(o.id) === "actor" && isDirect(graph, untrusted.pathFrom(o.id, agent.id)));
+      const top = direct[0];
+      if (!top) continue;
+      const actor = graph.node(top.id)!.element as Actor;
+      for (const tool of graph.toolsOf(agent.id)) {
+        const reads: { resource: string; data: string[] }[] = [];
+        for (const capability of tool.capabilities) {
+          if (capability.action !== "read") continue;
+          for (const resource of capability.on ?? []) {
+            const data = heldData(graph, resource).filter((d) => {
+              const record = graph.data(d);
+              return record !== undefined && isSensitive(record);
+            });
+            if (data.length > 0 && !reads.some((r) => r.resource === resource)) reads.push({ resource, data });
+          }
+        }
+        if (reads.length === 0) continue;
+        const identity = actingIdentity(graph, tool, agent);
+        if (!identity) continue;
+        const dataIds = [...new Set(reads.flatMap((r) => r.data))].sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
+        const factors: Factor[] = [...exposureFactor(graph, top)];
+        if (actor.authenticated !== true) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(actor.id)} reach it without signing in, so there is no user the records could be checked against` });
+        factors.push(...sensitivityFactor(graph, dataIds));
+        detections.push({
+          anchors: [agent.id, tool.id],
+          summary: `${graph.nameOf(agent.id)} is reached directly by ${graph.nameOf(actor.id)}, and its tool ${graph.nameOf(tool.id)} reads ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} from ${names(context, reads.map((r) => r.resource))} as ${graph.nameOf(identity)}, whoever the records belong to.`,
+          evidence: [
+            { element: actor.id, note: `${actor.type} actor talking to the agent directly${actor.authenticated === true ? "" : ", not signed in"}` },
+            { element: tool.id, note: `reads ${reads.map((r) => graph.nameOf(r.resource)).join(", ")} as ${graph.nameOf(identity)}` },
+            ...reads.map((r) => ({ element: r.resource, note: `holds ${names(context, r.data)}` })),
+            { element: identity, note: "service identity the reads run as: it may read every user's records" },
+          ],
+          factors,
+          path: [
+            { element: actor.id, action: `${graph.nameOf(actor.id)} asks ${graph.nameOf(agent.id)} for someone else's records, naming them by a detail such as an email address`, technique: "AML.T0049" },
+            { element: tool.id, action: `${graph.nameOf(agent.id)} calls ${graph.nameOf(tool.id)}, which reads as ${graph.nameOf(identity)}`, technique: "AML.T0053" },
+            { element: reads[0]!.resource, action: `another user's ${graph.nameOf(dataIds[0]!)} come back in the answer`, technique: "AML.T0085.001" },
+          ],
+          scope: [tool.id, identity, ...reads.map((r) => r.resource)],
+        });
+      }
+    }
+    return detections;
+  },
+};

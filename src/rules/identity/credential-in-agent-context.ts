@@ -1,0 +1,95 @@
+import { entrySteps } from "../../analysis/attack-paths.js";
+import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
+import { heldData } from "../../analysis/sensitivity.js";
+import { originEvidence, powerfulGrantsFactor } from "../helpers.js";
+import type { Detection, Factor, PathStep, Rule } from "../rule.js";
+
+interface SecretInContext {
+  /** A credential or data flagged as credentials. */
+  secret: string;
+  /** Where it enters the context: the agent itself, a prompt, or the element the data comes from. */
+  from: string;
+  how: "configuration" | "prompt" | "input";
+}
+
+export const credentialInAgentContext: Rule = {
+  id: "TW-NHI-010",
+  title: "Credential in an agent's context",
+  category: "identity",
+  rationale:
+    "A secret that sits in an agent's configuration, its prompts or the text it reads is in the model's context, and the model can be talked into repeating it: in an answer, a tool call, a log line or a rendered link. Whoever steers the agent then holds the credential.",
+  appliesWhen:
+    "A credential is present in an agent or in a prompt it loads, or data flagged as credentials can reach the agent's context (from its inputs, its tools or a prompt).",
+  mappings: {
+    stride: ["I"],
+    owaspLlm: ["LLM02:2025", "LLM07:2025"],
+    owaspNhi: ["NHI2:2025"],
+    owaspAgentic: ["ASI03"],
+    atlasTechniques: ["AML.T0083", "AML.T0098", "AML.T0057"],
+    atlasMitigations: ["AML.M0033"],
+    maestro: ["L3"],
+    nistAiRmf: ["MAP", "MANAGE"],
+    nistCsf: ["PR.AA-01"],
+  },
+  likelihood: 3,
+  impact: 3,
+  mitigations: [
+    { control: "data-minimisation", reduces: "likelihood", by: 2, how: "secrets are redacted before text reaches the context" },
+    { control: "output-validation", reduces: "likelihood", by: 1, how: "answers and tool arguments are checked for secrets" },
+    { control: "secret-rotation", reduces: "impact", by: 1, how: "a revealed secret works for a shorter time" },
+  ],
+  detect(context) {
+    const { graph, untrusted, contextData } = context;
+    const detections: Detection[] = [];
+    for (const node of graph.ofKind("agent")) {
+      const agent = graph.agent(node.id)!;
+      const found = new Map<string, SecretInContext>();
+      const add = (entry: SecretInContext) => {
+        if (!found.has(entry.secret)) found.set(entry.secret, entry);
+      };
+      for (const credential of graph.credentialsIn(agent.id)) add({ secret: credential.id, from: agent.id, how: "configuration" });
+      for (const prompt of [...(agent.prompts ?? [])].sort()) {
+        for (const credential of graph.credentialsIn(prompt)) add({ secret: credential.id, from: prompt, how: "prompt" });
+        for (const data of heldData(graph, prompt)) if (graph.data(data)?.flags?.includes("credentials")) add({ secret: data, from: prompt, how: "prompt" });
+      }
+      for (const [data, from] of [...contextData.of(agent.id)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (graph.data(data)?.flags?.includes("credentials")) add({ secret: data, from, how: "input" });
+      }
+      if (found.size === 0) continue;
+      // Secrets harvested through the agent's tools, as opposed to arriving in a flow.
+      const readByTool = (from: string) =>
+        graph.kindOf(from) === "tool" || graph.toolsOf(agent.id).some((t) => t.capabilities.some((c) => c.action === "read" && (c.on ?? []).includes(from)));
+      const origins = untrusted.originsReaching(agent.id);
+      const top = origins[0];
+      for (const entry of [...found.values()].sort((a, b) => (a.secret < b.secret ? -1 : 1))) {
+        const credential = graph.credential(entry.secret);
+        const owner = credential ? graph.ownerOfCredential(credential.id) : undefined;
+        const factors: Factor[] = top
+          ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(agent.id)} reads untrusted text from ${graph.nameOf(top.id)}, which can ask for the secret` }, ...exposureFactor(graph, top), ...attackerFactor(graph)]
+          : [{ dimension: "likelihood", delta: -1, reason: `only trusted people talk to ${graph.nameOf(agent.id)}, though it may still echo the secret into answers and logs` }];
+        factors.push(...(credential ? powerfulGrantsFactor(context, owner) : sensitivityFactor(graph, [entry.secret])));
+        const where = entry.how === "configuration" ? "its own configuration" : entry.how === "prompt" ? `the prompt ${graph.nameOf(entry.from)}` : graph.nameOf(entry.from);
+        const enters: PathStep = {
+          element: entry.from,
+          action: `${graph.nameOf(entry.secret)} enters ${graph.nameOf(agent.id)}'s context from ${where}`,
+          technique: entry.how === "input" ? (readByTool(entry.from) ? "AML.T0098" : "AML.T0055") : "AML.T0083",
+        };
+        detections.push({
+          anchors: [agent.id, entry.secret],
+          summary: `${credential ? `The credential ${graph.nameOf(entry.secret)}` : `${graph.nameOf(entry.secret)} (data flagged as credentials)`} can enter the context of ${graph.nameOf(agent.id)} from ${where}${top ? `, and ${graph.nameOf(agent.id)} reads untrusted text from ${graph.nameOf(top.id)}` : ""}.`,
+          evidence: [
+            { element: entry.secret, note: credential ? `${credential.type} of ${owner ? graph.nameOf(owner.id) : "an identity"} in ${credential.storage}` : "data flagged credentials" },
+            { element: entry.from, note: `where it enters the context (${entry.how})` },
+            ...(top ? originEvidence(context, origins, agent.id) : []),
+          ],
+          factors,
+          ...(top
+            ? { path: [...entrySteps(graph, untrusted, top, agent.id), enters, { element: agent.id, action: `${graph.nameOf(agent.id)} repeats the secret in its answer or a tool call`, technique: "AML.T0057" }] }
+            : {}),
+          scope: [entry.from, ...(owner ? [owner.id] : [])],
+        });
+      }
+    }
+    return detections;
+  },
+};

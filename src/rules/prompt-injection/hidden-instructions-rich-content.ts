@@ -1,0 +1,75 @@
+import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
+import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { effectImpactFactors, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import type { Detection, Rule } from "../rule.js";
+
+/** Formats that can carry text a person reviewing the content does not see. */
+const RICH = new Map<string, string>([
+  ["pdf", "invisible text layers, white or tiny text"],
+  ["html", "hidden elements, comments and CSS-hidden text"],
+  ["image", "text in the image or its metadata that a multimodal model reads"],
+  ["office", "hidden text, comments and metadata"],
+  ["audio", "spoken instructions a transcript picks up"],
+]);
+
+export const hiddenInstructionsRichContent: Rule = {
+  id: "TW-PI-005",
+  title: "Hidden instructions in attachments and rich content",
+  category: "prompt-injection",
+  rationale:
+    "PDFs, HTML, office documents, images and audio can carry text that a person looking at them never sees (white or tiny text, hidden layers and elements, metadata, text inside an image) but that text extraction or a multimodal model passes to the agent. Such instructions slip past human review and past filters that only look at the visible text.",
+  appliesWhen:
+    "A source whose content types include pdf, html, image, office or audio is written by untrusted actors (it is an untrusted origin) and its content reaches an agent without another agent in between (the first agent to parse it).",
+  mappings: {
+    stride: ["T"],
+    owaspLlm: ["LLM01:2025"],
+    owaspAgentic: ["ASI01"],
+    owaspAgenticThreats: ["T6"],
+    atlasTechniques: ["AML.T0051.001", "AML.T0068"],
+    atlasMitigations: ["AML.M0033", "AML.M0030", "AML.M0015"],
+    maestro: ["L2", "L3"],
+    nistAiRmf: ["MEASURE", "MANAGE"],
+    euAiAct: ["Art. 15"],
+  },
+  likelihood: 3,
+  impact: 3,
+  mitigations: [
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "content is converted to visible text only and screened for instructions before it reaches the model" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "extracted text is marked as data the model should not obey" },
+    { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
+  ],
+  detect(context) {
+    const { graph, untrusted, capabilities } = context;
+    const detections: Detection[] = [];
+    for (const node of graph.ofKind("agent")) {
+      const agentId = node.id;
+      for (const origin of untrusted.originsReaching(agentId)) {
+        if (graph.kindOf(origin.id) !== "source") continue;
+        const types = ((graph.node(origin.id)?.element.contentTypes as string[] | undefined) ?? []).filter((t) => RICH.has(t));
+        if (types.length === 0) continue;
+        const hops = untrusted.pathFrom(origin.id, agentId);
+        // Once another agent has parsed the file, what it passes on is plain text: that is indirect injection, not hidden content.
+        if (hops.slice(1, -1).some((h) => graph.kindOf(h.node) === "agent")) continue;
+        const effects = ownToolEffects(capabilities.agentEffects(agentId));
+        const worst = worstEffect(ownToolsFirst(context, agentId, effects));
+        detections.push({
+          anchors: [agentId, origin.id],
+          summary: `Content from ${graph.nameOf(origin.id)} (${types.join(", ")}), written by untrusted actors, reaches ${graph.nameOf(agentId)} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}; instructions hidden in it are read by the model but not seen by people.`,
+          evidence: [
+            { element: origin.id, note: `untrusted content (${origin.reason}) in ${types.map((t) => `${t}: ${RICH.get(t)}`).join("; ")}` },
+            { element: agentId, note: `reads it via ${hops.map((h) => h.node).join(" → ")}` },
+            ...(worst && worst.action !== "read" ? [{ element: worst.tool!, note: `a steered agent can ${worst.action} through it` }] : []),
+          ],
+          factors: [...exposureFactor(graph, origin), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...effectImpactFactors(context, agentId, effects)],
+          path: [
+            { element: origin.id, action: `attacker sends ${types.join(" or ")} content with instructions hidden from human readers`, technique: "AML.T0068" },
+            ...entrySteps(graph, untrusted, origin, agentId).slice(1),
+            ...(worst ? [effectStep(graph, worst)] : []),
+          ],
+          scope: hops.flatMap((h) => [h.node, ...(h.ref && graph.kindOf(h.ref) === "flow" ? [h.ref] : [])]),
+        });
+      }
+    }
+    return detections;
+  },
+};

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { credentialsInReach } from "../../../src/rules/code-execution/credentials-in-reach.js";
+import { internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const runner = {
+  services: [
+    { id: "runner", type: "ci-runner" },
+    { id: "prod-cluster", type: "runtime" },
+  ],
+  tools: [{ id: "shell", runsOn: "runner", capabilities: [{ action: "execute", on: ["runner"] }] }],
+};
+const deployer = (presentIn: string[]) => ({
+  identities: [
+    {
+      id: "deployer",
+      type: "service-account",
+      permissions: [{ resource: "prod-cluster", actions: ["read", "admin"] }],
+      credentials: [{ id: "deploy-key", type: "api-key", lifetime: "static", storage: "env-var", location: "DEPLOY_KEY", presentIn }],
+    },
+  ],
+});
+
+ruleTester(credentialsInReach, {
+  valid: [
+    { name: "near miss: the same runner and key, but the agent is not injectable", model: spec(internalAgent("agent", { tools: ["shell"] }), runner, deployer(["runner"])) },
+    { name: "the key sits in the agent's own configuration and the agent runs no code", model: spec(publicChat("agent"), runner, deployer(["agent"])) },
+    {
+      name: "the key sits on another host than the one the shell runs on",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, deployer(["elsewhere"]), { services: [{ id: "elsewhere", type: "runtime" }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: "public chat agent runs commands on a runner that holds an admin key",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, deployer(["runner"])),
+      findings: [
+        {
+          anchors: ["agent", "deploy-key"],
+          // Likelihood 4 + 1 (public) = 5. Impact 4 + 1 (the deployer can admin the cluster) = 5. 25: critical.
+          severity: "critical",
+          summary: /deployer|admin/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 25);
+            assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0051.000", "AML.T0051.000", "AML.T0050", "AML.T0055", "AML.T0012"]);
+            assert.ok(finding.evidence.some((e) => e.element === "deployer" && e.note.includes("admin")));
+            assert.ok(finding.evidence.some((e) => e.element === "deploy-key" && e.note.includes("DEPLOY_KEY")));
+          },
+        },
+      ],
+    },
+    {
+      name: "a read-only key over public data in a neighbour's configuration, with rotation",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, {
+        mcpServers: [{ id: "helper-mcp", transport: "stdio", publisher: "us", publisherTrust: "first-party", runsOn: "runner" }],
+        datastores: [{ id: "docs", type: "document", holds: ["docs-data"] }],
+        data: [{ id: "docs-data", classification: "public" }],
+        identities: [
+          {
+            id: "reader",
+            type: "api-key",
+            permissions: [{ resource: "docs", actions: ["read"] }],
+            credentials: [{ id: "reader-key", type: "api-key", lifetime: "static", storage: "mcp-config", presentIn: ["helper-mcp"] }],
+          },
+        ],
+        controls: [{ id: "rotate", type: "secret-rotation", covers: ["reader-key"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "reader-key"],
+          check: (finding) => {
+            // Likelihood 5; impact 4 - 1 (the identity can only read, nothing sensitive) = 3: 15 inherent.
+            assert.equal(finding.inherent.score, 15);
+            // Verified rotation takes 1 off impact: 5 x 2 = 10, medium.
+            assert.equal(finding.residual.score, 10);
+            assert.equal(finding.severity, "medium");
+          },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { destructiveChanges } from "../../../src/rules/excessive-agency/destructive-changes.js";
+import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const orders = {
+  datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+  data: [{ id: "orders-data", classification: "confidential", flags: ["personal", "payment"] }],
+};
+const updateOrders = (action = "write") => spec(orders, { tools: [{ id: "update-order", capabilities: [{ action, on: ["orders"] }] }] });
+
+ruleTester(destructiveChanges, {
+  valid: [
+    { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["update-order"] }), updateOrders()) },
+    { name: "near miss: the tool only reads the orders", model: spec(publicChat("agent", { tools: ["update-order"] }), updateOrders("read")) },
+    {
+      name: "writes to a memory store are left to the memory rules",
+      model: spec(publicChat("agent", { tools: ["remember"] }), { datastores: [{ id: "memory", type: "memory" }], tools: [{ id: "remember", capabilities: [{ action: "write", on: ["memory"] }] }] }),
+    },
+    {
+      name: "a write that is part of a payment on the same system is the spending rule's",
+      model: spec(publicChat("agent", { tools: ["pay"] }), {
+        services: [{ id: "erp", type: "erp" }],
+        tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["erp"] }, { action: "write", on: ["erp"] }] }],
+      }),
+    },
+    {
+      name: "a delete reachable only laterally (through a shell's identity) is a code-execution finding",
+      model: spec(publicChat("agent", { tools: ["shell"] }), orders, {
+        tools: [{ id: "shell", runsAs: "ops-sa", capabilities: [{ action: "execute" }] }],
+        identities: [{ id: "ops-sa", type: "service-account", permissions: [{ resource: "orders", actions: ["delete"] }] }],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: "public chat agent can change restricted order records",
+      model: spec(publicChat("agent", { tools: ["update-order"] }), updateOrders()),
+      findings: [
+        {
+          anchors: ["agent", "update-order"],
+          // Likelihood 4 +1 (public entry) = 5; impact 3 +1 (orders-data restricted: payment flag) = 4. 5 x 4 = 20: critical.
+          severity: "critical",
+          summary: /can write in orders through update-order/,
+        },
+      ],
+    },
+    {
+      name: "ticket text steers an agent that can delete tickets; deleting raises impact",
+      model: spec(internalAgent("agent", { tools: ["read-tickets", "purge"] }), customerTickets("agent"), { tools: [{ id: "purge", capabilities: [{ action: "delete", on: ["tickets"] }] }] }),
+      findings: [
+        {
+          anchors: ["agent", "purge"],
+          // Likelihood 4 +0 (customer-written tickets, exposure 4); impact 3 +0 (ticket-text confidential) +1 (delete) = 4. 4 x 4 = 16: high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.path?.at(-1)?.technique, "AML.T0101");
+          },
+        },
+      ],
+    },
+    {
+      name: "a verified approval on the tool lowers likelihood by 2",
+      model: spec(publicChat("agent", { tools: ["update-order"] }), updateOrders(), {
+        controls: [{ id: "confirm", type: "human-approval", covers: ["update-order"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "update-order"],
+          // Inherent 5 x 4 = 20; residual (5 - 2) x 4 = 12: high.
+          severity: "high",
+          check: (finding) => assert.equal(finding.residual.score, 12),
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { readableConversationLogs } from "../../../src/rules/exfiltration/readable-conversation-logs.js";
+import { internalAgent } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+/** An analytics store the agent logs its conversations to; tests set who can read it and what it holds. */
+const transcripts = (store: Record<string, unknown> = {}, data: Record<string, unknown> = { classification: "confidential", flags: ["personal"] }) => ({
+  actors: [{ id: "analysts", type: "employee" }],
+  datastores: [{ id: "chat-logs", type: "analytics", holds: ["transcripts"], readableBy: ["analysts"], ...store }],
+  data: [{ id: "transcripts", ...data }],
+  flows: [{ id: "agent-logs", from: "agent", to: "chat-logs", channel: "log", data: ["transcripts"] }],
+});
+
+ruleTester(readableConversationLogs, {
+  valid: [
+    { name: "near miss: nobody but the system reads the logs", model: spec(internalAgent(), transcripts({ readableBy: [] })) },
+    { name: "the logs hold only internal data", model: spec(internalAgent(), transcripts({}, { classification: "internal" })) },
+    {
+      name: "a relational store nobody's agent writes to, readable by staff",
+      model: spec(internalAgent(), {
+        actors: [{ id: "clerks", type: "employee" }],
+        datastores: [{ id: "hr-db", type: "relational", holds: ["salaries"], readableBy: ["clerks"] }],
+        data: [{ id: "salaries", classification: "restricted" }],
+      }),
+    },
+    {
+      name: "a service that stores for others but receives nothing sensitive from an agent",
+      model: spec(internalAgent(), {
+        services: [{ id: "wiki", type: "web-app", handles: ["stores-for-others"] }],
+        data: [{ id: "summary", classification: "internal" }],
+        flows: [{ id: "agent-to-wiki", from: "agent", to: "wiki", channel: "api", data: ["summary"] }],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: "agent transcripts with personal data in an analytics store analysts can read",
+      model: spec(internalAgent(), transcripts()),
+      findings: [
+        {
+          anchors: ["chat-logs"],
+          // Likelihood 3 (default, readers are employees); impact 3 (default) +0 (transcripts are confidential). 3 x 3 = 9: medium.
+          severity: "medium",
+          summary: /analysts can read it directly/,
+        },
+      ],
+    },
+    {
+      name: "restricted data readable by partners; a verified data-minimisation control lowers impact",
+      model: spec(internalAgent(), transcripts({ readableBy: ["analysts", "vendor"] }, { classification: "restricted" }), {
+        actors: [{ id: "vendor", type: "partner" }],
+        controls: [{ id: "redaction", type: "data-minimisation", covers: ["agent-logs"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["chat-logs"],
+          // Likelihood 3 +1 (readable by a partner) = 4; impact 3 +1 (restricted) = 4: inherent 16, high.
+          // Residual: redaction on the logging flow takes 1 off impact: 4 x 3 = 12, still high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.impact, 3);
+            assert.equal(finding.residual.score, 12);
+          },
+        },
+      ],
+    },
+    {
+      name: "a service that shows what it stores to others receives personal data from the agent",
+      model: spec(internalAgent(), {
+        services: [{ id: "wiki", type: "web-app", handles: ["stores-for-others"] }],
+        data: [{ id: "case-notes", classification: "confidential", flags: ["health"] }],
+        flows: [{ id: "agent-to-wiki", from: "agent", to: "wiki", channel: "api", data: ["case-notes"] }],
+      }),
+      findings: [
+        {
+          anchors: ["wiki"],
+          // Likelihood 3; impact 3 +1 (health flag makes case-notes restricted) = 4. 3 x 4 = 12: high.
+          severity: "high",
+          summary: /shows it to other people/,
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { renderedOutputExfiltration } from "../../../src/rules/exfiltration/rendered-output-exfiltration.js";
+import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+/** Order records the agent can look up (restricted: the payment flag). */
+const orders = {
+  datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+  data: [{ id: "orders-data", classification: "confidential", flags: ["personal", "payment"] }],
+  tools: [{ id: "lookup", capabilities: [{ action: "read", on: ["orders"] }] }],
+};
+
+/** A staff console that shows the agent's answers, with the given output handling. */
+const consoleShowing = (handles: string[]) => ({
+  clients: [{ id: "staff-console", type: "web-chat", handles }],
+  flows: [{ id: "agent-to-console", from: "agent", to: "staff-console", channel: "output" }],
+});
+
+/** The public chat of the building blocks, with a widget that loads images by itself. */
+const imageLoadingChat = (tools: string[]) => {
+  const chat = publicChat("agent", { tools });
+  return { ...chat, clients: [{ id: "widget", type: "web-chat", handles: ["renders-markdown", "fetches-images"] }] };
+};
+
+/** Customer tickets steer an internal agent that reads orders. */
+const ticketAgent = () => spec(internalAgent("agent", { tools: ["lookup", "read-tickets"] }), customerTickets("agent"), orders);
+
+ruleTester(renderedOutputExfiltration, {
+  valid: [
+    {
+      name: "near miss: the console renders markdown but neither loads images nor renders links",
+      model: spec(ticketAgent(), consoleShowing(["renders-markdown"])),
+    },
+    {
+      name: "the only attacker is the chat user, who reads the answer in the same widget (nothing to leak to them that the answer does not show)",
+      model: spec(imageLoadingChat(["lookup"]), orders),
+    },
+    { name: "no untrusted text reaches the agent", model: spec(internalAgent("agent", { tools: ["lookup"] }), orders, consoleShowing(["fetches-images"])) },
+    {
+      name: "no sensitive data in the agent's context",
+      model: spec(internalAgent("agent"), consoleShowing(["fetches-images"]), {
+        actors: [{ id: "anyone", type: "public" }],
+        sources: [{ id: "web", type: "web", holds: ["page"] }],
+        data: [{ id: "page", classification: "public" }],
+        flows: [{ id: "web-to-agent", from: "web", to: "agent", channel: "retrieval", data: ["page"] }],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: "ticket text steers the agent; its answers are shown in a console that loads images by itself",
+      model: spec(ticketAgent(), consoleShowing(["renders-markdown", "fetches-images"])),
+      findings: [
+        {
+          anchors: ["agent", "staff-console"],
+          // Likelihood 4 (default; tickets are written by customers: exposure 4, +0; no adversary: +0; 2 hops).
+          // Impact 4 +1 (orders-data is restricted: payment flag) = 5. 4 x 5 = 20: critical.
+          severity: "critical",
+          summary: /loads markdown images without a click/,
+          check: (finding) => {
+            assert.equal(finding.inherent.likelihood, 4);
+            assert.equal(finding.inherent.impact, 5);
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.path?.at(-1)?.technique, "AML.T0077");
+          },
+        },
+      ],
+    },
+    {
+      name: "links only: a click is needed, so likelihood drops by 2",
+      model: spec(ticketAgent(), consoleShowing(["renders-markdown", "renders-links"])),
+      findings: [
+        {
+          anchors: ["agent", "staff-console"],
+          // Likelihood 4 - 2 (a person has to click) = 2; impact 5 (restricted orders-data). 2 x 5 = 10: medium.
+          severity: "medium",
+          summary: /one click on an injected link/,
+          check: (finding) => assert.equal(finding.inherent.score, 10),
+        },
+      ],
+    },
+    {
+      name: "public chat widget that loads images, with poisoned tickets: the ticket author is the attacker, not the chat user",
+      model: spec(imageLoadingChat(["lookup", "read-tickets"]), customerTickets("agent"), orders),
+      findings: [
+        {
+          anchors: ["agent", "widget"],
+          summary: /reads text from tickets/,
+          // The public chat user (exposure 5) reads in the widget itself, so the entry that counts is the tickets (exposure 4, +0): likelihood 4, not 5.
+          check: (finding) => assert.equal(finding.inherent.likelihood, 4),
+        },
+      ],
+    },
+    {
+      name: "output reaches the renderer through the agent's tool and the store it writes to; a verified output-encoding control lowers the residual",
+      model: spec(internalAgent("agent", { tools: ["lookup", "read-tickets", "add-note"] }), customerTickets("agent"), orders, {
+        sources: [{ id: "crm-notes", type: "crm" }],
+        clients: [{ id: "crm-ui", type: "web-page", handles: ["fetches-images"] }],
+        tools: [{ id: "add-note", capabilities: [{ action: "write", on: ["crm-notes"] }] }],
+        flows: [{ id: "notes-shown", from: "crm-notes", to: "crm-ui", channel: "output" }],
+        controls: [{ id: "image-proxy", type: "output-encoding", covers: ["crm-ui"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "crm-ui"],
+          summary: /through add-note and crm-notes/,
+          // Inherent 4 x 5 = 20 as above; the implemented, verified output encoding takes the full 2 off likelihood: 2 x 5 = 10, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.likelihood, 2);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["image-proxy"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "the tool's write reaches the store by a flow rather than a declared resource",
+      model: spec(internalAgent("agent", { tools: ["lookup", "read-tickets", "add-note"] }), customerTickets("agent"), orders, {
+        sources: [{ id: "crm-notes", type: "crm" }],
+        clients: [{ id: "crm-ui", type: "web-page", handles: ["renders-links"] }],
+        tools: [{ id: "add-note", capabilities: [{ action: "write" }] }],
+        flows: [
+          { id: "note-written", from: "add-note", to: "crm-notes", channel: "api" },
+          { id: "notes-shown", from: "crm-notes", to: "crm-ui", channel: "output" },
+        ],
+      }),
+      // Likelihood 4 - 2 (links need a click) = 2; impact 5 (restricted orders-data). 2 x 5 = 10: medium.
+      findings: [{ anchors: ["agent", "crm-ui"], severity: "medium" }],
+    },
+  ],
+});

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { confusedDeputyDataAccess } from "../../../src/rules/identity/confused-deputy-data-access.js";
+import { customerTickets, internalAgent, ordersLookup, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const authorization = (status: string, verified: boolean) => ({
+  controls: [{ id: "owner-check", type: "authorization", covers: ["lookup-order"], status, verified, evidence: [{ type: "test", ref: "lookup.test.ts" }] }],
+});
+
+ruleTester(confusedDeputyDataAccess, {
+  valid: [
+    { name: "employees use the agent", model: spec(internalAgent("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])) },
+    {
+      name: "customers reach the agent only through tickets it reads",
+      model: spec(internalAgent("agent", { tools: ["lookup-order"] }), customerTickets("agent"), ordersLookup(["read"])),
+    },
+    {
+      name: "no identity is modelled for the lookup, the agent or their host",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["order-records"] }],
+        data: [{ id: "order-records", classification: "confidential", flags: ["personal"] }],
+        tools: [{ id: "lookup-order", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+      }),
+    },
+    {
+      name: "the records read are public",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["catalogue"] }],
+        data: [{ id: "catalogue", classification: "public" }],
+        tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+        identities: [{ id: "orders-sa", type: "service-account" }],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: "anonymous visitors ask a public agent to look up orders by email",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])),
+      findings: [
+        {
+          anchors: ["agent", "lookup-order"],
+          // Likelihood 3 + 1 (public entry) + 1 (not signed in) = 5, impact 3 (confidential personal data): 15, high.
+          severity: "high",
+          summary: /reads order-records from orders-db as orders-sa/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 15);
+            assert.deepEqual(finding.path?.map((s) => s.element), ["public-user", "lookup-order", "orders-db"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "a verified ownership check keeps it visible at a lower score; a planned one does not count",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"]), authorization("implemented", true)),
+      // Residual likelihood 5 - 2 = 3: 3 x 3 = 9, medium.
+      findings: [{ anchors: ["agent", "lookup-order"], severity: "medium", check: (finding) => assert.equal(finding.residual.likelihood, 3) }],
+    },
+    {
+      name: "a planned ownership check",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"]), authorization("planned", false)),
+      findings: [{ anchors: ["agent", "lookup-order"], severity: "high" }],
+    },
+    {
+      name: "signed-in customers, and the lookup acts as the agent's identity",
+      model: spec(
+        {
+          actors: [{ id: "shoppers", type: "customer", authenticated: true }],
+          clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+          models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+          agents: [{ id: "agent", models: ["llm"], tools: ["lookup-order"], runsAs: "agent-sa" }],
+          flows: [
+            { id: "shopper-to-app", from: "shoppers", to: "app", channel: "api" },
+            { id: "app-to-agent", from: "app", to: "agent", channel: "api" },
+          ],
+          identities: [{ id: "agent-sa", type: "workload-identity" }],
+        },
+        {
+          datastores: [{ id: "orders-db", type: "relational", holds: ["order-records"] }],
+          data: [{ id: "order-records", classification: "confidential", flags: ["payment"] }],
+          tools: [{ id: "lookup-order", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+        },
+      ),
+      findings: [
+        {
+          anchors: ["agent", "lookup-order"],
+          // Likelihood 3 (customers: exposure 0; signed in), impact 3 + 1 (payment data is restricted) = 4: 12, high.
+          severity: "high",
+          summary: /as agent-sa/,
+          check: (finding) => assert.equal(finding.inherent.likelihood, 3),
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { credentialInAgentContext } from "../../../src/rules/identity/credential-in-agent-context.js";
+import { backendCredential, internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const vault = (flags: string[]) => ({
+  datastores: [{ id: "vault", type: "secrets", holds: ["api-secrets"] }],
+  data: [{ id: "api-secrets", classification: "restricted", flags }],
+  tools: [{ id: "read-config", capabilities: [{ action: "read", on: ["vault"] }] }],
+});
+
+ruleTester(credentialInAgentContext, {
+  valid: [
+    { name: "the key sits in a tool's configuration, not the agent's", model: spec(publicChat("agent", { tools: ["call-api"] }), backendCredential({ presentIn: ["call-api"] }), { tools: [{ id: "call-api", capabilities: [{ action: "read", on: ["orders-api"] }] }] }) },
+    { name: "restricted data the agent reads is not credentials", model: spec(publicChat("agent", { tools: ["read-config"] }), vault(["payment"])) },
+    { name: "secrets in a store the agent does not read", model: spec(publicChat("agent"), vault(["credentials"])) },
+  ],
+  invalid: [
+    {
+      name: "a public agent reads secrets through a tool",
+      model: spec(publicChat("agent", { tools: ["read-config"] }), vault(["credentials"])),
+      findings: [
+        {
+          anchors: ["agent", "api-secrets"],
+          // Likelihood 3 + 1 (reads untrusted text) + 1 (public entry) = 5, impact 3 + 1 (restricted) = 4: 20, critical.
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0051.000", "AML.T0051.000", "AML.T0098", "AML.T0057"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "the key is in an internal agent's own configuration",
+      model: spec(internalAgent("agent"), backendCredential({ presentIn: ["agent"] })),
+      findings: [
+        {
+          anchors: ["agent", "backend-key"],
+          // Likelihood 3 - 1 (only trusted people talk to it) = 2, impact 3: 6, medium; no attack path.
+          severity: "medium",
+          summary: /The credential backend-key can enter the context of agent from its own configuration/,
+          check: (finding) => assert.equal(finding.path, undefined),
+        },
+      ],
+    },
+    {
+      name: "a key pasted into the system prompt",
+      model: spec(internalAgent("agent", { prompts: ["system"] }), backendCredential({ presentIn: ["system"] }), { prompts: [{ id: "system", role: "system" }] }),
+      findings: [{ anchors: ["agent", "backend-key"], summary: /prompt system/ }],
+    },
+  ],
+});

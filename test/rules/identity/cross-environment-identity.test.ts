@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { crossEnvironmentIdentity } from "../../../src/rules/identity/cross-environment-identity.js";
+import { backendCredential } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+ruleTester(crossEnvironmentIdentity, {
+  valid: [
+    { name: "production only", model: spec(backendCredential()) },
+    { name: "staging and CI, no production", model: spec(backendCredential({}, { environments: ["staging", "ci"] })) },
+    { name: "environments not stated", model: spec(backendCredential({}, { environments: undefined })) },
+  ],
+  invalid: [
+    {
+      name: "production and staging",
+      model: spec(backendCredential({}, { environments: ["production", "staging"] })),
+      // Default 3 x 3 = 9, medium.
+      findings: [{ anchors: ["backend-sa"], severity: "medium", summary: /production and in staging/ }],
+    },
+    {
+      name: "production and developers' notebooks, with admin rights",
+      model: spec(backendCredential({}, { environments: ["production", "development"], permissions: [{ resource: "orders-api", actions: ["read", "admin"] }] })),
+      findings: [
+        {
+          anchors: ["backend-sa"],
+          // Likelihood 3 + 1 (development) = 4, impact 3 + 1 (admin) = 4: 16, high.
+          severity: "high",
+          check: (finding) => assert.equal(finding.inherent.score, 16),
+        },
+      ],
+    },
+  ],
+});

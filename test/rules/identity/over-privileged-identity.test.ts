@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { overPrivilegedIdentity } from "../../../src/rules/identity/over-privileged-identity.js";
+import { internalAgent, ordersLookup, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const leastPrivilege = (verified: boolean) => ({
+  controls: [{ id: "scoped-grants", type: "least-privilege", covers: ["orders-sa"], verified, evidence: [{ type: "config", ref: "db/roles.sql" }] }],
+});
+
+ruleTester(overPrivilegedIdentity, {
+  valid: [
+    { name: "the orders account is granted only the read the lookup uses", model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])) },
+    {
+      name: "the tool uses the write it is granted",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(), {
+        tools: [{ id: "update-order", runsAs: "orders-sa", capabilities: [{ action: "write", on: ["orders-db"] }] }],
+      }),
+    },
+    {
+      name: "nobody runs as the identity (an unused identity is TW-NHI-007's finding)",
+      model: spec(publicChat("agent"), {
+        datastores: [{ id: "orders-db", type: "relational" }],
+        identities: [{ id: "orders-sa", type: "service-account", permissions: [{ resource: "orders-db", actions: ["read", "write"] }] }],
+      }),
+    },
+    {
+      name: "the unused grant is only a read",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [
+          { id: "orders-db", type: "relational" },
+          { id: "archive", type: "object" },
+        ],
+        tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+        identities: [
+          {
+            id: "orders-sa",
+            type: "service-account",
+            permissions: [
+              { resource: "orders-db", actions: ["read"] },
+              { resource: "archive", actions: ["read"] },
+            ],
+          },
+        ],
+      }),
+    },
+    {
+      name: "an agent calling its model uses the read and spend granted on it",
+      model: spec(internalAgent("agent", { runsAs: "agent-sa" }), { identities: [{ id: "agent-sa", type: "workload-identity", permissions: [{ resource: "llm", actions: ["read", "spend"] }] }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: "the orders service account can also update orders while the public agent's lookup only reads",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup()),
+      findings: [
+        {
+          anchors: ["orders-sa"],
+          // Likelihood 3 + 1 (the lookup is used by an agent public users reach) = 4; impact 3 (write is not delete, admin or spend): 4 x 3 = 12, high.
+          severity: "high",
+          summary: /write on orders-db/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.deepEqual(finding.evidence.map((e) => e.element), ["orders-db", "lookup-order"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "internal use only: no exposure factor, and a verified least-privilege review takes 2 off impact",
+      model: spec(internalAgent("agent", { tools: ["lookup-order"] }), ordersLookup(), leastPrivilege(true)),
+      findings: [
+        {
+          anchors: ["orders-sa"],
+          // Inherent 3 x 3 = 9; residual impact 3 - 2 (verified, full strength) = 1: 3 x 1 = 3, low.
+          severity: "low",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 9);
+            assert.equal(finding.residual.score, 3);
+          },
+        },
+      ],
+    },
+    {
+      name: "an unused delete raises impact; an unverified control counts half",
+      model: spec(internalAgent("agent", { tools: ["lookup-order"] }), ordersLookup(["read", "write", "delete"]), leastPrivilege(false)),
+      findings: [
+        {
+          anchors: ["orders-sa"],
+          // Impact 3 + 1 (delete) = 4, likelihood 3: 12. Unverified least-privilege: 2 x 0.5 = 1 off impact: 3 x 3 = 9, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.impact, 3);
+          },
+        },
+      ],
+    },
+    {
+      name: "a pipeline that ingests customer tickets is not steered by them: no exposure factor",
+      model: spec({
+        actors: [{ id: "customer", type: "customer" }],
+        sources: [{ id: "tickets", type: "tickets", writableBy: ["customer"] }],
+        datastores: [{ id: "index", type: "vector" }],
+        pipelines: [{ id: "ingest", type: "embedding-ingestion", runsAs: "ingest-sa" }],
+        flows: [
+          { id: "tickets-to-ingest", from: "tickets", to: "ingest", channel: "ingestion" },
+          { id: "ingest-to-index", from: "ingest", to: "index", channel: "ingestion" },
+        ],
+        identities: [{ id: "ingest-sa", type: "service-account", permissions: [{ resource: "tickets", actions: ["read", "delete"] }] }],
+      }),
+      findings: [
+        {
+          anchors: ["ingest-sa"],
+          // Likelihood 3 (no agent acts as it), impact 3 + 1 (unused delete) = 4: 12, high.
+          severity: "high",
+          check: (finding) => assert.equal(finding.inherent.likelihood, 3),
+        },
+      ],
+    },
+  ],
+});

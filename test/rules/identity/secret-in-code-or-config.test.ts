@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { secretInCodeOrConfig } from "../../../src/rules/identity/secret-in-code-or-config.js";
+import { backendCredential } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+ruleTester(secretInCodeOrConfig, {
+  valid: [
+    { name: "the key is in a secret manager", model: spec(backendCredential()) },
+    { name: "the key is in an environment variable", model: spec(backendCredential({ storage: "env-var", location: "ORDERS_API_KEY" })) },
+    { name: "secrets in MCP client configuration are TW-MCP-004's", model: spec(backendCredential({ storage: "mcp-config", location: ".cursor/mcp.json" })) },
+  ],
+  invalid: [
+    {
+      name: "a key committed in source code",
+      model: spec(backendCredential({ storage: "source-code", location: "src/config.ts" })),
+      // Likelihood 3 + 1 (source code travels with every clone) = 4, impact 3: 12, high.
+      findings: [{ anchors: ["backend-key"], severity: "high", summary: /source code at src\/config\.ts/ }],
+    },
+    {
+      name: "a short-lived token in a configuration file",
+      model: spec(backendCredential({ storage: "config-file", lifetime: "short-lived", type: "token", location: ".git/config" })),
+      // Likelihood 3, impact 3 - 1 (short-lived) = 2: 6, medium.
+      findings: [{ anchors: ["backend-key"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 6) }],
+    },
+    {
+      name: "secret scanning on the repository counts through the holder",
+      model: spec(backendCredential({ storage: "source-code", presentIn: ["repo"] }), {
+        datastores: [{ id: "repo", type: "code-repository" }],
+        controls: [{ id: "push-protection", type: "secret-scanning", covers: ["repo"], verified: true, evidence: [{ type: "config", ref: "repo settings" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["backend-key"],
+          // Inherent 4 x 3 = 12; verified secret scanning takes 1 off likelihood: 3 x 3 = 9, medium.
+          severity: "medium",
+          check: (finding) => assert.deepEqual(finding.controls.map((c) => c.control), ["push-protection"]),
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { thirdPartyHoldsCredential } from "../../../src/rules/identity/third-party-holds-credential.js";
+import { backendCredential } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const server = (id: string, publisherTrust: string, extra: Record<string, unknown> = {}) => ({
+  mcpServers: [{ id, transport: "stdio", publisher: `${publisherTrust} publisher`, publisherTrust, ...extra }],
+});
+
+ruleTester(thirdPartyHoldsCredential, {
+  valid: [
+    { name: "our own MCP server holds the key", model: spec(backendCredential({ presentIn: ["our-mcp"] }), server("our-mcp", "first-party")) },
+    {
+      name: "a component in our cloud account holds it",
+      model: spec(backendCredential(), { boundaries: [{ id: "prod", type: "cloud-account" }], services: [{ id: "worker", type: "api", boundary: "prod" }] }),
+    },
+    {
+      name: "a vendor-hosted service that holds no credential",
+      model: spec(backendCredential(), { boundaries: [{ id: "saas", type: "vendor" }], services: [{ id: "helpdesk", type: "api", boundary: "saas" }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: "an unpinned community MCP server inherits the key",
+      model: spec(backendCredential({ presentIn: ["fetch-mcp"] }), server("fetch-mcp", "community", { pinned: "none" })),
+      findings: [
+        {
+          anchors: ["backend-key", "fetch-mcp"],
+          // Likelihood 3 + 1 (unpinned) = 4, impact 3: 12, high.
+          severity: "high",
+          summary: /code from community publisher \(publisher trust: community\)/,
+        },
+      ],
+    },
+    {
+      name: "a known vendor's pinned server, with a verified pin control",
+      model: spec(backendCredential({ presentIn: ["vendor-mcp"] }), server("vendor-mcp", "vendor", { pinned: "version" }), {
+        controls: [{ id: "pin", type: "pinned-artifacts", covers: ["vendor-mcp"], verified: true, evidence: [{ type: "file", ref: "mcp.json" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["backend-key", "vendor-mcp"],
+          // Likelihood 3 - 1 (known vendor) = 2, impact 3: inherent 6; the verified pin takes 1 off likelihood: 1 x 3 = 3, low.
+          severity: "low",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 6);
+            assert.equal(finding.residual.score, 3);
+          },
+        },
+      ],
+    },
+    {
+      name: "a tool of a community server holds the key",
+      model: spec(backendCredential({ presentIn: ["fetch"] }), server("fetch-mcp", "unknown", { pinned: "digest" }), {
+        tools: [{ id: "fetch", server: "fetch-mcp", capabilities: [{ action: "fetch", destination: "any" }] }],
+      }),
+      findings: [{ anchors: ["backend-key", "fetch"], severity: "medium" }],
+    },
+    {
+      name: "a vendor's SaaS integration is given the key",
+      model: spec(backendCredential({ presentIn: ["backend", "helpdesk"] }), { boundaries: [{ id: "saas", type: "vendor" }], services: [{ id: "helpdesk", type: "api", boundary: "saas" }] }),
+      findings: [{ anchors: ["backend-key", "helpdesk"], summary: /a platform of the vendor saas/ }],
+    },
+  ],
+});

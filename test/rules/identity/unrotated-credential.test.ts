@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { unrotatedCredential } from "../../../src/rules/identity/unrotated-credential.js";
+import { backendCredential, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+// TODAY is 2026-11-22.
+const rotation = (lastRotated?: string) => ({ rotation: { period: "P90D", ...(lastRotated ? { lastRotated } : {}) } });
+
+ruleTester(unrotatedCredential, {
+  valid: [
+    { name: "rotated every 90 days, last on 2026-09-01 (due 2026-11-30)", model: spec(backendCredential(rotation("2026-09-01"))) },
+    { name: "due today (2026-08-24 + P90D = 2026-11-22) is not yet overdue", model: spec(backendCredential(rotation("2026-08-24"))) },
+    { name: "the same credential analysed before it fell due", model: spec(backendCredential(rotation("2026-08-01"))), today: "2026-10-01" },
+    { name: "a short-lived credential needs no rotation", model: spec(backendCredential({ lifetime: "short-lived", type: "federated" })) },
+    { name: "a static credential that has already expired", model: spec(backendCredential({ expires: "2026-11-01" })) },
+  ],
+  invalid: [
+    {
+      name: "a static key with no rotation",
+      model: spec(backendCredential()),
+      // Default 3 x 3 = 9: the identity may only read, and no agent reaches the key.
+      findings: [{ anchors: ["backend-key"], severity: "medium", summary: /never rotated/ }],
+    },
+    {
+      name: "rotation overdue: last rotated 2026-08-01, every P90D, so due 2026-10-30",
+      model: spec(backendCredential(rotation("2026-08-01"))),
+      findings: [{ anchors: ["backend-key"], severity: "medium", summary: /due for rotation on 2026-10-30/ }],
+    },
+    {
+      name: "a rotation period but no date of the last rotation",
+      model: spec(backendCredential(rotation())),
+      findings: [{ anchors: ["backend-key"], summary: /does not say when it last was/ }],
+    },
+    {
+      name: "a verified rotation control lowers a key that may delete; an expiry date lowers likelihood",
+      model: spec(backendCredential({ expires: "2027-06-30" }, { permissions: [{ resource: "orders-api", actions: ["read", "delete"] }] }), {
+        controls: [{ id: "rotation-lambda", type: "secret-rotation", covers: ["backend-key"], verified: true, evidence: [{ type: "config", ref: "infra/rotation.tf" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["backend-key"],
+          // Likelihood 3 - 1 (expires) = 2, impact 3 + 1 (delete) = 4: inherent 8, medium.
+          // Verified secret-rotation takes 2 off likelihood (clamped to 1): 1 x 4 = 4, low.
+          severity: "low",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.equal(finding.inherent.severity, "medium");
+            assert.equal(finding.residual.likelihood, 1);
+          },
+        },
+      ],
+    },
+    {
+      name: "a key in the configuration of a shell tool of a public agent",
+      model: spec(publicChat("agent", { tools: ["shell"] }), backendCredential({ presentIn: ["shell"] }), { tools: [{ id: "shell", capabilities: [{ action: "execute" }] }] }),
+      findings: [
+        {
+          anchors: ["backend-key"],
+          // Likelihood 3 + 1 (a hijacked agent can read it) = 4, impact 3: 12, high.
+          severity: "high",
+          check: (finding) => assert.ok(finding.reasons[0]!.includes("agent reads untrusted text and can reach it")),
+        },
+      ],
+    },
+  ],
+});

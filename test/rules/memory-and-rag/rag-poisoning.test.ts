@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { ragPoisoning } from "../../../src/rules/memory-and-rag/rag-poisoning.js";
+import { internalAgent } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+/** A knowledge base built nightly from a source and retrieved by the agent; tests set the source. */
+const knowledgeBase = (source: Record<string, unknown>, store: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+  spec(internalAgent(), {
+    actors: [{ id: "customer", type: "customer" }],
+    sources: [{ id: "docs", holds: ["doc-text"], ...source }],
+    data: [{ id: "doc-text", classification: "internal" }],
+    pipelines: [{ id: "ingest", type: "embedding-ingestion" }],
+    datastores: [{ id: "kb", type: "vector", ...store }],
+    flows: [
+      { id: "docs-to-ingest", from: "docs", to: "ingest", channel: "ingestion" },
+      { id: "ingest-to-kb", from: "ingest", to: "kb", channel: "ingestion" },
+      { id: "retrieve", from: "kb", to: "agent", channel: "retrieval" },
+    ],
+    ...extra,
+  });
+
+ruleTester(ragPoisoning, {
+  valid: [
+    { name: "near miss: only staff write the indexed documents", model: knowledgeBase({ type: "documents", writableBy: ["staff"] }) },
+    { name: "the poisoned store is not a vector store", model: knowledgeBase({ type: "tickets", writableBy: ["customer"] }, { type: "relational" }) },
+    {
+      name: "no agent retrieves from the store",
+      model: spec(internalAgent(), {
+        actors: [{ id: "customer", type: "customer" }],
+        datastores: [{ id: "kb", type: "vector", writableBy: ["customer"] }],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: "customer tickets are indexed into the knowledge base",
+      model: knowledgeBase({ type: "tickets", writableBy: ["customer"] }),
+      findings: [
+        {
+          anchors: ["kb"],
+          // Likelihood 3 +0 (tickets written by customers: exposure 4; docs → ingest → kb is 3 steps); impact 3. 3 x 3 = 9: medium.
+          severity: "medium",
+          summary: /Text from docs is indexed into kb \(docs → ingest → kb\), which agent retrieves/,
+          check: (finding) => assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0066", "AML.T0070", "AML.T0070", "AML.T0070"]),
+        },
+      ],
+    },
+    {
+      name: "web pages are indexed; a verified content-isolation control on retrieval lowers the residual",
+      model: knowledgeBase({ type: "web" }, {}, { controls: [{ id: "tagging", type: "content-isolation", covers: ["retrieve"], verified: true }] }),
+      findings: [
+        {
+          anchors: ["kb"],
+          // Likelihood 3 +1 (web source: anyone can put content in, exposure 5) = 4; impact 3: inherent 12, high.
+          // Residual: content isolation on the retrieval flow takes 1 off likelihood: 3 x 3 = 9, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.score, 9);
+          },
+        },
+      ],
+    },
+  ],
+});

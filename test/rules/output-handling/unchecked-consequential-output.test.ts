@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { uncheckedConsequentialOutput } from "../../../src/rules/output-handling/unchecked-consequential-output.js";
+import { internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+/** An extraction agent passes fields to a payer agent that can pay. */
+const handOff = (payerTools: string[], extra: Record<string, unknown> = {}) =>
+  spec(internalAgent("extractor"), {
+    agents: [{ id: "payer", models: ["llm"], tools: payerTools, ...extra }],
+    services: [{ id: "erp", type: "erp" }],
+    data: [{ id: "fields", classification: "confidential", flags: ["financial"] }],
+    tools: [
+      { id: "pay", capabilities: [{ action: "spend", on: ["erp"] }] },
+      { id: "lookup", capabilities: [{ action: "read", on: ["erp"] }] },
+    ],
+    flows: [{ id: "fields-to-payer", from: "extractor", to: "payer", channel: "message", data: ["fields"] }],
+  });
+
+ruleTester(uncheckedConsequentialOutput, {
+  valid: [
+    { name: "near miss: the receiving agent can only read", model: handOff(["lookup"]) },
+    {
+      name: "a model's output to the agent that uses it as its own model (the agent deciding)",
+      model: spec(internalAgent("agent", { tools: ["pay"] }), {
+        services: [{ id: "erp", type: "erp" }],
+        tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["erp"] }] }],
+        flows: [{ id: "llm-to-agent", from: "llm", to: "agent", channel: "api" }],
+      }),
+    },
+    {
+      name: "a service with no identity in the model",
+      model: spec(internalAgent("agent"), { services: [{ id: "crm", type: "api" }], flows: [{ id: "agent-to-crm", from: "agent", to: "crm", channel: "api" }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: "extracted fields drive an autonomous payer agent",
+      model: handOff(["pay", "lookup"]),
+      findings: [
+        {
+          anchors: ["extractor", "payer"],
+          // Likelihood 3 (nothing untrusted reaches the extractor). Impact 3 + 1 (the payer can spend) = 4. 12: high.
+          severity: "high",
+          summary: /fields|Fields/,
+          check: (finding) => assert.equal(finding.inherent.score, 12),
+        },
+      ],
+    },
+    {
+      name: "the rule fires with validation in place; the check lowers the residual",
+      model: spec(handOff(["pay"]), { controls: [{ id: "validate", type: "output-validation", covers: ["fields-to-payer"], verified: true }] }),
+      // 3 x 4 inherent; verified output validation on the flow takes 1 off likelihood: 2 x 4 = 8, medium.
+      findings: [{ anchors: ["extractor", "payer"], severity: "medium", check: (finding) => assert.equal(finding.residual.score, 8) }],
+    },
+    {
+      name: "an injectable producer and a supervised consumer",
+      model: spec(publicChat("extractor"), {
+        agents: [{ id: "payer", models: ["llm"], tools: ["pay"], autonomy: "supervised" }],
+        services: [{ id: "erp", type: "erp" }],
+        tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["erp"] }] }],
+        flows: [{ id: "fields-to-payer", from: "extractor", to: "payer", channel: "message" }],
+      }),
+      // Likelihood 3 + 1 (attacker text reaches the producer) - 1 (supervised payer) = 3. Impact 4. 12: high.
+      findings: [{ anchors: ["extractor", "payer"], severity: "high", check: (finding) => assert.equal(finding.inherent.likelihood, 3) }],
+    },
+    {
+      name: "a model writes records through a service whose identity may only write",
+      model: spec(internalAgent("agent"), {
+        services: [{ id: "importer", type: "api", runsAs: "importer-sa" }],
+        datastores: [{ id: "records", type: "relational" }],
+        identities: [{ id: "importer-sa", type: "service-account", permissions: [{ resource: "records", actions: ["write"] }] }],
+        flows: [{ id: "llm-to-importer", from: "llm", to: "importer", channel: "api" }],
+      }),
+      // Likelihood 3. Impact 3 - 1 (only writes) = 2. 6: medium.
+      findings: [{ anchors: ["llm", "importer"], severity: "medium" }],
+    },
+  ],
+});

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { directPromptInjection } from "../../../src/rules/prompt-injection/direct-prompt-injection.js";
+import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const refund = {
+  services: [{ id: "payments", type: "api" }],
+  tools: [{ id: "refund", capabilities: [{ action: "spend", on: ["payments"] }] }],
+};
+const orders = {
+  datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+  data: [{ id: "orders-data", classification: "confidential", flags: ["personal"] }],
+  tools: [{ id: "lookup", capabilities: [{ action: "read", on: ["orders"] }] }],
+};
+const publicDocs = {
+  datastores: [{ id: "docs-index", type: "vector", holds: ["docs"] }],
+  data: [{ id: "docs", classification: "public" }],
+  tools: [{ id: "search-docs", capabilities: [{ action: "read", on: ["docs-index"] }] }],
+  flows: [{ id: "docs-to-agent", from: "docs-index", to: "agent", channel: "retrieval", data: ["docs"] }],
+};
+/** Signed-in customers chatting in an app. */
+const customerChat = (extra: Record<string, unknown>) => ({
+  actors: [{ id: "shopper", type: "customer", authenticated: true }],
+  clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+  models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+  agents: [{ id: "agent", models: ["llm"], ...extra }],
+  flows: [
+    { id: "shopper-to-app", from: "shopper", to: "app", channel: "api" },
+    { id: "app-to-agent", from: "app", to: "agent", channel: "api" },
+  ],
+});
+
+ruleTester(directPromptInjection, {
+  valid: [
+    { name: "read-only Q&A bot over public docs", model: spec(publicChat("agent", { tools: ["search-docs"] }), publicDocs) },
+    {
+      name: "the same Q&A bot also fetching a fixed status page (fetching a fixed URL is reading)",
+      model: spec(publicChat("agent", { tools: ["search-docs", "status"] }), publicDocs, { tools: [{ id: "status", capabilities: [{ action: "fetch", destination: "fixed" }] }] }),
+    },
+    {
+      name: "near miss: the same refund agent, but untrusted text only arrives through tickets (indirect)",
+      model: spec(internalAgent("agent", { tools: ["read-tickets", "refund"] }), customerTickets("agent"), refund),
+    },
+    { name: "employees only, no insider adversary", model: spec(internalAgent("agent", { tools: ["refund"] }), refund) },
+    {
+      name: "only the user's own messages are sensitive",
+      model: spec(publicChat("agent"), { data: [{ id: "secret-chat", classification: "restricted" }], flows: [{ id: "more", from: "widget", to: "agent", channel: "api", data: ["secret-chat"] }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: "anonymous public chat with an agent that can refund",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refund),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 4 + 1 (public entry, exposure 5) = 5. Impact 3 + 1 (can spend) = 4; no sensitive data. 5 x 4 = 20: critical.
+          severity: "critical",
+          summary: /refund/,
+          check: (finding) => {
+            assert.equal(finding.inherent.likelihood, 5);
+            assert.equal(finding.inherent.impact, 4);
+            assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0051.000", "AML.T0051.000", "AML.T0048.000"]);
+            assert.deepEqual(finding.path?.map((s) => s.element), ["public-user", "agent", "refund"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "read-only public chat over other people's orders (data at stake, no side effects)",
+      model: spec(publicChat("agent", { tools: ["lookup"] }), orders),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 5 (4 + 1 public). Impact 3: orders-data is confidential (sensitivity factor 0). 15: high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 15);
+            assert.equal(finding.path?.at(-1)?.technique, "AML.T0057");
+            assert.ok(finding.evidence.some((e) => e.element === "orders-data"));
+          },
+        },
+      ],
+    },
+    {
+      name: "the most sensitive data is cited first and raises impact",
+      model: spec(publicChat("agent", { tools: ["lookup", "cards-lookup"] }), orders, {
+        datastores: [{ id: "cards", type: "relational", holds: ["card-data"] }],
+        data: [{ id: "card-data", classification: "internal", flags: ["payment"] }],
+        tools: [{ id: "cards-lookup", capabilities: [{ action: "read", on: ["cards"] }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 5 (4 + 1 public). Impact 3 + 1 (card-data is restricted: the payment flag) = 4. 20: critical.
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 4);
+            const cited = finding.evidence.map((e) => e.element).filter((e) => e.endsWith("-data"));
+            assert.deepEqual(cited, ["card-data", "orders-data"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "signed-in customers, a high-capability adversary, and a verified human approval on refunds",
+      model: spec(customerChat({ tools: ["refund"] }), refund, {
+        adversaries: [{ id: "fraudsters", type: "organised-crime", capability: "high" }],
+        controls: [{ id: "approve", type: "human-approval", covers: ["refund"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Likelihood 4 + 0 (customer entry, exposure 4) + 1 (high-capability adversary) = 5. Impact 3 + 1 (spend) = 4: 20 inherent.
+            assert.equal(finding.inherent.score, 20);
+            // Verified human approval takes 1 off likelihood: 4 x 4 = 16, high.
+            assert.equal(finding.residual.likelihood, 4);
+            assert.equal(finding.residual.score, 16);
+            assert.equal(finding.severity, "high");
+          },
+        },
+      ],
+    },
+    {
+      name: "an input filter on the chat flow counts against the finding",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refund, { controls: [{ id: "classifier", type: "input-filtering", covers: ["widget-to-agent"], verified: true }] }),
+      findings: [{ anchors: ["agent"], check: (finding) => assert.deepEqual(finding.controls.map((c) => c.control), ["classifier"]) }],
+    },
+  ],
+});

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { hiddenInstructionsRichContent } from "../../../src/rules/prompt-injection/hidden-instructions-rich-content.js";
+import { internalAgent } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const inbox = (contentTypes: string[], writableBy = ["senders"], direct = true) => ({
+  actors: [{ id: "senders", type: "public" }],
+  sources: [{ id: "inbox", type: "email", writableBy, contentTypes, holds: ["mail"] }],
+  data: [{ id: "mail", classification: "internal" }],
+  flows: direct ? [{ id: "inbox-to-agent", from: "inbox", to: "agent", channel: "retrieval", data: ["mail"] }] : [],
+});
+const reply = { tools: [{ id: "reply", capabilities: [{ action: "send", destination: "any" }] }] };
+
+ruleTester(hiddenInstructionsRichContent, {
+  valid: [
+    { name: "near miss: the inbox only delivers plain text and markdown", model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["text", "markdown"]), reply) },
+    {
+      name: "PDFs written only by employees (no insider adversary): not an untrusted origin",
+      model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["pdf"], ["staff"]), reply),
+    },
+  ],
+  invalid: [
+    {
+      name: "public senders' PDFs reach an agent that can reply",
+      model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["pdf", "text"]), reply),
+      findings: [
+        {
+          anchors: ["agent", "inbox"],
+          // Likelihood 3 + 1 (public writers, exposure 5) = 4. Impact 3 (sending: neither read-only nor severe). 12: high.
+          severity: "high",
+          summary: /pdf/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.path?.[0]?.technique, "AML.T0068");
+          },
+        },
+      ],
+    },
+    {
+      name: "HTML ingested into a vector store; only the first agent to parse it is anchored",
+      model: spec(internalAgent("agent"), inbox(["html"], ["senders"], false), {
+        pipelines: [{ id: "ingest", type: "embedding-ingestion" }],
+        datastores: [{ id: "index", type: "vector", holds: ["mail"] }],
+        agents: [{ id: "downstream", models: ["llm"] }],
+        flows: [
+          { id: "inbox-to-ingest", from: "inbox", to: "ingest", channel: "ingestion" },
+          { id: "ingest-to-index", from: "ingest", to: "index", channel: "ingestion" },
+          { id: "index-to-agent", from: "index", to: "agent", channel: "retrieval" },
+          { id: "agent-to-downstream", from: "agent", to: "downstream", channel: "message" },
+        ],
+        controls: [{ id: "sanitise", type: "input-filtering", covers: ["ingest"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "inbox"],
+          check: (finding) => {
+            // Likelihood 4 (3 + 1 public); impact 3 - 1 (the agent has no tool with effects) = 2: 8 inherent.
+            assert.equal(finding.inherent.score, 8);
+            // The filter sits on the ingestion pipeline on the path, so it counts: 3 x 2 = 6.
+            assert.equal(finding.residual.score, 6);
+          },
+        },
+      ],
+    },
+  ],
+});

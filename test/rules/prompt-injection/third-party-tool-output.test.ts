@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { thirdPartyToolOutput } from "../../../src/rules/prompt-injection/third-party-tool-output.js";
+import { internalAgent } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+const fetchTool = (destination: string) => ({ tools: [{ id: "fetch", capabilities: [{ action: "fetch", destination }] }] });
+const shell = { tools: [{ id: "shell", capabilities: [{ action: "execute" }] }] };
+const mcp = (publisherTrust: string) => ({
+  mcpServers: [{ id: "issues-mcp", transport: "stdio", publisher: "someone", publisherTrust }],
+  datastores: [{ id: "issues-db", type: "document" }],
+  tools: [{ id: "search-issues", server: "issues-mcp", capabilities: [{ action: "read", on: ["issues-db"] }] }],
+});
+
+ruleTester(thirdPartyToolOutput, {
+  valid: [
+    { name: "near miss: the fetch tool only reaches a fixed URL", model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("fixed")) },
+    { name: "near miss: the MCP server is from a known vendor", model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"] }), mcp("vendor")) },
+    { name: "a first-party MCP server and a shell, nothing fetched", model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"], tools: ["shell"] }), mcp("first-party"), shell) },
+  ],
+  invalid: [
+    {
+      name: "an internal agent that fetches any URL",
+      model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("any")),
+      findings: [
+        {
+          anchors: ["agent", "fetch"],
+          // Likelihood 3 + 1 (any URL) = 4. Impact 3 (fetching is neither read-only nor severe). 4 x 3 = 12: high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.deepEqual(finding.path?.map((s) => s.technique).slice(0, 3), ["AML.T0100", "AML.T0051.001", "AML.T0051.001"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "allow-listed fetching and a community MCP tool, next to a shell",
+      model: spec(internalAgent("agent", { tools: ["fetch", "shell"], mcpServers: ["issues-mcp"] }), fetchTool("allow-listed"), mcp("community"), shell),
+      findings: [
+        // Likelihood 3 (allow-listed: no +1). Impact 3 + 1 (the agent can execute) = 4. 12: high.
+        { anchors: ["agent", "fetch"], severity: "high", check: (finding) => assert.equal(finding.inherent.likelihood, 3) },
+        {
+          anchors: ["agent", "search-issues"],
+          severity: "high",
+          summary: /community/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.path?.[0]?.technique, "AML.T0099");
+            assert.equal(finding.path?.at(-1)?.technique, "AML.T0050");
+          },
+        },
+      ],
+    },
+    {
+      name: "an unknown-publisher MCP tool feeding a read-only agent, with partial content isolation on the tool",
+      model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"] }), mcp("unknown"), {
+        controls: [{ id: "proxy", type: "content-isolation", covers: ["search-issues"], status: "partial", verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "search-issues"],
+          check: (finding) => {
+            // Likelihood 3; impact 3 - 1 (the agent can only read) = 2: 6, medium.
+            assert.equal(finding.inherent.score, 6);
+            // A partial, verified content-isolation control delivers half of its 1 step: 2.5 x 2 = 5, low.
+            assert.equal(finding.residual.score, 5);
+            assert.equal(finding.severity, "low");
+          },
+        },
+      ],
+    },
+  ],
+});
