@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import type { CliIO } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { diskFiles } from "../../src/model/files.js";
+import { RULES } from "../../src/rules/index.js";
+
+async function cli(args: string[]) {
+  let out = "";
+  let err = "";
+  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files: diskFiles, today: () => "2026-11-22", cwd: process.cwd() };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe("threatwright analyze", () => {
+  it("prints a terminal report: summary, top attack paths, findings by severity", async () => {
+    const { code, out } = await cli(["analyze", "examples/support-assistant"]);
+    assert.equal(code, 0);
+    assert.match(out, /^Threatwright analysis of Customer support assistant \(2026-11-22\)\n/);
+    assert.match(out, /\nTop attack paths\n {2}1\. \[critical/);
+    assert.ok(out.indexOf("CRITICAL (") < out.indexOf("HIGH ("), "most severe group first");
+    assert.match(out, / {4}at examples\/support-assistant\/[a-z-]+\.yaml:\d+:\d+\n/);
+  });
+
+  it("gives versioned JSON whose findings are sorted by severity and identical on every run", async () => {
+    const first = await cli(["analyze", "examples/invoice-agents", "--format", "json"]);
+    const second = await cli(["analyze", "examples/invoice-agents", "--format", "json"]);
+    assert.equal(first.out, second.out);
+    const report = JSON.parse(first.out);
+    assert.equal(report.schemaVersion, "1.0");
+    assert.equal(report.tool.name, "threatwright");
+    const order = ["critical", "high", "medium", "low", "info"];
+    const ranks: number[] = report.findings.map((f: { severity: string }) => order.indexOf(f.severity));
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+    assert.equal(report.summary.findings, report.findings.length);
+  });
+
+  it("filters by minimum severity and by workflow", async () => {
+    const all = JSON.parse((await cli(["analyze", "examples/invoice-agents", "--format", "json"])).out);
+    const high = JSON.parse((await cli(["analyze", "examples/invoice-agents", "--format", "json", "--min-severity", "high"])).out);
+    assert.ok(high.findings.length > 0 && high.findings.length < all.findings.length);
+    assert.ok(high.findings.every((f: { severity: string }) => f.severity === "high" || f.severity === "critical"));
+    const training = JSON.parse((await cli(["analyze", "examples/invoice-agents", "--format", "json", "--workflow", "model-fine-tuning"])).out);
+    assert.ok(training.findings.length > 0 && training.findings.length < all.findings.length);
+    assert.ok(training.findings.every((f: { workflows: string[] }) => f.workflows.includes("model-fine-tuning")));
+  });
+
+  it("writes SARIF 2.1.0 with each result at the anchoring element's line", async () => {
+    const { code, out } = await cli(["analyze", "examples/coding-agent", "--format", "sarif"]);
+    assert.equal(code, 0);
+    const sarif = JSON.parse(out);
+    assert.equal(sarif.version, "2.1.0");
+    const run = sarif.runs[0];
+    assert.ok(run.results.length > 0);
+    for (const result of run.results) {
+      assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+      assert.ok(result.partialFingerprints.threatwrightFindingId.startsWith(`${result.ruleId}@`));
+    }
+    const shell = run.results.find((r: { partialFingerprints: { threatwrightFindingId: string } }) => r.partialFingerprints.threatwrightFindingId === "TW-RCE-001@pr-agent+run-shell");
+    const location = shell.locations[0].physicalLocation;
+    assert.match(location.artifactLocation.uri, /^examples\/coding-agent\/.+\.yaml$/);
+    const line = readFileSync(location.artifactLocation.uri, "utf8").split("\n")[location.region.startLine - 1]!;
+    assert.match(line, /id: pr-agent\b/, "the result points at the agent's definition");
+  });
+
+  it("writes a Markdown summary for pull requests", async () => {
+    const { out } = await cli(["analyze", "examples/coding-agent", "--format", "markdown"]);
+    assert.match(out, /^## Threatwright: PR coding agent in CI\n/);
+    assert.match(out, /\| Severity \| Finding \| Summary \| Residual \|/);
+  });
+
+  it("refuses an unknown workflow, format or date with exit 2", async () => {
+    assert.equal((await cli(["analyze", "examples/coding-agent", "--workflow", "nope"])).code, 2);
+    assert.equal((await cli(["analyze", "examples/coding-agent", "--format", "pdf"])).code, 2);
+    assert.equal((await cli(["analyze", "examples/coding-agent", "--date", "22/11/2026"])).code, 2);
+  });
+});
+
+describe("threatwright rules", () => {
+  it("lists the catalogue, filtered by framework or item", async () => {
+    const all = await cli(["rules"]);
+    assert.equal(all.code, 0);
+    assert.match(all.out, new RegExp(`\\n${RULES.length} rules; `));
+    const llm01 = JSON.parse((await cli(["rules", "--maps-to", "LLM01:2025", "--format", "json"])).out).map((r: { id: string }) => r.id);
+    assert.ok(llm01.includes("TW-PI-002") && !llm01.includes("TW-NHI-011"));
+    const nhi = await cli(["rules", "--framework", "owasp-nhi"]);
+    assert.match(nhi.out, /TW-NHI-001 .*NHI5:2025 Overprivileged NHI/);
+    assert.equal((await cli(["rules", "--framework", "nope"])).code, 2);
+  });
+});
