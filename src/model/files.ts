@@ -1,6 +1,7 @@
 // The loader's only window on the file system, so tests and property tests can
 // hand it files from memory.
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { LIMITS } from "./parse.js";
 
 export interface ModelFiles {
   /** "file", "folder" or "missing". */
@@ -19,9 +20,29 @@ export const diskFiles: ModelFiles = {
       return "missing";
     }
   },
-  read: (path) => readFileSync(path),
+  // One byte past the limit is enough to refuse a file as too large; reading no further keeps
+  // memory bounded and ends reads of endless files such as /dev/zero.
+  read: (path) => readAtMost(path, LIMITS.fileBytes + 1),
   realpath: (path) => realpathSync(path),
 };
+
+function readAtMost(path: string, limit: number): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Files held in memory, keyed by normalised path; folders are implied by the paths. */
 export function memoryFiles(entries: Record<string, string | Uint8Array>): ModelFiles {

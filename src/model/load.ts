@@ -8,6 +8,7 @@ import type { ModelFiles } from "./files.js";
 import type { ParsedFile } from "./parse.js";
 import { LIMITS, parseModelFile } from "./parse.js";
 import { ELEMENT_LIST_KEYS, ID_PATTERN, IncludedFile, LIST_KIND, RootFile } from "./schema.js";
+import type { ElementListKey } from "./schema.js";
 import type { PathSegment } from "./schema-walk.js";
 import { collectReferences } from "./schema-walk.js";
 import type { ThreatModel } from "./model.js";
@@ -47,6 +48,19 @@ export function resolveModelPath(target: string, files: ModelFiles): { file: str
   return { file };
 }
 
+/** Whether a relative path climbs out of its base ('..', '../x'; a file named '..x' stays inside). */
+function isOutside(relative: string): boolean {
+  return relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+}
+
+const SAFE_PATH = /^[A-Za-z0-9._/ -]{1,200}$/;
+const FINDING_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+
+/** `'value' ` when the value is plain enough to echo, else the fallback: messages never echo arbitrary text from the model. */
+function quoted(value: string, pattern: RegExp, fallback: string): string {
+  return pattern.test(value) ? `'${value}' ` : fallback;
+}
+
 function ioError(file: string, message: string, hint?: string): Diagnostic {
   return { file, line: 1, col: 1, severity: "error", code: "io-error", message, ...(hint ? { hint } : {}) };
 }
@@ -69,7 +83,7 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
     try {
       bytes = files.read(file);
     } catch (error) {
-      diagnostics.push(ioError(file, `cannot read file (${(error as NodeJS.ErrnoException).code ?? "error"})`));
+      diagnostics.push(ioError(file, `cannot read file (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check that the file exists and that you may read it"));
       return;
     }
     totalBytes += bytes.length;
@@ -79,7 +93,7 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
     }
     const outcome = parseModelFile(file, bytes);
     if (!outcome.ok) {
-      diagnostics.push(...outcome.diagnostics);
+      for (const d of outcome.diagnostics) diagnostics.push(d); // not push(...): there may be too many to spread
       return;
     }
     const parsed = outcome.parsed;
@@ -88,7 +102,7 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
       return;
     }
     const { value, diagnostics: schemaProblems } = validateFile(parsed, schema);
-    diagnostics.push(...schemaProblems);
+    for (const d of schemaProblems) diagnostics.push(d);
     const entry: FileEntry = { parsed, schema, ...(value ? { valid: value as Record<string, unknown> } : {}) };
     entries.push(entry);
 
@@ -102,24 +116,30 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
         return;
       }
       const target = path.join(path.dirname(file), include);
+      const outside = { ...at, code: "include-outside-root" as const, message: `included file ${quoted(include, SAFE_PATH, "")}is outside the model's folder`, hint: `keep every model file inside ${path.dirname(rootFile)}` };
+      // Checked on the path as written first, so a path outside is refused whether or not it exists.
+      if (isOutside(path.relative(path.dirname(rootFile), target))) {
+        diagnostics.push(outside);
+        return;
+      }
       if (files.kind(target) !== "file") {
-        diagnostics.push({ ...at, code: "include-not-found", message: `included file '${include}' does not exist`, hint: `paths are relative to ${path.dirname(file)}` });
+        diagnostics.push({ ...at, code: "include-not-found", message: `included file ${quoted(include, SAFE_PATH, "")}does not exist`, hint: `paths are relative to ${path.dirname(file)}` });
         return;
       }
       const targetReal = files.realpath(target);
-      const relative = path.relative(rootReal, targetReal);
-      if (relative.startsWith("..") || path.isAbsolute(relative)) {
-        diagnostics.push({ ...at, code: "include-outside-root", message: `included file '${include}' is outside the model's folder`, hint: `keep every model file inside ${path.dirname(rootFile)}` });
+      // And on the real path, so a link inside the folder cannot lead out of it.
+      if (isOutside(path.relative(rootReal, targetReal))) {
+        diagnostics.push(outside);
         return;
       }
       const cycleStart = chain.indexOf(targetReal);
       if (cycleStart >= 0 || targetReal === real) {
-        diagnostics.push({ ...at, code: "include-cycle", message: `include cycle: '${include}' is already being included on this path`, hint: "remove one of the includes; each file should be included once" });
+        diagnostics.push({ ...at, code: "include-cycle", message: `include cycle: ${quoted(include, SAFE_PATH, "this file ")}is already being included on this path`, hint: "remove one of the includes; each file should be included once" });
         return;
       }
       if (seen.has(targetReal)) return; // included from two places: read once
       if (seen.size >= LIMITS.files) {
-        diagnostics.push({ ...at, code: "too-many-files", message: `model includes more than ${LIMITS.files} files` });
+        diagnostics.push({ ...at, code: "too-many-files", message: `model includes more than ${LIMITS.files} files`, hint: `a model may have ${LIMITS.files} files, the root file included; merge some of them` });
         return;
       }
       visit(target, IncludedFile, [...chain, real]);
@@ -134,6 +154,8 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
   if (errors.length > 0 || !model) return { ok: false, diagnostics };
   return { ok: true, loaded: { model, locations, kinds, files: entries.map((e) => e.parsed.file) }, diagnostics };
 }
+
+const LIST_KEYS = new Set<string>(ELEMENT_LIST_KEYS);
 
 interface Definition {
   kind: ElementKind;
@@ -151,7 +173,7 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
     const at: SourceLocation = { file: entry.parsed.file, ...locate(entry.parsed, [...elementPath, "id"]) };
     const earlier = definitions.get(id);
     if (earlier) {
-      diagnostics.push({ ...at, severity: "error", code: "duplicate-id", message: `ID '${id}' is already used by ${earlier.kind === kind ? "another" : `a ${earlier.kind}`} element`, hint: `first defined at ${earlier.at.file}:${earlier.at.line}:${earlier.at.col}; IDs are unique across the whole model` });
+      diagnostics.push({ ...at, severity: "error", code: "duplicate-id", message: `ID ${quoted(id, ID_PATTERN, "")}is already used by ${earlier.kind === kind ? "another" : withArticle(earlier.kind)} element`, hint: `first defined at ${earlier.at.file}:${earlier.at.line}:${earlier.at.col}; IDs are unique across the whole model` });
       return;
     }
     definitions.set(id, { kind, at });
@@ -162,7 +184,8 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
   // Register IDs from the raw values, so one invalid element does not hide the references to it.
   for (const entry of entries) {
     const raw = entry.parsed.value as Record<string, unknown>;
-    for (const key of ELEMENT_LIST_KEYS) {
+    // In the file's order, so "first defined at" points at the earlier of two definitions.
+    for (const key of Object.keys(raw).filter((k): k is ElementListKey => LIST_KEYS.has(k))) {
       const list = raw[key];
       if (!Array.isArray(list)) continue;
       list.forEach((element: unknown, index) => {
@@ -174,7 +197,7 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
           const at: SourceLocation = { file: entry.parsed.file, ...locate(entry.parsed, [key, index, "finding"]) };
           const locationKey = `decision:${finding}`;
           const earlier = locations.get(locationKey);
-          if (earlier) diagnostics.push({ ...at, severity: "error", code: "duplicate-decision", message: `finding '${finding}' already has a decision`, hint: `first decided at ${earlier.file}:${earlier.line}:${earlier.col}; keep one decision per finding` });
+          if (earlier) diagnostics.push({ ...at, severity: "error", code: "duplicate-decision", message: `finding ${quoted(finding, FINDING_ID, "")}already has a decision`, hint: `first decided at ${earlier.file}:${earlier.line}:${earlier.col}; keep one decision per finding` });
           else locations.set(locationKey, at);
           return;
         }
@@ -188,18 +211,27 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
     }
   }
 
+  // Candidate IDs per reference field, listed once; and a budget of did-you-mean searches, each of
+  // which measures the distance to every candidate, so thousands of bad references stay fast.
+  const candidatesFor = new Map<readonly ElementKind[], string[]>();
+  let suggestionsLeft = 200;
   for (const entry of entries) {
     for (const site of collectReferences(entry.schema, entry.parsed.value)) {
       const definition = definitions.get(site.target);
       const at = { file: entry.parsed.file, ...locate(entry.parsed, site.path), severity: "error" as const };
       const expected = describeKinds(site.kinds);
       if (!definition) {
-        const candidates = [...definitions].filter(([, d]) => site.kinds.includes(d.kind)).map(([candidate]) => candidate);
-        const suggestion = ID_PATTERN.test(site.target) ? didYouMean(site.target, candidates) : undefined;
+        let candidates = candidatesFor.get(site.kinds);
+        if (!candidates) {
+          // Only well-formed IDs are offered: an invalid one (already reported) may be anything, even a secret.
+          candidates = [...definitions].filter(([candidate, d]) => site.kinds.includes(d.kind) && ID_PATTERN.test(candidate)).map(([candidate]) => candidate);
+          candidatesFor.set(site.kinds, candidates);
+        }
+        const suggestion = ID_PATTERN.test(site.target) && suggestionsLeft-- > 0 ? didYouMean(site.target, candidates) : undefined;
         const name = ID_PATTERN.test(site.target) ? `'${site.target}'` : "this reference";
         diagnostics.push({ ...at, code: "unresolved-reference", message: `${name} is not the ID of ${expected}`, hint: suggestion ? `did you mean '${suggestion}'?` : candidates.length ? `known IDs of that kind: ${candidates.slice(0, 12).join(", ")}${candidates.length > 12 ? ", …" : ""}` : `define ${withArticle(site.kinds[0] ?? "element")} with this ID` });
       } else if (!site.kinds.includes(definition.kind)) {
-        diagnostics.push({ ...at, code: "wrong-reference-kind", message: `'${site.target}' is ${withArticle(definition.kind)}, but here ${expected} is expected`, hint: `defined at ${definition.at.file}:${definition.at.line}:${definition.at.col}` });
+        diagnostics.push({ ...at, code: "wrong-reference-kind", message: `${quoted(site.target, ID_PATTERN, "the element named here ")}is ${withArticle(definition.kind)}, but here ${expected} is expected`, hint: `defined at ${definition.at.file}:${definition.at.line}:${definition.at.col}` });
       }
     }
   }
@@ -210,7 +242,8 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
   for (const entry of entries) {
     for (const key of ELEMENT_LIST_KEYS) {
       const list = entry.valid?.[key];
-      if (Array.isArray(list)) (model[key] as unknown[]).push(...list);
+      // A loop, not push(...list): spreading a long list overflows the call stack.
+      if (Array.isArray(list)) for (const element of list) (model[key] as unknown[]).push(element);
     }
   }
   return { model, locations, kinds };

@@ -7,7 +7,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { didYouMean } from "./diagnostics.js";
 import type { ParsedFile } from "./parse.js";
 import type { PathSegment } from "./schema-walk.js";
-import { allowedKeys, schemaAt } from "./schema-walk.js";
+import { allowedKeys, schemaAt, unwrap } from "./schema-walk.js";
 
 /** Where a path lands in the file: the node itself, or the nearest ancestor that exists. */
 export function locate(parsed: ParsedFile, path: readonly PathSegment[]): { line: number; col: number } {
@@ -18,15 +18,26 @@ export function locate(parsed: ParsedFile, path: readonly PathSegment[]): { line
   return { line: 1, col: 1 };
 }
 
+/** Offsets of the keys of the mapping at `path`, indexed once per mapping so many unknown keys stay cheap. */
+type KeyIndex = Map<string, Map<string, number>>;
+
 /** Position of a key inside the mapping at `path`. */
-function locateKey(parsed: ParsedFile, path: readonly PathSegment[], key: string): { line: number; col: number } {
-  const map = path.length === 0 ? parsed.doc.contents : parsed.doc.getIn(path, true);
-  if (isMap(map)) {
-    for (const pair of map.items) {
-      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return parsed.lineCounter.linePos(pair.key.range[0]);
+function locateKey(parsed: ParsedFile, path: readonly PathSegment[], key: string, index: KeyIndex): { line: number; col: number } {
+  const mapKey = JSON.stringify(path);
+  let offsets = index.get(mapKey);
+  if (!offsets) {
+    offsets = new Map();
+    const map = path.length === 0 ? parsed.doc.contents : parsed.doc.getIn(path, true);
+    if (isMap(map)) {
+      for (const pair of map.items) {
+        // String(): a key YAML reads as a number, boolean or null is a text key once the file is plain data.
+        if (isScalar(pair.key) && pair.key.range && !offsets.has(String(pair.key.value))) offsets.set(String(pair.key.value), pair.key.range[0]);
+      }
     }
+    index.set(mapKey, offsets);
   }
-  return locate(parsed, path);
+  const offset = offsets.get(key);
+  return offset === undefined ? locate(parsed, path) : parsed.lineCounter.linePos(offset);
 }
 
 const SAFE_WORD = /^[A-Za-z0-9_.-]{1,60}$/;
@@ -72,10 +83,16 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
   const push = (at: { line: number; col: number }, code: Diagnostic["code"], message: string, hint?: string) =>
     diagnostics.push({ file: parsed.file, ...at, severity: "error", code, message, ...(hint ? { hint } : {}) });
 
+  const keyIndex: KeyIndex = new Map();
+  const pushMissing = (path: readonly PathSegment[]) => {
+    const field = String(path[path.length - 1]);
+    const about = describeField(schema, path, true);
+    push(locate(parsed, path.slice(0, -1)), "missing-field", `missing required field '${field}' in ${describePath(path.slice(0, -1)) || "the top level"}`, `add '${field}:'${about ? ` (${about.replace(/\.$/, "")})` : ""}`);
+  };
+
   for (const issue of result.error.issues) {
     const path = issue.path as PathSegment[];
     const where = describePath(path) || "the file";
-    const field = path[path.length - 1];
     switch (issue.code) {
       case "unrecognized_keys": {
         const allowed = allowedKeys(schemaAt(schema, path));
@@ -83,7 +100,7 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
           const suggestion = didYouMean(key, allowed);
           const name = SAFE_WORD.test(key) ? `'${key}'` : "a key";
           push(
-            locateKey(parsed, path, key),
+            locateKey(parsed, path, key, keyIndex),
             "unknown-key",
             `unknown key ${name} in ${describePath(path) || "the top level"}`,
             suggestion ? `did you mean '${suggestion}'?` : `allowed keys: ${allowed.join(", ")}`,
@@ -94,8 +111,7 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
       case "invalid_type": {
         const actual = valueAt(parsed.value, path);
         if (actual === undefined) {
-          const about = describeField(schema, path);
-          push(locate(parsed, path.slice(0, -1)), "missing-field", `missing required field '${String(field)}' in ${describePath(path.slice(0, -1)) || "the top level"}`, `add '${String(field)}:'${about ? ` (${about.replace(/\.$/, "")})` : ""}`);
+          pushMissing(path);
         } else {
           push(locate(parsed, path), "wrong-type", `${where} must be ${expectedName(issue.expected)}, not ${typeName(actual)}`, describeField(schema, path));
         }
@@ -104,6 +120,11 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
       case "invalid_value": {
         const allowed = issue.values.map(String);
         const actual = valueAt(parsed.value, path);
+        // Zod reports a missing enum or literal field as a wrong value; to the user it is missing.
+        if (actual === undefined) {
+          pushMissing(path);
+          break;
+        }
         const suggestion = typeof actual === "string" ? didYouMean(actual, allowed) : undefined;
         const list = allowed.length <= 30 ? allowed.join(", ") : `${allowed.slice(0, 30).join(", ")}, …`;
         push(
@@ -141,9 +162,14 @@ function issueWording(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** The field's own description from the schema, as a hint. */
-function describeField(schema: z.ZodType, path: readonly PathSegment[]): string | undefined {
-  const fieldSchema = schemaAt(schema, path);
-  const description = fieldSchema?.meta()?.description;
-  return typeof description === "string" ? description : undefined;
+/** The field's description from the schema, as a hint; for an item of a list, such as one tag, the list's. */
+function describeField(schema: z.ZodType, path: readonly PathSegment[], ownOnly = false): string | undefined {
+  for (let depth = path.length; depth >= (ownOnly ? path.length : 0); depth--) {
+    const fieldSchema = schemaAt(schema, path.slice(0, depth));
+    if (!fieldSchema) continue;
+    // A description given before .optional() sits on the inner schema, not on the optional wrapper.
+    const description = fieldSchema.meta()?.description ?? unwrap(fieldSchema).meta()?.description;
+    if (typeof description === "string") return description;
+  }
+  return undefined;
 }

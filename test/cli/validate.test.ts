@@ -1,0 +1,163 @@
+// `threatwright validate PATH`, run in-process: exit codes (0 valid, 1 invalid
+// model, 2 usage or I/O error), the text report on stderr and the JSON report.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { CliIO } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import type { ModelFiles } from "../../src/model/files.js";
+import { diskFiles, memoryFiles } from "../../src/model/files.js";
+import { loadModel } from "../../src/model/load.js";
+import { fixture } from "../model/helpers.js";
+
+async function cli(args: string[], files: ModelFiles = diskFiles) {
+  let out = "";
+  let err = "";
+  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files, today: () => "2026-11-22", cwd: process.cwd() };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe("threatwright validate: a valid model", () => {
+  it("exits 0 and summarises the model, given its folder", async () => {
+    const { code, out, err } = await cli(["validate", fixture("valid")]);
+    assert.equal(code, 0);
+    assert.equal(out, `${fixture("valid", "threatwright.yaml")}: valid model 'Shop assistant' (5 components, 1 flows, 0 identities, 0 controls, 0 workflows) in 1 file\n`);
+    assert.equal(err, "");
+  });
+
+  it("exits 0 given the root file, and counts included files", async () => {
+    const { code, out } = await cli(["validate", fixture("valid-includes", "threatwright.yaml")]);
+    assert.equal(code, 0);
+    assert.equal(out, `${fixture("valid-includes", "threatwright.yaml")}: valid model 'Shop assistant' (5 components, 1 flows, 0 identities, 0 controls, 0 workflows) in 5 files\n`);
+  });
+
+  it("prints {valid: true, diagnostics: []} with --format json", async () => {
+    const { code, out, err } = await cli(["validate", fixture("valid"), "--format", "json"]);
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out), { valid: true, diagnostics: [] });
+    assert.equal(err, "");
+  });
+});
+
+describe("threatwright validate: an invalid model", () => {
+  it("exits 1 and prints each error as file:line:col, code, message and hint, then a count", async () => {
+    const file = fixture("unknown-key", "threatwright.yaml");
+    const { code, out, err } = await cli(["validate", fixture("unknown-key")]);
+    assert.equal(code, 1);
+    assert.equal(out, "");
+    assert.equal(
+      err,
+      [
+        `${file}:6:3: error unknown-key: unknown key 'favouriteColour' in system`,
+        "  hint: allowed keys: id, name, description, owner, repository, euAiActRisk",
+        `${file}:10:5: error unknown-key: unknown key 'descripton' in agents[0]`,
+        "  hint: did you mean 'description'?",
+        `${file}:15:1: error unknown-key: unknown key 'agentz' in the top level`,
+        "  hint: did you mean 'agents'?",
+        "",
+        "3 errors in 1 file",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("says '1 error' for one, and counts the files the errors are in", async () => {
+    const one = await cli(["validate", fixture("include-cycle")]);
+    assert.equal(one.code, 1);
+    assert.match(one.err, /\n\n1 error in 1 file\n$/);
+    assert.ok(one.err.startsWith(`${fixture("include-cycle", "b.yaml")}:1:11: error include-cycle: `), one.err);
+
+    const files = memoryFiles({
+      "m/threatwright.yaml": "threatwright: 1\nsystem:\n  id: shop\n  name: Shop\n  owner: o\ninclude: [part.yaml]\ncolour: red\n",
+      "m/part.yaml": "actors:\n  - id: a\n    type: somebody\n",
+    });
+    const two = await cli(["validate", "m"], files);
+    assert.equal(two.code, 1);
+    assert.equal(
+      two.err,
+      [
+        "m/part.yaml:3:11: error invalid-value: actors[0].type is not one of the allowed values",
+        "  hint: allowed: public, customer, partner, contractor, employee, admin",
+        "m/threatwright.yaml:7:1: error unknown-key: unknown key 'colour' in the top level",
+        "  hint: allowed keys: threatwright, system, review, include, actors, models, agents, tools, mcpServers, datastores, sources, services, clients, pipelines, prompts, datasets, data, flows, boundaries, identities, controls, decisions, adversaries, workflows",
+        "",
+        "2 errors in 2 files",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("prints the diagnostics as JSON on stdout with --format json, and exits 1", async () => {
+    const { code, out, err } = await cli(["validate", fixture("several-errors"), "--format", "json"]);
+    assert.equal(code, 1);
+    assert.equal(err, "");
+    const report = JSON.parse(out) as { valid: boolean; diagnostics: unknown[] };
+    assert.equal(report.valid, false);
+    const expected = loadModel(fixture("several-errors"), diskFiles);
+    assert.equal(expected.ok, false);
+    assert.deepEqual(report.diagnostics, expected.diagnostics);
+    assert.deepEqual(
+      report.diagnostics.map((d) => {
+        const { line, col, code: c } = d as { line: number; col: number; code: string };
+        return `${line}:${col} ${c}`;
+      }),
+      ["8:14 unresolved-reference", "9:15 invalid-value", "13:14 invalid-value", "14:5 unknown-key", "17:19 invalid-value"],
+    );
+  });
+
+  it("exits 1, not 2, for hostile input such as an alias bomb", async () => {
+    const { code, err } = await cli(["validate", fixture("alias-bomb")]);
+    assert.equal(code, 1);
+    assert.equal(
+      err,
+      `${fixture("alias-bomb", "threatwright.yaml")}:7:8: error alias-limit: aliases expand to more than 1000 nodes\n  hint: write the repeated content out, or use fewer nested aliases\n\n1 error in 1 file\n`,
+    );
+  });
+});
+
+describe("threatwright validate: usage and I/O errors exit 2", () => {
+  it("exits 2 for a path that does not exist", async () => {
+    const missing = fixture("no-such-model");
+    const { code, out, err } = await cli(["validate", missing]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.equal(err, `${missing}:1:1: error io-error: no such file or folder\n  hint: give the model file or the folder that holds threatwright.yaml\n\n1 error in 1 file\n`);
+  });
+
+  it("exits 2 for a folder without threatwright.yaml", async () => {
+    const folder = fixture("include-outside");
+    const { code, err } = await cli(["validate", folder]);
+    assert.equal(code, 2);
+    assert.match(err, /: error io-error: folder has no threatwright.yaml\n {2}hint: run 'threatwright init' here/);
+  });
+
+  it("exits 2 and reports the JSON with --format json when the path does not exist", async () => {
+    const { code, out } = await cli(["validate", fixture("no-such-model"), "--format", "json"]);
+    assert.equal(code, 2);
+    const report = JSON.parse(out) as { valid: boolean; diagnostics: { code: string }[] };
+    assert.equal(report.valid, false);
+    assert.deepEqual(
+      report.diagnostics.map((d) => d.code),
+      ["io-error"],
+    );
+  });
+
+  it("exits 2 for an unknown format, naming the allowed ones", async () => {
+    const { code, out, err } = await cli(["validate", fixture("valid"), "--format", "xml"]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.match(err, /'xml' is invalid/);
+    assert.match(err, /text, json/);
+  });
+
+  it("exits 2 for an unknown option and for an unknown command", async () => {
+    assert.equal((await cli(["validate", fixture("valid"), "--colour"])).code, 2);
+    assert.equal((await cli(["validat", fixture("valid")])).code, 2);
+  });
+
+  it("exits 0 for --help", async () => {
+    const { code, out } = await cli(["validate", "--help"]);
+    assert.equal(code, 0);
+    assert.match(out, /--format <format>/);
+  });
+});
