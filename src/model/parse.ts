@@ -1,8 +1,10 @@
-// One model file from bytes to a YAML document, refusing hostile or broken input
-// with located diagnostics instead of crashing or hanging.
+// One model file from bytes to plain data with the position of every node,
+// refusing hostile or broken input with located diagnostics instead of crashing or hanging.
 import { CST, isAlias, isCollection, isMap, isScalar, Lexer, LineCounter, parseDocument, Scalar, visit } from "yaml";
 import type { Document, Node, YAMLError } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
+import type { PositionIndex } from "./fast-parse.js";
+import { fastParse } from "./fast-parse.js";
 
 export const LIMITS = {
   /** Largest single model file. */
@@ -19,10 +21,10 @@ export const LIMITS = {
 
 export interface ParsedFile {
   file: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
   /** The file's content as plain data. */
   value: unknown;
+  /** Where each node and key sits in the file. */
+  positions: PositionIndex;
 }
 
 export type ParseOutcome = { ok: true; parsed: ParsedFile } | { ok: false; diagnostics: Diagnostic[] };
@@ -78,6 +80,13 @@ export function parseModelFile(file: string, bytes: Uint8Array): ParseOutcome {
   const lineCounter = lineIndex(text);
   if (cheapDepthAt >= 0) return { ok: false, diagnostics: refuseCheapNesting(file, text.slice(0, cheapDepthAt), lineCounter) };
 
+  // Most files are plain, well-formed YAML: the fast parser handles them, and anything
+  // it does not handle plainly comes to the careful path below, which says what is wrong.
+  const fast = fastParse(text);
+  if (fast.handled && fast.depth <= LIMITS.depth && fast.value !== null && fast.value !== undefined) {
+    return { ok: true, parsed: { file, value: fast.value, positions: fast.index } };
+  }
+
   // uniqueKeys is off because yaml's check compares every key with every other (quadratic);
   // scanStructure finds duplicate keys in one pass instead.
   const doc = parseDocument(text, YAML_OPTIONS);
@@ -116,7 +125,40 @@ export function parseModelFile(file: string, bytes: Uint8Array): ParseOutcome {
     throw error;
   }
   if (value === null || value === undefined) return fail(problem(file, "empty-file", "file holds no content, only comments", "write the model's elements, or remove the include of this file"));
-  return { ok: true, parsed: { file, doc, lineCounter, value } };
+  return { ok: true, parsed: { file, value, positions: documentPositions(doc, lineCounter) } };
+}
+
+/** Positions read from yaml's document model, for files that took the careful path. */
+function documentPositions(doc: Document.Parsed, lineCounter: LineCounter): PositionIndex {
+  const keyOffsets = new Map<string, Map<string, number>>();
+  const locate = (path: readonly (string | number)[]) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
+      if (node && node.range) return lineCounter.linePos(node.range[0]);
+    }
+    return { line: 1, col: 1 };
+  };
+  return {
+    locate,
+    locateKey(path, key) {
+      // Keys are indexed once per mapping, so many unknown keys stay cheap.
+      const mapKey = JSON.stringify(path);
+      let offsets = keyOffsets.get(mapKey);
+      if (!offsets) {
+        offsets = new Map();
+        const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+        if (isMap(map)) {
+          for (const pair of map.items) {
+            // String(): a key YAML reads as a number, boolean or null is a text key once the file is plain data.
+            if (isScalar(pair.key) && pair.key.range && !offsets.has(String(pair.key.value))) offsets.set(String(pair.key.value), pair.key.range[0]);
+          }
+        }
+        keyOffsets.set(mapKey, offsets);
+      }
+      const offset = offsets.get(key);
+      return offset === undefined ? undefined : lineCounter.linePos(offset);
+    },
+  };
 }
 
 /** Messages from yaml whose end is text from the file (a token, a tag, a directive); that end is dropped. */

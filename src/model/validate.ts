@@ -1,7 +1,5 @@
 // Checks one parsed file against the schema and turns each schema issue into a
 // located diagnostic with a hint. Values from the file are never quoted.
-import { isMap, isScalar } from "yaml";
-import type { Node } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics.js";
 import { didYouMean } from "./diagnostics.js";
@@ -11,33 +9,12 @@ import { allowedKeys, schemaAt, unwrap } from "./schema-walk.js";
 
 /** Where a path lands in the file: the node itself, or the nearest ancestor that exists. */
 export function locate(parsed: ParsedFile, path: readonly PathSegment[]): { line: number; col: number } {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = parsed.doc.getIn(path.slice(0, depth), true) as Node | undefined;
-    if (node && node.range) return parsed.lineCounter.linePos(node.range[0]);
-  }
-  return { line: 1, col: 1 };
+  return parsed.positions.locate(path);
 }
 
-/** Offsets of the keys of the mapping at `path`, indexed once per mapping so many unknown keys stay cheap. */
-type KeyIndex = Map<string, Map<string, number>>;
-
-/** Position of a key inside the mapping at `path`. */
-function locateKey(parsed: ParsedFile, path: readonly PathSegment[], key: string, index: KeyIndex): { line: number; col: number } {
-  const mapKey = JSON.stringify(path);
-  let offsets = index.get(mapKey);
-  if (!offsets) {
-    offsets = new Map();
-    const map = path.length === 0 ? parsed.doc.contents : parsed.doc.getIn(path, true);
-    if (isMap(map)) {
-      for (const pair of map.items) {
-        // String(): a key YAML reads as a number, boolean or null is a text key once the file is plain data.
-        if (isScalar(pair.key) && pair.key.range && !offsets.has(String(pair.key.value))) offsets.set(String(pair.key.value), pair.key.range[0]);
-      }
-    }
-    index.set(mapKey, offsets);
-  }
-  const offset = offsets.get(key);
-  return offset === undefined ? locate(parsed, path) : parsed.lineCounter.linePos(offset);
+/** Position of a key inside the mapping at `path`, or of the mapping when the key cannot be placed. */
+function locateKey(parsed: ParsedFile, path: readonly PathSegment[], key: string): { line: number; col: number } {
+  return parsed.positions.locateKey(path, key) ?? parsed.positions.locate(path);
 }
 
 const SAFE_WORD = /^[A-Za-z0-9_.-]{1,60}$/;
@@ -83,7 +60,6 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
   const push = (at: { line: number; col: number }, code: Diagnostic["code"], message: string, hint?: string) =>
     diagnostics.push({ file: parsed.file, ...at, severity: "error", code, message, ...(hint ? { hint } : {}) });
 
-  const keyIndex: KeyIndex = new Map();
   const pushMissing = (path: readonly PathSegment[]) => {
     const field = String(path[path.length - 1]);
     const about = describeField(schema, path, true);
@@ -100,7 +76,7 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
           const suggestion = didYouMean(key, allowed);
           const name = SAFE_WORD.test(key) ? `'${key}'` : "a key";
           push(
-            locateKey(parsed, path, key, keyIndex),
+            locateKey(parsed, path, key),
             "unknown-key",
             `unknown key ${name} in ${describePath(path) || "the top level"}`,
             suggestion ? `did you mean '${suggestion}'?` : `allowed keys: ${allowed.join(", ")}`,

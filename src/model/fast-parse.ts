@@ -1,0 +1,146 @@
+// The fast path for well-formed model files: js-yaml's event parser is several
+// times faster than a full document model, and its events carry source offsets,
+// so one pass builds both the value and an index of where every node sits. Any
+// file this path does not handle plainly (syntax errors, duplicate keys,
+// anchors and aliases, tags, several documents, complex keys) goes to the
+// careful path in parse.ts, which reports the problem precisely.
+import { CORE_SCHEMA, constructFromEvents, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from "js-yaml";
+import type { Event } from "js-yaml";
+
+export type Position = { line: number; col: number };
+
+export interface PositionIndex {
+  /** Position of the node at the path (the nearest existing ancestor's when absent). */
+  locate(path: readonly (string | number)[]): Position;
+  /** Position of a key in the mapping at the path. */
+  locateKey(path: readonly (string | number)[], key: string): Position | undefined;
+}
+
+export type FastOutcome = { handled: true; value: unknown; index: PositionIndex; depth: number } | { handled: false };
+
+const SEPARATOR = "\u0000";
+const pathKey = (path: readonly (string | number)[]) => path.join(SEPARATOR);
+
+interface Frame {
+  kind: "map" | "seq";
+  path: string;
+  next: number;
+  /** In a mapping: the key whose value comes next, or undefined when a key comes next. */
+  key?: string;
+  keyOffset?: number;
+}
+
+/** Where a scalar starts as a reader sees it: at its opening quote, or at a block scalar's | or > indicator. */
+function scalarStart(text: string, event: { valueStart: number; style: number }): number {
+  if (event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED) return event.valueStart - 1;
+  if (event.style === SCALAR_STYLE.LITERAL_BLOCK || event.style === SCALAR_STYLE.FOLDED_BLOCK) {
+    return Math.max(text.lastIndexOf("|", event.valueStart - 1), text.lastIndexOf(">", event.valueStart - 1));
+  }
+  return event.valueStart;
+}
+
+export function fastParse(text: string): FastOutcome {
+  let events: Event[];
+  try {
+    events = parseEvents(text, {});
+  } catch {
+    return { handled: false };
+  }
+  const nodes = new Map<string, number>();
+  const keys = new Map<string, number>();
+  const stack: Frame[] = [];
+  let documents = 0;
+  let depth = 0;
+
+  const join = (parent: string, segment: string) => (parent === "" ? segment : `${parent}${SEPARATOR}${segment}`);
+  // The path of the node that starts now, given the frame it starts in (undefined: a collection used as a key).
+  const childPath = (frame: Frame | undefined): string | undefined => {
+    if (!frame) return "";
+    if (frame.kind === "seq") return join(frame.path, String(frame.next++));
+    if (frame.key === undefined) return undefined;
+    const path = join(frame.path, frame.key);
+    frame.key = undefined;
+    return path;
+  };
+
+  for (const event of events) {
+    switch (event.type) {
+      case EVENT_ID.DOCUMENT:
+        if (++documents > 1) return { handled: false };
+        break;
+      case EVENT_ID.ALIAS:
+        return { handled: false };
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        if (event.anchorStart >= 0 || event.tagStart >= 0) return { handled: false };
+        const frame = stack[stack.length - 1];
+        const path = childPath(frame);
+        if (path === undefined) return { handled: false };
+        nodes.set(path, event.start);
+        stack.push({ kind: event.type === EVENT_ID.MAPPING ? "map" : "seq", path, next: 0 });
+        depth = Math.max(depth, stack.length);
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        if (event.anchorStart >= 0 || event.tagStart >= 0) return { handled: false };
+        const frame = stack[stack.length - 1];
+        if (frame?.kind === "map" && frame.key === undefined) {
+          if (event.valueStart < 0) return { handled: false }; // an empty key
+          const key = getScalarValue(text, event);
+          if (key === "<<") return { handled: false }; // merge keys: the careful path reads them as YAML 1.2 does
+          const at = `${frame.path}${SEPARATOR}${key}`;
+          if (keys.has(at)) return { handled: false }; // duplicate key: the careful path says where
+          frame.keyOffset = scalarStart(text, event);
+          keys.set(at, frame.keyOffset);
+          frame.key = key;
+        } else {
+          const keyOffset = frame?.kind === "map" ? frame.keyOffset : undefined;
+          const path = childPath(frame);
+          if (path === undefined) return { handled: false };
+          // An empty value has no text of its own: it is placed at its key.
+          if (event.valueStart >= 0) nodes.set(path, scalarStart(text, event));
+          else if (keyOffset !== undefined) nodes.set(path, keyOffset);
+        }
+        break;
+      }
+      case EVENT_ID.POP:
+        if (stack.length > 0) stack.pop();
+        break;
+    }
+  }
+
+  let value: unknown;
+  try {
+    value = constructFromEvents(events, { source: text, schema: CORE_SCHEMA })[0];
+  } catch {
+    return { handled: false };
+  }
+
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const position = (offset: number): Position => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - lineStarts[low]! + 1 };
+  };
+
+  const index: PositionIndex = {
+    locate(path) {
+      for (let length = path.length; length >= 0; length--) {
+        const offset = nodes.get(pathKey(path.slice(0, length)));
+        if (offset !== undefined) return position(offset);
+      }
+      return { line: 1, col: 1 };
+    },
+    locateKey(path, key) {
+      const offset = keys.get(`${pathKey(path)}${SEPARATOR}${key}`);
+      return offset === undefined ? undefined : position(offset);
+    },
+  };
+  return { handled: true, value, index, depth };
+}
