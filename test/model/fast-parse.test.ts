@@ -51,7 +51,7 @@ describe("fast parser", () => {
       for (const [trail, expected] of positionsByYaml(text)) {
         const segments = JSON.parse(trail) as (string | number | { key: string })[];
         const last = segments[segments.length - 1];
-        const position =
+        const position: { line: number; col: number } | undefined =
           typeof last === "object" && last !== null
             ? fast.index.locateKey(segments.slice(0, -1) as (string | number)[], last.key)
             : fast.index.locate(segments as (string | number)[]);
