@@ -35,7 +35,7 @@ export interface UntrustedContent {
   /** Origins whose text can reach the node, most exposed first. */
   originsReaching(nodeId: string): UntrustedOrigin[];
   /** The hops by which an origin's text reaches the node, origin first. */
-  pathFrom(originId: string, nodeId: string): Hop[];
+  pathFrom(originId: string, nodeId: string): readonly Hop[];
   /** Whether text from any untrusted origin can reach the node (an agent so reached is injectable). */
   reaches(nodeId: string): boolean;
 }
@@ -156,7 +156,18 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     }
   }
 
-  const pathFrom = (originId: string, nodeId: string): Hop[] => {
+  // Rules ask for the same paths again and again; each is walked once.
+  const pathCache = new Map<string, readonly Hop[]>();
+  const pathFrom = (originId: string, nodeId: string): readonly Hop[] => {
+    const key = `${originId}\u0000${nodeId}`;
+    const cached = pathCache.get(key);
+    if (cached) return cached;
+    const hops = walkBack(originId, nodeId);
+    pathCache.set(key, hops);
+    return hops;
+  };
+
+  const walkBack = (originId: string, nodeId: string): Hop[] => {
     const hops: Hop[] = [];
     let current: string | null = nodeId;
     const guard = new Set<string>();

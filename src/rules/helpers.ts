@@ -411,7 +411,7 @@ export interface DirectEntry {
   origin: UntrustedOrigin;
   /** Every such actor, most exposed first. */
   origins: UntrustedOrigin[];
-  hops: Hop[];
+  hops: readonly Hop[];
   /** Clients and services between the actor and the agent (where a rate limit would sit). */
   frontends: string[];
 }
