@@ -74,18 +74,18 @@ export function parseModelFile(file: string, bytes: Uint8Array): ParseOutcome {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") return fail(problem(file, "empty-file", "file is empty", "write the model's elements, or remove the include of this file"));
 
-  // Flow brackets and same-line indicators nest cheaply, and yaml keeps every open
-  // level in memory: refuse them before the full parse can exhaust the heap.
-  const cheapDepthAt = cheapNestingBeyond(text, 2 * LIMITS.depth);
-  const lineCounter = lineIndex(text);
-  if (cheapDepthAt >= 0) return { ok: false, diagnostics: refuseCheapNesting(file, text.slice(0, cheapDepthAt), lineCounter) };
-
-  // Most files are plain, well-formed YAML: the fast parser handles them, and anything
+  // Most files are plain, well-formed YAML: the fast parser handles them (it refuses nesting past 100 levels itself), and anything
   // it does not handle plainly comes to the careful path below, which says what is wrong.
   const fast = fastParse(text);
   if (fast.handled && fast.depth <= LIMITS.depth && fast.value !== null && fast.value !== undefined) {
     return { ok: true, parsed: { file, value: fast.value, positions: fast.index } };
   }
+
+  // Flow brackets and same-line indicators nest cheaply, and yaml keeps every open
+  // level in memory: refuse them before the full parse can exhaust the heap.
+  const cheapDepthAt = cheapNestingBeyond(text, 2 * LIMITS.depth);
+  const lineCounter = lineIndex(text);
+  if (cheapDepthAt >= 0) return { ok: false, diagnostics: refuseCheapNesting(file, text.slice(0, cheapDepthAt), lineCounter) };
 
   // uniqueKeys is off because yaml's check compares every key with every other (quadratic);
   // scanStructure finds duplicate keys in one pass instead.
