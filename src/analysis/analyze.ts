@@ -11,7 +11,7 @@ import { analyseCapabilities } from "./capabilities.js";
 import type { AppliedControl, Score, Severity } from "./scoring.js";
 import { SEVERITIES, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
-import { traceUntrustedContent } from "./untrusted-content.js";
+import { ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
 export const RESULT_SCHEMA_VERSION = "1.0";
 
@@ -60,7 +60,7 @@ export interface AnalysisResult {
   };
   findings: Finding[];
   attackPaths: AttackPath[];
-  /** Rules whose detections were cut at MAX_FINDINGS_PER_RULE. */
+  /** Where the bounded search stopped short, in words; empty when nothing was cut. */
   truncated: string[];
 }
 
@@ -90,7 +90,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
   for (const rule of options.rules ?? RULES) {
     const seen = new Set<string>();
     const detections = rule.detect(context);
-    if (detections.length > MAX_FINDINGS_PER_RULE) truncated.push(rule.id);
+    if (detections.length > MAX_FINDINGS_PER_RULE) truncated.push(`${rule.id}: ${detections.length} findings, the first ${MAX_FINDINGS_PER_RULE} kept`);
     for (const detection of detections.slice(0, MAX_FINDINGS_PER_RULE)) {
       const id = findingId(rule.id, detection.anchors);
       if (seen.has(id)) continue;
@@ -99,6 +99,10 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
     }
   }
   findings.sort(bySeverityThenId);
+  const saturated = context.untrusted.saturated;
+  if (saturated.length > 0) {
+    truncated.push(`untrusted content: ${saturated.length} element${saturated.length === 1 ? " is" : "s are"} reached by more than ${ORIGINS_PER_NODE} entry points; paths name the ${ORIGINS_PER_NODE} nearest (${saturated.slice(0, 5).join(", ")}${saturated.length > 5 ? ", …" : ""})`);
+  }
 
   const attackPaths = findings
     .filter((f) => f.path && f.path.length > 0)

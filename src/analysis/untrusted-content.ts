@@ -38,6 +38,8 @@ export interface UntrustedContent {
   pathFrom(originId: string, nodeId: string): readonly Hop[];
   /** Whether text from any untrusted origin can reach the node (an agent so reached is injectable). */
   reaches(nodeId: string): boolean;
+  /** Elements reached by more origins than are tracked per element (the rest still reach them, unnamed). */
+  saturated: string[];
 }
 
 /** How many origins are tracked per node; enough to explain and rank, and it bounds the work. */
@@ -140,6 +142,7 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   const edges = contentEdges(graph);
   const arrivals = new Map<string, Map<string, Arrival>>();
 
+  const saturated = new Set<string>();
   const queue: { node: string; origin: string }[] = [];
   for (const origin of origins) {
     arrivals.set(origin.id, new Map([[origin.id, { from: null }]]));
@@ -150,7 +153,11 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     for (const edge of edges.get(node) ?? []) {
       let reached = arrivals.get(edge.to);
       if (!reached) arrivals.set(edge.to, (reached = new Map()));
-      if (reached.has(origin) || reached.size >= ORIGINS_PER_NODE) continue;
+      if (reached.has(origin)) continue;
+      if (reached.size >= ORIGINS_PER_NODE) {
+        saturated.add(edge.to);
+        continue;
+      }
       reached.set(origin, { from: node, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
       queue.push({ node: edge.to, origin });
     }
@@ -195,5 +202,5 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     return sorted;
   };
 
-  return { origins, edges, originsReaching, pathFrom, reaches: (nodeId) => (arrivals.get(nodeId)?.size ?? 0) > 0 };
+  return { origins, edges, originsReaching, pathFrom, reaches: (nodeId) => (arrivals.get(nodeId)?.size ?? 0) > 0, saturated: [...saturated].sort() };
 }

@@ -30,7 +30,7 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
     lines.push("", `${severity.toUpperCase()} (${group.length})`);
     for (const finding of group) lines.push(...findingLines(finding));
   }
-  if (result.truncated.length > 0) lines.push("", `Note: findings of ${result.truncated.join(", ")} were cut at the per-rule limit.`);
+  if (result.truncated.length > 0) lines.push("", "The search was bounded:", ...result.truncated.map((t) => `  - ${t}`));
   return lines.join("\n") + "\n";
 }
 
