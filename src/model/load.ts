@@ -15,7 +15,7 @@ import type { ThreatModel } from "./model.js";
 import { emptyModel } from "./model.js";
 import { locate, validateFile } from "./validate.js";
 import type { ElementKind } from "./vocabulary.js";
-import { COMPONENT_KINDS, withArticle } from "./vocabulary.js";
+import { COMPONENT_KINDS, kindNoun, withArticle } from "./vocabulary.js";
 
 export const ROOT_FILE_NAME = "threatwright.yaml";
 
@@ -229,7 +229,7 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
         }
         const suggestion = ID_PATTERN.test(site.target) && suggestionsLeft-- > 0 ? didYouMean(site.target, candidates) : undefined;
         const name = ID_PATTERN.test(site.target) ? `'${site.target}'` : "this reference";
-        diagnostics.push({ ...at, code: "unresolved-reference", message: `${name} is not the ID of ${expected}`, hint: suggestion ? `did you mean '${suggestion}'?` : candidates.length ? `known IDs of that kind: ${candidates.slice(0, 12).join(", ")}${candidates.length > 12 ? ", …" : ""}` : `define ${withArticle(site.kinds[0] ?? "element")} with this ID` });
+        diagnostics.push({ ...at, code: "unresolved-reference", message: `${name} is not the ID of ${expected}`, hint: suggestion ? `did you mean '${suggestion}'?` : candidates.length ? `known IDs of that kind: ${candidates.slice(0, 12).join(", ")}${candidates.length > 12 ? ", …" : ""}` : `define ${withArticle(kindNoun(site.kinds[0] ?? "element"))} with this ID` });
       } else if (!site.kinds.includes(definition.kind)) {
         diagnostics.push({ ...at, code: "wrong-reference-kind", message: `${quoted(site.target, ID_PATTERN, "the element named here ")}is ${withArticle(definition.kind)}, but here ${expected} is expected`, hint: `defined at ${definition.at.file}:${definition.at.line}:${definition.at.col}` });
       }
@@ -251,6 +251,6 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
 
 function describeKinds(kinds: readonly ElementKind[]): string {
   if (COMPONENT_KINDS.every((k) => kinds.includes(k))) return "a component";
-  const named = kinds.map(withArticle);
+  const named = kinds.map((k) => withArticle(kindNoun(k)));
   return named.length <= 2 ? named.join(" or ") : `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}`;
 }

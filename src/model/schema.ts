@@ -18,7 +18,7 @@ function ref(kinds: readonly ElementKind[], description: string) {
   const schema = z
     .string()
     .min(1)
-    .meta({ description: `${description} (ID of ${orList(kinds.map(v.withArticle))}).` });
+    .meta({ description: `${description} (ID of ${orList(kinds.map((k) => v.withArticle(v.kindNoun(k))))}).` });
   referenceTargets.set(schema, kinds);
   return schema;
 }

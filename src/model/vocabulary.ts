@@ -258,6 +258,11 @@ export const REVIEW_TRIGGERS = [
 
 export const EU_AI_ACT_RISK = ["minimal", "limited", "high", "prohibited", "gpai"] as const;
 
+/** What to call one element of a kind in a sentence: "data" is a mass noun. */
+export function kindNoun(kind: string): string {
+  return kind === "data" ? "data element" : kind;
+}
+
 /** "a tool", "an agent", "an mcp-server": for messages and docs. */
 export function withArticle(kind: string): string {
   return /^([aeiou]|mcp)/.test(kind) ? `an ${kind}` : `a ${kind}`;

@@ -45,7 +45,7 @@ describe("threatwright init", () => {
 
     const validate = await cli(["validate", dir]);
     assert.equal(validate.code, 0, validate.err);
-    assert.match(validate.out, /: valid model 'My assistant' \(\d+ components, \d+ flows, 1 identities, 1 controls, 1 workflows\) in 1 file\n$/);
+    assert.match(validate.out, /: valid model 'My assistant' \(\d+ components, \d+ flows, 1 identity, 1 control, 1 workflow\) in 1 file\n$/);
   });
 
   it("points the editor comment at the JSON Schema shipped with the package", async () => {

@@ -21,14 +21,14 @@ describe("threatwright validate: a valid model", () => {
   it("exits 0 and summarises the model, given its folder", async () => {
     const { code, out, err } = await cli(["validate", fixture("valid")]);
     assert.equal(code, 0);
-    assert.equal(out, `${fixture("valid", "threatwright.yaml")}: valid model 'Shop assistant' (5 components, 1 flows, 0 identities, 0 controls, 0 workflows) in 1 file\n`);
+    assert.equal(out, `${fixture("valid", "threatwright.yaml")}: valid model 'Shop assistant' (5 components, 1 flow, 0 identities, 0 controls, 0 workflows) in 1 file\n`);
     assert.equal(err, "");
   });
 
   it("exits 0 given the root file, and counts included files", async () => {
     const { code, out } = await cli(["validate", fixture("valid-includes", "threatwright.yaml")]);
     assert.equal(code, 0);
-    assert.equal(out, `${fixture("valid-includes", "threatwright.yaml")}: valid model 'Shop assistant' (5 components, 1 flows, 0 identities, 0 controls, 0 workflows) in 5 files\n`);
+    assert.equal(out, `${fixture("valid-includes", "threatwright.yaml")}: valid model 'Shop assistant' (5 components, 1 flow, 0 identities, 0 controls, 0 workflows) in 5 files\n`);
   });
 
   it("prints {valid: true, diagnostics: []} with --format json", async () => {

@@ -13,12 +13,13 @@ export function validateCommand(io: CliIO, target: string, options: { format: Ou
     return EXIT.ok;
   }
   const components = COMPONENT_LIST_KEYS.reduce((sum, key) => sum + model[key].length, 0);
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const parts = [
-    `${components} components`,
-    `${model.flows.length} flows`,
-    `${model.identities.length} identities`,
-    `${model.controls.length} controls`,
-    `${model.workflows.length} workflows`,
+    count(components, "component", "components"),
+    count(model.flows.length, "flow", "flows"),
+    count(model.identities.length, "identity", "identities"),
+    count(model.controls.length, "control", "controls"),
+    count(model.workflows.length, "workflow", "workflows"),
   ];
   io.out(`${files[0]}: valid model '${model.system.name}' (${parts.join(", ")}) in ${files.length} file${files.length === 1 ? "" : "s"}\n`);
   return EXIT.ok;

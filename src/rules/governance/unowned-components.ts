@@ -1,7 +1,8 @@
 import type { ElementKind } from "../../model/vocabulary.js";
 import type { Detection, Rule } from "../rule.js";
 
-const KINDS = ["agent", "mcp-server", "tool", "model", "identity"] as const satisfies readonly ElementKind[];
+// Identities without an owner are TW-NHI-007 findings of their own.
+const KINDS = ["agent", "mcp-server", "tool", "model"] as const satisfies readonly ElementKind[];
 const SUMMARY_LIMIT = 6;
 
 export const unownedComponents: Rule = {
@@ -9,9 +10,9 @@ export const unownedComponents: Rule = {
   title: "Components without an owner",
   category: "governance",
   rationale:
-    "The system's owner is accountable for the whole, but agents, tools, MCP servers, models and identities change on their own schedules: a prompt is edited, a server updated, a key rotated or a model version moved. Without a named owner, nobody reviews those changes, answers for a finding on them, or decommissions them.",
+    "The system's owner is accountable for the whole, but agents, tools, MCP servers and models change on their own schedules: a prompt is edited, a server updated or a model version moved. Without a named owner, nobody reviews those changes, answers for a finding on them, or decommissions them.",
   appliesWhen:
-    "At least one agent, tool, MCP server, model or identity has no owner of its own (a tool of an MCP server that has an owner counts as owned). One finding for the system lists them all.",
+    "At least one agent, tool, MCP server or model has no owner of its own (a tool of an MCP server that has an owner counts as owned). One finding for the system lists them all; identities without an owner are TW-NHI-007.",
   mappings: {
     stride: ["R"],
     owaspNhi: ["NHI1:2025"],
@@ -26,8 +27,7 @@ export const unownedComponents: Rule = {
     const { graph } = context;
     const unowned: string[] = [];
     for (const kind of KINDS) {
-      const ids = kind === "identity" ? graph.model.identities.map((i) => i.id).sort() : graph.ofKind(kind).map((n) => n.id);
-      for (const id of ids) {
+      for (const { id } of graph.ofKind(kind)) {
         const element = graph.node(id)?.element;
         if (!element || typeof element.owner === "string") continue;
         const server = typeof element.server === "string" ? graph.server(element.server) : undefined;
@@ -36,7 +36,7 @@ export const unownedComponents: Rule = {
       }
     }
     if (unowned.length === 0) return [];
-    const actors = unowned.filter((id) => graph.kindOf(id) === "agent" || graph.kindOf(id) === "identity");
+    const actors = unowned.filter((id) => graph.kindOf(id) === "agent");
     const shown = unowned.slice(0, SUMMARY_LIMIT).map((id) => graph.nameOf(id));
     const system = graph.model.system;
     const detection: Detection = {

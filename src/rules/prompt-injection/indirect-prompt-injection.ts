@@ -3,6 +3,7 @@ import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis
 import { injectableAgents, names, originEvidence } from "../helpers.js";
 import type { Factor, Rule } from "../rule.js";
 
+const STORED_CONTENT = new Set(["actor", "source", "datastore", "dataset"]);
 const SIDE_EFFECTS = new Set(["write", "delete", "execute", "send", "publish", "spend", "fetch", "admin"]);
 
 export const indirectPromptInjection: Rule = {
@@ -11,7 +12,8 @@ export const indirectPromptInjection: Rule = {
   category: "prompt-injection",
   rationale:
     "Text an outsider wrote (a ticket, a web page, an email, a document, a tool's output) reaches the agent's context through retrieval, tools or messages. Models do not separate data from instructions, so such text can steer the agent and every capability it has becomes the attacker's (confused deputy).",
-  appliesWhen: "An agent's context can hold text from an untrusted origin through stored or third-party content (not only from the user talking to it).",
+  appliesWhen:
+    "An agent's context can hold text an untrusted actor stored somewhere it reads (tickets, documents, email, web sources, data stores), not only what the user talking to it types. Instruction files, fetched pages, third-party tool output and MCP tool descriptions are separate rules.",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM01:2025"],
@@ -33,7 +35,9 @@ export const indirectPromptInjection: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     return injectableAgents(context).flatMap(({ agent, origins }) => {
-      const indirect = origins.filter((origin) => !isDirect(graph, untrusted.pathFrom(origin.id, agent.id)));
+      // Stored content only: instruction files (TW-PI-004), fetched pages and third-party tool output (TW-PI-003)
+      // and MCP tool descriptions (TW-MCP-001) are their own findings.
+      const indirect = origins.filter((origin) => STORED_CONTENT.has(graph.kindOf(origin.id) ?? "") && !isDirect(graph, untrusted.pathFrom(origin.id, agent.id)));
       const top = indirect[0];
       if (!top) return [];
       const effects = capabilities.agentEffects(agent.id);

@@ -34,7 +34,7 @@ ruleTester(unownedComponents, {
       ],
     },
     {
-      name: "an unowned agent, identity and MCP server (whose tools are not listed again)",
+      name: "an unowned agent and MCP server (whose tools are not listed again); the unowned identity is TW-NHI-007's",
       model: spec(withOwnedModel(internalAgent("agent", { tools: [], mcpServers: ["docs-mcp"], runsAs: "agent-sa" })), {
         mcpServers: [{ id: "docs-mcp", transport: "stdio", publisher: "someone", publisherTrust: "community" }],
         tools: [{ id: "read-docs", server: "docs-mcp", capabilities: [{ action: "read" }] }],
@@ -43,9 +43,9 @@ ruleTester(unownedComponents, {
       findings: [
         {
           anchors: ["test-system"],
-          // Likelihood 2, impact 2 + 1 (an agent and an identity nobody answers for) = 3: 6, medium.
+          // Likelihood 2, impact 2 + 1 (an agent nobody answers for) = 3: 6, medium.
           severity: "medium",
-          check: (finding) => assert.deepEqual(finding.evidence.map((e) => e.element), ["agent", "docs-mcp", "agent-sa"]),
+          check: (finding) => assert.deepEqual(finding.evidence.map((e) => e.element), ["agent", "docs-mcp"]),
         },
       ],
     },
