@@ -4,9 +4,12 @@ import { diskFiles } from "../model/files.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import type { AnalyzeCommandOptions } from "./commands/analyze.js";
+import { register as registerDecide } from "./commands/decide.js";
+import { register as registerDiff } from "./commands/diff.js";
 import { initCommand } from "./commands/init.js";
 import { rulesCommand } from "./commands/rules.js";
 import type { RulesCommandOptions } from "./commands/rules.js";
+import { register as registerStatus } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 import type { CliIO } from "./io.js";
 import { EXIT } from "./io.js";
@@ -66,6 +69,10 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .option("--maps-to <id>", "only rules mapped to this item, such as LLM01:2025 or AML.T0051")
     .addOption(format())
     .action((options: RulesCommandOptions) => setExit(rulesCommand(io, options)));
+
+  registerDiff(program, io, setExit);
+  registerDecide(program, io, setExit);
+  registerStatus(program, io, setExit);
 
   program
     .command("init")
