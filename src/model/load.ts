@@ -54,7 +54,7 @@ function isOutside(relative: string): boolean {
 }
 
 const SAFE_PATH = /^[A-Za-z0-9._/ -]{1,200}$/;
-const FINDING_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const FINDING_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,299}$/;
 
 /** `'value' ` when the value is plain enough to echo, else the fallback: messages never echo arbitrary text from the model. */
 function quoted(value: string, pattern: RegExp, fallback: string): string {
