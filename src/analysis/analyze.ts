@@ -5,6 +5,9 @@ import type { SystemGraph } from "../graph/graph.js";
 import type { SourceLocation } from "../model/diagnostics.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Decision } from "../model/schema.js";
+import type { DecisionStatus } from "../model/vocabulary.js";
+import type { DecisionReview } from "../lifecycle/decisions.js";
+import { reviewDecisions } from "../lifecycle/decisions.js";
 import { RULES } from "../rules/index.js";
 import type { AnalysisContext, Detection, EvidenceItem, Mappings, PathStep, Rule, RuleCategory } from "../rules/rule.js";
 import { analyseCapabilities } from "./capabilities.js";
@@ -37,6 +40,12 @@ export interface Finding {
   workflows: string[];
   location?: SourceLocation;
   decision?: Decision;
+  /** Where the finding stands once the team's decision is judged (no decision: open). */
+  status: DecisionStatus;
+  /** The status in words: the decision, or why it no longer holds. */
+  statusReason: string;
+  /** Past its due date and not yet settled. */
+  overdue: boolean;
 }
 
 export interface AttackPath {
@@ -62,6 +71,8 @@ export interface AnalysisResult {
   attackPaths: AttackPath[];
   /** Where the bounded search stopped short, in words; empty when nothing was cut. */
   truncated: string[];
+  /** Decisions whose finding no longer exists, acceptances about to lapse, and counts by status. */
+  decisions: Pick<DecisionReview, "orphans" | "expiringSoon" | "summary">;
 }
 
 export interface AnalyzeOptions {
@@ -110,6 +121,13 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const finding of findings) bySeverity[finding.severity]++;
+  const review = reviewDecisions({ findings } as AnalysisResult, model, options.today);
+  review.findings.forEach((standing, index) => {
+    const finding = findings[index]!;
+    finding.status = standing.status;
+    finding.statusReason = standing.reason;
+    finding.overdue = standing.overdue;
+  });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     system: { id: model.system.id, name: model.system.name },
@@ -123,6 +141,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
     findings,
     attackPaths,
     truncated,
+    decisions: { orphans: review.orphans, expiringSoon: review.expiringSoon, summary: review.summary },
   };
 }
 
@@ -153,6 +172,10 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
     workflows,
     ...(location ? { location } : {}),
     ...(decision ? { decision } : {}),
+    // Set from the decision review once all findings are known.
+    status: "open",
+    statusReason: "",
+    overdue: false,
   };
 }
 

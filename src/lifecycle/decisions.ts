@@ -2,6 +2,7 @@
 // no clock (today is a parameter). Returns data, so the text report, the CI gate and the figures
 // can each present it their own way.
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
+import { daysBetween } from "../model/dates.js";
 import { didYouMean } from "../model/diagnostics.js";
 import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_LIST_KEYS } from "../model/model.js";
@@ -89,13 +90,6 @@ export const FINDING_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}@[A-Za-z0-9][
 /** Whether text has the shape of a finding ID, so that it may be echoed in messages. */
 export function isFindingId(text: string): boolean {
   return text.length <= 2000 && FINDING_ID_PATTERN.test(text);
-}
-
-const DAY_MS = 86_400_000;
-
-/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 /** Statuses that close a finding for the purpose of due dates. */

@@ -11,7 +11,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Review } from "../model/schema.js";
 import { parseModelFile } from "../model/parse.js";
-import { addDuration, daysBetween } from "../rules/helpers.js";
+import { addDuration, daysBetween } from "../model/dates.js";
 
 /** A commit that touched the model's files after the review, as git reports it. */
 export interface ChangedCommit {

@@ -23,8 +23,8 @@ export function markdownReport(result: AnalysisResult): string {
     }
   }
   if (result.findings.length > 0) {
-    out.push("### Findings", "", "| Severity | Finding | Summary | Residual |", "|---|---|---|---:|");
-    for (const f of result.findings) out.push(`| ${f.severity} | \`${f.id}\` ${mdEscape(f.title)} | ${mdEscape(f.summary)} | ${f.residual.score} |`);
+    out.push("### Findings", "", "| Severity | Finding | Summary | Status | Residual |", "|---|---|---|---|---:|");
+    for (const f of result.findings) out.push(`| ${f.severity} | \`${f.id}\` ${mdEscape(f.title)} | ${mdEscape(f.summary)} | ${f.status}${f.overdue ? " (overdue)" : ""} | ${f.residual.score} |`);
     out.push("");
     out.push("<details><summary>Why each finding scored as it did</summary>", "");
     for (const f of result.findings) out.push(...details(f));

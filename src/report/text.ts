@@ -15,6 +15,9 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
   lines.push(`${summary.findings} finding${summary.findings === 1 ? "" : "s"}: ${[...SEVERITIES].reverse().map((s) => `${summary.bySeverity[s]} ${s}`).join(", ")}`);
   lines.push(`Injectable agents: ${summary.injectableAgents.join(", ") || "none"}`);
   lines.push(`Untrusted entry points: ${summary.untrustedEntryPoints.join(", ") || "none"}`);
+  const decided = result.decisions.summary;
+  lines.push(`Decisions: ${decided.undecided} undecided, ${decided.reopened} reopened, ${decided.overdue} overdue, ${decided.expiringSoon} acceptance${decided.expiringSoon === 1 ? "" : "s"} expiring within 30 days`);
+  for (const orphan of result.decisions.orphans) lines.push(`  decision for a finding that no longer exists: ${orphan.hint}`);
 
   const paths = result.attackPaths.slice(0, options.paths ?? 3);
   if (paths.length > 0) {
@@ -38,7 +41,7 @@ function findingLines(finding: Finding): string[] {
   const lines = [``, `  ${finding.id}  ${finding.title}`];
   if (finding.location) lines.push(`    at ${finding.location.file}:${finding.location.line}:${finding.location.col}`);
   lines.push(`    ${finding.summary}`);
-  if (finding.decision) lines.push(`    decision: ${finding.decision.status}${finding.decision.owner ? ` (${finding.decision.owner})` : ""}`);
+  lines.push(`    status: ${finding.status}${finding.overdue ? ", overdue" : ""}: ${finding.statusReason}${finding.decision?.owner ? ` (owner ${finding.decision.owner})` : ""}`);
   lines.push(`    risk: inherent ${finding.inherent.likelihood}x${finding.inherent.impact}=${finding.inherent.score}, residual ${finding.residual.likelihood}x${finding.residual.impact}=${finding.residual.score}`);
   lines.push("    evidence:");
   for (const item of finding.evidence) lines.push(`      - ${item.element}: ${item.note}`);

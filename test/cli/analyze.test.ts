@@ -68,7 +68,8 @@ describe("threatwright analyze", () => {
   it("writes a Markdown summary for pull requests", async () => {
     const { out } = await cli(["analyze", "examples/coding-agent", "--format", "markdown"]);
     assert.match(out, /^## Threatwright: PR coding agent in CI\n/);
-    assert.match(out, /\| Severity \| Finding \| Summary \| Residual \|/);
+    assert.match(out, /\| Severity \| Finding \| Summary \| Status \| Residual \|/);
+    assert.match(out, /\| open \| \d/);
   });
 
   it("refuses an unknown workflow, format or date with exit 2", async () => {

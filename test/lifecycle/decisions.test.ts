@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AnalysisResult, Finding } from "../../src/analysis/analyze.js";
 import type { Score } from "../../src/analysis/scoring.js";
-import { daysBetween, EXPIRY_WARNING_DAYS, isFindingId, reviewDecisions } from "../../src/lifecycle/decisions.js";
+import { EXPIRY_WARNING_DAYS, isFindingId, reviewDecisions } from "../../src/lifecycle/decisions.js";
+import { daysBetween } from "../../src/model/dates.js";
 import type { FindingStatus } from "../../src/lifecycle/decisions.js";
 import type { ThreatModel } from "../../src/model/model.js";
 import { emptyModel } from "../../src/model/model.js";
@@ -31,6 +32,9 @@ function finding(id: string, extra: Partial<Finding> = {}): Finding {
     missingControls: [],
     mappings: {} as Finding["mappings"],
     workflows: [],
+    status: "open",
+    statusReason: "",
+    overdue: false,
     ...extra,
   };
 }
@@ -42,6 +46,7 @@ function result(findings: Finding[]): AnalysisResult {
     date: TODAY,
     summary: { findings: findings.length, bySeverity: { info: 0, low: 0, medium: 0, high: findings.length, critical: 0 }, injectableAgents: [], untrustedEntryPoints: [] },
     findings,
+    decisions: { orphans: [], expiringSoon: [], summary: { byStatus: { open: 0, mitigating: 0, mitigated: 0, accepted: 0, transferred: 0, "false-positive": 0 }, undecided: 0, reopened: 0, expired: 0, overdue: 0, orphans: 0, expiringSoon: 0 } },
     attackPaths: [],
     truncated: [],
   };

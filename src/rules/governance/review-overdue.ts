@@ -1,4 +1,4 @@
-import { addDuration, daysBetween } from "../helpers.js";
+import { addDuration, daysBetween } from "../../model/dates.js";
 import type { Factor, Rule } from "../rule.js";
 
 export const reviewOverdue: Rule = {

@@ -1,4 +1,5 @@
-import { daysBetween, powerfulGrantsFactor } from "../helpers.js";
+import { daysBetween } from "../../model/dates.js";
+import { powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 
 /** Days without use after which an identity counts as stale. */

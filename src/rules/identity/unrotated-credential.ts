@@ -1,4 +1,5 @@
-import { addDuration, credentialExposureFactor, credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
+import { addDuration } from "../../model/dates.js";
+import { credentialExposureFactor, credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const unrotatedCredential: Rule = {
