@@ -1,0 +1,330 @@
+// What changed between two versions of a model, element by element, and whether the
+// change is material (a full review) or a delta (a review of what changed). Pure.
+import type { Capabilities } from "../analysis/capabilities.js";
+import { analyseCapabilities } from "../analysis/capabilities.js";
+import type { UntrustedContent } from "../analysis/untrusted-content.js";
+import { traceUntrustedContent } from "../analysis/untrusted-content.js";
+import { buildGraph } from "../graph/graph.js";
+import type { ThreatModel } from "../model/model.js";
+import { LIST_KIND } from "../model/schema.js";
+import type { ElementListKey } from "../model/schema.js";
+import type { ElementKind } from "../model/vocabulary.js";
+
+/** Element kinds as the diff reports them: the model's kinds plus the system, the review policy and decisions. */
+export type DiffKind = "system" | "review" | ElementKind | "decision";
+
+/** The order changes are reported in: the system first, then the lists as docs/model.md has them. */
+export const DIFF_KIND_ORDER: readonly DiffKind[] = [
+  "system",
+  "review",
+  "boundary",
+  "actor",
+  "client",
+  "service",
+  "model",
+  "agent",
+  "prompt",
+  "tool",
+  "mcp-server",
+  "datastore",
+  "source",
+  "pipeline",
+  "dataset",
+  "data",
+  "flow",
+  "identity",
+  "credential",
+  "control",
+  "adversary",
+  "workflow",
+  "decision",
+];
+
+export type ChangeType = "added" | "removed" | "changed";
+
+export interface ElementChange {
+  kind: DiffKind;
+  id: string;
+  change: ChangeType;
+  /** For "changed": the fields that differ, as paths (tools, capabilities[0].on, rotation.period). */
+  fields: string[];
+  /** Only free text changed (descriptions, names, tags, notes): never material. */
+  cosmetic: boolean;
+  /** A material reason names this element. */
+  material: boolean;
+}
+
+export type MaterialCode = "boundary" | "entry-point" | "identity" | "permission" | "credential" | "capability" | "blast-radius";
+
+export interface MaterialReason {
+  code: MaterialCode;
+  /** The element the reason is about. */
+  element: string;
+  message: string;
+}
+
+export type Classification = "material" | "delta" | "unchanged";
+
+export interface ModelDiff {
+  classification: Classification;
+  /** Why the change is material; empty for a delta. */
+  reasons: MaterialReason[];
+  /** In DIFF_KIND_ORDER, then by ID. */
+  changes: ElementChange[];
+  counts: Record<ChangeType, number>;
+}
+
+/** One element of a model, keyed for comparison. */
+export interface ElementRecord {
+  kind: DiffKind;
+  id: string;
+  value: Record<string, unknown>;
+}
+
+const LIST_KEYS = Object.keys(LIST_KIND) as Exclude<ElementListKey, "decisions">[];
+
+/** Key of an element: kind and ID, so an ID reused by another kind reads as a removal plus an addition. */
+export const elementKey = (kind: DiffKind, id: string) => `${kind}\u0000${id}`;
+
+/**
+ * Every element of the model by kind and ID. Credentials are elements of their own (their
+ * identity becomes an `identity` field, so moving one between identities is a change), and an
+ * identity is compared without its credentials, so each change is reported once.
+ */
+export function indexElements(model: ThreatModel): Map<string, ElementRecord> {
+  const index = new Map<string, ElementRecord>();
+  const add = (kind: DiffKind, id: string, value: Record<string, unknown>) => index.set(elementKey(kind, id), { kind, id, value });
+  add("system", model.system.id, model.system);
+  if (model.review) add("review", "review", model.review);
+  for (const key of LIST_KEYS) {
+    const kind = LIST_KIND[key];
+    for (const element of model[key] as { id: string }[]) {
+      if (kind !== "identity") {
+        add(kind, element.id, element as Record<string, unknown>);
+        continue;
+      }
+      const { credentials, ...identity } = element as ThreatModel["identities"][number];
+      add("identity", element.id, identity);
+      for (const credential of credentials ?? []) add("credential", credential.id, { ...credential, identity: element.id });
+    }
+  }
+  for (const decision of model.decisions) add("decision", decision.finding, decision);
+  return index;
+}
+
+/**
+ * JSON with keys sorted and lists compared as sets (the order of tools, covers or permissions
+ * carries no meaning), so two elements are equal exactly when their canonical texts are.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The paths at which two values differ; lists of records of equal length are compared item by item. */
+export function changedFields(before: unknown, after: unknown, at = ""): string[] {
+  if (canonicalJson(before) === canonicalJson(after)) return [];
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => changedFields(before[key], after[key], at ? `${at}.${key}` : key));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every(isRecord) && after.every(isRecord)) {
+    const items = before.flatMap((item, i) => changedFields(item, after[i], `${at}[${i}]`));
+    if (items.length > 0) return items;
+  }
+  return [at];
+}
+
+/** Free text: a change to these alone never changes the system's security. */
+const FREE_TEXT = new Set(["description", "name", "tags", "note", "notes", "motivation"]);
+
+/** The last field name of a path: capabilities[0].description -> description. */
+const leaf = (field: string) => field.slice(field.lastIndexOf(".") + 1).replace(/\[\d+\]$/, "");
+/** The first field name of a path: capabilities[0].on -> capabilities. */
+const head = (field: string) => /^[^.[]+/.exec(field)?.[0] ?? field;
+
+export const isFreeText = (field: string) => FREE_TEXT.has(leaf(field));
+
+/** Credential fields that are bookkeeping of a rotation rather than a change of the secret. */
+const CREDENTIAL_BOOKKEEPING = new Set(["rotation.lastRotated", "expires"]);
+/** Identity fields that describe it without changing what it can do. */
+const IDENTITY_BOOKKEEPING = new Set(["owner", "lastUsed"]);
+/** Tool fields that change what the tool does or with whose rights. */
+const TOOL_CAPABILITY = new Set(["capabilities", "server", "runsOn"]);
+
+export interface ModelFacts {
+  capabilities: Capabilities;
+  untrusted: UntrustedContent;
+}
+
+/** What the material checks need from the analysis, built from the model. */
+export function modelFacts(model: ThreatModel): ModelFacts {
+  const graph = buildGraph(model);
+  return { capabilities: analyseCapabilities(graph), untrusted: traceUntrustedContent(graph) };
+}
+
+export interface DiffOptions {
+  /** Facts already built for the models (the CLI builds them once); built here otherwise. */
+  facts?: { before: ModelFacts; after: ModelFacts };
+}
+
+export function diffModels(before: ThreatModel, after: ThreatModel, options: DiffOptions = {}): ModelDiff {
+  const old = indexElements(before);
+  const now = indexElements(after);
+  const changes: ElementChange[] = [];
+  for (const [key, record] of now) {
+    const earlier = old.get(key);
+    if (!earlier) {
+      changes.push({ kind: record.kind, id: record.id, change: "added", fields: [], cosmetic: false, material: false });
+      continue;
+    }
+    // Most elements are unchanged and written the same way: the native serialisation settles
+    // them; the canonical one (order-free lists) only runs on the rest.
+    if (JSON.stringify(earlier.value) === JSON.stringify(record.value) || canonicalJson(earlier.value) === canonicalJson(record.value)) continue;
+    const fields = changedFields(earlier.value, record.value);
+    changes.push({ kind: record.kind, id: record.id, change: "changed", fields, cosmetic: fields.every(isFreeText), material: false });
+  }
+  for (const [key, record] of old) if (!now.has(key)) changes.push({ kind: record.kind, id: record.id, change: "removed", fields: [], cosmetic: false, material: false });
+
+  const rank = new Map(DIFF_KIND_ORDER.map((kind, i) => [kind, i]));
+  changes.sort((a, b) => rank.get(a.kind)! - rank.get(b.kind)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const facts = options.facts ?? { before: modelFacts(before), after: modelFacts(after) };
+  const reasons = [...structuralReasons(changes, old, now), ...entryPointReasons(before, after, facts), ...blastRadiusReasons(before, after, facts)];
+  const materialElements = new Set(reasons.map((r) => r.element));
+  for (const change of changes) change.material = materialElements.has(change.id);
+
+  const counts: Record<ChangeType, number> = { added: 0, removed: 0, changed: 0 };
+  for (const change of changes) counts[change.change]++;
+  return { classification: reasons.length > 0 ? "material" : changes.length > 0 ? "delta" : "unchanged", reasons, changes, counts };
+}
+
+const NOUN: Partial<Record<DiffKind, string>> = { "mcp-server": "MCP server", boundary: "trust boundary", data: "data element" };
+const noun = (kind: DiffKind) => NOUN[kind] ?? kind;
+const list = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(", ");
+const str = (value: unknown) => (typeof value === "string" ? value : undefined);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/** Reasons read off the changed elements: boundaries, identities, permissions, credentials, capabilities. */
+function structuralReasons(changes: readonly ElementChange[], old: Map<string, ElementRecord>, now: Map<string, ElementRecord>): MaterialReason[] {
+  const reasons: MaterialReason[] = [];
+  const reason = (code: MaterialCode, element: string, message: string) => reasons.push({ code, element, message });
+  for (const change of changes) {
+    const { kind, id } = change;
+    const was = old.get(elementKey(kind, id))?.value;
+    const is = now.get(elementKey(kind, id))?.value;
+    if (change.change !== "changed") {
+      const verb = change.change;
+      if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' ${verb}`);
+      else if (kind === "identity") reason("identity", id, `identity '${id}' ${verb}`);
+      else if (kind === "credential") reason("credential", id, `credential '${id}' ${verb}`);
+      else if (kind === "tool") reason("capability", id, `tool '${id}' ${verb}`);
+      else if (kind === "mcp-server") reason("capability", id, `MCP server '${id}' ${verb}: its tools and tool descriptions ${verb === "added" ? "reach" : "no longer reach"} the agents that connect to it`);
+      continue;
+    }
+    const fields = change.fields.filter((f) => !isFreeText(f));
+    if (fields.length === 0) continue;
+    const heads = new Set(fields.map(head));
+    if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' changed (${fields.join(", ")})`);
+    if (heads.has("boundary") && kind !== "boundary") {
+      const from = str(was?.boundary);
+      const to = str(is?.boundary);
+      reason("boundary", id, `${noun(kind)} '${id}' ${from && to ? `moved from trust boundary '${from}' to '${to}'` : to ? `placed in trust boundary '${to}'` : `taken out of trust boundary '${from}'`}`);
+    }
+    if (heads.has("runsAs")) {
+      const from = str(was?.runsAs);
+      const to = str(is?.runsAs);
+      reason("identity", id, `${noun(kind)} '${id}' ${to ? `now acts as identity '${to}'` : "no longer acts as an identity"}${from ? ` (was '${from}')` : ""}`);
+    }
+    if (kind === "identity") {
+      const permissions = fields.filter((f) => head(f) === "permissions");
+      const other = fields.filter((f) => head(f) !== "permissions" && !IDENTITY_BOOKKEEPING.has(f));
+      if (permissions.length > 0) reason("permission", id, `permissions of identity '${id}' changed (${permissions.join(", ")})`);
+      if (other.length > 0) reason("identity", id, `identity '${id}' changed (${other.join(", ")})`);
+    }
+    if (kind === "credential") {
+      const material = fields.filter((f) => !CREDENTIAL_BOOKKEEPING.has(f));
+      if (material.length > 0) reason("credential", id, `credential '${id}' changed (${material.join(", ")})`);
+    }
+    if (kind === "tool") {
+      const capability = fields.filter((f) => TOOL_CAPABILITY.has(head(f)));
+      if (capability.length > 0) reason("capability", id, `what tool '${id}' can do changed (${capability.join(", ")})`);
+    }
+    if (kind === "agent") {
+      for (const field of ["tools", "mcpServers"] as const) {
+        if (!heads.has(field)) continue;
+        const a = strings(was?.[field]);
+        const b = strings(is?.[field]);
+        const added = b.filter((x) => !a.includes(x));
+        const removed = a.filter((x) => !b.includes(x));
+        const what = field === "tools" ? "tools" : "MCP servers";
+        reason("capability", id, `agent '${id}' ${[added.length ? `gained ${what} ${list(added)}` : "", removed.length ? `lost ${what} ${list(removed)}` : ""].filter(Boolean).join(" and ") || `${what} changed`}`);
+      }
+      if (heads.has("autonomy")) reason("blast-radius", id, `agent '${id}' autonomy changed from ${str(was?.autonomy) ?? "unset"} to ${str(is?.autonomy) ?? "unset"}: who applies its actions`);
+    }
+  }
+  return reasons;
+}
+
+/** Untrusted entry points that appeared, disappeared or became easier to use, and agents newly (or no longer) reached. */
+function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { before: ModelFacts; after: ModelFacts }): MaterialReason[] {
+  const reasons: MaterialReason[] = [];
+  const was = new Map(facts.before.untrusted.origins.map((o) => [o.id, o]));
+  const is = new Map(facts.after.untrusted.origins.map((o) => [o.id, o]));
+  for (const [id, origin] of is) {
+    const earlier = was.get(id);
+    if (!earlier) reasons.push({ code: "entry-point", element: id, message: `new untrusted entry point '${id}' (${origin.reason})` });
+    else if (earlier.exposure !== origin.exposure) reasons.push({ code: "entry-point", element: id, message: `untrusted entry point '${id}' is ${origin.exposure > earlier.exposure ? "more" : "less"} exposed (${origin.reason})` });
+  }
+  for (const id of was.keys()) if (!is.has(id)) reasons.push({ code: "entry-point", element: id, message: `'${id}' is no longer an untrusted entry point` });
+
+  const agents = [...new Set([...before.agents.map((a) => a.id), ...after.agents.map((a) => a.id)])].sort();
+  for (const id of agents) {
+    const reachedBefore = facts.before.untrusted.reaches(id);
+    const reachedAfter = facts.after.untrusted.reaches(id);
+    if (reachedBefore === reachedAfter) continue;
+    reasons.push({ code: "entry-point", element: id, message: reachedAfter ? `agent '${id}' is now reached by untrusted content` : `agent '${id}' is no longer reached by untrusted content` });
+  }
+  return reasons;
+}
+
+const MAX_LISTED_EFFECTS = 6;
+
+/** Agents and identities whose reach (action on resource) grew or shrank. */
+function blastRadiusReasons(before: ThreatModel, after: ThreatModel, facts: { before: ModelFacts; after: ModelFacts }): MaterialReason[] {
+  const reasons: MaterialReason[] = [];
+  const effectSet = (effects: readonly { action: string; resource?: string }[]) => new Set(effects.map((e) => (e.resource ? `${e.action} on ${e.resource}` : e.action)));
+  const compare = (what: string, id: string, a: Set<string>, b: Set<string>) => {
+    const gained = [...b].filter((e) => !a.has(e)).sort();
+    const lost = [...a].filter((e) => !b.has(e)).sort();
+    if (gained.length === 0 && lost.length === 0) return;
+    const show = (effects: string[]) => effects.slice(0, MAX_LISTED_EFFECTS).join(", ") + (effects.length > MAX_LISTED_EFFECTS ? `, and ${effects.length - MAX_LISTED_EFFECTS} more` : "");
+    const parts = [gained.length ? `can now ${show(gained)}` : "", lost.length ? `can no longer ${show(lost)}` : ""].filter(Boolean);
+    reasons.push({ code: "blast-radius", element: id, message: `blast radius of ${what} '${id}' changed: ${parts.join("; ")}` });
+  };
+  const union = (a: readonly { id: string }[], b: readonly { id: string }[]) => [...new Set([...a.map((x) => x.id), ...b.map((x) => x.id)])].sort();
+  const beforeAgents = new Set(before.agents.map((a) => a.id));
+  const afterAgents = new Set(after.agents.map((a) => a.id));
+  for (const id of union(before.agents, after.agents)) {
+    const a = beforeAgents.has(id) ? effectSet(facts.before.capabilities.agentEffects(id)) : new Set<string>();
+    const b = afterAgents.has(id) ? effectSet(facts.after.capabilities.agentEffects(id)) : new Set<string>();
+    compare("agent", id, a, b);
+  }
+  const beforeIdentities = new Set(before.identities.map((i) => i.id));
+  const afterIdentities = new Set(after.identities.map((i) => i.id));
+  for (const id of union(before.identities, after.identities)) {
+    const a = beforeIdentities.has(id) ? effectSet(facts.before.capabilities.identityEffects(id)) : new Set<string>();
+    const b = afterIdentities.has(id) ? effectSet(facts.after.capabilities.identityEffects(id)) : new Set<string>();
+    compare("identity", id, a, b);
+  }
+  return reasons;
+}

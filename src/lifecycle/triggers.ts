@@ -1,0 +1,200 @@
+// Review triggers: a change to a prompt, a model version, a tool or MCP server, a
+// retrieval source, an identity, permission or credential, or a retraining asks the
+// owner of what changed for a review, with the reason. Pure.
+import type { ThreatModel } from "../model/model.js";
+import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
+import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
+import { elementKey, indexElements, isFreeText } from "./model-diff.js";
+
+export type TriggerKind = (typeof REVIEW_TRIGGERS)[number];
+
+export interface ReviewItem {
+  trigger: TriggerKind;
+  /** The element that changed. */
+  element: string;
+  kind: DiffKind;
+  change: ChangeType;
+  /** What changed, in words. */
+  what: string;
+  /** Why it needs a review, in words. */
+  reason: string;
+  /** Who is asked: the element's owner, else the owner of a workflow it takes part in, else the system's owner. */
+  owner: string;
+  ownerFrom: "element" | "identity" | "workflow" | "system";
+}
+
+const REASONS: Record<TriggerKind, string> = {
+  prompt: "agents' behaviour, and their defences against injected instructions, depend on the prompt's text; re-test them against prompt injection",
+  "model-version": "a different model behaves differently: refusals, tool choice and resistance to injection need checking again",
+  tool: "what an agent can do changed; check the tool's rights, its limits and the controls on it",
+  "mcp-server": "an MCP server's tools and tool descriptions reach the agent's context; check its publisher, pinning and what its tools can do",
+  "retrieval-source": "retrieved text enters the model's context; check who can write it and what it can steer",
+  identity: "who the system acts as changed; check least privilege and where its secrets are",
+  permission: "what an identity may do changed; check it against what its components need",
+  credential: "a secret changed: where it is kept, who can reach it, its lifetime and rotation",
+  retraining: "the model learns from this data; check its provenance, poisoning and personal data in it",
+  boundary: "trust boundaries decide where untrusted input enters; check what now crosses them",
+  data: "how sensitive the data is changed; check where it flows and who can read it",
+};
+
+const TRAINING_PIPELINES = new Set(["training", "fine-tuning"]);
+
+const str = (value: unknown) => (typeof value === "string" ? value : undefined);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+const quoteList = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(", ");
+const head = (field: string) => /^[^.[]+/.exec(field)?.[0] ?? field;
+
+/** "gained 'a', lost 'b'": how a list of references changed. */
+function listChange(before: unknown, after: unknown): string {
+  const a = strings(before);
+  const b = strings(after);
+  const added = b.filter((x) => !a.includes(x));
+  const removed = a.filter((x) => !b.includes(x));
+  return [added.length ? `added ${quoteList(added)}` : "", removed.length ? `removed ${quoteList(removed)}` : ""].filter(Boolean).join(", ") || "reordered";
+}
+
+/** Who owns an element of a model: its owner, its identity's owner (credentials), a workflow's owner, or the system's. */
+function ownerResolver(model: ThreatModel, index: Map<string, ElementRecord>) {
+  const workflowOwner = new Map<string, string>();
+  for (const workflow of [...model.workflows].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (!workflow.owner) continue;
+    for (const component of workflow.components) if (!workflowOwner.has(component)) workflowOwner.set(component, workflow.owner);
+  }
+  return (kind: DiffKind, id: string): Pick<ReviewItem, "owner" | "ownerFrom"> => {
+    const value = index.get(elementKey(kind, id))?.value;
+    const own = str(value?.owner);
+    if (own && kind !== "decision") return { owner: own, ownerFrom: "element" };
+    if (kind === "credential") {
+      const identity = index.get(elementKey("identity", str(value?.identity) ?? ""))?.value;
+      const identityOwner = str(identity?.owner);
+      if (identityOwner) return { owner: identityOwner, ownerFrom: "identity" };
+    }
+    const workflow = workflowOwner.get(id);
+    if (workflow) return { owner: workflow, ownerFrom: "workflow" };
+    return { owner: model.system.owner, ownerFrom: "system" };
+  };
+}
+
+/**
+ * The review items a diff raises. Only the trigger kinds listed in the new model's
+ * `review.triggers` raise items; all of them when the list is absent. Changes to free text
+ * (descriptions, names, tags) raise nothing.
+ */
+export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: ThreatModel): ReviewItem[] {
+  const old = indexElements(before);
+  const now = indexElements(after);
+  const ownerBefore = ownerResolver(before, old);
+  const ownerAfter = ownerResolver(after, now);
+  const enabled = new Set<TriggerKind>(after.review?.triggers ?? REVIEW_TRIGGERS);
+
+  // Datasets that train a model: named in a model's fineTunedOn, or flowing into a training or fine-tuning pipeline.
+  const trainingData = new Set<string>();
+  const trainingPipelines = new Set<string>();
+  for (const model of [before, after]) {
+    for (const m of model.models) for (const dataset of m.fineTunedOn ?? []) trainingData.add(dataset);
+    for (const pipeline of model.pipelines) if (TRAINING_PIPELINES.has(pipeline.type)) trainingPipelines.add(pipeline.id);
+  }
+  for (const model of [before, after]) for (const flow of model.flows) if (trainingPipelines.has(flow.to)) trainingData.add(flow.from);
+
+  // Kind of each element by ID, the new model winning: IDs are unique within a model.
+  const kindOf = new Map<string, DiffKind>();
+  for (const record of [...old.values(), ...now.values()]) if (record.kind !== "system" && record.kind !== "review" && record.kind !== "decision") kindOf.set(record.id, record.kind);
+
+  const items = new Map<string, ReviewItem>();
+  const raise = (trigger: TriggerKind, change: ElementChange, what: string, ownerOf: { kind: DiffKind; id: string } = change) => {
+    if (!enabled.has(trigger)) return;
+    const key = `${trigger}\u0000${change.kind}\u0000${change.id}`;
+    if (items.has(key)) return;
+    const owner = change.change === "removed" ? ownerBefore(ownerOf.kind, ownerOf.id) : ownerAfter(ownerOf.kind, ownerOf.id);
+    items.set(key, { trigger, element: change.id, kind: change.kind, change: change.change, what, reason: REASONS[trigger], ...owner });
+  };
+
+  for (const change of diff.changes) {
+    const { kind, id } = change;
+    const was = old.get(elementKey(kind, id))?.value;
+    const is = now.get(elementKey(kind, id))?.value;
+    const fields = change.fields.filter((f) => !isFreeText(f));
+    if (change.change === "changed" && fields.length === 0) continue;
+    const heads = new Set(fields.map(head));
+    const described = change.change === "changed" ? `changed (${fields.join(", ")})` : change.change;
+    const changed = (field: string) => change.change !== "changed" || heads.has(field);
+
+    switch (kind) {
+      case "prompt": {
+        const versions = heads.has("version") ? `: version ${str(was?.version) ?? "unset"} -> ${str(is?.version) ?? "unset"}` : "";
+        raise("prompt", change, `${str((is ?? was)?.role) ?? "prompt"} prompt '${id}' ${fields.length === 1 && versions ? "changed" : described}${versions}`);
+        break;
+      }
+      case "model": {
+        if (change.change === "removed") break;
+        if (change.change === "added") {
+          raise("model-version", change, `model '${id}' added${str(is?.version) ? ` (version ${str(is?.version)})` : ""}`);
+          break;
+        }
+        const versionFields = fields.filter((f) => ["version", "pinned", "fineTunedOn", "artifact", "provider", "hosting"].includes(head(f)));
+        if (versionFields.length === 0) break;
+        const versions = heads.has("version") ? `: ${str(was?.version) ?? "unset"} -> ${str(is?.version) ?? "unset"}` : "";
+        const tuning = heads.has("fineTunedOn") ? `${versions ? ";" : ":"} fine-tuning data ${listChange(was?.fineTunedOn, is?.fineTunedOn)}` : "";
+        raise("model-version", change, `model '${id}' changed${versionFields.length === 1 && (versions || tuning) ? "" : ` (${versionFields.join(", ")})`}${versions}${tuning}`);
+        break;
+      }
+      case "agent": {
+        if (change.change === "removed") break;
+        if (changed("tools") && strings(is?.tools).length + strings(was?.tools).length > 0) raise("tool", change, `agent '${id}' ${change.change === "added" ? `added with tools ${quoteList(strings(is?.tools))}` : `tools: ${listChange(was?.tools, is?.tools)}`}`);
+        if (changed("mcpServers") && strings(is?.mcpServers).length + strings(was?.mcpServers).length > 0) raise("mcp-server", change, `agent '${id}' ${change.change === "added" ? `added with MCP servers ${quoteList(strings(is?.mcpServers))}` : `MCP servers: ${listChange(was?.mcpServers, is?.mcpServers)}`}`);
+        if (change.change === "changed" && heads.has("prompts")) raise("prompt", change, `agent '${id}' prompts: ${listChange(was?.prompts, is?.prompts)}`);
+        if (change.change === "changed" && heads.has("models")) raise("model-version", change, `agent '${id}' models: ${listChange(was?.models, is?.models)}`);
+        break;
+      }
+      case "tool":
+        raise("tool", change, `tool '${id}' ${described}`);
+        break;
+      case "mcp-server":
+        raise("mcp-server", change, `MCP server '${id}' ${described}`);
+        break;
+      case "source":
+        if (change.change !== "removed") raise("retrieval-source", change, `retrieval source '${id}' ${described}`);
+        break;
+      case "flow": {
+        const channel = str((is ?? was)?.channel);
+        // The agent or component that now retrieves is the one whose owner reviews it.
+        const to = str((is ?? was)?.to) ?? "";
+        if (channel === "retrieval" && change.change !== "removed") raise("retrieval-source", change, `retrieval flow '${id}' into '${to}' ${described}`, { kind: kindOf.get(to) ?? "agent", id: to });
+        break;
+      }
+      case "identity": {
+        const permissions = fields.filter((f) => head(f) === "permissions");
+        const other = fields.filter((f) => head(f) !== "permissions" && f !== "lastUsed");
+        if (change.change !== "changed") raise("identity", change, `identity '${id}' ${change.change}`);
+        if (other.length > 0) raise("identity", change, `identity '${id}' changed (${other.join(", ")})`);
+        if (permissions.length > 0) raise("permission", change, `permissions of identity '${id}' changed (${permissions.join(", ")})`);
+        break;
+      }
+      case "credential": {
+        const material = fields.filter((f) => f !== "rotation.lastRotated");
+        if (change.change !== "changed" || material.length > 0) raise("credential", change, `credential '${id}' of identity '${str((is ?? was)?.identity) ?? "?"}' ${change.change === "changed" ? `changed (${material.join(", ")})` : change.change}`);
+        break;
+      }
+      case "dataset":
+        if (trainingData.has(id) && change.change !== "removed") raise("retraining", change, `training data '${id}' ${described}`);
+        break;
+      case "pipeline":
+        if (trainingPipelines.has(id) && change.change !== "removed") raise("retraining", change, `${str((is ?? was)?.type) ?? "training"} pipeline '${id}' ${described}`);
+        break;
+      case "boundary":
+        raise("boundary", change, `trust boundary '${id}' ${described}`);
+        break;
+      case "data":
+        if (change.change !== "changed" || heads.has("classification") || heads.has("flags")) raise("data", change, `data element '${id}' ${described}`);
+        break;
+      default:
+        break;
+    }
+    // Fields any component may carry.
+    if (change.change === "changed" && heads.has("runsAs")) raise("identity", change, `'${id}' now acts as ${str(is?.runsAs) ? `identity '${str(is?.runsAs)}'` : "no identity"} (was ${str(was?.runsAs) ? `'${str(was?.runsAs)}'` : "none"})`);
+    if (change.change === "changed" && heads.has("boundary") && kind !== "boundary") raise("boundary", change, `'${id}' moved from trust boundary ${str(was?.boundary) ? `'${str(was?.boundary)}'` : "none"} to ${str(is?.boundary) ? `'${str(is?.boundary)}'` : "none"}`);
+  }
+
+  const order = new Map(REVIEW_TRIGGERS.map((t, i) => [t, i]));
+  return [...items.values()].sort((a, b) => order.get(a.trigger)! - order.get(b.trigger)! || (a.element < b.element ? -1 : a.element > b.element ? 1 : 0));
+}

@@ -1,0 +1,360 @@
+// diffModels and diffFindings on small models: each material reason must fire when its
+// condition holds and must not fire for edits that leave it alone.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Finding } from "../../src/analysis/analyze.js";
+import { diffFindings } from "../../src/lifecycle/findings-diff.js";
+import type { MaterialCode, ModelDiff } from "../../src/lifecycle/model-diff.js";
+import { canonicalJson, changedFields, diffModels } from "../../src/lifecycle/model-diff.js";
+import { memoryFiles } from "../../src/model/files.js";
+import { loadModel } from "../../src/model/load.js";
+import type { ThreatModel } from "../../src/model/model.js";
+
+/** A small shop assistant: public visitors chat with a supervised agent that looks orders up. */
+const SHOP = `threatwright: 1
+system: {id: shop, name: Shop, owner: shop-owner@example.com}
+review: {owner: appsec@example.com, cadence: P90D}
+boundaries:
+  - {id: internet, type: internet}
+  - {id: corp, type: corporate}
+actors:
+  - {id: visitors, type: public, boundary: internet}
+  - {id: staff, type: employee, boundary: corp}
+models:
+  - {id: llm, provider: Vendor, hosting: hosted-api, version: m-1, pinned: true, fineTunedOn: [tuning-set]}
+prompts:
+  - {id: sys-prompt, role: system, version: "1"}
+agents:
+  - {id: helper, models: [llm], prompts: [sys-prompt], tools: [lookup], boundary: corp, owner: agent-team@example.com, autonomy: supervised}
+tools:
+  - {id: lookup, runsAs: db-sa, capabilities: [{action: read, on: [orders], description: Reads one order}]}
+  - {id: mailer, capabilities: [{action: send, destination: any}]}
+mcpServers:
+  - {id: files-mcp, transport: stdio, publisher: Us, publisherTrust: first-party}
+datastores:
+  - {id: orders, type: relational, boundary: corp, holds: [order-data]}
+  - {id: wiki-index, type: vector}
+sources:
+  - {id: wiki, type: documents, writableBy: [staff]}
+pipelines:
+  - {id: tune, type: fine-tuning}
+  - {id: embed, type: embedding-ingestion}
+datasets:
+  - {id: tuning-set, provenance: internal}
+  - {id: eval-set, provenance: internal}
+data:
+  - {id: order-data, classification: confidential, flags: [personal]}
+flows:
+  - {id: ask, from: visitors, to: helper, channel: api}
+  - {id: tuning-data, from: tuning-set, to: tune, channel: training}
+identities:
+  - id: db-sa
+    type: service-account
+    owner: dba@example.com
+    lastUsed: 2026-01-01
+    permissions: [{resource: orders, actions: [read]}]
+    credentials:
+      - {id: db-pass, type: password, lifetime: static, storage: secret-manager, rotation: {period: P90D, lastRotated: 2026-01-01}}
+  - {id: mail-sa, type: api-key, permissions: [{resource: orders, actions: [read]}]}
+controls:
+  - {id: audit, type: telemetry, covers: [helper], evidence: [{type: link, ref: "https://grafana.example.com/d/x"}]}
+workflows:
+  - {id: chat, owner: chat-team@example.com, components: [visitors, helper, sys-prompt]}
+`;
+
+function shop(): ThreatModel {
+  const result = loadModel("threatwright.yaml", memoryFiles({ "threatwright.yaml": SHOP }));
+  assert.ok(result.ok, JSON.stringify(result.diagnostics));
+  return result.loaded.model;
+}
+
+/** The base model and a copy changed by `edit`. */
+function variant(edit: (model: ThreatModel) => void): [ThreatModel, ThreatModel] {
+  const before = shop();
+  const after = structuredClone(before);
+  edit(after);
+  return [before, after];
+}
+
+const codes = (diff: ModelDiff) => [...new Set(diff.reasons.map((r) => r.code))].sort();
+const find = <T extends { id: string }>(list: T[], id: string): T => {
+  const found = list.find((x) => x.id === id);
+  assert.ok(found, `no ${id}`);
+  return found;
+};
+
+function assertMaterial(edit: (model: ThreatModel) => void, expected: MaterialCode[]): ModelDiff {
+  const diff = diffModels(...variant(edit));
+  assert.equal(diff.classification, "material", JSON.stringify(diff.changes));
+  assert.deepEqual(codes(diff), [...expected].sort());
+  return diff;
+}
+
+function assertDelta(edit: (model: ThreatModel) => void): ModelDiff {
+  const diff = diffModels(...variant(edit));
+  assert.equal(diff.classification, "delta", JSON.stringify(diff.reasons));
+  assert.deepEqual(diff.reasons, []);
+  assert.ok(diff.changes.length > 0);
+  return diff;
+}
+
+describe("diffModels: what changed", () => {
+  it("finds nothing between a model and itself, or a copy with lists in another order", () => {
+    const [before, after] = variant((m) => {
+      m.agents[0]!.tools = ["lookup"];
+      m.workflows[0]!.components.reverse();
+      m.boundaries.reverse();
+    });
+    const diff = diffModels(before, after);
+    assert.equal(diff.classification, "unchanged");
+    assert.deepEqual(diff.changes, []);
+    assert.deepEqual(diff.counts, { added: 0, removed: 0, changed: 0 });
+  });
+
+  it("reports added, removed and changed elements with field paths, grouped by kind in a fixed order", () => {
+    const [before, after] = variant((m) => {
+      m.tools = m.tools.filter((t) => t.id !== "mailer");
+      m.adversaries.push({ id: "crooks", type: "organised-crime", capability: "medium" });
+      find(m.tools, "lookup").capabilities[0]!.description = "Reads one order by number";
+      m.system.name = "The shop";
+      find(m.controls, "audit").evidence![0]!.ref = "https://grafana.example.com/d/y";
+    });
+    const diff = diffModels(before, after);
+    assert.deepEqual(
+      diff.changes.map((c) => [c.change, c.kind, c.id, c.fields, c.cosmetic]),
+      [
+        ["changed", "system", "shop", ["name"], true],
+        ["changed", "tool", "lookup", ["capabilities[0].description"], true],
+        ["removed", "tool", "mailer", [], false],
+        ["changed", "control", "audit", ["evidence[0].ref"], false],
+        ["added", "adversary", "crooks", [], false],
+      ],
+    );
+    assert.deepEqual(diff.counts, { added: 1, removed: 1, changed: 3 });
+  });
+
+  it("reads a renamed ID as one element removed and another added", () => {
+    const diff = diffModels(
+      ...variant((m) => {
+        find(m.data, "order-data").id = "orders-data";
+        find(m.datastores, "orders").holds = ["orders-data"];
+      }),
+    );
+    assert.deepEqual(
+      diff.changes.map((c) => `${c.change} ${c.kind} ${c.id}`),
+      ["changed datastore orders", "removed data order-data", "added data orders-data"],
+    );
+  });
+
+  it("treats credentials as elements: a credential moved to another identity changes its identity field", () => {
+    const diff = diffModels(
+      ...variant((m) => {
+        const credential = find(m.identities, "db-sa").credentials!.pop()!;
+        find(m.identities, "mail-sa").credentials = [credential];
+      }),
+    );
+    assert.deepEqual(
+      diff.changes.map((c) => [c.kind, c.id, c.fields]),
+      [["credential", "db-pass", ["identity"]]],
+    );
+    assert.deepEqual(codes(diff), ["credential"]);
+  });
+
+  it("compares lists as sets but names the item that changed", () => {
+    assert.equal(canonicalJson({ b: [2, 1], a: { d: 1, c: [{ y: 1 }, { x: 2 }] } }), canonicalJson({ a: { c: [{ x: 2 }, { y: 1 }], d: 1 }, b: [1, 2] }));
+    assert.deepEqual(changedFields({ tools: ["a"], caps: [{ on: ["x"] }, { on: ["y"] }] }, { tools: ["a", "b"], caps: [{ on: ["x"] }, { on: ["z"] }] }), ["caps[1].on", "tools"]);
+    assert.deepEqual(changedFields({ caps: [{ on: ["x"] }] }, { caps: [{ on: ["x"] }, { on: ["z"] }] }), ["caps"]);
+    assert.deepEqual(changedFields({ rotation: { period: "P90D" } }, { rotation: { period: "P30D" } }), ["rotation.period"]);
+  });
+});
+
+describe("diffModels: material or delta", () => {
+  it("a trust boundary added, removed or changed, or a component moved between boundaries, is material", () => {
+    assertMaterial((m) => m.boundaries.push({ id: "vendor", type: "vendor" }), ["boundary"]);
+    assertMaterial((m) => (m.boundaries = m.boundaries.filter((b) => b.id !== "corp")), ["boundary"]);
+    assertMaterial((m) => (find(m.boundaries, "corp").type = "network-segment"), ["boundary"]);
+    const moved = assertMaterial((m) => (find(m.datastores, "orders").boundary = "internet"), ["boundary"]);
+    assert.equal(moved.reasons[0]?.message, "datastore 'orders' moved from trust boundary 'corp' to 'internet'");
+    assertMaterial((m) => (find(m.datastores, "wiki-index").boundary = "corp"), ["boundary"]);
+  });
+
+  it("must not be material: a boundary's name, description or tags", () => {
+    const diff = assertDelta((m) => {
+      const corp = find(m.boundaries, "corp");
+      corp.name = "Corporate network";
+      corp.description = "Office and VPN";
+      corp.tags = ["network"];
+    });
+    assert.deepEqual(diff.changes[0]?.fields, ["description", "name", "tags"]);
+    assert.equal(diff.changes[0]?.cosmetic, true);
+  });
+
+  it("an untrusted entry point appearing, disappearing or becoming more exposed is material", () => {
+    const appeared = assertMaterial((m) => (find(m.sources, "wiki").writableBy = ["staff", "visitors"]), ["entry-point"]);
+    assert.equal(appeared.reasons[0]?.message, "new untrusted entry point 'wiki' (writable by visitors)");
+    assertMaterial((m) => (find(m.actors, "visitors").type = "employee"), ["entry-point"]);
+    const exposure = assertMaterial((m) => (find(m.actors, "visitors").type = "customer"), ["entry-point"]);
+    assert.match(exposure.reasons[0]!.message, /^untrusted entry point 'visitors' is less exposed/);
+    // Text from the web now reaches the agent through retrieval: a new path in, no new origin.
+    const reached = assertMaterial(
+      (m) => {
+        find(m.actors, "visitors").type = "employee";
+        m.sources.push({ id: "web", type: "web" });
+        m.flows.push({ id: "web-in", from: "web", to: "wiki-index", channel: "ingestion" }, { id: "rag", from: "wiki-index", to: "helper", channel: "retrieval" });
+      },
+      ["entry-point"],
+    );
+    assert.deepEqual(
+      reached.reasons.map((r) => r.message),
+      ["new untrusted entry point 'web' (web source: anyone can put content in)", "'visitors' is no longer an untrusted entry point"],
+    );
+  });
+
+  it("an agent newly reached by untrusted text is material even when no entry point is new", () => {
+    const [shielded, reached] = variant(() => {});
+    shielded.flows = shielded.flows.filter((f) => f.id !== "ask");
+    const diff = diffModels(shielded, reached);
+    assert.equal(diff.classification, "material");
+    assert.deepEqual(
+      diff.reasons.map((r) => [r.code, r.message]),
+      [["entry-point", "agent 'helper' is now reached by untrusted content"]],
+    );
+    assert.deepEqual(
+      diffModels(reached, shielded).reasons.map((r) => r.message),
+      ["agent 'helper' is no longer reached by untrusted content"],
+    );
+  });
+
+  it("an identity, a permission or a credential changed is material", () => {
+    const permission = assertMaterial((m) => (find(m.identities, "db-sa").permissions![0]!.actions = ["read", "write"]), ["blast-radius", "permission"]);
+    assert.deepEqual(
+      permission.reasons.map((r) => r.message),
+      ["permissions of identity 'db-sa' changed (permissions[0].actions)", "blast radius of identity 'db-sa' changed: can now write on orders"],
+    );
+    assertMaterial((m) => (find(m.identities, "db-sa").permissions![0]!.scope = "SELECT, UPDATE"), ["permission"]);
+    assertMaterial((m) => (find(m.identities, "db-sa").humanUse = true), ["identity"]);
+    assertMaterial((m) => m.identities.push({ id: "new-sa", type: "service-account" }), ["identity"]);
+    assertMaterial((m) => (find(m.identities, "db-sa").credentials![0]!.storage = "env-var"), ["credential"]);
+    assertMaterial((m) => (find(m.identities, "db-sa").credentials![0]!.rotation!.period = "P1Y"), ["credential"]);
+    const runsAs = assertMaterial((m) => (find(m.agents, "helper").runsAs = "mail-sa"), ["identity"]);
+    assert.equal(runsAs.reasons[0]?.message, "agent 'helper' now acts as identity 'mail-sa'");
+  });
+
+  it("must not be material: an identity's owner or last use, a credential's rotation date, their descriptions", () => {
+    assertDelta((m) => {
+      const identity = find(m.identities, "db-sa");
+      identity.owner = "platform@example.com";
+      identity.lastUsed = "2026-11-01";
+      identity.description = "Reads orders";
+      identity.permissions![0]!.description = "SELECT only";
+      identity.credentials![0]!.rotation!.lastRotated = "2026-11-01";
+      identity.credentials![0]!.description = "Rotated by a Lambda";
+    });
+  });
+
+  it("a tool's capability, or an agent's tools or MCP servers, changed is material", () => {
+    const gained = assertMaterial((m) => find(m.agents, "helper").tools!.push("mailer"), ["blast-radius", "capability"]);
+    assert.deepEqual(
+      gained.reasons.map((r) => r.message),
+      ["agent 'helper' gained tools 'mailer'", "blast radius of agent 'helper' changed: can now send"],
+    );
+    assertMaterial((m) => (find(m.tools, "lookup").capabilities[0]!.on = ["orders", "wiki-index"]), ["blast-radius", "capability"]);
+    // Changes what the unused tool can do: a capability, though no agent's reach changes.
+    assertMaterial((m) => (find(m.tools, "mailer").capabilities[0]!.destination = "fixed"), ["capability"]);
+    assertMaterial((m) => (find(m.agents, "helper").mcpServers = ["files-mcp"]), ["capability"]);
+    assertMaterial((m) => m.tools.push({ id: "wipe", capabilities: [{ action: "delete", on: ["orders"] }] }), ["capability"]);
+    assertMaterial((m) => (m.mcpServers = []), ["capability"]);
+  });
+
+  it("any agent's blast radius changed is material, including one reached through code execution", () => {
+    // The agent has a shell on a CI runner. Once the deployer's key sits on that runner, the
+    // agent's code can use the deployer's grants: only the credential's presentIn changes.
+    const withShell = shop();
+    withShell.services.push({ id: "runner", type: "ci-runner" });
+    withShell.tools.push({ id: "shell", runsOn: "runner", capabilities: [{ action: "execute", on: ["runner"] }] });
+    find(withShell.agents, "helper").tools!.push("shell");
+    withShell.identities.push({ id: "deployer", type: "service-account", permissions: [{ resource: "orders", actions: ["admin"] }], credentials: [{ id: "deploy-key", type: "api-key", lifetime: "static", storage: "vault" }] });
+    const keyOnRunner = structuredClone(withShell);
+    find(keyOnRunner.identities, "deployer").credentials![0]!.presentIn = ["runner"];
+    const diff = diffModels(withShell, keyOnRunner);
+    assert.deepEqual(
+      diff.reasons.map((r) => [r.code, r.message]),
+      [
+        ["credential", "credential 'deploy-key' changed (presentIn)"],
+        ["blast-radius", "blast radius of agent 'helper' changed: can now admin on orders"],
+      ],
+    );
+    assertMaterial((m) => (find(m.agents, "helper").autonomy = "autonomous"), ["blast-radius"]);
+  });
+
+  it("must not be material: descriptions, names, tags, a control added or its evidence, a prompt's version, data, workflows", () => {
+    assertDelta((m) => {
+      find(m.tools, "lookup").capabilities[0]!.description = "Reads one order and its items";
+      find(m.agents, "helper").name = "Helper";
+      find(m.agents, "helper").tags = ["chat"];
+      find(m.agents, "helper").owner = "other-team@example.com";
+    });
+    assertDelta((m) => m.controls.push({ id: "approval", type: "human-approval", covers: ["lookup"], status: "implemented", verified: true }));
+    assertDelta((m) => (find(m.controls, "audit").evidence = [{ type: "config", ref: "otel.yaml" }]));
+    assertDelta((m) => (find(m.prompts, "sys-prompt").version = "2"));
+    assertDelta((m) => (find(m.models, "llm").version = "m-2"));
+    assertDelta((m) => (find(m.data, "order-data").classification = "restricted"));
+    assertDelta((m) => find(m.workflows, "chat").components.push("lookup"));
+    assertDelta((m) => m.decisions.push({ finding: "TW-PI-001@helper", status: "accepted", expires: "2027-01-01" }));
+    assertDelta((m) => (m.review!.cadence = "P30D"));
+  });
+
+  it("marks the changes a material reason names", () => {
+    const diff = diffModels(
+      ...variant((m) => {
+        find(m.agents, "helper").tools!.push("mailer");
+        find(m.prompts, "sys-prompt").version = "2";
+      }),
+    );
+    assert.deepEqual(
+      diff.changes.map((c) => [c.id, c.material]),
+      [
+        ["helper", true],
+        ["sys-prompt", false],
+      ],
+    );
+  });
+});
+
+function finding(id: string, score: number, severity: Finding["severity"] = "medium"): Finding {
+  return { id, ruleId: id.split("@")[0]!, title: `Title of ${id}`, summary: "", severity, residual: { likelihood: 1, impact: score, score, severity } } as unknown as Finding;
+}
+
+describe("diffFindings", () => {
+  it("lists new, resolved and re-scored findings by stable ID, and the change in total residual risk", () => {
+    const diff = diffFindings(
+      [finding("TW-A@x", 12, "high"), finding("TW-B@x", 6), finding("TW-C@x", 4.5, "low"), finding("TW-D@x", 20, "critical")],
+      [finding("TW-A@x", 8, "medium"), finding("TW-C@x", 4.5, "low"), finding("TW-D@x", 25, "critical"), finding("TW-E@x", 3.75, "low"), finding("TW-F@x", 9)],
+    );
+    assert.deepEqual(
+      diff.new.map((f) => [f.id, f.residual]),
+      [
+        ["TW-F@x", 9],
+        ["TW-E@x", 3.75],
+      ],
+    );
+    assert.deepEqual(
+      diff.resolved.map((f) => f.id),
+      ["TW-B@x"],
+    );
+    assert.deepEqual(
+      diff.rescored.map((f) => [f.id, f.before.residual, f.after.residual, f.delta, f.before.severity, f.after.severity]),
+      [
+        ["TW-D@x", 20, 25, 5, "critical", "critical"],
+        ["TW-A@x", 12, 8, -4, "high", "medium"],
+      ],
+    );
+    assert.equal(diff.unchanged, 1);
+    assert.deepEqual(diff.residual, { before: 42.5, after: 50.25, delta: 7.75 });
+  });
+
+  it("sums without floating-point noise", () => {
+    const many = Array.from({ length: 10 }, (_, i) => finding(`TW-X@${i}`, 0.1));
+    assert.deepEqual(diffFindings([], many).residual, { before: 0, after: 1, delta: 1 });
+  });
+});
