@@ -4,8 +4,10 @@ import { diskFiles } from "../model/files.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import type { AnalyzeCommandOptions } from "./commands/analyze.js";
+import { register as registerCheck } from "./commands/check.js";
 import { register as registerDecide } from "./commands/decide.js";
 import { register as registerDiff } from "./commands/diff.js";
+import { register as registerHistory } from "./commands/history.js";
 import { initCommand } from "./commands/init.js";
 import { rulesCommand } from "./commands/rules.js";
 import type { RulesCommandOptions } from "./commands/rules.js";
@@ -73,6 +75,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   registerDiff(program, io, setExit);
   registerDecide(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerCheck(program, io, setExit);
+  registerHistory(program, io, setExit);
 
   program
     .command("init")
