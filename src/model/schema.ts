@@ -476,7 +476,7 @@ export const Review = z
       .strictObject({
         date: date("When the review happened"),
         by: text("Who reviewed.").optional(),
-        commit: text("Commit of the model that was reviewed.").optional(),
+        commit: text("Commit of the model that was reviewed. Quote it: an all-digit short hash would otherwise be read as a number.").optional(),
         notes: text("What was concluded.").optional(),
       })
       .optional()
