@@ -1,5 +1,196 @@
-// Placeholder: the 'history' command is being written; register() adds it to the program.
+// The 'history' command: figures over the git history of a model (findings by severity, closure
+// rate, mean time to mitigate, overdue items, expired acceptances, decision coverage), per commit
+// or per ISO week, as a table, CSV or JSON.
+import { realpathSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { SEVERITIES } from "../../analysis/scoring.js";
+import type { Bucketing, FigurePoint } from "../../lifecycle/figures.js";
+import { computeFigures } from "../../lifecycle/figures.js";
+import { GitError, repositoryRoot } from "../../lifecycle/git-files.js";
+import type { SkippedCommit } from "../../lifecycle/history.js";
+import { readModelHistory } from "../../lifecycle/history.js";
+import { TOOL } from "../../report/json.js";
 import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
 
-export function register(_program: Command, _io: CliIO, _setExit: (code: number) => void): void {}
+export const HISTORY_SCHEMA_VERSION = "1.0";
+
+export interface HistoryCommandOptions {
+  by: Bucketing;
+  since?: string;
+  maxCommits: number;
+  format: "table" | "json" | "csv";
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("history")
+    .description("figures over the model's git history: findings by severity, closure rate, time to mitigate, overdue, expired acceptances, coverage")
+    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .addOption(new Option("--by <bucket>", "one row per commit, or per ISO week (its last commit)").choices(["commit", "week"]).default("commit"))
+    .addOption(new Option("--since <YYYY-MM-DD>", "only commits on or after this date").argParser(parseDate))
+    .addOption(new Option("--max-commits <n>", "the most recent N commits").argParser(parseCount).default(200))
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
+    .action((target: string, options: HistoryCommandOptions) => setExit(historyCommand(io, target, options)));
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
+  return value;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return Number(value);
+}
+
+export interface HistoryReport {
+  schemaVersion: string;
+  tool: { name: string; version: string };
+  model: string;
+  by: Bucketing;
+  since: string | null;
+  maxCommits: number;
+  commits: { listed: number; considered: number; analysed: number; skipped: number };
+  points: FigurePoint[];
+  skipped: SkippedCommit[];
+}
+
+export function historyCommand(io: CliIO, target: string, options: HistoryCommandOptions): number {
+  let report: HistoryReport;
+  try {
+    const root = realpathSync(repositoryRoot(io.cwd));
+    const repoPath = repositoryPath(root, path.resolve(io.cwd, target));
+    if (repoPath === null) {
+      io.err(`error: '${plain(target)}' is outside the repository at ${root}\n`);
+      return EXIT.usage;
+    }
+    const history = readModelHistory(root, repoPath, { maxCommits: options.maxCommits, ...(options.since !== undefined ? { since: options.since } : {}) });
+    const considered = history.snapshots.length + history.skipped.length;
+    if (considered === 0) {
+      io.err(`error: no commit touched '${plain(repoPath || ".")}'${options.since ? ` since ${options.since}` : ""}\n  hint: commit the model first, or name its folder or file\n`);
+      return EXIT.usage;
+    }
+    report = {
+      schemaVersion: HISTORY_SCHEMA_VERSION,
+      tool: { name: TOOL.name, version: TOOL.version },
+      model: repoPath || ".",
+      by: options.by,
+      since: options.since ?? null,
+      maxCommits: options.maxCommits,
+      commits: { listed: history.listed, considered, analysed: history.analysed, skipped: history.skipped.length },
+      points: computeFigures(history.snapshots, options.by),
+      skipped: history.skipped,
+    };
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    io.err(`error: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
+    return EXIT.usage;
+  }
+  io.out(options.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : options.format === "csv" ? csvHistory(report) : tableHistory(report));
+  // Commits exist, yet the model loaded at none of them.
+  return report.points.length === 0 ? EXIT.invalid : EXIT.ok;
+}
+
+/** The path relative to the repository's top folder in git's form, or null outside it. */
+function repositoryPath(root: string, absolute: string): string | null {
+  let real = absolute;
+  try {
+    real = realpathSync(absolute);
+  } catch {
+    // Deleted from the working tree: its history may still be there.
+  }
+  const relative = path.relative(root, real).split(path.sep).join("/");
+  if (relative === ".." || relative.startsWith("../") || path.isAbsolute(relative)) return null;
+  return relative;
+}
+
+/** Model text for a terminal: no control characters. */
+const plain = (text: string) => text.replace(/\p{Cc}/gu, "?");
+
+const percent = (rate: number | null) => (rate === null ? "-" : `${Math.round(rate * 100)}%`);
+const days = (value: number | null) => (value === null ? "-" : value.toFixed(1));
+const SHORT: Record<(typeof SEVERITIES)[number], string> = { critical: "crit", high: "high", medium: "med", low: "low", info: "info" };
+const SEVERITIES_DOWN = [...SEVERITIES].reverse();
+
+export function tableHistory(report: HistoryReport): string {
+  const header = [report.by === "week" ? "week" : "commit", "date", "findings", "open", ...SEVERITIES_DOWN.map((s) => SHORT[s]), "closed", "mttm(d)", "overdue", "expired", "coverage"];
+  const rows = report.points.map((p) => [
+    report.by === "week" ? p.week : p.commit.slice(0, 10),
+    p.date,
+    `${p.findings.total}`,
+    `${p.findings.open}`,
+    ...SEVERITIES_DOWN.map((s) => `${p.findings.openBySeverity[s]}`),
+    percent(p.closure.rate),
+    days(p.meanTimeToMitigate.days),
+    `${p.overdue}`,
+    `${p.expiredAcceptances}`,
+    p.coverage.rate === null ? "-" : `${percent(p.coverage.rate)} (${p.coverage.covered}/${p.coverage.withFindings})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // Text columns left, figures right, as a terminal reader scans them.
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const out = [`Threatwright history of ${plain(report.model)} (${report.commits.considered} commit${report.commits.considered === 1 ? "" : "s"}${report.by === "week" ? `, ${report.points.length} week${report.points.length === 1 ? "" : "s"}` : ""})`, "", line(header), ...rows.map(line)];
+  out.push("", "open: findings not mitigated, accepted, transferred or false positive, by severity; closed: share of findings seen so far that are mitigated or gone;", "mttm: mean days from a finding's first appearance to its first closure; coverage: components whose findings all have a decision that is not open.");
+  if (report.skipped.length > 0) {
+    out.push("", `Skipped (${report.skipped.length})`);
+    for (const s of report.skipped) out.push(`  ${s.hash.slice(0, 10)}  ${s.date}  ${plain(s.reason)}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; lines end CRLF. */
+function csvField(value: string | number | null): string {
+  const text = value === null ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function csvHistory(report: HistoryReport): string {
+  const header = [
+    "commit",
+    "date",
+    "week",
+    "subject",
+    "commits",
+    "findings",
+    "open",
+    ...SEVERITIES_DOWN.map((s) => `open_${s}`),
+    ...SEVERITIES_DOWN.map((s) => `all_${s}`),
+    "seen",
+    "closed",
+    "closure_rate",
+    "mitigated",
+    "mttm_days",
+    "overdue",
+    "expired_acceptances",
+    "components",
+    "components_with_findings",
+    "components_covered",
+    "coverage",
+  ];
+  const rows = report.points.map((p) => [
+    p.commit,
+    p.date,
+    p.week,
+    p.subject,
+    p.commits,
+    p.findings.total,
+    p.findings.open,
+    ...SEVERITIES_DOWN.map((s) => p.findings.openBySeverity[s]),
+    ...SEVERITIES_DOWN.map((s) => p.findings.bySeverity[s]),
+    p.closure.seen,
+    p.closure.closed,
+    p.closure.rate,
+    p.meanTimeToMitigate.mitigated,
+    p.meanTimeToMitigate.days,
+    p.overdue,
+    p.expiredAcceptances,
+    p.coverage.components,
+    p.coverage.withFindings,
+    p.coverage.covered,
+    p.coverage.rate,
+  ]);
+  return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
