@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Composer, CST, Document, isMap, isScalar, isSeq, parse, Parser } from "yaml";
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { Diagnostic, SourceLocation } from "../model/diagnostics.js";
@@ -102,7 +101,7 @@ export function planDecisionEdit(loaded: LoadedModel, request: DecisionRequest, 
       const rootText = read(rootFile);
       const included = includeText(rootText, DECISIONS_FILE_NAME);
       if ("error" in included) return refuse(`${rootFile}: ${included.error}`, "write the root file in block style, with include as a list of file names");
-      edit = newDecisionsText(request, schemaComment(rootText, rootFile), eolOf(rootText));
+      edit = newDecisionsText(request, schemaComment(rootText), eolOf(rootText));
       writes = [
         { file: createdFile, text: edit.text, created: true },
         { file: rootFile, text: included.text, created: false },
@@ -425,18 +424,13 @@ function changesOf(before: Record<string, unknown>, request: DecisionRequest): F
 
 const SCHEMA_COMMENT = /^#\s*yaml-language-server:\s*\$schema=(\S+)threatwright\.schema\.json\s*$/m;
 
-/** The editor schema for the new file: next to the one the root file names, else this package's if it is near. */
-function schemaComment(rootText: string, rootFile: string): string | undefined {
+/**
+ * The editor schema for the new file: next to the one the root file names. Without such a
+ * comment there is no path that is right for everyone who clones the repository, so none is written.
+ */
+function schemaComment(rootText: string): string | undefined {
   const named = SCHEMA_COMMENT.exec(rootText.slice(0, 2000));
-  if (named) return `${named[1]}threatwright-fragment.schema.json`;
-  const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const folder = path.resolve(path.dirname(rootFile));
-  const relative = path.relative(folder, path.join(packageRoot, "schema", "threatwright-fragment.schema.json"));
-  const climbs = relative.split(path.sep).filter((part) => part === "..").length;
-  // Up to a few folders within one project; a path through the file system's root (a global install) is no use in a repository.
-  const common = path.resolve(folder, ...Array<string>(climbs).fill(".."));
-  if (path.isAbsolute(relative) || climbs > 3 || common === path.parse(folder).root) return undefined;
-  return relative.split(path.sep).join("/");
+  return named ? `${named[1]}threatwright-fragment.schema.json` : undefined;
 }
 
 // ---- Files --------------------------------------------------------------------------------------
