@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { diskFiles } from "../../src/model/files.js";
 import { RULES } from "../../src/rules/index.js";
+import { runCli } from "./harness.js";
 
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files: diskFiles, today: () => "2026-11-22", cwd: process.cwd() };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args);
 
 describe("threatwright analyze", () => {
   it("prints a terminal report: summary, top attack paths, findings by severity", async () => {

@@ -8,25 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { CheckReport } from "../../src/cli/commands/check.js";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { diskFiles } from "../../src/model/files.js";
 import type { TempRepo } from "../lifecycle/helpers-git.js";
-import { commitFiles, exampleFiles, makeRepo } from "../lifecycle/helpers-git.js";
+import { commitFiles, exampleFiles, editFile, makeRepo } from "../lifecycle/helpers-git.js";
+import { runCli } from "./harness.js";
 
-async function cli(cwd: string, args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files: diskFiles, today: () => "2026-10-02", cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (cwd: string, args: string[]) => runCli(args, { cwd, today: "2026-10-02" });
 
-function edit(files: Record<string, string>, file: string, from: string, to: string): Record<string, string> {
-  const text = files[file] ?? "";
-  assert.ok(text.includes(from), `${file} should contain ${JSON.stringify(from)}`);
-  return { ...files, [file]: text.replace(from, to) };
-}
+const edit = editFile;
 
 const ROOT = "threatmodel/threatwright.yaml";
 const COMPONENTS = "threatmodel/components.yaml";

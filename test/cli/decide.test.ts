@@ -3,20 +3,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { diskFiles } from "../../src/model/files.js";
+import { runCli } from "./harness.js";
 
 const TODAY = "2026-11-22";
 const EXFIL = "TW-EXF-001@support-agent+send-customer-email";
 
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files: diskFiles, today: () => TODAY, cwd: process.cwd() };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args, { today: TODAY });
 
 const folders: string[] = [];
 after(() => {

@@ -6,19 +6,11 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { diskFiles } from "../../src/model/files.js";
+import { runCli } from "./harness.js";
 
 const REPOSITORY = fileURLToPath(new URL("../../", import.meta.url));
 
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files: diskFiles, today: () => "2026-11-22", cwd: process.cwd() };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args);
 
 const temp = mkdtempSync(path.join(os.tmpdir(), "threatwright-init-"));
 after(() => rmSync(temp, { recursive: true, force: true }));

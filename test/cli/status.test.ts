@@ -4,19 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { diskFiles } from "../../src/model/files.js";
 import type { TempRepo } from "../lifecycle/helpers-git.js";
 import { commitFiles, exampleFiles, makeRepo } from "../lifecycle/helpers-git.js";
+import { runCli } from "./harness.js";
 
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files: diskFiles, today: () => "2026-11-22", cwd: process.cwd() };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args);
 
 const cleanup: (() => void)[] = [];
 after(() => cleanup.forEach((remove) => remove()));

@@ -2,20 +2,13 @@
 // model, 2 usage or I/O error), the text report on stderr and the JSON report.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import type { ModelFiles } from "../../src/model/files.js";
 import { diskFiles, memoryFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import { fixture } from "../model/helpers.js";
+import { runCli } from "./harness.js";
 
-async function cli(args: string[], files: ModelFiles = diskFiles) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), files, today: () => "2026-11-22", cwd: process.cwd() };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[], files: ModelFiles = diskFiles) => runCli(args, { files });
 
 describe("threatwright validate: a valid model", () => {
   it("exits 0 and summarises the model, given its folder", async () => {

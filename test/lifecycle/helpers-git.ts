@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 // Real git repositories for lifecycle tests: a temporary folder, `git init`, real commits
 // through the git command line. Never a mock of git.
 import { execFileSync } from "node:child_process";
@@ -66,4 +67,11 @@ export function exampleFiles(name: string, prefix = "threatmodel"): Record<strin
   const files: Record<string, string> = {};
   for (const file of readdirSync(folder)) if (file.endsWith(".yaml")) files[`${prefix}/${file}`] = readFileSync(path.join(folder, file), "utf8");
   return files;
+}
+
+/** The files with one text replaced; fails the test when the text is not there. */
+export function editFile(files: Record<string, string>, file: string, from: string, to: string): Record<string, string> {
+  const text = files[file] ?? "";
+  assert.ok(text.includes(from), `${file} should contain ${JSON.stringify(from)}`);
+  return { ...files, [file]: text.replace(from, to) };
 }
