@@ -121,7 +121,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const finding of findings) bySeverity[finding.severity]++;
-  const review = reviewDecisions({ findings } as AnalysisResult, model, options.today);
+  const review = reviewDecisions({ findings }, model, options.today);
   review.findings.forEach((standing, index) => {
     const finding = findings[index]!;
     finding.status = standing.status;

@@ -99,7 +99,7 @@ const SETTLED: ReadonlySet<DecisionStatus> = new Set<DecisionStatus>(["mitigated
  * Reviews every finding of `result` against the model's decisions as of `today`.
  * Pass the unfiltered analysis: a decision whose finding was filtered out would show as an orphan.
  */
-export function reviewDecisions(result: AnalysisResult, model: ThreatModel, today: string): DecisionReview {
+export function reviewDecisions(result: Pick<AnalysisResult, "findings">, model: ThreatModel, today: string): DecisionReview {
   const decisions = new Map(model.decisions.map((d) => [d.finding, d]));
   const controls = new Map(model.controls.map((c) => [c.id, c]));
   const hosts = hostsByComponent(model);
@@ -221,7 +221,7 @@ function hostsByComponent(model: ThreatModel): Map<string, string> {
   return hosts;
 }
 
-function findOrphans(result: AnalysisResult, decisions: readonly Decision[]): OrphanDecision[] {
+function findOrphans(result: Pick<AnalysisResult, "findings">, decisions: readonly Decision[]): OrphanDecision[] {
   const current = new Set(result.findings.map((f) => f.id));
   const byRule = new Map<string, string[]>();
   for (const f of result.findings) {
