@@ -11,6 +11,10 @@ export interface InjectableAgent {
   agent: Agent;
   /** Most exposed origin first. */
   origins: UntrustedOrigin[];
+  /** The most exposed origin: the entry an attack path starts from. */
+  top: UntrustedOrigin;
+  /** How the top origin's text reaches the agent, origin first. */
+  hops: readonly Hop[];
   /** Whether the most exposed origin talks to the agent directly (not through stored content). */
   direct: boolean;
 }
@@ -34,7 +38,8 @@ function findInjectableAgents(context: AnalysisContext): InjectableAgent[] {
     const origins = untrusted.originsReaching(node.id);
     if (origins.length === 0) continue;
     const top = origins[0]!;
-    found.push({ agent: graph.agent(node.id)!, origins, direct: isDirect(graph, untrusted.pathFrom(top.id, node.id)) });
+    const hops = untrusted.pathFrom(top.id, node.id);
+    found.push({ agent: graph.agent(node.id)!, origins, top, hops, direct: isDirect(graph, hops) });
   }
   return found;
 }

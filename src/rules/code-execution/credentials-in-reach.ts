@@ -41,9 +41,7 @@ export const credentialsInReach: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins } of injectableAgents(context)) {
-      const top = origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
+    for (const { agent, origins, top, hops } of injectableAgents(context)) {
       const executes = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "execute");
       const ownTools = new Set(agent.tools ?? []);
       for (const { credential: credentialId, via } of capabilities.reachableCredentials(agent.id)) {

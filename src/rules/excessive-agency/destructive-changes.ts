@@ -38,7 +38,7 @@ export const destructiveChanges: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins } of injectableAgents(context)) {
+    for (const { agent, origins, top, hops } of injectableAgents(context)) {
       const own = ownToolEffects(capabilities.agentEffects(agent.id));
       const spends = new Set(own.filter((e) => e.action === "spend").map((e) => `${e.tool}\u0000${e.resource ?? ""}`));
       const byTool = new Map<string, Effect[]>();
@@ -53,8 +53,6 @@ export const destructiveChanges: Rule = {
         else byTool.set(effect.tool!, [effect]);
       }
       if (byTool.size === 0) continue;
-      const top = origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
       for (const [tool, effects] of [...byTool].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const resources = [...new Set(effects.map((e) => e.resource!))];
         const destructive = effects.filter((e) => e.action === "delete" || e.action === "admin");

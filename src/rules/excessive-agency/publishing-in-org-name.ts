@@ -31,11 +31,9 @@ export const publishingInOrgName: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins } of injectableAgents(context)) {
+    for (const { agent, origins, top, hops } of injectableAgents(context)) {
       const publishing = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "publish");
       if (publishing.length === 0) continue;
-      const top = origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
       for (const effect of firstPerTool(publishing)) {
         const tool = effect.tool!;
         const where = [...new Set(publishing.filter((e) => e.tool === tool && e.resource).map((e) => e.resource!))];

@@ -33,9 +33,7 @@ export const unapprovedSpending: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins } of injectableAgents(context)) {
-      const top = origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
+    for (const { agent, origins, top, hops } of injectableAgents(context)) {
       for (const spend of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "spend"))) {
         const tool = spend.tool!;
         const capped: Factor[] = [];

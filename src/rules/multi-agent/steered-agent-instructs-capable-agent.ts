@@ -33,7 +33,7 @@ export const steeredAgentInstructsCapableAgent: Rule = {
   detect(context) {
     const { graph, untrusted } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins } of injectableAgents(context)) {
+    for (const { agent, origins, top, hops } of injectableAgents(context)) {
       const receivers = new Map<string, string[]>();
       for (const flow of graph.flowsFrom(agent.id)) {
         if (flow.to === agent.id || graph.kindOf(flow.to) !== "agent") continue;
@@ -42,8 +42,6 @@ export const steeredAgentInstructsCapableAgent: Rule = {
         else receivers.set(flow.to, [flow.id]);
       }
       if (receivers.size === 0) continue;
-      const top = origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
       for (const [receiver, flows] of [...receivers].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const beyond = capabilitiesBeyond(context, receiver, agent.id);
         if (beyond.length === 0) continue;

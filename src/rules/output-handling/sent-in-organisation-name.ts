@@ -32,9 +32,7 @@ export const sentInOrganisationName: Rule = {
   detect(context) {
     const { graph, untrusted } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins } of injectableAgents(context)) {
-      const top = origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
+    for (const { agent, origins, top, hops } of injectableAgents(context)) {
       for (const { consumer, vias } of outputConsumers(context, agent.id)) {
         const handles = ((graph.node(consumer)?.element.handles as string[] | undefined) ?? []).filter((h) => h === "sends-email" || h === "publishes");
         if (handles.length === 0) continue;
