@@ -1,0 +1,79 @@
+// The 'diagram' command: the system's data-flow diagram as SVG, Graphviz DOT or
+// Mermaid, for the whole system or one workflow, condensed when it is large.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { analyze } from "../../analysis/analyze.js";
+import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram } from "../../diagram/diagram.js";
+import { toDot } from "../../diagram/dot.js";
+import { toMermaid } from "../../diagram/mermaid.js";
+import { toSvg } from "../../diagram/svg.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadOrReport } from "../load-or-report.js";
+
+export const DIAGRAM_FORMATS = ["svg", "dot", "mermaid"] as const;
+
+export interface DiagramCommandOptions {
+  format: (typeof DIAGRAM_FORMATS)[number];
+  workflow?: string;
+  maxNodes: number;
+  out?: string;
+  date?: string;
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("diagram")
+    .description("draw the data-flow diagram: components, flows, trust boundaries, untrusted entry points and injectable agents")
+    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .addOption(new Option("--format <format>", "output format").choices([...DIAGRAM_FORMATS]).default("svg"))
+    .option("--workflow <id>", "draw only this workflow's components")
+    .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(parseCount).default(DEFAULT_MAX_NODES))
+    .option("--out <file>", "write to this file instead of standard output (a .md file gets a fenced mermaid block)")
+    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date for the severities shown (default: today)").argParser(parseDate))
+    .action(async (target: string, options: DiagramCommandOptions) => setExit(await diagramCommand(io, target, options)));
+}
+
+function parseCount(value: string): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of nodes, 1 or more");
+  return Number(value);
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
+  return value;
+}
+
+export async function diagramCommand(io: CliIO, target: string, options: DiagramCommandOptions): Promise<number> {
+  const loaded = loadOrReport(io, target, "text");
+  if ("exit" in loaded) return loaded.exit;
+  const { model } = loaded.loaded;
+  const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations });
+  let diagram;
+  try {
+    diagram = buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
+  } catch (error) {
+    if (!(error instanceof DiagramOptionError)) throw error;
+    io.err(`error: ${error.message}\n  hint: ${error.hint}\n`);
+    return EXIT.usage;
+  }
+  if (diagram.omitted) io.err(`note: ${diagram.omitted}\n`);
+
+  let text = options.format === "svg" ? await toSvg(diagram) : options.format === "dot" ? toDot(diagram) : toMermaid(diagram);
+  if (options.out === undefined) {
+    io.out(text);
+    return EXIT.ok;
+  }
+  // Markdown renders a Mermaid diagram only inside a fenced block.
+  if (options.format === "mermaid" && /\.(md|markdown)$/i.test(options.out)) text = "```mermaid\n" + text + "```\n";
+  try {
+    writeFileSync(path.resolve(io.cwd, options.out), text);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "its folder does not exist" : ((error as NodeJS.ErrnoException).code ?? "cannot write");
+    io.err(`error: cannot write ${options.out}: ${reason}\n  hint: give a path in an existing, writable folder, or leave out --out to write to standard output\n`);
+    return EXIT.usage;
+  }
+  return EXIT.ok;
+}

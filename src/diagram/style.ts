@@ -1,0 +1,58 @@
+// How each kind of component looks, shared by the DOT and Mermaid renderers so
+// the two formats read alike.
+import type { Severity } from "../analysis/scoring.js";
+import type { DiagramNodeKind } from "./diagram.js";
+
+export interface KindStyle {
+  /** Graphviz shape. */
+  shape: string;
+  fill: string;
+  stroke: string;
+  /** Shown under the name: what the shape stands for. */
+  noun: string;
+}
+
+export const KIND_STYLE: Record<DiagramNodeKind, KindStyle> = {
+  actor: { shape: "box", fill: "#ede7f6", stroke: "#5e35b1", noun: "actor" },
+  client: { shape: "box", fill: "#e3f2fd", stroke: "#1e88e5", noun: "client" },
+  service: { shape: "box3d", fill: "#eceff1", stroke: "#546e7a", noun: "service" },
+  agent: { shape: "hexagon", fill: "#fff3e0", stroke: "#ef6c00", noun: "agent" },
+  model: { shape: "ellipse", fill: "#fce4ec", stroke: "#c2185b", noun: "model" },
+  tool: { shape: "component", fill: "#e8f5e9", stroke: "#2e7d32", noun: "tool" },
+  "mcp-server": { shape: "tab", fill: "#e0f2f1", stroke: "#00796b", noun: "MCP server" },
+  datastore: { shape: "cylinder", fill: "#e8eaf6", stroke: "#3949ab", noun: "datastore" },
+  source: { shape: "folder", fill: "#fffde7", stroke: "#f9a825", noun: "source" },
+  pipeline: { shape: "cds", fill: "#f5f5f5", stroke: "#616161", noun: "pipeline" },
+  prompt: { shape: "note", fill: "#f3e5f5", stroke: "#8e24aa", noun: "prompt" },
+  dataset: { shape: "cylinder", fill: "#efebe9", stroke: "#6d4c41", noun: "dataset" },
+  group: { shape: "box", fill: "#ffffff", stroke: "#9e9e9e", noun: "left out" },
+};
+
+export const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: "#b71c1c",
+  high: "#e65100",
+  medium: "#f9a825",
+  low: "#1565c0",
+  info: "#78909c",
+};
+
+export const UNTRUSTED_COLOR = "#d50000";
+export const INJECTABLE_COLOR = "#ff6d00";
+
+/** Text for one line of a label: no control characters, direction overrides or unpaired surrogates, and at most `max` characters. */
+export function displayText(text: string, max = 60): string {
+  const clean = text
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+    .replace(/\p{Cc}/gu, " ")
+    // Bidirectional overrides could make a label read differently from what it holds.
+    .replace(/[\u202A-\u202E\u2066-\u2069]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = [...clean];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
+}
+
+/** "3 links not shown": a kept node's flows and relations to components a condensed diagram left out. */
+export function hiddenText(links: number): string {
+  return `${links} link${links === 1 ? "" : "s"} not shown`;
+}
