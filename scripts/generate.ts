@@ -1,5 +1,6 @@
 // Writes the files derived from the model schema: the JSON Schemas for editors and
-// docs/model.md, and the rule pages under docs/rules/ from the rules' metadata. Run with `npm run generate` after changing src/model/schema.ts;
+// docs/model.md, the rule pages under docs/rules/ from the rules' metadata, and the HTML report's
+// bundled client script and styles. Run with `npm run generate` after changing src/model/schema.ts or src/report/html/;
 // test/model/generated.test.ts fails while the committed files are out of date.
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -7,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { formatJsonSchema, fragmentJsonSchema, FRAGMENT_SCHEMA_FILE, modelJsonSchema, ROOT_SCHEMA_FILE } from "../src/model/json-schema.js";
 import { modelReferenceMarkdown, REFERENCE_DOC_FILE } from "../src/model/reference-doc.js";
 import { ruleDocFiles } from "../src/rules/docs.js";
+import { REPORT_ASSETS_FILE, reportAssetsModule } from "./report-assets.js";
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -17,6 +19,7 @@ export function generatedFiles(): Record<string, string> {
     [FRAGMENT_SCHEMA_FILE]: formatJsonSchema(fragmentJsonSchema()),
     [REFERENCE_DOC_FILE]: modelReferenceMarkdown(),
     ...ruleDocFiles(),
+    [REPORT_ASSETS_FILE]: reportAssetsModule(),
   };
 }
 

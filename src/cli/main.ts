@@ -6,8 +6,10 @@ import { analyzeCommand } from "./commands/analyze.js";
 import type { AnalyzeCommandOptions } from "./commands/analyze.js";
 import { register as registerCheck } from "./commands/check.js";
 import { register as registerDecide } from "./commands/decide.js";
+import { register as registerDiagram } from "./commands/diagram.js";
 import { register as registerDiff } from "./commands/diff.js";
 import { register as registerHistory } from "./commands/history.js";
+import { register as registerReport } from "./commands/report.js";
 import { initCommand } from "./commands/init.js";
 import { rulesCommand } from "./commands/rules.js";
 import type { RulesCommandOptions } from "./commands/rules.js";
@@ -77,6 +79,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   registerStatus(program, io, setExit);
   registerCheck(program, io, setExit);
   registerHistory(program, io, setExit);
+  registerReport(program, io, setExit);
+  registerDiagram(program, io, setExit);
 
   program
     .command("init")

@@ -115,7 +115,7 @@ describe("generated files", () => {
       } catch {
         assert.fail(`${file} is missing; run 'npm run generate' and commit the result`);
       }
-      assert.ok(committed === content, `${file} is out of date with src/model/schema.ts; run 'npm run generate' and commit the result`);
+      assert.ok(committed === content, `${file} is out of date with its sources (src/model/schema.ts, the rules, src/report/html/); run 'npm run generate' and commit the result`);
     });
   }
 

@@ -1,0 +1,71 @@
+// The 'report' command: one self-contained HTML file (summary, heat map, diagram, attack paths,
+// findings, framework coverage, decisions, figures) that works offline and prints to PDF.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { analyze } from "../../analysis/analyze.js";
+import { readChangesSinceReview } from "../../lifecycle/git-history.js";
+import { assessStaleness } from "../../lifecycle/staleness.js";
+import { htmlReport } from "../../report/html/render.js";
+import type { CliIO } from "../io.js";
+import { EXIT } from "../io.js";
+import { loadOrReport } from "../load-or-report.js";
+
+export interface ReportCommandOptions {
+  out: string;
+  date?: string;
+  workflow?: string;
+}
+
+export const DEFAULT_REPORT_FILE = "threatwright-report.html";
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const generator = `Threatwright ${program.version() ?? ""}`.trim();
+  program
+    .command("report")
+    .description("write a self-contained HTML report: summary, heat map, diagram, attack paths, findings, coverage, decisions")
+    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .option("--out <file>", "where to write the HTML ('-' for standard output)", DEFAULT_REPORT_FILE)
+    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date (default: today); fixes the clock for reproducible reports").argParser(parseDate))
+    .option("--workflow <id>", "only this workflow's findings and diagram")
+    .action(async (target: string, options: ReportCommandOptions) => setExit(await reportCommand(io, target, options, generator)));
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
+  return value;
+}
+
+export async function reportCommand(io: CliIO, target: string, options: ReportCommandOptions, generator = "Threatwright"): Promise<number> {
+  const loaded = loadOrReport(io, target, "text");
+  if ("exit" in loaded) return loaded.exit;
+  const { model, files, locations } = loaded.loaded;
+  if (options.workflow !== undefined && !model.workflows.some((w) => w.id === options.workflow)) {
+    io.err(`unknown workflow '${options.workflow}'\n  hint: workflows in this model: ${model.workflows.map((w) => w.id).join(", ") || "none"}\n`);
+    return EXIT.usage;
+  }
+  const today = options.date ?? io.today();
+  const analysis = analyze(model, { today, locations });
+  // Staleness exactly as 'threatwright status' judges it.
+  const lastReview = model.review?.lastReview;
+  const changes = lastReview ? readChangesSinceReview(files, lastReview) : undefined;
+  const staleness = assessStaleness({ review: model.review, today, ...(changes ? { changesSinceReview: changes } : {}) });
+  const html = await htmlReport({ model, analysis, staleness, generator, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
+
+  if (options.out === "-") {
+    io.out(html);
+    return EXIT.ok;
+  }
+  const destination = path.resolve(io.cwd, options.out);
+  try {
+    writeFileSync(destination, html);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    io.err(`${options.out}: cannot write the report (${code})\n  hint: check that the folder exists and is writable, or pass --out - to write to standard output\n`);
+    return EXIT.usage;
+  }
+  const shown = options.workflow ? analysis.findings.filter((f) => f.workflows.includes(options.workflow!)).length : analysis.findings.length;
+  io.out(`wrote ${options.out} (${shown} finding${shown === 1 ? "" : "s"}, ${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,353 @@
+// The HTML report's view model: everything the page shows, worked out from the model and its
+// analysis. Pure: no files, no clock; the same input gives the same view.
+import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
+import type { Severity } from "../../analysis/scoring.js";
+import { SEVERITIES } from "../../analysis/scoring.js";
+import type { Framework } from "../../catalog/frameworks.js";
+import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../catalog/frameworks.js";
+import type { FigurePoint } from "../../lifecycle/figures.js";
+import { computeFigures } from "../../lifecycle/figures.js";
+import type { ExpiringAcceptance } from "../../lifecycle/decisions.js";
+import type { Staleness } from "../../lifecycle/staleness.js";
+import type { ThreatModel } from "../../model/model.js";
+import { COMPONENT_LIST_KEYS } from "../../model/model.js";
+import { LIST_KIND } from "../../model/schema.js";
+import type { DecisionStatus } from "../../model/vocabulary.js";
+import { DECISION_STATUS } from "../../model/vocabulary.js";
+import { RULES } from "../../rules/index.js";
+import type { Rule } from "../../rules/rule.js";
+import type { Redact } from "./secrets.js";
+import { secretRedactor } from "./secrets.js";
+import type { ClientData, DecisionRow, FindingRow, FrameworkRow, RuleRow } from "./types.js";
+
+/** The frameworks with a coverage table and a place in the framework filter, in page order. */
+export const COVERAGE_FRAMEWORKS = ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"] as const;
+
+/** Findings listed under "top risks". */
+export const TOP_RISKS = 5;
+
+export interface CoverageRow {
+  id: string;
+  name: string;
+  /** Rule IDs of the catalogue mapped to the item. */
+  rules: string[];
+  findings: number;
+  worst?: Severity;
+}
+
+export interface CoverageTable {
+  slug: string;
+  title: string;
+  rows: CoverageRow[];
+  /** Set when not every item of the framework has a row, in words. */
+  note?: string;
+}
+
+export interface TopRisk {
+  finding: string;
+  title: string;
+  severity: Severity;
+  score: number;
+  summary: string;
+}
+
+export interface OverdueItem {
+  finding: string;
+  title: string;
+  owner?: string;
+  due?: string;
+}
+
+export interface ReportView {
+  system: { id: string; name: string; owner: string };
+  date: string;
+  /** The workflow the report is limited to, if any: [id, name]. */
+  workflow?: [string, string];
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  review: { state: "stale" | "up to date" | "no review recorded"; reasons: string[]; notes: string[]; nextDue: string | null; owner?: string; lastReview?: string };
+  topRisks: TopRisk[];
+  /** counts[likelihood - 1][impact - 1], residual values rounded. */
+  heatmap: number[][];
+  coverage: CoverageTable[];
+  decisions: {
+    byStatus: Record<DecisionStatus, number>;
+    undecided: number;
+    overdue: OverdueItem[];
+    expiringSoon: ExpiringAcceptance[];
+    orphans: { finding: string; hint: string }[];
+    reopened: number;
+    expired: number;
+  };
+  figures: FigurePoint;
+  untrustedEntryPoints: string[];
+  injectableAgents: string[];
+  truncated: string[];
+  /** The workflows the page offers diagrams and filters for: [id, name]. */
+  workflows: [string, string][];
+  /** Every element on an attack path: kept when a diagram is condensed. */
+  pathElements: string[];
+  client: Omit<ClientData, "diagrams">;
+}
+
+export interface ReportInput {
+  model: ThreatModel;
+  /** The full analysis of the model, unfiltered. */
+  analysis: AnalysisResult;
+  staleness: Staleness;
+  /** Limit the report to one workflow's findings and diagram. */
+  workflow?: string;
+}
+
+const SETTLED = new Set<DecisionStatus>(["mitigated", "accepted", "transferred", "false-positive"]);
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+export function buildReportView(input: ReportInput): ReportView {
+  const { model, analysis, staleness, workflow } = input;
+  const redact = secretRedactor(model);
+  const findings = workflow ? analysis.findings.filter((f) => f.workflows.includes(workflow)) : analysis.findings;
+  const kept = new Set(findings.map((f) => f.id));
+  const attackPaths = analysis.attackPaths.filter((p) => kept.has(p.finding)).map((p, index) => ({ ...p, rank: index + 1 }));
+  const workflowList = model.workflows.filter((w) => !workflow || w.id === workflow).map((w): [string, string] => [w.id, redact(w.name ?? w.id)]);
+
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) bySeverity[f.severity]++;
+
+  const pathElements = [...new Set(attackPaths.flatMap((p) => p.steps.map((s) => s.element)).filter((e) => e !== ""))].sort();
+  const scope = workflow ? new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []) : undefined;
+  const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
+
+  return {
+    system: { id: model.system.id, name: redact(model.system.name), owner: redact(model.system.owner) },
+    date: analysis.date,
+    ...(workflow ? { workflow: workflowList[0] ?? [workflow, workflow] } : {}),
+    findings: findings.length,
+    bySeverity,
+    review: reviewState(model, staleness, redact),
+    topRisks: topRisks(findings, redact),
+    heatmap: heatmap(findings),
+    coverage: COVERAGE_FRAMEWORKS.map((slug) => coverageTable(frameworkBySlug(slug)!, findings)),
+    decisions: decisionsView(findings, analysis, redact),
+    figures: figuresOf(findings, analysis, components),
+    untrustedEntryPoints: analysis.summary.untrustedEntryPoints,
+    injectableAgents: analysis.summary.injectableAgents,
+    truncated: analysis.truncated.map(redact),
+    workflows: workflowList,
+    pathElements,
+    client: clientData(model, findings, attackPaths, workflowList, redact),
+  };
+}
+
+function reviewState(model: ThreatModel, staleness: Staleness, redact: Redact): ReportView["review"] {
+  const last = model.review?.lastReview;
+  const state = !last ? "no review recorded" : staleness.stale ? "stale" : "up to date";
+  return {
+    state,
+    reasons: staleness.reasons.map(redact),
+    notes: staleness.notes.map(redact),
+    nextDue: staleness.nextDue,
+    ...(model.review ? { owner: redact(model.review.owner) } : {}),
+    ...(last ? { lastReview: last.date } : {}),
+  };
+}
+
+/** The highest residual risks still on the to-do list (open or mitigating), in analysis order. */
+function topRisks(findings: readonly Finding[], redact: Redact): TopRisk[] {
+  return findings
+    .filter((f) => !SETTLED.has(f.status))
+    .slice(0, TOP_RISKS)
+    .map((f) => ({ finding: f.id, title: f.title, severity: f.severity, score: f.residual.score, summary: redact(f.summary) }));
+}
+
+/** The 1-5 cell a residual likelihood or impact falls in (scores can be fractional after controls). */
+export function cellOf(value: number): number {
+  return Math.min(5, Math.max(1, Math.round(value)));
+}
+
+function heatmap(findings: readonly Finding[]): number[][] {
+  const counts = Array.from({ length: 5 }, () => [0, 0, 0, 0, 0]);
+  for (const f of findings) counts[cellOf(f.residual.likelihood) - 1]![cellOf(f.residual.impact) - 1]!++;
+  return counts;
+}
+
+function coverageTable(framework: Framework, findings: readonly Finding[]): CoverageTable {
+  const rulesFor = new Map<string, string[]>();
+  for (const rule of RULES) {
+    for (const id of mappedIds(rule.mappings, framework)) {
+      const list = rulesFor.get(id);
+      if (list) list.push(rule.id);
+      else rulesFor.set(id, [rule.id]);
+    }
+  }
+  const isAtlas = framework.slug === "atlas";
+  const count = new Map<string, number>();
+  const worst = new Map<string, Severity>();
+  for (const f of findings) {
+    const items = new Set(mappedIds(f.mappings, framework));
+    // A technique a finding's attack path uses counts for ATLAS too.
+    if (isAtlas) for (const step of f.path ?? []) items.add(step.technique);
+    for (const id of items) {
+      count.set(id, (count.get(id) ?? 0) + 1);
+      const before = worst.get(id);
+      if (!before || SEVERITY_RANK[f.severity] > SEVERITY_RANK[before]) worst.set(id, f.severity);
+    }
+  }
+  const all = Object.keys(framework.items);
+  // ATLAS lists well over a hundred techniques; its table keeps those the catalogue or a path uses.
+  const ids = isAtlas ? all.filter((id) => rulesFor.has(id) || count.has(id)) : all;
+  for (const id of [...rulesFor.keys(), ...count.keys()]) if (!ids.includes(id)) ids.push(id);
+  const rows = ids.map((id) => {
+    const severity = worst.get(id);
+    return { id, name: framework.items[id] ?? id, rules: rulesFor.get(id) ?? [], findings: count.get(id) ?? 0, ...(severity ? { worst: severity } : {}) };
+  });
+  return {
+    slug: framework.slug,
+    title: framework.title,
+    rows,
+    ...(isAtlas ? { note: `${rows.length} of ${all.length} techniques: those the rule catalogue maps to or an attack path uses.` } : {}),
+  };
+}
+
+function decisionsView(findings: readonly Finding[], analysis: AnalysisResult, redact: Redact): ReportView["decisions"] {
+  const byStatus = Object.fromEntries(DECISION_STATUS.map((s) => [s, 0])) as Record<DecisionStatus, number>;
+  for (const f of findings) byStatus[f.status]++;
+  const overdue = findings
+    .filter((f) => f.overdue)
+    .map((f) => ({ finding: f.id, title: f.title, ...(f.decision?.owner ? { owner: redact(f.decision.owner) } : {}), ...(f.decision?.due ? { due: f.decision.due } : {}) }));
+  const shown = new Set(findings.map((f) => f.id));
+  return {
+    byStatus,
+    undecided: findings.filter((f) => !f.decision).length,
+    overdue,
+    expiringSoon: analysis.decisions.expiringSoon.filter((e) => shown.has(e.finding)),
+    orphans: analysis.decisions.orphans.map((o) => ({ finding: redact(o.finding), hint: redact(o.hint) })),
+    reopened: findings.filter((f) => f.decision && f.decision.status !== f.status).length,
+    expired: findings.filter((f) => (f.decision?.status === "accepted" || f.decision?.status === "transferred") && f.status === "open").length,
+  };
+}
+
+function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, components: readonly string[]): FigurePoint {
+  const snapshot = {
+    commit: "",
+    date: analysis.date,
+    subject: "",
+    findings: findings.map((f) => ({ id: f.id, severity: f.severity, status: f.status, overdue: f.overdue, anchors: f.anchors })),
+    expired: findings.filter((f) => (f.decision?.status === "accepted" || f.decision?.status === "transferred") && f.status === "open").length,
+    components,
+  };
+  return computeFigures([snapshot])[0]!;
+}
+
+function clientData(model: ThreatModel, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][], redact: Redact): Omit<ClientData, "diagrams"> {
+  const names = elementNames(model);
+  const elements: ClientData["elements"] = [];
+  const elementIndex = new Map<string, number>();
+  const element = (id: string): number => {
+    let index = elementIndex.get(id);
+    if (index === undefined) {
+      index = elements.length;
+      const known = names.get(id);
+      elements.push([id, redact(known?.[0] ?? id), known?.[1] ?? ""]);
+      elementIndex.set(id, index);
+    }
+    return index;
+  };
+  const texts: string[] = [];
+  const textIndex = new Map<string, number>();
+  const text = (value: string): number => {
+    let index = textIndex.get(value);
+    if (index === undefined) {
+      index = texts.length;
+      texts.push(redact(value));
+      textIndex.set(value, index);
+    }
+    return index;
+  };
+
+  const frameworks: FrameworkRow[] = FRAMEWORKS.map((f) => ({ slug: f.slug, title: f.title, filter: (COVERAGE_FRAMEWORKS as readonly string[]).includes(f.slug) }));
+  const items: Record<string, string> = {};
+  const rules: RuleRow[] = [];
+  const ruleIndex = new Map<string, number>();
+  const rule = (r: Finding): number => {
+    let index = ruleIndex.get(r.ruleId);
+    if (index === undefined) {
+      index = rules.length;
+      const meta = RULES.find((candidate) => candidate.id === r.ruleId);
+      rules.push(ruleRow(r, meta, items));
+      ruleIndex.set(r.ruleId, index);
+    }
+    return index;
+  };
+  const workflowIndex = new Map(workflows.map(([id], index) => [id, index]));
+
+  const rows: FindingRow[] = findings.map((f) => {
+    const row: FindingRow = {
+      id: f.id,
+      r: rule(f),
+      summary: redact(f.summary),
+      sev: f.severity,
+      isev: f.inherent.severity,
+      inh: [f.inherent.likelihood, f.inherent.impact, f.inherent.score],
+      res: [f.residual.likelihood, f.residual.impact, f.residual.score],
+      reasons: f.reasons.map(text),
+      anchors: f.anchors.map(element),
+      ev: f.evidence.map((e) => [element(e.element), text(e.note)]),
+      ctl: f.controls.map((c) => text(c.note)),
+      missing: f.missingControls,
+      wf: f.workflows.map((w) => workflowIndex.get(w)).filter((w): w is number => w !== undefined),
+      status: f.status,
+      why: text(f.statusReason),
+    };
+    if (f.path) {
+      row.path = f.path.map((s) => {
+        if (!(s.technique in items)) items[s.technique] = techniqueName(s.technique);
+        return [element(s.element), text(s.action), s.technique];
+      });
+    }
+    if (f.overdue) row.overdue = 1;
+    if (f.decision) row.decision = decisionRow(f.decision, redact);
+    return row;
+  });
+  const findingIndex = new Map(findings.map((f, index) => [f.id, index]));
+  return {
+    elements,
+    rules,
+    frameworks,
+    items,
+    workflows,
+    texts,
+    findings: rows,
+    paths: attackPaths.map((p) => ({ rank: p.rank, f: findingIndex.get(p.finding)! })),
+  };
+}
+
+function ruleRow(finding: Finding, meta: Rule | undefined, items: Record<string, string>): RuleRow {
+  const maps: RuleRow["maps"] = [];
+  FRAMEWORKS.forEach((framework, index) => {
+    const ids = mappedIds(finding.mappings, framework);
+    if (ids.length === 0) return;
+    maps.push([index, [...ids]]);
+    for (const id of ids) items[id] ??= framework.items[id] ?? id;
+  });
+  return { id: finding.ruleId, title: finding.title, category: finding.category, rationale: meta?.rationale ?? "", maps };
+}
+
+function decisionRow(decision: NonNullable<Finding["decision"]>, redact: Redact): DecisionRow {
+  const row: DecisionRow = { recorded: decision.status };
+  for (const key of ["owner", "due", "ticket", "justification", "expires", "reviewed"] as const) {
+    const value = decision[key];
+    if (value !== undefined) row[key] = redact(value);
+  }
+  if (decision.controls?.length) row.controls = decision.controls;
+  return row;
+}
+
+/** Display name and kind of every element that has an ID, credentials included. */
+export function elementNames(model: ThreatModel): Map<string, [string, string]> {
+  const names = new Map<string, [string, string]>();
+  for (const key of Object.keys(LIST_KIND) as (keyof typeof LIST_KIND)[]) {
+    for (const element of model[key] as readonly { id: string; name?: string }[]) names.set(element.id, [element.name ?? element.id, LIST_KIND[key]]);
+  }
+  for (const identity of model.identities) for (const credential of identity.credentials ?? []) names.set(credential.id, [credential.name ?? credential.id, "credential"]);
+  return names;
+}

@@ -1,0 +1,255 @@
+// The HTML report without a browser: the view model's numbers on the examples, escaping of
+// hostile model text, the Content-Security-Policy, offline-only markup, secrets and determinism.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { describe, it } from "node:test";
+import type { AnalysisResult } from "../../../src/analysis/analyze.js";
+import { analyze } from "../../../src/analysis/analyze.js";
+import { buildDiagram } from "../../../src/diagram/diagram.js";
+import { assessStaleness } from "../../../src/lifecycle/staleness.js";
+import { starterModel } from "../../../src/cli/starter-model.js";
+import { diskFiles, memoryFiles } from "../../../src/model/files.js";
+import type { ModelFiles } from "../../../src/model/files.js";
+import { loadModel } from "../../../src/model/load.js";
+import type { ThreatModel } from "../../../src/model/model.js";
+import { buildReportView, cellOf } from "../../../src/report/html/data.js";
+import { escapeHtml, inlineCode, jsonForScript } from "../../../src/report/html/escape.js";
+import { findingsByWorkflow, htmlReport, workflowSlice } from "../../../src/report/html/render.js";
+import { looksLikeSecretValue, REDACTED } from "../../../src/report/html/secrets.js";
+import type { ClientData } from "../../../src/report/html/types.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const TODAY = "2026-11-22";
+
+function load(target: string, files: ModelFiles = diskFiles): ThreatModel {
+  const result = loadModel(target, files);
+  if (!result.ok) assert.fail(`${target} does not load: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+  return result.loaded.model;
+}
+
+function inputs(model: ThreatModel): { model: ThreatModel; analysis: AnalysisResult; staleness: ReturnType<typeof assessStaleness> } {
+  return { model, analysis: analyze(model, { today: TODAY }), staleness: assessStaleness({ review: model.review, today: TODAY }) };
+}
+
+async function report(model: ThreatModel, workflow?: string): Promise<string> {
+  return htmlReport({ ...inputs(model), generator: "Threatwright test", ...(workflow ? { workflow } : {}) });
+}
+
+/** The parsed JSON data block of a page. */
+function embedded(html: string): ClientData {
+  const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(match, "the page embeds its data");
+  return JSON.parse(match[1]!) as ClientData;
+}
+
+const support = () => load(path.join(ROOT, "examples/support-assistant"));
+
+describe("escaping", () => {
+  it("turns markup characters into entities", () => {
+    assert.equal(escapeHtml(`"><img src=x onerror=alert(1)>`), "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+    assert.equal(escapeHtml("O'Brien & <b>"), "O&#39;Brien &amp; &lt;b&gt;");
+  });
+
+  it("writes JSON that cannot end its script element and reads back unchanged", () => {
+    const value = { name: "</script><script>alert(1)</script> <!-- & \u2028\u2029" };
+    const text = jsonForScript(value);
+    assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(text), value);
+  });
+
+  it("keeps an inline block from being closed by its own text", () => {
+    assert.equal(inlineCode(`a="</SCRIPT>"`, "script"), `a="<\\/SCRIPT>"`);
+    assert.equal(inlineCode("x</style>", "style"), "x<\\/style>");
+  });
+});
+
+describe("report view on the support assistant", () => {
+  const model = support();
+  const { analysis, staleness } = inputs(model);
+  const view = buildReportView({ model, analysis, staleness });
+
+  it("counts findings by severity as the analysis does", () => {
+    assert.equal(view.findings, 26);
+    assert.deepEqual(view.bySeverity, analysis.summary.bySeverity);
+    assert.deepEqual(view.bySeverity, { info: 0, low: 4, medium: 7, high: 10, critical: 5 });
+  });
+
+  it("puts every finding in one heat map cell", () => {
+    const total = view.heatmap.flat().reduce((sum, n) => sum + n, 0);
+    assert.equal(total, 26);
+    assert.equal(view.heatmap.length, 5);
+    for (const row of view.heatmap) assert.equal(row.length, 5);
+    // The refund tool: likelihood 5 (default 4, +1 public entry, +1 capable adversary, capped);
+    // impact 3 (default 4, -1 capped payments) less 1 for the refund cap and 1 for the rate limit.
+    const refund = analysis.findings.find((f) => f.id === "TW-AGY-002@support-agent+issue-refund")!;
+    assert.deepEqual([refund.residual.likelihood, refund.residual.impact, refund.severity], [5, 1, "low"]);
+    const inCell = analysis.findings.filter((f) => cellOf(f.residual.likelihood) === 5 && cellOf(f.residual.impact) === 1);
+    assert.equal(view.heatmap[4]![0], inCell.length);
+    assert.ok(inCell.includes(refund));
+  });
+
+  it("rounds fractional residual values to the nearest cell, within 1 to 5", () => {
+    assert.deepEqual([0.4, 1, 2.49, 2.5, 4.75, 5, 7].map(cellOf), [1, 1, 2, 3, 5, 5, 5]);
+  });
+
+  it("has a coverage table per framework, with LLM01:2025 mapped and counted", () => {
+    assert.deepEqual(
+      view.coverage.map((t) => t.slug),
+      ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"],
+    );
+    const llm = view.coverage.find((t) => t.slug === "owasp-llm")!;
+    assert.equal(llm.rows.length, 10);
+    const row = llm.rows.find((r) => r.id === "LLM01:2025")!;
+    assert.equal(row.name, "Prompt Injection");
+    assert.ok(row.rules.includes("TW-PI-001"), "direct prompt injection maps to LLM01");
+    const mapped = analysis.findings.filter((f) => f.mappings.owaspLlm?.includes("LLM01:2025"));
+    assert.equal(row.findings, mapped.length);
+    assert.ok(row.findings > 0);
+    assert.equal(row.worst, "critical", "the direct prompt injection finding is critical");
+    const maestro = view.coverage.find((t) => t.slug === "maestro")!;
+    assert.deepEqual(maestro.rows.map((r) => r.id), ["L1", "L2", "L3", "L4", "L5", "L6", "L7"]);
+  });
+
+  it("lists open top risks, highest first", () => {
+    assert.equal(view.topRisks.length, 5);
+    assert.equal(view.topRisks[0]!.severity, "critical");
+    for (const risk of view.topRisks) assert.ok(["open", "mitigating"].includes(analysis.findings.find((f) => f.id === risk.finding)!.status));
+  });
+
+  it("counts every finding once by status and keeps the attack paths in rank order", () => {
+    const total = Object.values(view.decisions.byStatus).reduce((sum, n) => sum + n, 0);
+    assert.equal(total, 26);
+    assert.deepEqual(
+      view.client.paths.map((p) => p.rank),
+      analysis.attackPaths.map((p) => p.rank),
+    );
+    for (const p of view.client.paths) assert.equal(view.client.findings[p.f]!.id, analysis.attackPaths[p.rank - 1]!.finding);
+    assert.ok(view.pathElements.includes("support-agent"));
+  });
+
+  it("says whether the model is stale as the status command would", () => {
+    assert.equal(view.review.state, staleness.stale ? "stale" : "up to date");
+    assert.equal(view.review.lastReview, model.review?.lastReview?.date);
+  });
+
+  it("stores rules and sentences once", () => {
+    const ruleIds = view.client.rules.map((r) => r.id);
+    assert.equal(new Set(ruleIds).size, ruleIds.length);
+    assert.equal(new Set(view.client.texts).size, view.client.texts.length);
+  });
+});
+
+describe("workflow diagrams from a slice of the model", () => {
+  for (const example of ["support-assistant", "coding-agent", "invoice-agents"]) {
+    it(`draw the same as from the whole model (${example})`, () => {
+      const model = load(path.join(ROOT, "examples", example));
+      const analysis = analyze(model, { today: TODAY });
+      const index = findingsByWorkflow(analysis, new Set(model.workflows.map((w) => w.id)));
+      assert.ok(model.workflows.length >= 2);
+      for (const workflow of model.workflows) {
+        const slice = workflowSlice(model, analysis, workflow.id, index.get(workflow.id) ?? []);
+        assert.deepEqual(buildDiagram(slice.model, slice.analysis, { workflow: workflow.id }), buildDiagram(model, analysis, { workflow: workflow.id }));
+      }
+    });
+  }
+});
+
+describe("the HTML page", async () => {
+  const html = await report(support());
+
+  it("allows exactly its inline script and style, by hash, and nothing from the network", () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    assert.ok(csp);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+    assert.equal(csp, `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    assert.equal(html.match(/<script>/g)?.length, 1, "one executable script");
+    assert.equal(html.match(/<style>/g)?.length, 1, "one style element");
+  });
+
+  it("has no network URL, inline handler or style attribute", () => {
+    assert.doesNotMatch(html, /\b(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    assert.doesNotMatch(html, /url\(\s*["']?\s*(?:https?:)?\/\//i);
+    assert.doesNotMatch(html, /@import/i);
+    assert.doesNotMatch(html, /<[^>]+\son[a-z]+\s*=/i);
+    assert.doesNotMatch(html, /<[^>]+\sstyle\s*=/i);
+  });
+
+  it("carries the contract's landmarks", () => {
+    for (const id of ["summary", "stale", "top-risks", "heatmap", "diagram", "diagram-scope", "paths", "findings", "filter-severity", "filter-status", "filter-component", "filter-framework", "filter-workflow", "filter-text", "findings-count", "finding-detail", "coverage", "decisions", "figures"]) {
+      assert.equal(html.split(`id="${id}"`).length - 1, 1, `exactly one element with id ${id}`);
+    }
+    assert.match(html, /<html lang="en" data-ready="false">/);
+    assert.equal(html.match(/<td [^>]*data-likelihood="\d" data-impact="\d"/g)?.length, 25);
+    assert.match(html, /<td [^>]*data-likelihood="5" data-impact="1" data-count="1"/);
+    for (const slug of ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"]) assert.match(html, new RegExp(`<table class="coverage-table" data-framework="${slug}">`));
+    assert.match(html, /<span class="count" data-severity-count="critical">5<\/span>/);
+    assert.match(html, /<span id="stale" class="state [^"]+">(stale|up to date)<\/span>/);
+  });
+
+  it("offers the whole system and each workflow as diagram scopes, one drawing in the page and the rest in templates", () => {
+    const scopes = [...html.matchAll(/<option value="([^"]*)">(Whole system|Workflow: [^<]*)<\/option>/g)].map((m) => m[1]);
+    assert.deepEqual(scopes, ["", ...support().workflows.map((w) => w.id)]);
+    assert.equal(html.match(/<template data-diagram-scope=/g)?.length, scopes.length - 1);
+    assert.match(html, /<g id="n-support-agent" class="node kind-agent[^"]*injectable/);
+    assert.doesNotMatch(html, /<g id="diagram"/, "the page's #diagram is the section alone");
+  });
+
+  it("is the same byte for byte on every run", async () => {
+    assert.equal(await report(support()), html);
+  });
+});
+
+describe("hostile model text", async () => {
+  const model = load(path.join(ROOT, "test/fixtures/hostile-model"));
+  const html = await report(model);
+
+  it("never reaches the page as markup", () => {
+    assert.doesNotMatch(html, /<script>alert/i);
+    assert.doesNotMatch(html, /<img/i);
+    assert.doesNotMatch(html, /<iframe/i);
+    assert.doesNotMatch(html, /<b>bold/);
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt; Helpdesk/, "the system name is shown as text");
+    assert.equal(html.match(/<script[\s>]/g)?.length, 2, "the data block and the client script, nothing else");
+    assert.doesNotMatch(html, /<[^>]+\son[a-z]+\s*=/i);
+  });
+
+  it("comes back from the embedded JSON exactly as written", () => {
+    const data = embedded(html);
+    const names = new Map<string, string>();
+    for (const key of ["actors", "agents", "tools", "sources", "models", "prompts", "datastores", "services", "clients"] as const) {
+      for (const element of model[key] as readonly { id: string; name?: string }[]) names.set(element.id, element.name ?? element.id);
+    }
+    const shown = data.elements.filter(([id]) => names.has(id));
+    assert.ok(shown.length >= 3, "the findings name several hostile elements");
+    for (const [id, name] of shown) assert.equal(name, names.get(id), `${id} keeps its name`);
+    assert.ok(shown.some(([, name]) => /[<>"]/.test(name)), "at least one of them holds markup characters");
+  });
+});
+
+describe("secrets", () => {
+  it("tells a secret's value from its name", () => {
+    assert.equal(looksLikeSecretValue("OPENAI_API_KEY"), false);
+    assert.equal(looksLikeSecretValue("vault:secret/data/orders"), false);
+    assert.equal(looksLikeSecretValue("orders-db-password"), false);
+    assert.equal(looksLikeSecretValue("sk-live-4f9a8b7c6d5e4f3a2b1c0d9e"), true);
+    assert.equal(looksLikeSecretValue("ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"), true);
+    assert.equal(looksLikeSecretValue("AKIAIOSFODNN7EXAMPLE"), true);
+    assert.equal(looksLikeSecretValue("Zx81kQ0pLw93nVb27TyeR5mA"), true);
+  });
+
+  it("keeps a secret pasted into the model out of the report", async () => {
+    const pasted = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
+    // The starter model with a token pasted where the variable's name belongs, stored in a config file.
+    const yaml = starterModel("schema.json", TODAY).replace("storage: secret-manager\n        location: LLM_API_KEY", `storage: config-file\n        location: "${pasted}"`);
+    assert.ok(yaml.includes(pasted));
+    const model = load("threatwright.yaml", memoryFiles({ "threatwright.yaml": yaml }));
+    const { analysis } = inputs(model);
+    assert.ok(JSON.stringify(analysis).includes(pasted), "the analysis quotes the location, so the report must mask it");
+    const html = await report(model);
+    assert.ok(!html.includes(pasted), "the pasted token is masked");
+    assert.ok(html.includes(REDACTED), "the report says a value was masked");
+  });
+});
