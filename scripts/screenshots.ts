@@ -1,0 +1,85 @@
+// npm run screenshots: regenerates docs/screenshots/ for the README. Each example's report
+// (fixed date, so reruns show the same content) is opened in Chromium and shot from the top of
+// the page to the end of the diagram (summary, heat map, diagram with path 1 highlighted); the
+// support assistant also gets its findings table with the first finding's detail open.
+// The models are copied out of git first: review staleness reads git history, which moves
+// with every commit, and the pictures should change only when the report does.
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { main } from "../src/cli/main.js";
+import { diskFiles } from "../src/model/files.js";
+import { browserSkipReason, launchBrowser, NO_PROBLEMS, openFile, problems } from "../test/browser/harness.js";
+
+const DATE = "2026-11-22";
+const EXAMPLES = ["support-assistant", "coding-agent", "invoice-agents"];
+const VIEWPORT = { width: 1280, height: 860 };
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const outDir = path.join(repoRoot, "docs", "screenshots");
+
+async function writeReport(example: string, file: string): Promise<void> {
+  const model = path.join(work, example);
+  cpSync(path.join(repoRoot, "examples", example), model, { recursive: true });
+  let err = "";
+  const code = await main(["report", model, "--out", file, "--date", DATE], {
+    out: () => {},
+    err: (text) => (err += text),
+    files: diskFiles,
+    today: () => DATE,
+    cwd: repoRoot,
+  });
+  if (code !== 0) throw new Error(`report ${example} exited ${code}: ${err}`);
+}
+
+/** The page from its top to the end of the #diagram section, with the window grown until the diagram needs no scrolling. */
+async function overview(page: Page, target: string): Promise<void> {
+  const overflows = async () => Boolean(await page.evaluate("(c => c !== null && c.scrollHeight > c.clientHeight)(document.querySelector('#diagram .diagram-canvas'))"));
+  for (let height = VIEWPORT.height; height < 3000 && (await overflows()); height += 100) await page.setViewportSize({ width: VIEWPORT.width, height: height + 100 });
+  const diagram = await page.locator("#diagram").boundingBox();
+  if (!diagram) throw new Error("the report has no #diagram section");
+  const scrollY = Number(await page.evaluate("window.scrollY"));
+  const bottom = Math.ceil(diagram.y + scrollY + diagram.height + 16);
+  await page.screenshot({ path: target, fullPage: true, clip: { x: 0, y: 0, width: VIEWPORT.width, height: bottom }, animations: "disabled", caret: "hide" });
+}
+
+/** The findings table scrolled to the top of the window, with the first finding's detail open beside it. */
+async function findingDetail(page: Page, target: string): Promise<void> {
+  await page.evaluate("document.getElementById('findings').scrollIntoView({ block: 'start' })");
+  await page.locator("#findings tr[data-finding-id]").first().click();
+  await page.locator("#finding-detail").waitFor({ state: "visible" });
+  // The row is clicked from wherever it sits; put the table's head back at the top.
+  await page.evaluate("document.getElementById('findings').scrollIntoView({ block: 'start' })");
+  await page.screenshot({ path: target, animations: "disabled", caret: "hide" });
+}
+
+const skip = browserSkipReason();
+if (skip) {
+  console.error(`screenshots: ${skip}`);
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+// A fixed folder: the report names it when it says git cannot judge staleness.
+const work = path.join(os.tmpdir(), "threatwright-examples");
+rmSync(work, { recursive: true, force: true });
+const browser = await launchBrowser();
+try {
+  for (const example of EXAMPLES) {
+    const report = path.join(work, `${example}.html`);
+    await writeReport(example, report);
+    const opened = await openFile(browser, report, { viewport: VIEWPORT });
+    try {
+      await overview(opened.page, path.join(outDir, `${example}.png`));
+      if (example === "support-assistant") await findingDetail(opened.page, path.join(outDir, `${example}-finding.png`));
+      const seen = problems(opened);
+      if (JSON.stringify(seen) !== JSON.stringify(NO_PROBLEMS)) throw new Error(`${example}: the page misbehaved: ${JSON.stringify(seen)}`);
+      console.log(`wrote docs/screenshots/${example}.png${example === "support-assistant" ? ` and ${example}-finding.png` : ""}`);
+    } finally {
+      await opened.close();
+    }
+  }
+} finally {
+  await browser.close();
+  rmSync(work, { recursive: true, force: true });
+}
