@@ -79,20 +79,30 @@ export interface AnalyzeOptions {
   today: string;
   rules?: readonly Rule[];
   locations?: ReadonlyMap<string, SourceLocation>;
+  /** The model's graph and traces when the caller has built them already (the diff builds them for its checks). */
+  prepared?: PreparedModel;
+}
+
+/** What the analysis derives from the model alone, before any rule runs; the same for any date. */
+export type PreparedModel = Pick<AnalysisContext, "graph" | "untrusted" | "capabilities">;
+
+export function prepareModel(model: ThreatModel): PreparedModel {
+  const graph = buildGraph(model);
+  return { graph, untrusted: traceUntrustedContent(graph), capabilities: analyseCapabilities(graph) };
 }
 
 export function findingId(ruleId: string, anchors: readonly string[]): string {
   return `${ruleId}@${anchors.join("+")}`;
 }
 
-export function buildContext(model: ThreatModel, today: string): AnalysisContext {
-  const graph = buildGraph(model);
-  const untrusted = traceUntrustedContent(graph);
-  return { graph, untrusted, capabilities: analyseCapabilities(graph), contextData: traceContextData(graph, untrusted), today };
+export function buildContext(model: ThreatModel, today: string, prepared?: PreparedModel): AnalysisContext {
+  // Only a preparation of this very model object is used; anything else is rebuilt.
+  const { graph, untrusted, capabilities } = prepared?.graph.model === model ? prepared : prepareModel(model);
+  return { graph, untrusted, capabilities, contextData: traceContextData(graph, untrusted), today };
 }
 
 export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisResult {
-  const context = buildContext(model, options.today);
+  const context = buildContext(model, options.today, options.prepared);
   const { graph } = context;
   const decisions = new Map(model.decisions.map((d) => [d.finding, d]));
   const findings: Finding[] = [];
@@ -146,13 +156,27 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 }
 
 function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
-  // Controls on the host a component runs on (a rate limit on the backend an agent runs in) protect it too.
-  const named = [...detection.anchors, ...(detection.scope ?? [])];
-  const hosts = named.map((id) => graph.node(id)?.element.runsOn).filter((h): h is string => typeof h === "string");
-  const scope = [...new Set([...named, ...hosts])];
+  // The anchors and the detection's scope, then the hosts they run on: controls on the host a
+  // component runs on (a rate limit on the backend an agent runs in) protect it too.
+  const named = new Set(detection.anchors);
+  const extra = detection.scope ?? [];
+  for (const id of extra) named.add(id);
+  const scope = [...named];
+  const addHost = (id: string) => {
+    const host = graph.node(id)?.element.runsOn;
+    if (typeof host === "string" && !named.has(host)) {
+      named.add(host);
+      scope.push(host);
+    }
+  };
+  for (const id of detection.anchors) addHost(id);
+  for (const id of extra) addHost(id);
   const scoring = score(rule, detection.factors ?? [], scope, graph);
-  const workflows = [...new Set(scope.flatMap((element) => graph.workflowsOf(element)))].sort();
-  const location = detection.anchors.map((a) => locations?.get(a)).find((l) => l !== undefined);
+  const inWorkflows = new Set<string>();
+  for (const element of scope) for (const workflow of graph.workflowsOf(element)) inWorkflows.add(workflow);
+  const workflows = [...inWorkflows].sort();
+  let location: SourceLocation | undefined;
+  for (const anchor of detection.anchors) if ((location = locations?.get(anchor))) break;
   return {
     id,
     ruleId: rule.id,

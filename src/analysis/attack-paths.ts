@@ -33,10 +33,11 @@ export const TECHNIQUE = {
 export function isDirect(graph: SystemGraph, hops: readonly Hop[]): boolean {
   const first = hops[0];
   if (!first || graph.kindOf(first.node) !== "actor") return false;
-  return hops.slice(1, -1).every((hop) => {
-    const kind = graph.kindOf(hop.node);
-    return kind === "client" || kind === "service";
-  });
+  for (let i = 1; i < hops.length - 1; i++) {
+    const kind = graph.kindOf(hops[i]!.node);
+    if (kind !== "client" && kind !== "service") return false;
+  }
+  return true;
 }
 
 /** Steps from an untrusted origin to the agent that ends up following the attacker's text. */

@@ -77,15 +77,16 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   reasons.push(explain("Impact", rule.impact, impact, factors.filter((f) => f.dimension === "impact")));
   const inherent = toScore(likelihood, impact);
 
-  const controls = new Map<string, Control>();
-  for (const element of scope) for (const control of graph.controlsCovering(element)) controls.set(control.id, control);
+  const byId = new Map<string, Control>();
+  for (const element of scope) for (const control of graph.controlsCovering(element)) byId.set(control.id, control);
+  const controls = [...byId.values()];
 
   const applied: AppliedControl[] = [];
   const missing: Control["type"][] = [];
   let residualLikelihood = likelihood;
   let residualImpact = impact;
   for (const mitigation of rule.mitigations) {
-    const best = strongest(mitigation, [...controls.values()]);
+    const best = strongest(mitigation, controls);
     if (!best || best.by === 0) {
       if (!missing.includes(mitigation.control)) missing.push(mitigation.control);
       if (best) applied.push(best);
@@ -104,25 +105,24 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   return { inherent, residual, reasons, applied, missing };
 }
 
-function strongest(mitigation: Mitigation, controls: Control[]): AppliedControl | undefined {
-  let best: AppliedControl | undefined;
+function strongest(mitigation: Mitigation, controls: readonly Control[]): AppliedControl | undefined {
+  let best: Control | undefined;
+  let bestBy = 0;
   for (const control of controls) {
     if (control.type !== mitigation.control) continue;
     const by = round(mitigation.by * controlStrength(control));
-    const state =
-      control.status === "planned"
-        ? "planned, so no reduction"
-        : `${control.status ?? "implemented"}, ${control.verified ? "verified" : "not verified"}${control.threshold ? `, only above ${control.threshold.amount} ${control.threshold.currency}` : ""}`;
-    const candidate: AppliedControl = {
-      control: control.id,
-      type: control.type,
-      reduces: mitigation.reduces,
-      by,
-      note: `${control.id} (${control.type}, ${state}) lowers ${mitigation.reduces} by ${by}`,
-    };
-    if (!best || candidate.by > best.by || (candidate.by === best.by && candidate.control < best.control)) best = candidate;
+    if (!best || by > bestBy || (by === bestBy && control.id < best.id)) {
+      best = control;
+      bestBy = by;
+    }
   }
-  return best;
+  if (!best) return undefined;
+  // Words only for the control chosen; findings by the thousand share a handful of controls.
+  const state =
+    best.status === "planned"
+      ? "planned, so no reduction"
+      : `${best.status ?? "implemented"}, ${best.verified ? "verified" : "not verified"}${best.threshold ? `, only above ${best.threshold.amount} ${best.threshold.currency}` : ""}`;
+  return { control: best.id, type: best.type, reduces: mitigation.reduces, by: bestBy, note: `${best.id} (${best.type}, ${state}) lowers ${mitigation.reduces} by ${bestBy}` };
 }
 
 function explain(dimension: string, base: number, final: number, factors: Factor[]): string {

@@ -163,14 +163,16 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     }
   }
 
-  // Rules ask for the same paths again and again; each is walked once.
-  const pathCache = new Map<string, readonly Hop[]>();
+  // Rules ask for the same paths again and again; each is walked once. Keyed by node, then
+  // origin (the IDs themselves, not a joined key that would be built and hashed on every ask).
+  const pathCache = new Map<string, Map<string, readonly Hop[]>>();
   const pathFrom = (originId: string, nodeId: string): readonly Hop[] => {
-    const key = `${originId}\u0000${nodeId}`;
-    const cached = pathCache.get(key);
+    let byOrigin = pathCache.get(nodeId);
+    if (!byOrigin) pathCache.set(nodeId, (byOrigin = new Map()));
+    const cached = byOrigin.get(originId);
     if (cached) return cached;
     const hops = walkBack(originId, nodeId);
-    pathCache.set(key, hops);
+    byOrigin.set(originId, hops);
     return hops;
   };
 

@@ -59,7 +59,13 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
 
 export function buildGraph(model: ThreatModel): SystemGraph {
   const nodes = new Map<string, Node>();
-  const add = (kind: ElementKind, element: Node["element"]) => nodes.set(element.id, { id: element.id, kind, element });
+  // Names are asked for constantly (every sentence a rule writes); read once, not off elements of many shapes each time.
+  const names = new Map<string, string>();
+  const add = (kind: ElementKind, element: Node["element"]) => {
+    nodes.set(element.id, { id: element.id, kind, element });
+    if (element.name !== undefined && element.name !== null) names.set(element.id, element.name);
+    else names.delete(element.id);
+  };
   for (const key of Object.keys(LIST_KIND) as (keyof typeof LIST_KIND)[]) {
     for (const element of model[key]) add(LIST_KIND[key], element as Node["element"]);
   }
@@ -140,7 +146,7 @@ export function buildGraph(model: ThreatModel): SystemGraph {
     model,
     node: (id) => nodes.get(id),
     kindOf: (id) => nodes.get(id)?.kind,
-    nameOf: (id) => nodes.get(id)?.element.name ?? id,
+    nameOf: (id) => names.get(id) ?? id,
     components,
     ofKind: (kind) => componentsByKind.get(kind) ?? [],
     flowsFrom: (id) => flowsFrom.get(id) ?? [],

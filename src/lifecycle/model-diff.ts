@@ -1,10 +1,7 @@
 // What changed between two versions of a model, element by element, and whether the
 // change is material (a full review) or a delta (a review of what changed). Pure.
-import type { Capabilities } from "../analysis/capabilities.js";
-import { analyseCapabilities } from "../analysis/capabilities.js";
-import type { UntrustedContent } from "../analysis/untrusted-content.js";
-import { traceUntrustedContent } from "../analysis/untrusted-content.js";
-import { buildGraph } from "../graph/graph.js";
+import type { PreparedModel } from "../analysis/analyze.js";
+import { prepareModel } from "../analysis/analyze.js";
 import type { ThreatModel } from "../model/model.js";
 import { LIST_KIND } from "../model/schema.js";
 import type { ElementListKey } from "../model/schema.js";
@@ -161,15 +158,12 @@ const IDENTITY_BOOKKEEPING = new Set(["owner", "lastUsed"]);
 /** Tool fields that change what the tool does or with whose rights. */
 const TOOL_CAPABILITY = new Set(["capabilities", "server", "runsOn"]);
 
-export interface ModelFacts {
-  capabilities: Capabilities;
-  untrusted: UntrustedContent;
-}
+/** What the material checks need from the analysis: the model prepared as analyze prepares it, so analyze can take it over (options.prepared). */
+export type ModelFacts = PreparedModel;
 
 /** What the material checks need from the analysis, built from the model. */
 export function modelFacts(model: ThreatModel): ModelFacts {
-  const graph = buildGraph(model);
-  return { capabilities: analyseCapabilities(graph), untrusted: traceUntrustedContent(graph) };
+  return prepareModel(model);
 }
 
 export interface DiffOptions {

@@ -20,6 +20,7 @@ export type FastOutcome = { handled: true; value: unknown; index: PositionIndex;
 
 const SEPARATOR = "\u0000";
 const pathKey = (path: readonly (string | number)[]) => path.join(SEPARATOR);
+const joinPath = (parent: string, segment: string) => (parent === "" ? segment : `${parent}${SEPARATOR}${segment}`);
 
 interface Frame {
   kind: "map" | "seq";
@@ -52,13 +53,12 @@ export function fastParse(text: string): FastOutcome {
   let documents = 0;
   let depth = 0;
 
-  const join = (parent: string, segment: string) => (parent === "" ? segment : `${parent}${SEPARATOR}${segment}`);
   // The path of the node that starts now, given the frame it starts in (undefined: a collection used as a key).
   const childPath = (frame: Frame | undefined): string | undefined => {
     if (!frame) return "";
-    if (frame.kind === "seq") return join(frame.path, String(frame.next++));
+    if (frame.kind === "seq") return joinPath(frame.path, String(frame.next++));
     if (frame.key === undefined) return undefined;
-    const path = join(frame.path, frame.key);
+    const path = joinPath(frame.path, frame.key);
     frame.key = undefined;
     return path;
   };
@@ -143,4 +143,159 @@ export function fastParse(text: string): FastOutcome {
     },
   };
   return { handled: true, value, index, depth };
+}
+
+/** A plainly written file read for the loader's fast path: its value, and where its elements' IDs sit. */
+export interface PlainParse {
+  value: unknown;
+  depth: number;
+  /**
+   * Position of an element's `id` ([list, index, "id"]), a credential's ([list, index, "credentials", index, "id"])
+   * or a decision's `finding` ([list, index, "finding"]); undefined for any other path.
+   */
+  locateId(path: readonly (string | number)[]): Position | undefined;
+}
+
+/** Depths (in collections) of the mappings whose IDs the loader places: elements, and credentials in an identity. */
+const ELEMENT_DEPTH = 3;
+const CREDENTIAL_DEPTH = 5;
+
+interface PlainFrame {
+  isMap: boolean;
+  next: number;
+  expectsKey: boolean;
+  /** The current key, read only where an ID path runs (the root, elements and credentials). */
+  key: string | undefined;
+  keyOffset: number;
+  /** Below a list of the root: the list's key, and the element's index in it. */
+  list: string | undefined;
+  item: number;
+  /** Below an identity's credentials: the credential's index. */
+  inCredentials: boolean;
+  credential: number;
+}
+
+/**
+ * fastParse without the full position index: the same events, the same value and the
+ * same refusals (anything not plain is left to the careful path), but only element IDs
+ * are placed, which is all a model that loads cleanly needs.
+ */
+export function plainParse(text: string): PlainParse | undefined {
+  let events: Event[];
+  try {
+    events = parseEvents(text, {});
+  } catch {
+    return undefined;
+  }
+  // Offsets of each list's element IDs (and decisions' findings) by index, and of credential IDs by identity index.
+  const ids = new Map<string, number[]>();
+  const findings = new Map<string, number[]>();
+  const credentialIds = new Map<number, number[]>();
+  const record = (byKey: Map<string, number[]>, list: string, index: number, offset: number) => {
+    let offsets = byKey.get(list);
+    if (!offsets) byKey.set(list, (offsets = []));
+    offsets[index] = offset;
+  };
+  const stack: PlainFrame[] = [];
+  let documents = 0;
+  let depth = 0;
+  for (const event of events) {
+    switch (event.type) {
+      case EVENT_ID.DOCUMENT:
+        if (++documents > 1) return undefined;
+        break;
+      case EVENT_ID.ALIAS:
+        return undefined;
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        if (event.anchorStart >= 0 || event.tagStart >= 0) return undefined;
+        const parent = stack[stack.length - 1];
+        const child: PlainFrame = { isMap: event.type === EVENT_ID.MAPPING, next: 0, expectsKey: true, key: undefined, keyOffset: -1, list: undefined, item: -1, inCredentials: false, credential: -1 };
+        if (parent) {
+          let index = -1;
+          if (parent.isMap) {
+            if (parent.expectsKey) return undefined; // a collection used as a key
+            parent.expectsKey = true;
+          } else index = parent.next++;
+          // stack.length is the parent's depth.
+          if (stack.length === 1) child.list = parent.key;
+          else if (stack.length === 2) [child.list, child.item] = [parent.list, index];
+          else if (stack.length === ELEMENT_DEPTH && parent.list === "identities" && parent.key === "credentials") [child.list, child.item, child.inCredentials] = [parent.list, parent.item, true];
+          else if (stack.length === CREDENTIAL_DEPTH - 1 && parent.inCredentials) [child.list, child.item, child.inCredentials, child.credential] = [parent.list, parent.item, true, index];
+        }
+        stack.push(child);
+        depth = Math.max(depth, stack.length);
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        if (event.anchorStart >= 0 || event.tagStart >= 0) return undefined;
+        const frame = stack[stack.length - 1];
+        if (!frame) break;
+        if (!frame.isMap) {
+          frame.next++;
+        } else if (frame.expectsKey) {
+          if (event.valueStart < 0) return undefined; // an empty key
+          frame.expectsKey = false;
+          const placed = stack.length === 1 || (stack.length === ELEMENT_DEPTH && frame.list !== undefined) || (stack.length === CREDENTIAL_DEPTH && frame.inCredentials);
+          frame.key = placed ? getScalarValue(text, event) : undefined;
+          frame.keyOffset = scalarStart(text, event);
+        } else {
+          frame.expectsKey = true;
+          if (frame.key === undefined || stack.length === 1) break;
+          // An empty value has no text of its own: it is placed at its key, as fastParse does.
+          const offset = event.valueStart >= 0 ? scalarStart(text, event) : frame.keyOffset;
+          if (stack.length === CREDENTIAL_DEPTH) {
+            if (frame.key === "id") {
+              let offsets = credentialIds.get(frame.item);
+              if (!offsets) credentialIds.set(frame.item, (offsets = []));
+              offsets[frame.credential] = offset;
+            }
+          } else if (frame.key === "id") record(ids, frame.list!, frame.item, offset);
+          else if (frame.key === "finding") record(findings, frame.list!, frame.item, offset);
+        }
+        break;
+      }
+      case EVENT_ID.POP:
+        if (stack.length > 0) stack.pop();
+        break;
+    }
+  }
+
+  let value: unknown;
+  try {
+    value = constructFromEvents(events, { source: text, schema: CORE_SCHEMA })[0];
+  } catch {
+    return undefined;
+  }
+  let position: ((offset: number) => Position) | undefined;
+  return {
+    value,
+    depth,
+    locateId(path) {
+      let offset: number | undefined;
+      const [list, index, field, credential, last] = path;
+      if (typeof list !== "string" || typeof index !== "number") return undefined;
+      if (path.length === 3) offset = (field === "id" ? ids : field === "finding" ? findings : undefined)?.get(list)?.[index];
+      else if (path.length === 5 && list === "identities" && field === "credentials" && typeof credential === "number" && last === "id") offset = credentialIds.get(index)?.[credential];
+      if (offset === undefined) return undefined;
+      position ??= linePositions(text);
+      return position(offset);
+    },
+  };
+}
+
+/** Offset to line and column (both from 1), through an index of where each line starts. */
+function linePositions(text: string): (offset: number) => Position {
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - lineStarts[low]! + 1 };
+  };
 }

@@ -14,6 +14,10 @@ import { collectReferences } from "./schema-walk.js";
 import type { ThreatModel } from "./model.js";
 import { emptyModel } from "./model.js";
 import { locate, validateFile } from "./validate.js";
+import type { PlainParse } from "./fast-parse.js";
+import { parsePlainFile } from "./parse.js";
+import type { PlainCheck, ReferenceUse } from "./plain-check.js";
+import { compilePlainCheck, NOT_PLAIN } from "./plain-check.js";
 import type { ElementKind } from "./vocabulary.js";
 import { COMPONENT_KINDS, kindNoun, withArticle } from "./vocabulary.js";
 
@@ -68,7 +72,21 @@ function ioError(file: string, message: string, hint?: string): Diagnostic {
 export function loadModel(target: string, files: ModelFiles): LoadResult {
   const resolved = resolveModelPath(target, files);
   if ("error" in resolved) return { ok: false, diagnostics: [resolved.error] };
-  const rootFile = resolved.file;
+  // Most models load cleanly: the plain path reads them without the bookkeeping that only
+  // diagnostics need. Anything it finds wrong or unusual, the careful path reads again and reports.
+  const plain = loadPlainModel(resolved.file, files);
+  if (plain) return { ok: true, loaded: plain, diagnostics: [] };
+  return loadCarefully(resolved.file, files);
+}
+
+/** loadModel without the plain path: every file indexed and checked by zod. Tests compare the two. */
+export function loadModelCarefully(target: string, files: ModelFiles): LoadResult {
+  const resolved = resolveModelPath(target, files);
+  if ("error" in resolved) return { ok: false, diagnostics: [resolved.error] };
+  return loadCarefully(resolved.file, files);
+}
+
+function loadCarefully(rootFile: string, files: ModelFiles): LoadResult {
   const rootReal = files.realpath(path.dirname(rootFile));
 
   const diagnostics: Diagnostic[] = [];
@@ -253,4 +271,117 @@ function describeKinds(kinds: readonly ElementKind[]): string {
   if (COMPONENT_KINDS.every((k) => kinds.includes(k))) return "a component";
   const named = kinds.map((k) => withArticle(kindNoun(k)));
   return named.length <= 2 ? named.join(" or ") : `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}`;
+}
+
+interface PlainEntry {
+  file: string;
+  parsed: PlainParse & { value: Record<string, unknown> };
+  valid: Record<string, unknown>;
+  references: ReferenceUse[];
+}
+
+const plainChecks = new Map<z.ZodType, PlainCheck | undefined>();
+
+function plainCheckFor(schema: z.ZodType): PlainCheck | undefined {
+  if (!plainChecks.has(schema)) plainChecks.set(schema, compilePlainCheck(schema));
+  return plainChecks.get(schema);
+}
+
+/**
+ * The model as loadCarefully would load it, when every file is plainly written and valid, every
+ * include stays inside the folder and every ID and reference is sound; otherwise undefined.
+ * It reads the same files in the same order, and places only the IDs, which is all a clean load reports.
+ */
+function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | undefined {
+  const rootReal = files.realpath(path.dirname(rootFile));
+  const entries: PlainEntry[] = [];
+  const seen = new Set<string>();
+  let totalBytes = 0;
+
+  const visit = (file: string, schema: z.ZodType, chain: string[]): boolean => {
+    const real = files.realpath(file);
+    seen.add(real);
+    let bytes: Uint8Array;
+    try {
+      bytes = files.read(file);
+    } catch {
+      return false;
+    }
+    totalBytes += bytes.length;
+    if (totalBytes > LIMITS.modelBytes) return false;
+    const parsed = parsePlainFile(bytes);
+    const check = plainCheckFor(schema);
+    if (!parsed || !check) return false;
+    const references: ReferenceUse[] = [];
+    const valid = check(parsed.value, references);
+    if (valid === NOT_PLAIN) return false;
+    entries.push({ file, parsed, valid: valid as Record<string, unknown>, references });
+
+    const includes = parsed.value.include;
+    if (!Array.isArray(includes)) return true;
+    for (const include of includes) {
+      if (typeof include !== "string" || include === "" || path.isAbsolute(include)) return false;
+      const target = path.join(path.dirname(file), include);
+      if (isOutside(path.relative(path.dirname(rootFile), target)) || files.kind(target) !== "file") return false;
+      const targetReal = files.realpath(target);
+      if (isOutside(path.relative(rootReal, targetReal)) || chain.includes(targetReal) || targetReal === real) return false;
+      if (seen.has(targetReal)) continue;
+      if (seen.size >= LIMITS.files || !visit(target, IncludedFile, [...chain, real])) return false;
+    }
+    return true;
+  };
+  if (!visit(rootFile, RootFile, [])) return undefined;
+
+  const locations = new Map<string, SourceLocation>();
+  const kinds = new Map<string, ElementKind>();
+  const place = (entry: PlainEntry, idPath: PathSegment[]): SourceLocation | undefined => {
+    const position = entry.parsed.locateId(idPath);
+    return position && { file: entry.file, ...position };
+  };
+  const define = (entry: PlainEntry, elementPath: PathSegment[], kind: ElementKind, id: unknown): boolean => {
+    if (typeof id !== "string") return true;
+    const at = place(entry, [...elementPath, "id"]);
+    if (!at || kinds.has(id)) return false;
+    locations.set(id, at);
+    kinds.set(id, kind);
+    return true;
+  };
+  // In each file's order, as merge registers them, so both paths build the same maps.
+  for (const entry of entries) {
+    const raw = entry.parsed.value;
+    for (const key of Object.keys(raw)) {
+      if (!LIST_KEYS.has(key)) continue;
+      const list = raw[key] as Record<string, unknown>[];
+      for (let index = 0; index < list.length; index++) {
+        const record = list[index]!;
+        if (key === "decisions") {
+          const at = place(entry, [key, index, "finding"]);
+          const locationKey = `decision:${String(record.finding)}`;
+          if (!at || locations.has(locationKey)) return undefined;
+          locations.set(locationKey, at);
+          continue;
+        }
+        if (!define(entry, [key, index], LIST_KIND[key as Exclude<ElementListKey, "decisions">], record.id)) return undefined;
+        if (key === "identities" && Array.isArray(record.credentials)) {
+          const credentials = record.credentials as Record<string, unknown>[];
+          for (let c = 0; c < credentials.length; c++) if (!define(entry, [key, index, "credentials", c], "credential", credentials[c]!.id)) return undefined;
+        }
+      }
+    }
+  }
+  for (const entry of entries) {
+    for (const reference of entry.references) {
+      const kind = kinds.get(reference.target);
+      if (kind === undefined || !reference.kinds.includes(kind)) return undefined;
+    }
+  }
+
+  const model = emptyModel(entries[0]!.valid as unknown as z.infer<typeof RootFile>);
+  for (const entry of entries) {
+    for (const key of ELEMENT_LIST_KEYS) {
+      const list = entry.valid[key];
+      if (Array.isArray(list)) for (const element of list) (model[key] as unknown[]).push(element);
+    }
+  }
+  return { model, locations, kinds, files: entries.map((e) => e.file) };
 }

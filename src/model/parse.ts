@@ -3,8 +3,8 @@
 import { CST, isAlias, isCollection, isMap, isScalar, Lexer, LineCounter, parseDocument, Scalar, visit } from "yaml";
 import type { Document, Node, YAMLError } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
-import type { PositionIndex } from "./fast-parse.js";
-import { fastParse } from "./fast-parse.js";
+import type { PlainParse, PositionIndex } from "./fast-parse.js";
+import { fastParse, plainParse } from "./fast-parse.js";
 
 export const LIMITS = {
   /** Largest single model file. */
@@ -126,6 +126,28 @@ export function parseModelFile(file: string, bytes: Uint8Array): ParseOutcome {
   }
   if (value === null || value === undefined) return fail(problem(file, "empty-file", "file holds no content, only comments", "write the model's elements, or remove the include of this file"));
   return { ok: true, parsed: { file, value, positions: documentPositions(doc, lineCounter) } };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The loader's fast path: a file parseModelFile would take through fastParse and find to be a mapping,
+ * read with only its element IDs placed; undefined for anything else, which the careful path then reports.
+ */
+export function parsePlainFile(bytes: Uint8Array): (PlainParse & { value: Record<string, unknown> }) | undefined {
+  if (bytes.length > LIMITS.fileBytes) return undefined;
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return undefined; // not UTF-8
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const plain = plainParse(text);
+  if (!plain || plain.depth > LIMITS.depth) return undefined;
+  const value = plain.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  return { ...plain, value: value as Record<string, unknown> };
 }
 
 /** Positions read from yaml's document model, for files that took the careful path. */

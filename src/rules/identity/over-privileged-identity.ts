@@ -28,13 +28,13 @@ export const overPrivilegedIdentity: Rule = {
   mitigations: [{ control: "least-privilege", reduces: "impact", by: 2, how: "scopes are reviewed against what is used" }],
   detect(context) {
     const { graph, capabilities, untrusted } = context;
+    const origins = new Set(untrusted.origins.map((o) => o.id));
     return graph.model.identities.flatMap((identity) => {
       const users = graph.runningAs(identity.id);
       if (users.length === 0) return []; // unused identities are a different finding
       const excess = capabilities.unusedPermissions(identity.id).filter((p) => DANGEROUS.has(p.action));
       if (excess.length === 0) return [];
       // Text steers agents (and, through them, their tools); a pipeline or service that merely passes it on is not steered by it.
-      const origins = new Set(untrusted.origins.map((o) => o.id));
       const exposedUser = users.find((u) => (graph.kindOf(u) === "agent" && untrusted.reaches(u)) || origins.has(u) || graph.agentsUsingTool(u).some((a) => untrusted.reaches(a.id)));
       const factors: Factor[] = [];
       if (exposedUser) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(exposedUser)} acts as it and is reachable by untrusted text` });
