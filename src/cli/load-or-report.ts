@@ -22,11 +22,11 @@ export function reportDiagnostics(io: CliIO, diagnostics: Diagnostic[], format: 
 }
 
 /** Loads the model at PATH, or reports why not and gives the exit code to use. */
-export function loadOrReport(io: CliIO, target: string, format: OutputFormat): { loaded: LoadedModel } | { exit: number } {
+export function loadOrReport(io: CliIO, target: string, format: OutputFormat): { loaded: LoadedModel; warnings: Diagnostic[] } | { exit: number } {
   const result = loadModel(target, io.files);
   if (result.ok) {
     if (result.diagnostics.length > 0 && format === "text") reportDiagnostics(io, result.diagnostics, format);
-    return { loaded: result.loaded };
+    return { loaded: result.loaded, warnings: result.diagnostics };
   }
   reportDiagnostics(io, result.diagnostics, format);
   const ioOnly = result.diagnostics.every((d) => d.code === "io-error");

@@ -33,7 +33,8 @@ export type DiagnosticCode =
   | "include-not-found"
   | "include-cycle"
   | "include-outside-root"
-  | "too-many-files";
+  | "too-many-files"
+  | "secret-value";
 
 export interface Diagnostic extends SourceLocation {
   severity: "error" | "warning";

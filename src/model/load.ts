@@ -18,6 +18,7 @@ import type { PlainParse } from "./fast-parse.js";
 import { parsePlainFile } from "./parse.js";
 import type { PlainCheck, ReferenceUse } from "./plain-check.js";
 import { compilePlainCheck, NOT_PLAIN } from "./plain-check.js";
+import { maskSecretValues } from "./secret-values.js";
 import type { ElementKind } from "./vocabulary.js";
 import { COMPONENT_KINDS, kindNoun, withArticle } from "./vocabulary.js";
 
@@ -75,15 +76,21 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
   // Most models load cleanly: the plain path reads them without the bookkeeping that only
   // diagnostics need. Anything it finds wrong or unusual, the careful path reads again and reports.
   const plain = loadPlainModel(resolved.file, files);
-  if (plain) return { ok: true, loaded: plain, diagnostics: [] };
-  return loadCarefully(resolved.file, files);
+  return withSecretsMasked(plain ? { ok: true, loaded: plain, diagnostics: [] } : loadCarefully(resolved.file, files));
+}
+
+function withSecretsMasked(result: LoadResult): LoadResult {
+  if (!result.ok) return result;
+  const { model, locations, kinds, files } = result.loaded;
+  const warnings = maskSecretValues(model, locations, kinds, files[0]!);
+  return warnings.length === 0 ? result : { ...result, diagnostics: [...result.diagnostics, ...warnings].sort(byPosition) };
 }
 
 /** loadModel without the plain path: every file indexed and checked by zod. Tests compare the two. */
 export function loadModelCarefully(target: string, files: ModelFiles): LoadResult {
   const resolved = resolveModelPath(target, files);
   if ("error" in resolved) return { ok: false, diagnostics: [resolved.error] };
-  return loadCarefully(resolved.file, files);
+  return withSecretsMasked(loadCarefully(resolved.file, files));
 }
 
 function loadCarefully(rootFile: string, files: ModelFiles): LoadResult {

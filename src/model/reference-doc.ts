@@ -249,6 +249,9 @@ A model never contains a secret. A [credential](#credential) records what kind o
 secret exists, how long it lives, where it is kept and which components can reach it:
 it names the variable, path or secret that holds the value, never the value itself.
 Model files are committed with the code, so keys, tokens and passwords stay out of them.
+A value that looks like one anyway (a token of a well-known shape, or a credential
+location that reads like a key rather than a name) is masked when the model loads,
+so no output carries it, and reported as a \`secret-value\` warning at its element.
 
 ## Editor support
 
