@@ -1,24 +1,28 @@
 // The threatwright command: parses arguments, runs one command, returns its exit code.
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+// Only the module of the command being run is loaded: start-up is most of a CI gate's time.
+import { Command, CommanderError } from "commander";
 import { diskFiles } from "../model/files.js";
-import { SEVERITIES } from "../analysis/scoring.js";
-import { analyzeCommand } from "./commands/analyze.js";
-import type { AnalyzeCommandOptions } from "./commands/analyze.js";
-import { register as registerCheck } from "./commands/check.js";
-import { register as registerDecide } from "./commands/decide.js";
-import { register as registerDiagram } from "./commands/diagram.js";
-import { register as registerDiff } from "./commands/diff.js";
-import { register as registerHistory } from "./commands/history.js";
-import { register as registerReport } from "./commands/report.js";
-import { initCommand } from "./commands/init.js";
-import { rulesCommand } from "./commands/rules.js";
-import type { RulesCommandOptions } from "./commands/rules.js";
-import { register as registerStatus } from "./commands/status.js";
-import { validateCommand } from "./commands/validate.js";
 import type { CliIO } from "./io.js";
 import { EXIT } from "./io.js";
 
 export const VERSION = "0.1.0";
+
+type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
+
+/** Every command, in the order help lists them. */
+const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
+  validate: () => import("./commands/validate.js"),
+  analyze: () => import("./commands/analyze.js"),
+  rules: () => import("./commands/rules.js"),
+  diff: () => import("./commands/diff.js"),
+  decide: () => import("./commands/decide.js"),
+  status: () => import("./commands/status.js"),
+  check: () => import("./commands/check.js"),
+  history: () => import("./commands/history.js"),
+  report: () => import("./commands/report.js"),
+  diagram: () => import("./commands/diagram.js"),
+  init: () => import("./commands/init.js"),
+};
 
 export function nodeIO(): CliIO {
   return {
@@ -30,70 +34,25 @@ export function nodeIO(): CliIO {
   };
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  }
-  return value;
-}
-
-const PATH_HELP = "model file, or folder holding threatwright.yaml";
-
-function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+async function buildProgram(argv: string[], io: CliIO, setExit: (code: number) => void): Promise<Command> {
   const program = new Command("threatwright")
     .description("Threat models of AI systems as code: validate, analyse, diff and gate.")
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError("(run 'threatwright --help' for usage)");
-
-  const format = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
-
-  program
-    .command("validate")
-    .description("check a model: syntax, schema, IDs, references and includes")
-    .argument("[path]", PATH_HELP, ".")
-    .addOption(format())
-    .action((target: string, options: { format: "text" | "json" }) => setExit(validateCommand(io, target, options)));
-
-  program
-    .command("analyze")
-    .description("find the threats that apply, score them and rank the attack paths")
-    .argument("[path]", PATH_HELP, ".")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text"))
-    .addOption(new Option("--min-severity <severity>", "leave out findings below this severity").choices([...SEVERITIES]).default("info"))
-    .option("--workflow <id>", "only findings that touch this workflow")
-    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date (default: today); fixes the clock for reproducible runs").argParser(parseDate))
-    .action((target: string, options: AnalyzeCommandOptions) => setExit(analyzeCommand(io, target, options)));
-
-  program
-    .command("rules")
-    .description("list the rule catalogue")
-    .option("--framework <slug>", "only rules mapped to this framework (owasp-llm, owasp-agentic, owasp-nhi, owasp-mcp, atlas, maestro, stride, nist-ai-rmf, eu-ai-act, ...)")
-    .option("--maps-to <id>", "only rules mapped to this item, such as LLM01:2025 or AML.T0051")
-    .addOption(format())
-    .action((options: RulesCommandOptions) => setExit(rulesCommand(io, options)));
-
-  registerDiff(program, io, setExit);
-  registerDecide(program, io, setExit);
-  registerStatus(program, io, setExit);
-  registerCheck(program, io, setExit);
-  registerHistory(program, io, setExit);
-  registerReport(program, io, setExit);
-  registerDiagram(program, io, setExit);
-
-  program
-    .command("init")
-    .description("write a commented starter model (never overwrites)")
-    .argument("[folder]", "where to write threatwright.yaml", ".")
-    .action((folder: string) => setExit(initCommand(io, folder)));
-
+  // The program itself takes no option with a value, so the first word is the command.
+  const requested = argv.find((arg) => !arg.startsWith("-"));
+  // Help, a misspelt command or none at all: load every command, so help and suggestions are complete.
+  const names = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
+  const modules = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const module of modules) module.register(program, io, setExit);
   return program;
 }
 
 export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, (code) => (exitCode = code));
+  const program = await buildProgram(argv, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

@@ -1,3 +1,5 @@
+import type { Command } from "commander";
+import { Option } from "commander";
 import type { AnalysisResult } from "../../analysis/analyze.js";
 import { analyze } from "../../analysis/analyze.js";
 import type { Severity } from "../../analysis/scoring.js";
@@ -10,12 +12,25 @@ import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
+import { dateOption, PATH_HELP } from "../options.js";
 
 export interface AnalyzeCommandOptions {
   format: "text" | "json" | "markdown" | "sarif";
   minSeverity: Severity;
   workflow?: string;
   date?: string;
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("analyze")
+    .description("find the threats that apply, score them and rank the attack paths")
+    .argument("[path]", PATH_HELP, ".")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text"))
+    .addOption(new Option("--min-severity <severity>", "leave out findings below this severity").choices([...SEVERITIES]).default("info"))
+    .option("--workflow <id>", "only findings that touch this workflow")
+    .addOption(dateOption("analysis date (default: today); fixes the clock for reproducible runs"))
+    .action((target: string, options: AnalyzeCommandOptions) => setExit(analyzeCommand(io, target, options)));
 }
 
 /** Keeps the findings at or above a severity and, with a workflow, those touching it. */

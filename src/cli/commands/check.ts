@@ -4,7 +4,7 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
 import { analyze } from "../../analysis/analyze.js";
 import { reviewDecisions } from "../../lifecycle/decisions.js";
@@ -26,6 +26,7 @@ import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport, reportDiagnostics } from "../load-or-report.js";
+import { dateOption } from "../options.js";
 
 export const CHECK_SCHEMA_VERSION = "1.0";
 
@@ -44,14 +45,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--baseline <rev>", "gate only on what is new against this git revision (origin/main), or REV:PATH")
     .option("--policy <file>", "policy file (default: threatwright-policy.yaml next to the model, else the defaults)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "sarif", "json"]).default("text"))
-    .addOption(new Option("--date <YYYY-MM-DD>", "the date to judge expiries, due dates and cadence against (default: today)").argParser(parseDate))
+    .addOption(dateOption("the date to judge expiries, due dates and cadence against (default: today)"))
     .action((target: string, options: CheckCommandOptions) => setExit(checkCommand(io, target, options)));
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 /** Everything the gate decided, as --format json gives it. */
 export interface CheckReport {
@@ -84,7 +81,9 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   }
 
   const today = options.date ?? io.today();
-  const result = analyze(model, { today, locations });
+  // Prepared once: the baseline diff needs the same graph and traces as this analysis.
+  const facts = modelFacts(model);
+  const result = analyze(model, { today, locations, prepared: facts });
   const standings = reviewDecisions(result, model, today).findings;
   const lastReview = model.review?.lastReview;
   const changes = lastReview ? readChangesSinceReview(files, lastReview) : undefined;
@@ -95,11 +94,12 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
     const opened = openBaseline(io, options.baseline, rootFile);
     if ("exit" in opened) return opened.exit;
     const before = opened.loaded.model;
+    const beforeFacts = modelFacts(before);
     baseline = {
       spec: options.baseline,
       gate: {
-        result: analyze(before, { today, locations: opened.loaded.locations }),
-        diff: diffModels(before, model, { facts: { before: modelFacts(before), after: modelFacts(model) } }),
+        result: analyze(before, { today, locations: opened.loaded.locations, prepared: beforeFacts }),
+        diff: diffModels(before, model, { facts: { before: beforeFacts, after: facts } }),
         lastReview: before.review?.lastReview,
       },
     };

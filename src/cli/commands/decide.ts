@@ -12,6 +12,7 @@ import { isFindingId, reviewDecisions } from "../../lifecycle/decisions.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
+import { parseDate } from "../options.js";
 
 export interface DecideCommandOptions {
   path: string;
@@ -26,12 +27,6 @@ export interface DecideCommandOptions {
   force?: boolean;
 }
 
-/** A calendar date written YYYY-MM-DD (2026-02-30 is refused, not rolled over into March). */
-export function parseDate(value: string): string {
-  const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
-  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 function parseList(value: string): string[] {
   const items = value.split(",").map((item) => item.trim());

@@ -2,7 +2,7 @@
 // changed, whether the change is material, findings new, resolved and re-scored, and the
 // review items the change raises. Informational: it exits 0; gating is another command.
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import type { Finding } from "../../analysis/analyze.js";
 import { analyze } from "../../analysis/analyze.js";
 import { GitError, openGitModel, parseModelSpec } from "../../lifecycle/git-files.js";
@@ -21,6 +21,7 @@ import { mdEscape } from "../../report/markdown.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { reportDiagnostics } from "../load-or-report.js";
+import { dateOption } from "../options.js";
 
 export const DIFF_SCHEMA_VERSION = "1.0";
 
@@ -36,14 +37,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .argument("<old>", "the earlier model: a folder or file, or REV:PATH at a git revision (main:threatmodel/)")
     .argument("<new>", "the later model, written the same way")
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
-    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date for both versions (default: today)").argParser(parseDate))
+    .addOption(dateOption("analysis date for both versions (default: today)"))
     .action((oldSpec: string, newSpec: string, options: DiffCommandOptions) => setExit(diffCommand(io, oldSpec, newSpec, options)));
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 /** Everything the diff found, as the JSON output has it (docs/diff-json.md). */
 export interface DiffReport {
@@ -119,9 +116,11 @@ function openSide(io: CliIO, spec: string): Side | { exit: number } {
 export function buildDiffReport(before: Side, after: Side, today: string): DiffReport {
   const oldModel = before.loaded.model;
   const newModel = after.loaded.model;
-  const modelDiff = diffModels(oldModel, newModel, { facts: { before: modelFacts(oldModel), after: modelFacts(newModel) } });
-  const oldFindings = analyze(oldModel, { today, locations: before.loaded.locations }).findings;
-  const newFindings = analyze(newModel, { today, locations: after.loaded.locations }).findings;
+  // The material checks and the analyses build the same graphs and traces: build them once per side.
+  const facts = { before: modelFacts(oldModel), after: modelFacts(newModel) };
+  const modelDiff = diffModels(oldModel, newModel, { facts });
+  const oldFindings = analyze(oldModel, { today, locations: before.loaded.locations, prepared: facts.before }).findings;
+  const newFindings = analyze(newModel, { today, locations: after.loaded.locations, prepared: facts.after }).findings;
   return {
     schemaVersion: DIFF_SCHEMA_VERSION,
     tool: { name: TOOL.name, version: TOOL.version },

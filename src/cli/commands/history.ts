@@ -14,6 +14,7 @@ import { readModelHistory } from "../../lifecycle/history.js";
 import { TOOL } from "../../report/json.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
+import { parseDate } from "../options.js";
 
 export const HISTORY_SCHEMA_VERSION = "1.0";
 
@@ -36,10 +37,6 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .action((target: string, options: HistoryCommandOptions) => setExit(historyCommand(io, target, options)));
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 function parseCount(value: string): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of at least 1");

@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,14 @@ function schemaPathFrom(folder: string): string {
   const schema = path.join(packageRoot, "schema", "threatwright.schema.json");
   const relative = path.relative(path.resolve(folder), schema);
   return relative.split(path.sep).join("/");
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("init")
+    .description("write a commented starter model (never overwrites)")
+    .argument("[folder]", "where to write threatwright.yaml", ".")
+    .action((folder: string) => setExit(initCommand(io, folder)));
 }
 
 export function initCommand(io: CliIO, folder: string): number {

@@ -1,3 +1,5 @@
+import type { Command } from "commander";
+import { Option } from "commander";
 import { FRAMEWORKS, frameworkBySlug, labelOf, mappedIds } from "../../catalog/frameworks.js";
 import { RULES } from "../../rules/index.js";
 import type { Rule } from "../../rules/rule.js";
@@ -8,6 +10,16 @@ export interface RulesCommandOptions {
   framework?: string;
   mapsTo?: string;
   format: "text" | "json";
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("rules")
+    .description("list the rule catalogue")
+    .option("--framework <slug>", "only rules mapped to this framework (owasp-llm, owasp-agentic, owasp-nhi, owasp-mcp, atlas, maestro, stride, nist-ai-rmf, eu-ai-act, ...)")
+    .option("--maps-to <id>", "only rules mapped to this item, such as LLM01:2025 or AML.T0051")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((options: RulesCommandOptions) => setExit(rulesCommand(io, options)));
 }
 
 export function rulesCommand(io: CliIO, options: RulesCommandOptions): number {

@@ -2,7 +2,7 @@
 // stale (overdue, or changed in git since its last review) and why. Stale or not, it exits 0:
 // gating on staleness is the CI gate's job.
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import { readChangesSinceReview } from "../../lifecycle/git-history.js";
 import type { ChangesSinceReview, Staleness } from "../../lifecycle/staleness.js";
 import { assessStaleness } from "../../lifecycle/staleness.js";
@@ -10,6 +10,7 @@ import type { ThreatModel } from "../../model/model.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
+import { dateOption } from "../options.js";
 
 export interface StatusCommandOptions {
   format: "text" | "json";
@@ -24,14 +25,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .description("say whether the model is stale (overdue for review, or changed since its last review) and why")
     .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .addOption(new Option("--date <YYYY-MM-DD>", "the date to judge the cadence against (default: today)").argParser(parseDate))
+    .addOption(dateOption("the date to judge the cadence against (default: today)"))
     .action((target: string, options: StatusCommandOptions) => setExit(statusCommand(io, target, options)));
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 export function statusCommand(io: CliIO, target: string, options: StatusCommandOptions): number {
   const loaded = loadOrReport(io, target, options.format);
