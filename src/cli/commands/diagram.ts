@@ -8,10 +8,11 @@ import { analyze } from "../../analysis/analyze.js";
 import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram } from "../../diagram/diagram.js";
 import { toDot } from "../../diagram/dot.js";
 import { toMermaid } from "../../diagram/mermaid.js";
-import { toSvg } from "../../diagram/svg.js";
+import { preloadGraphviz, toSvg } from "../../diagram/svg.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
+import { dateOption } from "../options.js";
 
 export const DIAGRAM_FORMATS = ["svg", "dot", "mermaid"] as const;
 
@@ -32,7 +33,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--workflow <id>", "draw only this workflow's components")
     .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(parseCount).default(DEFAULT_MAX_NODES))
     .option("--out <file>", "write to this file instead of standard output (a .md file gets a fenced mermaid block)")
-    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date for the severities shown (default: today)").argParser(parseDate))
+    .addOption(dateOption("analysis date for the severities shown (default: today)"))
     .action(async (target: string, options: DiagramCommandOptions) => setExit(await diagramCommand(io, target, options)));
 }
 
@@ -41,12 +42,9 @@ function parseCount(value: string): number {
   return Number(value);
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 export async function diagramCommand(io: CliIO, target: string, options: DiagramCommandOptions): Promise<number> {
+  if (options.format === "svg") preloadGraphviz();
   const loaded = loadOrReport(io, target, "text");
   if ("exit" in loaded) return loaded.exit;
   const { model } = loaded.loaded;

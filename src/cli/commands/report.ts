@@ -3,14 +3,15 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
 import { analyze } from "../../analysis/analyze.js";
+import { preloadGraphviz } from "../../diagram/svg.js";
 import { readChangesSinceReview } from "../../lifecycle/git-history.js";
 import { assessStaleness } from "../../lifecycle/staleness.js";
 import { htmlReport } from "../../report/html/render.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
+import { dateOption } from "../options.js";
 
 export interface ReportCommandOptions {
   out: string;
@@ -27,17 +28,15 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .description("write a self-contained HTML report: summary, heat map, diagram, attack paths, findings, coverage, decisions")
     .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
     .option("--out <file>", "where to write the HTML ('-' for standard output)", DEFAULT_REPORT_FILE)
-    .addOption(new Option("--date <YYYY-MM-DD>", "analysis date (default: today); fixes the clock for reproducible reports").argParser(parseDate))
+    .addOption(dateOption("analysis date (default: today); fixes the clock for reproducible reports"))
     .option("--workflow <id>", "only this workflow's findings and diagram")
     .action(async (target: string, options: ReportCommandOptions) => setExit(await reportCommand(io, target, options, generator)));
 }
 
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError("expected a date written YYYY-MM-DD");
-  return value;
-}
 
 export async function reportCommand(io: CliIO, target: string, options: ReportCommandOptions, generator = "Threatwright"): Promise<number> {
+  // Graphviz gets ready on its own thread while the model loads and is analysed.
+  preloadGraphviz();
   const loaded = loadOrReport(io, target, "text");
   if ("exit" in loaded) return loaded.exit;
   const { model, files, locations } = loaded.loaded;
