@@ -15,6 +15,7 @@ import { readChangesSinceReview } from "../src/lifecycle/git-history.js";
 import { assessStaleness } from "../src/lifecycle/staleness.js";
 import { diskFiles } from "../src/model/files.js";
 import { loadModel } from "../src/model/load.js";
+import { preloadGraphviz } from "../src/diagram/svg.js";
 import { htmlReport } from "../src/report/html/render.js";
 import { browserSkipReason, launchBrowser, openFile } from "../test/browser/harness.js";
 import { syntheticModelFiles } from "./synthetic.js";
@@ -40,6 +41,8 @@ interface Generation {
 async function generateOnce(modelDir: string, out: string): Promise<Generation> {
   const cpu = process.cpuUsage();
   const start = performance.now();
+  // As the command does: Graphviz gets ready on its own thread while the model loads.
+  preloadGraphviz();
   const loaded = loadModel(modelDir, diskFiles);
   if (!loaded.ok) throw new Error(`synthetic model is invalid: ${JSON.stringify(loaded.diagnostics.slice(0, 3))}`);
   const { model, files, locations } = loaded.loaded;

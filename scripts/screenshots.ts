@@ -1,6 +1,6 @@
 // npm run screenshots: regenerates docs/screenshots/ for the README. Each example's report
 // (fixed date, so reruns show the same content) is opened in Chromium and shot from the top of
-// the page to the end of the diagram (summary, heat map, diagram with path 1 highlighted); the
+// the page to the end of the diagram (summary, heat map, diagram at its default, readable size with path 1 highlighted); the
 // support assistant also gets its findings table with the first finding's detail open.
 // The models are copied out of git first: review staleness reads git history, which moves
 // with every commit, and the pictures should change only when the report does.
@@ -15,7 +15,7 @@ import { browserSkipReason, launchBrowser, NO_PROBLEMS, openFile, problems } fro
 
 const DATE = "2026-11-22";
 const EXAMPLES = ["support-assistant", "coding-agent", "invoice-agents"];
-const VIEWPORT = { width: 1280, height: 860 };
+const VIEWPORT = { width: 1600, height: 900 };
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const outDir = path.join(repoRoot, "docs", "screenshots");
 
@@ -33,10 +33,8 @@ async function writeReport(example: string, file: string): Promise<void> {
   if (code !== 0) throw new Error(`report ${example} exited ${code}: ${err}`);
 }
 
-/** The page from its top to the end of the #diagram section, with the window grown until the diagram needs no scrolling. */
+/** The page from its top to the end of the #diagram section (the diagram canvas grows with its drawing, so it is all there). */
 async function overview(page: Page, target: string): Promise<void> {
-  const overflows = async () => Boolean(await page.evaluate("(c => c !== null && c.scrollHeight > c.clientHeight)(document.querySelector('#diagram .diagram-canvas'))"));
-  for (let height = VIEWPORT.height; height < 3000 && (await overflows()); height += 100) await page.setViewportSize({ width: VIEWPORT.width, height: height + 100 });
   const diagram = await page.locator("#diagram").boundingBox();
   if (!diagram) throw new Error("the report has no #diagram section");
   const scrollY = Number(await page.evaluate("window.scrollY"));
@@ -44,13 +42,13 @@ async function overview(page: Page, target: string): Promise<void> {
   await page.screenshot({ path: target, fullPage: true, clip: { x: 0, y: 0, width: VIEWPORT.width, height: bottom }, animations: "disabled", caret: "hide" });
 }
 
-/** The findings table scrolled to the top of the window, with the first finding's detail open beside it. */
+/** The findings table near the top of the window, with the first finding's detail open in the drawer beside it. */
 async function findingDetail(page: Page, target: string): Promise<void> {
   await page.evaluate("document.getElementById('findings').scrollIntoView({ block: 'start' })");
   await page.locator("#findings tr[data-finding-id]").first().click();
   await page.locator("#finding-detail").waitFor({ state: "visible" });
-  // The row is clicked from wherever it sits; put the table's head back at the top.
-  await page.evaluate("document.getElementById('findings').scrollIntoView({ block: 'start' })");
+  // The row is clicked from wherever it sits; put the section's top back near the top of the window.
+  await page.evaluate("window.scrollTo(0, document.getElementById('findings').getBoundingClientRect().top + window.scrollY - 16)");
   await page.screenshot({ path: target, animations: "disabled", caret: "hide" });
 }
 

@@ -1,11 +1,22 @@
 // The diagram as Graphviz DOT. Pure. Every piece of model text goes through
 // dotString or htmlText, so no name can end a string or open a tag.
 import type { Diagram, DiagramCluster, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, hiddenText } from "./style.js";
+import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, hiddenText, wrapText } from "./style.js";
+
+/** LR: flows run left to right; TB: top to bottom. */
+export type LayoutDirection = "LR" | "TB";
 
 export interface RenderOptions {
   /** Draw the key to shapes, marks and colours (default true); an embedding page may show its own. */
   legend?: boolean;
+  /** Default: the one that suits the diagram's shape (layoutDirection). */
+  direction?: LayoutDirection;
+  /**
+   * Rank all nodes together rather than cluster by cluster. Off by default: ranking each
+   * boundary on its own gives narrower drawings whose edge labels do not overlap; svg.ts
+   * turns it on only for a graph Graphviz cannot lay out without it.
+   */
+  newrank?: boolean;
 }
 
 /** A DOT quoted string. '&' is escaped too: Graphviz passes entities through to SVG as they are. */
@@ -23,28 +34,50 @@ class HtmlLabel {
   constructor(readonly markup: string) {}
 }
 
-const attrs = (pairs: Record<string, string | number | HtmlLabel | undefined>) =>
+/** A label of several centred lines: each line quoted as dotString does, joined by DOT's line break. */
+class DotLines {
+  constructor(readonly lines: string[]) {}
+}
+
+function attrValue(value: string | number | HtmlLabel | DotLines): string {
+  if (typeof value === "number") return String(value);
+  if (value instanceof HtmlLabel) return `<${value.markup}>`;
+  if (value instanceof DotLines) return `"${value.lines.map((line) => dotString(line).slice(1, -1)).join("\\n")}"`;
+  return dotString(value);
+}
+
+const attrs = (pairs: Record<string, string | number | HtmlLabel | DotLines | undefined>) =>
   Object.entries(pairs)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${typeof value === "number" ? value : value instanceof HtmlLabel ? `<${value.markup}>` : dotString(value!)}`)
+    .map(([key, value]) => `${key}=${attrValue(value!)}`)
     .join(" ");
 
 const DARK_TEXT = new Set(["medium"]);
-/** Above this many nodes, Graphviz spends less effort on crossings: the layout stays fast, a little less tidy. */
+/** Above this many nodes, Graphviz spends less effort on crossings (no second pass over clusters): the layout stays fast, a little less tidy. */
 const LARGE = 80;
+
+/** Text sizes in points; an embedding page keeps 1 pt at 1 px or more, so the smallest stays legible. */
+const NAME_SIZE = 11;
+const EDGE_SIZE = 11;
+const SMALL_SIZE = 9;
+/** Characters per line: node names and edge labels wrap here, so long names do not widen a rank. */
+const NAME_WIDTH = 18;
+const EDGE_WIDTH = 20;
 
 function nodeLabel(node: DiagramNode): HtmlLabel {
   const rows: string[] = [];
+  const small = (color: string, text: string) => `<TR><TD><FONT POINT-SIZE="${SMALL_SIZE}" COLOR="${color}">${text}</FONT></TD></TR>`;
   if (node.severity) {
     const color = DARK_TEXT.has(node.severity) ? "#212121" : "#ffffff";
-    rows.push(`<TR><TD BGCOLOR="${SEVERITY_COLOR[node.severity]}"><FONT POINT-SIZE="8" COLOR="${color}">${node.severity.toUpperCase()}</FONT></TD></TR>`);
+    rows.push(`<TR><TD BGCOLOR="${SEVERITY_COLOR[node.severity]}"><FONT POINT-SIZE="${SMALL_SIZE}" COLOR="${color}"><B>${node.severity.toUpperCase()}</B></FONT></TD></TR>`);
   }
-  rows.push(`<TR><TD><B>${htmlText(displayText(node.label))}</B></TD></TR>`);
+  // Every line of the name is kept (displayText already caps it at 60 characters): a name is how the reader finds a node.
+  for (const line of wrapText(displayText(node.label), NAME_WIDTH)) rows.push(`<TR><TD><B>${htmlText(line)}</B></TD></TR>`);
   const what = node.kind === "group" ? "left out of this view" : [KIND_STYLE[node.kind].noun, node.subtype].filter(Boolean).join(" · ");
-  rows.push(`<TR><TD><FONT POINT-SIZE="8" COLOR="#455a64">${htmlText(displayText(what))}</FONT></TD></TR>`);
-  if (node.untrusted) rows.push(`<TR><TD><FONT POINT-SIZE="8" COLOR="${UNTRUSTED_COLOR}"><B>⚠ UNTRUSTED ENTRY</B></FONT></TD></TR>`);
-  if (node.injectable) rows.push(`<TR><TD><FONT POINT-SIZE="8" COLOR="${INJECTABLE_COLOR}"><B>⚡ INJECTABLE</B></FONT></TD></TR>`);
-  if (node.hiddenLinks) rows.push(`<TR><TD><FONT POINT-SIZE="8" COLOR="#757575">+${hiddenText(node.hiddenLinks)}</FONT></TD></TR>`);
+  rows.push(small("#37474f", htmlText(displayText(what))));
+  if (node.untrusted) rows.push(small(UNTRUSTED_COLOR, "<B>⚠ UNTRUSTED ENTRY</B>"));
+  if (node.injectable) rows.push(small(INJECTABLE_COLOR, "<B>⚡ INJECTABLE</B>"));
+  if (node.hiddenLinks) rows.push(small("#616161", `+${hiddenText(node.hiddenLinks)}`));
   return new HtmlLabel(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">${rows.join("")}</TABLE>`);
 }
 
@@ -68,17 +101,18 @@ function nodeLine(node: DiagramNode, indent: string): string {
   })}];`;
 }
 
+// Label colours stay dark enough to read on white at 10 px; relations differ by line style, not by faint text.
 const EDGE_LOOK: Record<string, Record<string, string | number>> = {
-  flow: { color: "#37474f", fontcolor: "#37474f" },
-  prompt: { color: "#8e24aa", fontcolor: "#8e24aa", style: "dotted", arrowsize: 0.6 },
+  flow: { color: "#37474f", fontcolor: "#263238" },
+  prompt: { color: "#8e24aa", fontcolor: "#6a1b9a", style: "dotted", arrowsize: 0.7 },
 };
-const RELATION_LOOK = { color: "#90a4ae", fontcolor: "#78909c", style: "dashed", arrowsize: 0.6 };
+const RELATION_LOOK = { color: "#78909c", fontcolor: "#455a64", style: "dashed", arrowsize: 0.7 };
 
 function edgeLine(edge: DiagramEdge): string {
   return `  ${dotString(edge.from)} -> ${dotString(edge.to)} [${attrs({
     id: `e-${edge.id}`,
     class: `rel-${edge.relation}`,
-    label: displayText(edge.label, 48),
+    label: new DotLines(wrapText(displayText(edge.label, 48), EDGE_WIDTH, 3)),
     ...(EDGE_LOOK[edge.relation] ?? RELATION_LOOK),
   })}];`;
 }
@@ -105,12 +139,68 @@ function legend(diagram: Diagram): string[] {
   ];
 }
 
+/** Rough sizes in points of a node and of an edge label, to compare the two directions. */
+const NODE_BOX = { width: 150, height: 62 };
+const EDGE_LABEL = { width: 140, height: 30 };
+/** The area a page shows at 1 pt per px without scrolling sideways; height matters less, pages scroll down. */
+const VIEW = { width: 1100, height: 1600 };
+
+/** How much a drawing of this size must shrink to fit that area: lower is more readable. */
+export function shrinkToFit(width: number, height: number): number {
+  return Math.max(width / VIEW.width, height / VIEW.height);
+}
+
+/**
+ * The direction that needs the least shrinking to fit a page: the flows are layered by longest
+ * path (an edge that closes a cycle is left out), then each direction's width and height are
+ * estimated from the number of layers (depth) and the widest layer (breadth). Long chains
+ * go top to bottom (left to right, every layer adds a node and an edge label to the width);
+ * broad layers go left to right (top to bottom, each node in a layer adds to it). LR on a tie.
+ */
+export function layoutDirection(diagram: Diagram): LayoutDirection {
+  const outgoing = new Map<string, string[]>();
+  for (const edge of diagram.edges) (outgoing.get(edge.from) ?? outgoing.set(edge.from, []).get(edge.from)!).push(edge.to);
+  const layer = new Map<string, number>();
+  const onStack = new Set<string>();
+  // Iterative depth-first search: the deepest chain below each node, in node order.
+  for (const start of diagram.nodes) {
+    if (layer.has(start.id)) continue;
+    const stack: [string, number][] = [[start.id, 0]];
+    onStack.add(start.id);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const next = (outgoing.get(top[0]) ?? [])[top[1]++];
+      if (next === undefined) {
+        const below = (outgoing.get(top[0]) ?? []).map((to) => (onStack.has(to) ? -1 : (layer.get(to) ?? -1)));
+        layer.set(top[0], Math.max(-1, ...below) + 1);
+        onStack.delete(top[0]);
+        stack.pop();
+      } else if (!layer.has(next) && !onStack.has(next)) {
+        onStack.add(next);
+        stack.push([next, 0]);
+      }
+    }
+  }
+  const perLayer = new Map<number, number>();
+  for (const depth of layer.values()) perLayer.set(depth, (perLayer.get(depth) ?? 0) + 1);
+  const depth = Math.max(1, perLayer.size);
+  const breadth = Math.max(1, ...perLayer.values());
+  const labelled = diagram.edges.length > 0 ? 1 : 0;
+  const lr = { width: depth * NODE_BOX.width + (depth - 1) * (EDGE_LABEL.width + 20) * labelled, height: breadth * (NODE_BOX.height + 20) };
+  const tb = { width: breadth * (NODE_BOX.width + 20), height: depth * NODE_BOX.height + (depth - 1) * (EDGE_LABEL.height + 30) * labelled };
+  return shrinkToFit(tb.width, tb.height) < shrinkToFit(lr.width, lr.height) ? "TB" : "LR";
+}
+
 export function toDot(diagram: Diagram, options: RenderOptions = {}): string {
   const lines: string[] = [];
   lines.push(`digraph "threatwright" {`);
-  lines.push(`  graph [${attrs({ rankdir: "LR", fontname: "Helvetica", fontsize: 12, labelloc: "t", label: displayText(diagram.title, 100), nodesep: 0.25, ranksep: 0.5, newrank: "true", mclimit: diagram.nodes.length > LARGE ? 0.5 : undefined })}];`);
-  lines.push(`  node [${attrs({ fontname: "Helvetica", fontsize: 10, margin: "0.08,0.04" })}];`);
-  lines.push(`  edge [${attrs({ fontname: "Helvetica", fontsize: 8 })}];`);
+  const direction = options.direction ?? layoutDirection(diagram);
+  const large = diagram.nodes.length > LARGE;
+  lines.push(
+    `  graph [${attrs({ rankdir: direction, fontname: "Helvetica", fontsize: 13, labelloc: "t", label: displayText(diagram.title, 100), nodesep: 0.25, ranksep: direction === "LR" ? 0.45 : 0.4, newrank: options.newrank ? "true" : undefined, ...(large ? { mclimit: 0.5, remincross: "false" } : {}) })}];`,
+  );
+  lines.push(`  node [${attrs({ fontname: "Helvetica", fontsize: NAME_SIZE, margin: "0.1,0.05" })}];`);
+  lines.push(`  edge [${attrs({ fontname: "Helvetica", fontsize: EDGE_SIZE })}];`);
 
   const children = new Map<string, DiagramCluster[]>();
   const known = new Set(diagram.clusters.map((c) => c.id));
@@ -131,7 +221,7 @@ export function toDot(diagram: Diagram, options: RenderOptions = {}): string {
       drawn.add(cluster.id);
       lines.push(`${indent}subgraph ${dotString(`cluster_${cluster.id}`)} {`);
       lines.push(
-        `${indent}  ${attrs({ id: `b-${cluster.id}`, class: `boundary-${cluster.type}`, label: `${displayText(cluster.label)} · ${cluster.type}`, style: "rounded,dashed", color: "#78909c", fontcolor: "#455a64", fontsize: 10 })};`,
+        `${indent}  ${attrs({ id: `b-${cluster.id}`, class: `boundary-${cluster.type}`, label: `${displayText(cluster.label)} · ${cluster.type}`, style: "rounded,dashed", color: "#78909c", fontcolor: "#37474f", fontsize: NAME_SIZE })};`,
       );
       emit(cluster.id, depth + 1);
       lines.push(`${indent}}`);

@@ -52,6 +52,38 @@ export function displayText(text: string, max = 60): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
 }
 
+/**
+ * Label text broken at spaces into lines of at most `width` characters (a longer word keeps a
+ * line of its own), at most `maxLines` of them (if given), the last cut with "…" when text is left over.
+ * Short lines keep the layout narrow: Graphviz sizes a node or an edge's label by its widest line.
+ */
+export function wrapText(text: string, width: number, maxLines = Infinity): string[] {
+  const lines: string[] = [];
+  let current = "";
+  const words = text.split(" ").filter((w) => w !== "");
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const next = current === "" ? word : `${current} ${word}`;
+    if ([...next].length <= width || current === "") {
+      current = next;
+      continue;
+    }
+    if (lines.length === maxLines - 1) {
+      lines.push(cut(`${current} ${words.slice(i).join(" ")}`, width));
+      return lines;
+    }
+    lines.push(current);
+    current = word;
+  }
+  if (current !== "") lines.push(lines.length === maxLines - 1 ? cut(current, width) : current);
+  return lines;
+}
+
+function cut(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length > width ? `${chars.slice(0, width - 1).join("").trimEnd()}…` : text;
+}
+
 /** "3 links not shown": a kept node's flows and relations to components a condensed diagram left out. */
 export function hiddenText(links: number): string {
   return `${links} link${links === 1 ? "" : "s"} not shown`;

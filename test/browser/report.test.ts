@@ -334,6 +334,53 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
             for (const evidence of finding.evidence) assert.ok(text.includes(squash(evidence.note)), `detail shows evidence "${evidence.note}"`);
             if (index === 0) await opened.screenshot(`${name}-finding-detail`);
           }
+          // The drawer sits beside the page, not over it: every filter and the table's last column stay uncovered.
+          const drawer = (await page.locator("#finding-detail").boundingBox())!;
+          for (const selector of [...FILTERS, "#findings thead th:last-child"]) {
+            const box = (await page.locator(selector).boundingBox())!;
+            assert.ok(box.x + box.width <= drawer.x, `${selector} ends at ${box.x + box.width}, left of the drawer at ${drawer.x}`);
+          }
+          // Esc closes it and gives the focus back to the row it was opened from.
+          const last = picks[picks.length - 1]!;
+          await page.keyboard.press("Escape");
+          assert.equal(await page.locator("#finding-detail").isVisible(), false, "Esc closes the drawer");
+          assert.equal(await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-finding-id')"), last.id, "the focus is back on the row");
+          // So does its close button.
+          await page.locator(`#findings tr[data-finding-id="${last.id}"]`).click();
+          await page.click("#finding-detail-close");
+          assert.equal(await page.locator("#finding-detail").isVisible(), false, "the close button closes the drawer");
+          assert.equal(await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-finding-id')"), last.id, "the focus is back on the row");
+        } finally {
+          await opened.close();
+        }
+      });
+
+      it("draws the diagram no smaller than 1 px per point until asked to fit it to the width", async () => {
+        const opened = await open(subject(name));
+        const page = opened.page;
+        // Pixels per point of the drawing, and whether it fits the canvas without scrolling sideways.
+        const measure = async () =>
+          (await page.evaluate(`(() => {
+            const canvas = document.querySelector("#diagram .diagram-canvas");
+            const svg = canvas.querySelector("svg");
+            return { scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, fits: canvas.scrollWidth <= canvas.clientWidth + 1 };
+          })()`)) as { scale: number; fits: boolean };
+        try {
+          const readable = await measure();
+          // Names and edge labels are 11 pt in the drawing: at 1 px per point or more they are at least 11 px.
+          assert.ok(readable.scale >= 0.99, `default scale ${readable.scale}`);
+          assert.equal(await page.locator("#diagram-hint").isVisible(), !readable.fits, "the hint shows exactly when the drawing is wider than the canvas");
+          await page.click("#diagram-fit");
+          const fitted = await measure();
+          assert.ok(fitted.fits, "fit to width leaves nothing to scroll sideways");
+          assert.equal(await page.locator("#diagram-fit").getAttribute("aria-pressed"), "true");
+          await page.click("#diagram-fit");
+          assert.ok((await measure()).scale >= 0.99, "back to the readable size");
+          await page.click("#diagram-zoom-in");
+          const larger = await measure();
+          assert.ok(Math.abs(larger.scale / readable.scale - 1.25) < 0.02, `one step larger is 1.25 times (${larger.scale} / ${readable.scale})`);
+          // The heat map's row headings sit in the middle of their rows.
+          assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('#heatmap th[scope="row"]')).verticalAlign`), "middle");
         } finally {
           await opened.close();
         }
@@ -387,7 +434,11 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
         const page = opened.page;
         try {
           await page.emulateMedia({ media: "print" });
-          for (const control of [...FILTERS, "#diagram-scope"]) assert.equal(await page.locator(control).isVisible(), false, `${control} hidden in print`);
+          for (const control of [...FILTERS, "#diagram-scope", "#diagram-fit", "#diagram-zoom-in", "#diagram-zoom-out", "#filters-reset", "#paths-more", "#findings-more"]) {
+            assert.equal(await page.locator(control).isVisible(), false, `${control} hidden in print`);
+          }
+          assert.equal(await page.locator("#paths [data-path-rank]").count(), subject(name).analysis.attackPaths.length, "every attack path is printed, not only the first 25");
+          assert.equal(await page.locator("button").filter({ visible: true }).evaluateAll((buttons) => buttons.filter((b) => !b.classList.contains("link") && !b.classList.contains("path-select")).length), 0, "no button chrome in print");
           assert.equal(await page.locator("select, input, textarea").filter({ visible: true }).count(), 0, "no form control shown in print");
           let previousTop = -1;
           for (const section of SECTIONS) {

@@ -4,9 +4,10 @@ import { describe, it } from "node:test";
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import type { Diagram } from "../../src/diagram/diagram.js";
 import { buildDiagram } from "../../src/diagram/diagram.js";
-import { dotString, toDot } from "../../src/diagram/dot.js";
+import { dotString, layoutDirection, toDot } from "../../src/diagram/dot.js";
 import { mermaidId, mermaidText, toMermaid } from "../../src/diagram/mermaid.js";
 import { toSvg } from "../../src/diagram/svg.js";
+import { wrapText } from "../../src/diagram/style.js";
 import { HOSTILE, analysed } from "./helpers.js";
 
 function hostileDiagram(options: Parameters<typeof buildDiagram>[2] = {}): Diagram {
@@ -137,10 +138,12 @@ describe("SVG", () => {
     const tags = new Set([...svg.matchAll(/<\/?([A-Za-z][\w:-]*)/g)].map((m) => m[1]!));
     for (const tag of tags) assert.ok(ALLOWED_TAGS.has(tag), `unexpected tag <${tag}>`);
     for (const [tag] of svg.matchAll(/<[^>]*>/g)) assert.doesNotMatch(tag, /\son\w+\s*=/i, `no attribute is an event handler: ${tag}`);
-    assert.ok(svg.includes("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "the attacker's name is escaped text");
-    assert.ok(svg.includes("&lt;script&gt;alert(1)&lt;/script&gt; Helpdesk"));
+    // Long names wrap over several <text> lines; read back together they are the name, escaped.
+    const texts = [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!).join(" ");
+    assert.ok(texts.includes("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "the attacker's name is escaped text");
+    assert.ok(texts.includes("&lt;script&gt;alert(1)&lt;/script&gt; Helpdesk"));
     // The name spelled with entities is shown as written, not decoded into markup.
-    assert.ok(svg.includes("System prompt `code` #quot; &amp;amp; &amp;lt;script&amp;gt;"));
+    assert.ok(texts.includes("System prompt `code` #quot; &amp;amp; &amp;lt;script&amp;gt;"));
   });
 
   it("gives each node, edge and boundary the contract's id and classes", async () => {
@@ -175,18 +178,62 @@ describe("determinism", () => {
 });
 
 describe("label text", () => {
-  it("is one line, without controls or direction overrides, cut at 60 characters", () => {
+  it("loses controls and direction overrides, is cut at 60 characters, and wraps at spaces", () => {
     const long = `Invoice\u202Efdp.exe\u0007 ${"x".repeat(80)}\n👩‍💻`;
     const d: Diagram = { title: "t", nodes: [{ id: "a", label: long, kind: "tool", untrusted: false, injectable: false }], edges: [], clusters: [] };
-    const line = /<B>([^<]*)<\/B>/.exec(toDot(d))![1]!;
-    assert.equal(line, `Invoicefdp.exe ${"x".repeat(44)}…`);
-    assert.equal([...line].length, 60);
+    const lines = [...toDot(d, { legend: false }).matchAll(/<B>([^<]*)<\/B>/g)].map((m) => m[1]!);
+    // A word longer than a line keeps a line of its own rather than being broken.
+    assert.deepEqual(lines, ["Invoicefdp.exe", `${"x".repeat(44)}…`]);
     const mermaid = toMermaid(d);
     assert.ok(mermaid.includes(`n_a[["Invoicefdp.exe ${"x".repeat(44)}…<br/>tool"]]`));
+  });
+
+  it("wraps into lines of at most the width, cutting the last line that fits", () => {
+    assert.deepEqual(wrapText("Customer support assistant for refunds", 18, 2), ["Customer support", "assistant for ref…"]);
+    assert.deepEqual(wrapText("Customer support assistant for refunds", 18, 3), ["Customer support", "assistant for", "refunds"]);
+    assert.deepEqual(wrapText("Customer support assistant for refunds", 18), ["Customer support", "assistant for", "refunds"]);
+    assert.deepEqual(wrapText("short", 18, 2), ["short"]);
+    assert.deepEqual(wrapText("", 18, 2), []);
+  });
+
+  it("writes an edge label's lines as one DOT string joined by line breaks, each line escaped", () => {
+    const d: Diagram = {
+      title: "t",
+      nodes: ["a", "b"].map((id) => ({ id, label: id, kind: "service" as const, untrusted: false, injectable: false })),
+      edges: [{ id: "f", from: "a", to: "b", label: 'api: Emails to customers, "Order" records \\ x', relation: "flow" }],
+      clusters: [],
+    };
+    // Three lines of at most 20 characters; each escaped as dotString does, joined by DOT's line break.
+    assert.ok(toDot(d).includes(String.raw`label="api: Emails to\ncustomers, \"Order\"\nrecords \\ x"`), toDot(d));
   });
 
   it("keeps emoji sequences whole", () => {
     const d: Diagram = { title: "t", nodes: [{ id: "a", label: "Staff 👩‍💻", kind: "actor", untrusted: false, injectable: false }], edges: [], clusters: [] };
     assert.ok(toDot(d).includes("<B>Staff 👩‍💻</B>"));
+  });
+});
+
+describe("layout direction", () => {
+  const service = (id: string) => ({ id, label: id, kind: "service" as const, untrusted: false, injectable: false });
+  const flow = (from: string, to: string) => ({ id: `${from}-${to}`, from, to, label: "api", relation: "flow" as const });
+  const chainIds = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"];
+  const chain: Diagram = { title: "chain", nodes: chainIds.map(service), edges: chainIds.slice(1).map((id, i) => flow(chainIds[i]!, id)), clusters: [] };
+  const leaves = Array.from({ length: 12 }, (_, i) => `leaf${i}`);
+  const star: Diagram = { title: "star", nodes: ["hub", ...leaves].map(service), edges: leaves.map((leaf) => flow("hub", leaf)), clusters: [] };
+  const size = (svg: string) => /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"/.exec(svg)!.slice(1).map(Number) as [number, number];
+
+  it("runs a long chain top to bottom and a broad fan left to right", () => {
+    // Chain: 8 layers of 1 node, about 2,300 pt wide left to right but 900 pt tall top to bottom.
+    assert.equal(layoutDirection(chain), "TB");
+    // Fan: 2 layers, the second of 12 nodes, about 2,000 pt wide top to bottom but 1,000 pt tall left to right.
+    assert.equal(layoutDirection(star), "LR");
+  });
+
+  it("lays a small diagram out both ways in SVG and keeps the one that fits a page better", async () => {
+    const [width, height] = size(await toSvg(chain, { legend: false }));
+    assert.ok(height > width * 2, `the chain is drawn top to bottom (${width} x ${height})`);
+    const [fanWidth, fanHeight] = size(await toSvg(star, { legend: false }));
+    assert.ok(fanHeight > fanWidth, `the fan is drawn left to right, its leaves stacked (${fanWidth} x ${fanHeight})`);
+    assert.equal(await toSvg(chain, { legend: false }), await toSvg(chain, { legend: false, direction: "TB" }));
   });
 });

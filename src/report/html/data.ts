@@ -85,8 +85,6 @@ export interface ReportView {
   truncated: string[];
   /** The workflows the page offers diagrams and filters for: [id, name]. */
   workflows: [string, string][];
-  /** Every element on an attack path: kept when a diagram is condensed. */
-  pathElements: string[];
   client: Omit<ClientData, "diagrams">;
 }
 
@@ -113,7 +111,6 @@ export function buildReportView(input: ReportInput): ReportView {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) bySeverity[f.severity]++;
 
-  const pathElements = [...new Set(attackPaths.flatMap((p) => p.steps.map((s) => s.element)).filter((e) => e !== ""))].sort();
   const scope = workflow ? new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []) : undefined;
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
 
@@ -133,7 +130,6 @@ export function buildReportView(input: ReportInput): ReportView {
     injectableAgents: analysis.summary.injectableAgents,
     truncated: analysis.truncated.map(redact),
     workflows: workflowList,
-    pathElements,
     client: clientData(model, findings, attackPaths, workflowList, redact),
   };
 }

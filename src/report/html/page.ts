@@ -188,13 +188,18 @@ function diagram(view: ReportView, diagrams: RenderedDiagram[], notes: string[])
     `<h2 id="diagram-title">Data-flow diagram</h2>`,
     `<p class="lede">Components grouped by trust boundary, with flows and the agents' tools, models and MCP servers. ${view.untrustedEntryPoints.length} untrusted entry point${view.untrustedEntryPoints.length === 1 ? "" : "s"}, ${view.injectableAgents.length} injectable agent${view.injectableAgents.length === 1 ? "" : "s"}. The selected attack path is highlighted.</p>`,
     `<div class="diagram-controls">`,
-    `<label>Scope <select id="diagram-scope">${options}</select></label>`,
-    `<button type="button" class="btn no-print" id="diagram-zoom" aria-pressed="false">Actual size</button>`,
+    `<label class="field">Scope <select id="diagram-scope">${options}</select></label>`,
+    `<div class="zoom no-print" role="group" aria-label="Diagram size">`,
+    `<button type="button" class="btn icon" id="diagram-zoom-out" aria-label="Smaller" title="Smaller">−</button>`,
+    `<button type="button" class="btn icon" id="diagram-zoom-in" aria-label="Larger" title="Larger">+</button>`,
+    `<button type="button" class="btn" id="diagram-fit" aria-pressed="false" title="Show the whole drawing at the width of the page, however small its text">Fit to width</button>`,
+    `</div>`,
     `<ul class="legend" aria-label="Legend">${legend}</ul>`,
     `</div>`,
     omitted,
     ...notes.map((n) => `<p class="diagram-note">${h(n)}</p>`),
-    `<div class="diagram-canvas" data-scope="${h(first?.scope ?? "")}">${first ? first.svg : `<p class="muted">No diagram.</p>`}</div>`,
+    `<div class="diagram-canvas" data-scope="${h(first?.scope ?? "")}" tabindex="0" role="group" aria-label="Data-flow diagram: drag, or use the arrow keys, to move around">${first ? first.svg : `<p class="muted">No diagram.</p>`}</div>`,
+    `<p class="diagram-hint no-print" id="diagram-hint" hidden>The drawing is wider than the page at a readable size: drag it, scroll sideways, or choose Fit to width.</p>`,
     ...rest.map((d) => `<template data-diagram-scope="${h(d.scope)}">${d.svg}</template>`),
     `</section>`,
   ].join("\n");
@@ -321,5 +326,5 @@ function figures(view: ReportView): string {
 }
 
 function detailPanel(): string {
-  return `<aside id="finding-detail" role="dialog" aria-modal="false" aria-labelledby="finding-detail-title" hidden><button type="button" class="btn close" id="finding-detail-close" aria-label="Close details">Close</button><div id="finding-detail-body"></div></aside>`;
+  return `<aside id="finding-detail" role="dialog" aria-modal="false" aria-labelledby="finding-detail-title" hidden><div class="drawer-bar"><span class="drawer-label">Finding</span><button type="button" class="btn close" id="finding-detail-close" aria-label="Close the finding (Esc)">Close<kbd>Esc</kbd></button></div><div id="finding-detail-body"></div></aside>`;
 }

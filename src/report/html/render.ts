@@ -1,6 +1,8 @@
 // The whole HTML report from a model and its analysis: the view model, the diagrams laid out by
 // Graphviz (WebAssembly, deterministic) and the page. No files, no clock.
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
+import type { Severity } from "../../analysis/scoring.js";
+import { SEVERITIES } from "../../analysis/scoring.js";
 import type { Diagram } from "../../diagram/diagram.js";
 import { buildDiagram } from "../../diagram/diagram.js";
 import { toSvg } from "../../diagram/svg.js";
@@ -16,6 +18,8 @@ import { secretRedactor } from "./secrets.js";
 
 /** Workflow diagrams drawn at most; a model with more workflows says which were left out. */
 export const MAX_WORKFLOW_DIAGRAMS = 12;
+/** Workflow diagrams drawn at most when the whole system is too large to draw in full. */
+export const MAX_WORKFLOW_DIAGRAMS_LARGE = 4;
 /** Nodes per diagram before it is condensed (attack-path elements always stay). */
 export const DIAGRAM_MAX_NODES = 120;
 
@@ -30,22 +34,63 @@ export interface HtmlReportInput {
 
 export async function htmlReport(input: HtmlReportInput): Promise<string> {
   const { model, analysis, workflow } = input;
-  const view = buildReportView(input);
   const redact = secretRedactor(model);
-  const keep = view.pathElements;
-  const diagrams: RenderedDiagram[] = [];
-  const notes: string[] = [];
-  if (!workflow) diagrams.push(await rendered(buildDiagram(model, analysis, { keep, maxNodes: DIAGRAM_MAX_NODES }), "", "Whole system", redact));
-  const drawn = view.workflows.slice(0, MAX_WORKFLOW_DIAGRAMS);
-  const touching = findingsByWorkflow(analysis, new Set(drawn.map(([id]) => id)));
-  for (const [id, name] of drawn) {
-    const slice = workflowSlice(model, analysis, id, touching.get(id) ?? []);
-    diagrams.push(await rendered(buildDiagram(slice.model, slice.analysis, { workflow: id, keep, maxNodes: DIAGRAM_MAX_NODES }), id, `Workflow: ${name}`, redact));
+  const keep = attackPathElements(analysis, workflow);
+  // The diagrams are handed to Graphviz first: it lays them out on its worker thread while this one builds the view.
+  const pending: Promise<RenderedDiagram>[] = [];
+  if (!workflow) pending.push(rendered(buildDiagram(model, analysis, { keep, maxNodes: DIAGRAM_MAX_NODES }), "", "Whole system", redact));
+  const workflows = model.workflows.filter((w) => !workflow || w.id === workflow);
+  const touching = findingsByWorkflow(analysis, new Set(workflows.map((w) => w.id)));
+  const components = COMPONENT_LIST_KEYS.reduce((sum, key) => sum + model[key].length, 0);
+  const limit = workflow ? 1 : components > DIAGRAM_MAX_NODES ? MAX_WORKFLOW_DIAGRAMS_LARGE : MAX_WORKFLOW_DIAGRAMS;
+  const drawn = workflowsToDraw(workflows, touching, limit);
+  for (const w of drawn) {
+    const slice = workflowSlice(model, analysis, w.id, touching.get(w.id) ?? []);
+    pending.push(rendered(buildDiagram(slice.model, slice.analysis, { workflow: w.id, keep, maxNodes: DIAGRAM_MAX_NODES }), w.id, `Workflow: ${redact(w.name ?? w.id)}`, redact));
   }
-  if (view.workflows.length > drawn.length) {
-    notes.push(`Diagrams are drawn for the first ${drawn.length} of ${view.workflows.length} workflows; the findings table still filters by every workflow.`);
-  }
+  const view = buildReportView(input);
+  const diagrams = await Promise.all(pending);
+  const notes =
+    workflows.length > drawn.length
+      ? [
+          `Diagrams are drawn for ${drawn.length} of the ${workflows.length} workflows${limit === MAX_WORKFLOW_DIAGRAMS_LARGE ? " of this large model" : ""}: those with the most severe findings. The findings table filters by every workflow, and threatwright diagram --workflow ID draws any of them.`,
+        ]
+      : [];
   return renderPage({ view, diagrams, diagramNotes: notes, script: CLIENT_SCRIPT, styles: REPORT_STYLES, generator: input.generator });
+}
+
+/** Every element on an attack path (of the workflow's findings, if given): a condensed diagram keeps them. */
+export function attackPathElements(analysis: AnalysisResult, workflow?: string): string[] {
+  const kept = workflow ? new Set(analysis.findings.filter((f) => f.workflows.includes(workflow)).map((f) => f.id)) : undefined;
+  const elements = new Set<string>();
+  for (const path of analysis.attackPaths) {
+    if (kept && !kept.has(path.finding)) continue;
+    for (const step of path.steps) if (step.element !== "") elements.add(step.element);
+  }
+  return [...elements].sort();
+}
+
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+/**
+ * The workflows that get a diagram, at most `limit`, in model order: all of them when they fit,
+ * else those whose worst finding ranks highest (severity, then residual score), earlier ones first on a tie.
+ */
+export function workflowsToDraw<W extends { id: string }>(workflows: readonly W[], touching: ReadonlyMap<string, readonly Finding[]>, limit: number): W[] {
+  if (workflows.length <= limit) return [...workflows];
+  const worst = (w: W): [number, number] => {
+    let severity = -1;
+    let score = -1;
+    for (const f of touching.get(w.id) ?? []) {
+      const rank = SEVERITY_RANK[f.severity];
+      if (rank > severity || (rank === severity && f.residual.score > score)) [severity, score] = [rank, f.residual.score];
+    }
+    return [severity, score];
+  };
+  const ranked = workflows.map((w, index) => ({ w, index, key: worst(w) }));
+  ranked.sort((a, b) => b.key[0] - a.key[0] || b.key[1] - a.key[1] || a.index - b.index);
+  const chosen = new Set(ranked.slice(0, limit).map((r) => r.index));
+  return workflows.filter((_, index) => chosen.has(index));
 }
 
 /**

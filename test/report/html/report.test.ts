@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { describe, it } from "node:test";
-import type { AnalysisResult } from "../../../src/analysis/analyze.js";
+import type { AnalysisResult, Finding } from "../../../src/analysis/analyze.js";
 import { analyze } from "../../../src/analysis/analyze.js";
 import { buildDiagram } from "../../../src/diagram/diagram.js";
 import { assessStaleness } from "../../../src/lifecycle/staleness.js";
@@ -15,8 +15,8 @@ import { loadModel } from "../../../src/model/load.js";
 import type { ThreatModel } from "../../../src/model/model.js";
 import { buildReportView, cellOf } from "../../../src/report/html/data.js";
 import { escapeHtml, inlineCode, jsonForScript } from "../../../src/report/html/escape.js";
-import { findingsByWorkflow, htmlReport, workflowSlice } from "../../../src/report/html/render.js";
-import { looksLikeSecretValue, REDACTED } from "../../../src/report/html/secrets.js";
+import { DIAGRAM_MAX_NODES, MAX_WORKFLOW_DIAGRAMS_LARGE, attackPathElements, findingsByWorkflow, htmlReport, workflowSlice, workflowsToDraw } from "../../../src/report/html/render.js";
+import { looksLikeSecretValue, REDACTED } from "../../../src/model/secret-values.js";
 import type { ClientData } from "../../../src/report/html/types.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -125,7 +125,7 @@ describe("report view on the support assistant", () => {
       analysis.attackPaths.map((p) => p.rank),
     );
     for (const p of view.client.paths) assert.equal(view.client.findings[p.f]!.id, analysis.attackPaths[p.rank - 1]!.finding);
-    assert.ok(view.pathElements.includes("support-agent"));
+    assert.ok(attackPathElements(analysis).includes("support-agent"));
   });
 
   it("says whether the model is stale as the status command would", () => {
@@ -153,6 +153,38 @@ describe("workflow diagrams from a slice of the model", () => {
       }
     });
   }
+});
+
+describe("which workflows get a diagram", () => {
+  const finding = (severity: Finding["severity"], score: number) => ({ severity, residual: { score } }) as Finding;
+  const workflows = ["w1", "w2", "w3", "w4"].map((id) => ({ id }));
+  // w1 has nothing; w2 a high 15; w3 a critical 20 and a low; w4 a high 16.
+  const touching = new Map([
+    ["w2", [finding("high", 15)]],
+    ["w3", [finding("low", 2), finding("critical", 20)]],
+    ["w4", [finding("high", 16)]],
+  ]);
+
+  it("draws them all, in model order, when they fit", () => {
+    assert.deepEqual(workflowsToDraw(workflows, touching, 4).map((w) => w.id), ["w1", "w2", "w3", "w4"]);
+  });
+
+  it("keeps those whose worst finding ranks highest, by severity then score, still in model order", () => {
+    assert.deepEqual(workflowsToDraw(workflows, touching, 2).map((w) => w.id), ["w3", "w4"]);
+    assert.deepEqual(workflowsToDraw(workflows, touching, 3).map((w) => w.id), ["w2", "w3", "w4"]);
+  });
+
+  it("says on the page how many of a large model's workflows are drawn", async () => {
+    const model = load(path.join(ROOT, "examples", "support-assistant"));
+    // Pad the model past the whole-system limit with unlinked services, and give it six one-component workflows.
+    const padding = Array.from({ length: DIAGRAM_MAX_NODES }, (_, i) => ({ id: `pad-${i}`, type: "api" }));
+    const extra = Array.from({ length: 6 }, (_, i) => ({ id: `solo-${i}`, components: [`pad-${i}`] }));
+    const large = { ...model, services: [...model.services, ...padding], workflows: [...model.workflows, ...extra] } as ThreatModel;
+    const html = await report(large);
+    const total = model.workflows.length + 6;
+    assert.equal([...html.matchAll(/<option value="[^"]*">Workflow: /g)].length, MAX_WORKFLOW_DIAGRAMS_LARGE);
+    assert.ok(html.includes(`Diagrams are drawn for ${MAX_WORKFLOW_DIAGRAMS_LARGE} of the ${total} workflows of this large model`), "the page says some were left out");
+  });
 });
 
 describe("the HTML page", async () => {
@@ -242,10 +274,13 @@ describe("secrets", () => {
 
   it("keeps a secret pasted into the model out of the report", async () => {
     const pasted = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
-    // The starter model with a token pasted where the variable's name belongs, stored in a config file.
-    const yaml = starterModel("schema.json", TODAY).replace("storage: secret-manager\n        location: LLM_API_KEY", `storage: config-file\n        location: "${pasted}"`);
-    assert.ok(yaml.includes(pasted));
-    const model = load("threatwright.yaml", memoryFiles({ "threatwright.yaml": yaml }));
+    // The loader masks such values too; the report must not rely on it, so the value goes into the
+    // loaded model directly, where the variable's name belongs, in a credential stored in a config file.
+    const model = load("threatwright.yaml", memoryFiles({ "threatwright.yaml": starterModel("schema.json", TODAY) }));
+    const credential = model.identities.flatMap((i) => i.credentials ?? []).find((c) => c.location === "LLM_API_KEY");
+    assert.ok(credential, "the starter model keeps its LLM key in LLM_API_KEY");
+    credential.location = pasted;
+    credential.storage = "config-file";
     const { analysis } = inputs(model);
     assert.ok(JSON.stringify(analysis).includes(pasted), "the analysis quotes the location, so the report must mask it");
     const html = await report(model);

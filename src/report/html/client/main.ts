@@ -366,19 +366,26 @@ function openDetail(id: string, from: HTMLElement | null): void {
   if (index === undefined || !panel || !body) return;
   body.replaceChildren(...detailContent(data.findings[index]!));
   panel.hidden = false;
+  panel.scrollTop = 0;
+  document.body.classList.add("detail-open");
   state.detailFrom = from;
   for (const row of document.querySelectorAll("#findings-body tr.open")) row.classList.remove("open");
   from?.classList.add("open");
-  byId("finding-detail-title")?.focus();
+  // The page just made room for the drawer; keep the row the reader chose in view beside it.
+  from?.scrollIntoView({ block: "nearest" });
+  byId("finding-detail-title")?.focus({ preventScroll: true });
+  sizeDiagram();
 }
 
 function closeDetail(): void {
   const panel = byId("finding-detail");
   if (!panel || panel.hidden) return;
   panel.hidden = true;
+  document.body.classList.remove("detail-open");
   state.detailFrom?.classList.remove("open");
-  state.detailFrom?.focus();
+  state.detailFrom?.focus({ preventScroll: true });
   state.detailFrom = null;
+  sizeDiagram();
 }
 
 function wireDetail(): void {
@@ -491,43 +498,109 @@ function showScope(scope: string): void {
   highlightPath();
 }
 
-/** At actual size the drawing keeps its own width (1 pt = 1 px) and the canvas scrolls. */
+// Graphviz draws in points with names and edge labels at 11 pt. The drawing is never shown smaller
+// than READABLE px per point (so they are at least 11 px) unless the reader asks to fit it to the
+// width; a drawing wider than the page at that size scrolls sideways and can be dragged.
+const READABLE = 1;
+/** A small drawing is enlarged to fill the width, but not beyond this. */
+const LARGEST_DEFAULT = 1.3;
+const ZOOM_STEP = 1.25;
+const diagramView = { fit: false, zoom: 1 };
+
+function drawingSize(svg: SVGSVGElement): [number, number] {
+  const box = svg.viewBox.baseVal;
+  return box && box.width > 0 ? [box.width, box.height] : [0, 0];
+}
+
+/** Sizes the drawing in the canvas: readable (or fitted) size times the reader's zoom. */
 function sizeDiagram(): void {
   const root = canvas();
-  const actual = root?.classList.contains("actual") ?? false;
-  for (const svg of root?.querySelectorAll("svg") ?? []) {
-    const width = svg.viewBox.baseVal?.width ?? 0;
-    svg.style.width = actual && width > 0 ? `${Math.round(width * 1.33)}px` : "";
-  }
+  const svg = root?.querySelector("svg");
+  if (!root || !svg) return;
+  const [width, height] = drawingSize(svg);
+  if (width === 0) return;
+  const style = getComputedStyle(root);
+  const room = root.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const fitted = room / width;
+  const base = diagramView.fit ? fitted : Math.min(Math.max(fitted, READABLE), LARGEST_DEFAULT);
+  const scale = base * diagramView.zoom;
+  svg.style.width = `${Math.round(width * scale)}px`;
+  svg.style.height = `${Math.round(height * scale)}px`;
+  const wide = width * scale > room + 1;
+  root.classList.toggle("pannable", wide);
+  const hint = byId("diagram-hint");
+  if (hint) hint.hidden = !wide;
+  const fit = byId("diagram-fit");
+  fit?.setAttribute("aria-pressed", String(diagramView.fit));
+  if (fit) fit.textContent = diagramView.fit ? "Readable size" : "Fit to width";
+}
+
+/** Dragging with the mouse scrolls the canvas sideways; touch and the arrow keys scroll it natively. */
+function wirePanning(root: HTMLElement): void {
+  let drag: { x: number; left: number; id: number } | null = null;
+  root.addEventListener("pointerdown", (event) => {
+    if (event.pointerType !== "mouse" || event.button !== 0 || !root.classList.contains("pannable")) return;
+    drag = { x: event.clientX, left: root.scrollLeft, id: event.pointerId };
+    root.setPointerCapture(event.pointerId);
+    root.classList.add("dragging");
+  });
+  root.addEventListener("pointermove", (event) => {
+    if (!drag || event.pointerId !== drag.id) return;
+    root.scrollLeft = drag.left - (event.clientX - drag.x);
+  });
+  const end = (event: PointerEvent) => {
+    if (!drag || event.pointerId !== drag.id) return;
+    drag = null;
+    root.classList.remove("dragging");
+  };
+  root.addEventListener("pointerup", end);
+  root.addEventListener("pointercancel", end);
 }
 
 function wireDiagram(): void {
   const root = canvas();
-  if (root) wholeSystem.push(...root.childNodes);
+  if (root) {
+    wholeSystem.push(...root.childNodes);
+    wirePanning(root);
+    if (typeof ResizeObserver === "function") new ResizeObserver(() => sizeDiagram()).observe(root);
+  }
   const select = byId<HTMLSelectElement>("diagram-scope");
-  select?.addEventListener("change", () => showScope(select.value));
-  const zoom = byId<HTMLButtonElement>("diagram-zoom");
-  zoom?.addEventListener("click", () => {
-    const actual = !root?.classList.contains("actual");
-    root?.classList.toggle("actual", actual);
-    zoom.setAttribute("aria-pressed", String(actual));
-    zoom.textContent = actual ? "Fit to width" : "Actual size";
+  select?.addEventListener("change", () => {
+    diagramView.zoom = 1;
+    showScope(select.value);
+  });
+  const zoom = (factor: number) => {
+    diagramView.zoom = Math.min(4, Math.max(0.25, diagramView.zoom * factor));
+    sizeDiagram();
+  };
+  byId("diagram-zoom-in")?.addEventListener("click", () => zoom(ZOOM_STEP));
+  byId("diagram-zoom-out")?.addEventListener("click", () => zoom(1 / ZOOM_STEP));
+  byId("diagram-fit")?.addEventListener("click", () => {
+    diagramView.fit = !diagramView.fit;
+    diagramView.zoom = 1;
     sizeDiagram();
   });
+  sizeDiagram();
 }
 
 // --- printing: every finding, not one page of them ----------------------------------------------
 
+function showEverything(): void {
+  if (state.pathsShown < data.paths.length) {
+    state.pathsShown = data.paths.length;
+    renderPaths();
+  }
+  if (state.shown < state.matching.length) {
+    state.shown = state.matching.length;
+    renderFindings();
+  }
+}
+
 function wirePrint(): void {
-  window.addEventListener("beforeprint", () => {
-    if (state.pathsShown < data.paths.length) {
-      state.pathsShown = data.paths.length;
-      renderPaths();
-    }
-    if (state.shown < state.matching.length) {
-      state.shown = state.matching.length;
-      renderFindings();
-    }
+  window.addEventListener("beforeprint", showEverything);
+  // Headless printing (chromium --print-to-pdf, page.pdf) switches to print media without a beforeprint event.
+  window.matchMedia?.("print").addEventListener?.("change", (event) => {
+    if (event.matches) showEverything();
   });
 }
 
