@@ -1,6 +1,7 @@
 // The diagram as Graphviz DOT. Pure. Every piece of model text goes through
 // dotString or htmlText, so no name can end a string or open a tag.
-import type { Diagram, DiagramCluster, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
+import { walkNesting } from "./nesting.js";
+import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
 import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, hiddenText, wrapText } from "./style.js";
 
 /** LR: flows run left to right; TB: top to bottom. */
@@ -202,39 +203,17 @@ export function toDot(diagram: Diagram, options: RenderOptions = {}): string {
   lines.push(`  node [${attrs({ fontname: "Helvetica", fontsize: NAME_SIZE, margin: "0.1,0.05" })}];`);
   lines.push(`  edge [${attrs({ fontname: "Helvetica", fontsize: EDGE_SIZE })}];`);
 
-  const children = new Map<string, DiagramCluster[]>();
-  const known = new Set(diagram.clusters.map((c) => c.id));
-  for (const cluster of diagram.clusters) {
-    const parent = cluster.parent !== undefined && known.has(cluster.parent) ? cluster.parent : "";
-    (children.get(parent) ?? children.set(parent, []).get(parent)!).push(cluster);
-  }
-  const members = new Map<string, DiagramNode[]>();
-  for (const node of diagram.nodes) {
-    const where = node.boundary !== undefined && known.has(node.boundary) ? node.boundary : "";
-    (members.get(where) ?? members.set(where, []).get(where)!).push(node);
-  }
-  const drawn = new Set<string>();
-  const emit = (boundary: string, depth: number) => {
-    const indent = "  ".repeat(depth + 1);
-    for (const cluster of children.get(boundary) ?? []) {
-      if (drawn.has(cluster.id)) continue; // a parent cycle is drawn once
-      drawn.add(cluster.id);
-      lines.push(`${indent}subgraph ${dotString(`cluster_${cluster.id}`)} {`);
+  const indent = (depth: number) => "  ".repeat(depth + 1);
+  walkNesting(diagram, {
+    open: (cluster, depth) => {
+      lines.push(`${indent(depth)}subgraph ${dotString(`cluster_${cluster.id}`)} {`);
       lines.push(
-        `${indent}  ${attrs({ id: `b-${cluster.id}`, class: `boundary-${cluster.type}`, label: `${displayText(cluster.label)} · ${cluster.type}`, style: "rounded,dashed", color: "#78909c", fontcolor: "#37474f", fontsize: NAME_SIZE })};`,
+        `${indent(depth)}  ${attrs({ id: `b-${cluster.id}`, class: `boundary-${cluster.type}`, label: `${displayText(cluster.label)} · ${cluster.type}`, style: "rounded,dashed", color: "#78909c", fontcolor: "#37474f", fontsize: NAME_SIZE })};`,
       );
-      emit(cluster.id, depth + 1);
-      lines.push(`${indent}}`);
-    }
-    for (const node of members.get(boundary) ?? []) lines.push(nodeLine(node, indent));
-  };
-  emit("", 0);
-  // Clusters only reachable through a parent cycle still get drawn, at the top level.
-  for (const cluster of diagram.clusters) {
-    if (drawn.has(cluster.id)) continue;
-    children.set(`\u0000${cluster.id}`, [cluster]);
-    emit(`\u0000${cluster.id}`, 0);
-  }
+    },
+    close: (_cluster, depth) => lines.push(`${indent(depth)}}`),
+    node: (node, depth) => lines.push(nodeLine(node, indent(depth))),
+  });
   for (const edge of diagram.edges) lines.push(edgeLine(edge));
   if (options.legend !== false) lines.push(...legend(diagram));
   lines.push("}");
