@@ -73,11 +73,13 @@ export function measureDiff(repoRoot: string): DiffMeasure {
   const now = loadModel(path.join(repoRoot, "model"), diskFiles);
   const t2 = performance.now();
   if (!old.ok || !now.ok) throw new Error("synthetic model is invalid");
-  const modelDiff = diffModels(old.loaded.model, now.loaded.model, { facts: { before: modelFacts(old.loaded.model), after: modelFacts(now.loaded.model) } });
+  // As buildDiffReport does: each side prepared once, for the material checks and its analysis.
+  const facts = { before: modelFacts(old.loaded.model), after: modelFacts(now.loaded.model) };
+  const modelDiff = diffModels(old.loaded.model, now.loaded.model, { facts });
   const t3 = performance.now();
   const today = "2026-11-22";
-  const before = analyze(old.loaded.model, { today }).findings;
-  const after = analyze(now.loaded.model, { today }).findings;
+  const before = analyze(old.loaded.model, { today, prepared: facts.before }).findings;
+  const after = analyze(now.loaded.model, { today, prepared: facts.after }).findings;
   const t4 = performance.now();
   const findings = diffFindings(before, after);
   const items = reviewTriggers(modelDiff, old.loaded.model, now.loaded.model);
