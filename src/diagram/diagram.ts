@@ -10,7 +10,11 @@ import type { ComponentKind } from "../model/vocabulary.js";
 import { condense, worseSeverity } from "./condense.js";
 
 /** A component's kind, or "group" for a stand-in node that counts components left out of a condensed diagram. */
-export type DiagramNodeKind = ComponentKind | "group";
+export type DiagramNodeKind = ComponentKind | PathOnlyKind | "group";
+
+/** Elements that are not components but can be steps of an attack path (a credential taken, a control bypassed). */
+export const PATH_ONLY_KINDS = ["identity", "credential", "control", "data"] as const;
+export type PathOnlyKind = (typeof PATH_ONLY_KINDS)[number];
 
 export interface DiagramNode {
   /** The model element ID (for a group: "more~BOUNDARY", or "more~" outside any boundary). */
@@ -39,8 +43,9 @@ export interface DiagramNode {
  * tool, mcp, model, prompt (an agent's tools, MCP servers, models and prompts), served-by
  * (tool to its MCP server), writes (actor into what it can write), trains (dataset to the
  * model tuned on it), runs-on (component to its host, when that sits in another boundary).
+ * step: one step of an attack path, in an attack-path diagram.
  */
-export type EdgeRelation = "flow" | "tool" | "model" | "mcp" | "prompt" | "served-by" | "writes" | "trains" | "runs-on";
+export type EdgeRelation = "flow" | "tool" | "model" | "mcp" | "prompt" | "served-by" | "writes" | "trains" | "runs-on" | "step";
 
 export interface DiagramEdge {
   /** The flow's ID; for other relations a derived, stable ID ("uses~agent~tool"). */

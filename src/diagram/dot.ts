@@ -2,7 +2,7 @@
 // dotString or htmlText, so no name can end a string or open a tag.
 import { walkNesting } from "./nesting.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, hiddenText, wrapText } from "./style.js";
+import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText, wrapText } from "./style.js";
 
 /** LR: flows run left to right; TB: top to bottom. */
 export type LayoutDirection = "LR" | "TB";
@@ -106,6 +106,7 @@ function nodeLine(node: DiagramNode, indent: string): string {
 const EDGE_LOOK: Record<string, Record<string, string | number>> = {
   flow: { color: "#37474f", fontcolor: "#263238" },
   prompt: { color: "#8e24aa", fontcolor: "#6a1b9a", style: "dotted", arrowsize: 0.7 },
+  step: { color: "#c62828", fontcolor: "#b71c1c", penwidth: 2 },
 };
 const RELATION_LOOK = { color: "#78909c", fontcolor: "#455a64", style: "dashed", arrowsize: 0.7 };
 
@@ -113,7 +114,7 @@ function edgeLine(edge: DiagramEdge): string {
   return `  ${dotString(edge.from)} -> ${dotString(edge.to)} [${attrs({
     id: `e-${edge.id}`,
     class: `rel-${edge.relation}`,
-    label: new DotLines(wrapText(displayText(edge.label, 48), EDGE_WIDTH, 3)),
+    label: new DotLines(wrapText(displayText(edge.label, edgeLabelLimit(edge.relation)), edge.relation === "step" ? 2 * EDGE_WIDTH : EDGE_WIDTH, 3)),
     ...(EDGE_LOOK[edge.relation] ?? RELATION_LOOK),
   })}];`;
 }
@@ -128,8 +129,9 @@ function legend(diagram: Diagram): string[] {
   for (const severity of ["critical", "high", "medium", "low", "info"] as const) {
     if (diagram.nodes.some((n) => n.severity === severity)) rows.push(swatch(SEVERITY_COLOR[severity], SEVERITY_COLOR[severity], `worst finding: ${severity}`));
   }
-  rows.push(`<TR><TD>→</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">flow: channel: data</FONT></TD></TR>`);
-  if (diagram.edges.some((e) => e.relation !== "flow")) rows.push(`<TR><TD>⇢</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">agent relation (dashed)</FONT></TD></TR>`);
+  if (diagram.edges.some((e) => e.relation === "flow")) rows.push(`<TR><TD>→</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">flow: channel: data</FONT></TD></TR>`);
+  if (diagram.edges.some((e) => e.relation === "step")) rows.push(`<TR><TD><FONT COLOR="#c62828">➔</FONT></TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">attack step: action · ATLAS technique</FONT></TD></TR>`);
+  if (diagram.edges.some((e) => e.relation !== "flow" && e.relation !== "step")) rows.push(`<TR><TD>⇢</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">agent relation (dashed)</FONT></TD></TR>`);
   const table = new HtmlLabel(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR><TD COLSPAN="2"><B>Key</B></TD></TR>${rows.join("")}</TABLE>`);
   return [
     // "~" cannot occur in a model ID, so the key never shares a name with a boundary.

@@ -5,7 +5,7 @@
 import { walkNesting } from "./nesting.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
 import type { RenderOptions } from "./dot.js";
-import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, hiddenText } from "./style.js";
+import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText } from "./style.js";
 
 /** A Mermaid-safe ID: '_' doubled, '.' and '-' spelled out, so distinct element IDs stay distinct. */
 export function mermaidId(prefix: string, id: string): string {
@@ -59,6 +59,10 @@ const SHAPE: Record<DiagramNodeKind, [string, string]> = {
   pipeline: ["[\\", "\\]"],
   prompt: ["[/", "\\]"],
   dataset: ["[(", ")]"],
+  identity: ["{{", "}}"],
+  credential: ["[/", "/]"],
+  control: ["[[", "]]"],
+  data: ["[/", "\\]"],
   group: ["[", "]"],
 };
 
@@ -79,8 +83,8 @@ function nodeClasses(node: DiagramNode): string[] {
 }
 
 function edgeLine(edge: DiagramEdge): string {
-  const arrow = edge.relation === "flow" ? "-->" : "-.->";
-  return `  ${mermaidId("n", edge.from)} ${arrow}|"${mermaidText(displayText(edge.label, 48))}"| ${mermaidId("n", edge.to)}`;
+  const arrow = edge.relation === "flow" ? "-->" : edge.relation === "step" ? "==>" : "-.->";
+  return `  ${mermaidId("n", edge.from)} ${arrow}|"${mermaidText(displayText(edge.label, edgeLabelLimit(edge.relation)))}"| ${mermaidId("n", edge.to)}`;
 }
 
 export function toMermaid(diagram: Diagram, options: RenderOptions = {}): string {
@@ -120,7 +124,7 @@ export function toMermaid(diagram: Diagram, options: RenderOptions = {}): string
     lines.push(
       "  %% Key: shape and fill by kind; border colour by worst finding severity (critical dark red, high orange, medium yellow, low blue, info grey);",
       "  %% thick dashed red border and '⚠ UNTRUSTED ENTRY': untrusted entry point; thick orange border and '⚡ INJECTABLE': injectable agent;",
-      "  %% solid arrows: flows (channel: data); dotted arrows: agent relations (tools, models, MCP servers, prompts).",
+      "  %% solid arrows: flows (channel: data); dotted arrows: agent relations (tools, models, MCP servers, prompts); thick arrows: attack steps (action · ATLAS technique).",
     );
   }
   return lines.join("\n") + "\n";

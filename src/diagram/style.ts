@@ -25,6 +25,10 @@ export const KIND_STYLE: Record<DiagramNodeKind, KindStyle> = {
   pipeline: { shape: "cds", fill: "#f5f5f5", stroke: "#616161", noun: "pipeline" },
   prompt: { shape: "note", fill: "#f3e5f5", stroke: "#8e24aa", noun: "prompt" },
   dataset: { shape: "cylinder", fill: "#efebe9", stroke: "#6d4c41", noun: "dataset" },
+  identity: { shape: "octagon", fill: "#fbe9e7", stroke: "#bf360c", noun: "identity" },
+  credential: { shape: "parallelogram", fill: "#fff8e1", stroke: "#ff8f00", noun: "credential" },
+  control: { shape: "septagon", fill: "#e0f7fa", stroke: "#00838f", noun: "control" },
+  data: { shape: "note", fill: "#fafafa", stroke: "#757575", noun: "data" },
   group: { shape: "box", fill: "#ffffff", stroke: "#9e9e9e", noun: "left out" },
 };
 
@@ -87,4 +91,9 @@ function cut(text: string, width: number): string {
 /** "3 links not shown": a kept node's flows and relations to components a condensed diagram left out. */
 export function hiddenText(links: number): string {
   return `${links} link${links === 1 ? "" : "s"} not shown`;
+}
+
+/** Longest edge label shown: an attack step says what happens and which technique, a flow only its channel and data. */
+export function edgeLabelLimit(relation: string): number {
+  return relation === "step" ? 120 : 48;
 }

@@ -64,19 +64,21 @@ describe("Mermaid output renders in Mermaid", { skip }, () => {
   });
 
   for (const model of MODELS) {
-    it(`${model}: parses, renders every component and runs nothing`, async () => {
-      const run = await runCli(["diagram", path.join(repoRoot, model), "--format", "mermaid", "--date", "2026-11-22"]);
-      assert.equal(run.code, 0, run.err);
-      const json = await runCli(["diagram", path.join(repoRoot, model), "--format", "dot", "--date", "2026-11-22"]);
-      // One Mermaid node per DOT node that is a component (the DOT key's entries are not components).
-      const components = [...json.out.matchAll(/\bid="n-([^"]+)"/g)].length;
+    for (const [what, extra] of [["data flows", []], ["attack path 1", ["--path", "1"]]] as const) {
+      it(`${model}, ${what}: parses, renders every node and runs nothing`, async () => {
+        const run = await runCli(["diagram", path.join(repoRoot, model), ...extra, "--format", "mermaid", "--date", "2026-11-22"]);
+        assert.equal(run.code, 0, run.err);
+        const dot = await runCli(["diagram", path.join(repoRoot, model), ...extra, "--format", "dot", "--date", "2026-11-22"]);
+        // One Mermaid node per DOT node (the DOT key's entries carry no n- ID).
+        const nodes = [...dot.out.matchAll(/\bid="n-([^"]+)"/g)].length;
 
-      const rendered = (await page.page.evaluate(`(${RENDER})(${JSON.stringify(run.out)})`)) as Rendered;
-      assert.equal(rendered.labels.length, components, "a rendered node for every component");
-      assert.deepEqual(rendered.active, [], "no element or attribute that runs or fetches anything");
-      assert.deepEqual(problems(page), NO_PROBLEMS);
-      await page.screenshot(`mermaid-${path.basename(model)}`, { fullPage: true });
-    });
+        const rendered = (await page.page.evaluate(`(${RENDER})(${JSON.stringify(run.out)})`)) as Rendered;
+        assert.equal(rendered.labels.length, nodes, "a rendered node for every node");
+        assert.deepEqual(rendered.active, [], "no element or attribute that runs or fetches anything");
+        assert.deepEqual(problems(page), NO_PROBLEMS);
+        await page.screenshot(`mermaid-${path.basename(model)}${extra.length > 0 ? "-path-1" : ""}`, { fullPage: true });
+      });
+    }
   }
 
   it("hostile names render as the literal text the model holds", async () => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { analyze } from "../../analysis/analyze.js";
+import { buildPathDiagram } from "../../diagram/attack-path.js";
 import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram } from "../../diagram/diagram.js";
 import { toDot } from "../../diagram/dot.js";
 import { toMermaid } from "../../diagram/mermaid.js";
@@ -19,6 +20,7 @@ export const DIAGRAM_FORMATS = ["svg", "dot", "mermaid"] as const;
 export interface DiagramCommandOptions {
   format: (typeof DIAGRAM_FORMATS)[number];
   workflow?: string;
+  path?: string;
   maxNodes: number;
   out?: string;
   date?: string;
@@ -27,10 +29,11 @@ export interface DiagramCommandOptions {
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command("diagram")
-    .description("draw the data-flow diagram: components, flows, trust boundaries, untrusted entry points and injectable agents")
+    .description("draw the data-flow diagram (components, flows, trust boundaries, untrusted entry points, injectable agents) or one attack path")
     .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
     .addOption(new Option("--format <format>", "output format").choices([...DIAGRAM_FORMATS]).default("svg"))
     .option("--workflow <id>", "draw only this workflow's components")
+    .option("--path <rank|finding-id>", "draw one attack path instead: its rank (1 is the worst) or its finding's ID")
     .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(parseCount).default(DEFAULT_MAX_NODES))
     .option("--out <file>", "write to this file instead of standard output (a .md file gets a fenced mermaid block)")
     .addOption(dateOption("analysis date for the severities shown (default: today)"))
@@ -49,9 +52,16 @@ export async function diagramCommand(io: CliIO, target: string, options: Diagram
   if ("exit" in loaded) return loaded.exit;
   const { model } = loaded.loaded;
   const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations });
+  if (options.path !== undefined && options.workflow !== undefined) {
+    io.err("error: --path and --workflow draw different things\n  hint: give one of them: --path draws an attack path, --workflow a workflow's data flows\n");
+    return EXIT.usage;
+  }
   let diagram;
   try {
-    diagram = buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
+    diagram =
+      options.path !== undefined
+        ? buildPathDiagram(model, analysis, options.path)
+        : buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
   } catch (error) {
     if (!(error instanceof DiagramOptionError)) throw error;
     io.err(`error: ${error.message}\n  hint: ${error.hint}\n`);

@@ -1,0 +1,89 @@
+// One attack path drawn on its own: the attacker, then each step's element in order,
+// joined by arrows that say what happens there and which MITRE ATLAS technique it is,
+// with the elements inside their trust boundaries. Pure, like buildDiagram.
+import type { AnalysisResult, AttackPath } from "../analysis/analyze.js";
+import type { Severity } from "../analysis/scoring.js";
+import { techniqueName } from "../catalog/frameworks.js";
+import { buildGraph } from "../graph/graph.js";
+import type { ThreatModel } from "../model/model.js";
+import { COMPONENT_KINDS } from "../model/vocabulary.js";
+import type { Diagram, DiagramCluster, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
+import { DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
+import { worseSeverity } from "./condense.js";
+
+/** The start node: "~" cannot occur in a model ID. */
+export const ATTACKER_NODE = "attacker~";
+
+const DRAWABLE = new Set<string>([...COMPONENT_KINDS, ...PATH_ONLY_KINDS]);
+
+/** The attack path a selector names: its rank (1 is the worst) or its finding's ID. */
+export function selectAttackPath(analysis: AnalysisResult, selector: string): AttackPath {
+  const paths = analysis.attackPaths;
+  const found = /^\d+$/.test(selector) ? paths.find((p) => p.rank === Number(selector)) : paths.find((p) => p.finding === selector);
+  if (found) return found;
+  const hint =
+    paths.length === 0
+      ? "the analysis found no attack path in this model"
+      : `this model has ${paths.length} attack path${paths.length === 1 ? "" : "s"}: give a rank from 1 to ${paths.length}, or a finding ID such as ${paths[0]!.finding} ('threatwright analyze' lists them)`;
+  return fail(`no attack path '${selector}'`, hint);
+}
+
+function fail(message: string, hint: string): never {
+  throw new DiagramOptionError(message, hint);
+}
+
+export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, selector: string): Diagram {
+  const path = selectAttackPath(analysis, selector);
+  const graph = buildGraph(model);
+  const untrusted = new Set(analysis.summary.untrustedEntryPoints);
+  const injectable = new Set(analysis.summary.injectableAgents);
+  const worst = new Map<string, Severity>();
+  for (const finding of analysis.findings) for (const anchor of finding.anchors) worst.set(anchor, worseSeverity(worst.get(anchor), finding.severity)!);
+
+  const nodes: DiagramNode[] = [{ id: ATTACKER_NODE, label: "Attacker", kind: "actor", untrusted: true, injectable: false }];
+  const seen = new Set<string>();
+  for (const step of path.steps) {
+    if (seen.has(step.element)) continue;
+    seen.add(step.element);
+    const found = graph.node(step.element);
+    const kind = (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
+    const boundary = graph.boundaryOf(step.element);
+    const severity = worst.get(step.element);
+    nodes.push({
+      id: step.element,
+      label: graph.nameOf(step.element),
+      kind,
+      ...(boundary !== undefined ? { boundary } : {}),
+      untrusted: untrusted.has(step.element),
+      injectable: injectable.has(step.element),
+      ...(severity ? { severity } : {}),
+    });
+  }
+
+  const edges: DiagramEdge[] = path.steps.map((step, index) => ({
+    id: `step~${index + 1}`,
+    from: index === 0 ? ATTACKER_NODE : path.steps[index - 1]!.element,
+    to: step.element,
+    label: `${index + 1}. ${step.technique} ${techniqueName(step.technique)}: ${step.action}`,
+    relation: "step",
+  }));
+
+  // The boundaries the steps sit in, and the boundaries around those.
+  const clusters = new Map<string, DiagramCluster>();
+  const addBoundary = (id: string | undefined) => {
+    while (id !== undefined && !clusters.has(id)) {
+      const boundary = graph.boundary(id);
+      if (!boundary) return;
+      clusters.set(id, { id, label: boundary.name ?? id, type: boundary.type, ...(boundary.parent !== undefined ? { parent: boundary.parent } : {}) });
+      id = boundary.parent;
+    }
+  };
+  for (const node of nodes) addBoundary(node.boundary);
+
+  return {
+    title: `Attack path ${path.rank} (${path.severity}, ${path.score}): ${path.title}`,
+    nodes,
+    edges,
+    clusters: [...clusters.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  };
+}
