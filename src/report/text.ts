@@ -2,6 +2,7 @@
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
+import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
   /** How many attack paths to show in full. */
@@ -34,7 +35,8 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
     for (const finding of group) lines.push(...findingLines(finding));
   }
   if (result.truncated.length > 0) lines.push("", "The search was bounded:", ...result.truncated.map((t) => `  - ${t}`));
-  return lines.join("\n") + "\n";
+  // Every line quotes model text somewhere; none of ours holds a control character.
+  return lines.map(terminalText).join("\n") + "\n";
 }
 
 function findingLines(finding: Finding): string[] {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { terminalText } from "../../src/report/terminal-text.js";
 import { RULES } from "../../src/rules/index.js";
 import { runCli } from "./harness.js";
 
@@ -64,6 +65,15 @@ describe("threatwright analyze", () => {
     assert.match(out, /\| open \| \d/);
   });
 
+  it("keeps the terminal safe from model text: no control character, each step on one line", async () => {
+    // The hostile fixture's agent name holds a newline.
+    const { code, out } = await runCli(["analyze", "test/fixtures/hostile-model", "--date", "2026-11-22"]);
+    assert.equal(code, 0);
+    // Line feeds end lines; no other control character and no direction override is left.
+    assert.doesNotMatch(out.replaceAll("\n", ""), /[\p{Cc}\u202a-\u202e]/u);
+    assert.match(out, /^ {5}2\) triage\.agent: Triage agent second line \{\{hexagon\}\} \(round\) \[square\] reads the text and follows the injected instructions {2}\[AML\.T0051\.001 Indirect\]$/m);
+  });
+
   it("refuses an unknown workflow, format or date with exit 2", async () => {
     assert.equal((await cli(["analyze", "examples/coding-agent", "--workflow", "nope"])).code, 2);
     assert.equal((await cli(["analyze", "examples/coding-agent", "--format", "pdf"])).code, 2);
@@ -81,5 +91,13 @@ describe("threatwright rules", () => {
     const nhi = await cli(["rules", "--framework", "owasp-nhi"]);
     assert.match(nhi.out, /TW-NHI-001 .*NHI5:2025 Overprivileged NHI/);
     assert.equal((await cli(["rules", "--framework", "nope"])).code, 2);
+  });
+});
+
+describe("terminal text", () => {
+  it("turns line breaks into spaces and other controls and direction overrides into '?'", () => {
+    assert.equal(terminalText("a\r\nb\nc\rd"), "a b c d");
+    assert.equal(terminalText("bell\u0007 esc\u001b[31m red \u202eevil\u2069"), "bell? esc?[31m red ?evil?");
+    assert.equal(terminalText("Support staff 👩‍💻 (O'Reilly)"), "Support staff 👩‍💻 (O'Reilly)");
   });
 });

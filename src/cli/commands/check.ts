@@ -27,6 +27,7 @@ import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport, reportDiagnostics } from "../load-or-report.js";
 import { dateOption } from "../options.js";
+import { terminalText } from "../../report/terminal-text.js";
 
 export const CHECK_SCHEMA_VERSION = "1.0";
 
@@ -183,7 +184,6 @@ function sarifWithBaseline(result: AnalysisResult, baseline: AnalysisResult | un
 
 const LABEL: Record<GateResult["outcome"], string> = { pass: "pass", warn: "WARN", fail: "FAIL" };
 /** Model text for a terminal: no control characters. */
-const plain = (text: string) => text.replace(/\p{Cc}/gu, "?");
 
 /** "2 failed, 1 warning", or "" when every check passed. */
 function tally(checks: readonly GateResult[]): string {
@@ -199,13 +199,13 @@ function headline(report: Pick<GateVerdict, "passed"> & { checks: GateResult[] }
 
 export function textCheck(report: CheckReport, result: AnalysisResult): string {
   const byId = new Map(result.findings.map((f) => [f.id, f]));
-  const lines = [`Threatwright check of ${plain(report.system.name)} (${report.date})${report.baseline ? ` against ${plain(report.baseline.spec)} (${report.baseline.classification} change)` : ""}`, ""];
+  const lines = [`Threatwright check of ${terminalText(report.system.name)} (${report.date})${report.baseline ? ` against ${terminalText(report.baseline.spec)} (${report.baseline.classification} change)` : ""}`, ""];
   for (const check of report.checks) {
-    lines.push(`  ${LABEL[check.outcome].padEnd(5)}${check.check}: ${plain(check.reason)}`);
+    lines.push(`  ${LABEL[check.outcome].padEnd(5)}${check.check}: ${terminalText(check.reason)}`);
     if (check.outcome === "pass") continue;
     for (const id of check.findings ?? []) {
       const f = byId.get(id);
-      lines.push(f ? `         - [${f.severity} ${f.residual.score}] ${f.id}  ${plain(f.title)} (${f.status})` : `         - ${id}`);
+      lines.push(f ? `         - [${f.severity} ${f.residual.score}] ${f.id}  ${terminalText(f.title)} (${f.status})` : `         - ${id}`);
     }
   }
   lines.push("", headline(report));

@@ -22,6 +22,7 @@ import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { reportDiagnostics } from "../load-or-report.js";
 import { dateOption } from "../options.js";
+import { terminalText } from "../../report/terminal-text.js";
 
 export const DIFF_SCHEMA_VERSION = "1.0";
 
@@ -154,8 +155,6 @@ const HEADLINE: Record<DiffReport["classification"], string> = {
 };
 
 const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
-/** Model text for a terminal: no control characters, so a value cannot move the cursor or recolour the screen. */
-const plain = (text: string) => text.replace(/\p{Cc}/gu, "?");
 const CHANGE_MARK = { added: "+", removed: "-", changed: "~" } as const;
 
 function groupByKind(changes: readonly ElementChange[]): [DiffKind, ElementChange[]][] {
@@ -177,10 +176,10 @@ function changeNote(change: ElementChange): string {
 export function textDiff(report: DiffReport): string {
   const lines: string[] = [];
   const { findings } = report;
-  lines.push(`Threatwright diff of ${plain(report.new.system.name)} (${report.date})`);
-  lines.push(`  old: ${plain(report.old.spec)}`, `  new: ${plain(report.new.spec)}`, "");
+  lines.push(`Threatwright diff of ${terminalText(report.new.system.name)} (${report.date})`);
+  lines.push(`  old: ${terminalText(report.old.spec)}`, `  new: ${terminalText(report.new.spec)}`, "");
   lines.push(HEADLINE[report.classification]);
-  for (const reason of report.reasons) lines.push(`  - ${reason.code}: ${plain(reason.message)}`);
+  for (const reason of report.reasons) lines.push(`  - ${reason.code}: ${terminalText(reason.message)}`);
 
   const { counts } = report;
   lines.push("", `Changes: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
@@ -193,15 +192,15 @@ export function textDiff(report: DiffReport): string {
     "",
     `Findings: ${findings.new.length} new, ${findings.resolved.length} resolved, ${findings.rescored.length} re-scored; residual risk ${findings.residual.before} -> ${findings.residual.after} (${signed(findings.residual.delta)})`,
   );
-  if (findings.new.length > 0) lines.push("  New", ...findings.new.map((f) => `    + [${f.severity} ${f.residual}] ${f.id}  ${plain(f.title)}`));
-  if (findings.resolved.length > 0) lines.push("  Resolved", ...findings.resolved.map((f) => `    - [${f.severity} ${f.residual}] ${f.id}  ${plain(f.title)}`));
+  if (findings.new.length > 0) lines.push("  New", ...findings.new.map((f) => `    + [${f.severity} ${f.residual}] ${f.id}  ${terminalText(f.title)}`));
+  if (findings.resolved.length > 0) lines.push("  Resolved", ...findings.resolved.map((f) => `    - [${f.severity} ${f.residual}] ${f.id}  ${terminalText(f.title)}`));
   if (findings.rescored.length > 0) {
     lines.push("  Re-scored", ...findings.rescored.map((f) => `    ~ ${f.id}  ${f.before.residual} -> ${f.after.residual} (${signed(f.delta)})${f.before.severity === f.after.severity ? ` ${f.after.severity}` : ` ${f.before.severity} -> ${f.after.severity}`}`));
   }
 
   lines.push("", report.reviewItems.length > 0 ? `Review items (${report.reviewItems.length})` : "Review items: none");
   for (const item of report.reviewItems) {
-    lines.push(`  - ${item.trigger}: ${plain(item.what)}`, `      owner: ${plain(item.owner)} (${item.ownerFrom === "element" ? "owner of what changed" : `${item.ownerFrom} owner`})`, `      why: ${item.reason}`);
+    lines.push(`  - ${item.trigger}: ${terminalText(item.what)}`, `      owner: ${terminalText(item.owner)} (${item.ownerFrom === "element" ? "owner of what changed" : `${item.ownerFrom} owner`})`, `      why: ${item.reason}`);
   }
   return lines.join("\n") + "\n";
 }
