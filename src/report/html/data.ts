@@ -16,8 +16,6 @@ import type { DecisionStatus } from "../../model/vocabulary.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
 import { RULES } from "../../rules/index.js";
 import type { Rule } from "../../rules/rule.js";
-import type { Redact } from "./secrets.js";
-import { secretRedactor } from "./secrets.js";
 import type { ClientData, DecisionRow, FindingRow, FrameworkRow, RuleRow } from "./types.js";
 
 /** The frameworks with a coverage table and a place in the framework filter, in page order. */
@@ -102,11 +100,10 @@ const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Re
 
 export function buildReportView(input: ReportInput): ReportView {
   const { model, analysis, staleness, workflow } = input;
-  const redact = secretRedactor(model);
   const findings = workflow ? analysis.findings.filter((f) => f.workflows.includes(workflow)) : analysis.findings;
   const kept = new Set(findings.map((f) => f.id));
   const attackPaths = analysis.attackPaths.filter((p) => kept.has(p.finding)).map((p, index) => ({ ...p, rank: index + 1 }));
-  const workflowList = model.workflows.filter((w) => !workflow || w.id === workflow).map((w): [string, string] => [w.id, redact(w.name ?? w.id)]);
+  const workflowList = model.workflows.filter((w) => !workflow || w.id === workflow).map((w): [string, string] => [w.id, (w.name ?? w.id)]);
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) bySeverity[f.severity]++;
@@ -115,44 +112,44 @@ export function buildReportView(input: ReportInput): ReportView {
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
 
   return {
-    system: { id: model.system.id, name: redact(model.system.name), owner: redact(model.system.owner) },
+    system: { id: model.system.id, name: model.system.name, owner: model.system.owner },
     date: analysis.date,
     ...(workflow ? { workflow: workflowList[0] ?? [workflow, workflow] } : {}),
     findings: findings.length,
     bySeverity,
-    review: reviewState(model, staleness, redact),
-    topRisks: topRisks(findings, redact),
+    review: reviewState(model, staleness),
+    topRisks: topRisks(findings),
     heatmap: heatmap(findings),
     coverage: COVERAGE_FRAMEWORKS.map((slug) => coverageTable(frameworkBySlug(slug)!, findings)),
-    decisions: decisionsView(findings, analysis, redact),
+    decisions: decisionsView(findings, analysis),
     figures: figuresOf(findings, analysis, components),
     untrustedEntryPoints: analysis.summary.untrustedEntryPoints,
     injectableAgents: analysis.summary.injectableAgents,
-    truncated: analysis.truncated.map(redact),
+    truncated: analysis.truncated,
     workflows: workflowList,
-    client: clientData(model, findings, attackPaths, workflowList, redact),
+    client: clientData(model, findings, attackPaths, workflowList),
   };
 }
 
-function reviewState(model: ThreatModel, staleness: Staleness, redact: Redact): ReportView["review"] {
+function reviewState(model: ThreatModel, staleness: Staleness): ReportView["review"] {
   const last = model.review?.lastReview;
   const state = !last ? "no review recorded" : staleness.stale ? "stale" : "up to date";
   return {
     state,
-    reasons: staleness.reasons.map(redact),
-    notes: staleness.notes.map(redact),
+    reasons: staleness.reasons,
+    notes: staleness.notes,
     nextDue: staleness.nextDue,
-    ...(model.review ? { owner: redact(model.review.owner) } : {}),
+    ...(model.review ? { owner: model.review.owner } : {}),
     ...(last ? { lastReview: last.date } : {}),
   };
 }
 
 /** The highest residual risks still on the to-do list (open or mitigating), in analysis order. */
-function topRisks(findings: readonly Finding[], redact: Redact): TopRisk[] {
+function topRisks(findings: readonly Finding[]): TopRisk[] {
   return findings
     .filter((f) => !SETTLED.has(f.status))
     .slice(0, TOP_RISKS)
-    .map((f) => ({ finding: f.id, title: f.title, severity: f.severity, score: f.residual.score, summary: redact(f.summary) }));
+    .map((f) => ({ finding: f.id, title: f.title, severity: f.severity, score: f.residual.score, summary: (f.summary) }));
 }
 
 /** The 1-5 cell a residual likelihood or impact falls in (scores can be fractional after controls). */
@@ -204,19 +201,19 @@ function coverageTable(framework: Framework, findings: readonly Finding[]): Cove
   };
 }
 
-function decisionsView(findings: readonly Finding[], analysis: AnalysisResult, redact: Redact): ReportView["decisions"] {
+function decisionsView(findings: readonly Finding[], analysis: AnalysisResult): ReportView["decisions"] {
   const byStatus = Object.fromEntries(DECISION_STATUS.map((s) => [s, 0])) as Record<DecisionStatus, number>;
   for (const f of findings) byStatus[f.status]++;
   const overdue = findings
     .filter((f) => f.overdue)
-    .map((f) => ({ finding: f.id, title: f.title, ...(f.decision?.owner ? { owner: redact(f.decision.owner) } : {}), ...(f.decision?.due ? { due: f.decision.due } : {}) }));
+    .map((f) => ({ finding: f.id, title: f.title, ...(f.decision?.owner ? { owner: (f.decision.owner) } : {}), ...(f.decision?.due ? { due: f.decision.due } : {}) }));
   const shown = new Set(findings.map((f) => f.id));
   return {
     byStatus,
     undecided: findings.filter((f) => !f.decision).length,
     overdue,
     expiringSoon: analysis.decisions.expiringSoon.filter((e) => shown.has(e.finding)),
-    orphans: analysis.decisions.orphans.map((o) => ({ finding: redact(o.finding), hint: redact(o.hint) })),
+    orphans: analysis.decisions.orphans.map((o) => ({ finding: (o.finding), hint: (o.hint) })),
     reopened: findings.filter((f) => f.decision && f.decision.status !== f.status).length,
     expired: findings.filter((f) => (f.decision?.status === "accepted" || f.decision?.status === "transferred") && f.status === "open").length,
   };
@@ -234,7 +231,7 @@ function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, compo
   return computeFigures([snapshot])[0]!;
 }
 
-function clientData(model: ThreatModel, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][], redact: Redact): Omit<ClientData, "diagrams"> {
+function clientData(model: ThreatModel, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][]): Omit<ClientData, "diagrams"> {
   const names = elementNames(model);
   const elements: ClientData["elements"] = [];
   const elementIndex = new Map<string, number>();
@@ -243,7 +240,7 @@ function clientData(model: ThreatModel, findings: readonly Finding[], attackPath
     if (index === undefined) {
       index = elements.length;
       const known = names.get(id);
-      elements.push([id, redact(known?.[0] ?? id), known?.[1] ?? ""]);
+      elements.push([id, known?.[0] ?? id, known?.[1] ?? ""]);
       elementIndex.set(id, index);
     }
     return index;
@@ -254,7 +251,7 @@ function clientData(model: ThreatModel, findings: readonly Finding[], attackPath
     let index = textIndex.get(value);
     if (index === undefined) {
       index = texts.length;
-      texts.push(redact(value));
+      texts.push(value);
       textIndex.set(value, index);
     }
     return index;
@@ -280,7 +277,7 @@ function clientData(model: ThreatModel, findings: readonly Finding[], attackPath
     const row: FindingRow = {
       id: f.id,
       r: rule(f),
-      summary: redact(f.summary),
+      summary: f.summary,
       sev: f.severity,
       isev: f.inherent.severity,
       inh: [f.inherent.likelihood, f.inherent.impact, f.inherent.score],
@@ -301,7 +298,7 @@ function clientData(model: ThreatModel, findings: readonly Finding[], attackPath
       });
     }
     if (f.overdue) row.overdue = 1;
-    if (f.decision) row.decision = decisionRow(f.decision, redact);
+    if (f.decision) row.decision = decisionRow(f.decision);
     return row;
   });
   const findingIndex = new Map(findings.map((f, index) => [f.id, index]));
@@ -328,11 +325,11 @@ function ruleRow(finding: Finding, meta: Rule | undefined, items: Record<string,
   return { id: finding.ruleId, title: finding.title, category: finding.category, rationale: meta?.rationale ?? "", maps };
 }
 
-function decisionRow(decision: NonNullable<Finding["decision"]>, redact: Redact): DecisionRow {
+function decisionRow(decision: NonNullable<Finding["decision"]>): DecisionRow {
   const row: DecisionRow = { recorded: decision.status };
   for (const key of ["owner", "due", "ticket", "justification", "expires", "reviewed"] as const) {
     const value = decision[key];
-    if (value !== undefined) row[key] = redact(value);
+    if (value !== undefined) row[key] = value;
   }
   if (decision.controls?.length) row.controls = decision.controls;
   return row;

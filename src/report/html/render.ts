@@ -13,8 +13,6 @@ import { CLIENT_SCRIPT, REPORT_STYLES } from "./assets.generated.js";
 import { buildReportView } from "./data.js";
 import type { RenderedDiagram } from "./page.js";
 import { renderPage } from "./page.js";
-import type { Redact } from "./secrets.js";
-import { secretRedactor } from "./secrets.js";
 
 /** Workflow diagrams drawn at most; a model with more workflows says which were left out. */
 export const MAX_WORKFLOW_DIAGRAMS = 12;
@@ -34,11 +32,10 @@ export interface HtmlReportInput {
 
 export async function htmlReport(input: HtmlReportInput): Promise<string> {
   const { model, analysis, workflow } = input;
-  const redact = secretRedactor(model);
   const keep = attackPathElements(analysis, workflow);
   // The diagrams are handed to Graphviz first: it lays them out on its worker thread while this one builds the view.
   const pending: Promise<RenderedDiagram>[] = [];
-  if (!workflow) pending.push(rendered(buildDiagram(model, analysis, { keep, maxNodes: DIAGRAM_MAX_NODES }), "", "Whole system", redact));
+  if (!workflow) pending.push(rendered(buildDiagram(model, analysis, { keep, maxNodes: DIAGRAM_MAX_NODES }), "", "Whole system"));
   const workflows = model.workflows.filter((w) => !workflow || w.id === workflow);
   const touching = findingsByWorkflow(analysis, new Set(workflows.map((w) => w.id)));
   const components = COMPONENT_LIST_KEYS.reduce((sum, key) => sum + model[key].length, 0);
@@ -46,7 +43,7 @@ export async function htmlReport(input: HtmlReportInput): Promise<string> {
   const drawn = workflowsToDraw(workflows, touching, limit);
   for (const w of drawn) {
     const slice = workflowSlice(model, analysis, w.id, touching.get(w.id) ?? []);
-    pending.push(rendered(buildDiagram(slice.model, slice.analysis, { workflow: w.id, keep, maxNodes: DIAGRAM_MAX_NODES }), w.id, `Workflow: ${redact(w.name ?? w.id)}`, redact));
+    pending.push(rendered(buildDiagram(slice.model, slice.analysis, { workflow: w.id, keep, maxNodes: DIAGRAM_MAX_NODES }), w.id, `Workflow: ${w.name ?? w.id}`));
   }
   const view = buildReportView(input);
   const diagrams = await Promise.all(pending);
@@ -119,20 +116,13 @@ export function findingsByWorkflow(analysis: AnalysisResult, workflows: Readonly
   return index;
 }
 
-async function rendered(diagram: Diagram, scope: string, label: string, redact: Redact): Promise<RenderedDiagram> {
-  const clean: Diagram = {
-    ...diagram,
-    title: redact(diagram.title),
-    nodes: diagram.nodes.map((n) => ({ ...n, label: redact(n.label) })),
-    edges: diagram.edges.map((e) => ({ ...e, label: redact(e.label) })),
-    clusters: diagram.clusters.map((c) => ({ ...c, label: redact(c.label) })),
-  };
-  const svg = await toSvg(clean, { legend: false });
+async function rendered(diagram: Diagram, scope: string, label: string): Promise<RenderedDiagram> {
+  const svg = await toSvg(diagram, { legend: false });
   return {
     scope,
     label,
     svg,
-    ...(diagram.omitted ? { omitted: redact(diagram.omitted) } : {}),
+    ...(diagram.omitted ? { omitted: diagram.omitted } : {}),
     edges: diagram.edges.map((e): [string, string, string] => [e.id, e.from, e.to]),
   };
 }

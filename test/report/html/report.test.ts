@@ -274,15 +274,13 @@ describe("secrets", () => {
 
   it("keeps a secret pasted into the model out of the report", async () => {
     const pasted = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
-    // The loader masks such values too; the report must not rely on it, so the value goes into the
-    // loaded model directly, where the variable's name belongs, in a credential stored in a config file.
-    const model = load("threatwright.yaml", memoryFiles({ "threatwright.yaml": starterModel("schema.json", TODAY) }));
-    const credential = model.identities.flatMap((i) => i.credentials ?? []).find((c) => c.location === "LLM_API_KEY");
-    assert.ok(credential, "the starter model keeps its LLM key in LLM_API_KEY");
-    credential.location = pasted;
-    credential.storage = "config-file";
-    const { analysis } = inputs(model);
-    assert.ok(JSON.stringify(analysis).includes(pasted), "the analysis quotes the location, so the report must mask it");
+    // Pasted where the variable's name belongs, in a credential stored in a config file.
+    const starter = starterModel("schema.json", TODAY);
+    assert.ok(starter.includes("location: LLM_API_KEY"), "the starter model keeps its LLM key in LLM_API_KEY");
+    const text = starter.replace("storage: secret-manager\n        location: LLM_API_KEY", `storage: config-file\n        location: ${pasted}`);
+    assert.notEqual(text, starter);
+    const model = load("threatwright.yaml", memoryFiles({ "threatwright.yaml": text }));
+    assert.ok(JSON.stringify(inputs(model).analysis).includes(REDACTED), "the analysis quotes the location, so the loader's mask must reach the report");
     const html = await report(model);
     assert.ok(!html.includes(pasted), "the pasted token is masked");
     assert.ok(html.includes(REDACTED), "the report says a value was masked");
