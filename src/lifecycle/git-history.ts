@@ -4,8 +4,9 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import type { ChangedCommit, ChangesSinceReview, UncommittedChange } from "./staleness.js";
-import { isAfterReviewDay, sameModelUnderReview } from "./staleness.js";
+import type { Review } from "../model/schema.js";
+import type { ChangedCommit, ChangesSinceReview, Staleness, UncommittedChange } from "./staleness.js";
+import { assessStaleness, isAfterReviewDay, sameModelUnderReview } from "./staleness.js";
 
 export type RepositoryLookup = { root: string } | { unknown: string };
 
@@ -180,6 +181,16 @@ const COMPARED_COMMITS = 1000;
  * What changed in the model's files since its last review, as staleness needs it: `files` are the
  * model's files as the loader named them; the result names them the same way.
  */
+/**
+ * Whether the model is stale, judged as every command judges it: its review cadence, and what git
+ * says changed in its files since the last recorded review (without a review there is nothing to compare).
+ */
+export function judgeStaleness(review: Review | undefined, files: readonly string[], today: string): { staleness: Staleness; changes?: ChangesSinceReview } {
+  const changes = review?.lastReview ? readChangesSinceReview(files, review.lastReview) : undefined;
+  const staleness = assessStaleness({ review, today, ...(changes ? { changesSinceReview: changes } : {}) });
+  return changes ? { staleness, changes } : { staleness };
+}
+
 export function readChangesSinceReview(files: readonly string[], lastReview: { date: string; commit?: string | undefined }): ChangesSinceReview {
   const first = files[0];
   if (first === undefined) return { known: false, reason: "the model has no files" };

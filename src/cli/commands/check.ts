@@ -11,11 +11,10 @@ import { reviewDecisions } from "../../lifecycle/decisions.js";
 import type { GateBaseline, GateResult, GateVerdict } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
 import { GitError, openGitModel, parseModelSpec, repositoryRoot } from "../../lifecycle/git-files.js";
-import { readChangesSinceReview } from "../../lifecycle/git-history.js";
+import { judgeStaleness } from "../../lifecycle/git-history.js";
 import { diffModels, modelFacts } from "../../lifecycle/model-diff.js";
 import type { GatePolicy } from "../../lifecycle/policy.js";
 import { loadPolicy } from "../../lifecycle/policy.js";
-import { assessStaleness } from "../../lifecycle/staleness.js";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { LoadedModel } from "../../model/load.js";
 import { loadModel } from "../../model/load.js";
@@ -87,8 +86,7 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   const result = analyze(model, { today, locations, prepared: facts });
   const standings = reviewDecisions(result, model, today).findings;
   const lastReview = model.review?.lastReview;
-  const changes = lastReview ? readChangesSinceReview(files, lastReview) : undefined;
-  const staleness = assessStaleness({ review: model.review, today, ...(changes ? { changesSinceReview: changes } : {}) });
+  const { staleness } = judgeStaleness(model.review, files, today);
 
   let baseline: Baseline | undefined;
   if (options.baseline !== undefined) {

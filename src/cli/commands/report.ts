@@ -5,8 +5,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { analyze } from "../../analysis/analyze.js";
 import { preloadGraphviz } from "../../diagram/svg.js";
-import { readChangesSinceReview } from "../../lifecycle/git-history.js";
-import { assessStaleness } from "../../lifecycle/staleness.js";
+import { judgeStaleness } from "../../lifecycle/git-history.js";
 import { htmlReport } from "../../report/html/render.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -46,10 +45,7 @@ export async function reportCommand(io: CliIO, target: string, options: ReportCo
   }
   const today = options.date ?? io.today();
   const analysis = analyze(model, { today, locations });
-  // Staleness exactly as 'threatwright status' judges it.
-  const lastReview = model.review?.lastReview;
-  const changes = lastReview ? readChangesSinceReview(files, lastReview) : undefined;
-  const staleness = assessStaleness({ review: model.review, today, ...(changes ? { changesSinceReview: changes } : {}) });
+  const { staleness } = judgeStaleness(model.review, files, today);
   const html = await htmlReport({ model, analysis, staleness, generator, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
 
   if (options.out === "-") {

@@ -3,9 +3,8 @@
 // gating on staleness is the CI gate's job.
 import type { Command } from "commander";
 import { Option } from "commander";
-import { readChangesSinceReview } from "../../lifecycle/git-history.js";
+import { judgeStaleness } from "../../lifecycle/git-history.js";
 import type { ChangesSinceReview, Staleness } from "../../lifecycle/staleness.js";
-import { assessStaleness } from "../../lifecycle/staleness.js";
 import type { ThreatModel } from "../../model/model.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -35,10 +34,7 @@ export function statusCommand(io: CliIO, target: string, options: StatusCommandO
   if ("exit" in loaded) return loaded.exit;
   const { model, files } = loaded.loaded;
   const today = options.date ?? io.today();
-  const lastReview = model.review?.lastReview;
-  // Without a recorded review there is nothing to compare the history with.
-  const changes = lastReview ? readChangesSinceReview(files, lastReview) : undefined;
-  const staleness = assessStaleness({ review: model.review, today, ...(changes ? { changesSinceReview: changes } : {}) });
+  const { staleness, changes } = judgeStaleness(model.review, files, today);
   io.out(options.format === "json" ? jsonStatus(model, today, staleness, changes) : textStatus(model, today, staleness));
   return EXIT.ok;
 }
