@@ -2,14 +2,12 @@
 // joined by arrows that say what happens there and which MITRE ATLAS technique it is,
 // with the elements inside their trust boundaries. Pure, like buildDiagram.
 import type { AnalysisResult, AttackPath } from "../analysis/analyze.js";
-import type { Severity } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
 import { buildGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_KINDS } from "../model/vocabulary.js";
 import type { Diagram, DiagramCluster, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
-import { worseSeverity } from "./condense.js";
+import { analysisMarks, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
 
 /** The start node: "~" cannot occur in a model ID. */
 export const ATTACKER_NODE = "attacker~";
@@ -35,10 +33,7 @@ function fail(message: string, hint: string): never {
 export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, selector: string): Diagram {
   const path = selectAttackPath(analysis, selector);
   const graph = buildGraph(model);
-  const untrusted = new Set(analysis.summary.untrustedEntryPoints);
-  const injectable = new Set(analysis.summary.injectableAgents);
-  const worst = new Map<string, Severity>();
-  for (const finding of analysis.findings) for (const anchor of finding.anchors) worst.set(anchor, worseSeverity(worst.get(anchor), finding.severity)!);
+  const marksOf = analysisMarks(analysis);
 
   const nodes: DiagramNode[] = [{ id: ATTACKER_NODE, label: "Attacker", kind: "actor", untrusted: true, injectable: false }];
   const seen = new Set<string>();
@@ -48,16 +43,7 @@ export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, s
     const found = graph.node(step.element);
     const kind = (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
     const boundary = graph.boundaryOf(step.element);
-    const severity = worst.get(step.element);
-    nodes.push({
-      id: step.element,
-      label: graph.nameOf(step.element),
-      kind,
-      ...(boundary !== undefined ? { boundary } : {}),
-      untrusted: untrusted.has(step.element),
-      injectable: injectable.has(step.element),
-      ...(severity ? { severity } : {}),
-    });
+    nodes.push({ id: step.element, label: graph.nameOf(step.element), kind, ...(boundary !== undefined ? { boundary } : {}), ...marksOf(step.element) });
   }
 
   const edges: DiagramEdge[] = path.steps.map((step, index) => ({

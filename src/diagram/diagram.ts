@@ -108,6 +108,20 @@ function subtypeOf(element: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** What the analysis says of an element, as a node shows it: untrusted entry, injectable agent, worst residual severity. */
+export function analysisMarks(analysis: AnalysisResult): (id: string) => Pick<DiagramNode, "untrusted" | "injectable" | "severity"> {
+  const untrusted = new Set(analysis.summary.untrustedEntryPoints);
+  const injectable = new Set(analysis.summary.injectableAgents);
+  const worst = new Map<string, Severity>();
+  for (const finding of analysis.findings) {
+    for (const anchor of finding.anchors) worst.set(anchor, worseSeverity(worst.get(anchor), finding.severity)!);
+  }
+  return (id) => {
+    const severity = worst.get(id);
+    return { untrusted: untrusted.has(id), injectable: injectable.has(id), ...(severity !== undefined ? { severity } : {}) };
+  };
+}
+
 export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, options: DiagramOptions = {}): Diagram {
   let members: Set<string> | undefined;
   let title = model.system.name;
@@ -124,13 +138,7 @@ export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, optio
     title = `${model.system.name}: ${workflow.name ?? workflow.id}`;
   }
 
-  const untrusted = new Set(analysis.summary.untrustedEntryPoints);
-  const injectable = new Set(analysis.summary.injectableAgents);
-  const worst = new Map<string, Severity>();
-  for (const finding of analysis.findings) {
-    for (const anchor of finding.anchors) worst.set(anchor, worseSeverity(worst.get(anchor), finding.severity)!);
-  }
-
+  const marksOf = analysisMarks(analysis);
   const nodes: DiagramNode[] = [];
   const hostOf = new Map<string, string>();
   for (const key of COMPONENT_LIST_KEYS) {
@@ -139,16 +147,13 @@ export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, optio
       if (members && !members.has(element.id)) continue;
       if (typeof element.runsOn === "string") hostOf.set(element.id, element.runsOn);
       const subtype = subtypeOf(element);
-      const severity = worst.get(element.id);
       nodes.push({
         id: element.id,
         label: element.name ?? element.id,
         kind,
         ...(subtype !== undefined ? { subtype } : {}),
         ...(element.boundary !== undefined ? { boundary: element.boundary } : {}),
-        untrusted: untrusted.has(element.id),
-        injectable: injectable.has(element.id),
-        ...(severity !== undefined ? { severity } : {}),
+        ...marksOf(element.id),
       });
     }
   }
