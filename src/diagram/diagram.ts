@@ -108,18 +108,27 @@ function subtypeOf(element: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+type Marks = (id: string) => Pick<DiagramNode, "untrusted" | "injectable" | "severity">;
+
+// A report draws the system and several workflows from one analysis: its marks are worked out once.
+const marksByAnalysis = new WeakMap<AnalysisResult, Marks>();
+
 /** What the analysis says of an element, as a node shows it: untrusted entry, injectable agent, worst residual severity. */
-export function analysisMarks(analysis: AnalysisResult): (id: string) => Pick<DiagramNode, "untrusted" | "injectable" | "severity"> {
+export function analysisMarks(analysis: AnalysisResult): Marks {
+  const known = marksByAnalysis.get(analysis);
+  if (known) return known;
   const untrusted = new Set(analysis.summary.untrustedEntryPoints);
   const injectable = new Set(analysis.summary.injectableAgents);
   const worst = new Map<string, Severity>();
   for (const finding of analysis.findings) {
     for (const anchor of finding.anchors) worst.set(anchor, worseSeverity(worst.get(anchor), finding.severity)!);
   }
-  return (id) => {
+  const marks: Marks = (id) => {
     const severity = worst.get(id);
     return { untrusted: untrusted.has(id), injectable: injectable.has(id), ...(severity !== undefined ? { severity } : {}) };
   };
+  marksByAnalysis.set(analysis, marks);
+  return marks;
 }
 
 export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, options: DiagramOptions = {}): Diagram {

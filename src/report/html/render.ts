@@ -41,10 +41,7 @@ export async function htmlReport(input: HtmlReportInput): Promise<string> {
   const components = COMPONENT_LIST_KEYS.reduce((sum, key) => sum + model[key].length, 0);
   const limit = workflow ? 1 : components > DIAGRAM_MAX_NODES ? MAX_WORKFLOW_DIAGRAMS_LARGE : MAX_WORKFLOW_DIAGRAMS;
   const drawn = workflowsToDraw(workflows, touching, limit);
-  for (const w of drawn) {
-    const slice = workflowSlice(model, analysis, w.id, touching.get(w.id) ?? []);
-    pending.push(rendered(buildDiagram(slice.model, slice.analysis, { workflow: w.id, keep, maxNodes: DIAGRAM_MAX_NODES }), w.id, `Workflow: ${w.name ?? w.id}`));
-  }
+  for (const w of drawn) pending.push(rendered(buildDiagram(model, analysis, { workflow: w.id, keep, maxNodes: DIAGRAM_MAX_NODES }), w.id, `Workflow: ${w.name ?? w.id}`));
   const view = buildReportView(input);
   const diagrams = await Promise.all(pending);
   const notes =
@@ -88,18 +85,6 @@ export function workflowsToDraw<W extends { id: string }>(workflows: readonly W[
   ranked.sort((a, b) => b.key[0] - a.key[0] || b.key[1] - a.key[1] || a.index - b.index);
   const chosen = new Set(ranked.slice(0, limit).map((r) => r.index));
   return workflows.filter((_, index) => chosen.has(index));
-}
-
-/**
- * The part of the model and analysis a workflow's diagram draws from: its components, the flows
- * among them and the findings that touch it. buildDiagram gives the same diagram from the slice as
- * from the whole, but a model with hundreds of workflows would otherwise be scanned once for each.
- */
-export function workflowSlice(model: ThreatModel, analysis: AnalysisResult, workflow: string, findings: Finding[]): { model: ThreatModel; analysis: AnalysisResult } {
-  const members = new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []);
-  const sliced: ThreatModel = { ...model, flows: model.flows.filter((f) => members.has(f.from) && members.has(f.to)) };
-  for (const key of COMPONENT_LIST_KEYS) (sliced[key] as readonly { id: string }[]) = (model[key] as readonly { id: string }[]).filter((c) => members.has(c.id));
-  return { model: sliced, analysis: { ...analysis, findings } };
 }
 
 /** The findings touching each of the given workflows, in analysis order, from one pass. */

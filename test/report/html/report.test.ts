@@ -6,7 +6,6 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import type { AnalysisResult, Finding } from "../../../src/analysis/analyze.js";
 import { analyze } from "../../../src/analysis/analyze.js";
-import { buildDiagram } from "../../../src/diagram/diagram.js";
 import { assessStaleness } from "../../../src/lifecycle/staleness.js";
 import { starterModel } from "../../../src/cli/starter-model.js";
 import { diskFiles, memoryFiles } from "../../../src/model/files.js";
@@ -15,7 +14,7 @@ import { loadModel } from "../../../src/model/load.js";
 import type { ThreatModel } from "../../../src/model/model.js";
 import { buildReportView, cellOf } from "../../../src/report/html/data.js";
 import { escapeHtml, inlineCode, jsonForScript } from "../../../src/report/html/escape.js";
-import { DIAGRAM_MAX_NODES, MAX_WORKFLOW_DIAGRAMS_LARGE, attackPathElements, findingsByWorkflow, htmlReport, workflowSlice, workflowsToDraw } from "../../../src/report/html/render.js";
+import { DIAGRAM_MAX_NODES, MAX_WORKFLOW_DIAGRAMS_LARGE, attackPathElements, htmlReport, workflowsToDraw } from "../../../src/report/html/render.js";
 import { looksLikeSecretValue, REDACTED } from "../../../src/model/secret-values.js";
 import type { ClientData } from "../../../src/report/html/types.js";
 
@@ -138,21 +137,6 @@ describe("report view on the support assistant", () => {
     assert.equal(new Set(ruleIds).size, ruleIds.length);
     assert.equal(new Set(view.client.texts).size, view.client.texts.length);
   });
-});
-
-describe("workflow diagrams from a slice of the model", () => {
-  for (const example of ["support-assistant", "coding-agent", "invoice-agents"]) {
-    it(`draw the same as from the whole model (${example})`, () => {
-      const model = load(path.join(ROOT, "examples", example));
-      const analysis = analyze(model, { today: TODAY });
-      const index = findingsByWorkflow(analysis, new Set(model.workflows.map((w) => w.id)));
-      assert.ok(model.workflows.length >= 2);
-      for (const workflow of model.workflows) {
-        const slice = workflowSlice(model, analysis, workflow.id, index.get(workflow.id) ?? []);
-        assert.deepEqual(buildDiagram(slice.model, slice.analysis, { workflow: workflow.id }), buildDiagram(model, analysis, { workflow: workflow.id }));
-      }
-    });
-  }
 });
 
 describe("which workflows get a diagram", () => {
