@@ -109,25 +109,11 @@ export function fastParse(text: string): FastOutcome {
     }
   }
 
-  let value: unknown;
-  try {
-    value = constructFromEvents(events, { source: text, schema: CORE_SCHEMA })[0];
-  } catch {
-    return { handled: false };
-  }
+  const constructed = construct(events, text);
+  if (!constructed) return { handled: false };
+  const { value } = constructed;
 
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const position = (offset: number): Position => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, col: offset - lineStarts[low]! + 1 };
-  };
+  const position = linePositions(text);
 
   const index: PositionIndex = {
     locate(path) {
@@ -261,12 +247,9 @@ export function plainParse(text: string): PlainParse | undefined {
     }
   }
 
-  let value: unknown;
-  try {
-    value = constructFromEvents(events, { source: text, schema: CORE_SCHEMA })[0];
-  } catch {
-    return undefined;
-  }
+  const constructed = construct(events, text);
+  if (!constructed) return undefined;
+  const { value } = constructed;
   let position: ((offset: number) => Position) | undefined;
   return {
     value,
@@ -282,6 +265,15 @@ export function plainParse(text: string): PlainParse | undefined {
       return position(offset);
     },
   };
+}
+
+/** The document's value built from its events, or undefined where js-yaml refuses it (the careful path then says why). */
+function construct(events: Parameters<typeof constructFromEvents>[0], text: string): { value: unknown } | undefined {
+  try {
+    return { value: constructFromEvents(events, { source: text, schema: CORE_SCHEMA })[0] };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Offset to line and column (both from 1), through an index of where each line starts. */
