@@ -6,7 +6,7 @@ import type { SourceLocation } from "../model/diagnostics.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Decision } from "../model/schema.js";
 import type { DecisionStatus } from "../model/vocabulary.js";
-import type { DecisionReview } from "../lifecycle/decisions.js";
+import type { DecisionReview, ReopenCause } from "../lifecycle/decisions.js";
 import { reviewDecisions } from "../lifecycle/decisions.js";
 import { RULES } from "../rules/index.js";
 import type { AnalysisContext, Detection, EvidenceItem, Mappings, PathStep, Rule, RuleCategory } from "../rules/rule.js";
@@ -46,6 +46,8 @@ export interface Finding {
   statusReason: string;
   /** Past its due date and not yet settled. */
   overdue: boolean;
+  /** Why the recorded decision no longer holds (an acceptance expired, a control is gone), when it does not. */
+  reopened?: ReopenCause;
 }
 
 export interface AttackPath {
@@ -137,6 +139,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
     finding.status = standing.status;
     finding.statusReason = standing.reason;
     finding.overdue = standing.overdue;
+    if (standing.reopened) finding.reopened = standing.reopened;
   });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,

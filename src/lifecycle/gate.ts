@@ -4,7 +4,6 @@ import { isDeepStrictEqual } from "node:util";
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import type { Review } from "../model/schema.js";
-import type { FindingStatus } from "./decisions.js";
 import type { ModelDiff } from "./model-diff.js";
 import type { Enforcement, GatePolicy } from "./policy.js";
 import type { Staleness } from "./staleness.js";
@@ -32,7 +31,6 @@ export interface GateBaseline {
 export interface GateInput {
   result: AnalysisResult;
   /** Each finding's standing (reviewDecisions), for why a decision stopped holding. */
-  standings: readonly FindingStatus[];
   staleness: Staleness;
   policy: GatePolicy;
   /** The current model's review.lastReview. */
@@ -64,9 +62,9 @@ function findingsCheck({ result, policy, baseline }: GateInput): GateResult {
   return { check: "findings", outcome: "fail", reason: `${count(failing.length, scope)} ${threshold}`, findings: failing.map((f) => f.id) };
 }
 
-function expiredCheck({ result, standings, policy }: GateInput): GateResult {
-  const expired = standings.filter((s) => s.reopened === "acceptance-expired").map((s) => s.finding);
-  return enforce("expired-acceptances", policy.expiredAcceptances, expired.length === 0 ? undefined : `${count(expired.length, "acceptance")} expired: the findings are open again`, ordered(result, expired), "no expired acceptances");
+function expiredCheck({ result, policy }: GateInput): GateResult {
+  const expired = result.findings.filter((f) => f.reopened === "acceptance-expired").map((f) => f.id);
+  return enforce("expired-acceptances", policy.expiredAcceptances, expired.length === 0 ? undefined : `${count(expired.length, "acceptance")} expired: the findings are open again`, expired, "no expired acceptances");
 }
 
 function overdueCheck({ result, policy }: GateInput): GateResult {
@@ -95,12 +93,6 @@ function enforce(check: GateCheck, level: Enforcement, problem: string | undefin
   if (level === "off") return { check, outcome: "pass", reason: "not checked (off in the policy)" };
   if (problem === undefined) return { check, outcome: "pass", reason: clean };
   return { check, outcome: level, reason: problem, ...(findings.length > 0 ? { findings } : {}) };
-}
-
-/** IDs in the analysis's order (most severe first). */
-function ordered(result: AnalysisResult, ids: readonly string[]): string[] {
-  const wanted = new Set(ids);
-  return result.findings.map((f) => f.id).filter((id) => wanted.has(id));
 }
 
 function count(n: number, noun: string): string {

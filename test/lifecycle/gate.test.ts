@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AnalysisResult, Finding } from "../../src/analysis/analyze.js";
-import type { FindingStatus } from "../../src/lifecycle/decisions.js";
 import type { GateInput } from "../../src/lifecycle/gate.js";
 import { runGate } from "../../src/lifecycle/gate.js";
 import type { ModelDiff } from "../../src/lifecycle/model-diff.js";
@@ -22,7 +21,7 @@ const material: ModelDiff = { classification: "material", reasons: [{ code: "cap
 
 function gate(overrides: Omit<Partial<GateInput>, "policy"> & { policy?: Partial<GatePolicy> } = {}) {
   const { policy, ...rest } = overrides;
-  const verdict = runGate({ result: result(), standings: [], staleness: fresh, lastReview: review, ...rest, policy: { ...DEFAULT_POLICY, ...policy } });
+  const verdict = runGate({ result: result(), staleness: fresh, lastReview: review, ...rest, policy: { ...DEFAULT_POLICY, ...policy } });
   return { passed: verdict.passed, ...Object.fromEntries(verdict.results.map((r) => [r.check, r])) } as { passed: boolean } & Record<string, { outcome: string; reason: string; findings?: string[] }>;
 }
 
@@ -61,11 +60,10 @@ describe("runGate", () => {
   });
 
   it("fails on expired acceptances by default, warns or ignores them as the policy says", () => {
-    const standings = [{ finding: "A@x", status: "open", reason: "", reopened: "acceptance-expired", overdue: false }, { finding: "B@x", status: "open", reason: "", reopened: "control-missing", overdue: false }] as FindingStatus[];
-    const r = result(finding("A@x", "low"), finding("B@x", "low"));
-    assert.deepEqual(gate({ result: r, standings })["expired-acceptances"], { check: "expired-acceptances", outcome: "fail", reason: "1 acceptance expired: the findings are open again", findings: ["A@x"] });
-    assert.equal(gate({ result: r, standings, policy: { expiredAcceptances: "warn" } }).passed, true);
-    assert.equal(gate({ result: r, standings, policy: { expiredAcceptances: "off" } })["expired-acceptances"]?.outcome, "pass");
+    const r = result({ ...finding("A@x", "low"), reopened: "acceptance-expired" }, { ...finding("B@x", "low"), reopened: "control-missing" });
+    assert.deepEqual(gate({ result: r })["expired-acceptances"], { check: "expired-acceptances", outcome: "fail", reason: "1 acceptance expired: the findings are open again", findings: ["A@x"] });
+    assert.equal(gate({ result: r, policy: { expiredAcceptances: "warn" } }).passed, true);
+    assert.equal(gate({ result: r, policy: { expiredAcceptances: "off" } })["expired-acceptances"]?.outcome, "pass");
   });
 
   it("warns on overdue findings by default and fails when told to", () => {

@@ -7,7 +7,6 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
 import { analyze } from "../../analysis/analyze.js";
-import { reviewDecisions } from "../../lifecycle/decisions.js";
 import type { GateBaseline, GateResult, GateVerdict } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
 import { GitError, openGitModel, parseModelSpec, repositoryRoot } from "../../lifecycle/git-files.js";
@@ -84,7 +83,6 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   // Prepared once: the baseline diff needs the same graph and traces as this analysis.
   const facts = modelFacts(model);
   const result = analyze(model, { today, locations, prepared: facts });
-  const standings = reviewDecisions(result, model, today).findings;
   const lastReview = model.review?.lastReview;
   const { staleness } = judgeStaleness(model.review, files, today);
 
@@ -104,7 +102,7 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
     };
   }
 
-  const verdict = runGate({ result, standings, staleness, policy: policy.policy, lastReview, ...(baseline ? { baseline: baseline.gate } : {}) });
+  const verdict = runGate({ result, staleness, policy: policy.policy, lastReview, ...(baseline ? { baseline: baseline.gate } : {}) });
   const report: CheckReport = {
     schemaVersion: CHECK_SCHEMA_VERSION,
     tool: { name: TOOL.name, version: TOOL.version },
