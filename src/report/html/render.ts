@@ -53,7 +53,11 @@ export async function htmlReport(input: HtmlReportInput): Promise<string> {
   return renderPage({ view, diagrams, diagramNotes: notes, script: CLIENT_SCRIPT, styles: REPORT_STYLES, generator: input.generator });
 }
 
-/** Every element on an attack path (of the workflow's findings, if given): a condensed diagram keeps them. */
+/**
+ * Every element on an attack path (of the workflow's findings, if given), worst path first and each
+ * path's steps in order: a condensed diagram keeps them in this order as far as they fit, so the
+ * paths the page shows first are the ones drawn.
+ */
 export function attackPathElements(analysis: AnalysisResult, workflow?: string): string[] {
   const kept = workflow ? new Set(analysis.findings.filter((f) => f.workflows.includes(workflow)).map((f) => f.id)) : undefined;
   const elements = new Set<string>();
@@ -61,7 +65,7 @@ export function attackPathElements(analysis: AnalysisResult, workflow?: string):
     if (kept && !kept.has(path.finding)) continue;
     for (const step of path.steps) if (step.element !== "") elements.add(step.element);
   }
-  return [...elements].sort();
+  return [...elements];
 }
 
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;

@@ -124,7 +124,9 @@ describe("report view on the support assistant", () => {
       analysis.attackPaths.map((p) => p.rank),
     );
     for (const p of view.client.paths) assert.equal(view.client.findings[p.f]!.id, analysis.attackPaths[p.rank - 1]!.finding);
-    assert.ok(attackPathElements(analysis).includes("support-agent"));
+    // Path 1's steps come first, in order (ticket text to the email tool), so a condensed diagram keeps the worst path.
+    assert.deepEqual(attackPathElements(analysis).slice(0, 6), ["support-tickets", "nightly-embedding", "help-vector-store", "support-agent", "lookup-order", "send-customer-email"]);
+    assert.deepEqual(new Set(attackPathElements(analysis)), new Set(analysis.attackPaths.flatMap((p) => p.steps.map((s) => s.element))));
   });
 
   it("says whether the model is stale as the status command would", () => {
