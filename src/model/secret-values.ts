@@ -23,12 +23,8 @@ const TOKEN_SHAPES = [
 const TOKENS = new RegExp(TOKEN_SHAPES.join("|"), "g");
 const HAS_TOKEN = new RegExp(TOKEN_SHAPES.join("|"));
 
-export function containsTokenShape(text: string): boolean {
-  return HAS_TOKEN.test(text);
-}
-
 /** The text with every token-shaped run replaced by REDACTED. */
-export function maskTokenShapes(text: string): string {
+function maskTokenShapes(text: string): string {
   return HAS_TOKEN.test(text) ? text.replace(TOKENS, REDACTED) : text;
 }
 
