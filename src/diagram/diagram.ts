@@ -113,7 +113,11 @@ type Marks = (id: string) => Pick<DiagramNode, "untrusted" | "injectable" | "sev
 // A report draws the system and several workflows from one analysis: its marks are worked out once.
 const marksByAnalysis = new WeakMap<AnalysisResult, Marks>();
 
-/** What the analysis says of an element, as a node shows it: untrusted entry, injectable agent, worst residual severity. */
+/**
+ * What the analysis says of an element, as a node shows it: untrusted entry, injectable agent, worst residual severity.
+ * A finding the team judged a false positive does not apply, so it colours nothing; accepted, transferred and
+ * mitigated findings still do, because their residual risk is still there.
+ */
 export function analysisMarks(analysis: AnalysisResult): Marks {
   const known = marksByAnalysis.get(analysis);
   if (known) return known;
@@ -121,6 +125,7 @@ export function analysisMarks(analysis: AnalysisResult): Marks {
   const injectable = new Set(analysis.summary.injectableAgents);
   const worst = new Map<string, Severity>();
   for (const finding of analysis.findings) {
+    if (finding.status === "false-positive") continue;
     for (const anchor of finding.anchors) worst.set(anchor, worseSeverity(worst.get(anchor), finding.severity)!);
   }
   const marks: Marks = (id) => {

@@ -92,8 +92,12 @@ export function isFindingId(text: string): boolean {
   return text.length <= 2000 && FINDING_ID_PATTERN.test(text);
 }
 
-/** Statuses that close a finding for the purpose of due dates. */
+/** Statuses that take a finding off the to-do list (for due dates, the gate, figures and reports); open and mitigating keep it on. */
 const SETTLED: ReadonlySet<DecisionStatus> = new Set<DecisionStatus>(["mitigated", "accepted", "transferred", "false-positive"]);
+
+export function isSettled(status: DecisionStatus): boolean {
+  return SETTLED.has(status);
+}
 
 /**
  * Reviews every finding of `result` against the model's decisions as of `today`.

@@ -4,6 +4,7 @@
 import type { Severity } from "../analysis/scoring.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { daysBetween } from "../model/dates.js";
+import { isSettled } from "./decisions.js";
 import type { DecisionStatus } from "../model/vocabulary.js";
 
 /** One finding as the figures need it. */
@@ -74,8 +75,6 @@ export interface FigurePoint {
   };
 }
 
-/** Statuses that keep a finding on the to-do list: it counts as open. */
-const UNSETTLED: ReadonlySet<DecisionStatus> = new Set<DecisionStatus>(["open", "mitigating"]);
 
 const zeroes = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 
@@ -108,7 +107,7 @@ export function computeFigures(snapshots: readonly Snapshot[], by: Bucketing = "
     let open = 0;
     for (const f of snapshot.findings) {
       bySeverity[f.severity]++;
-      if (UNSETTLED.has(f.status)) {
+      if (!isSettled(f.status)) {
         openBySeverity[f.severity]++;
         open++;
       }

@@ -440,7 +440,7 @@ export const Decision = z
   .meta({
     title: "Decision",
     description: "What the team decided about a finding, keyed by its stable ID.",
-    examples: [{ finding: "TW-EXFIL-001:support-agent", status: "accepted", owner: "appsec@example.com", justification: "Only public articles reachable", expires: "2027-03-31" }],
+    examples: [{ finding: "TW-EXF-001@support-agent+send-customer-email", status: "accepted", owner: "appsec@example.com", justification: "Only order status, no personal data, reaches the agent", expires: "2027-03-31" }],
   });
 
 export const Adversary = z

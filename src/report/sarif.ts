@@ -2,9 +2,9 @@
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
 import type { Rule } from "../rules/rule.js";
+import { isSettled } from "../lifecycle/decisions.js";
 import { TOOL } from "./json.js";
 
-const SETTLED = new Set(["mitigated", "accepted", "transferred", "false-positive"]);
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
 /** GitHub's security-severity scale (0-10), from the residual score (1-25). */
 const securitySeverity = (score: number) => (Math.round((score / 25) * 100) / 10).toFixed(1);
@@ -50,7 +50,7 @@ function toResult(finding: Finding, ruleIndex: number) {
       : [],
     partialFingerprints: { threatwrightFindingId: finding.id },
     // Settled findings stay in the log, marked as suppressed by the team's decision, so code scanning does not raise them again.
-    ...(SETTLED.has(finding.status) ? { suppressions: [{ kind: "external", status: "accepted", justification: finding.statusReason }] } : {}),
+    ...(isSettled(finding.status) ? { suppressions: [{ kind: "external", status: "accepted", justification: finding.statusReason }] } : {}),
     properties: { severity: finding.severity, "security-severity": securitySeverity(finding.residual.score), residualScore: finding.residual.score, anchors: finding.anchors },
   };
 }

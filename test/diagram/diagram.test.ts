@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Diagram } from "../../src/diagram/diagram.js";
 import { DiagramOptionError, buildDiagram } from "../../src/diagram/diagram.js";
+import { analyze } from "../../src/analysis/analyze.js";
 import { analysed } from "./helpers.js";
 
 const ids = (items: readonly { id: string }[]) => items.map((i) => i.id);
@@ -64,6 +65,22 @@ describe("diagram of the support assistant", () => {
       assert.equal(n.severity, anchored.length > 0 ? order[Math.max(...anchored)] : undefined, n.id);
     }
     assert.ok(d.nodes.some((n) => n.severity === "critical"));
+  });
+
+  it("leaves findings judged false positives out of a node's band, and keeps accepted ones", () => {
+    const { model } = analysed("examples/support-assistant");
+    // The support agent's five critical findings: three exfiltrations, direct injection, one identity for all users.
+    const before = analyze(model, { today: "2026-11-22" });
+    const worst = before.findings.filter((f) => f.anchors.includes("support-agent") && f.severity === "critical").map((f) => f.id);
+    assert.deepEqual(worst.map((id) => id.split("@")[0]).sort(), ["TW-EXF-001", "TW-EXF-002", "TW-EXF-002", "TW-PI-001", "TW-PRV-001"]);
+    const decided = (status: "false-positive" | "accepted") => {
+      const withDecisions = { ...model, decisions: [...model.decisions, ...worst.map((finding) => ({ finding, status, owner: "appsec@example.com", justification: "test" }))] };
+      return node(buildDiagram(withDecisions, analyze(withDecisions, { today: "2026-11-22" })), "support-agent")?.severity;
+    };
+    assert.equal(node(d, "support-agent")?.severity, "critical");
+    // Next come indirect injection and hidden instructions (TW-PI-002, TW-PI-005), both high.
+    assert.equal(decided("false-positive"), "high");
+    assert.equal(decided("accepted"), "critical");
   });
 
   it("draws one workflow: its components and the edges among them", () => {

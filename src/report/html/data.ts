@@ -8,6 +8,7 @@ import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../cat
 import type { FigurePoint } from "../../lifecycle/figures.js";
 import { computeFigures } from "../../lifecycle/figures.js";
 import type { ExpiringAcceptance } from "../../lifecycle/decisions.js";
+import { isSettled } from "../../lifecycle/decisions.js";
 import type { Staleness } from "../../lifecycle/staleness.js";
 import type { ThreatModel } from "../../model/model.js";
 import { COMPONENT_LIST_KEYS } from "../../model/model.js";
@@ -95,7 +96,6 @@ export interface ReportInput {
   workflow?: string;
 }
 
-const SETTLED = new Set<DecisionStatus>(["mitigated", "accepted", "transferred", "false-positive"]);
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 export function buildReportView(input: ReportInput): ReportView {
@@ -147,7 +147,7 @@ function reviewState(model: ThreatModel, staleness: Staleness): ReportView["revi
 /** The highest residual risks still on the to-do list (open or mitigating), in analysis order. */
 function topRisks(findings: readonly Finding[]): TopRisk[] {
   return findings
-    .filter((f) => !SETTLED.has(f.status))
+    .filter((f) => !isSettled(f.status))
     .slice(0, TOP_RISKS)
     .map((f) => ({ finding: f.id, title: f.title, severity: f.severity, score: f.residual.score, summary: (f.summary) }));
 }
@@ -201,6 +201,8 @@ function coverageTable(framework: Framework, findings: readonly Finding[]): Cove
   };
 }
 
+const expiredCount = (findings: readonly Finding[]) => findings.filter((f) => f.reopened === "acceptance-expired").length;
+
 function decisionsView(findings: readonly Finding[], analysis: AnalysisResult): ReportView["decisions"] {
   const byStatus = Object.fromEntries(DECISION_STATUS.map((s) => [s, 0])) as Record<DecisionStatus, number>;
   for (const f of findings) byStatus[f.status]++;
@@ -215,7 +217,7 @@ function decisionsView(findings: readonly Finding[], analysis: AnalysisResult): 
     expiringSoon: analysis.decisions.expiringSoon.filter((e) => shown.has(e.finding)),
     orphans: analysis.decisions.orphans.map((o) => ({ finding: (o.finding), hint: (o.hint) })),
     reopened: findings.filter((f) => f.decision && f.decision.status !== f.status).length,
-    expired: findings.filter((f) => (f.decision?.status === "accepted" || f.decision?.status === "transferred") && f.status === "open").length,
+    expired: expiredCount(findings),
   };
 }
 
@@ -225,7 +227,7 @@ function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, compo
     date: analysis.date,
     subject: "",
     findings: findings.map((f) => ({ id: f.id, severity: f.severity, status: f.status, overdue: f.overdue, anchors: f.anchors })),
-    expired: findings.filter((f) => (f.decision?.status === "accepted" || f.decision?.status === "transferred") && f.status === "open").length,
+    expired: expiredCount(findings),
     components,
   };
   return computeFigures([snapshot])[0]!;
