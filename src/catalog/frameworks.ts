@@ -44,3 +44,10 @@ export function labelOf(framework: Framework, id: string): string {
 export function techniqueName(id: string): string {
   return ATLAS_TECHNIQUES[id] ?? id;
 }
+
+/** A sub-technique's name after its parent's ("LLM Prompt Injection: Indirect"), which it needs to stand alone. */
+export function techniqueFullName(id: string): string {
+  const parent = /^(AML\.T\d{4})\.\d{3}$/.exec(id)?.[1];
+  const parentName = parent !== undefined ? ATLAS_TECHNIQUES[parent] : undefined;
+  return parentName !== undefined && ATLAS_TECHNIQUES[id] !== undefined ? `${parentName}: ${ATLAS_TECHNIQUES[id]}` : techniqueName(id);
+}
