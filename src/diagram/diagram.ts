@@ -9,8 +9,11 @@ import { LIST_KIND } from "../model/schema.js";
 import type { ComponentKind } from "../model/vocabulary.js";
 import { condense, worseSeverity } from "./condense.js";
 
-/** A component's kind, or "group" for a stand-in node that counts components left out of a condensed diagram. */
-export type DiagramNodeKind = ComponentKind | PathOnlyKind | "group";
+/**
+ * A component's kind, "group" for a stand-in node that counts components left out of a condensed
+ * diagram, or "goal" for the attacker's goal at the top of an attack tree.
+ */
+export type DiagramNodeKind = ComponentKind | PathOnlyKind | "group" | "goal";
 
 /** Elements that are not components but can be steps of an attack path (a credential taken, a control bypassed). */
 export const PATH_ONLY_KINDS = ["identity", "credential", "control", "data"] as const;

@@ -119,17 +119,23 @@ function edgeLine(edge: DiagramEdge): string {
   })}];`;
 }
 
+/** How to read an attack tree, for its key. */
+export const TREE_READING = "Attack tree: read from the goal down; each arrow leads to the step before; several arrows out of one step: any one of them suffices (OR); the leaves are where the attacker starts.";
+
 function legend(diagram: Diagram): string[] {
   const kinds = [...new Set(diagram.nodes.map((n) => n.kind))].sort() as DiagramNodeKind[];
   const swatch = (fill: string, stroke: string, text: string) =>
     `<TR><TD BGCOLOR="${fill}" BORDER="1" COLOR="${stroke}" WIDTH="14"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">${htmlText(text)}</FONT></TD></TR>`;
+  const tree = diagram.nodes.some((n) => n.kind === "goal");
   const rows = kinds.map((kind) => swatch(KIND_STYLE[kind].fill, KIND_STYLE[kind].stroke, `${KIND_STYLE[kind].noun} (${KIND_STYLE[kind].shape})`));
   if (diagram.nodes.some((n) => n.untrusted)) rows.push(swatch("#ffffff", UNTRUSTED_COLOR, "untrusted entry point (red double border)"));
   if (diagram.nodes.some((n) => n.injectable)) rows.push(swatch("#ffffff", INJECTABLE_COLOR, "injectable agent (orange border)"));
   for (const severity of ["critical", "high", "medium", "low", "info"] as const) {
-    if (diagram.nodes.some((n) => n.severity === severity)) rows.push(swatch(SEVERITY_COLOR[severity], SEVERITY_COLOR[severity], `worst finding: ${severity}`));
+    if (diagram.nodes.some((n) => n.severity === severity)) rows.push(swatch(SEVERITY_COLOR[severity], SEVERITY_COLOR[severity], `${tree ? "worst path through it" : "worst finding"}: ${severity}`));
   }
   if (diagram.edges.some((e) => e.relation === "flow")) rows.push(`<TR><TD>→</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">flow: channel: data</FONT></TD></TR>`);
+  // One clause a line, so the key stays narrow.
+  if (tree) rows.push(`<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8">${TREE_READING.split("; ").map(htmlText).join('<BR ALIGN="LEFT"/>')}<BR ALIGN="LEFT"/></FONT></TD></TR>`);
   if (diagram.edges.some((e) => e.relation === "step")) rows.push(`<TR><TD><FONT COLOR="#c62828">➔</FONT></TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">attack step: action · ATLAS technique</FONT></TD></TR>`);
   if (diagram.edges.some((e) => e.relation !== "flow" && e.relation !== "step")) rows.push(`<TR><TD>⇢</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">agent relation (dashed)</FONT></TD></TR>`);
   const table = new HtmlLabel(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR><TD COLSPAN="2"><B>Key</B></TD></TR>${rows.join("")}</TABLE>`);

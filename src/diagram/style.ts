@@ -30,6 +30,7 @@ export const KIND_STYLE: Record<DiagramNodeKind, KindStyle> = {
   control: { shape: "septagon", fill: "#e0f7fa", stroke: "#00838f", noun: "control" },
   data: { shape: "note", fill: "#fafafa", stroke: "#757575", noun: "data" },
   group: { shape: "box", fill: "#ffffff", stroke: "#9e9e9e", noun: "left out" },
+  goal: { shape: "doubleoctagon", fill: "#ffebee", stroke: "#b71c1c", noun: "attacker's goal" },
 };
 
 export const SEVERITY_COLOR: Record<Severity, string> = {

@@ -64,7 +64,7 @@ describe("Mermaid output renders in Mermaid", { skip }, () => {
   });
 
   for (const model of MODELS) {
-    for (const [what, extra] of [["data flows", []], ["attack path 1", ["--path", "1"]]] as const) {
+    for (const [what, extra, suffix] of [["data flows", [], ""], ["attack path 1", ["--path", "1"], "-path-1"], ["attack tree 1", ["--tree", "1"], "-tree-1"]] as const) {
       it(`${model}, ${what}: parses, renders every node and runs nothing`, async () => {
         const run = await runCli(["diagram", path.join(repoRoot, model), ...extra, "--format", "mermaid", "--date", "2026-11-22"]);
         assert.equal(run.code, 0, run.err);
@@ -76,7 +76,7 @@ describe("Mermaid output renders in Mermaid", { skip }, () => {
         assert.equal(rendered.labels.length, nodes, "a rendered node for every node");
         assert.deepEqual(rendered.active, [], "no element or attribute that runs or fetches anything");
         assert.deepEqual(problems(page), NO_PROBLEMS);
-        await page.screenshot(`mermaid-${path.basename(model)}${extra.length > 0 ? "-path-1" : ""}`, { fullPage: true });
+        await page.screenshot(`mermaid-${path.basename(model)}${suffix}`, { fullPage: true });
       });
     }
   }

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { analyze } from "../../analysis/analyze.js";
 import { buildPathDiagram } from "../../diagram/attack-path.js";
+import { buildTreeDiagram } from "../../diagram/attack-tree.js";
 import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram } from "../../diagram/diagram.js";
 import { toDot } from "../../diagram/dot.js";
 import { toMermaid } from "../../diagram/mermaid.js";
@@ -21,6 +22,7 @@ export interface DiagramCommandOptions {
   format: (typeof DIAGRAM_FORMATS)[number];
   workflow?: string;
   path?: string;
+  tree?: string;
   maxNodes: number;
   out?: string;
   date?: string;
@@ -29,11 +31,12 @@ export interface DiagramCommandOptions {
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command("diagram")
-    .description("draw the data-flow diagram (components, flows, trust boundaries, untrusted entry points, injectable agents) or one attack path")
+    .description("draw the data-flow diagram (components, flows, trust boundaries, untrusted entry points, injectable agents), one attack path or one attack tree")
     .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
     .addOption(new Option("--format <format>", "output format").choices([...DIAGRAM_FORMATS]).default("svg"))
     .option("--workflow <id>", "draw only this workflow's components")
     .option("--path <rank|finding-id>", "draw one attack path instead: its rank (1 is the worst) or its finding's ID")
+    .option("--tree <rank|finding-id>", "draw one attack tree instead (every path to one goal): its rank (1 is the worst) or the ID of a finding whose path it holds")
     .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(parseCount).default(DEFAULT_MAX_NODES))
     .option("--out <file>", "write to this file instead of standard output (a .md file gets a fenced mermaid block)")
     .addOption(dateOption("analysis date for the severities shown (default: today)"))
@@ -47,21 +50,24 @@ function parseCount(value: string): number {
 
 
 export async function diagramCommand(io: CliIO, target: string, options: DiagramCommandOptions): Promise<number> {
+  const subjects = (["path", "tree", "workflow"] as const).filter((option) => options[option] !== undefined);
+  if (subjects.length > 1) {
+    io.err(`error: --${subjects[0]} and --${subjects[1]} draw different things\n  hint: give one of them: --path draws an attack path, --tree an attack tree, --workflow a workflow's data flows\n`);
+    return EXIT.usage;
+  }
   if (options.format === "svg") preloadGraphviz();
   const loaded = loadOrReport(io, target, "text");
   if ("exit" in loaded) return loaded.exit;
   const { model } = loaded.loaded;
   const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations });
-  if (options.path !== undefined && options.workflow !== undefined) {
-    io.err("error: --path and --workflow draw different things\n  hint: give one of them: --path draws an attack path, --workflow a workflow's data flows\n");
-    return EXIT.usage;
-  }
   let diagram;
   try {
     diagram =
       options.path !== undefined
         ? buildPathDiagram(model, analysis, options.path)
-        : buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
+        : options.tree !== undefined
+          ? buildTreeDiagram(model, analysis, options.tree, options.maxNodes)
+          : buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
   } catch (error) {
     if (!(error instanceof DiagramOptionError)) throw error;
     io.err(`error: ${error.message}\n  hint: ${error.hint}\n`);

@@ -1,0 +1,75 @@
+// One attack tree drawn on its own: the attacker's goal at the top, then the last step
+// of every path that reaches it, then the steps before those, down to the entry points
+// where the attacker starts. Each arrow leads to the step before and says what happens
+// there and which MITRE ATLAS technique it is; a step with several arrows out can be
+// reached in any of those ways (OR). Pure, like buildDiagram.
+import type { AnalysisResult } from "../analysis/analyze.js";
+import type { AttackTree, AttackTreeNode } from "../analysis/attack-trees.js";
+import { attackTrees, goalText, treeSize } from "../analysis/attack-trees.js";
+import { techniqueFullName, techniqueName } from "../catalog/frameworks.js";
+import { buildGraph } from "../graph/graph.js";
+import type { ThreatModel } from "../model/model.js";
+import { COMPONENT_KINDS } from "../model/vocabulary.js";
+import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
+import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
+
+/** The goal node: "~" cannot occur in a model ID. */
+export const GOAL_NODE = "goal~";
+
+const DRAWABLE = new Set<string>([...COMPONENT_KINDS, ...PATH_ONLY_KINDS]);
+
+/** The attack tree a selector names: its rank (1 is the worst), or the ID of a finding whose path it holds. */
+export function selectAttackTree(trees: readonly AttackTree[], selector: string): AttackTree {
+  const found = /^\d+$/.test(selector) ? trees.find((t) => t.rank === Number(selector)) : trees.find((t) => t.findings.includes(selector));
+  if (found) return found;
+  const hint =
+    trees.length === 0
+      ? "the analysis found no attack path in this model, so there is no attack tree"
+      : `this model has ${trees.length} attack tree${trees.length === 1 ? "" : "s"}: give a rank from 1 to ${trees.length}, or the ID of a finding with an attack path, such as ${trees[0]!.findings[0]} ('threatwright analyze' lists them)`;
+  throw new DiagramOptionError(`no attack tree '${selector}'`, hint);
+}
+
+export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, selector: string, maxNodes = DEFAULT_MAX_NODES): Diagram {
+  const whole = selectAttackTree(attackTrees(analysis.attackPaths), selector);
+  const graph = buildGraph(model);
+  const marksOf = analysisMarks(analysis);
+
+  // A tree too large to read is drawn from its worst paths only, as many as fit.
+  let tree = whole;
+  if (treeSize(whole) + 1 > maxNodes) {
+    const ranked = analysis.attackPaths.filter((p) => whole.findings.includes(p.finding));
+    let count = 1;
+    while (count < ranked.length && treeSize(attackTrees(ranked.slice(0, count + 1))[0]!) + 1 <= maxNodes) count++;
+    tree = { ...attackTrees(ranked.slice(0, count))[0]!, rank: whole.rank };
+  }
+
+  const goal = goalText(tree, (id) => graph.nameOf(id));
+  const nodes: DiagramNode[] = [
+    // The goal names the technique; the node below it names where it lands.
+    { id: GOAL_NODE, label: techniqueFullName(tree.goal.technique), kind: "goal", subtype: tree.goal.technique, untrusted: false, injectable: false, severity: whole.severity },
+  ];
+  const edges: DiagramEdge[] = [];
+  let counter = 0;
+  const add = (node: AttackTreeNode, parent: string) => {
+    const id = `step~${++counter}`;
+    const found = graph.node(node.step.element);
+    const kind = (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
+    const { untrusted, injectable } = marksOf(node.step.element);
+    // The band is the worst path through this step, which is what the tree ranks by.
+    nodes.push({ id, label: graph.nameOf(node.step.element), kind, untrusted, injectable, severity: node.severity });
+    edges.push({ id: `to~${id}`, from: parent, to: id, label: `${node.step.technique} ${techniqueName(node.step.technique)}: ${node.step.action}`, relation: "step" });
+    for (const before of node.before) add(before, id);
+  };
+  for (const last of tree.last) add(last, GOAL_NODE);
+
+  const paths = whole.findings.length;
+  return {
+    title: `Attack tree ${whole.rank} (${whole.severity}, ${whole.score}): ${goal}, ${paths} path${paths === 1 ? "" : "s"}`,
+    nodes,
+    edges,
+    clusters: [],
+    ...(tree !== whole
+      ? { omitted: `the ${tree.findings.length} worst of its ${paths} paths are drawn, to stay within ${maxNodes} nodes (--max-nodes); draw the others one at a time with --path` }
+      : {}),
+  };
+}

@@ -1,0 +1,111 @@
+// One attack tree drawn on its own. The invoice agents' payment tree (tree 2) holds five
+// paths, read off the example: splitting under the approval threshold, two memory
+// poisonings, and two direct steerings of the payment agent (test/analysis/attack-trees.test.ts).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildTreeDiagram, GOAL_NODE, selectAttackTree } from "../../src/diagram/attack-tree.js";
+import { attackTrees } from "../../src/analysis/attack-trees.js";
+import { DiagramOptionError } from "../../src/diagram/diagram.js";
+import { toDot } from "../../src/diagram/dot.js";
+import { toMermaid } from "../../src/diagram/mermaid.js";
+import { svgFromDot } from "../../src/diagram/svg.js";
+import { runCli } from "../cli/harness.js";
+import { analysed, HOSTILE } from "./helpers.js";
+
+const INVOICE = "examples/invoice-agents";
+
+describe("attack-tree diagram", () => {
+  const { model, analysis } = analysed(INVOICE);
+
+  it("draws the goal, then every step back to the entry points, each arrow naming the step it leads to", () => {
+    const diagram = buildTreeDiagram(model, analysis, "2");
+    assert.equal(diagram.title, "Attack tree 2 (critical, 20): External Harms: Financial Harm at Book invoice and create payment, 5 paths");
+    const goal = diagram.nodes[0]!;
+    assert.deepEqual(goal, { id: GOAL_NODE, label: "External Harms: Financial Harm", kind: "goal", subtype: "AML.T0048.000", untrusted: false, injectable: false, severity: "critical" });
+    // The goal and the tree's 15 steps; each step has exactly one arrow in, from the step after it.
+    assert.equal(diagram.nodes.length, 16);
+    assert.equal(diagram.edges.length, 15);
+    for (const node of diagram.nodes.slice(1)) assert.equal(diagram.edges.filter((e) => e.to === node.id).length, 1, node.id);
+    // Two last steps hang off the goal: splitting the payment, and paying out once.
+    const fromGoal = diagram.edges.filter((e) => e.from === GOAL_NODE);
+    assert.deepEqual(fromGoal.map((e) => e.label), [
+      "AML.T0048.000 Financial Harm: calls Book invoice and create payment several times, each payment under 10000 EUR, so none waits for approval",
+      "AML.T0048.000 Financial Harm: calls Book invoice and create payment to pay out from ERP",
+    ]);
+    // Every leaf is the shared AP mailbox, marked as the untrusted entry it is.
+    const leaves = diagram.nodes.filter((n) => !diagram.edges.some((e) => e.from === n.id));
+    assert.deepEqual([...new Set(leaves.map((n) => n.label))], ["Shared AP mailbox"]);
+    assert.ok(leaves.every((n) => n.untrusted));
+    assert.deepEqual(diagram.clusters, []);
+    assert.equal(diagram.omitted, undefined);
+  });
+
+  it("colours each step by the worst path through it", () => {
+    const diagram = buildTreeDiagram(model, analysis, "2");
+    // The direct steering is rated high (TW-AGY-002, TW-A2A-002); everything else here has a critical path.
+    const severities = diagram.nodes.map((n) => n.severity);
+    assert.equal(severities.filter((s) => s === "high").length, 4);
+    assert.equal(severities.filter((s) => s === "critical").length, 12);
+  });
+
+  it("is chosen by rank or by the ID of any finding whose path it holds", () => {
+    const trees = attackTrees(analysis.attackPaths);
+    assert.equal(selectAttackTree(trees, "TW-MEM-001@agent-memory").rank, 2);
+    assert.deepEqual(buildTreeDiagram(model, analysis, "TW-A2A-002@intake-agent+payment-agent"), buildTreeDiagram(model, analysis, "2"));
+  });
+
+  it("names the ranks and an example ID when the tree does not exist", () => {
+    for (const selector of ["0", "10", "TW-NHI-007@ml-finetune-key"]) {
+      assert.throws(
+        () => buildTreeDiagram(model, analysis, selector),
+        (error: unknown) =>
+          error instanceof DiagramOptionError &&
+          error.message === `no attack tree '${selector}'` &&
+          error.hint === "this model has 9 attack trees: give a rank from 1 to 9, or the ID of a finding with an attack path, such as TW-EXF-001@payment-agent+send-remittance-advice ('threatwright analyze' lists them)",
+      );
+    }
+  });
+
+  it("draws only the worst paths that fit under --max-nodes, and says so", () => {
+    // Splitting alone takes the goal and 5 steps; the next path (memory poisoning) would add 6 more.
+    const diagram = buildTreeDiagram(model, analysis, "2", 8);
+    assert.equal(diagram.nodes.length, 6);
+    assert.match(diagram.title, /5 paths$/);
+    assert.equal(diagram.omitted, "the 1 worst of its 5 paths are drawn, to stay within 8 nodes (--max-nodes); draw the others one at a time with --path");
+    assert.equal(buildTreeDiagram(model, analysis, "2", 12).nodes.length, 12, "splitting and the memory path: 1 + 5 + 6");
+  });
+
+  it("lays out in Graphviz and in Mermaid from the goal down, with the key saying how to read it", async () => {
+    const diagram = buildTreeDiagram(model, analysis, "2");
+    const svg = await svgFromDot(toDot(diagram));
+    assert.match(svg, /<g id="n-goal~" class="node kind-goal sev-critical"/);
+    assert.match(svg, /any one of them suffices \(OR\)/);
+    const mermaid = toMermaid(diagram);
+    assert.match(mermaid, /^flowchart TD\n/);
+    assert.match(mermaid, /%% Attack tree: read from the goal down/);
+  });
+
+  it("keeps hostile names inert in DOT and Mermaid", async () => {
+    const hostile = analysed(HOSTILE);
+    const diagram = buildTreeDiagram(hostile.model, hostile.analysis, "1");
+    assert.doesNotMatch(await svgFromDot(toDot(diagram)), /<script|<img|onerror=/i);
+    assert.doesNotMatch(toMermaid(diagram), /<script|<img|<svg|alert\(/i);
+  });
+
+  it("CLI: --tree draws it; a missing tree, and --tree with --path or --workflow, are usage errors", async () => {
+    const ok = await runCli(["diagram", INVOICE, "--tree", "2", "--format", "mermaid", "--date", "2026-11-22"]);
+    assert.equal(ok.code, 0, ok.err);
+    assert.equal(ok.out.split("\n").filter((line) => line.includes(" ==>|")).length, 15);
+    const missing = await runCli(["diagram", INVOICE, "--tree", "99", "--format", "dot", "--date", "2026-11-22"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^error: no attack tree '99'\n {2}hint: this model has 9 attack trees/);
+    for (const other of [["--path", "1"], ["--workflow", "invoice-intake"]]) {
+      const both = await runCli(["diagram", INVOICE, "--tree", "1", ...other]);
+      assert.equal(both.code, 2);
+      assert.match(both.err, /draw different things\n {2}hint: give one of them: --path draws an attack path, --tree an attack tree, --workflow/);
+    }
+    const small = await runCli(["diagram", INVOICE, "--tree", "2", "--max-nodes", "8", "--format", "dot", "--date", "2026-11-22"]);
+    assert.equal(small.code, 0);
+    assert.match(small.err, /^note: the 1 worst of its 5 paths are drawn/);
+  });
+});
