@@ -1,5 +1,6 @@
 // The Markdown report, for pull-request comments and wikis.
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
+import { attackTrees, goalText } from "../analysis/attack-trees.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
 
@@ -21,6 +22,11 @@ export function markdownReport(result: AnalysisResult): string {
       path.steps.forEach((step, i) => out.push(`${i + 1}. \`${step.element}\`: ${mdEscape(step.action)} (${step.technique} ${mdEscape(techniqueName(step.technique))})`));
       out.push("");
     }
+    const trees = attackTrees(result.attackPaths);
+    out.push("### Attack goals", "", `Where the ${result.attackPaths.length} attack paths lead; \`threatwright diagram --tree N\` draws every path to one goal.`, "");
+    for (const tree of trees.slice(0, 5)) out.push(`${tree.rank}. ${mdEscape(goalText(tree, (id) => id))} (${tree.severity}, ${tree.score}): ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
+    if (trees.length > 5) out.push("", `…and ${trees.length - 5} more.`);
+    out.push("");
   }
   if (result.findings.length > 0) {
     out.push("### Findings", "", "| Severity | Finding | Summary | Status | Residual |", "|---|---|---|---|---:|");

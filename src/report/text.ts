@@ -2,12 +2,16 @@
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
+import { attackTrees, goalText } from "../analysis/attack-trees.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
   /** How many attack paths to show in full. */
   paths?: number;
 }
+
+/** Goals listed after the top paths: enough to see where the paths lead. */
+const GOALS_SHOWN = 5;
 
 export function textReport(result: AnalysisResult, options: TextOptions = {}): string {
   const lines: string[] = [];
@@ -27,6 +31,10 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
       lines.push(`  ${path.rank}. [${path.severity} ${path.score}] ${path.title}`, `     ${path.finding}`);
       path.steps.forEach((step, index) => lines.push(`     ${index + 1}) ${step.element}: ${step.action}  [${step.technique} ${techniqueName(step.technique)}]`));
     }
+    const trees = attackTrees(result.attackPaths);
+    lines.push("", `Attack goals (${trees.length}; 'threatwright diagram --tree N' draws every path to one)`);
+    for (const tree of trees.slice(0, GOALS_SHOWN)) lines.push(`  ${tree.rank}. [${tree.severity} ${tree.score}] ${goalText(tree, (id) => id)}: ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
+    if (trees.length > GOALS_SHOWN) lines.push(`  … ${trees.length - GOALS_SHOWN} more`);
   }
   for (const severity of [...SEVERITIES].reverse()) {
     const group = result.findings.filter((f) => f.severity === severity);

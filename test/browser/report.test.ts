@@ -19,7 +19,7 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const EXAMPLES = ["support-assistant", "coding-agent", "invoice-agents"];
 const HOSTILE = path.join(repoRoot, "test", "fixtures", "hostile-model");
 const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
-const SECTIONS = ["#summary", "#heatmap", "#diagram", "#paths", "#findings", "#coverage", "#decisions", "#figures"];
+const SECTIONS = ["#summary", "#heatmap", "#diagram", "#paths", "#trees", "#findings", "#coverage", "#decisions", "#figures"];
 const FILTERS = ["#filter-severity", "#filter-status", "#filter-component", "#filter-framework", "#filter-workflow", "#filter-text"];
 const COVERAGE_FRAMEWORKS = ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"];
 
@@ -438,6 +438,7 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
             assert.equal(await page.locator(control).isVisible(), false, `${control} hidden in print`);
           }
           assert.equal(await page.locator("#paths [data-path-rank]").count(), subject(name).analysis.attackPaths.length, "every attack path is printed, not only the first 25");
+          assert.equal(await page.locator("details.tree:not([open])").count(), 0, "every attack tree printed open");
           assert.equal(await page.locator("button").filter({ visible: true }).evaluateAll((buttons) => buttons.filter((b) => !b.classList.contains("link") && !b.classList.contains("path-select")).length), 0, "no button chrome in print");
           assert.equal(await page.locator("select, input, textarea").filter({ visible: true }).count(), 0, "no form control shown in print");
           let previousTop = -1;

@@ -17,6 +17,20 @@ describe("threatwright analyze", () => {
     assert.match(out, / {4}at examples\/support-assistant\/[a-z-]+\.yaml:\d+:\d+\n/);
   });
 
+  it("lists where the attack paths lead, worst goal first, after the top paths (text and Markdown)", async () => {
+    // The invoice agents' 14 paths end at 9 goals; the payment tool's gathers 5 (test/analysis/attack-trees.test.ts).
+    const text = (await cli(["analyze", "examples/invoice-agents"])).out;
+    assert.match(
+      text,
+      /\nAttack goals \(9; 'threatwright diagram --tree N' draws every path to one\)\n {2}1\. \[critical 25\] Exfiltration via AI Agent Tool Invocation at send-remittance-advice: 1 path\n {2}2\. \[critical 20\] External Harms: Financial Harm at create-payment: 5 paths\n(?: {2}\d\. .*\n){3} {2}… 4 more\n\nCRITICAL/,
+    );
+    const markdown = (await cli(["analyze", "examples/invoice-agents", "--format", "markdown"])).out;
+    assert.match(markdown, /### Attack goals\n\nWhere the 14 attack paths lead; `threatwright diagram --tree N` draws every path to one goal\.\n\n1\. Exfiltration via AI Agent Tool Invocation at send-remittance-advice \(critical, 25\): 1 path\n2\. External Harms: Financial Harm at create-payment \(critical, 20\): 5 paths\n/);
+    // No path, no goal section.
+    const none = (await cli(["analyze", "examples/invoice-agents", "--workflow", "model-fine-tuning"])).out;
+    assert.doesNotMatch(none, /Attack goals/);
+  });
+
   it("gives versioned JSON whose findings are sorted by severity and identical on every run", async () => {
     const first = await cli(["analyze", "examples/invoice-agents", "--format", "json"]);
     const second = await cli(["analyze", "examples/invoice-agents", "--format", "json"]);

@@ -1,6 +1,8 @@
 // The HTML report's view model: everything the page shows, worked out from the model and its
 // analysis. Pure: no files, no clock; the same input gives the same view.
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
+import type { AttackTreeNode } from "../../analysis/attack-trees.js";
+import { attackTrees, goalText } from "../../analysis/attack-trees.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES } from "../../analysis/scoring.js";
 import type { Framework } from "../../catalog/frameworks.js";
@@ -84,8 +86,35 @@ export interface ReportView {
   truncated: string[];
   /** The workflows the page offers diagrams and filters for: [id, name]. */
   workflows: [string, string][];
+  /** The attack paths grouped by goal, worst first: the first TREES_SHOWN of treeCount. */
+  trees: TreeView[];
+  treeCount: number;
   client: Omit<ClientData, "diagrams">;
 }
+
+/** One attack tree with names resolved: the goal, and the steps from the last back to the entry points. */
+export interface TreeView {
+  rank: number;
+  severity: Severity;
+  score: number;
+  goal: string;
+  paths: number;
+  last: TreeStepView[];
+}
+
+export interface TreeStepView {
+  element: string;
+  name: string;
+  technique: string;
+  techniqueName: string;
+  action: string;
+  severity: Severity;
+  /** Alternatives that can come just before this step (any one suffices). */
+  before: TreeStepView[];
+}
+
+/** Trees in the page: the worst goals; the rest are one command away. */
+export const TREES_SHOWN = 20;
 
 export interface ReportInput {
   model: ThreatModel;
@@ -127,7 +156,27 @@ export function buildReportView(input: ReportInput): ReportView {
     injectableAgents: analysis.summary.injectableAgents,
     truncated: analysis.truncated,
     workflows: workflowList,
+    ...treesView(model, attackPaths),
     client: clientData(model, findings, attackPaths, workflowList),
+  };
+}
+
+function treesView(model: ThreatModel, attackPaths: AnalysisResult["attackPaths"]): Pick<ReportView, "trees" | "treeCount"> {
+  const names = elementNames(model);
+  const nameOf = (id: string) => names.get(id)?.[0] ?? id;
+  const step = (node: AttackTreeNode): TreeStepView => ({
+    element: node.step.element,
+    name: nameOf(node.step.element),
+    technique: node.step.technique,
+    techniqueName: techniqueName(node.step.technique),
+    action: node.step.action,
+    severity: node.severity,
+    before: node.before.map(step),
+  });
+  const trees = attackTrees(attackPaths);
+  return {
+    treeCount: trees.length,
+    trees: trees.slice(0, TREES_SHOWN).map((tree) => ({ rank: tree.rank, severity: tree.severity, score: tree.score, goal: goalText(tree, nameOf), paths: tree.findings.length, last: tree.last.map(step) })),
   };
 }
 

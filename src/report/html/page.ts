@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES, severityOf } from "../../analysis/scoring.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
-import type { CoverageTable, ReportView } from "./data.js";
+import type { CoverageTable, ReportView, TreeStepView } from "./data.js";
 import { escapeHtml as h, inlineCode, jsonForScript } from "./escape.js";
 import type { ClientData, DiagramRow } from "./types.js";
 
@@ -66,6 +66,7 @@ export function renderPage(input: PageInput): string {
     heatmap(view),
     diagram(view, input.diagrams, input.diagramNotes),
     paths(view),
+    trees(view),
     findings(view),
     coverage(view.coverage),
     decisions(view),
@@ -88,6 +89,7 @@ function masthead(view: ReportView): string {
     ["heatmap", "Heat map"],
     ["diagram", "Diagram"],
     ["paths", "Attack paths"],
+    ["trees", "Attack trees"],
     ["findings", "Findings"],
     ["coverage", "Coverage"],
     ["decisions", "Decisions"],
@@ -114,7 +116,7 @@ function summary(view: ReportView): string {
     ? `<ol id="top-risks">${view.topRisks
         .map(
           (r) =>
-            `<li><span class="sev-badge sev-${r.severity}">${r.severity}</span> <button type="button" class="link" data-open-finding="${h(r.finding)}">${h(r.title)}</button> <span class="muted">(${r.score})</span><div class="risk-summary">${h(r.summary)}</div></li>`,
+            `<li>${badge(r.severity)} <button type="button" class="link" data-open-finding="${h(r.finding)}">${h(r.title)}</button> <span class="muted">(${r.score})</span><div class="risk-summary">${h(r.summary)}</div></li>`,
         )
         .join("")}</ol>`
     : `<ol id="top-risks"></ol><p class="muted">No open finding.</p>`;
@@ -217,6 +219,35 @@ function paths(view: ReportView): string {
   ].join("\n");
 }
 
+const badge = (severity: Severity) => `<span class="sev-badge sev-${severity}">${severity}</span>`;
+
+function trees(view: ReportView): string {
+  const step = (s: TreeStepView): string =>
+    [
+      `<li class="tree-step">`,
+      `<div class="tree-move">${badge(s.severity)} <b>${h(s.name)}</b> <code>${h(s.technique)}</code> ${h(s.techniqueName)}: ${h(s.action)}</div>`,
+      s.before.length > 1 ? `<div class="tree-or">after any one of:</div>` : "",
+      s.before.length > 0 ? `<ul>${s.before.map(step).join("")}</ul>` : "",
+      `</li>`,
+    ].join("");
+  const shown = view.trees.length;
+  return [
+    `<section id="trees" aria-labelledby="trees-title">`,
+    `<h2 id="trees-title">Attack trees</h2>`,
+    `<p class="lede">The attack paths grouped by what the attacker achieves in the end: the last step's MITRE ATLAS technique and where it lands. Each tree starts at that goal and goes back, step by step, to where the attacker starts; where it forks, any one way suffices. ${view.treeCount === 0 ? "No attack path, so no tree." : `${view.treeCount} goal${view.treeCount === 1 ? "" : "s"}${shown < view.treeCount ? `, the ${shown} worst shown` : ""}. Draw one with <code>threatwright diagram --tree N</code>.`}</p>`,
+    ...view.trees.map((tree, index) =>
+      [
+        `<details class="tree"${index < 3 ? " open" : ""} id="tree-${tree.rank}">`,
+        `<summary>${badge(tree.severity)} <span class="muted">${tree.score}</span> <b>${h(tree.goal)}</b> <span class="muted">· ${tree.paths} path${tree.paths === 1 ? "" : "s"} · tree ${tree.rank}</span></summary>`,
+        tree.last.length > 1 ? `<div class="tree-or">any one of:</div>` : "",
+        `<ul class="tree-root">${tree.last.map(step).join("")}</ul>`,
+        `</details>`,
+      ].join("\n"),
+    ),
+    `</section>`,
+  ].join("\n");
+}
+
 function findings(view: ReportView): string {
   const select = (id: string, label: string, options: string) => `<label>${label}<select id="${id}"><option value="">All</option>${options}</select></label>`;
   const severities = DESCENDING.map((s) => `<option value="${s}">${s}</option>`).join("");
@@ -255,7 +286,7 @@ function coverage(tables: CoverageTable[]): string {
     const rows = table.rows
       .map((row) => {
         const rules = row.rules.map((r) => `<code>${h(r)}</code>`).join(" ");
-        const worst = row.worst ? `<span class="sev-badge sev-${row.worst}">${row.worst}</span>` : `<span class="muted">none</span>`;
+        const worst = row.worst ? badge(row.worst) : `<span class="muted">none</span>`;
         return `<tr${row.rules.length === 0 ? ` class="unmapped"` : ""}><td><code>${h(row.id)}</code></td><td>${h(row.name)}</td><td class="rules"><span class="num">${row.rules.length}</span>${rules ? ` <span class="muted">·</span> ${rules}` : ""}</td><td class="num">${row.findings}</td><td>${worst}</td></tr>`;
       })
       .join("");

@@ -196,7 +196,7 @@ describe("the HTML page", async () => {
   });
 
   it("carries the contract's landmarks", () => {
-    for (const id of ["summary", "stale", "top-risks", "heatmap", "diagram", "diagram-scope", "paths", "findings", "filter-severity", "filter-status", "filter-component", "filter-framework", "filter-workflow", "filter-text", "findings-count", "finding-detail", "coverage", "decisions", "figures"]) {
+    for (const id of ["summary", "stale", "top-risks", "heatmap", "diagram", "diagram-scope", "paths", "trees", "findings", "filter-severity", "filter-status", "filter-component", "filter-framework", "filter-workflow", "filter-text", "findings-count", "finding-detail", "coverage", "decisions", "figures"]) {
       assert.equal(html.split(`id="${id}"`).length - 1, 1, `exactly one element with id ${id}`);
     }
     assert.match(html, /<html lang="en" data-ready="false">/);
@@ -217,6 +217,38 @@ describe("the HTML page", async () => {
 
   it("is the same byte for byte on every run", async () => {
     assert.equal(await report(support()), html);
+  });
+});
+
+describe("attack trees in the page", async () => {
+  const invoice = load(path.join(ROOT, "examples/invoice-agents"));
+  const html = await report(invoice);
+  const trees = [...html.matchAll(/<details class="tree"( open)? id="tree-(\d+)">\n<summary>([\s\S]*?)<\/summary>/g)];
+
+  it("has one tree per goal, worst first, the first three open", () => {
+    // The invoice agents' 14 attack paths end at 9 goals (test/analysis/attack-trees.test.ts).
+    assert.deepEqual(trees.map((t) => Number(t[2])), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(trees.map((t) => t[1] === " open"), [true, true, true, false, false, false, false, false, false]);
+    assert.match(trees[1]![3]!, /<span class="sev-badge sev-critical">critical<\/span> <span class="muted">20<\/span> <b>External Harms: Financial Harm at Book invoice and create payment<\/b> <span class="muted">· 5 paths · tree 2<\/span>/);
+    assert.match(html, /9 goals\. Draw one with <code>threatwright diagram --tree N<\/code>\./);
+  });
+
+  it("nests the steps from the goal back, and says where a step can be reached several ways", () => {
+    const tree2 = html.slice(html.indexOf('id="tree-2"'), html.indexOf('id="tree-3"'));
+    // Two ways to the goal (split the payment, or pay out once), and paying out once can follow memory or direct steering.
+    assert.equal(tree2.match(/class="tree-or"/g)?.length, 2);
+    assert.equal(tree2.match(/<li class="tree-step">/g)?.length, 15);
+    assert.equal(tree2.match(/Shared AP mailbox<\/b> <code>AML\.T0051\.001<\/code>/g)?.length, 3, "three leaves, all the mailbox");
+  });
+
+  it("limits itself to a workflow's paths in a workflow report", async () => {
+    // Every path runs through intake (the mailbox) and payment; none through fine-tuning.
+    const view = (workflow: string) => buildReportView({ ...inputs(invoice), workflow });
+    const intake = view("invoice-intake");
+    assert.deepEqual([intake.client.paths.length, intake.treeCount, intake.trees.reduce((n, t) => n + t.paths, 0)], [14, 9, 14]);
+    const tuning = view("model-fine-tuning");
+    assert.deepEqual([tuning.client.paths.length, tuning.treeCount, tuning.trees.length], [0, 0, 0]);
+    assert.match(await report(invoice, "model-fine-tuning"), /No attack path, so no tree\./);
   });
 });
 

@@ -594,6 +594,8 @@ function showEverything(): void {
     state.shown = state.matching.length;
     renderFindings();
   }
+  // A closed tree would print as its goal alone.
+  for (const tree of document.querySelectorAll<HTMLDetailsElement>("details.tree")) tree.open = true;
 }
 
 function wirePrint(): void {
