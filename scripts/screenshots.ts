@@ -1,7 +1,8 @@
 // npm run screenshots: regenerates docs/screenshots/ for the README. Each example's report
 // (fixed date, so reruns show the same content) is opened in Chromium and shot from the top of
 // the page to the end of the diagram (summary, heat map, diagram at its default, readable size with path 1 highlighted); the
-// support assistant also gets its findings table with the first finding's detail open.
+// support assistant also gets its findings table with the first finding's detail open, and the
+// invoice agents their payment tool's attack tree.
 // The models are copied out of git first: review staleness reads git history, which moves
 // with every commit, and the pictures should change only when the report does.
 import { cpSync, mkdirSync, rmSync } from "node:fs";
@@ -70,9 +71,12 @@ try {
     try {
       await overview(opened.page, path.join(outDir, `${example}.png`));
       if (example === "support-assistant") await findingDetail(opened.page, path.join(outDir, `${example}-finding.png`));
+      // The payment tool's attack tree: five paths to one goal.
+      if (example === "invoice-agents") await opened.page.locator("#tree-2").screenshot({ path: path.join(outDir, `${example}-tree.png`), animations: "disabled", caret: "hide" });
       const seen = problems(opened);
       if (JSON.stringify(seen) !== JSON.stringify(NO_PROBLEMS)) throw new Error(`${example}: the page misbehaved: ${JSON.stringify(seen)}`);
-      console.log(`wrote docs/screenshots/${example}.png${example === "support-assistant" ? ` and ${example}-finding.png` : ""}`);
+      const extra = { "support-assistant": "finding", "invoice-agents": "tree" }[example];
+      console.log(`wrote docs/screenshots/${example}.png${extra ? ` and ${example}-${extra}.png` : ""}`);
     } finally {
       await opened.close();
     }
