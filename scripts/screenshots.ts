@@ -5,11 +5,11 @@
 // invoice agents their payment tool's attack tree.
 // The models are copied out of git first: review staleness reads git history, which moves
 // with every commit, and the pictures should change only when the report does.
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Page } from "playwright-core";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
 import { main } from "../src/cli/main.js";
 import { diskFiles } from "../src/model/files.js";
 import { browserSkipReason, launchBrowser, NO_PROBLEMS, openFile, problems } from "../test/browser/harness.js";
@@ -53,6 +53,25 @@ async function findingDetail(page: Page, target: string): Promise<void> {
   await page.screenshot({ path: target, animations: "disabled", caret: "hide" });
 }
 
+/** An attack tree drawn by the diagram command (SVG), shot whole at 1 px per point. */
+async function treeDiagram(browser: Browser, example: string, target: string): Promise<void> {
+  const svg = path.join(work, `${example}-tree.svg`);
+  let err = "";
+  const code = await main(["diagram", path.join(work, example), "--tree", "2", "--out", svg, "--date", DATE], { out: () => {}, err: (text) => (err += text), files: diskFiles, today: () => DATE, cwd: repoRoot });
+  if (code !== 0) throw new Error(`diagram ${example} exited ${code}: ${err}`);
+  // The SVG has a viewBox and no size: a window of the viewBox's size shows it at 1 px per point.
+  // A bare SVG has no ready flag to wait for, and loads nothing: a plain page will do.
+  const box = /viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"/.exec(readFileSync(svg, "utf8"));
+  if (!box) throw new Error(`${svg} has no viewBox`);
+  const page = await browser.newPage({ viewport: { width: Math.ceil(Number(box[1])), height: Math.ceil(Number(box[2])) } });
+  try {
+    await page.goto(pathToFileURL(svg).href);
+    await page.locator("svg").screenshot({ path: target, animations: "disabled" });
+  } finally {
+    await page.close();
+  }
+}
+
 const skip = browserSkipReason();
 if (skip) {
   console.error(`screenshots: ${skip}`);
@@ -71,8 +90,8 @@ try {
     try {
       await overview(opened.page, path.join(outDir, `${example}.png`));
       if (example === "support-assistant") await findingDetail(opened.page, path.join(outDir, `${example}-finding.png`));
-      // The payment tool's attack tree: five paths to one goal.
-      if (example === "invoice-agents") await opened.page.locator("#tree-2").screenshot({ path: path.join(outDir, `${example}-tree.png`), animations: "disabled", caret: "hide" });
+      // The payment tool's attack tree as 'diagram --tree 2' draws it: five paths to one goal.
+      if (example === "invoice-agents") await treeDiagram(browser, example, path.join(outDir, `${example}-tree.png`));
       const seen = problems(opened);
       if (JSON.stringify(seen) !== JSON.stringify(NO_PROBLEMS)) throw new Error(`${example}: the page misbehaved: ${JSON.stringify(seen)}`);
       const extra = { "support-assistant": "finding", "invoice-agents": "tree" }[example];

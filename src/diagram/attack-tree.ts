@@ -64,7 +64,8 @@ export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, s
 
   const paths = whole.findings.length;
   return {
-    title: `Attack tree ${whole.rank} (${whole.severity}, ${whole.score}): ${goal}, ${paths} path${paths === 1 ? "" : "s"}`,
+    // The count first: a long goal is what gets cut when the renderer shortens the title.
+    title: `Attack tree ${whole.rank} (${paths} path${paths === 1 ? "" : "s"}, ${whole.severity}, ${whole.score}): ${goal}`,
     nodes,
     edges,
     clusters: [],

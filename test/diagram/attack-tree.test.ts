@@ -19,7 +19,7 @@ describe("attack-tree diagram", () => {
 
   it("draws the goal, then every step back to the entry points, each arrow naming the step it leads to", () => {
     const diagram = buildTreeDiagram(model, analysis, "2");
-    assert.equal(diagram.title, "Attack tree 2 (critical, 20): External Harms: Financial Harm at Book invoice and create payment, 5 paths");
+    assert.equal(diagram.title, "Attack tree 2 (5 paths, critical, 20): External Harms: Financial Harm at Book invoice and create payment");
     const goal = diagram.nodes[0]!;
     assert.deepEqual(goal, { id: GOAL_NODE, label: "External Harms: Financial Harm", kind: "goal", subtype: "AML.T0048.000", untrusted: false, injectable: false, severity: "critical" });
     // The goal and the tree's 15 steps; each step has exactly one arrow in, from the step after it.
@@ -70,7 +70,7 @@ describe("attack-tree diagram", () => {
     // Splitting alone takes the goal and 5 steps; the next path (memory poisoning) would add 6 more.
     const diagram = buildTreeDiagram(model, analysis, "2", 8);
     assert.equal(diagram.nodes.length, 6);
-    assert.match(diagram.title, /5 paths$/);
+    assert.match(diagram.title, /^Attack tree 2 \(5 paths, /);
     assert.equal(diagram.omitted, "the 1 worst of its 5 paths are drawn, to stay within 8 nodes (--max-nodes); draw the others one at a time with --path");
     assert.equal(buildTreeDiagram(model, analysis, "2", 12).nodes.length, 12, "splitting and the memory path: 1 + 5 + 6");
   });
