@@ -139,18 +139,22 @@ export function analysisMarks(analysis: AnalysisResult): Marks {
   return marks;
 }
 
+/** The workflow with this ID, or a usage error that lists the model's workflows. */
+export function workflowNamed(model: ThreatModel, id: string): ThreatModel["workflows"][number] {
+  const workflow = model.workflows.find((w) => w.id === id);
+  if (workflow) return workflow;
+  const known = model.workflows.map((w) => w.id).sort();
+  throw new DiagramOptionError(
+    `unknown workflow '${id}'`,
+    known.length > 0 ? `workflows in this model: ${known.join(", ")}` : "this model defines no workflows; leave out --workflow to draw the whole system",
+  );
+}
+
 export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, options: DiagramOptions = {}): Diagram {
   let members: Set<string> | undefined;
   let title = model.system.name;
   if (options.workflow !== undefined) {
-    const workflow = model.workflows.find((w) => w.id === options.workflow);
-    if (!workflow) {
-      const known = model.workflows.map((w) => w.id).sort();
-      throw new DiagramOptionError(
-        `unknown workflow '${options.workflow}'`,
-        known.length > 0 ? `workflows in this model: ${known.join(", ")}` : "this model defines no workflows; leave out --workflow to draw the whole system",
-      );
-    }
+    const workflow = workflowNamed(model, options.workflow);
     members = new Set(workflow.components);
     title = `${model.system.name}: ${workflow.name ?? workflow.id}`;
   }

@@ -9,7 +9,8 @@ export function mdEscape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
 }
 
-export function markdownReport(result: AnalysisResult): string {
+/** `workflow`: the one the result was scoped to, named in the hint since tree ranks are the workflow's. */
+export function markdownReport(result: AnalysisResult, workflow?: string): string {
   const out: string[] = [];
   const { summary } = result;
   out.push(`## Threatwright: ${mdEscape(result.system.name)}`, "");
@@ -23,7 +24,7 @@ export function markdownReport(result: AnalysisResult): string {
       out.push("");
     }
     const trees = attackTrees(result.attackPaths);
-    out.push("### Attack goals", "", `Where the ${result.attackPaths.length} attack paths lead; \`threatwright diagram --tree N\` draws every path to one goal.`, "");
+    out.push("### Attack goals", "", `Where the ${result.attackPaths.length} attack paths lead; \`threatwright diagram --tree N${workflow !== undefined ? ` --workflow ${workflow}` : ""}\` draws every path to one goal.`, "");
     for (const tree of trees.slice(0, 5)) out.push(`${tree.rank}. ${mdEscape(goalText(tree, (id) => id))} (${tree.severity}, ${tree.score}): ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
     if (trees.length > 5) out.push("", `…and ${trees.length - 5} more.`);
     out.push("");

@@ -8,6 +8,8 @@ import { terminalText } from "./terminal-text.js";
 export interface TextOptions {
   /** How many attack paths to show in full. */
   paths?: number;
+  /** The workflow the result was scoped to: tree ranks are the workflow's, so the hint names it. */
+  workflow?: string;
 }
 
 /** Goals listed after the top paths: enough to see where the paths lead. */
@@ -32,7 +34,7 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
       path.steps.forEach((step, index) => lines.push(`     ${index + 1}) ${step.element}: ${step.action}  [${step.technique} ${techniqueName(step.technique)}]`));
     }
     const trees = attackTrees(result.attackPaths);
-    lines.push("", `Attack goals (${trees.length}; 'threatwright diagram --tree N' draws every path to one)`);
+    lines.push("", `Attack goals (${trees.length}; 'threatwright diagram --tree N${options.workflow !== undefined ? ` --workflow ${options.workflow}` : ""}' draws every path to one)`);
     for (const tree of trees.slice(0, GOALS_SHOWN)) lines.push(`  ${tree.rank}. [${tree.severity} ${tree.score}] ${goalText(tree, (id) => id)}: ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
     if (trees.length > GOALS_SHOWN) lines.push(`  … ${trees.length - GOALS_SHOWN} more`);
   }

@@ -26,9 +26,11 @@ describe("threatwright analyze", () => {
     );
     const markdown = (await cli(["analyze", "examples/invoice-agents", "--format", "markdown"])).out;
     assert.match(markdown, /### Attack goals\n\nWhere the 14 attack paths lead; `threatwright diagram --tree N` draws every path to one goal\.\n\n1\. Exfiltration via AI Agent Tool Invocation at send-remittance-advice \(critical, 25\): 1 path\n2\. External Harms: Financial Harm at create-payment \(critical, 20\): 5 paths\n/);
-    // No path, no goal section.
+    // No path, no goal section; within a workflow, the hint names it, as the ranks are the workflow's.
     const none = (await cli(["analyze", "examples/invoice-agents", "--workflow", "model-fine-tuning"])).out;
     assert.doesNotMatch(none, /Attack goals/);
+    const intake = (await cli(["analyze", "examples/invoice-agents", "--workflow", "invoice-intake"])).out;
+    assert.match(intake, /\nAttack goals \(9; 'threatwright diagram --tree N --workflow invoice-intake' draws every path to one\)\n/);
   });
 
   it("gives versioned JSON whose findings are sorted by severity and identical on every run", async () => {

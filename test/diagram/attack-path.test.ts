@@ -89,15 +89,22 @@ describe("attack-path diagram", () => {
     assert.doesNotMatch(toMermaid(diagram), /<script|<img|<svg|alert\(/i);
   });
 
-  it("CLI: --path draws it, a missing path and --path with --workflow are usage errors", async () => {
+  it("CLI: --path draws it, ranked within --workflow when given; a missing path is a usage error", async () => {
     const ok = await runCli(["diagram", SUPPORT, "--path", "1", "--format", "mermaid", "--date", "2026-11-22"]);
     assert.equal(ok.code, 0, ok.err);
     assert.equal(ok.out.split("\n").filter((line) => line.includes(" ==>|")).length, 6);
     const missing = await runCli(["diagram", SUPPORT, "--path", "99", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /^error: no attack path '99'\n {2}hint: this model has 10 attack paths/);
-    const both = await runCli(["diagram", SUPPORT, "--path", "1", "--workflow", "support-chat"]);
-    assert.equal(both.code, 2);
-    assert.match(both.err, /--path and --workflow draw different things/);
+    // The knowledge-ingestion workflow holds 4 of the 10 paths (analyze --workflow ranks them so); its path 2 is the hidden-instructions one.
+    const scoped = await runCli(["diagram", SUPPORT, "--path", "2", "--workflow", "knowledge-ingestion", "--format", "dot", "--date", "2026-11-22"]);
+    assert.equal(scoped.code, 0, scoped.err);
+    assert.match(scoped.out, /label="Attack path 2 \(high, 19\): Hidden instructions in attachments and rich content"/);
+    const beyond = await runCli(["diagram", SUPPORT, "--path", "5", "--workflow", "knowledge-ingestion", "--format", "dot"]);
+    assert.equal(beyond.code, 2);
+    assert.match(beyond.err, /this model has 4 attack paths/);
+    const unknown = await runCli(["diagram", SUPPORT, "--path", "1", "--workflow", "nope"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /^error: unknown workflow 'nope'\n {2}hint: workflows in this model: /);
   });
 });

@@ -92,18 +92,22 @@ describe("attack-tree diagram", () => {
     assert.doesNotMatch(toMermaid(diagram), /<script|<img|<svg|alert\(/i);
   });
 
-  it("CLI: --tree draws it; a missing tree, and --tree with --path or --workflow, are usage errors", async () => {
+  it("CLI: --tree draws it, ranked within --workflow when given; a missing tree and --tree with --path are usage errors", async () => {
     const ok = await runCli(["diagram", INVOICE, "--tree", "2", "--format", "mermaid", "--date", "2026-11-22"]);
     assert.equal(ok.code, 0, ok.err);
     assert.equal(ok.out.split("\n").filter((line) => line.includes(" ==>|")).length, 15);
     const missing = await runCli(["diagram", INVOICE, "--tree", "99", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /^error: no attack tree '99'\n {2}hint: this model has 9 attack trees/);
-    for (const other of [["--path", "1"], ["--workflow", "invoice-intake"]]) {
-      const both = await runCli(["diagram", INVOICE, "--tree", "1", ...other]);
-      assert.equal(both.code, 2);
-      assert.match(both.err, /draw different things\n {2}hint: give one of them: --path draws an attack path, --tree an attack tree, --workflow/);
-    }
+    const both = await runCli(["diagram", INVOICE, "--tree", "1", "--path", "1"]);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /^error: --path and --tree draw different things\n {2}hint: give one of them/);
+    // Every path touches invoice intake, none the fine-tuning workflow.
+    const intake = await runCli(["diagram", INVOICE, "--tree", "2", "--workflow", "invoice-intake", "--format", "mermaid", "--date", "2026-11-22"]);
+    assert.equal(intake.out, ok.out);
+    const tuning = await runCli(["diagram", INVOICE, "--tree", "1", "--workflow", "model-fine-tuning", "--format", "dot", "--date", "2026-11-22"]);
+    assert.equal(tuning.code, 2);
+    assert.match(tuning.err, /^error: no attack tree '1'\n {2}hint: the analysis found no attack path in this model, so there is no attack tree/);
     const small = await runCli(["diagram", INVOICE, "--tree", "2", "--max-nodes", "8", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(small.code, 0);
     assert.match(small.err, /^note: the 1 worst of its 5 paths are drawn/);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import type { AnalysisResult } from "../../analysis/analyze.js";
 import { analyze } from "../../analysis/analyze.js";
+import { scopeResult } from "../../analysis/scope.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES } from "../../analysis/scoring.js";
 import { jsonReport } from "../../report/json.js";
@@ -33,16 +33,6 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .action((target: string, options: AnalyzeCommandOptions) => setExit(analyzeCommand(io, target, options)));
 }
 
-/** Keeps the findings at or above a severity and, with a workflow, those touching it. */
-export function filterResult(result: AnalysisResult, minSeverity: Severity, workflow?: string): AnalysisResult {
-  const floor = SEVERITIES.indexOf(minSeverity);
-  const findings = result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= floor && (!workflow || f.workflows.includes(workflow)));
-  const kept = new Set(findings.map((f) => f.id));
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-  const attackPaths = result.attackPaths.filter((p) => kept.has(p.finding)).map((p, i) => ({ ...p, rank: i + 1 }));
-  return { ...result, findings, attackPaths, summary: { ...result.summary, findings: findings.length, bySeverity } };
-}
-
 export function analyzeCommand(io: CliIO, target: string, options: AnalyzeCommandOptions): number {
   const loaded = loadOrReport(io, target, options.format === "json" ? "json" : "text");
   if ("exit" in loaded) return loaded.exit;
@@ -51,19 +41,19 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
     io.err(`unknown workflow '${options.workflow}'\n  hint: workflows in this model: ${model.workflows.map((w) => w.id).join(", ") || "none"}\n`);
     return EXIT.usage;
   }
-  const result = filterResult(analyze(model, { today: options.date ?? io.today(), locations }), options.minSeverity, options.workflow);
+  const result = scopeResult(analyze(model, { today: options.date ?? io.today(), locations }), { minSeverity: options.minSeverity, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
   switch (options.format) {
     case "json":
       io.out(jsonReport(result));
       break;
     case "markdown":
-      io.out(markdownReport(result));
+      io.out(markdownReport(result, options.workflow));
       break;
     case "sarif":
       io.out(sarifReport(result, RULES));
       break;
     default:
-      io.out(textReport(result));
+      io.out(textReport(result, options.workflow !== undefined ? { workflow: options.workflow } : {}));
   }
   return EXIT.ok;
 }

@@ -5,9 +5,10 @@ import path from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { analyze } from "../../analysis/analyze.js";
+import { scopeResult } from "../../analysis/scope.js";
 import { buildPathDiagram } from "../../diagram/attack-path.js";
 import { buildTreeDiagram } from "../../diagram/attack-tree.js";
-import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram } from "../../diagram/diagram.js";
+import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram, workflowNamed } from "../../diagram/diagram.js";
 import { toDot } from "../../diagram/dot.js";
 import { toMermaid } from "../../diagram/mermaid.js";
 import { preloadGraphviz, toSvg } from "../../diagram/svg.js";
@@ -34,7 +35,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .description("draw the data-flow diagram (components, flows, trust boundaries, untrusted entry points, injectable agents), one attack path or one attack tree")
     .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
     .addOption(new Option("--format <format>", "output format").choices([...DIAGRAM_FORMATS]).default("svg"))
-    .option("--workflow <id>", "draw only this workflow's components")
+    .option("--workflow <id>", "draw only this workflow's components; with --path or --tree, rank paths among the workflow's findings")
     .option("--path <rank|finding-id>", "draw one attack path instead: its rank (1 is the worst) or its finding's ID")
     .option("--tree <rank|finding-id>", "draw one attack tree instead (every path to one goal): its rank (1 is the worst) or the ID of a finding whose path it holds")
     .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(parseCount).default(DEFAULT_MAX_NODES))
@@ -50,9 +51,8 @@ function parseCount(value: string): number {
 
 
 export async function diagramCommand(io: CliIO, target: string, options: DiagramCommandOptions): Promise<number> {
-  const subjects = (["path", "tree", "workflow"] as const).filter((option) => options[option] !== undefined);
-  if (subjects.length > 1) {
-    io.err(`error: --${subjects[0]} and --${subjects[1]} draw different things\n  hint: give one of them: --path draws an attack path, --tree an attack tree, --workflow a workflow's data flows\n`);
+  if (options.path !== undefined && options.tree !== undefined) {
+    io.err("error: --path and --tree draw different things\n  hint: give one of them: --path draws one attack path, --tree every path to one goal\n");
     return EXIT.usage;
   }
   if (options.format === "svg") preloadGraphviz();
@@ -62,11 +62,17 @@ export async function diagramCommand(io: CliIO, target: string, options: Diagram
   const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations });
   let diagram;
   try {
+    // With a workflow, paths and trees are ranked among that workflow's findings, as analyze --workflow and the report rank them.
+    const scoped = () => {
+      if (options.workflow === undefined) return analysis;
+      workflowNamed(model, options.workflow); // an unknown workflow is a usage error here too
+      return scopeResult(analysis, { workflow: options.workflow });
+    };
     diagram =
       options.path !== undefined
-        ? buildPathDiagram(model, analysis, options.path)
+        ? buildPathDiagram(model, scoped(), options.path)
         : options.tree !== undefined
-          ? buildTreeDiagram(model, analysis, options.tree, options.maxNodes)
+          ? buildTreeDiagram(model, scoped(), options.tree, options.maxNodes)
           : buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
   } catch (error) {
     if (!(error instanceof DiagramOptionError)) throw error;

@@ -3,6 +3,7 @@
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
 import type { AttackTreeNode } from "../../analysis/attack-trees.js";
 import { attackTrees, goalText } from "../../analysis/attack-trees.js";
+import { scopeResult } from "../../analysis/scope.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES } from "../../analysis/scoring.js";
 import type { Framework } from "../../catalog/frameworks.js";
@@ -129,9 +130,7 @@ const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Re
 
 export function buildReportView(input: ReportInput): ReportView {
   const { model, analysis, staleness, workflow } = input;
-  const findings = workflow ? analysis.findings.filter((f) => f.workflows.includes(workflow)) : analysis.findings;
-  const kept = new Set(findings.map((f) => f.id));
-  const attackPaths = analysis.attackPaths.filter((p) => kept.has(p.finding)).map((p, index) => ({ ...p, rank: index + 1 }));
+  const { findings, attackPaths } = scopeResult(analysis, workflow ? { workflow } : {});
   const workflowList = model.workflows.filter((w) => !workflow || w.id === workflow).map((w): [string, string] => [w.id, (w.name ?? w.id)]);
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
