@@ -74,6 +74,29 @@ describe("threatwright analyze", () => {
     assert.match(line, /id: pr-agent\b/, "the result points at the agent's definition");
   });
 
+  it("gives a finding's attack path as a SARIF code flow, each step at its element's declaration, and its evidence as related locations", async () => {
+    const sarif = JSON.parse((await cli(["analyze", "examples/coding-agent", "--format", "sarif"])).out);
+    type Loc = { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } }; message: { text: string } };
+    const results: { partialFingerprints: { threatwrightFindingId: string }; codeFlows?: { threadFlows: { locations: { location: Loc; executionOrder: number }[] }[] }[]; relatedLocations?: (Loc & { id: number })[] }[] = sarif.runs[0].results;
+    const declared = (place: Loc) => readFileSync(place.physicalLocation!.artifactLocation.uri, "utf8").split("\n")[place.physicalLocation!.region.startLine - 1]!;
+    // TW-RCE-001@pr-agent+run-shell: rules file → agent steered → agent writes the commands → shell (its path in analyze --format json).
+    const shell = results.find((r) => r.partialFingerprints.threatwrightFindingId === "TW-RCE-001@pr-agent+run-shell")!;
+    const steps = shell.codeFlows![0]!.threadFlows[0]!.locations;
+    assert.deepEqual(steps.map((s) => s.executionOrder), steps.map((_, i) => i + 1));
+    assert.deepEqual(steps.map((s) => /^\d+\. ([\w-]+):/.exec(s.location.message.text)?.[1]), ["agents-md", "pr-agent", "pr-agent", "run-shell"]);
+    for (const s of steps) assert.match(declared(s.location), new RegExp(`id: ${/^\d+\. ([\w-]+):/.exec(s.location.message.text)![1]}\\b`), s.location.message.text);
+    assert.match(steps[3]!.location.message.text, /^4\. run-shell: calls Shell to run attacker-chosen commands \(AML\.T0050 Command and Scripting Interpreter\)$/);
+    // Evidence: each item at its element, numbered from 0.
+    const related = shell.relatedLocations!;
+    assert.ok(related.length > 0);
+    related.forEach((item, i) => {
+      assert.equal(item.id, i);
+      assert.match(declared(item), new RegExp(`id: ${item.message.text.split(":")[0]}\\b`));
+    });
+    // A finding without a path has no code flow.
+    assert.ok(results.some((r) => r.partialFingerprints.threatwrightFindingId.startsWith("TW-GOV-001@") && r.codeFlows === undefined));
+  });
+
   it("writes a Markdown summary for pull requests", async () => {
     const { out } = await cli(["analyze", "examples/coding-agent", "--format", "markdown"]);
     assert.match(out, /^## Threatwright: PR coding agent in CI\n/);

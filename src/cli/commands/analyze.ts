@@ -50,7 +50,7 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
       io.out(markdownReport(result, options.workflow));
       break;
     case "sarif":
-      io.out(sarifReport(result, RULES));
+      io.out(sarifReport(result, RULES, { locations }));
       break;
     default:
       io.out(textReport(result, options.workflow !== undefined ? { workflow: options.workflow } : {}));

@@ -121,7 +121,8 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
       io.out(markdownCheck(report, result));
       break;
     case "sarif":
-      io.out(sarifWithBaseline(result, baseline?.gate.result));
+      // With a baseline, every result says whether the change brought it (new), re-scored it (updated) or left it.
+      io.out(sarifReport(result, RULES, { locations, ...(baseline ? { baseline: new Map(baseline.gate.result.findings.map((f) => [f.id, f.residual.score])) } : {}) }));
       break;
     default:
       io.out(textCheck(report, result));
@@ -162,21 +163,6 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): { loaded: Load
   }
 }
 
-/** SARIF with every finding marked new, updated (re-scored) or unchanged against the baseline, so code scanning can show what the change brought. */
-function sarifWithBaseline(result: AnalysisResult, baseline: AnalysisResult | undefined): string {
-  const text = sarifReport(result, RULES);
-  if (!baseline) return text;
-  const before = new Map(baseline.findings.map((f) => [f.id, f.residual.score]));
-  const log = JSON.parse(text) as { runs: { results: { partialFingerprints: { threatwrightFindingId: string }; baselineState?: string }[] }[] };
-  for (const run of log.runs) {
-    for (const entry of run.results) {
-      const id = entry.partialFingerprints.threatwrightFindingId;
-      const score = result.findings.find((f) => f.id === id)?.residual.score;
-      entry.baselineState = !before.has(id) ? "new" : before.get(id) === score ? "unchanged" : "updated";
-    }
-  }
-  return `${JSON.stringify(log, null, 2)}\n`;
-}
 
 const LABEL: Record<GateResult["outcome"], string> = { pass: "pass", warn: "WARN", fail: "FAIL" };
 /** Model text for a terminal: no control characters. */
