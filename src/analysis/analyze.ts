@@ -5,7 +5,7 @@ import type { SystemGraph } from "../graph/graph.js";
 import type { SourceLocation } from "../model/diagnostics.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Decision } from "../model/schema.js";
-import type { DecisionStatus } from "../model/vocabulary.js";
+import type { ControlType, DecisionStatus } from "../model/vocabulary.js";
 import type { DecisionReview, ReopenCause } from "../lifecycle/decisions.js";
 import { reviewDecisions } from "../lifecycle/decisions.js";
 import { RULES } from "../rules/index.js";
@@ -35,7 +35,7 @@ export interface Finding {
   evidence: EvidenceItem[];
   path?: PathStep[];
   controls: AppliedControl[];
-  missingControls: string[];
+  missingControls: ControlType[];
   mappings: Mappings;
   workflows: string[];
   location?: SourceLocation;
