@@ -76,6 +76,9 @@ export function attackTrees(paths: readonly AttackPath[]): AttackTree[] {
   return [...trees.values()];
 }
 
+/** Goals the text and Markdown reports list after the top paths: enough to see where the paths lead. */
+export const GOALS_LISTED = 5;
+
 /** The goal in words: the technique of the last step (a sub-technique with its parent's name) and where it lands. */
 export function goalText(tree: AttackTree, nameOf: (id: string) => string): string {
   return `${techniqueFullName(tree.goal.technique)} at ${nameOf(tree.goal.element)}`;

@@ -4,6 +4,7 @@
 import type { AnalysisResult, AttackPath } from "../analysis/analyze.js";
 import { techniqueName } from "../catalog/frameworks.js";
 import { buildGraph } from "../graph/graph.js";
+import type { SystemGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_KINDS } from "../model/vocabulary.js";
 import type { Diagram, DiagramCluster, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
@@ -13,6 +14,12 @@ import { analysisMarks, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js
 export const ATTACKER_NODE = "attacker~";
 
 const DRAWABLE = new Set<string>([...COMPONENT_KINDS, ...PATH_ONLY_KINDS]);
+
+/** How a step's element is drawn: its own kind, or a data note for anything without a shape. */
+export function stepKind(graph: SystemGraph, element: string): DiagramNodeKind {
+  const found = graph.node(element);
+  return (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
+}
 
 /** The attack path a selector names: its rank (1 is the worst) or its finding's ID. */
 export function selectAttackPath(analysis: AnalysisResult, selector: string): AttackPath {
@@ -40,8 +47,7 @@ export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, s
   for (const step of path.steps) {
     if (seen.has(step.element)) continue;
     seen.add(step.element);
-    const found = graph.node(step.element);
-    const kind = (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
+    const kind = stepKind(graph, step.element);
     const boundary = graph.boundaryOf(step.element);
     nodes.push({ id: step.element, label: graph.nameOf(step.element), kind, ...(boundary !== undefined ? { boundary } : {}), ...marksOf(step.element) });
   }

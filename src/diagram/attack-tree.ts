@@ -9,14 +9,12 @@ import { attackTrees, goalText, treeSize } from "../analysis/attack-trees.js";
 import { techniqueFullName, techniqueName } from "../catalog/frameworks.js";
 import { buildGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
-import { COMPONENT_KINDS } from "../model/vocabulary.js";
-import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
+import { stepKind } from "./attack-path.js";
+import type { Diagram, DiagramEdge, DiagramNode } from "./diagram.js";
+import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError } from "./diagram.js";
 
 /** The goal node: "~" cannot occur in a model ID. */
 export const GOAL_NODE = "goal~";
-
-const DRAWABLE = new Set<string>([...COMPONENT_KINDS, ...PATH_ONLY_KINDS]);
 
 /** The attack tree a selector names: its rank (1 is the worst), or the ID of a finding whose path it holds. */
 export function selectAttackTree(trees: readonly AttackTree[], selector: string): AttackTree {
@@ -37,7 +35,8 @@ export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, s
   // A tree too large to read is drawn from its worst paths only, as many as fit.
   let tree = whole;
   if (treeSize(whole) + 1 > maxNodes) {
-    const ranked = analysis.attackPaths.filter((p) => whole.findings.includes(p.finding));
+    const inTree = new Set(whole.findings);
+    const ranked = analysis.attackPaths.filter((p) => inTree.has(p.finding));
     let count = 1;
     while (count < ranked.length && treeSize(attackTrees(ranked.slice(0, count + 1))[0]!) + 1 <= maxNodes) count++;
     tree = { ...attackTrees(ranked.slice(0, count))[0]!, rank: whole.rank };
@@ -52,8 +51,7 @@ export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, s
   let counter = 0;
   const add = (node: AttackTreeNode, parent: string) => {
     const id = `step~${++counter}`;
-    const found = graph.node(node.step.element);
-    const kind = (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
+    const kind = stepKind(graph, node.step.element);
     const { untrusted, injectable } = marksOf(node.step.element);
     // The band is the worst path through this step, which is what the tree ranks by.
     nodes.push({ id, label: graph.nameOf(node.step.element), kind, untrusted, injectable, severity: node.severity });

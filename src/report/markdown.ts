@@ -1,6 +1,6 @@
 // The Markdown report, for pull-request comments and wikis.
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
-import { attackTrees, goalText } from "../analysis/attack-trees.js";
+import { attackTrees, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
 
@@ -25,8 +25,8 @@ export function markdownReport(result: AnalysisResult, workflow?: string): strin
     }
     const trees = attackTrees(result.attackPaths);
     out.push("### Attack goals", "", `Where the ${result.attackPaths.length} attack paths lead; \`threatwright diagram --tree N${workflow !== undefined ? ` --workflow ${workflow}` : ""}\` draws every path to one goal.`, "");
-    for (const tree of trees.slice(0, 5)) out.push(`${tree.rank}. ${mdEscape(goalText(tree, (id) => id))} (${tree.severity}, ${tree.score}): ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
-    if (trees.length > 5) out.push("", `…and ${trees.length - 5} more.`);
+    for (const tree of trees.slice(0, GOALS_LISTED)) out.push(`${tree.rank}. ${mdEscape(goalText(tree, (id) => id))} (${tree.severity}, ${tree.score}): ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
+    if (trees.length > GOALS_LISTED) out.push("", `…and ${trees.length - GOALS_LISTED} more.`);
     out.push("");
   }
   if (result.findings.length > 0) {

@@ -2,7 +2,7 @@
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
-import { attackTrees, goalText } from "../analysis/attack-trees.js";
+import { attackTrees, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
@@ -11,9 +11,6 @@ export interface TextOptions {
   /** The workflow the result was scoped to: tree ranks are the workflow's, so the hint names it. */
   workflow?: string;
 }
-
-/** Goals listed after the top paths: enough to see where the paths lead. */
-const GOALS_SHOWN = 5;
 
 export function textReport(result: AnalysisResult, options: TextOptions = {}): string {
   const lines: string[] = [];
@@ -35,8 +32,8 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
     }
     const trees = attackTrees(result.attackPaths);
     lines.push("", `Attack goals (${trees.length}; 'threatwright diagram --tree N${options.workflow !== undefined ? ` --workflow ${options.workflow}` : ""}' draws every path to one)`);
-    for (const tree of trees.slice(0, GOALS_SHOWN)) lines.push(`  ${tree.rank}. [${tree.severity} ${tree.score}] ${goalText(tree, (id) => id)}: ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
-    if (trees.length > GOALS_SHOWN) lines.push(`  … ${trees.length - GOALS_SHOWN} more`);
+    for (const tree of trees.slice(0, GOALS_LISTED)) lines.push(`  ${tree.rank}. [${tree.severity} ${tree.score}] ${goalText(tree, (id) => id)}: ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
+    if (trees.length > GOALS_LISTED) lines.push(`  … ${trees.length - GOALS_LISTED} more`);
   }
   for (const severity of [...SEVERITIES].reverse()) {
     const group = result.findings.filter((f) => f.severity === severity);

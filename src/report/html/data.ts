@@ -138,6 +138,7 @@ export function buildReportView(input: ReportInput): ReportView {
 
   const scope = workflow ? new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []) : undefined;
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
+  const names = elementNames(model);
 
   return {
     system: { id: model.system.id, name: model.system.name, owner: model.system.owner },
@@ -155,13 +156,12 @@ export function buildReportView(input: ReportInput): ReportView {
     injectableAgents: analysis.summary.injectableAgents,
     truncated: analysis.truncated,
     workflows: workflowList,
-    ...treesView(model, attackPaths),
-    client: clientData(model, findings, attackPaths, workflowList),
+    ...treesView(names, attackPaths),
+    client: clientData(names, findings, attackPaths, workflowList),
   };
 }
 
-function treesView(model: ThreatModel, attackPaths: AnalysisResult["attackPaths"]): Pick<ReportView, "trees" | "treeCount"> {
-  const names = elementNames(model);
+function treesView(names: ElementNames, attackPaths: AnalysisResult["attackPaths"]): Pick<ReportView, "trees" | "treeCount"> {
   const nameOf = (id: string) => names.get(id)?.[0] ?? id;
   const step = (node: AttackTreeNode): TreeStepView => ({
     element: node.step.element,
@@ -281,8 +281,7 @@ function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, compo
   return computeFigures([snapshot])[0]!;
 }
 
-function clientData(model: ThreatModel, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][]): Omit<ClientData, "diagrams"> {
-  const names = elementNames(model);
+function clientData(names: ElementNames, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][]): Omit<ClientData, "diagrams"> {
   const elements: ClientData["elements"] = [];
   const elementIndex = new Map<string, number>();
   const element = (id: string): number => {
@@ -386,7 +385,10 @@ function decisionRow(decision: NonNullable<Finding["decision"]>): DecisionRow {
 }
 
 /** Display name and kind of every element that has an ID, credentials included. */
-export function elementNames(model: ThreatModel): Map<string, [string, string]> {
+/** Each element's [name, kind], by ID. */
+type ElementNames = ReadonlyMap<string, [string, string]>;
+
+function elementNames(model: ThreatModel): Map<string, [string, string]> {
   const names = new Map<string, [string, string]>();
   for (const key of Object.keys(LIST_KIND) as (keyof typeof LIST_KIND)[]) {
     for (const element of model[key] as readonly { id: string; name?: string }[]) names.set(element.id, [element.name ?? element.id, LIST_KIND[key]]);
