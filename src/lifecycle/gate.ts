@@ -1,9 +1,10 @@
 // The CI gate's verdict: the analysis (and, with a baseline, what the change did), the staleness
 // assessment and the policy in; one result per check out. Pure: no git, no files, no clock.
 import { isDeepStrictEqual } from "node:util";
-import type { AnalysisResult, Finding } from "../analysis/analyze.js";
+import type { AnalysisResult } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import type { Review } from "../model/schema.js";
+import { isSettled } from "./decisions.js";
 import type { ModelDiff } from "./model-diff.js";
 import type { Enforcement, GatePolicy } from "./policy.js";
 import type { Staleness } from "./staleness.js";
@@ -43,9 +44,6 @@ export interface GateVerdict {
   results: GateResult[];
 }
 
-/** Statuses that leave a finding's risk in place: no decision yet, or mitigation under way. */
-const UNMITIGATED = new Set<Finding["status"]>(["open", "mitigating"]);
-
 export function runGate(input: GateInput): GateVerdict {
   const results = [findingsCheck(input), expiredCheck(input), overdueCheck(input), staleCheck(input), materialCheck(input)];
   return { passed: results.every((r) => r.outcome !== "fail"), results };
@@ -55,7 +53,7 @@ function findingsCheck({ result, policy, baseline }: GateInput): GateResult {
   const floor = SEVERITIES.indexOf(policy.failOn.severity);
   const known = new Set(baseline?.result.findings.map((f) => f.id) ?? []);
   // Reopened findings (a lapsed acceptance, a control gone) are open again, so they count here too.
-  const failing = result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= floor && UNMITIGATED.has(f.status) && !known.has(f.id));
+  const failing = result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= floor && !isSettled(f.status) && !known.has(f.id));
   const scope = `${baseline ? "new " : ""}unmitigated finding`;
   const threshold = `at or above ${policy.failOn.severity}`;
   if (failing.length === 0) return { check: "findings", outcome: "pass", reason: `no ${scope}s ${threshold}` };

@@ -165,7 +165,6 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): { loaded: Load
 
 
 const LABEL: Record<GateResult["outcome"], string> = { pass: "pass", warn: "WARN", fail: "FAIL" };
-/** Model text for a terminal: no control characters. */
 
 /** "2 failed, 1 warning", or "" when every check passed. */
 function tally(checks: readonly GateResult[]): string {

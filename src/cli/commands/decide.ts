@@ -8,7 +8,7 @@ import type { DecisionStatus } from "../../model/vocabulary.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
 import type { DecisionEditOutcome, DecisionEditPlan, DecisionRequest } from "../../lifecycle/decisions-file.js";
 import { planDecisionEdit, writeFilesAtomically } from "../../lifecycle/decisions-file.js";
-import { isFindingId, reviewDecisions } from "../../lifecycle/decisions.js";
+import { isFindingId } from "../../lifecycle/decisions.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
@@ -160,13 +160,13 @@ function describe(plan: DecisionEditPlan, finding: string, where: string): strin
 /** What the analysis makes of the decision now: a status that does not hold is said at once, not at the next report. */
 function afterwards(plan: DecisionEditPlan, finding: string, today: string): string | undefined {
   const { model, locations } = plan.loaded;
+  // analyze has judged every decision already: the finding carries its standing.
   const result = analyze(model, { today, locations });
-  const review = reviewDecisions(result, model, today);
-  const status = review.findings.find((f) => f.finding === finding);
-  if (!status) return "note: the analysis raises no such finding now; the decision is kept and reported as an orphan until it does\n";
-  if (status.reopened) return `note: the finding counts as ${status.status}: ${status.reason}\n`;
-  const expiring = review.expiringSoon.find((e) => e.finding === finding);
+  const standing = result.findings.find((f) => f.id === finding);
+  if (!standing) return "note: the analysis raises no such finding now; the decision is kept and reported as an orphan until it does\n";
+  if (standing.reopened) return `note: the finding counts as ${standing.status}: ${standing.statusReason}\n`;
+  const expiring = result.decisions.expiringSoon.find((e) => e.finding === finding);
   if (expiring) return `note: the ${expiring.status === "accepted" ? "acceptance" : "transfer"} expires in ${expiring.daysLeft} day${expiring.daysLeft === 1 ? "" : "s"}\n`;
-  if (status.overdue) return `note: the finding is overdue since ${status.decision?.due}\n`;
+  if (standing.overdue) return `note: the finding is overdue since ${standing.decision?.due}\n`;
   return undefined;
 }

@@ -12,6 +12,7 @@ import { GitError, repositoryRoot } from "../../lifecycle/git-files.js";
 import type { SkippedCommit } from "../../lifecycle/history.js";
 import { readModelHistory } from "../../lifecycle/history.js";
 import { TOOL } from "../../report/json.js";
+import { terminalText } from "../../report/terminal-text.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { parseDate } from "../options.js";
@@ -61,13 +62,13 @@ export function historyCommand(io: CliIO, target: string, options: HistoryComman
     const root = realpathSync(repositoryRoot(io.cwd));
     const repoPath = repositoryPath(root, path.resolve(io.cwd, target));
     if (repoPath === null) {
-      io.err(`error: '${plain(target)}' is outside the repository at ${root}\n`);
+      io.err(`error: '${terminalText(target)}' is outside the repository at ${root}\n`);
       return EXIT.usage;
     }
     const history = readModelHistory(root, repoPath, { maxCommits: options.maxCommits, ...(options.since !== undefined ? { since: options.since } : {}) });
     const considered = history.snapshots.length + history.skipped.length;
     if (considered === 0) {
-      io.err(`error: no commit touched '${plain(repoPath || ".")}'${options.since ? ` since ${options.since}` : ""}\n  hint: commit the model first, or name its folder or file\n`);
+      io.err(`error: no commit touched '${terminalText(repoPath || ".")}'${options.since ? ` since ${options.since}` : ""}\n  hint: commit the model first, or name its folder or file\n`);
       return EXIT.usage;
     }
     report = {
@@ -104,9 +105,6 @@ function repositoryPath(root: string, absolute: string): string | null {
   return relative;
 }
 
-/** Model text for a terminal: no control characters. */
-const plain = (text: string) => text.replace(/\p{Cc}/gu, "?");
-
 const percent = (rate: number | null) => (rate === null ? "-" : `${Math.round(rate * 100)}%`);
 const days = (value: number | null) => (value === null ? "-" : value.toFixed(1));
 const SHORT: Record<(typeof SEVERITIES)[number], string> = { critical: "crit", high: "high", medium: "med", low: "low", info: "info" };
@@ -129,11 +127,11 @@ export function tableHistory(report: HistoryReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Text columns left, figures right, as a terminal reader scans them.
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  const out = [`Threatwright history of ${plain(report.model)} (${report.commits.considered} commit${report.commits.considered === 1 ? "" : "s"}${report.by === "week" ? `, ${report.points.length} week${report.points.length === 1 ? "" : "s"}` : ""})`, "", line(header), ...rows.map(line)];
+  const out = [`Threatwright history of ${terminalText(report.model)} (${report.commits.considered} commit${report.commits.considered === 1 ? "" : "s"}${report.by === "week" ? `, ${report.points.length} week${report.points.length === 1 ? "" : "s"}` : ""})`, "", line(header), ...rows.map(line)];
   out.push("", "open: findings not mitigated, accepted, transferred or false positive, by severity; closed: share of findings seen so far that are mitigated or gone;", "mttm: mean days from a finding's first appearance to its first closure; coverage: components whose findings all have a decision that is not open.");
   if (report.skipped.length > 0) {
     out.push("", `Skipped (${report.skipped.length})`);
-    for (const s of report.skipped) out.push(`  ${s.hash.slice(0, 10)}  ${s.date}  ${plain(s.reason)}`);
+    for (const s of report.skipped) out.push(`  ${s.hash.slice(0, 10)}  ${s.date}  ${terminalText(s.reason)}`);
   }
   return `${out.join("\n")}\n`;
 }
