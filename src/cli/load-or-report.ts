@@ -3,6 +3,8 @@ import type { Diagnostic } from "../model/diagnostics.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
 import type { LoadedModel } from "../model/load.js";
 import { loadModel } from "../model/load.js";
+import type { ThreatModel } from "../model/model.js";
+import { unknownWorkflow } from "../model/model.js";
 import type { CliIO } from "./io.js";
 import { EXIT } from "./io.js";
 
@@ -31,4 +33,11 @@ export function loadOrReport(io: CliIO, target: string, format: OutputFormat): {
   reportDiagnostics(io, result.diagnostics, format);
   const ioOnly = result.diagnostics.every((d) => d.code === "io-error");
   return { exit: ioOnly ? EXIT.usage : EXIT.invalid };
+}
+
+/** Whether the workflow a command was given exists (or none was given); if not, says so as a usage error. */
+export function knownWorkflow(io: CliIO, model: ThreatModel, workflow: string | undefined): boolean {
+  const problem = workflow === undefined ? undefined : unknownWorkflow(model, workflow);
+  if (problem) io.err(`error: ${problem.message}\n  hint: ${problem.hint}\n`);
+  return problem === undefined;
 }

@@ -47,3 +47,13 @@ export const COMPONENT_LIST_KEYS = [
   "prompts",
   "datasets",
 ] as const satisfies readonly ElementListKey[];
+
+/** Why a workflow ID names nothing in the model, with a hint that lists the workflows it has; undefined when it exists. */
+export function unknownWorkflow(model: ThreatModel, id: string): { message: string; hint: string } | undefined {
+  if (model.workflows.some((w) => w.id === id)) return undefined;
+  const known = model.workflows.map((w) => w.id).sort();
+  return {
+    message: `unknown workflow '${id}'`,
+    hint: known.length > 0 ? `workflows in this model: ${known.join(", ")}` : "this model defines no workflows; leave out --workflow for the whole system",
+  };
+}

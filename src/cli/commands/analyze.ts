@@ -11,7 +11,7 @@ import { textReport } from "../../report/text.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport } from "../load-or-report.js";
+import { knownWorkflow, loadOrReport } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
 
 export interface AnalyzeCommandOptions {
@@ -37,10 +37,7 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
   const loaded = loadOrReport(io, target, options.format === "json" ? "json" : "text");
   if ("exit" in loaded) return loaded.exit;
   const { model, locations } = loaded.loaded;
-  if (options.workflow && !model.workflows.some((w) => w.id === options.workflow)) {
-    io.err(`unknown workflow '${options.workflow}'\n  hint: workflows in this model: ${model.workflows.map((w) => w.id).join(", ") || "none"}\n`);
-    return EXIT.usage;
-  }
+  if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
   const result = scopeResult(analyze(model, { today: options.date ?? io.today(), locations }), { minSeverity: options.minSeverity, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
   switch (options.format) {
     case "json":

@@ -8,13 +8,13 @@ import { analyze } from "../../analysis/analyze.js";
 import { scopeResult } from "../../analysis/scope.js";
 import { buildPathDiagram } from "../../diagram/attack-path.js";
 import { buildTreeDiagram } from "../../diagram/attack-tree.js";
-import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram, workflowNamed } from "../../diagram/diagram.js";
+import { DEFAULT_MAX_NODES, DiagramOptionError, buildDiagram } from "../../diagram/diagram.js";
 import { toDot } from "../../diagram/dot.js";
 import { toMermaid } from "../../diagram/mermaid.js";
 import { preloadGraphviz, toSvg } from "../../diagram/svg.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport } from "../load-or-report.js";
+import { knownWorkflow, loadOrReport } from "../load-or-report.js";
 import { dateOption } from "../options.js";
 
 export const DIAGRAM_FORMATS = ["svg", "dot", "mermaid"] as const;
@@ -59,15 +59,12 @@ export async function diagramCommand(io: CliIO, target: string, options: Diagram
   const loaded = loadOrReport(io, target, "text");
   if ("exit" in loaded) return loaded.exit;
   const { model } = loaded.loaded;
+  if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
   const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations });
   let diagram;
   try {
     // With a workflow, paths and trees are ranked among that workflow's findings, as analyze --workflow and the report rank them.
-    const scoped = () => {
-      if (options.workflow === undefined) return analysis;
-      workflowNamed(model, options.workflow); // an unknown workflow is a usage error here too
-      return scopeResult(analysis, { workflow: options.workflow });
-    };
+    const scoped = () => (options.workflow === undefined ? analysis : scopeResult(analysis, { workflow: options.workflow }));
     diagram =
       options.path !== undefined
         ? buildPathDiagram(model, scoped(), options.path)

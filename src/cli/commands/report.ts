@@ -4,12 +4,13 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { analyze } from "../../analysis/analyze.js";
+import { scopeResult } from "../../analysis/scope.js";
 import { preloadGraphviz } from "../../diagram/svg.js";
 import { judgeStaleness } from "../../lifecycle/git-history.js";
 import { htmlReport } from "../../report/html/render.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport } from "../load-or-report.js";
+import { knownWorkflow, loadOrReport } from "../load-or-report.js";
 import { dateOption } from "../options.js";
 
 export interface ReportCommandOptions {
@@ -39,10 +40,7 @@ export async function reportCommand(io: CliIO, target: string, options: ReportCo
   const loaded = loadOrReport(io, target, "text");
   if ("exit" in loaded) return loaded.exit;
   const { model, files, locations } = loaded.loaded;
-  if (options.workflow !== undefined && !model.workflows.some((w) => w.id === options.workflow)) {
-    io.err(`unknown workflow '${options.workflow}'\n  hint: workflows in this model: ${model.workflows.map((w) => w.id).join(", ") || "none"}\n`);
-    return EXIT.usage;
-  }
+  if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
   const today = options.date ?? io.today();
   const analysis = analyze(model, { today, locations });
   const { staleness } = judgeStaleness(model.review, files, today);
@@ -60,7 +58,7 @@ export async function reportCommand(io: CliIO, target: string, options: ReportCo
     io.err(`${options.out}: cannot write the report (${code})\n  hint: check that the folder exists and is writable, or pass --out - to write to standard output\n`);
     return EXIT.usage;
   }
-  const shown = options.workflow ? analysis.findings.filter((f) => f.workflows.includes(options.workflow!)).length : analysis.findings.length;
+  const shown = scopeResult(analysis, options.workflow !== undefined ? { workflow: options.workflow } : {}).findings.length;
   io.out(`wrote ${options.out} (${shown} finding${shown === 1 ? "" : "s"}, ${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
   return EXIT.ok;
 }
