@@ -7,13 +7,19 @@ import { buildGraph } from "../graph/graph.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_KINDS } from "../model/vocabulary.js";
-import type { Diagram, DiagramCluster, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { analysisMarks, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
+import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
+import { analysisMarks, clustersFor, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
+import type { PathStep } from "../rules/rule.js";
 
 /** The start node: "~" cannot occur in a model ID. */
 export const ATTACKER_NODE = "attacker~";
 
 const DRAWABLE = new Set<string>([...COMPONENT_KINDS, ...PATH_ONLY_KINDS]);
+
+/** A step on an arrow: "AML.T0086 Exfiltration via AI Agent Tool Invocation: what happens there". */
+export function stepLabel(step: PathStep): string {
+  return `${step.technique} ${techniqueName(step.technique)}: ${step.action}`;
+}
 
 /** How a step's element is drawn: its own kind, or a data note for anything without a shape. */
 export function stepKind(graph: SystemGraph, element: string): DiagramNodeKind {
@@ -56,26 +62,15 @@ export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, s
     id: `step~${index + 1}`,
     from: index === 0 ? ATTACKER_NODE : path.steps[index - 1]!.element,
     to: step.element,
-    label: `${index + 1}. ${step.technique} ${techniqueName(step.technique)}: ${step.action}`,
+    label: `${index + 1}. ${stepLabel(step)}`,
     relation: "step",
   }));
-
-  // The boundaries the steps sit in, and the boundaries around those.
-  const clusters = new Map<string, DiagramCluster>();
-  const addBoundary = (id: string | undefined) => {
-    while (id !== undefined && !clusters.has(id)) {
-      const boundary = graph.boundary(id);
-      if (!boundary) return;
-      clusters.set(id, { id, label: boundary.name ?? id, type: boundary.type, ...(boundary.parent !== undefined ? { parent: boundary.parent } : {}) });
-      id = boundary.parent;
-    }
-  };
-  for (const node of nodes) addBoundary(node.boundary);
 
   return {
     title: `Attack path ${path.rank} (${path.severity}, ${path.score}): ${path.title}`,
     nodes,
     edges,
-    clusters: [...clusters.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    // The boundaries the steps sit in, and the boundaries around those.
+    clusters: clustersFor(model, nodes),
   };
 }

@@ -6,10 +6,10 @@
 import type { AnalysisResult } from "../analysis/analyze.js";
 import type { AttackTree, AttackTreeNode } from "../analysis/attack-trees.js";
 import { attackTrees, goalText, treeSize } from "../analysis/attack-trees.js";
-import { techniqueFullName, techniqueName } from "../catalog/frameworks.js";
+import { techniqueFullName } from "../catalog/frameworks.js";
 import { buildGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
-import { stepKind } from "./attack-path.js";
+import { stepKind, stepLabel } from "./attack-path.js";
 import type { Diagram, DiagramEdge, DiagramNode } from "./diagram.js";
 import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError } from "./diagram.js";
 
@@ -55,7 +55,7 @@ export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, s
     const { untrusted, injectable } = marksOf(node.step.element);
     // The band is the worst path through this step, which is what the tree ranks by.
     nodes.push({ id, label: graph.nameOf(node.step.element), kind, untrusted, injectable, severity: node.severity });
-    edges.push({ id: `to~${id}`, from: parent, to: id, label: `${node.step.technique} ${techniqueName(node.step.technique)}: ${node.step.action}`, relation: "step" });
+    edges.push({ id: `to~${id}`, from: parent, to: id, label: stepLabel(node.step), relation: "step" });
     for (const before of node.before) add(before, id);
   };
   for (const last of tree.last) add(last, GOAL_NODE);
@@ -67,6 +67,7 @@ export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, s
     nodes,
     edges,
     clusters: [],
+    direction: "TB",
     ...(tree !== whole
       ? { omitted: `the ${tree.findings.length} worst of its ${paths} paths are drawn, to stay within ${maxNodes} nodes (--max-nodes); draw the others one at a time with --path` }
       : {}),

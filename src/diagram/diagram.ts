@@ -4,7 +4,7 @@
 import type { AnalysisResult } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
 import type { ThreatModel } from "../model/model.js";
-import { COMPONENT_LIST_KEYS } from "../model/model.js";
+import { COMPONENT_LIST_KEYS, unknownWorkflow } from "../model/model.js";
 import { LIST_KIND } from "../model/schema.js";
 import type { ComponentKind } from "../model/vocabulary.js";
 import { condense, worseSeverity } from "./condense.js";
@@ -76,6 +76,8 @@ export interface Diagram {
   clusters: DiagramCluster[];
   /** Set when the diagram was condensed to fit maxNodes: what was left out, in words. */
   omitted?: string;
+  /** A direction the drawing must have (an attack tree reads from the goal down); otherwise renderers choose. */
+  direction?: "TB" | "LR";
 }
 
 export interface DiagramOptions {
@@ -143,11 +145,8 @@ export function analysisMarks(analysis: AnalysisResult): Marks {
 export function workflowNamed(model: ThreatModel, id: string): ThreatModel["workflows"][number] {
   const workflow = model.workflows.find((w) => w.id === id);
   if (workflow) return workflow;
-  const known = model.workflows.map((w) => w.id).sort();
-  throw new DiagramOptionError(
-    `unknown workflow '${id}'`,
-    known.length > 0 ? `workflows in this model: ${known.join(", ")}` : "this model defines no workflows; leave out --workflow to draw the whole system",
-  );
+  const problem = unknownWorkflow(model, id)!;
+  throw new DiagramOptionError(problem.message, problem.hint);
 }
 
 export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, options: DiagramOptions = {}): Diagram {

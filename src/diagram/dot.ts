@@ -203,7 +203,7 @@ export function layoutDirection(diagram: Diagram): LayoutDirection {
 export function toDot(diagram: Diagram, options: RenderOptions = {}): string {
   const lines: string[] = [];
   lines.push(`digraph "threatwright" {`);
-  const direction = options.direction ?? layoutDirection(diagram);
+  const direction = options.direction ?? diagram.direction ?? layoutDirection(diagram);
   const large = diagram.nodes.length > LARGE;
   lines.push(
     `  graph [${attrs({ rankdir: direction, fontname: "Helvetica", fontsize: 13, labelloc: "t", label: displayText(diagram.title, 100), nodesep: 0.25, ranksep: direction === "LR" ? 0.45 : 0.4, newrank: options.newrank ? "true" : undefined, ...(large ? { mclimit: 0.5, remincross: "false" } : {}) })}];`,

@@ -108,7 +108,8 @@ export function preloadGraphviz(): void {
 }
 
 export async function toSvg(diagram: Diagram, options: RenderOptions = {}): Promise<string> {
-  const directions = options.direction !== undefined ? [options.direction] : diagram.nodes.length > TRY_BOTH_DIRECTIONS ? [layoutDirection(diagram)] : (["LR", "TB"] as const);
+  const fixed = options.direction ?? diagram.direction;
+  const directions = fixed !== undefined ? [fixed] : diagram.nodes.length > TRY_BOTH_DIRECTIONS ? [layoutDirection(diagram)] : (["LR", "TB"] as const);
   const drawings = await Promise.all(directions.map((direction) => layoutOnce(diagram, { ...options, direction })));
   // The drawing that needs the least shrinking to fit a page; the first on a tie.
   return drawings.reduce((best, next) => (shrinkOf(next) < shrinkOf(best) ? next : best));

@@ -6,9 +6,9 @@ import { describe, it } from "node:test";
 import { buildTreeDiagram, GOAL_NODE, selectAttackTree } from "../../src/diagram/attack-tree.js";
 import { attackTrees } from "../../src/analysis/attack-trees.js";
 import { DiagramOptionError } from "../../src/diagram/diagram.js";
-import { toDot } from "../../src/diagram/dot.js";
+import { layoutDirection, toDot } from "../../src/diagram/dot.js";
 import { toMermaid } from "../../src/diagram/mermaid.js";
-import { svgFromDot } from "../../src/diagram/svg.js";
+import { svgFromDot, toSvg } from "../../src/diagram/svg.js";
 import { runCli } from "../cli/harness.js";
 import { analysed, HOSTILE } from "./helpers.js";
 
@@ -85,6 +85,19 @@ describe("attack-tree diagram", () => {
     assert.match(mermaid, /%% Attack tree: read from the goal down/);
   });
 
+  it("is drawn from the goal down even when its shape would suit left to right", async () => {
+    // Eight one-step ways to one goal: a broad, shallow tree, which the layout would otherwise turn sideways.
+    const steps = Array.from({ length: 8 }, (_, i) => ({ element: "create-payment", action: `pays out, way ${i + 1}`, technique: "AML.T0048.000" }));
+    const wide = { ...analysis, attackPaths: steps.map((step, i) => ({ finding: `F${i}`, rank: i + 1, severity: "high" as const, score: 16, title: "t", steps: [step] })) };
+    const diagram = buildTreeDiagram(model, wide, "1");
+    assert.equal(layoutDirection({ ...diagram, direction: undefined }), "LR", "the shape alone would go sideways");
+    assert.match(toDot(diagram), /rankdir="TB"/);
+    assert.match(toMermaid(diagram), /^flowchart TD\n/);
+    // Laid out top down, the goal sits over a row of eight steps: wider than tall (sideways, it would be a tall column).
+    const [width, height] = /viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"/.exec(await toSvg(diagram))!.slice(1).map(Number);
+    assert.ok(width! > height!, `${width} x ${height}`);
+  });
+
   it("keeps hostile names inert in DOT and Mermaid", async () => {
     const hostile = analysed(HOSTILE);
     const diagram = buildTreeDiagram(hostile.model, hostile.analysis, "1");
@@ -102,9 +115,14 @@ describe("attack-tree diagram", () => {
     const both = await runCli(["diagram", INVOICE, "--tree", "1", "--path", "1"]);
     assert.equal(both.code, 2);
     assert.match(both.err, /^error: --path and --tree draw different things\n {2}hint: give one of them/);
-    // Every path touches invoice intake, none the fine-tuning workflow.
-    const intake = await runCli(["diagram", INVOICE, "--tree", "2", "--workflow", "invoice-intake", "--format", "mermaid", "--date", "2026-11-22"]);
-    assert.equal(intake.out, ok.out);
+    // The support assistant's refund tree holds 3 paths (tree 4); of those only TW-PI-005 touches knowledge ingestion,
+    // whose 4 paths make 4 trees, the refund one second (after the email exfiltration).
+    const refund = await runCli(["diagram", "examples/support-assistant", "--tree", "4", "--format", "dot", "--date", "2026-11-22"]);
+    assert.match(refund.out, /label="Attack tree 4 \(3 paths, critical, 23\.75\): External Harms: Financial Harm at Issue refund"/);
+    const ingestion = await runCli(["diagram", "examples/support-assistant", "--tree", "2", "--workflow", "knowledge-ingestion", "--format", "dot", "--date", "2026-11-22"]);
+    assert.equal(ingestion.code, 0, ingestion.err);
+    assert.match(ingestion.out, /label="Attack tree 2 \(1 path, high, 19\): External Harms: Financial Harm at Issue refund"/);
+    // No path touches fine-tuning.
     const tuning = await runCli(["diagram", INVOICE, "--tree", "1", "--workflow", "model-fine-tuning", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(tuning.code, 2);
     assert.match(tuning.err, /^error: no attack tree '1'\n {2}hint: the analysis found no attack path in this model, so there is no attack tree/);
