@@ -12,7 +12,7 @@ import { RULES } from "../rules/index.js";
 import type { AnalysisContext, Detection, EvidenceItem, Mappings, PathStep, Rule, RuleCategory } from "../rules/rule.js";
 import { analyseCapabilities } from "./capabilities.js";
 import type { AppliedControl, Score, Severity } from "./scoring.js";
-import { SEVERITIES, score } from "./scoring.js";
+import { SEVERITIES, SEVERITY_RANK, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
 import { ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
@@ -206,8 +206,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   };
 }
 
-const SEVERITY_ORDER = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 function bySeverityThenId(a: Finding, b: Finding): number {
-  return SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || b.residual.score - a.residual.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.residual.score - a.residual.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -8,6 +8,16 @@ import type { Factor, Mitigation, Rule } from "../rules/rule.js";
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Each severity's place on the scale: info 0 ... critical 4. */
+export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+/** The worse of two severities; either may be absent. */
+export function worseSeverity(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
+}
+
 export interface Score {
   likelihood: number;
   impact: number;

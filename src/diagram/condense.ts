@@ -1,16 +1,9 @@
 // Condensing a diagram too large to lay out or read: keep what matters for the
 // threat model, count the rest in one stand-in node per boundary. Pure.
 import type { Severity } from "../analysis/scoring.js";
-import { SEVERITIES } from "../analysis/scoring.js";
+import { SEVERITY_RANK, worseSeverity } from "../analysis/scoring.js";
 import type { DiagramEdge, DiagramNode } from "./diagram.js";
 
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
-export function worseSeverity(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
-}
 
 const rank = (severity: Severity | undefined) => (severity === undefined ? -1 : SEVERITY_RANK[severity]);
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

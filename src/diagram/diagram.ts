@@ -7,7 +7,8 @@ import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_LIST_KEYS, unknownWorkflow } from "../model/model.js";
 import { LIST_KIND } from "../model/schema.js";
 import type { ComponentKind } from "../model/vocabulary.js";
-import { condense, worseSeverity } from "./condense.js";
+import { worseSeverity } from "../analysis/scoring.js";
+import { condense } from "./condense.js";
 
 /**
  * A component's kind, "group" for a stand-in node that counts components left out of a condensed

@@ -1,6 +1,8 @@
 // The diagram as Graphviz DOT. Pure. Every piece of model text goes through
-// dotString or htmlText, so no name can end a string or open a tag.
+// dotString or escapeHtml, so no name can end a string or open a tag.
+import { SEVERITIES } from "../analysis/scoring.js";
 import { walkNesting } from "./nesting.js";
+import { escapeHtml } from "../report/html/escape.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
 import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText, wrapText } from "./style.js";
 
@@ -25,10 +27,6 @@ export function dotString(text: string): string {
   return `"${text.replace(/&/g, "&amp;").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n]/g, " ")}"`;
 }
 
-/** Text inside a Graphviz HTML-like label. */
-export function htmlText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
 
 /** An HTML-like label, built only from escaped text; any other value is written as a quoted string. */
 class HtmlLabel {
@@ -73,9 +71,9 @@ function nodeLabel(node: DiagramNode): HtmlLabel {
     rows.push(`<TR><TD BGCOLOR="${SEVERITY_COLOR[node.severity]}"><FONT POINT-SIZE="${SMALL_SIZE}" COLOR="${color}"><B>${node.severity.toUpperCase()}</B></FONT></TD></TR>`);
   }
   // Every line of the name is kept (displayText already caps it at 60 characters): a name is how the reader finds a node.
-  for (const line of wrapText(displayText(node.label), NAME_WIDTH)) rows.push(`<TR><TD><B>${htmlText(line)}</B></TD></TR>`);
+  for (const line of wrapText(displayText(node.label), NAME_WIDTH)) rows.push(`<TR><TD><B>${escapeHtml(line)}</B></TD></TR>`);
   const what = node.kind === "group" ? "left out of this view" : [KIND_STYLE[node.kind].noun, node.subtype].filter(Boolean).join(" · ");
-  rows.push(small("#37474f", htmlText(displayText(what))));
+  rows.push(small("#37474f", escapeHtml(displayText(what))));
   if (node.untrusted) rows.push(small(UNTRUSTED_COLOR, "<B>⚠ UNTRUSTED ENTRY</B>"));
   if (node.injectable) rows.push(small(INJECTABLE_COLOR, "<B>⚡ INJECTABLE</B>"));
   if (node.hiddenLinks) rows.push(small("#616161", `+${hiddenText(node.hiddenLinks)}`));
@@ -125,17 +123,17 @@ export const TREE_READING = "Attack tree: read from the goal down; each arrow le
 function legend(diagram: Diagram): string[] {
   const kinds = [...new Set(diagram.nodes.map((n) => n.kind))].sort() as DiagramNodeKind[];
   const swatch = (fill: string, stroke: string, text: string) =>
-    `<TR><TD BGCOLOR="${fill}" BORDER="1" COLOR="${stroke}" WIDTH="14"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">${htmlText(text)}</FONT></TD></TR>`;
+    `<TR><TD BGCOLOR="${fill}" BORDER="1" COLOR="${stroke}" WIDTH="14"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">${escapeHtml(text)}</FONT></TD></TR>`;
   const tree = diagram.nodes.some((n) => n.kind === "goal");
   const rows = kinds.map((kind) => swatch(KIND_STYLE[kind].fill, KIND_STYLE[kind].stroke, `${KIND_STYLE[kind].noun} (${KIND_STYLE[kind].shape})`));
   if (diagram.nodes.some((n) => n.untrusted)) rows.push(swatch("#ffffff", UNTRUSTED_COLOR, "untrusted entry point (red double border)"));
   if (diagram.nodes.some((n) => n.injectable)) rows.push(swatch("#ffffff", INJECTABLE_COLOR, "injectable agent (orange border)"));
-  for (const severity of ["critical", "high", "medium", "low", "info"] as const) {
+  for (const severity of [...SEVERITIES].reverse()) {
     if (diagram.nodes.some((n) => n.severity === severity)) rows.push(swatch(SEVERITY_COLOR[severity], SEVERITY_COLOR[severity], `${tree ? "worst path through it" : "worst finding"}: ${severity}`));
   }
   if (diagram.edges.some((e) => e.relation === "flow")) rows.push(`<TR><TD>→</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">flow: channel: data</FONT></TD></TR>`);
   // One clause a line, so the key stays narrow.
-  if (tree) rows.push(`<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8">${TREE_READING.split("; ").map(htmlText).join('<BR ALIGN="LEFT"/>')}<BR ALIGN="LEFT"/></FONT></TD></TR>`);
+  if (tree) rows.push(`<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8">${TREE_READING.split("; ").map(escapeHtml).join('<BR ALIGN="LEFT"/>')}<BR ALIGN="LEFT"/></FONT></TD></TR>`);
   if (diagram.edges.some((e) => e.relation === "step")) rows.push(`<TR><TD><FONT COLOR="#c62828">➔</FONT></TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">attack step: action · ATLAS technique</FONT></TD></TR>`);
   if (diagram.edges.some((e) => e.relation !== "flow" && e.relation !== "step")) rows.push(`<TR><TD>⇢</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">agent relation (dashed)</FONT></TD></TR>`);
   const table = new HtmlLabel(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR><TD COLSPAN="2"><B>Key</B></TD></TR>${rows.join("")}</TABLE>`);

@@ -5,7 +5,7 @@ import type { AttackTreeNode } from "../../analysis/attack-trees.js";
 import { attackTrees, goalText } from "../../analysis/attack-trees.js";
 import { scopeResult } from "../../analysis/scope.js";
 import type { Severity } from "../../analysis/scoring.js";
-import { SEVERITIES } from "../../analysis/scoring.js";
+import { SEVERITIES, worseSeverity } from "../../analysis/scoring.js";
 import type { Framework } from "../../catalog/frameworks.js";
 import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../catalog/frameworks.js";
 import type { FigurePoint } from "../../lifecycle/figures.js";
@@ -126,7 +126,6 @@ export interface ReportInput {
   workflow?: string;
 }
 
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 export function buildReportView(input: ReportInput): ReportView {
   const { model, analysis, staleness, workflow } = input;
@@ -229,8 +228,7 @@ function coverageTable(framework: Framework, findings: readonly Finding[]): Cove
     if (isAtlas) for (const step of f.path ?? []) items.add(step.technique);
     for (const id of items) {
       count.set(id, (count.get(id) ?? 0) + 1);
-      const before = worst.get(id);
-      if (!before || SEVERITY_RANK[f.severity] > SEVERITY_RANK[before]) worst.set(id, f.severity);
+      worst.set(id, worseSeverity(worst.get(id), f.severity)!);
     }
   }
   const all = Object.keys(framework.items);

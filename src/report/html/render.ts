@@ -1,8 +1,7 @@
 // The whole HTML report from a model and its analysis: the view model, the diagrams laid out by
 // Graphviz (WebAssembly, deterministic) and the page. No files, no clock.
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
-import type { Severity } from "../../analysis/scoring.js";
-import { SEVERITIES } from "../../analysis/scoring.js";
+import { SEVERITY_RANK } from "../../analysis/scoring.js";
 import type { Diagram } from "../../diagram/diagram.js";
 import { buildDiagram } from "../../diagram/diagram.js";
 import { toSvg } from "../../diagram/svg.js";
@@ -68,7 +67,6 @@ export function attackPathElements(analysis: AnalysisResult, workflow?: string):
   return [...elements];
 }
 
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 /**
  * The workflows that get a diagram, at most `limit`, in model order: all of them when they fit,
