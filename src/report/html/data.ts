@@ -5,7 +5,7 @@ import type { AttackTreeNode } from "../../analysis/attack-trees.js";
 import { attackTrees, goalText } from "../../analysis/attack-trees.js";
 import { scopeResult } from "../../analysis/scope.js";
 import type { Severity } from "../../analysis/scoring.js";
-import { SEVERITIES, worseSeverity } from "../../analysis/scoring.js";
+import { worseSeverity } from "../../analysis/scoring.js";
 import type { Framework } from "../../catalog/frameworks.js";
 import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../catalog/frameworks.js";
 import type { FigurePoint } from "../../lifecycle/figures.js";
@@ -129,11 +129,10 @@ export interface ReportInput {
 
 export function buildReportView(input: ReportInput): ReportView {
   const { model, analysis, staleness, workflow } = input;
-  const { findings, attackPaths } = scopeResult(analysis, workflow ? { workflow } : {});
+  const scoped = scopeResult(analysis, workflow ? { workflow } : {});
+  const { findings, attackPaths } = scoped;
   const workflowList = model.workflows.filter((w) => !workflow || w.id === workflow).map((w): [string, string] => [w.id, (w.name ?? w.id)]);
 
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) bySeverity[f.severity]++;
 
   const scope = workflow ? new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []) : undefined;
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
@@ -144,7 +143,7 @@ export function buildReportView(input: ReportInput): ReportView {
     date: analysis.date,
     ...(workflow ? { workflow: workflowList[0] ?? [workflow, workflow] } : {}),
     findings: findings.length,
-    bySeverity,
+    bySeverity: scoped.summary.bySeverity,
     review: reviewState(model, staleness),
     topRisks: topRisks(findings),
     heatmap: heatmap(findings),

@@ -1,6 +1,7 @@
 // The whole HTML report from a model and its analysis: the view model, the diagrams laid out by
 // Graphviz (WebAssembly, deterministic) and the page. No files, no clock.
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
+import { scopeResult } from "../../analysis/scope.js";
 import { SEVERITY_RANK } from "../../analysis/scoring.js";
 import type { Diagram } from "../../diagram/diagram.js";
 import { buildDiagram } from "../../diagram/diagram.js";
@@ -58,12 +59,8 @@ export async function htmlReport(input: HtmlReportInput): Promise<string> {
  * paths the page shows first are the ones drawn.
  */
 export function attackPathElements(analysis: AnalysisResult, workflow?: string): string[] {
-  const kept = workflow ? new Set(analysis.findings.filter((f) => f.workflows.includes(workflow)).map((f) => f.id)) : undefined;
   const elements = new Set<string>();
-  for (const path of analysis.attackPaths) {
-    if (kept && !kept.has(path.finding)) continue;
-    for (const step of path.steps) if (step.element !== "") elements.add(step.element);
-  }
+  for (const path of scopeResult(analysis, workflow ? { workflow } : {}).attackPaths) for (const step of path.steps) if (step.element !== "") elements.add(step.element);
   return [...elements];
 }
 
