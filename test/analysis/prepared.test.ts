@@ -2,7 +2,7 @@
 // the result must be what analyze gives on its own, even after the checks have used it.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze, prepareModel } from "../../src/analysis/analyze.js";
+import { analyze, buildContext, prepareModel } from "../../src/analysis/analyze.js";
 import { diskFiles, memoryFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import { diffModels, modelFacts } from "../../src/lifecycle/model-diff.js";
@@ -40,5 +40,16 @@ describe("analyze with a prepared model", () => {
     const coding = load("examples/coding-agent");
     const alone = analyze(support.model, { today: TODAY });
     assert.equal(JSON.stringify(analyze(support.model, { today: TODAY, prepared: prepareModel(coding.model) })), JSON.stringify(alone));
+  });
+
+  it("reuses the preparation of the same model instead of building the graph and traces again", () => {
+    const support = load("examples/support-assistant").model;
+    const prepared = prepareModel(support);
+    const context = buildContext(support, TODAY, prepared);
+    assert.equal(context.graph, prepared.graph);
+    assert.equal(context.untrusted, prepared.untrusted);
+    assert.equal(context.capabilities, prepared.capabilities);
+    // Another model's preparation is not used: its graph would answer for the wrong elements.
+    assert.equal(buildContext(support, TODAY, prepareModel(load("examples/coding-agent").model)).graph.model, support);
   });
 });
