@@ -95,8 +95,3 @@ export function effectStep(graph: SystemGraph, effect: Effect): PathStep {
       return { element: effect.tool ?? effect.resource ?? "", action: `calls ${tool} to change ${target}`, technique: TECHNIQUE.toolInvocation };
   }
 }
-
-/** Origins worth citing for an agent: the most exposed first, at most `limit`. */
-export function topOrigins(untrusted: UntrustedContent, agentId: string, limit = 3): UntrustedOrigin[] {
-  return untrusted.originsReaching(agentId).slice(0, limit);
-}

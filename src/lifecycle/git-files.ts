@@ -75,7 +75,7 @@ export function repositoryRoot(cwd: string): string {
 }
 
 /** The tree object a revision names; an unknown revision is a GitError. */
-export function resolveTree(repoRoot: string, rev: string): string {
+function resolveTree(repoRoot: string, rev: string): string {
   if (rev.startsWith("-")) throw new GitError("bad-spec", `'${printable(rev)}' is not a revision`);
   const run = runGit(repoRoot, ["rev-parse", "--verify", "--quiet", `${rev}^{tree}`]);
   if (run.status !== 0) throw new GitError("unknown-revision", `unknown revision '${printable(rev)}'`, "name a branch, tag or commit that exists here (git fetch may be needed in a shallow CI clone)");

@@ -78,7 +78,7 @@ export function listModelCommits(repoRoot: string, folder: string): HistoryCommi
 }
 
 /** The tree hash of `folder` at each commit, in one git process; undefined where it is absent. */
-export function folderTrees(repoRoot: string, commits: readonly string[], folder: string): (string | undefined)[] {
+function folderTrees(repoRoot: string, commits: readonly string[], folder: string): (string | undefined)[] {
   if (commits.length === 0) return [];
   const out = git(repoRoot, ["cat-file", "--batch-check"], commits.map((c) => `${c}:${folder}\n`).join(""));
   const lines = out.split("\n");

@@ -10,7 +10,7 @@
 // never counts), comments and layout. Adding such a file to `include:` does count: the list changed.
 import { isDeepStrictEqual } from "node:util";
 import type { Review } from "../model/schema.js";
-import { parseModelFile } from "../model/parse.js";
+import { parseModelFile, parsePlainFile } from "../model/parse.js";
 import { addDuration, daysBetween } from "../model/dates.js";
 
 /** A commit that touched the model's files after the review, as git reports it. */
@@ -143,9 +143,15 @@ const NOT_REVIEWED = new Set(["review", "decisions"]);
 
 function reviewedContent(file: string, bytes: Uint8Array | undefined): Record<string, unknown> | undefined {
   if (bytes === undefined) return {};
-  const outcome = parseModelFile(file, bytes);
-  if (!outcome.ok) return undefined;
-  const value = outcome.parsed.value;
+  // Only the value matters here: the plain parser gives it without the position index, for every version of every
+  // file history compares; anything it does not take plainly goes to the careful parser, which gives the same value.
+  const plain = parsePlainFile(bytes);
+  let value: unknown = plain?.value;
+  if (!plain) {
+    const outcome = parseModelFile(file, bytes);
+    if (!outcome.ok) return undefined;
+    value = outcome.parsed.value;
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   return Object.fromEntries(Object.entries(value).filter(([key]) => !NOT_REVIEWED.has(key)));
 }
@@ -159,7 +165,7 @@ function listed(items: readonly string[]): string {
   return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
 }
 
-export function shortHash(hash: string): string {
+function shortHash(hash: string): string {
   return hash.slice(0, 7);
 }
 
