@@ -23,6 +23,16 @@ export function isSensitive(data: Data): boolean {
   return sensitivity(data) >= 3;
 }
 
+/** The sensitive data among `ids` (unknown IDs left out), most sensitive first, then in ID order. */
+export function sensitiveSorted(graph: SystemGraph, ids: Iterable<string>): string[] {
+  const ranked: { id: string; rank: number }[] = [];
+  for (const id of ids) {
+    const record = graph.data(id);
+    if (record && isSensitive(record)) ranked.push({ id, rank: sensitivity(record) });
+  }
+  return ranked.sort((a, b) => b.rank - a.rank || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+}
+
 /** Data held by a component (stores, sources, datasets, prompts, services). */
 export function heldData(graph: SystemGraph, componentId: string): string[] {
   const holds = graph.node(componentId)?.element.holds;

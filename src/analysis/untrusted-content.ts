@@ -88,7 +88,8 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   return origins.sort((a, b) => b.exposure - a.exposure || (a.id < b.id ? -1 : 1));
 }
 
-function isTrainingPipeline(graph: SystemGraph, id: string): boolean {
+/** Whether the element is a training or fine-tuning pipeline: what flows out of it is model weights. */
+export function isTrainingPipeline(graph: SystemGraph, id: string): boolean {
   const type = graph.kindOf(id) === "pipeline" ? graph.node(id)?.element.type : undefined;
   return type === "training" || type === "fine-tuning";
 }

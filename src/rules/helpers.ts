@@ -1,7 +1,7 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect } from "../analysis/attack-paths.js";
-import { isSensitive, sensitivity } from "../analysis/sensitivity.js";
+import { sensitivity } from "../analysis/sensitivity.js";
 import type { Hop, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { Agent, Credential, Identity, McpServer } from "../model/schema.js";
 import type { Action } from "../model/vocabulary.js";
@@ -68,11 +68,10 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
   const allDirect = injectable.origins.every((origin) => isDirect(graph, context.untrusted.pathFrom(origin.id, injectable.agent.id)));
   const directPath = new Set(allDirect ? injectable.origins.flatMap((o) => context.untrusted.pathFrom(o.id, injectable.agent.id).map((h) => h.node)) : []);
   const found: { item: DataAtStake; rank: number }[] = [];
+  // The context holds only sensitive data, all of it in the model's data list.
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
-    const record = graph.data(data);
-    if (!record || !isSensitive(record)) continue;
     if (directPath.has(from)) continue;
-    found.push({ item: { data, from }, rank: sensitivity(record) });
+    found.push({ item: { data, from }, rank: sensitivity(graph.data(data)!) });
   }
   // Rank once per item, not per comparison: contexts can hold thousands of data items.
   return found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item);
@@ -99,9 +98,9 @@ export function firstPerTool(effects: readonly Effect[]): Effect[] {
   });
 }
 
+/** The elements' names in a sentence: "a", "a and b", "a, b and c". */
 export function names(context: AnalysisContext, ids: readonly string[]): string {
-  const named = ids.map((id) => context.graph.nameOf(id));
-  return named.length <= 1 ? (named[0] ?? "") : `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
+  return joinWords(ids.map((id) => context.graph.nameOf(id)));
 }
 
 /** MCP servers an agent connects to: those it lists and those whose tools it is given, in ID order. */
@@ -129,7 +128,9 @@ export function agentsByMcpServer(context: AnalysisContext): Map<string, Agent[]
 }
 
 const EFFECT_RANK: Record<Effect["action"], number> = { execute: 9, spend: 8, delete: 7, admin: 6, send: 5, publish: 4, write: 3, fetch: 2, read: 1 };
-const SEVERE_ACTIONS = new Set<Effect["action"]>(["execute", "spend", "delete", "admin"]);
+
+/** The most damaging actions: running code, spending, deleting and administering. */
+export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set<Action>(["execute", "spend", "delete", "admin"]);
 
 /** The most damaging effect (code execution, then spending, deleting, administering, sending...), the first such in the list. */
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
@@ -230,12 +231,10 @@ export function credentialsWithOwners(context: AnalysisContext): { credential: C
     .sort((a, b) => (a.credential.id < b.credential.id ? -1 : a.credential.id > b.credential.id ? 1 : 0));
 }
 
-const POWERFUL_ACTIONS: ReadonlySet<Action> = new Set(["admin", "delete", "spend", "execute"]);
-
 /** Impact +1 when the identity may administer, delete, spend or run code: what a stolen or misused credential of it can do. */
 export function powerfulGrantsFactor(context: AnalysisContext, identity: Identity | undefined): Factor[] {
   if (!identity) return [];
-  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((a) => POWERFUL_ACTIONS.has(a)).map((a) => `${a} on ${context.graph.nameOf(p.resource)}`));
+  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((a) => SEVERE_ACTIONS.has(a)).map((a) => `${a} on ${context.graph.nameOf(p.resource)}`));
   if (grants.length === 0) return [];
   return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${grants.slice(0, 3).join(", ")}${grants.length > 3 ? " and more" : ""}` }];
 }
@@ -291,7 +290,7 @@ interface ToolUse {
 const toolUseIndex = new WeakMap<AnalysisContext, Map<string, ToolUse[]>>();
 
 /** Tools whose capabilities name the resource, with the action; built once per analysis. */
-export function toolsActingOn(context: AnalysisContext, resourceId: string): ToolUse[] {
+function toolsActingOn(context: AnalysisContext, resourceId: string): ToolUse[] {
   let index = toolUseIndex.get(context);
   if (!index) {
     index = new Map();
@@ -372,10 +371,10 @@ export function joinWords(words: readonly string[], conjunction: "and" | "or" = 
 // agent themselves (MCP and infrastructure rules).
 
 /** Publishers whose tool descriptions are third-party text. */
-export const UNTRUSTED_PUBLISHERS: ReadonlySet<McpServer["publisherTrust"]> = new Set(["community", "unknown"]);
+const UNTRUSTED_PUBLISHERS: ReadonlySet<McpServer["publisherTrust"]> = new Set(["community", "unknown"]);
 
 /** Transports over which an MCP server is a network service run by whoever operates it. */
-export const REMOTE_TRANSPORTS: ReadonlySet<McpServer["transport"]> = new Set(["http", "sse", "streamable-http"]);
+const REMOTE_TRANSPORTS: ReadonlySet<McpServer["transport"]> = new Set(["http", "sse", "streamable-http"]);
 
 export function isUntrustedServer(server: McpServer): boolean {
   return UNTRUSTED_PUBLISHERS.has(server.publisherTrust);

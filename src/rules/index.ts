@@ -27,7 +27,3 @@ export const RULES: readonly Rule[] = [
   ...multiAgent,
   ...governance,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((rule) => rule.id === id);
-}

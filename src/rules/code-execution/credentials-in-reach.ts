@@ -1,10 +1,8 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive } from "../../analysis/sensitivity.js";
-import { autonomyFactor, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
+import { SEVERE_ACTIONS, autonomyFactor, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
-
-const SEVERE = new Set(["execute", "spend", "delete", "admin"]);
 
 export const credentialsInReach: Rule = {
   id: "TW-RCE-002",
@@ -45,10 +43,10 @@ export const credentialsInReach: Rule = {
       const executes = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "execute");
       const ownTools = new Set(agent.tools ?? []);
       for (const { credential: credentialId, via } of capabilities.reachableCredentials(agent.id)) {
-        if (via.length < 2) continue; // in the agent's own configuration: not reached through code execution
         const credential = graph.credential(credentialId);
         const owner = graph.ownerOfCredential(credentialId);
         // Reached through the host: every execute tool on that host reaches it; name the agent's own (built-in) tool first.
+        // A credential in the agent's own configuration (via of length 1) names no tool, so no execute tool reaches it and there is no finding.
         const candidates = via.length > 2 ? executes.filter((e) => graph.tool(e.tool!)?.runsOn === via[2]) : executes.filter((e) => e.tool === via[1]);
         const execute = candidates.find((e) => ownTools.has(e.tool!)) ?? candidates[0];
         if (!credential || !owner || !execute) continue;
@@ -57,7 +55,7 @@ export const credentialsInReach: Rule = {
         const where = via.length === 2 ? `in ${graph.nameOf(tool)}'s environment` : via.length === 3 ? `on ${graph.nameOf(holder)}, where ${graph.nameOf(tool)} runs` : `in ${graph.nameOf(holder)}'s configuration on ${graph.nameOf(via[2]!)}, where ${graph.nameOf(tool)} runs`;
         const grants = capabilities.identityEffects(owner.id);
         // Spending on a model is usage billed to the account (cost harvesting, capped by spend limits), not moving money.
-        const severe = worstEffect(grants.filter((g) => SEVERE.has(g.action) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
+        const severe = worstEffect(grants.filter((g) => SEVERE_ACTIONS.has(g.action) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
         const worst = severe ?? worstEffect(grants);
         const impact: Factor[] = [];
         if (!worst) impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} has no permissions in the model` });

@@ -2,14 +2,11 @@
 // put input into it, and which inference endpoints answer without authentication.
 import { isDirect } from "../../analysis/attack-paths.js";
 import { heldData } from "../../analysis/sensitivity.js";
-import type { Hop, UntrustedOrigin } from "../../analysis/untrusted-content.js";
+import { isTrainingPipeline } from "../../analysis/untrusted-content.js";
+import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import type { Flow } from "../../model/schema.js";
 import { names } from "../helpers.js";
 import type { AnalysisContext } from "../rule.js";
-
-/** Pipelines whose output is model weights. */
-const TRAINING_PIPELINES: ReadonlySet<string> = new Set(["training", "fine-tuning"]);
 
 export interface TrainingSet {
   dataset: string;
@@ -18,9 +15,6 @@ export interface TrainingSet {
   /** How the model got it: "fineTunedOn", or the ID of the training pipeline between them. */
   via: string;
 }
-
-/** Whether the element is a training or fine-tuning pipeline. */
-export const isTrainingPipeline = (graph: SystemGraph, id: string): boolean => graph.kindOf(id) === "pipeline" && TRAINING_PIPELINES.has(String(graph.node(id)?.element.type));
 
 /**
  * Datasets a model was trained or fine-tuned on: those it lists in fineTunedOn,
@@ -44,18 +38,6 @@ export function trainingSets(graph: SystemGraph, modelId: string): TrainingSet[]
     for (const input of graph.flowsTo(out.from)) if (graph.kindOf(input.from) === "dataset") note(input.from, out.from, input.data ?? []);
   }
   return [...found.values()].sort((a, b) => (a.dataset < b.dataset ? -1 : 1));
-}
-
-/**
- * Whether content travels part of the way as training data (a training flow, or out of a
- * training pipeline): it then shapes weights, it is not input an attacker sends at query time.
- */
-export function viaTraining(graph: SystemGraph, hops: readonly Hop[]): boolean {
-  return hops.some((hop) => {
-    if (hop.via !== "flow" || !hop.ref || graph.kindOf(hop.ref) !== "flow") return false;
-    const flow = graph.node(hop.ref)!.element as Flow;
-    return flow.channel === "training" || isTrainingPipeline(graph, flow.from);
-  });
 }
 
 const OPEN_EXPOSURE: ReadonlySet<string> = new Set(["internet", "partner"]);
@@ -109,8 +91,9 @@ export interface ModelQuerier {
 
 /**
  * Untrusted origins that choose input to a model: through an agent that uses it, a
- * flow into the model (training flows excluded), or an inference endpoint open
- * without authentication. Direct access first, then the most exposed.
+ * flow into the model, or an inference endpoint open without authentication. Direct
+ * access first, then the most exposed. Training flows are no way in: the untrusted-content
+ * trace does not follow them (training data shapes weights, it is not a query).
  */
 export function modelQueriers(context: AnalysisContext, modelId: string): ModelQuerier[] {
   const { graph, untrusted } = context;
@@ -122,12 +105,12 @@ export function modelQueriers(context: AnalysisContext, modelId: string): ModelQ
   for (const agent of graph.agentsUsingModel(modelId)) {
     for (const origin of untrusted.originsReaching(agent.id)) {
       const hops = untrusted.pathFrom(origin.id, agent.id);
-      if (!viaTraining(graph, hops)) offer({ origin, who: originWho(graph, origin), through: agent.id, direct: isDirect(graph, hops) });
+      offer({ origin, who: originWho(graph, origin), through: agent.id, direct: isDirect(graph, hops) });
     }
   }
   for (const origin of untrusted.originsReaching(modelId)) {
     const hops = untrusted.pathFrom(origin.id, modelId);
-    if (!viaTraining(graph, hops)) offer({ origin, who: originWho(graph, origin), through: modelId, direct: isDirect(graph, hops) });
+    offer({ origin, who: originWho(graph, origin), through: modelId, direct: isDirect(graph, hops) });
   }
   const open = openInferenceEndpoint(graph, modelId);
   if (open) {

@@ -1,5 +1,5 @@
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import { sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 import { EVIDENCE_LIMIT, capitalised, modelQueriers, someNames, trainingSets } from "./model-access.js";
 
@@ -34,15 +34,11 @@ export const modelInversion: Rule = {
     const detections: Detection[] = [];
     for (const node of graph.ofKind("model")) {
       const sets = trainingSets(graph, node.id);
-      const sensitive = [...new Set(sets.flatMap((s) => s.data))].filter((id) => {
-        const record = graph.data(id);
-        return record !== undefined && isSensitive(record);
-      });
+      const sensitive = sensitiveSorted(graph, new Set(sets.flatMap((s) => s.data)));
       if (sensitive.length === 0) continue;
       const queriers = modelQueriers(context, node.id);
       const top = queriers[0];
       if (!top) continue;
-      sensitive.sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
       const datasets = sets.filter((s) => s.data.some((d) => sensitive.includes(d))).map((s) => s.dataset);
       const factors: Factor[] = top.direct
         ? [...exposureFactor(graph, top.origin)]

@@ -1,8 +1,8 @@
 import { isDirect } from "../../analysis/attack-paths.js";
 import { sensitivityFactor } from "../../analysis/factors.js";
-import { SENSITIVITY_WORDS, heldData, isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import { SENSITIVITY_WORDS, heldData, sensitiveSorted, sensitivity } from "../../analysis/sensitivity.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
-import { EVIDENCE_LIMIT, originWho, someNames, viaTraining } from "./model-access.js";
+import { EVIDENCE_LIMIT, originWho, someNames } from "./model-access.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 interface Reach {
@@ -40,19 +40,14 @@ export const sensitiveSystemPrompt: Rule = {
     for (const node of graph.ofKind("prompt")) {
       const agents = graph.agentsLoadingPrompt(node.id);
       if (agents.length === 0) continue;
-      const sensitive = heldData(graph, node.id).filter((id) => {
-        const record = graph.data(id);
-        return record !== undefined && isSensitive(record);
-      });
+      const sensitive = sensitiveSorted(graph, heldData(graph, node.id));
       if (sensitive.length === 0) continue;
-      sensitive.sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
       const reaches: Reach[] = [];
       for (const agent of agents) {
         for (const origin of untrusted.originsReaching(agent.id)) {
           if (origin.id === node.id) continue; // those who write the prompt already know it
-          const hops = untrusted.pathFrom(origin.id, agent.id);
-          if (viaTraining(graph, hops)) continue; // shaping a model's weights is not asking the agent
-          reaches.push({ origin, agent: agent.id, direct: isDirect(graph, hops) });
+          // Training flows are not traced as content (shaping weights is not asking the agent), so every path is a way to ask.
+          reaches.push({ origin, agent: agent.id, direct: isDirect(graph, untrusted.pathFrom(origin.id, agent.id)) });
         }
       }
       reaches.sort((a, b) => Number(b.direct) - Number(a.direct) || b.origin.exposure - a.origin.exposure || (a.origin.id < b.origin.id ? -1 : a.origin.id > b.origin.id ? 1 : a.agent < b.agent ? -1 : 1));

@@ -1,5 +1,5 @@
 import { attackerFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { SENSITIVITY_WORDS, isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import { SENSITIVITY_WORDS, sensitiveSorted, sensitivity } from "../../analysis/sensitivity.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 import { EVIDENCE_LIMIT, modelQueriers, someNames, trainingSets } from "./model-access.js";
 
@@ -36,12 +36,8 @@ export const sensitiveTrainingData: Rule = {
       const queriers = modelQueriers(context, node.id);
       const top = queriers[0];
       for (const set of sets) {
-        const sensitive = set.data.filter((id) => {
-          const record = graph.data(id);
-          return record !== undefined && isSensitive(record);
-        });
+        const sensitive = sensitiveSorted(graph, set.data);
         if (sensitive.length === 0) continue;
-        sensitive.sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
         const factors: Factor[] = [...sensitivityFactor(graph, sensitive)];
         if (top) {
           factors.push({

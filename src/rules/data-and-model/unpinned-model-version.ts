@@ -1,7 +1,5 @@
-import type { Action } from "../../model/vocabulary.js";
+import { CONSEQUENTIAL_ACTIONS } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
-
-const ACTING: ReadonlySet<Action> = new Set(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
 
 export const unpinnedModelVersion: Rule = {
   id: "TW-DAT-007",
@@ -32,7 +30,7 @@ export const unpinnedModelVersion: Rule = {
       const version = typeof node.element.version === "string" ? node.element.version : undefined;
       if (version !== undefined && node.element.pinned !== false) continue;
       const agents = graph.agentsUsingModel(node.id);
-      const acting = agents.filter((a) => capabilities.agentEffects(a.id).some((e) => e.tool !== undefined && ACTING.has(e.action)));
+      const acting = agents.filter((a) => capabilities.agentEffects(a.id).some((e) => e.tool !== undefined && CONSEQUENTIAL_ACTIONS.has(e.action)));
       const factors: Factor[] = acting.length > 0 ? [{ dimension: "impact", delta: 1, reason: `${acting.map((a) => graph.nameOf(a.id)).join(", ")} act${acting.length === 1 ? "s" : ""} through tools on its output, so a behaviour change shows in actions, not only in answers` }] : [];
       detections.push({
         anchors: [node.id],

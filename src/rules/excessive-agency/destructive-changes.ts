@@ -2,7 +2,7 @@ import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
-import { injectableAgents, names, originEvidence, ownToolEffects } from "../helpers.js";
+import { injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 const CHANGES = new Set<Effect["action"]>(["write", "delete", "admin"]);
@@ -64,7 +64,7 @@ export const destructiveChanges: Rule = {
         const actions = [...new Set(effects.map((e) => e.action))];
         detections.push({
           anchors: [agent.id, tool],
-          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can ${actions.join(", ").replace(/, ([^,]*)$/, " and $1")} in ${names(context, resources)} through ${graph.nameOf(tool)}.`,
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can ${joinWords(actions)} in ${names(context, resources)} through ${graph.nameOf(tool)}.`,
           evidence: [
             ...originEvidence(context, origins, agent.id),
             ...effects.map((e) => ({ element: e.resource!, note: `${e.action} through ${graph.nameOf(tool)}${heldData(graph, e.resource!).length ? `; holds ${names(context, heldData(graph, e.resource!))}` : ""}` })),

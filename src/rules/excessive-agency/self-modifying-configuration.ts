@@ -2,7 +2,7 @@ import type { Effect } from "../../analysis/capabilities.js";
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { names } from "../helpers.js";
+import { joinWords, names, originEvidence } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 const CHANGES = new Set<Effect["action"]>(["write", "publish", "admin"]);
@@ -94,7 +94,7 @@ export const selfModifyingConfiguration: Rule = {
         const tools = [...new Set(effects.flatMap((e) => (e.tool ? [e.tool] : [])))];
         const lateral = [...new Set(effects.flatMap((e) => (e.tool ? [] : e.credential ? [`credential ${graph.nameOf(e.credential)}`] : e.identity ? [`identity ${graph.nameOf(e.identity)}`] : [])))];
         const through = [...tools.map((t) => graph.nameOf(t)), ...lateral];
-        const route = through.length <= 1 ? (through[0] ?? "") : `${through.slice(0, -1).join(", ")} and ${through[through.length - 1]}`;
+        const route = joinWords(through);
         const isPrompt = graph.kindOf(target) === "prompt";
         const loaders = isPrompt ? graph.agentsLoadingPrompt(target).map((a) => a.id) : [];
         const others = loaders.filter((id) => id !== agent.id);
@@ -110,7 +110,7 @@ export const selfModifyingConfiguration: Rule = {
               ? `${graph.nameOf(agent.id)} can change ${graph.nameOf(target)}, ${whose}, through ${route}.`
               : `${graph.nameOf(agent.id)} loads ${names(context, prompts)} and can write to ${graph.nameOf(target)}, ${whose}, through ${route}.`,
           evidence: [
-            ...(top ? [{ element: top.id, note: `untrusted entry (${top.reason}); reaches ${graph.nameOf(agent.id)} via ${hops.map((h) => h.node).join(" → ")}` }] : []),
+            ...originEvidence(context, origins, agent.id, 1),
             ...prompts.map((p): EvidenceItem => ({ element: p, note: `${String(graph.node(p)?.element.role)} loaded by ${names(context, graph.agentsLoadingPrompt(p).map((a) => a.id))}` })),
             ...effects.slice(0, 6).map((e): EvidenceItem => ({ element: e.tool ?? e.credential ?? e.identity ?? target, note: `${e.action} on ${graph.nameOf(target)}${e.credential ? ` with credential ${graph.nameOf(e.credential)} it can reach` : ""}` })),
           ],

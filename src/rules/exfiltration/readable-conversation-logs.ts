@@ -1,5 +1,5 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
-import { heldData, isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import { names } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
@@ -14,12 +14,7 @@ function sensitiveDataIn(graph: SystemGraph, id: string, fromAgentsOnly: boolean
     if (fromAgentsOnly && graph.kindOf(flow.from) !== "agent") continue;
     for (const data of flow.data ?? []) ids.add(data);
   }
-  return [...ids]
-    .filter((d) => {
-      const record = graph.data(d);
-      return record !== undefined && isSensitive(record);
-    })
-    .sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
+  return sensitiveSorted(graph, ids);
 }
 
 export const readableConversationLogs: Rule = {

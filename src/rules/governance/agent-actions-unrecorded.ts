@@ -1,5 +1,5 @@
 import type { Action } from "../../model/vocabulary.js";
-import { joinWords, mcpServersOf, ownToolEffects } from "../helpers.js";
+import { joinWords, mcpServersOf, names, ownToolEffects } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 const SIDE_EFFECTS: ReadonlySet<Action> = new Set(["write", "delete", "execute", "send", "publish", "spend"]);
@@ -49,7 +49,7 @@ export const agentActionsUnrecorded: Rule = {
       if (severe.length) factors.push({ dimension: "impact", delta: 1, reason: `its unrecorded actions include ${joinWords(severe)}` });
       detections.push({
         anchors: [agent.id],
-        summary: `Nothing records the tool calls of ${graph.nameOf(agent.id)}, which can ${joinWords([...new Set(acting.map((e) => e.action))])} through ${joinWords(actingTools.map((t) => graph.nameOf(t)))}.`,
+        summary: `Nothing records the tool calls of ${graph.nameOf(agent.id)}, which can ${joinWords([...new Set(acting.map((e) => e.action))])} through ${names(context, actingTools)}.`,
         evidence: [
           { element: agent.id, note: "no telemetry control covers the agent, its host, its tools or its MCP servers" },
           ...actingTools.map((t) => ({ element: t, note: [...new Set(acting.filter((e) => e.tool === t).map((e) => e.action))].join(", ") })),

@@ -1,6 +1,6 @@
 import { isDirect } from "../../analysis/attack-paths.js";
 import type { Action } from "../../model/vocabulary.js";
-import { autonomyFactor, joinWords, ownToolEffects } from "../helpers.js";
+import { autonomyFactor, joinWords, names, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 const CONSEQUENTIAL: ReadonlySet<Action> = new Set(["spend", "send", "write", "delete"]);
@@ -48,7 +48,7 @@ export const noHumanReviewPath: Rule = {
       if (graph.model.system.euAiActRisk === "high") factors.push({ dimension: "impact", delta: 1, reason: "a high-risk system under the EU AI Act must allow effective human oversight (Art. 14)" });
       detections.push({
         anchors: [agent.id],
-        summary: `${joinWords(people.map((p) => graph.nameOf(p)))} deal directly with ${graph.nameOf(agent.id)}, which can ${joinWords(actions)} through ${joinWords(tools.map((t) => graph.nameOf(t)))}, and no human review path is modelled.`,
+        summary: `${names(context, people)} deal directly with ${graph.nameOf(agent.id)}, which can ${joinWords(actions)} through ${names(context, tools)}, and no human review path is modelled.`,
         evidence: [
           ...people.map((p) => ({ element: p, note: "affected people who talk to the agent directly" })),
           ...tools.map((t) => ({ element: t, note: [...new Set(effects.filter((e) => e.tool === t).map((e) => e.action))].join(", ") })),

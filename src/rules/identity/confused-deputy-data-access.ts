@@ -1,6 +1,6 @@
 import { isDirect } from "../../analysis/attack-paths.js";
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { heldData, isSensitive, sensitivity } from "../../analysis/sensitivity.js";
+import { heldData, isSensitive, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Actor, Agent, Tool } from "../../model/schema.js";
 import { names } from "../helpers.js";
@@ -62,7 +62,7 @@ export const confusedDeputyDataAccess: Rule = {
         if (reads.length === 0) continue;
         const identity = actingIdentity(graph, tool, agent);
         if (!identity) continue;
-        const dataIds = [...new Set(reads.flatMap((r) => r.data))].sort((a, b) => sensitivity(graph.data(b)!) - sensitivity(graph.data(a)!) || (a < b ? -1 : 1));
+        const dataIds = sensitiveSorted(graph, new Set(reads.flatMap((r) => r.data)));
         const factors: Factor[] = [...exposureFactor(graph, top)];
         if (actor.authenticated !== true) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(actor.id)} reach it without signing in, so there is no user the records could be checked against` });
         factors.push(...sensitivityFactor(graph, dataIds));

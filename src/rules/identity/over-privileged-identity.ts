@@ -1,7 +1,5 @@
-import type { Action } from "../../model/vocabulary.js";
+import { CONSEQUENTIAL_ACTIONS } from "../helpers.js";
 import type { Factor, Rule } from "../rule.js";
-
-const DANGEROUS: ReadonlySet<Action> = new Set(["write", "delete", "admin", "execute", "spend", "publish", "send"]);
 
 export const overPrivilegedIdentity: Rule = {
   id: "TW-NHI-001",
@@ -32,7 +30,7 @@ export const overPrivilegedIdentity: Rule = {
     return graph.model.identities.flatMap((identity) => {
       const users = graph.runningAs(identity.id);
       if (users.length === 0) return []; // unused identities are a different finding
-      const excess = capabilities.unusedPermissions(identity.id).filter((p) => DANGEROUS.has(p.action));
+      const excess = capabilities.unusedPermissions(identity.id).filter((p) => CONSEQUENTIAL_ACTIONS.has(p.action));
       if (excess.length === 0) return [];
       // Text steers agents (and, through them, their tools); a pipeline or service that merely passes it on is not steered by it.
       const exposedUser = users.find((u) => (graph.kindOf(u) === "agent" && untrusted.reaches(u)) || origins.has(u) || graph.agentsUsingTool(u).some((a) => untrusted.reaches(a.id)));

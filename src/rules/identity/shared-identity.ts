@@ -1,6 +1,6 @@
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Identity } from "../../model/schema.js";
-import { injectableAgentsReaching, joinWords, powerfulGrantsFactor } from "../helpers.js";
+import { injectableAgentsReaching, names, powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 /**
@@ -73,7 +73,7 @@ export const sharedIdentity: Rule = {
       });
       detections.push({
         anchors: [identity.id],
-        summary: `${graph.nameOf(identity.id)} is used by ${sharing.length} separate ${sharing === agents ? "agents" : "workloads"}: ${joinWords(sharing.map((u) => graph.nameOf(u)))}.`,
+        summary: `${graph.nameOf(identity.id)} is used by ${sharing.length} separate ${sharing === agents ? "agents" : "workloads"}: ${names(context, sharing)}.`,
         evidence: [{ element: identity.id, note: `shared identity` }, ...evidence],
         factors,
         scope: [...sharing],

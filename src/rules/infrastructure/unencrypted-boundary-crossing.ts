@@ -1,5 +1,5 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
-import { isSensitive, SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
+import { sensitiveSorted, SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const unencryptedBoundaryCrossing: Rule = {
@@ -29,11 +29,7 @@ export const unencryptedBoundaryCrossing: Rule = {
       const fromBoundary = graph.boundaryOf(flow.from);
       const toBoundary = graph.boundaryOf(flow.to);
       if (!fromBoundary || !toBoundary || fromBoundary === toBoundary) continue;
-      const sensitive = [...new Set(flow.data ?? [])]
-        .map((id) => graph.data(id))
-        .filter((d) => d !== undefined && isSensitive(d))
-        .sort((a, b) => sensitivity(b!) - sensitivity(a!) || (a!.id < b!.id ? -1 : 1))
-        .map((d) => d!.id);
+      const sensitive = sensitiveSorted(graph, new Set(flow.data ?? []));
       if (sensitive.length === 0) continue;
       const factors: Factor[] = [];
       const open = [fromBoundary, toBoundary].find((b) => graph.boundary(b)?.type === "internet");

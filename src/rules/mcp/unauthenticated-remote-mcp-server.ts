@@ -1,7 +1,7 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
 import type { Tool } from "../../model/schema.js";
-import { isRemoteServer, publisherNote } from "../helpers.js";
+import { SEVERE_ACTIONS, isRemoteServer, publisherNote } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 const EXPOSURE_LIKELIHOOD: Record<string, { delta: number; words: string }> = {
@@ -9,7 +9,6 @@ const EXPOSURE_LIKELIHOOD: Record<string, { delta: number; words: string }> = {
   partner: { delta: 0, words: "partners' networks reach it" },
   internal: { delta: -1, words: "only the internal network reaches it" },
 };
-const SEVERE = new Set(["execute", "spend", "delete", "admin"]);
 
 export const unauthenticatedRemoteMcpServer: Rule = {
   id: "TW-MCP-005",
@@ -56,7 +55,7 @@ export const unauthenticatedRemoteMcpServer: Rule = {
       const factors: Factor[] = [];
       const exposure = server.exposure ? EXPOSURE_LIKELIHOOD[server.exposure] : undefined;
       if (exposure && exposure.delta !== 0) factors.push({ dimension: "likelihood", delta: exposure.delta, reason: `exposure ${server.exposure}: ${exposure.words}` });
-      const severe = tools.flatMap((t) => t.capabilities.filter((c) => SEVERE.has(c.action)).map((c) => ({ tool: t.id, action: c.action })));
+      const severe = tools.flatMap((t) => t.capabilities.filter((c) => SEVERE_ACTIONS.has(c.action)).map((c) => ({ tool: t.id, action: c.action })));
       if (severe.length > 0) {
         factors.push({ dimension: "impact", delta: 1, reason: `callers can ${[...new Set(severe.map((p) => p.action))].join(", ")} through ${[...new Set(severe.map((p) => graph.nameOf(p.tool)))].join(", ")}` });
       } else if (tools.length > 0 && tools.every((t) => t.capabilities.every((c) => c.action === "read"))) {

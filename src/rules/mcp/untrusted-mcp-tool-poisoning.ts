@@ -1,6 +1,5 @@
 import { effectStep, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor } from "../../analysis/factors.js";
-import { isSensitive } from "../../analysis/sensitivity.js";
 import { effectImpactFactors, isUntrustedServer, mcpServersOf, ownToolEffects, publisherNote, worstEffect } from "../helpers.js";
 import type { Detection, Factor, PathStep, Rule } from "../rule.js";
 
@@ -41,11 +40,9 @@ export const untrustedMcpToolPoisoning: Rule = {
       const effects = capabilities.agentEffects(agent);
       let impact: Factor[] = effectImpactFactors(context, agent, effects);
       // A read-only agent still hands what it holds to the server: the descriptions can ask for it as tool arguments.
-      const sensitive = [...context.contextData.of(agent).keys()].filter((d) => {
-        const record = graph.data(d);
-        return record !== undefined && isSensitive(record);
-      });
-      if (impact.some((f) => f.delta < 0) && sensitive.length > 0) impact = [];
+      // The context holds only sensitive data; the first item is cited.
+      const sensitive: string | undefined = context.contextData.of(agent).keys().next().value;
+      if (impact.some((f) => f.delta < 0) && sensitive !== undefined) impact = [];
       const worst = worstEffect(ownToolEffects(effects));
       for (const server of untrusted) {
         const serverTools = graph.toolsOf(agent).filter((t) => t.server === server.id).map((t) => t.id);
@@ -63,7 +60,7 @@ export const untrustedMcpToolPoisoning: Rule = {
             { element: server.id, note: `${publisherNote(server)}; its tool descriptions reach ${graph.nameOf(agent)}` },
             { element: agent, note: `connects to ${graph.nameOf(server.id)}${serverTools.length ? ` and is given its tools ${serverTools.map((t) => graph.nameOf(t)).join(", ")}` : ""}` },
             ...(worst ? [{ element: worst.tool!, note: `most damaging capability within reach: ${worst.action}${worst.resource ? ` on ${graph.nameOf(worst.resource)}` : ""}` }] : []),
-            ...sensitive.slice(0, 1).map((data) => ({ element: data, note: "sensitive data in the agent's context that the descriptions can ask for as tool arguments" })),
+            ...(sensitive !== undefined ? [{ element: sensitive, note: "sensitive data in the agent's context that the descriptions can ask for as tool arguments" }] : []),
           ],
           factors,
           path,

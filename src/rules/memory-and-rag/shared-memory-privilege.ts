@@ -39,9 +39,8 @@ export const sharedMemoryPrivilege: Rule = {
       if (writers.length === 0) continue;
       const store = graph.nameOf(node.id);
       for (const reader of agentsReading(context, node.id)) {
-        // Writers that lack what the reader can do; the most exposed first.
+        // Writers that lack what the reader can do (the reader itself lacks nothing); the most exposed first.
         const weaker = writers
-          .filter((w) => w.agent !== reader.agent)
           .map((w) => ({ ...w, beyond: capabilitiesBeyond(context, reader.agent, w.agent), origins: untrusted.originsReaching(w.agent) }))
           .filter((w) => w.beyond.length > 0)
           .sort((a, b) => (b.origins[0]?.exposure ?? 0) - (a.origins[0]?.exposure ?? 0) || (a.agent < b.agent ? -1 : 1));

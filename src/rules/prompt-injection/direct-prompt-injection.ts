@@ -6,8 +6,7 @@ import { effectImpactFactors, injectableAgents, names, originEvidence, ownToolEf
 import type { DataAtStake } from "../helpers.js";
 import type { Detection, PathStep, Rule } from "../rule.js";
 
-/** Sensitivity rank from which data is worth stealing (confidential), and how many data items a finding cites. */
-const SENSITIVE = 3;
+/** How many data items a finding cites. */
 const KEEP = 6;
 const SIDE_EFFECTS = new Set<Effect["action"]>(["write", "delete", "execute", "send", "publish", "spend", "fetch", "admin"]);
 
@@ -41,14 +40,11 @@ export const directPromptInjection: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
+    // Contexts hold only sensitive data (known data IDs); each item is ranked once across agents.
     const ranks = new Map<string, number>();
     const rankOf = (dataId: string): number => {
       let rank = ranks.get(dataId);
-      if (rank === undefined) {
-        const record = graph.data(dataId);
-        rank = record ? sensitivity(record) : 0;
-        ranks.set(dataId, rank);
-      }
+      if (rank === undefined) ranks.set(dataId, (rank = sensitivity(graph.data(dataId)!)));
       return rank;
     };
     for (const { agent, origins } of injectableAgents(context)) {
@@ -62,8 +58,8 @@ export const directPromptInjection: Rule = {
       const atStake: (DataAtStake & { rank: number })[] = [];
       let stakeCount = 0;
       for (const [data, from] of context.contextData.of(agent.id)) {
+        if (ownInput.has(from)) continue;
         const rank = rankOf(data);
-        if (rank < SENSITIVE || ownInput.has(from)) continue;
         stakeCount++;
         const weakest = atStake[atStake.length - 1];
         if (atStake.length >= KEEP && weakest && (rank < weakest.rank || (rank === weakest.rank && data > weakest.data))) continue;

@@ -1,6 +1,6 @@
 import { effectStep } from "../../analysis/attack-paths.js";
 import { attackerFactor } from "../../analysis/factors.js";
-import { effectImpactFactors, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { effectImpactFactors, isUntrustedServer, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 export const thirdPartyToolOutput: Rule = {
@@ -42,7 +42,7 @@ export const thirdPartyToolOutput: Rule = {
       for (const tool of graph.toolsOf(agentId)) {
         const fetch = tool.capabilities.find((c) => c.action === "fetch" && c.destination !== "fixed");
         const server = tool.server ? graph.server(tool.server) : undefined;
-        const thirdParty = server && (server.publisherTrust === "community" || server.publisherTrust === "unknown") ? server : undefined;
+        const thirdParty = server && isUntrustedServer(server) ? server : undefined;
         if (!fetch && !thirdParty) continue;
 
         const likelihood: Factor[] = [];
