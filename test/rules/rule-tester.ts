@@ -10,7 +10,7 @@ import { formatDiagnostic } from "../../src/model/diagnostics.js";
 import { memoryFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import type { ThreatModel } from "../../src/model/model.js";
-import type { Rule } from "../../src/rules/rule.js";
+import type { Detection, Rule } from "../../src/rules/rule.js";
 
 /** Element lists of a model, as written in YAML (system and version are added). */
 export type ModelSpec = Record<string, unknown>;
@@ -40,6 +40,23 @@ export function findingsOf(rule: Rule, model: ModelSpec, today = TODAY): Finding
   return analyze(loadSpec(model), { today, rules: [rule] }).findings;
 }
 
+/** The rule's findings and the detections they were made from (analyze keeps the first detection per finding ID). */
+function findingsWithDetections(rule: Rule, model: ModelSpec, today = TODAY): { findings: Finding[]; detections: Detection[] } {
+  let detections: Detection[] = [];
+  const recording: Rule = { ...rule, detect: (context) => (detections = rule.detect(context)) };
+  return { findings: findingsOf(recording, model, today), detections };
+}
+
+/** Each factor of the detection is in the finding's explanation of that dimension, with its delta. */
+function assertFactorsExplained(finding: Finding, detection: Detection): void {
+  for (const factor of detection.factors ?? []) {
+    const heading = factor.dimension === "likelihood" ? "Likelihood " : "Impact ";
+    const line = finding.reasons.find((r) => r.startsWith(heading)) ?? "";
+    const part = `${factor.delta > 0 ? "+" : ""}${factor.delta} ${factor.reason}`;
+    assert.ok(line.includes(part), `${finding.id} explains its score with "${part}"; its reasons:\n${finding.reasons.join("\n")}`);
+  }
+}
+
 export interface ExpectedFinding {
   anchors: string[];
   severity?: Finding["severity"];
@@ -64,14 +81,14 @@ export function ruleTester(rule: Rule, cases: RuleCases): void {
     }
     for (const c of cases.invalid) {
       it(`fires: ${c.name}`, () => {
-        const findings = findingsOf(rule, c.model, c.today);
+        const { findings, detections } = findingsWithDetections(rule, c.model, c.today);
         assert.deepEqual(findings.map((f) => f.anchors).sort(), c.findings.map((f) => f.anchors).sort(), `${rule.id} findings (by anchors)`);
         for (const expected of c.findings) {
           const finding = findings.find((f) => f.anchors.join("+") === expected.anchors.join("+"))!;
           if (expected.severity) assert.equal(finding.severity, expected.severity, `severity of ${finding.id}`);
           if (expected.summary) assert.match(finding.summary, expected.summary);
           assert.ok(finding.evidence.length > 0, `${finding.id} cites evidence`);
-          assert.ok(finding.reasons.length >= 3, `${finding.id} explains its score`);
+          assertFactorsExplained(finding, detections.find((d) => d.anchors.join("+") === expected.anchors.join("+"))!);
           expected.check?.(finding);
         }
       });

@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
+import { it } from "node:test";
+import { analyze } from "../../../src/analysis/analyze.js";
 import { secretInCodeOrConfig } from "../../../src/rules/identity/secret-in-code-or-config.js";
-import { backendCredential } from "../building-blocks.js";
-import { ruleTester, spec } from "../rule-tester.js";
+import { mcpConfigCredentials } from "../../../src/rules/mcp/mcp-config-credentials.js";
+import { backendCredential, mcpServer } from "../building-blocks.js";
+import { TODAY, loadSpec, ruleTester, spec } from "../rule-tester.js";
+
+/** The backend key in the configuration file of an MCP server the backend also runs. */
+const keyInMcpServerConfig = spec(mcpServer("orders-mcp", "first-party"), backendCredential({ storage: "config-file", location: "orders-mcp/config.json", presentIn: ["backend", "orders-mcp"] }));
 
 ruleTester(secretInCodeOrConfig, {
   valid: [
     { name: "the key is in a secret manager", model: spec(backendCredential()) },
     { name: "the key is in an environment variable", model: spec(backendCredential({ storage: "env-var", location: "ORDERS_API_KEY" })) },
     { name: "secrets in MCP client configuration are TW-MCP-004's", model: spec(backendCredential({ storage: "mcp-config", location: ".cursor/mcp.json" })) },
+    { name: "a configuration file that sits in an MCP server is TW-MCP-004's", model: keyInMcpServerConfig },
   ],
   invalid: [
     {
@@ -38,4 +45,12 @@ ruleTester(secretInCodeOrConfig, {
       ],
     },
   ],
+});
+
+it("TW-NHI-003 and TW-MCP-004 report a secret in an MCP server's configuration file once, as TW-MCP-004", () => {
+  const { findings } = analyze(loadSpec(keyInMcpServerConfig), { today: TODAY, rules: [secretInCodeOrConfig, mcpConfigCredentials] });
+  assert.deepEqual(
+    findings.filter((f) => f.anchors.includes("backend-key")).map((f) => f.id),
+    ["TW-MCP-004@backend-key"],
+  );
 });

@@ -19,6 +19,7 @@ ruleTester(cascadeWithoutCircuitBreaker, {
   valid: [
     { name: "near miss: a kill switch covers the planner", model: plannerAndExecutor({}, killSwitch(["planner"])) },
     { name: "a kill switch on the host the executor runs on", model: plannerAndExecutor({ runsOn: "cluster" }, killSwitch(["cluster"])) },
+    { name: "a kill switch on the executor's acting tool", model: plannerAndExecutor({}, killSwitch(["deploy"])) },
     {
       name: "a kill switch on the agent that starts a longer chain stops everything after it",
       model: spec(plannerAndExecutor(), killSwitch(["planner"]), {
