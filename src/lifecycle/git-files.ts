@@ -50,9 +50,19 @@ interface GitRun {
   stderr: string;
 }
 
+// Variables that would point git at another repository than the one holding the model (set inside git hooks, say).
+const REPOSITORY_OVERRIDES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
+
+/** The environment every git call runs in: the model's own repository, no prompt, no optional locks. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
+  for (const name of REPOSITORY_OVERRIDES) delete env[name];
+  return env;
+}
+
 /** Runs git with an argument list (never a shell string) and returns what it printed. */
 function runGit(cwd: string, args: string[], input?: Buffer): GitRun {
-  const result = spawnSync("git", args, { cwd, input, maxBuffer: LIMITS.modelBytes * 2, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+  const result = spawnSync("git", args, { cwd, input, maxBuffer: LIMITS.modelBytes * 2, windowsHide: true, env: gitEnv() });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !result.pid) throw new GitError("git-missing", "git is not installed or not on PATH", "install git to compare revisions, or compare two folders");

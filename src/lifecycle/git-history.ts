@@ -5,21 +5,13 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Review } from "../model/schema.js";
+import { gitEnv } from "./git-files.js";
 import type { ChangedCommit, ChangesSinceReview, Staleness, UncommittedChange } from "./staleness.js";
 import { assessStaleness, isAfterReviewDay, sameModelUnderReview } from "./staleness.js";
 
 export type RepositoryLookup = { root: string } | { unknown: string };
 
 type GitResult = { ok: true; stdout: Buffer } | { ok: false; message: string };
-
-// Variables that would point git at another repository than the one holding the model.
-const REPOSITORY_OVERRIDES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
-
-function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
-  for (const name of REPOSITORY_OVERRIDES) delete env[name];
-  return env;
-}
 
 function git(cwd: string, args: string[], input?: string): GitResult {
   const run = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, env: gitEnv(), maxBuffer: 512 * 1024 * 1024, timeout: 60_000, windowsHide: true, ...(input !== undefined ? { input } : {}) });

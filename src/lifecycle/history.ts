@@ -10,7 +10,7 @@ import type { LoadedModel } from "../model/load.js";
 import { loadModel } from "../model/load.js";
 import { COMPONENT_LIST_KEYS } from "../model/model.js";
 import { LIMITS } from "../model/parse.js";
-import { GitError, gitFiles } from "./git-files.js";
+import { GitError, gitEnv, gitFiles } from "./git-files.js";
 import type { Snapshot } from "./figures.js";
 
 export interface HistoryCommit {
@@ -51,7 +51,7 @@ function git(cwd: string, args: string[], input?: string): string {
 }
 
 function gitBytes(cwd: string, args: string[], input?: string): Buffer {
-  const run = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, input, maxBuffer: 256 * 1024 * 1024, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" } });
+  const run = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, input, maxBuffer: 256 * 1024 * 1024, windowsHide: true, env: gitEnv() });
   if (run.error) {
     const code = (run.error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new GitError("git-missing", "git is not installed or not on PATH", "install git to read the model's history");
@@ -64,7 +64,7 @@ function gitBytes(cwd: string, args: string[], input?: string): Buffer {
 /** Commits on HEAD's first-parent line that touched `folder` (repository-relative, "" for the top), oldest first. */
 export function listModelCommits(repoRoot: string, folder: string): HistoryCommit[] {
   // An empty repository has no HEAD: no history rather than an error.
-  const head = spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { cwd: repoRoot, windowsHide: true });
+  const head = spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { cwd: repoRoot, windowsHide: true, env: gitEnv() });
   if (head.status !== 0) return [];
   const pathspec = folder === "" ? "." : `:(literal)${folder}`;
   const out = git(repoRoot, ["log", "--first-parent", "--reverse", "--format=%H%x09%cI%x09%s", "HEAD", "--", pathspec]);

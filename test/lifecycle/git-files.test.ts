@@ -75,6 +75,19 @@ describe("gitFiles", () => {
     assert.equal(promptVersion(gitFiles(repo.root, first.slice(0, 10))), "23");
   });
 
+  it("reads the model's own repository even when a git hook has pointed GIT_DIR elsewhere", () => {
+    // Inside a hook git exports GIT_DIR; a stray one must not make the baseline come from another repository.
+    const other = makeRepo();
+    try {
+      commitFiles(other, { "notes.txt": "another repository\n" }, "Other", "2026-09-30");
+      process.env.GIT_DIR = path.join(other.root, ".git");
+      assert.equal(promptVersion(gitFiles(repo.root, "HEAD~1")), "23");
+    } finally {
+      delete process.env.GIT_DIR;
+      other.remove();
+    }
+  });
+
   it("gives the same model as the files on disk, with locations in repository-relative paths", () => {
     const fromGit = loadModel("threatmodel", gitFiles(repo.root, "HEAD~1"));
     const fromDisk = loadModel(path.resolve("examples/support-assistant"), diskFiles);
