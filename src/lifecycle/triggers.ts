@@ -164,6 +164,8 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
       }
       case "identity": {
         const permissions = fields.filter((f) => head(f) === "permissions");
+        // Stricter than the diff's IDENTITY_BOOKKEEPING on purpose: a new owner does not change the blast radius
+        // (so the change is not material), but the new owner should look at what they now answer for.
         const other = fields.filter((f) => head(f) !== "permissions" && f !== "lastUsed");
         if (change.change !== "changed") raise("identity", change, `identity '${id}' ${change.change}`);
         if (other.length > 0) raise("identity", change, `identity '${id}' changed (${other.join(", ")})`);
@@ -171,6 +173,7 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
         break;
       }
       case "credential": {
+        // A new expiry is not material to the diff (CREDENTIAL_BOOKKEEPING), but extending a secret's life is a decision its owner reviews.
         const material = fields.filter((f) => f !== "rotation.lastRotated");
         if (change.change !== "changed" || material.length > 0) raise("credential", change, `credential '${id}' of identity '${str((is ?? was)?.identity) ?? "?"}' ${change.change === "changed" ? `changed (${material.join(", ")})` : change.change}`);
         break;
