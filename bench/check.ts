@@ -8,18 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { median } from "./stats.js";
 
 const RUNS = 5;
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const dev = path.join(repoRoot, "scripts", "dev.ts");
 // Resolved here: the runs start in the temporary repository, where tsx is not installed.
 const tsx = import.meta.resolve("tsx");
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** The CLI as installed users run it: compiled JavaScript (built into a temporary folder), not TypeScript through tsx. */
 function builtCli(outDir: string): string[] {

@@ -18,6 +18,7 @@ import { reviewTriggers } from "../src/lifecycle/triggers.js";
 import { diskFiles } from "../src/model/files.js";
 import { loadModel } from "../src/model/load.js";
 import { syntheticModelFiles } from "./synthetic.js";
+import { median } from "./stats.js";
 
 const here = fileURLToPath(import.meta.url);
 
@@ -93,12 +94,6 @@ export function measureDiff(repoRoot: string): DiffMeasure {
     reviewItems: items.length,
   };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Builds the repository, runs `runs` fresh processes and returns every measure. */
 export function runDiffBench(components = 5000, runs = 5): DiffMeasure[] {

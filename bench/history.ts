@@ -16,6 +16,7 @@ import { listModelCommits } from "../src/lifecycle/history.js";
 import { diskFiles } from "../src/model/files.js";
 import { loadModel } from "../src/model/load.js";
 import { syntheticModelFiles } from "./synthetic.js";
+import { median } from "./stats.js";
 
 const COMPONENTS = 200;
 const COMMITS = 200;
@@ -92,7 +93,6 @@ function memory(files: Record<string, string>) {
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const root = mkdtempSync(path.join(os.tmpdir(), "tw-bench-history-"));
 try {

@@ -18,6 +18,7 @@ import { preloadGraphviz } from "../src/diagram/svg.js";
 import { htmlReport } from "../src/report/html/render.js";
 import { browserSkipReason, launchBrowser, openFile } from "../test/browser/harness.js";
 import { syntheticModelFiles } from "./synthetic.js";
+import { median } from "./stats.js";
 
 const SIZE = Number(process.env.BENCH_REPORT_SIZE ?? 5000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -55,11 +56,6 @@ async function generateOnce(modelDir: string, out: string): Promise<Generation> 
   return { totalMs: end - start, cpuMs: (used.user + used.system) / 1000, loadAnalyzeMs: analyzed - start, reportMs: end - analyzed, findings: analysis.findings.length, bytes: Buffer.byteLength(html) };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const ms = (value: number) => value.toFixed(0).padStart(7);
 const verdict = (value: number, target: number) => (value < target ? "ok" : `OVER the ${target} ms target`);
 
