@@ -110,6 +110,15 @@ async function drawnNodes(page: Page, selector = "g.node"): Promise<string[]> {
   return sorted(ids.filter((id) => id.startsWith("n-")).map((id) => id.slice(2)));
 }
 
+/** Edges drawn in the diagram as [edge ID, from, to], read off the SVG's own titles ("from->to"). */
+async function drawnEdges(page: Page, selector = "g.edge"): Promise<[string, string, string][]> {
+  const edges = await page.locator(`#diagram svg ${selector}`).evaluateAll((nodes) => nodes.map((n) => [n.getAttribute("id") ?? "", n.querySelector("title")?.textContent ?? ""]));
+  return edges
+    .filter(([id]) => id!.startsWith("e-"))
+    .map(([id, title]) => [id!.slice(2), ...(title!.split("->") as [string, string])] as [string, string, string])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
 /** The clickable control of an attack path: the [data-path-rank] element itself when it is a button, else the button inside it. */
 async function pathControl(page: Page, rank: number): Promise<Locator> {
   const item = page.locator(`#paths [data-path-rank="${rank}"]`);
@@ -300,6 +309,10 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
             const expected = sorted([...steps].filter((id) => drawn.has(id)));
             assert.ok(expected.length > 0, `path ${attackPath.rank} has steps in the diagram`);
             assert.deepEqual(await drawnNodes(page, "g.node.on-path"), expected, `on-path nodes of path ${attackPath.rank}`);
+            // The drawn edges between consecutive steps, in either direction, light up too, and no other.
+            const hops = new Set(attackPath.steps.slice(1).flatMap((s, i) => [`${attackPath.steps[i]!.element}>${s.element}`, `${s.element}>${attackPath.steps[i]!.element}`]));
+            const joining = (await drawnEdges(page)).filter(([, from, to]) => hops.has(`${from}>${to}`));
+            assert.deepEqual(await drawnEdges(page, "g.edge.on-path"), joining, `on-path edges of path ${attackPath.rank}`);
             const text = squash(await page.locator(`#paths [data-path-rank="${attackPath.rank}"]`).innerText());
             for (const step of attackPath.steps) {
               assert.ok(text.includes(step.technique), `path ${attackPath.rank} lists ${step.technique}`);
