@@ -1,6 +1,7 @@
 // Every command that reads a model loads it the same way and reports problems the same way.
 import type { Diagnostic } from "../model/diagnostics.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
+import type { ModelFiles } from "../model/files.js";
 import type { LoadedModel } from "../model/load.js";
 import { loadModel } from "../model/load.js";
 import type { ThreatModel } from "../model/model.js";
@@ -23,15 +24,20 @@ export function reportDiagnostics(io: CliIO, diagnostics: Diagnostic[], format: 
   }
 }
 
-/** Loads the model at PATH, or reports why not and gives the exit code to use. */
-export function loadOrReport(io: CliIO, target: string, format: OutputFormat): { loaded: LoadedModel; warnings: Diagnostic[] } | { exit: number } {
-  const result = loadModel(target, io.files);
+/**
+ * Loads the model at PATH, or reports why not and gives the exit code to use. `from` reads it
+ * elsewhere than the working tree: from a git revision, whose files messages then name REV:PATH,
+ * so it is clear which side of a comparison is at fault.
+ */
+export function loadOrReport(io: CliIO, target: string, format: OutputFormat, from?: { files: ModelFiles; revision: string }): { loaded: LoadedModel; warnings: Diagnostic[] } | { exit: number } {
+  const result = loadModel(target, from?.files ?? io.files);
+  const diagnostics = from ? result.diagnostics.map((d) => ({ ...d, file: `${from.revision}:${d.file}` })) : result.diagnostics;
   if (result.ok) {
-    if (result.diagnostics.length > 0 && format === "text") reportDiagnostics(io, result.diagnostics, format);
-    return { loaded: result.loaded, warnings: result.diagnostics };
+    if (diagnostics.length > 0 && format === "text") reportDiagnostics(io, diagnostics, format);
+    return { loaded: result.loaded, warnings: diagnostics };
   }
-  reportDiagnostics(io, result.diagnostics, format);
-  const ioOnly = result.diagnostics.every((d) => d.code === "io-error");
+  reportDiagnostics(io, diagnostics, format);
+  const ioOnly = diagnostics.every((d) => d.code === "io-error");
   return { exit: ioOnly ? EXIT.usage : EXIT.invalid };
 }
 

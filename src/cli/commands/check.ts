@@ -16,14 +16,13 @@ import type { GatePolicy } from "../../lifecycle/policy.js";
 import { loadPolicy } from "../../lifecycle/policy.js";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { LoadedModel } from "../../model/load.js";
-import { loadModel } from "../../model/load.js";
 import { TOOL } from "../../report/json.js";
 import { mdEscape } from "../../report/markdown.js";
 import { sarifReport } from "../../report/sarif.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport, reportDiagnostics } from "../load-or-report.js";
+import { loadOrReport } from "../load-or-report.js";
 import { dateOption } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
@@ -148,14 +147,7 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): { loaded: Load
       opened = openGitModel(root, { rev: spec, path: path.relative(root, absolute).split(path.sep).join("/") });
       revision = spec;
     }
-    const result = loadModel(opened.target, opened.files);
-    // Files read from git are named REV:PATH, so it is clear which side is at fault.
-    const diagnostics = result.diagnostics.map((d) => ({ ...d, file: `${revision}:${d.file}` }));
-    if (!result.ok) {
-      reportDiagnostics(io, diagnostics, "text");
-      return { exit: diagnostics.every((d) => d.code === "io-error") ? EXIT.usage : EXIT.invalid };
-    }
-    return { loaded: result.loaded };
+    return loadOrReport(io, opened.target, "text", { files: opened.files, revision });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     io.err(`error: baseline: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);

@@ -12,15 +12,13 @@ import type { DiffKind, ElementChange, ModelDiff } from "../../lifecycle/model-d
 import { DIFF_KIND_ORDER, diffModels, modelFacts } from "../../lifecycle/model-diff.js";
 import type { ReviewItem } from "../../lifecycle/triggers.js";
 import { reviewTriggers } from "../../lifecycle/triggers.js";
-import type { ModelFiles } from "../../model/files.js";
 import type { LoadedModel } from "../../model/load.js";
-import { loadModel } from "../../model/load.js";
 import type { ThreatModel } from "../../model/model.js";
 import { TOOL } from "../../report/json.js";
 import { mdEscape } from "../../report/markdown.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { reportDiagnostics } from "../load-or-report.js";
+import { loadOrReport } from "../load-or-report.js";
 import { dateOption } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
@@ -85,28 +83,15 @@ export function diffCommand(io: CliIO, oldSpec: string, newSpec: string, options
 
 /** Loads one side: a path on disk first (so a folder named 'a:b' stays a folder), else REV:PATH in git. */
 function openSide(io: CliIO, spec: string): Side | { exit: number } {
-  let files: ModelFiles = io.files;
-  let target = spec;
-  let revision: string | undefined;
   try {
-    if (io.files.kind(spec) === "missing") {
-      const parsed = parseModelSpec(spec);
-      if (parsed.kind === "git") {
-        const opened = openGitModel(io.cwd, parsed);
-        files = opened.files;
-        target = opened.target;
-        revision = parsed.rev;
-      }
+    const parsed = io.files.kind(spec) === "missing" ? parseModelSpec(spec) : undefined;
+    if (parsed?.kind !== "git") {
+      const opened = loadOrReport(io, spec, "text");
+      return "exit" in opened ? opened : { spec, loaded: opened.loaded };
     }
-    const result = loadModel(target, files);
-    // Files read from git are named REV:PATH in messages, so it is clear which side is at fault.
-    const diagnostics = revision === undefined ? result.diagnostics : result.diagnostics.map((d) => ({ ...d, file: `${revision}:${d.file}` }));
-    if (!result.ok) {
-      reportDiagnostics(io, diagnostics, "text");
-      return { exit: diagnostics.every((d) => d.code === "io-error") ? EXIT.usage : EXIT.invalid };
-    }
-    if (diagnostics.length > 0) reportDiagnostics(io, diagnostics, "text");
-    return { spec, loaded: result.loaded, ...(revision === undefined ? {} : { revision }) };
+    const fromGit = openGitModel(io.cwd, parsed);
+    const opened = loadOrReport(io, fromGit.target, "text", { files: fromGit.files, revision: parsed.rev });
+    return "exit" in opened ? opened : { spec, loaded: opened.loaded, revision: parsed.rev };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     io.err(`error: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
