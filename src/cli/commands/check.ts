@@ -23,7 +23,7 @@ import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
-import { dateOption } from "../options.js";
+import { dateOption, PATH_HELP } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
 export const CHECK_SCHEMA_VERSION = "1.0";
@@ -39,7 +39,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command("check")
     .description("the CI gate: fail on new unmitigated findings, expired acceptances, overdue findings, a stale model or an unreviewed material change, as the policy says")
-    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .argument("[path]", PATH_HELP, ".")
     .option("--baseline <rev>", "gate only on what is new against this git revision (origin/main), or REV:PATH")
     .option("--policy <file>", "policy file (default: threatwright-policy.yaml next to the model, else the defaults)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "sarif", "json"]).default("text"))

@@ -15,7 +15,7 @@ import { preloadGraphviz, toSvg } from "../../diagram/svg.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { knownWorkflow, loadOrReport } from "../load-or-report.js";
-import { dateOption } from "../options.js";
+import { dateOption, PATH_HELP } from "../options.js";
 
 export const DIAGRAM_FORMATS = ["svg", "dot", "mermaid"] as const;
 
@@ -33,7 +33,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command("diagram")
     .description("draw the data-flow diagram (components, flows, trust boundaries, untrusted entry points, injectable agents), one attack path or one attack tree")
-    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .argument("[path]", PATH_HELP, ".")
     .addOption(new Option("--format <format>", "output format").choices([...DIAGRAM_FORMATS]).default("svg"))
     .option("--workflow <id>", "draw only this workflow's components; with --path or --tree, rank paths among the workflow's findings")
     .option("--path <rank|finding-id>", "draw one attack path instead: its rank (1 is the worst) or its finding's ID")

@@ -15,7 +15,7 @@ import { TOOL } from "../../report/json.js";
 import { terminalText } from "../../report/terminal-text.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { parseDate } from "../options.js";
+import { parseDate, PATH_HELP } from "../options.js";
 
 export const HISTORY_SCHEMA_VERSION = "1.0";
 
@@ -30,7 +30,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command("history")
     .description("figures over the model's git history: findings by severity, closure rate, time to mitigate, overdue, expired acceptances, coverage")
-    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .argument("[path]", PATH_HELP, ".")
     .addOption(new Option("--by <bucket>", "one row per commit, or per ISO week (its last commit)").choices(["commit", "week"]).default("commit"))
     .addOption(new Option("--since <YYYY-MM-DD>", "only commits on or after this date").argParser(parseDate))
     .addOption(new Option("--max-commits <n>", "the most recent N commits").argParser(parseCount).default(200))

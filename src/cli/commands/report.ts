@@ -11,7 +11,7 @@ import { htmlReport } from "../../report/html/render.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { knownWorkflow, loadOrReport } from "../load-or-report.js";
-import { dateOption } from "../options.js";
+import { dateOption, PATH_HELP } from "../options.js";
 
 export interface ReportCommandOptions {
   out: string;
@@ -26,7 +26,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command("report")
     .description("write a self-contained HTML report: summary, heat map, diagram, attack paths, findings, coverage, decisions")
-    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .argument("[path]", PATH_HELP, ".")
     .option("--out <file>", "where to write the HTML ('-' for standard output)", DEFAULT_REPORT_FILE)
     .addOption(dateOption("analysis date (default: today); fixes the clock for reproducible reports"))
     .option("--workflow <id>", "only this workflow's findings and diagram")

@@ -9,7 +9,7 @@ import type { ThreatModel } from "../../model/model.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
-import { dateOption } from "../options.js";
+import { dateOption, PATH_HELP } from "../options.js";
 
 export interface StatusCommandOptions {
   format: "text" | "json";
@@ -22,7 +22,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command("status")
     .description("say whether the model is stale (overdue for review, or changed since its last review) and why")
-    .argument("[path]", "model file, or folder holding threatwright.yaml", ".")
+    .argument("[path]", PATH_HELP, ".")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(dateOption("the date to judge the cadence against (default: today)"))
     .action((target: string, options: StatusCommandOptions) => setExit(statusCommand(io, target, options)));
