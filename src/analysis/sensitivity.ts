@@ -7,12 +7,31 @@ const CLASSIFICATION_RANK = { public: 1, internal: 2, confidential: 3, restricte
 const RESTRICTED_FLAGS = new Set(["credentials", "payment", "health", "biometric", "government-id", "children"]);
 const CONFIDENTIAL_FLAGS = new Set(["personal", "financial", "source-code", "intellectual-property"]);
 
-/** 1 public, 2 internal, 3 confidential, 4 restricted; flags such as payment or health raise it. */
+/**
+ * Confidentiality: what disclosing the data costs, 1 public, 2 internal, 3 confidential,
+ * 4 restricted. Flags raise it: credentials, payment, health and the like to restricted;
+ * personal, financial, source code and intellectual property to confidential, except on
+ * data classified public, which is out already (open-source code, a published price list).
+ * Restricted flags raise even public data: a credential or card number marked public is
+ * more likely a slip in the model than a fact.
+ */
 export function sensitivity(data: Data): number {
+  return flagRank(data, data.classification !== "public");
+}
+
+/**
+ * Integrity: what altering the data costs, on the same scale. Every flag raises it, public
+ * or not: public source code an attacker edits still ships to everyone who builds it.
+ */
+export function integrityValue(data: Data): number {
+  return flagRank(data, true);
+}
+
+function flagRank(data: Data, confidentialFlagsCount: boolean): number {
   let rank: number = CLASSIFICATION_RANK[data.classification];
   for (const flag of data.flags ?? []) {
     if (RESTRICTED_FLAGS.has(flag)) rank = Math.max(rank, 4);
-    else if (CONFIDENTIAL_FLAGS.has(flag)) rank = Math.max(rank, 3);
+    else if (confidentialFlagsCount && CONFIDENTIAL_FLAGS.has(flag)) rank = Math.max(rank, 3);
   }
   return rank;
 }

@@ -292,7 +292,7 @@ export const Data = z
   .strictObject({
     ...common,
     classification: oneOf(v.CLASSIFICATIONS, "How sensitive the data is"),
-    flags: z.array(z.enum(v.DATA_FLAGS)).meta({ description: "Categories that raise the impact of disclosure." }).optional(),
+    flags: z.array(z.enum(v.DATA_FLAGS)).meta({ description: "Categories that raise how sensitive the data is (docs/scoring.md); on data classified public, only restricted categories (credentials, payment, health and the like) raise it for disclosure." }).optional(),
   })
   .meta({
     title: "Data",

@@ -1,6 +1,6 @@
 import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
-import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
+import { attackerFactor, exposureFactor, integrityFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
 import { injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
@@ -69,7 +69,7 @@ export const destructiveChanges: Rule = {
             ...originEvidence(context, origins, agent.id),
             ...effects.map((e) => ({ element: e.resource!, note: `${e.action} through ${graph.nameOf(tool)}${heldData(graph, e.resource!).length ? `; holds ${names(context, heldData(graph, e.resource!))}` : ""}` })),
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, data), ...severe],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...integrityFactor(graph, data), ...severe],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, worst)],
           scope: [tool, ...resources],
         });

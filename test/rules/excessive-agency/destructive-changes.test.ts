@@ -61,6 +61,41 @@ ruleTester(destructiveChanges, {
       ],
     },
     {
+      name: "writing published source code: public, yet its integrity counts as confidential through the source-code flag",
+      model: spec(publicChat("agent", { tools: ["commit"] }), {
+        datastores: [{ id: "repo", type: "object", holds: ["oss-code"] }],
+        data: [{ id: "oss-code", classification: "public", flags: ["source-code"] }],
+        tools: [{ id: "commit", capabilities: [{ action: "write", on: ["repo"] }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "commit"],
+          // Likelihood 4 +1 (public entry) = 5; impact 3 + 0 (integrity of source code: confidential). 15: high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 3);
+            assert.ok(!finding.reasons.some((r) => r.includes("oss-code")), finding.reasons.join("\n"));
+          },
+        },
+      ],
+    },
+    {
+      name: "writing public text with no flag: impact -2, said as what it can change",
+      model: spec(publicChat("agent", { tools: ["post"] }), {
+        datastores: [{ id: "board", type: "relational", holds: ["notices"] }],
+        data: [{ id: "notices", classification: "public" }],
+        tools: [{ id: "post", capabilities: [{ action: "write", on: ["board"] }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "post"],
+          // Likelihood 5; impact 3 - 2 = 1. 5: low.
+          severity: "low",
+          check: (finding) => assert.ok(finding.reasons.includes("Impact 1/5: rule default 3; -2 most valuable data it can change is notices (public)."), finding.reasons.join("\n")),
+        },
+      ],
+    },
+    {
       name: "a verified approval on the tool lowers likelihood by 2",
       model: spec(publicChat("agent", { tools: ["update-order"] }), updateOrders(), {
         controls: [{ id: "confirm", type: "human-approval", covers: ["update-order"], verified: true }],

@@ -21,11 +21,41 @@ ruleTester(exfiltrationPath, {
     },
     { name: "no sensitive data in reach", model: spec(publicChat("agent", { tools: ["email"] }), { tools: [ordersAndEmail.tools[1]] }) },
     {
+      name: "near miss: the agent reads only published source code (public, flagged source-code), nothing to leak",
+      model: spec(publicChat("agent", { tools: ["read-repo", "email"] }), {
+        datastores: [{ id: "repo", type: "object", holds: ["oss-code"] }],
+        data: [{ id: "oss-code", classification: "public", flags: ["source-code"] }],
+        tools: [{ id: "read-repo", capabilities: [{ action: "read", on: ["repo"] }] }, ordersAndEmail.tools[1]],
+      }),
+    },
+    {
       name: "only the attacker's own messages are sensitive (direct chat, nothing else read)",
       model: spec(publicChat("agent", { tools: ["email"] }), { tools: [ordersAndEmail.tools[1]], data: [{ id: "secret-chat", classification: "restricted" }], flows: [{ id: "more", from: "widget", to: "agent", channel: "api", data: ["secret-chat"] }] }),
     },
   ],
   invalid: [
+    {
+      name: "the same agent with internal source code in reach: the source-code flag makes it confidential, and the published code is not listed",
+      model: spec(publicChat("agent", { tools: ["read-repo", "email"] }), {
+        datastores: [{ id: "repo", type: "object", holds: ["oss-code", "internal-code"] }],
+        data: [
+          { id: "oss-code", classification: "public", flags: ["source-code"] },
+          { id: "internal-code", classification: "internal", flags: ["source-code"] },
+        ],
+        tools: [{ id: "read-repo", capabilities: [{ action: "read", on: ["repo"] }] }, ordersAndEmail.tools[1]],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          summary: /holds internal-code, and can send/,
+          check: (finding) => {
+            assert.ok(!JSON.stringify(finding).includes("oss-code"), "published code is not data at stake");
+            // Impact 4 + 0: internal-code counts as confidential through its flag.
+            assert.equal(finding.inherent.impact, 4);
+          },
+        },
+      ],
+    },
     {
       name: "public chat agent reads orders and can email anyone",
       model: spec(publicChat("agent", { tools: ["lookup", "email"] }), ordersAndEmail),
