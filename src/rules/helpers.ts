@@ -127,15 +127,25 @@ export function agentsByMcpServer(context: AnalysisContext): Map<string, Agent[]
   return byServer;
 }
 
-const EFFECT_RANK: Record<Effect["action"], number> = { execute: 9, spend: 8, delete: 7, admin: 6, send: 5, publish: 4, write: 3, fetch: 2, read: 1 };
+/** How severe an action is when a hijacked agent performs it: 0 for reading, 5 for running code or spending money. */
+export const ACTION_SEVERITY: Readonly<Record<Action, number>> = { read: 0, fetch: 1, write: 2, send: 3, publish: 3, admin: 4, delete: 4, execute: 5, spend: 5 };
 
-/** The most damaging actions: running code, spending, deleting and administering. */
-export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set<Action>(["execute", "spend", "delete", "admin"]);
+/** Actions from most to least damaging: ACTION_SEVERITY's order, with its ties broken (running code before deleting, sending before publishing). */
+export const DAMAGE_ORDER: readonly Action[] = ["execute", "spend", "delete", "admin", "send", "publish", "write", "fetch", "read"];
+const DAMAGE_RANK = Object.fromEntries(DAMAGE_ORDER.map((action, index) => [action, DAMAGE_ORDER.length - index])) as Record<Action, number>;
 
-/** The most damaging effect (code execution, then spending, deleting, administering, sending...), the first such in the list. */
+/** Sort comparator: the more damaging action first. */
+export function byDamage(a: Action, b: Action): number {
+  return DAMAGE_RANK[b] - DAMAGE_RANK[a];
+}
+
+/** The most damaging actions: spending, running code, deleting and administering. */
+export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set<Action>(["spend", "execute", "delete", "admin"]);
+
+/** The most damaging effect (in DAMAGE_ORDER), the first such in the list. */
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
   let worst: Effect | undefined;
-  for (const effect of effects) if (!worst || EFFECT_RANK[effect.action] > EFFECT_RANK[worst.action]) worst = effect;
+  for (const effect of effects) if (!worst || DAMAGE_RANK[effect.action] > DAMAGE_RANK[worst.action]) worst = effect;
   return worst;
 }
 
@@ -148,7 +158,7 @@ export function effectImpactFactors(context: AnalysisContext, agentId: string, e
   const { graph } = context;
   const severe = effects.filter((e) => SEVERE_ACTIONS.has(e.action));
   if (severe.length > 0) {
-    const actions = [...new Set(severe.map((e) => e.action))].sort((a, b) => EFFECT_RANK[b] - EFFECT_RANK[a]);
+    const actions = [...new Set(severe.map((e) => e.action))].sort(byDamage);
     const through = [...new Set(severe.map((e) => (e.tool ? graph.nameOf(e.tool) : e.credential ? `credential ${graph.nameOf(e.credential)}` : e.identity ? graph.nameOf(e.identity) : "")))].filter(Boolean);
     return [{ dimension: "impact", delta: 1, reason: `${whose} can ${actions.join(", ")}${through.length ? ` (through ${through.slice(0, 4).join(", ")}${through.length > 4 ? " and more" : ""})` : ""}` }];
   }
@@ -270,9 +280,6 @@ export function credentialExposureFactor(context: AnalysisContext, credentialId:
 // ---- Who reads and writes a store, and what one agent can do that another cannot
 // (memory, RAG, exfiltration and multi-agent rules).
 
-/** How severe an action is when a hijacked agent performs it: 0 for reading, 5 for spending money. */
-export const ACTION_SEVERITY: Readonly<Record<Action, number>> = { read: 0, fetch: 1, write: 2, send: 3, publish: 3, admin: 4, delete: 4, execute: 4, spend: 5 };
-
 /** Actions with consequences beyond reading. */
 export const CONSEQUENTIAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
 
@@ -355,7 +362,7 @@ export function capabilitiesBeyond(context: AnalysisContext, b: string, a: strin
       seen.add(key);
       return true;
     })
-    .sort((x, y) => ACTION_SEVERITY[y.action] - ACTION_SEVERITY[x.action] || compareText(x.tool!, y.tool!) || compareText(x.resource ?? "", y.resource ?? "") || compareText(x.action, y.action));
+    .sort((x, y) => byDamage(x.action, y.action) || compareText(x.tool!, y.tool!) || compareText(x.resource ?? "", y.resource ?? ""));
 }
 
 function compareText(a: string, b: string): number {

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { ACTION_SEVERITY, agentsReading, agentsWriting, names, originEvidence, ownToolEffects } from "../helpers.js";
+import { agentsReading, agentsWriting, byDamage, names, originEvidence, ownToolEffects, SEVERE_ACTIONS, worstEffect } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 export const memoryPoisoning: Rule = {
@@ -45,9 +45,9 @@ export const memoryPoisoning: Rule = {
       const hops = untrusted.pathFrom(top.id, writer.agent);
       // The reader that can do the most with a poisoned memory.
       const acting = readers
-        .map((r) => ({ reader: r, effect: ownToolEffects(capabilities.agentEffects(r.agent)).sort((a, b) => ACTION_SEVERITY[b.action] - ACTION_SEVERITY[a.action])[0] }))
-        .filter((r) => r.effect && ACTION_SEVERITY[r.effect.action] >= 4)
-        .sort((a, b) => ACTION_SEVERITY[b.effect!.action] - ACTION_SEVERITY[a.effect!.action] || (a.reader.agent < b.reader.agent ? -1 : 1))[0];
+        .map((r) => ({ reader: r, effect: worstEffect(ownToolEffects(capabilities.agentEffects(r.agent))) }))
+        .filter((r) => r.effect && SEVERE_ACTIONS.has(r.effect.action))
+        .sort((a, b) => byDamage(a.effect!.action, b.effect!.action) || (a.reader.agent < b.reader.agent ? -1 : 1))[0];
       const impact: Factor[] = acting
         ? [{ dimension: "impact", delta: 1, reason: `${graph.nameOf(acting.reader.agent)} recalls it and can ${acting.effect!.action} through ${graph.nameOf(acting.effect!.tool!)}` }]
         : [];

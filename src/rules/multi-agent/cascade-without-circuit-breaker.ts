@@ -1,6 +1,6 @@
 import type { Effect } from "../../analysis/capabilities.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { ACTION_SEVERITY, names, ownToolEffects } from "../helpers.js";
+import { byDamage, names, ownToolEffects } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 const CASCADING = new Set<Effect["action"]>(["spend", "delete", "execute", "publish"]);
@@ -87,7 +87,7 @@ export const cascadeWithoutCircuitBreaker: Rule = {
       if (acting.autonomy !== undefined && acting.autonomy !== "autonomous") continue;
       const effects = ownToolEffects(capabilities.agentEffects(acting.id))
         .filter((e) => CASCADING.has(e.action))
-        .sort((a, b) => ACTION_SEVERITY[b.action] - ACTION_SEVERITY[a.action]);
+        .sort((a, b) => byDamage(a.action, b.action));
       if (effects.length === 0) continue;
       const tools = [...new Set(effects.map((e) => e.tool!))];
       if (guarded(acting.id) || tools.some(killSwitched)) continue;

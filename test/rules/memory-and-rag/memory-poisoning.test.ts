@@ -7,8 +7,8 @@ import { ruleTester, spec } from "../rule-tester.js";
  * An intake agent that reads customer tickets and writes notes to a memory store,
  * and a payment agent (started by staff) that recalls them and can pay.
  */
-const sharedMemory = (store: Record<string, unknown> = {}) =>
-  spec(internalAgent("payer", { tools: ["pay"] }), customerTickets("intake"), {
+const sharedMemory = (store: Record<string, unknown> = {}, payerTools = ["pay"]) =>
+  spec(internalAgent("payer", { tools: payerTools }), customerTickets("intake"), {
     agents: [{ id: "intake", models: ["llm"], tools: ["read-tickets"] }],
     datastores: [{ id: "memory", type: "memory", ...store }],
     services: [{ id: "bank", type: "api" }],
@@ -63,6 +63,19 @@ ruleTester(memoryPoisoning, {
           check: (finding) => {
             assert.equal(finding.inherent.score, 16);
             assert.deepEqual(finding.path?.slice(-3).map((s) => s.technique), ["AML.T0080.000", "AML.T0080.000", "AML.T0048.000"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "a recalling agent that can both run code and pay is named by the most damaging of the two (running code), as every rule names it",
+      model: spec(sharedMemory({}, ["pay", "shell"]), { services: [{ id: "runner", type: "ci-runner" }], tools: [{ id: "shell", capabilities: [{ action: "execute", on: ["runner"] }] }] }),
+      findings: [
+        {
+          anchors: ["memory"],
+          check: (finding) => {
+            assert.ok(finding.reasons.some((r) => r.includes("payer recalls it and can execute through shell")), finding.reasons.join("\n"));
+            assert.equal(finding.path?.at(-1)?.element, "shell");
           },
         },
       ],
