@@ -61,8 +61,6 @@ function workerLayout(): Layout {
   } catch {
     return layoutHere;
   }
-  // An idle worker must not keep the process alive; one with work pending must.
-  worker.unref();
   const giveUp = () => {
     worker = undefined;
     for (const [id, job] of pending) {
@@ -85,6 +83,10 @@ function workerLayout(): Layout {
   });
   worker.on("error", giveUp);
   worker.on("exit", giveUp);
+  // An idle worker must not keep the process alive; one with work pending must. After the
+  // listeners: attaching a 'message' listener refs the worker again, and a command that
+  // stops early (a bad argument) would then wait for ever on a worker it never used.
+  worker.unref();
   return (dot) => {
     if (!worker) return layoutHere(dot);
     const id = next++;
