@@ -26,11 +26,27 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
 
 export function nodeIO(): CliIO {
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: writer(process.stdout),
+    err: writer(process.stderr),
     files: diskFiles,
     today: () => new Date().toISOString().slice(0, 10),
     cwd: process.cwd(),
+  };
+}
+
+/**
+ * Writes to a standard stream until its reader goes away (`threatwright analyze | head`):
+ * the rest is dropped and the command ends as it would have, with its own exit code,
+ * rather than with an EPIPE stack trace.
+ */
+function writer(stream: NodeJS.WriteStream): (text: string) => void {
+  let gone = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    gone = true;
+  });
+  return (text) => {
+    if (!gone) stream.write(text);
   };
 }
 

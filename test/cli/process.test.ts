@@ -1,7 +1,7 @@
 // The command as a real process: it must end by itself, with its exit code, on every path.
 // In-process tests cannot see a handle (a worker thread, a timer) that keeps Node running.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -43,5 +43,21 @@ describe("the command ends by itself", () => {
     assert.equal(result.signal, null);
     assert.equal(result.code, 0, result.err);
     assert.match(result.out, /^<svg[\s\S]*<\/svg>\n?$/);
+  });
+
+  it("output piped into a reader that stops early (| head): the rest is dropped, no EPIPE trace, the command's own exit code", async () => {
+    // The report of an example is far larger than a pipe's buffer, so writes go on after the reader has gone.
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/dev.ts"), "report", example, "--out", "-"], { cwd: root });
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+    child.stdout.destroy();
+    const timer = setTimeout(() => child.kill("SIGKILL"), HUNG_AFTER_MS);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
+    clearTimeout(timer);
+    assert.match(first, /^<!DOCTYPE html>/);
+    assert.equal(signal, null);
+    assert.equal(code, 0, err);
+    assert.doesNotMatch(err, /EPIPE|at \S+ \(/);
   });
 });
