@@ -3,10 +3,14 @@ import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { attackTrees, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
+import { terminalText } from "./terminal-text.js";
 
-/** Escapes text from the model so it cannot break out of a table cell or inject markup. */
+/**
+ * Escapes text from the model so it cannot break out of a table cell or inject markup, nor
+ * carry an escape sequence or a direction override into a comment or a terminal (as terminalText).
+ */
 export function mdEscape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+  return terminalText(text).replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
 }
 
 /** `workflow`: the one the result was scoped to, named in the hint since tree ranks are the workflow's. */
