@@ -135,4 +135,15 @@ describe("threatwright status", () => {
     assert.equal((await cli(["status", model, "--date", "1 Dec 2026"])).code, 2);
     assert.equal((await cli(["status", path.join(repo.root, "nowhere")])).code, 2);
   });
+
+  it("keeps escape sequences and direction overrides in names and commit subjects out of the terminal", async () => {
+    const { repo, model } = exampleRepo();
+    const hostile = "Evil\u001b[2J\u001b]0;title\u0007 \u202eassistant";
+    commitFiles(repo, edit(repo, "threatwright.yaml", (text) => text.replace("name: Customer support assistant", `name: "${hostile.replaceAll("\u001b", "\\e").replaceAll("\u0007", "\\a").replaceAll("\u202e", "\\u202e")}"`)), `Rename\u001b[31m the system`, "2026-10-02");
+    const { code, out } = await cli(["status", model]);
+    assert.equal(code, 0);
+    assert.match(out, /^Threatwright status of Evil\?\[2J\?\]0;title\? \?assistant \(2026-11-22\)\n/);
+    assert.match(out, /'Rename\?\[31m the system'/);
+    assert.doesNotMatch(out.replaceAll("\n", ""), /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+  });
 });

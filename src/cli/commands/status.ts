@@ -6,6 +6,7 @@ import { Option } from "commander";
 import { judgeStaleness } from "../../lifecycle/git-history.js";
 import type { ChangesSinceReview, Staleness } from "../../lifecycle/staleness.js";
 import type { ThreatModel } from "../../model/model.js";
+import { terminalText } from "../../report/terminal-text.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport } from "../load-or-report.js";
@@ -61,7 +62,8 @@ function textStatus(model: ThreatModel, today: string, staleness: Staleness): st
     lines.push("", "Notes");
     for (const note of staleness.notes) lines.push(`  - ${note}`);
   }
-  return `${lines.join("\n")}\n`;
+  // Names, owners and commit subjects are anyone's text: no escape sequence reaches the terminal.
+  return `${lines.map(terminalText).join("\n")}\n`;
 }
 
 function jsonStatus(model: ThreatModel, today: string, staleness: Staleness, changes: ChangesSinceReview | undefined): string {
