@@ -3,7 +3,7 @@
 // below is worked out from the model and the rules' documented scores (docs/scoring.md),
 // not copied from a run.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -282,6 +282,30 @@ describe("threatwright diff on a git history", () => {
       assert.match(err, /^main:tm\/threatwright\.yaml:8:14: error unresolved-reference: 'missing' is not the ID of a model\n/);
     } finally {
       broken.remove();
+    }
+  });
+
+  it("keeps escape sequences in names and owners out of the terminal report", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "tw-diff-hostile-"));
+    try {
+      const write = (side: string, files: Record<string, string>) => {
+        for (const [name, text] of Object.entries(files)) {
+          mkdirSync(path.join(folder, side), { recursive: true });
+          writeFileSync(path.join(folder, side, path.basename(name)), text);
+        }
+      };
+      const before = editFile(exampleFiles("support-assistant"), "threatmodel/threatwright.yaml", "name: Customer support assistant", 'name: "Support\\e[2J assistant"');
+      let after = editFile(before, COMPONENTS, "tools: [lookup-order, issue-refund, send-customer-email]", "tools: [lookup-order, issue-refund, send-customer-email, wipe]");
+      after = editFile(after, COMPONENTS, "tools:\n  - id: lookup-order", 'tools:\n  - id: wipe\n    name: "Wipe\\e]0;x\\a"\n    owner: "ops\\e[31m@example.com"\n    capabilities:\n      - action: delete\n        on: [orders-db]\n  - id: lookup-order');
+      write("old", before);
+      write("new", after);
+      const { code, out, err } = await cli(folder, ["diff", path.join(folder, "old"), path.join(folder, "new")]);
+      assert.equal(code, 0, err);
+      assert.match(out, /^Threatwright diff of Support\?\[2J assistant /);
+      assert.match(out, /\n {6}owner: ops\?\[31m@example\.com \(owner of what changed\)\n/);
+      assert.doesNotMatch(out.replaceAll("\n", ""), /\p{Cc}/u);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -172,17 +172,18 @@ function headline(report: Pick<GateVerdict, "passed"> & { checks: GateResult[] }
 
 export function textCheck(report: CheckReport, result: AnalysisResult): string {
   const byId = new Map(result.findings.map((f) => [f.id, f]));
-  const lines = [`Threatwright check of ${terminalText(report.system.name)} (${report.date})${report.baseline ? ` against ${terminalText(report.baseline.spec)} (${report.baseline.classification} change)` : ""}`, ""];
+  const lines = [`Threatwright check of ${report.system.name} (${report.date})${report.baseline ? ` against ${report.baseline.spec} (${report.baseline.classification} change)` : ""}`, ""];
   for (const check of report.checks) {
-    lines.push(`  ${LABEL[check.outcome].padEnd(5)}${check.check}: ${terminalText(check.reason)}`);
+    lines.push(`  ${LABEL[check.outcome].padEnd(5)}${check.check}: ${check.reason}`);
     if (check.outcome === "pass") continue;
     for (const id of check.findings ?? []) {
       const f = byId.get(id);
-      lines.push(f ? `         - [${f.severity} ${f.residual.score}] ${f.id}  ${terminalText(f.title)} (${f.status})` : `         - ${id}`);
+      lines.push(f ? `         - [${f.severity} ${f.residual.score}] ${f.id}  ${f.title} (${f.status})` : `         - ${id}`);
     }
   }
   lines.push("", headline(report));
-  return `${lines.join("\n")}\n`;
+  // Names and reasons are anyone's text: no escape sequence reaches the terminal.
+  return `${lines.map(terminalText).join("\n")}\n`;
 }
 
 const MAX_ROWS = 50;

@@ -161,10 +161,10 @@ function changeNote(change: ElementChange): string {
 export function textDiff(report: DiffReport): string {
   const lines: string[] = [];
   const { findings } = report;
-  lines.push(`Threatwright diff of ${terminalText(report.new.system.name)} (${report.date})`);
-  lines.push(`  old: ${terminalText(report.old.spec)}`, `  new: ${terminalText(report.new.spec)}`, "");
+  lines.push(`Threatwright diff of ${report.new.system.name} (${report.date})`);
+  lines.push(`  old: ${report.old.spec}`, `  new: ${report.new.spec}`, "");
   lines.push(HEADLINE[report.classification]);
-  for (const reason of report.reasons) lines.push(`  - ${reason.code}: ${terminalText(reason.message)}`);
+  for (const reason of report.reasons) lines.push(`  - ${reason.code}: ${reason.message}`);
 
   const { counts } = report;
   lines.push("", `Changes: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
@@ -177,17 +177,18 @@ export function textDiff(report: DiffReport): string {
     "",
     `Findings: ${findings.new.length} new, ${findings.resolved.length} resolved, ${findings.rescored.length} re-scored; residual risk ${findings.residual.before} -> ${findings.residual.after} (${signed(findings.residual.delta)})`,
   );
-  if (findings.new.length > 0) lines.push("  New", ...findings.new.map((f) => `    + [${f.severity} ${f.residual}] ${f.id}  ${terminalText(f.title)}`));
-  if (findings.resolved.length > 0) lines.push("  Resolved", ...findings.resolved.map((f) => `    - [${f.severity} ${f.residual}] ${f.id}  ${terminalText(f.title)}`));
+  if (findings.new.length > 0) lines.push("  New", ...findings.new.map((f) => `    + [${f.severity} ${f.residual}] ${f.id}  ${f.title}`));
+  if (findings.resolved.length > 0) lines.push("  Resolved", ...findings.resolved.map((f) => `    - [${f.severity} ${f.residual}] ${f.id}  ${f.title}`));
   if (findings.rescored.length > 0) {
     lines.push("  Re-scored", ...findings.rescored.map((f) => `    ~ ${f.id}  ${f.before.residual} -> ${f.after.residual} (${signed(f.delta)})${f.before.severity === f.after.severity ? ` ${f.after.severity}` : ` ${f.before.severity} -> ${f.after.severity}`}`));
   }
 
   lines.push("", report.reviewItems.length > 0 ? `Review items (${report.reviewItems.length})` : "Review items: none");
   for (const item of report.reviewItems) {
-    lines.push(`  - ${item.trigger}: ${terminalText(item.what)}`, `      owner: ${terminalText(item.owner)} (${item.ownerFrom === "element" ? "owner of what changed" : `${item.ownerFrom} owner`})`, `      why: ${item.reason}`);
+    lines.push(`  - ${item.trigger}: ${item.what}`, `      owner: ${item.owner} (${item.ownerFrom === "element" ? "owner of what changed" : `${item.ownerFrom} owner`})`, `      why: ${item.reason}`);
   }
-  return lines.join("\n") + "\n";
+  // Names, owners and revisions are anyone's text: no escape sequence reaches the terminal.
+  return lines.map(terminalText).join("\n") + "\n";
 }
 
 /** Rows per table in a pull-request comment; the rest are counted, so the comment stays within the host's size limit. */
