@@ -44,7 +44,7 @@ function printable(text: string): string {
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
 }
 
-interface GitRun {
+export interface GitRun {
   status: number;
   stdout: Buffer;
   stderr: string;
@@ -54,21 +54,53 @@ interface GitRun {
 const REPOSITORY_OVERRIDES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
 
 /** The environment every git call runs in: the model's own repository, no prompt, no optional locks. */
-export function gitEnv(): NodeJS.ProcessEnv {
+function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
   for (const name of REPOSITORY_OVERRIDES) delete env[name];
   return env;
 }
 
-/** Runs git with an argument list (never a shell string) and returns what it printed. */
-function runGit(cwd: string, args: string[], input?: Buffer): GitRun {
-  const result = spawnSync("git", args, { cwd, input, maxBuffer: LIMITS.modelBytes * 2, windowsHide: true, env: gitEnv() });
+/**
+ * Runs git with an argument list (never a shell string), file names unquoted, and returns what it
+ * printed; the one way every command reaches git. Throws GitError only when git cannot run at all.
+ */
+export function runGit(cwd: string, args: readonly string[], input?: Buffer | string): GitRun {
+  const result = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, input, maxBuffer: 512 * 1024 * 1024, timeout: 60_000, windowsHide: true, env: gitEnv() });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !result.pid) throw new GitError("git-missing", "git is not installed or not on PATH", "install git to compare revisions, or compare two folders");
+    if (code === "ENOENT" && !result.pid) throw new GitError("git-missing", "git is not installed or not on PATH", "install git: Threatwright reads other revisions and the model's history through it, or compare two folders");
     throw new GitError("git-failed", `git ${args[0] ?? ""} failed (${code ?? result.error.message})`);
   }
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr.toString("utf8") };
+}
+
+export interface GitObject {
+  type: string;
+  content: Buffer;
+}
+
+/**
+ * The answers of one `git cat-file --batch`, one per line asked, in order: the object's type and
+ * content, or undefined where git had none ("<name> missing", "<name> ambiguous").
+ */
+export function parseCatFileBatch(out: Buffer, asked: number): (GitObject | undefined)[] {
+  const answers: (GitObject | undefined)[] = [];
+  let at = 0;
+  while (answers.length < asked) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) break;
+    // "<oid> <type> <size>" then the content and a newline, or the name asked and why it is absent.
+    const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(out.subarray(at, eol).toString("utf8"));
+    at = eol + 1;
+    if (!header) {
+      answers.push(undefined);
+      continue;
+    }
+    const length = Number(header[2]);
+    answers.push({ type: header[1]!, content: out.subarray(at, at + length) });
+    at += length + 1;
+  }
+  return answers;
 }
 
 /** git's own first line of complaint, for messages. */
@@ -219,19 +251,11 @@ export function gitFiles(repoRoot: string, rev: string, options: GitFilesOptions
       wanted.push(entry.oid);
     }
     if (wanted.length < 2) return;
-    const run = runGit(repoRoot, ["cat-file", "--batch"], Buffer.from(wanted.join("\n") + "\n"));
+    const run = runGit(repoRoot, ["cat-file", "--batch"], wanted.join("\n") + "\n");
     if (run.status !== 0) return; // read one by one instead
-    const out = run.stdout;
-    for (let at = 0; at < out.length; ) {
-      const eol = out.indexOf(0x0a, at);
-      if (eol < 0) break;
-      const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("utf8").split(" ");
-      at = eol + 1;
-      if (type === "missing" || size === "") continue;
-      const length = Number(size);
-      contents.set(oid, out.subarray(at, at + length));
-      at += length + 1; // the content, then a newline
-    }
+    parseCatFileBatch(run.stdout, wanted.length).forEach((object, index) => {
+      if (object) contents.set(wanted[index]!, object.content);
+    });
   };
 
   return {

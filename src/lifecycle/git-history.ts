@@ -1,11 +1,10 @@
 // What git knows about a model's files: the repository that holds them, the commits that touched
 // them since a review, and uncommitted changes. Runs the git command line with argument arrays
 // (never a shell), read-only; anything git cannot answer becomes "unknown", never a failure.
-import { spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Review } from "../model/schema.js";
-import { gitEnv } from "./git-files.js";
+import { GitError, parseCatFileBatch, runGit } from "./git-files.js";
 import type { ChangedCommit, ChangesSinceReview, Staleness, UncommittedChange } from "./staleness.js";
 import { assessStaleness, isAfterReviewDay, sameModelUnderReview } from "./staleness.js";
 
@@ -14,12 +13,14 @@ export type RepositoryLookup = { root: string } | { unknown: string };
 type GitResult = { ok: true; stdout: Buffer } | { ok: false; message: string };
 
 function git(cwd: string, args: string[], input?: string): GitResult {
-  const run = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, env: gitEnv(), maxBuffer: 512 * 1024 * 1024, timeout: 60_000, windowsHide: true, ...(input !== undefined ? { input } : {}) });
-  if (run.error) {
-    const code = (run.error as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === "ENOENT" ? "git is not installed or not on the PATH" : `git did not run (${code ?? run.error.message})` };
+  let run;
+  try {
+    run = runGit(cwd, args, input);
+  } catch (error) {
+    if (error instanceof GitError) return { ok: false, message: error.message };
+    throw error;
   }
-  if (run.status !== 0) return { ok: false, message: firstLine(run.stderr.toString("utf8")) || `git exited with code ${run.status ?? "unknown"}` };
+  if (run.status !== 0) return { ok: false, message: firstLine(run.stderr) || `git exited with code ${run.status}` };
   return { ok: true, stdout: run.stdout };
 }
 
@@ -145,19 +146,9 @@ export function filesAtRevisions(root: string, requests: readonly (readonly [str
   if (asked.length === 0) return answers;
   const result = git(root, ["cat-file", "--batch"], asked.map((r) => `${r.name}\n`).join(""));
   if (!result.ok) throw new Error(result.message);
-  const out = result.stdout;
-  let at = 0;
-  for (const request of asked) {
-    const end = out.indexOf(10, at);
-    if (end < 0) break;
-    // "<oid> <type> <size>" then the content, or "<name> missing" / "<name> ambiguous" alone.
-    const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(out.subarray(at, end).toString("utf8"));
-    at = end + 1;
-    if (!header) continue;
-    const length = Number(header[2]);
-    if (header[1] === "blob") answers[request.index] = out.subarray(at, at + length);
-    at += length + 1;
-  }
+  parseCatFileBatch(result.stdout, asked.length).forEach((object, index) => {
+    if (object?.type === "blob") answers[asked[index]!.index] = object.content;
+  });
   return answers;
 }
 

@@ -1,7 +1,6 @@
 // The model as it was at each commit that touched it: walks git's first-parent history of the
 // model's folder, loads and analyses the model at every commit as of that commit's date, and
 // hands the results to the figures. Git is read through its command line with argument arrays.
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { AnalysisResult } from "../analysis/analyze.js";
 import { analyze } from "../analysis/analyze.js";
@@ -10,7 +9,8 @@ import type { LoadedModel } from "../model/load.js";
 import { loadModel } from "../model/load.js";
 import { COMPONENT_LIST_KEYS } from "../model/model.js";
 import { LIMITS } from "../model/parse.js";
-import { GitError, gitEnv, gitFiles } from "./git-files.js";
+import type { GitObject } from "./git-files.js";
+import { GitError, gitFiles, parseCatFileBatch, runGit } from "./git-files.js";
 import type { Snapshot } from "./figures.js";
 
 export interface HistoryCommit {
@@ -51,20 +51,15 @@ function git(cwd: string, args: string[], input?: string): string {
 }
 
 function gitBytes(cwd: string, args: string[], input?: string): Buffer {
-  const run = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, input, maxBuffer: 256 * 1024 * 1024, windowsHide: true, env: gitEnv() });
-  if (run.error) {
-    const code = (run.error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new GitError("git-missing", "git is not installed or not on PATH", "install git to read the model's history");
-    throw new GitError("git-failed", `git ${args[0] ?? ""} failed (${code ?? run.error.message})`);
-  }
-  if (run.status !== 0) throw new GitError("git-failed", `git ${args[0] ?? ""} failed: ${run.stderr.toString("utf8").trim().split("\n")[0] ?? ""}`);
+  const run = runGit(cwd, args, input);
+  if (run.status !== 0) throw new GitError("git-failed", `git ${args[0] ?? ""} failed: ${run.stderr.trim().split("\n")[0] ?? ""}`);
   return run.stdout;
 }
 
 /** Commits on HEAD's first-parent line that touched `folder` (repository-relative, "" for the top), oldest first. */
 export function listModelCommits(repoRoot: string, folder: string): HistoryCommit[] {
   // An empty repository has no HEAD: no history rather than an error.
-  const head = spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { cwd: repoRoot, windowsHide: true, env: gitEnv() });
+  const head = runGit(repoRoot, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
   if (head.status !== 0) return [];
   const pathspec = folder === "" ? "." : `:(literal)${folder}`;
   const out = git(repoRoot, ["log", "--first-parent", "--reverse", "--format=%H%x09%cI%x09%s", "HEAD", "--", pathspec]);
@@ -296,21 +291,13 @@ class TreeReader {
   }
 
   /** Objects by ID from one `git cat-file --batch`. */
-  private batch(oids: readonly string[]): Map<string, { type: string; content: Buffer }> {
-    const objects = new Map<string, { type: string; content: Buffer }>();
+  private batch(oids: readonly string[]): Map<string, GitObject> {
+    const objects = new Map<string, GitObject>();
     if (oids.length === 0) return objects;
     const out = gitBytes(this.repoRoot, ["cat-file", "--batch"], oids.join("\n") + "\n");
-    for (let at = 0; at < out.length; ) {
-      const eol = out.indexOf(0x0a, at);
-      if (eol < 0) break;
-      // "<oid> <type> <size>", then the content and a newline; or "<oid> missing".
-      const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("utf8").split(" ");
-      at = eol + 1;
-      if (type === "missing" || size === "") continue;
-      const length = Number(size);
-      objects.set(oid, { type, content: out.subarray(at, at + length) });
-      at += length + 1;
-    }
+    parseCatFileBatch(out, oids.length).forEach((object, index) => {
+      if (object) objects.set(oids[index]!, object);
+    });
     return objects;
   }
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { GitError, gitFiles, openGitModel, parseModelSpec } from "../../src/lifecycle/git-files.js";
+import { GitError, gitFiles, openGitModel, parseCatFileBatch, parseModelSpec } from "../../src/lifecycle/git-files.js";
 import { diskFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import { LIMITS } from "../../src/model/parse.js";
@@ -202,5 +202,23 @@ describe("gitFiles at the edges", () => {
     assert.ok(result.ok, JSON.stringify(result.diagnostics));
     assert.equal(result.loaded.model.actors.length, 40);
     assert.equal(result.loaded.files.length, 41);
+  });
+});
+
+describe("parseCatFileBatch", () => {
+  it("answers each line asked, in order: objects with their content, absent names as undefined", () => {
+    const oid = (c: string) => c.repeat(40);
+    // An empty blob, a name git does not know (with a space in it), a blob whose content holds a newline and a fake header.
+    const tricky = `x: 1\n${oid("c")} tree 9\n`;
+    const out = Buffer.from(`${oid("a")} blob 0\n\nmain:my model.yaml missing\n${oid("b")} blob ${tricky.length}\n${tricky}\n${oid("d")} tree 2\nab\n`);
+    const answers = parseCatFileBatch(out, 4);
+    assert.deepEqual(
+      answers.map((a) => a && { type: a.type, content: a.content.toString() }),
+      [{ type: "blob", content: "" }, undefined, { type: "blob", content: tricky }, { type: "tree", content: "ab" }],
+    );
+  });
+
+  it("stops at a cut-off answer rather than reading past the output", () => {
+    assert.deepEqual(parseCatFileBatch(Buffer.from(`${"a".repeat(40)} blob 5\nab`), 2).map((a) => a?.content.toString()), ["ab"]);
   });
 });
