@@ -116,23 +116,24 @@ export function reviewDecisions(result: Pick<AnalysisResult, "findings">, model:
     .filter((e) => e.daysLeft >= 0 && e.daysLeft <= EXPIRY_WARNING_DAYS)
     .sort((a, b) => a.daysLeft - b.daysLeft || (a.finding < b.finding ? -1 : a.finding > b.finding ? 1 : 0));
 
+  return { date: today, findings, orphans, expiringSoon, summary: { ...countDecisions(findings), orphans: orphans.length, expiringSoon: expiringSoon.length } };
+}
+
+/** Findings by effective status, and how many are undecided, reopened, reopened by an expired acceptance, and overdue. */
+export function countDecisions(findings: readonly Pick<FindingStatus, "status" | "decision" | "reopened" | "overdue">[]): Omit<DecisionSummary, "orphans" | "expiringSoon"> {
   const byStatus = Object.fromEntries(DECISION_STATUS.map((s) => [s, 0])) as Record<DecisionStatus, number>;
-  for (const f of findings) byStatus[f.status]++;
-  return {
-    date: today,
-    findings,
-    orphans,
-    expiringSoon,
-    summary: {
-      byStatus,
-      undecided: findings.filter((f) => !f.decision).length,
-      reopened: findings.filter((f) => f.reopened).length,
-      expired: findings.filter((f) => f.reopened === "acceptance-expired").length,
-      overdue: findings.filter((f) => f.overdue).length,
-      orphans: orphans.length,
-      expiringSoon: expiringSoon.length,
-    },
-  };
+  let undecided = 0;
+  let reopened = 0;
+  let expired = 0;
+  let overdue = 0;
+  for (const f of findings) {
+    byStatus[f.status]++;
+    if (!f.decision) undecided++;
+    if (f.reopened) reopened++;
+    if (f.reopened === "acceptance-expired") expired++;
+    if (f.overdue) overdue++;
+  }
+  return { byStatus, undecided, reopened, expired, overdue };
 }
 
 interface Lookups {

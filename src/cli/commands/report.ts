@@ -3,8 +3,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { analyze } from "../../analysis/analyze.js";
-import { scopeResult } from "../../analysis/scope.js";
+import { analyze, prepareModel } from "../../analysis/analyze.js";
 import { preloadGraphviz } from "../../diagram/svg.js";
 import { judgeStaleness } from "../../lifecycle/git-history.js";
 import { htmlReport } from "../../report/html/render.js";
@@ -42,9 +41,10 @@ export async function reportCommand(io: CliIO, target: string, options: ReportCo
   const { model, files, locations } = loaded.loaded;
   if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
   const today = options.date ?? io.today();
-  const analysis = analyze(model, { today, locations });
+  const prepared = prepareModel(model);
+  const analysis = analyze(model, { today, locations, prepared });
   const { staleness } = judgeStaleness(model.review, files, today);
-  const html = await htmlReport({ model, analysis, staleness, generator, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
+  const { html, findings } = await htmlReport({ model, graph: prepared.graph, analysis, staleness, generator, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
 
   if (options.out === "-") {
     io.out(html);
@@ -58,7 +58,6 @@ export async function reportCommand(io: CliIO, target: string, options: ReportCo
     io.err(`${options.out}: cannot write the report (${code})\n  hint: check that the folder exists and is writable, or pass --out - to write to standard output\n`);
     return EXIT.usage;
   }
-  const shown = scopeResult(analysis, options.workflow !== undefined ? { workflow: options.workflow } : {}).findings.length;
-  io.out(`wrote ${options.out} (${shown} finding${shown === 1 ? "" : "s"}, ${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
+  io.out(`wrote ${options.out} (${findings} finding${findings === 1 ? "" : "s"}, ${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
   return EXIT.ok;
 }

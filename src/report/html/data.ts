@@ -1,6 +1,7 @@
 // The HTML report's view model: everything the page shows, worked out from the model and its
 // analysis. Pure: no files, no clock; the same input gives the same view.
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
+import type { SystemGraph } from "../../graph/graph.js";
 import type { AttackTreeNode } from "../../analysis/attack-trees.js";
 import { attackTrees, goalText } from "../../analysis/attack-trees.js";
 import { scopeResult } from "../../analysis/scope.js";
@@ -11,13 +12,11 @@ import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../cat
 import type { FigurePoint } from "../../lifecycle/figures.js";
 import { computeFigures } from "../../lifecycle/figures.js";
 import type { ExpiringAcceptance } from "../../lifecycle/decisions.js";
-import { isSettled } from "../../lifecycle/decisions.js";
+import { countDecisions, isSettled } from "../../lifecycle/decisions.js";
 import type { Staleness } from "../../lifecycle/staleness.js";
 import type { ThreatModel } from "../../model/model.js";
 import { COMPONENT_LIST_KEYS } from "../../model/model.js";
-import { LIST_KIND } from "../../model/schema.js";
 import type { DecisionStatus } from "../../model/vocabulary.js";
-import { DECISION_STATUS } from "../../model/vocabulary.js";
 import { RULES } from "../../rules/index.js";
 import type { Rule } from "../../rules/rule.js";
 import type { ClientData, DecisionRow, FindingRow, FrameworkRow, RuleRow } from "./types.js";
@@ -119,6 +118,8 @@ export const TREES_SHOWN = 20;
 
 export interface ReportInput {
   model: ThreatModel;
+  /** The model's graph, as the analysis built it (prepareModel): names and kinds of elements. */
+  graph: SystemGraph;
   /** The full analysis of the model, unfiltered. */
   analysis: AnalysisResult;
   staleness: Staleness;
@@ -127,17 +128,17 @@ export interface ReportInput {
 }
 
 
-export function buildReportView(input: ReportInput): ReportView {
-  const { model, analysis, staleness, workflow } = input;
-  const scoped = scopeResult(analysis, workflow ? { workflow } : {});
+/** `scoped`: the analysis scoped to the input's workflow, when the caller has it already. */
+export function buildReportView(input: ReportInput, scoped = scopeResult(input.analysis, input.workflow ? { workflow: input.workflow } : {})): ReportView {
+  const { model, graph, analysis, staleness, workflow } = input;
   const { findings, attackPaths } = scoped;
   const workflowList = model.workflows.filter((w) => !workflow || w.id === workflow).map((w): [string, string] => [w.id, (w.name ?? w.id)]);
 
 
   const scope = workflow ? new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []) : undefined;
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
-  const names = elementNames(model);
 
+  const decisions = decisionsView(findings, analysis);
   return {
     system: { id: model.system.id, name: model.system.name, owner: model.system.owner },
     date: analysis.date,
@@ -148,19 +149,19 @@ export function buildReportView(input: ReportInput): ReportView {
     topRisks: topRisks(findings),
     heatmap: heatmap(findings),
     coverage: COVERAGE_FRAMEWORKS.map((slug) => coverageTable(frameworkBySlug(slug)!, findings)),
-    decisions: decisionsView(findings, analysis),
-    figures: figuresOf(findings, analysis, components),
+    decisions,
+    figures: figuresOf(findings, analysis, components, decisions.expired),
     untrustedEntryPoints: analysis.summary.untrustedEntryPoints,
     injectableAgents: analysis.summary.injectableAgents,
     truncated: analysis.truncated,
     workflows: workflowList,
-    ...treesView(names, attackPaths),
-    client: clientData(names, findings, attackPaths, workflowList),
+    ...treesView(graph, attackPaths),
+    client: clientData(graph, findings, attackPaths, workflowList),
   };
 }
 
-function treesView(names: ElementNames, attackPaths: AnalysisResult["attackPaths"]): Pick<ReportView, "trees" | "treeCount"> {
-  const nameOf = (id: string) => names.get(id)?.[0] ?? id;
+function treesView(graph: SystemGraph, attackPaths: AnalysisResult["attackPaths"]): Pick<ReportView, "trees" | "treeCount"> {
+  const { nameOf } = graph;
   const step = (node: AttackTreeNode): TreeStepView => ({
     element: node.step.element,
     name: nameOf(node.step.element),
@@ -246,47 +247,43 @@ function coverageTable(framework: Framework, findings: readonly Finding[]): Cove
   };
 }
 
-const expiredCount = (findings: readonly Finding[]) => findings.filter((f) => f.reopened === "acceptance-expired").length;
-
 function decisionsView(findings: readonly Finding[], analysis: AnalysisResult): ReportView["decisions"] {
-  const byStatus = Object.fromEntries(DECISION_STATUS.map((s) => [s, 0])) as Record<DecisionStatus, number>;
-  for (const f of findings) byStatus[f.status]++;
+  const { byStatus, undecided, reopened, expired } = countDecisions(findings);
   const overdue = findings
     .filter((f) => f.overdue)
-    .map((f) => ({ finding: f.id, title: f.title, ...(f.decision?.owner ? { owner: (f.decision.owner) } : {}), ...(f.decision?.due ? { due: f.decision.due } : {}) }));
+    .map((f) => ({ finding: f.id, title: f.title, ...(f.decision?.owner ? { owner: f.decision.owner } : {}), ...(f.decision?.due ? { due: f.decision.due } : {}) }));
   const shown = new Set(findings.map((f) => f.id));
   return {
     byStatus,
-    undecided: findings.filter((f) => !f.decision).length,
+    undecided,
     overdue,
     expiringSoon: analysis.decisions.expiringSoon.filter((e) => shown.has(e.finding)),
-    orphans: analysis.decisions.orphans.map((o) => ({ finding: (o.finding), hint: (o.hint) })),
-    reopened: findings.filter((f) => f.decision && f.decision.status !== f.status).length,
-    expired: expiredCount(findings),
+    orphans: analysis.decisions.orphans.map((o) => ({ finding: o.finding, hint: o.hint })),
+    reopened,
+    expired,
   };
 }
 
-function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, components: readonly string[]): FigurePoint {
+function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, components: readonly string[], expired: number): FigurePoint {
   const snapshot = {
     commit: "",
     date: analysis.date,
     subject: "",
     findings: findings.map((f) => ({ id: f.id, severity: f.severity, status: f.status, overdue: f.overdue, anchors: f.anchors })),
-    expired: expiredCount(findings),
+    expired,
     components,
   };
   return computeFigures([snapshot])[0]!;
 }
 
-function clientData(names: ElementNames, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][]): Omit<ClientData, "diagrams"> {
+function clientData(graph: SystemGraph, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][]): Omit<ClientData, "diagrams"> {
   const elements: ClientData["elements"] = [];
   const elementIndex = new Map<string, number>();
   const element = (id: string): number => {
     let index = elementIndex.get(id);
     if (index === undefined) {
       index = elements.length;
-      const known = names.get(id);
-      elements.push([id, known?.[0] ?? id, known?.[1] ?? ""]);
+      elements.push([id, graph.nameOf(id), graph.kindOf(id) ?? ""]);
       elementIndex.set(id, index);
     }
     return index;
@@ -379,17 +376,4 @@ function decisionRow(decision: NonNullable<Finding["decision"]>): DecisionRow {
   }
   if (decision.controls?.length) row.controls = decision.controls;
   return row;
-}
-
-/** Display name and kind of every element that has an ID, credentials included. */
-/** Each element's [name, kind], by ID. */
-type ElementNames = ReadonlyMap<string, [string, string]>;
-
-function elementNames(model: ThreatModel): Map<string, [string, string]> {
-  const names = new Map<string, [string, string]>();
-  for (const key of Object.keys(LIST_KIND) as (keyof typeof LIST_KIND)[]) {
-    for (const element of model[key] as readonly { id: string; name?: string }[]) names.set(element.id, [element.name ?? element.id, LIST_KIND[key]]);
-  }
-  for (const identity of model.identities) for (const credential of identity.credentials ?? []) names.set(credential.id, [credential.name ?? credential.id, "credential"]);
-  return names;
 }

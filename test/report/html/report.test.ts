@@ -4,14 +4,15 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { describe, it } from "node:test";
-import type { AnalysisResult, Finding } from "../../../src/analysis/analyze.js";
-import { analyze } from "../../../src/analysis/analyze.js";
+import type { Finding } from "../../../src/analysis/analyze.js";
+import { analyze, prepareModel } from "../../../src/analysis/analyze.js";
 import { assessStaleness } from "../../../src/lifecycle/staleness.js";
 import { starterModel } from "../../../src/cli/starter-model.js";
 import { diskFiles, memoryFiles } from "../../../src/model/files.js";
 import type { ModelFiles } from "../../../src/model/files.js";
 import { loadModel } from "../../../src/model/load.js";
 import type { ThreatModel } from "../../../src/model/model.js";
+import type { ReportInput } from "../../../src/report/html/data.js";
 import { buildReportView, cellOf } from "../../../src/report/html/data.js";
 import { escapeHtml, inlineCode, jsonForScript } from "../../../src/report/html/escape.js";
 import { DIAGRAM_MAX_NODES, MAX_WORKFLOW_DIAGRAMS_LARGE, attackPathElements, htmlReport, workflowsToDraw } from "../../../src/report/html/render.js";
@@ -27,12 +28,13 @@ function load(target: string, files: ModelFiles = diskFiles): ThreatModel {
   return result.loaded.model;
 }
 
-function inputs(model: ThreatModel): { model: ThreatModel; analysis: AnalysisResult; staleness: ReturnType<typeof assessStaleness> } {
-  return { model, analysis: analyze(model, { today: TODAY }), staleness: assessStaleness({ review: model.review, today: TODAY }) };
+function inputs(model: ThreatModel): ReportInput {
+  const prepared = prepareModel(model);
+  return { model, graph: prepared.graph, analysis: analyze(model, { today: TODAY, prepared }), staleness: assessStaleness({ review: model.review, today: TODAY }) };
 }
 
 async function report(model: ThreatModel, workflow?: string): Promise<string> {
-  return htmlReport({ ...inputs(model), generator: "Threatwright test", ...(workflow ? { workflow } : {}) });
+  return (await htmlReport({ ...inputs(model), generator: "Threatwright test", ...(workflow ? { workflow } : {}) })).html;
 }
 
 /** The parsed JSON data block of a page. */
@@ -65,8 +67,9 @@ describe("escaping", () => {
 
 describe("report view on the support assistant", () => {
   const model = support();
-  const { analysis, staleness } = inputs(model);
-  const view = buildReportView({ model, analysis, staleness });
+  const input = inputs(model);
+  const { analysis, staleness } = input;
+  const view = buildReportView(input);
 
   it("counts findings by severity as the analysis does", () => {
     assert.equal(view.findings, 26);
@@ -142,14 +145,10 @@ describe("report view on the support assistant", () => {
 });
 
 describe("which workflows get a diagram", () => {
-  const finding = (severity: Finding["severity"], score: number) => ({ severity, residual: { score } }) as Finding;
+  const finding = (severity: Finding["severity"], score: number, workflows: string[]) => ({ severity, residual: { score }, workflows }) as Finding;
   const workflows = ["w1", "w2", "w3", "w4"].map((id) => ({ id }));
-  // w1 has nothing; w2 a high 15; w3 a critical 20 and a low; w4 a high 16.
-  const touching = new Map([
-    ["w2", [finding("high", 15)]],
-    ["w3", [finding("low", 2), finding("critical", 20)]],
-    ["w4", [finding("high", 16)]],
-  ]);
+  // Worst first, as the analysis orders findings. w1 has nothing; w2 a high 15; w3 a critical 20 and a low; w4 a high 16.
+  const touching = { findings: [finding("critical", 20, ["w3"]), finding("high", 16, ["w4"]), finding("high", 15, ["w2"]), finding("low", 2, ["w3"])] };
 
   it("draws them all, in model order, when they fit", () => {
     assert.deepEqual(workflowsToDraw(workflows, touching, 4).map((w) => w.id), ["w1", "w2", "w3", "w4"]);
