@@ -11,7 +11,7 @@ const worstFirst = (a: DiagramNode, b: DiagramNode) => rank(b.severity) - rank(a
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** ID of the stand-in node for components left out of a boundary ("" outside any boundary). */
-export const groupId = (boundary: string) => `more~${boundary}`;
+const groupId = (boundary: string) => `more~${boundary}`;
 
 export interface Condensed {
   nodes: DiagramNode[];

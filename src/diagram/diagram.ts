@@ -9,6 +9,7 @@ import { LIST_KIND } from "../model/schema.js";
 import type { ComponentKind } from "../model/vocabulary.js";
 import { worseSeverity } from "../analysis/scoring.js";
 import { condense } from "./condense.js";
+import type { LayoutDirection } from "./dot.js";
 
 /**
  * A component's kind, "group" for a stand-in node that counts components left out of a condensed
@@ -78,7 +79,7 @@ export interface Diagram {
   /** Set when the diagram was condensed to fit maxNodes: what was left out, in words. */
   omitted?: string;
   /** A direction the drawing must have (an attack tree reads from the goal down); otherwise renderers choose. */
-  direction?: "TB" | "LR";
+  direction?: LayoutDirection;
 }
 
 export interface DiagramOptions {
@@ -143,7 +144,7 @@ export function analysisMarks(analysis: AnalysisResult): Marks {
 }
 
 /** The workflow with this ID, or a usage error that lists the model's workflows. */
-export function workflowNamed(model: ThreatModel, id: string): ThreatModel["workflows"][number] {
+function workflowNamed(model: ThreatModel, id: string): ThreatModel["workflows"][number] {
   const workflow = model.workflows.find((w) => w.id === id);
   if (workflow) return workflow;
   const problem = unknownWorkflow(model, id)!;

@@ -4,7 +4,7 @@ import { SEVERITIES } from "../analysis/scoring.js";
 import { walkNesting } from "./nesting.js";
 import { escapeHtml } from "../report/html/escape.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText, wrapText } from "./style.js";
+import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText, kindLine, wrapText } from "./style.js";
 
 /** LR: flows run left to right; TB: top to bottom. */
 export type LayoutDirection = "LR" | "TB";
@@ -72,7 +72,7 @@ function nodeLabel(node: DiagramNode): HtmlLabel {
   }
   // Every line of the name is kept (displayText already caps it at 60 characters): a name is how the reader finds a node.
   for (const line of wrapText(displayText(node.label), NAME_WIDTH)) rows.push(`<TR><TD><B>${escapeHtml(line)}</B></TD></TR>`);
-  const what = node.kind === "group" ? "left out of this view" : [KIND_STYLE[node.kind].noun, node.subtype].filter(Boolean).join(" · ");
+  const what = kindLine(node);
   rows.push(small("#37474f", escapeHtml(displayText(what))));
   if (node.untrusted) rows.push(small(UNTRUSTED_COLOR, "<B>⚠ UNTRUSTED ENTRY</B>"));
   if (node.injectable) rows.push(small(INJECTABLE_COLOR, "<B>⚡ INJECTABLE</B>"));
@@ -80,7 +80,7 @@ function nodeLabel(node: DiagramNode): HtmlLabel {
   return new HtmlLabel(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">${rows.join("")}</TABLE>`);
 }
 
-export function nodeClass(node: DiagramNode): string {
+function nodeClass(node: DiagramNode): string {
   return [`kind-${node.kind}`, node.untrusted ? "untrusted" : "", node.injectable ? "injectable" : "", node.severity ? `sev-${node.severity}` : ""].filter(Boolean).join(" ");
 }
 

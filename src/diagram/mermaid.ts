@@ -6,7 +6,7 @@ import { walkNesting } from "./nesting.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
 import type { RenderOptions } from "./dot.js";
 import { TREE_READING } from "./dot.js";
-import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText } from "./style.js";
+import { INJECTABLE_COLOR, KIND_STYLE, SEVERITY_COLOR, UNTRUSTED_COLOR, displayText, edgeLabelLimit, hiddenText, kindLine } from "./style.js";
 
 /** A Mermaid-safe ID: '_' doubled, '.' and '-' spelled out, so distinct element IDs stay distinct. */
 export function mermaidId(prefix: string, id: string): string {
@@ -70,7 +70,7 @@ const SHAPE: Record<DiagramNodeKind, [string, string]> = {
 
 function nodeText(node: DiagramNode): string {
   const parts = [mermaidText(displayText(node.label))];
-  const what = node.kind === "group" ? "left out of this view" : [KIND_STYLE[node.kind].noun, node.subtype].filter(Boolean).join(" · ");
+  const what = kindLine(node);
   parts.push(mermaidText(displayText(what)));
   if (node.severity) parts.push(`${node.severity.toUpperCase()} finding`);
   if (node.untrusted) parts.push("⚠ UNTRUSTED ENTRY");

@@ -1,7 +1,8 @@
 // How each kind of component looks, shared by the DOT and Mermaid renderers so
 // the two formats read alike.
 import type { Severity } from "../analysis/scoring.js";
-import type { DiagramNodeKind } from "./diagram.js";
+import type { DiagramNode, DiagramNodeKind } from "./diagram.js";
+import { DIRECTION_OVERRIDES } from "../report/terminal-text.js";
 
 export interface KindStyle {
   /** Graphviz shape. */
@@ -50,7 +51,7 @@ export function displayText(text: string, max = 60): string {
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
     .replace(/\p{Cc}/gu, " ")
     // Bidirectional overrides could make a label read differently from what it holds.
-    .replace(/[\u202A-\u202E\u2066-\u2069]/g, "")
+    .replace(DIRECTION_OVERRIDES, "")
     .replace(/\s+/g, " ")
     .trim();
   const chars = [...clean];
@@ -97,4 +98,9 @@ export function hiddenText(links: number): string {
 /** Longest edge label shown: an attack step says what happens and which technique, a flow only its channel and data. */
 export function edgeLabelLimit(relation: string): number {
   return relation === "step" ? 120 : 48;
+}
+
+/** The line under a node's name: what its shape stands for (and its type), or that it stands for left-out components. */
+export function kindLine(node: Pick<DiagramNode, "kind" | "subtype">): string {
+  return node.kind === "group" ? "left out of this view" : [KIND_STYLE[node.kind].noun, node.subtype].filter(Boolean).join(" · ");
 }

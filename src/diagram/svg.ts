@@ -14,7 +14,7 @@ import type { RenderOptions } from "./dot.js";
 import { layoutDirection, shrinkToFit, toDot } from "./dot.js";
 
 /** Up to this many nodes both directions are laid out and the more readable one kept; larger diagrams take layoutDirection's estimate. */
-export const TRY_BOTH_DIRECTIONS = 40;
+const TRY_BOTH_DIRECTIONS = 40;
 
 /** Lays out DOT text as SVG. */
 type Layout = (dot: string) => Promise<string>;
@@ -138,7 +138,7 @@ export async function svgFromDot(dot: string): Promise<string> {
 }
 
 /** Graphviz's SVG made fit for inline HTML. */
-export function cleanSvg(svg: string): string {
+function cleanSvg(svg: string): string {
   return (
     svg
       .replace(/<\?xml[^>]*\?>/g, "")

@@ -1,7 +1,9 @@
 // Model text on its way to a terminal: a name could hold a newline that breaks the layout,
 // an escape sequence that moves the cursor or recolours the screen, or a bidirectional
 // override that makes a line read differently from what it holds.
-const CONTROLS = /\r\n|[\r\n]|[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+/** Bidirectional embeddings, overrides and isolates: they make text read differently from what it holds. */
+export const DIRECTION_OVERRIDES = /[\u202A-\u202E\u2066-\u2069]/g;
+const CONTROLS = new RegExp(`\\r\\n|[\\r\\n]|\\p{Cc}|${DIRECTION_OVERRIDES.source}`, "gu");
 
 /** The text with line breaks as spaces and every other control or direction override as '?'. */
 export function terminalText(text: string): string {

@@ -82,21 +82,16 @@ describe("condense on a synthetic model", () => {
   });
 });
 
-describe("speed on 5,000 components", () => {
-  it("builds and lays out the whole-system diagram quickly", async (t) => {
+describe("a 5,000-component model", () => {
+  // Its speed is measured by npm run bench (the report draws this diagram), not here.
+  it("is condensed to at most 150 nodes that keep the given path elements, and lays out", async () => {
     const { model, analysis } = analysed(".", memoryFiles(syntheticModelFiles(5000)));
-    await toSvg({ title: "warm-up", nodes: [], edges: [], clusters: [] }); // loads the WebAssembly once, as a long-lived process would
-    const times: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const start = performance.now();
-      const d = buildDiagram(model, analysis, { keep: analysis.attackPaths.slice(0, 10).flatMap((p) => p.steps.map((s) => s.element)) });
-      const svg = await toSvg(d);
-      times.push(performance.now() - start);
-      assert.ok(d.nodes.length <= 150 && svg.startsWith("<svg"));
-    }
-    const best = Math.min(...times);
-    t.diagnostic(`build + layout, 5,000 components: best ${best.toFixed(0)} ms of ${times.map((ms) => ms.toFixed(0)).join(", ")}`);
-    // The target is well under 500 ms; the bound leaves room for a busy CI machine.
-    assert.ok(best < 1000, `${best.toFixed(0)} ms`);
+    const keep = [...new Set(analysis.attackPaths.slice(0, 10).flatMap((p) => p.steps.map((s) => s.element)))];
+    const d = buildDiagram(model, analysis, { keep });
+    assert.ok(d.nodes.length <= 150, `${d.nodes.length} nodes`);
+    const ids = new Set(d.nodes.map((n) => n.id));
+    for (const id of keep) assert.ok(ids.has(id), `${id} is kept`);
+    assert.match(d.omitted ?? "", /^Condensed to \d+ of 4800 components/);
+    assert.ok((await toSvg(d)).startsWith("<svg"));
   });
 });

@@ -19,13 +19,14 @@ import { COMPONENT_LIST_KEYS } from "../../model/model.js";
 import type { DecisionStatus } from "../../model/vocabulary.js";
 import { RULES } from "../../rules/index.js";
 import type { Rule } from "../../rules/rule.js";
+import { cellOf } from "./heatmap-cell.js";
 import type { ClientData, DecisionRow, FindingRow, FrameworkRow, RuleRow } from "./types.js";
 
 /** The frameworks with a coverage table and a place in the framework filter, in page order. */
 export const COVERAGE_FRAMEWORKS = ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"] as const;
 
 /** Findings listed under "top risks". */
-export const TOP_RISKS = 5;
+const TOP_RISKS = 5;
 
 export interface CoverageRow {
   id: string;
@@ -114,7 +115,7 @@ export interface TreeStepView {
 }
 
 /** Trees in the page: the worst goals; the rest are one command away. */
-export const TREES_SHOWN = 20;
+const TREES_SHOWN = 20;
 
 export interface ReportInput {
   model: ThreatModel;
@@ -199,10 +200,6 @@ function topRisks(findings: readonly Finding[]): TopRisk[] {
     .map((f) => ({ finding: f.id, title: f.title, severity: f.severity, score: f.residual.score, summary: (f.summary) }));
 }
 
-/** The 1-5 cell a residual likelihood or impact falls in (scores can be fractional after controls). */
-export function cellOf(value: number): number {
-  return Math.min(5, Math.max(1, Math.round(value)));
-}
 
 function heatmap(findings: readonly Finding[]): number[][] {
   const counts = Array.from({ length: 5 }, () => [0, 0, 0, 0, 0]);

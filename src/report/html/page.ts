@@ -36,7 +36,7 @@ export function sha256(text: string): string {
   return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 }
 
-export function contentSecurityPolicy(script: string, styles: string): string {
+function contentSecurityPolicy(script: string, styles: string): string {
   return `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(styles)}; img-src data:; base-uri 'none'; form-action 'none'`;
 }
 

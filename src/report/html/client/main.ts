@@ -1,6 +1,7 @@
 // The report's browser script: reads the embedded JSON, renders the attack paths and the
 // findings table, wires the filters, the heat map, the diagram scope and the detail panel.
 // Model text reaches the page only through textContent, never as markup.
+import { cellOf } from "../heatmap-cell.js";
 import type { ClientData, FindingRow, SeverityName } from "../types.js";
 
 const PAGE_SIZE = 200;
@@ -18,8 +19,10 @@ interface Filters {
   cell?: [number, number];
 }
 
+const noFilters = (): Filters => ({ severity: "", status: "", component: "", framework: "", workflow: "", text: "" });
+
 const state = {
-  filters: { severity: "", status: "", component: "", framework: "", workflow: "", text: "" } as Filters,
+  filters: noFilters(),
   shown: PAGE_SIZE,
   matching: [] as number[],
   selectedPath: 0,
@@ -51,10 +54,6 @@ function severityBadge(severity: SeverityName): HTMLElement {
 
 function code(value: string): HTMLElement {
   return el("code", undefined, value);
-}
-
-function cellOf(value: number): number {
-  return Math.min(5, Math.max(1, Math.round(value)));
 }
 
 // --- what each finding matches, computed once -----------------------------------------------
@@ -161,10 +160,10 @@ function fillComponentFilter(): void {
     for (const e of f.ev) used.add(e[0]);
     for (const s of f.path ?? []) used.add(s[0]);
   }
-  const seen = new Set<string>();
+  // One index per element ID (the page's data stores each element once).
   const options = [...used]
     .map((index) => data.elements[index]!)
-    .filter(([id]) => id !== "" && !seen.has(id) && seen.add(id))
+    .filter(([id]) => id !== "")
     .sort((a, b) => a[1].localeCompare(b[1], "en") || (a[0] < b[0] ? -1 : 1))
     .map(([id, name, kind]) => {
       const option = el("option", undefined, `${name}${name !== id ? ` (${id})` : ""}${kind ? `, ${kind}` : ""}`);
@@ -197,7 +196,7 @@ function wireFilters(): void {
     applyFilters();
   });
   byId("filters-reset")?.addEventListener("click", () => {
-    state.filters = { severity: "", status: "", component: "", framework: "", workflow: "", text: "" };
+    state.filters = noFilters();
     for (const select of document.querySelectorAll<HTMLSelectElement>("#findings select")) select.value = "";
     if (input) input.value = "";
     applyFilters();
