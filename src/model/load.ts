@@ -94,7 +94,7 @@ export function loadModelCarefully(target: string, files: ModelFiles): LoadResul
 }
 
 function loadCarefully(rootFile: string, files: ModelFiles): LoadResult {
-  const rootReal = files.realpath(path.dirname(rootFile));
+  const root = modelFolder(rootFile, files);
 
   const diagnostics: Diagnostic[] = [];
   const entries: FileEntry[] = [];
@@ -136,38 +136,17 @@ function loadCarefully(rootFile: string, files: ModelFiles): LoadResult {
     includes.forEach((include, index) => {
       if (typeof include !== "string" || include === "") return;
       const at = { file, ...locate(parsed, ["include", index]), severity: "error" as const };
-      if (path.isAbsolute(include)) {
-        diagnostics.push({ ...at, code: "include-outside-root", message: "include must be a path relative to this file", hint: "write the path relative to the including file" });
+      const resolved = resolveInclude(files, root, { file, real, chain }, include);
+      if ("problem" in resolved) {
+        diagnostics.push({ ...at, ...includeProblem(resolved.problem, include, file, rootFile) });
         return;
       }
-      const target = path.join(path.dirname(file), include);
-      const outside = { ...at, code: "include-outside-root" as const, message: `included file ${quoted(include, SAFE_PATH, "")}is outside the model's folder`, hint: `keep every model file inside ${path.dirname(rootFile)}` };
-      // Checked on the path as written first, so a path outside is refused whether or not it exists.
-      if (isOutside(path.relative(path.dirname(rootFile), target))) {
-        diagnostics.push(outside);
-        return;
-      }
-      if (files.kind(target) !== "file") {
-        diagnostics.push({ ...at, code: "include-not-found", message: `included file ${quoted(include, SAFE_PATH, "")}does not exist`, hint: `paths are relative to ${path.dirname(file)}` });
-        return;
-      }
-      const targetReal = files.realpath(target);
-      // And on the real path, so a link inside the folder cannot lead out of it.
-      if (isOutside(path.relative(rootReal, targetReal))) {
-        diagnostics.push(outside);
-        return;
-      }
-      const cycleStart = chain.indexOf(targetReal);
-      if (cycleStart >= 0 || targetReal === real) {
-        diagnostics.push({ ...at, code: "include-cycle", message: `include cycle: ${quoted(include, SAFE_PATH, "this file ")}is already being included on this path`, hint: "remove one of the includes; each file should be included once" });
-        return;
-      }
-      if (seen.has(targetReal)) return; // included from two places: read once
+      if (seen.has(resolved.real)) return; // included from two places: read once
       if (seen.size >= LIMITS.files) {
         diagnostics.push({ ...at, code: "too-many-files", message: `model includes more than ${LIMITS.files} files`, hint: `a model may have ${LIMITS.files} files, the root file included; merge some of them` });
         return;
       }
-      visit(target, IncludedFile, [...chain, real]);
+      visit(resolved.target, IncludedFile, [...chain, real]);
     });
   };
 
@@ -178,6 +157,96 @@ function loadCarefully(rootFile: string, files: ModelFiles): LoadResult {
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !model) return { ok: false, diagnostics };
   return { ok: true, loaded: { model, locations, kinds, files: entries.map((e) => e.parsed.file) }, diagnostics };
+}
+
+/** The model's folder, as written and with links resolved: every file of the model must be inside both. */
+interface ModelFolder {
+  dir: string;
+  real: string;
+}
+
+function modelFolder(rootFile: string, files: ModelFiles): ModelFolder {
+  const dir = path.dirname(rootFile);
+  return { dir, real: files.realpath(dir) };
+}
+
+type IncludeProblem = "absolute" | "outside" | "not-found" | "cycle";
+
+/**
+ * Where an include leads, or why it may not be followed: both paths apply these checks, the
+ * careful one to report them, the plain one to leave the model to it. `from` is the including
+ * file, its real path and the real paths of the files that included it.
+ */
+function resolveInclude(files: ModelFiles, root: ModelFolder, from: { file: string; real: string; chain: readonly string[] }, include: string): { target: string; real: string } | { problem: IncludeProblem } {
+  if (path.isAbsolute(include)) return { problem: "absolute" };
+  const target = path.join(path.dirname(from.file), include);
+  // Checked on the path as written first, so a path outside is refused whether or not it exists.
+  if (isOutside(path.relative(root.dir, target))) return { problem: "outside" };
+  if (files.kind(target) !== "file") return { problem: "not-found" };
+  const real = files.realpath(target);
+  // And on the real path, so a link inside the folder cannot lead out of it.
+  if (isOutside(path.relative(root.real, real))) return { problem: "outside" };
+  if (from.chain.includes(real) || real === from.real) return { problem: "cycle" };
+  return { target, real };
+}
+
+/** The diagnostic (less its position) for an include that may not be followed. */
+function includeProblem(problem: IncludeProblem, include: string, file: string, rootFile: string): Pick<Diagnostic, "code" | "message" | "hint"> {
+  switch (problem) {
+    case "absolute":
+      return { code: "include-outside-root", message: "include must be a path relative to this file", hint: "write the path relative to the including file" };
+    case "outside":
+      return { code: "include-outside-root", message: `included file ${quoted(include, SAFE_PATH, "")}is outside the model's folder`, hint: `keep every model file inside ${path.dirname(rootFile)}` };
+    case "not-found":
+      return { code: "include-not-found", message: `included file ${quoted(include, SAFE_PATH, "")}does not exist`, hint: `paths are relative to ${path.dirname(file)}` };
+    case "cycle":
+      return { code: "include-cycle", message: `include cycle: ${quoted(include, SAFE_PATH, "this file ")}is already being included on this path`, hint: "remove one of the includes; each file should be included once" };
+  }
+}
+
+/** The model from its files' values (each valid, the root first): the root's settings, then every file's lists in order. */
+function assembleModel(values: readonly Record<string, unknown>[]): ThreatModel {
+  const model = emptyModel(values[0] as unknown as z.infer<typeof RootFile>);
+  for (const value of values) {
+    for (const key of ELEMENT_LIST_KEYS) {
+      const list = value[key];
+      // A loop, not push(...list): spreading a long list overflows the call stack.
+      if (Array.isArray(list)) for (const element of list) (model[key] as unknown[]).push(element);
+    }
+  }
+  return model;
+}
+
+/**
+ * Every ID a file defines, in the file's order (so "first defined at" points at the earlier of
+ * two definitions): each list's elements, the credentials of identities, and each decision's
+ * finding (kind "decision"), with the path to the ID. Stops, giving false, when `define` does.
+ */
+function forEachDefinition(raw: Record<string, unknown>, define: (kind: ElementKind | "decision", idPath: PathSegment[], id: string) => boolean): boolean {
+  for (const key of Object.keys(raw)) {
+    if (!LIST_KEYS.has(key)) continue;
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    for (let index = 0; index < list.length; index++) {
+      const element: unknown = list[index];
+      if (!element || typeof element !== "object") continue;
+      const record = element as Record<string, unknown>;
+      if (key === "decisions") {
+        if (typeof record.finding === "string" && !define("decision", [key, index, "finding"], record.finding)) return false;
+        continue;
+      }
+      if (typeof record.id === "string" && !define(LIST_KIND[key as Exclude<ElementListKey, "decisions">], [key, index, "id"], record.id)) return false;
+      if (key !== "identities" || !Array.isArray(record.credentials)) continue;
+      const credentials: unknown[] = record.credentials;
+      for (let c = 0; c < credentials.length; c++) {
+        const credential = credentials[c];
+        if (!credential || typeof credential !== "object") continue;
+        const id = (credential as Record<string, unknown>).id;
+        if (typeof id === "string" && !define("credential", [key, index, "credentials", c, "id"], id)) return false;
+      }
+    }
+  }
+  return true;
 }
 
 const LIST_KEYS = new Set<string>(ELEMENT_LIST_KEYS);
@@ -193,47 +262,27 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
   const locations = new Map<string, SourceLocation>();
   const kinds = new Map<string, ElementKind>();
 
-  const define = (entry: FileEntry, elementPath: PathSegment[], kind: ElementKind, id: unknown) => {
-    if (typeof id !== "string") return;
-    const at: SourceLocation = { file: entry.parsed.file, ...locate(entry.parsed, [...elementPath, "id"]) };
-    const earlier = definitions.get(id);
-    if (earlier) {
-      diagnostics.push({ ...at, severity: "error", code: "duplicate-id", message: `ID ${quoted(id, ID_PATTERN, "")}is already used by ${earlier.kind === kind ? "another" : withArticle(earlier.kind)} element`, hint: `first defined at ${earlier.at.file}:${earlier.at.line}:${earlier.at.col}; IDs are unique across the whole model` });
-      return;
-    }
-    definitions.set(id, { kind, at });
-    locations.set(id, at);
-    kinds.set(id, kind);
-  };
-
   // Register IDs from the raw values, so one invalid element does not hide the references to it.
   for (const entry of entries) {
-    const raw = entry.parsed.value as Record<string, unknown>;
-    // In the file's order, so "first defined at" points at the earlier of two definitions.
-    for (const key of Object.keys(raw).filter((k): k is ElementListKey => LIST_KEYS.has(k))) {
-      const list = raw[key];
-      if (!Array.isArray(list)) continue;
-      list.forEach((element: unknown, index) => {
-        if (!element || typeof element !== "object") return;
-        const record = element as Record<string, unknown>;
-        if (key === "decisions") {
-          const finding = record.finding;
-          if (typeof finding !== "string") return;
-          const at: SourceLocation = { file: entry.parsed.file, ...locate(entry.parsed, [key, index, "finding"]) };
-          const locationKey = `decision:${finding}`;
-          const earlier = locations.get(locationKey);
-          if (earlier) diagnostics.push({ ...at, severity: "error", code: "duplicate-decision", message: `finding ${quoted(finding, FINDING_ID, "")}already has a decision`, hint: `first decided at ${earlier.file}:${earlier.line}:${earlier.col}; keep one decision per finding` });
-          else locations.set(locationKey, at);
-          return;
-        }
-        define(entry, [key, index], LIST_KIND[key], record.id);
-        if (key === "identities" && Array.isArray(record.credentials)) {
-          record.credentials.forEach((credential: unknown, credentialIndex) => {
-            if (credential && typeof credential === "object") define(entry, [key, index, "credentials", credentialIndex], "credential", (credential as Record<string, unknown>).id);
-          });
-        }
-      });
-    }
+    forEachDefinition(entry.parsed.value as Record<string, unknown>, (kind, idPath, id) => {
+      const at: SourceLocation = { file: entry.parsed.file, ...locate(entry.parsed, idPath) };
+      if (kind === "decision") {
+        const locationKey = `decision:${id}`;
+        const earlier = locations.get(locationKey);
+        if (earlier) diagnostics.push({ ...at, severity: "error", code: "duplicate-decision", message: `finding ${quoted(id, FINDING_ID, "")}already has a decision`, hint: `first decided at ${earlier.file}:${earlier.line}:${earlier.col}; keep one decision per finding` });
+        else locations.set(locationKey, at);
+        return true;
+      }
+      const earlier = definitions.get(id);
+      if (earlier) {
+        diagnostics.push({ ...at, severity: "error", code: "duplicate-id", message: `ID ${quoted(id, ID_PATTERN, "")}is already used by ${earlier.kind === kind ? "another" : withArticle(earlier.kind)} element`, hint: `first defined at ${earlier.at.file}:${earlier.at.line}:${earlier.at.col}; IDs are unique across the whole model` });
+        return true;
+      }
+      definitions.set(id, { kind, at });
+      locations.set(id, at);
+      kinds.set(id, kind);
+      return true;
+    });
   }
 
   // Candidate IDs per reference field, listed once; and a budget of did-you-mean searches, each of
@@ -261,17 +310,9 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
     }
   }
 
-  const root = entries[0]?.valid;
-  if (!root || entries.some((e) => !e.valid)) return { locations, kinds };
-  const model = emptyModel(root as unknown as z.infer<typeof RootFile>);
-  for (const entry of entries) {
-    for (const key of ELEMENT_LIST_KEYS) {
-      const list = entry.valid?.[key];
-      // A loop, not push(...list): spreading a long list overflows the call stack.
-      if (Array.isArray(list)) for (const element of list) (model[key] as unknown[]).push(element);
-    }
-  }
-  return { model, locations, kinds };
+  const values = entries.map((e) => e.valid);
+  if (values.length === 0 || !values.every((v) => v !== undefined)) return { locations, kinds };
+  return { model: assembleModel(values), locations, kinds };
 }
 
 function describeKinds(kinds: readonly ElementKind[]): string {
@@ -300,7 +341,7 @@ function plainCheckFor(schema: z.ZodType): PlainCheck | undefined {
  * It reads the same files in the same order, and places only the IDs, which is all a clean load reports.
  */
 function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | undefined {
-  const rootReal = files.realpath(path.dirname(rootFile));
+  const root = modelFolder(rootFile, files);
   const entries: PlainEntry[] = [];
   const seen = new Set<string>();
   let totalBytes = 0;
@@ -327,13 +368,12 @@ function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | unde
     const includes = parsed.value.include;
     if (!Array.isArray(includes)) return true;
     for (const include of includes) {
-      if (typeof include !== "string" || include === "" || path.isAbsolute(include)) return false;
-      const target = path.join(path.dirname(file), include);
-      if (isOutside(path.relative(path.dirname(rootFile), target)) || files.kind(target) !== "file") return false;
-      const targetReal = files.realpath(target);
-      if (isOutside(path.relative(rootReal, targetReal)) || chain.includes(targetReal) || targetReal === real) return false;
-      if (seen.has(targetReal)) continue;
-      if (seen.size >= LIMITS.files || !visit(target, IncludedFile, [...chain, real])) return false;
+      if (typeof include !== "string" || include === "") return false;
+      // Any problem is the careful path's to report.
+      const resolved = resolveInclude(files, root, { file, real, chain }, include);
+      if ("problem" in resolved) return false;
+      if (seen.has(resolved.real)) continue;
+      if (seen.size >= LIMITS.files || !visit(resolved.target, IncludedFile, [...chain, real])) return false;
     }
     return true;
   };
@@ -341,40 +381,17 @@ function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | unde
 
   const locations = new Map<string, SourceLocation>();
   const kinds = new Map<string, ElementKind>();
-  const place = (entry: PlainEntry, idPath: PathSegment[]): SourceLocation | undefined => {
-    const position = entry.parsed.locateId(idPath);
-    return position && { file: entry.file, ...position };
-  };
-  const define = (entry: PlainEntry, elementPath: PathSegment[], kind: ElementKind, id: unknown): boolean => {
-    if (typeof id !== "string") return true;
-    const at = place(entry, [...elementPath, "id"]);
-    if (!at || kinds.has(id)) return false;
-    locations.set(id, at);
-    kinds.set(id, kind);
-    return true;
-  };
-  // In each file's order, as merge registers them, so both paths build the same maps.
+  // As merge registers them, so both paths build the same maps; a duplicate is the careful path's to report.
   for (const entry of entries) {
-    const raw = entry.parsed.value;
-    for (const key of Object.keys(raw)) {
-      if (!LIST_KEYS.has(key)) continue;
-      const list = raw[key] as Record<string, unknown>[];
-      for (let index = 0; index < list.length; index++) {
-        const record = list[index]!;
-        if (key === "decisions") {
-          const at = place(entry, [key, index, "finding"]);
-          const locationKey = `decision:${String(record.finding)}`;
-          if (!at || locations.has(locationKey)) return undefined;
-          locations.set(locationKey, at);
-          continue;
-        }
-        if (!define(entry, [key, index], LIST_KIND[key as Exclude<ElementListKey, "decisions">], record.id)) return undefined;
-        if (key === "identities" && Array.isArray(record.credentials)) {
-          const credentials = record.credentials as Record<string, unknown>[];
-          for (let c = 0; c < credentials.length; c++) if (!define(entry, [key, index, "credentials", c], "credential", credentials[c]!.id)) return undefined;
-        }
-      }
-    }
+    const sound = forEachDefinition(entry.parsed.value, (kind, idPath, id) => {
+      const position = entry.parsed.locateId(idPath);
+      const key = kind === "decision" ? `decision:${id}` : id;
+      if (!position || (kind === "decision" ? locations.has(key) : kinds.has(id))) return false;
+      locations.set(key, { file: entry.file, ...position });
+      if (kind !== "decision") kinds.set(id, kind);
+      return true;
+    });
+    if (!sound) return undefined;
   }
   for (const entry of entries) {
     for (const reference of entry.references) {
@@ -383,12 +400,5 @@ function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | unde
     }
   }
 
-  const model = emptyModel(entries[0]!.valid as unknown as z.infer<typeof RootFile>);
-  for (const entry of entries) {
-    for (const key of ELEMENT_LIST_KEYS) {
-      const list = entry.valid[key];
-      if (Array.isArray(list)) for (const element of list) (model[key] as unknown[]).push(element);
-    }
-  }
-  return { model, locations, kinds, files: entries.map((e) => e.file) };
+  return { model: assembleModel(entries.map((e) => e.valid)), locations, kinds, files: entries.map((e) => e.file) };
 }
