@@ -10,15 +10,15 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
-import { analyze } from "../src/analysis/analyze.js";
+import { analyze, prepareModel } from "../src/analysis/analyze.js";
 import { diffFindings } from "../src/lifecycle/findings-diff.js";
 import { gitFiles } from "../src/lifecycle/git-files.js";
-import { diffModels, modelFacts } from "../src/lifecycle/model-diff.js";
+import { diffModels } from "../src/lifecycle/model-diff.js";
 import { reviewTriggers } from "../src/lifecycle/triggers.js";
 import { diskFiles } from "../src/model/files.js";
 import { loadModel } from "../src/model/load.js";
 import { syntheticModelFiles } from "./synthetic.js";
-import { median } from "./stats.js";
+import { machineLine, median } from "./stats.js";
 
 const here = fileURLToPath(import.meta.url);
 
@@ -75,7 +75,7 @@ export function measureDiff(repoRoot: string): DiffMeasure {
   const t2 = performance.now();
   if (!old.ok || !now.ok) throw new Error("synthetic model is invalid");
   // As buildDiffReport does: each side prepared once, for the material checks and its analysis.
-  const facts = { before: modelFacts(old.loaded.model), after: modelFacts(now.loaded.model) };
+  const facts = { before: prepareModel(old.loaded.model), after: prepareModel(now.loaded.model) };
   const modelDiff = diffModels(old.loaded.model, now.loaded.model, { facts });
   const t3 = performance.now();
   const today = "2026-11-22";
@@ -125,7 +125,7 @@ function report(components: number, measures: DiffMeasure[]): void {
   const first = measures[0]!;
   const phase = (key: keyof DiffMeasure["phases"]) => median(measures.map((m) => m.phases[key])).toFixed(0);
   const withoutAnalysis = median(measures.map((m) => m.phases.loadOld + m.phases.loadNew + m.phases.modelDiff + m.phases.findingsAndTriggers));
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(machineLine());
   console.log(`diff of two ${components}-component models: ${first.changes} changes (${first.classification}), ${first.newFindings} new findings, ${first.reviewItems} review items`);
   console.log(`median of ${measures.length} runs: ${median(measures.map((m) => m.ms)).toFixed(0)} ms in all (min ${Math.min(...measures.map((m) => m.ms)).toFixed(0)}, max ${Math.max(...measures.map((m) => m.ms)).toFixed(0)})`);
   console.log(`  load old (git) ${phase("loadOld")} ms, load new (disk) ${phase("loadNew")} ms, model diff ${phase("modelDiff")} ms, analysis of both ${phase("analyzeBoth")} ms, findings diff + triggers ${phase("findingsAndTriggers")} ms`);

@@ -1,4 +1,5 @@
 // Every command that reads a model loads it the same way and reports problems the same way.
+import type { GitError } from "../lifecycle/git-files.js";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
 import type { ModelFiles } from "../model/files.js";
@@ -39,6 +40,15 @@ export function loadOrReport(io: CliIO, target: string, format: OutputFormat, fr
   reportDiagnostics(io, diagnostics, format);
   const ioOnly = diagnostics.every((d) => d.code === "io-error");
   return { exit: ioOnly ? EXIT.usage : EXIT.invalid };
+}
+
+/**
+ * Prints a problem git reported (no git, no repository, no such revision or path) with its hint,
+ * and gives the exit code to use. `prefix` says which input it concerns ("baseline").
+ */
+export function reportGitError(io: CliIO, error: GitError, prefix?: string): number {
+  io.err(`error: ${prefix === undefined ? "" : `${prefix}: `}${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
+  return EXIT.usage;
 }
 
 /** Whether the workflow a command was given exists (or none was given); if not, says so as a usage error. */

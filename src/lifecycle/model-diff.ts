@@ -158,17 +158,13 @@ const IDENTITY_BOOKKEEPING = new Set(["owner", "lastUsed"]);
 /** Tool fields that change what the tool does or with whose rights. */
 const TOOL_CAPABILITY = new Set(["capabilities", "server", "runsOn"]);
 
-/** What the material checks need from the analysis: the model prepared as analyze prepares it, so analyze can take it over (options.prepared). */
-export type ModelFacts = PreparedModel;
-
-/** What the material checks need from the analysis, built from the model. */
-export function modelFacts(model: ThreatModel): ModelFacts {
-  return prepareModel(model);
-}
-
 export interface DiffOptions {
-  /** Facts already built for the models (the CLI builds them once); built here otherwise. */
-  facts?: { before: ModelFacts; after: ModelFacts };
+  /**
+   * What the material checks need from the analysis: the models prepared as analyze prepares
+   * them (prepareModel), so analyze can take them over (options.prepared). The CLI builds them
+   * once; built here otherwise.
+   */
+  facts?: { before: PreparedModel; after: PreparedModel };
 }
 
 export function diffModels(before: ThreatModel, after: ThreatModel, options: DiffOptions = {}): ModelDiff {
@@ -192,7 +188,7 @@ export function diffModels(before: ThreatModel, after: ThreatModel, options: Dif
   const rank = new Map(DIFF_KIND_ORDER.map((kind, i) => [kind, i]));
   changes.sort((a, b) => rank.get(a.kind)! - rank.get(b.kind)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const facts = options.facts ?? { before: modelFacts(before), after: modelFacts(after) };
+  const facts = options.facts ?? { before: prepareModel(before), after: prepareModel(after) };
   const reasons = [...structuralReasons(changes, old, now), ...entryPointReasons(before, after, facts), ...blastRadiusReasons(before, after, facts)];
   const materialElements = new Set(reasons.map((r) => r.element));
   for (const change of changes) change.material = materialElements.has(change.id);
@@ -270,7 +266,7 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
 }
 
 /** Untrusted entry points that appeared, disappeared or became easier to use, and agents newly (or no longer) reached. */
-function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { before: ModelFacts; after: ModelFacts }): MaterialReason[] {
+function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { before: PreparedModel; after: PreparedModel }): MaterialReason[] {
   const reasons: MaterialReason[] = [];
   const was = new Map(facts.before.untrusted.origins.map((o) => [o.id, o]));
   const is = new Map(facts.after.untrusted.origins.map((o) => [o.id, o]));
@@ -294,7 +290,7 @@ function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { bef
 const MAX_LISTED_EFFECTS = 6;
 
 /** Agents and identities whose reach (action on resource) grew or shrank. */
-function blastRadiusReasons(before: ThreatModel, after: ThreatModel, facts: { before: ModelFacts; after: ModelFacts }): MaterialReason[] {
+function blastRadiusReasons(before: ThreatModel, after: ThreatModel, facts: { before: PreparedModel; after: PreparedModel }): MaterialReason[] {
   const reasons: MaterialReason[] = [];
   const effectSet = (effects: readonly { action: string; resource?: string }[]) => new Set(effects.map((e) => (e.resource ? `${e.action} on ${e.resource}` : e.action)));
   const compare = (what: string, id: string, a: Set<string>, b: Set<string>) => {

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { analyze, buildContext, prepareModel } from "../../src/analysis/analyze.js";
 import { diskFiles, memoryFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
-import { diffModels, modelFacts } from "../../src/lifecycle/model-diff.js";
+import { diffModels } from "../../src/lifecycle/model-diff.js";
 import { syntheticModelFiles } from "../../bench/synthetic.js";
 
 const TODAY = "2026-11-22";
@@ -24,7 +24,7 @@ describe("analyze with a prepared model", () => {
       [load("threatwright.yaml", memoryFiles(syntheticModelFiles(200))), load("threatwright.yaml", memoryFiles(syntheticModelFiles(300)))],
     ];
     for (const [before, after] of pairs) {
-      const facts = { before: modelFacts(before!.model), after: modelFacts(after!.model) };
+      const facts = { before: prepareModel(before!.model), after: prepareModel(after!.model) };
       diffModels(before!.model, after!.model, { facts });
       for (const [loaded, prepared] of [[before!, facts.before], [after!, facts.after]] as const) {
         const alone = analyze(loaded.model, { today: TODAY, locations: loaded.locations });

@@ -6,12 +6,12 @@ import path from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
-import { analyze } from "../../analysis/analyze.js";
+import { analyze, prepareModel } from "../../analysis/analyze.js";
 import type { GateBaseline, GateResult, GateVerdict } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
 import { GitError, openGitModel, parseModelSpec, repositoryRoot } from "../../lifecycle/git-files.js";
 import { judgeStaleness } from "../../lifecycle/git-history.js";
-import { diffModels, modelFacts } from "../../lifecycle/model-diff.js";
+import { diffModels } from "../../lifecycle/model-diff.js";
 import type { GatePolicy } from "../../lifecycle/policy.js";
 import { loadPolicy } from "../../lifecycle/policy.js";
 import { formatDiagnostic } from "../../model/diagnostics.js";
@@ -22,7 +22,7 @@ import { sarifReport } from "../../report/sarif.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport } from "../load-or-report.js";
+import { loadOrReport, reportGitError } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
@@ -80,7 +80,7 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
 
   const today = options.date ?? io.today();
   // Prepared once: the baseline diff needs the same graph and traces as this analysis.
-  const facts = modelFacts(model);
+  const facts = prepareModel(model);
   const result = analyze(model, { today, locations, prepared: facts });
   const lastReview = model.review?.lastReview;
   const { staleness } = judgeStaleness(model.review, files, today);
@@ -90,7 +90,7 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
     const opened = openBaseline(io, options.baseline, rootFile);
     if ("exit" in opened) return opened.exit;
     const before = opened.loaded.model;
-    const beforeFacts = modelFacts(before);
+    const beforeFacts = prepareModel(before);
     baseline = {
       spec: options.baseline,
       gate: {
@@ -150,8 +150,7 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): { loaded: Load
     return loadOrReport(io, opened.target, "text", { files: opened.files, revision });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    io.err(`error: baseline: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
-    return { exit: EXIT.usage };
+    return { exit: reportGitError(io, error, "baseline") };
   }
 }
 

@@ -4,12 +4,12 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { Finding } from "../../analysis/analyze.js";
-import { analyze } from "../../analysis/analyze.js";
+import { analyze, prepareModel } from "../../analysis/analyze.js";
 import { GitError, openGitModel, parseModelSpec } from "../../lifecycle/git-files.js";
 import type { FindingsDiff } from "../../lifecycle/findings-diff.js";
 import { diffFindings } from "../../lifecycle/findings-diff.js";
 import type { DiffKind, ElementChange, ModelDiff } from "../../lifecycle/model-diff.js";
-import { DIFF_KIND_ORDER, diffModels, modelFacts } from "../../lifecycle/model-diff.js";
+import { DIFF_KIND_ORDER, diffModels } from "../../lifecycle/model-diff.js";
 import type { ReviewItem } from "../../lifecycle/triggers.js";
 import { reviewTriggers } from "../../lifecycle/triggers.js";
 import type { LoadedModel } from "../../model/load.js";
@@ -18,7 +18,7 @@ import { TOOL } from "../../report/json.js";
 import { mdEscape } from "../../report/markdown.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport } from "../load-or-report.js";
+import { loadOrReport, reportGitError } from "../load-or-report.js";
 import { dateOption } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
@@ -94,8 +94,7 @@ function openSide(io: CliIO, spec: string): Side | { exit: number } {
     return "exit" in opened ? opened : { spec, loaded: opened.loaded, revision: parsed.rev };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    io.err(`error: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
-    return { exit: EXIT.usage };
+    return { exit: reportGitError(io, error) };
   }
 }
 
@@ -103,7 +102,7 @@ export function buildDiffReport(before: Side, after: Side, today: string): DiffR
   const oldModel = before.loaded.model;
   const newModel = after.loaded.model;
   // The material checks and the analyses build the same graphs and traces: build them once per side.
-  const facts = { before: modelFacts(oldModel), after: modelFacts(newModel) };
+  const facts = { before: prepareModel(oldModel), after: prepareModel(newModel) };
   const modelDiff = diffModels(oldModel, newModel, { facts });
   const oldFindings = analyze(oldModel, { today, locations: before.loaded.locations, prepared: facts.before }).findings;
   const newFindings = analyze(newModel, { today, locations: after.loaded.locations, prepared: facts.after }).findings;
