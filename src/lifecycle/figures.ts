@@ -1,6 +1,7 @@
 // Figures over a model's history: from the analyses of successive versions (oldest first),
 // findings by severity, closure rate, mean time to mitigate, overdue items, expired acceptances
 // and decision coverage at each point. Pure: no git, no clock. Definitions in docs/cli.md.
+import type { Finding } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { daysBetween } from "../model/dates.js";
@@ -16,6 +17,11 @@ export interface SnapshotFinding {
   overdue: boolean;
   /** Element IDs the finding is about; the components among them are the ones it counts against. */
   anchors: readonly string[];
+}
+
+/** The findings of an analysis as the figures need them. */
+export function snapshotFindings(findings: readonly Finding[]): SnapshotFinding[] {
+  return findings.map((f) => ({ id: f.id, severity: f.severity, status: f.status, overdue: f.overdue, anchors: f.anchors }));
 }
 
 /** The model analysed at one commit. */
@@ -81,8 +87,8 @@ const zeroes = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record
 /** The figures at every snapshot (oldest first), then bucketed. */
 export function computeFigures(snapshots: readonly Snapshot[], by: Bucketing = "commit"): FigurePoint[] {
   const firstSeen = new Map<string, string>();
-  /** Days to first closure, per finding that has closed at least once. */
-  const timeToClose = new Map<string, number>();
+  /** Findings that have closed at least once; their days to first closure are summed in closedDaysTotal. */
+  const closedOnce = new Set<string>();
   let closedDaysTotal = 0;
   const points: FigurePoint[] = [];
 
@@ -95,10 +101,9 @@ export function computeFigures(snapshots: readonly Snapshot[], by: Bucketing = "
       const now = present.get(id);
       if (now !== undefined && now.status !== "mitigated") continue;
       closed++;
-      if (!timeToClose.has(id)) {
-        const days = daysBetween(appeared, snapshot.date);
-        timeToClose.set(id, days);
-        closedDaysTotal += days;
+      if (!closedOnce.has(id)) {
+        closedOnce.add(id);
+        closedDaysTotal += daysBetween(appeared, snapshot.date);
       }
     }
 
@@ -121,7 +126,7 @@ export function computeFigures(snapshots: readonly Snapshot[], by: Bucketing = "
       commits: 1,
       findings: { total: snapshot.findings.length, open, bySeverity, openBySeverity },
       closure: { seen: firstSeen.size, closed, rate: firstSeen.size === 0 ? null : closed / firstSeen.size },
-      meanTimeToMitigate: { mitigated: timeToClose.size, days: timeToClose.size === 0 ? null : closedDaysTotal / timeToClose.size },
+      meanTimeToMitigate: { mitigated: closedOnce.size, days: closedOnce.size === 0 ? null : closedDaysTotal / closedOnce.size },
       overdue: snapshot.findings.filter((f) => f.overdue).length,
       expiredAcceptances: snapshot.expired,
       coverage: coverage(snapshot),

@@ -65,7 +65,9 @@ function gitEnv(): NodeJS.ProcessEnv {
  * printed; the one way every command reaches git. Throws GitError only when git cannot run at all.
  */
 export function runGit(cwd: string, args: readonly string[], input?: Buffer | string): GitRun {
-  const result = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, input, maxBuffer: 512 * 1024 * 1024, timeout: 60_000, windowsHide: true, env: gitEnv() });
+  // A bound so a stuck git (a hung filesystem, a lock) never hangs the command; generous enough
+  // for history's `git log` over a very large repository.
+  const result = spawnSync("git", ["-c", "core.quotepath=off", ...args], { cwd, input, maxBuffer: 512 * 1024 * 1024, timeout: 300_000, windowsHide: true, env: gitEnv() });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !result.pid) throw new GitError("git-missing", "git is not installed or not on PATH", "install git: Threatwright reads other revisions and the model's history through it, or compare two folders");

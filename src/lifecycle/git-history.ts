@@ -66,7 +66,8 @@ export function resolveCommit(root: string, revision: string): string | undefine
   return result.ok ? result.stdout.toString("utf8").trim() : undefined;
 }
 
-function hasCommits(root: string): boolean {
+/** Whether HEAD names a commit: an empty repository has none. */
+export function hasCommits(root: string): boolean {
   return git(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).ok;
 }
 
@@ -153,17 +154,13 @@ export function filesAtRevisions(root: string, requests: readonly (readonly [str
 }
 
 // Pathspec magic off: a model file named '*.yaml' or ':x' means that file only.
-function literal(repoPath: string): string {
+export function literal(repoPath: string): string {
   return `:(literal)${repoPath}`;
 }
 
 // Past this many commits the content comparison is skipped (they all count): a bound on the work.
 const COMPARED_COMMITS = 1000;
 
-/**
- * What changed in the model's files since its last review, as staleness needs it: `files` are the
- * model's files as the loader named them; the result names them the same way.
- */
 /**
  * Whether the model is stale, judged as every command judges it: its review cadence, and what git
  * says changed in its files since the last recorded review (without a review there is nothing to compare).
@@ -174,6 +171,10 @@ export function judgeStaleness(review: Review | undefined, files: readonly strin
   return changes ? { staleness, changes } : { staleness };
 }
 
+/**
+ * What changed in the model's files since its last review, as staleness needs it: `files` are the
+ * model's files as the loader named them; the result names them the same way.
+ */
 export function readChangesSinceReview(files: readonly string[], lastReview: { date: string; commit?: string | undefined }): ChangesSinceReview {
   const first = files[0];
   if (first === undefined) return { known: false, reason: "the model has no files" };

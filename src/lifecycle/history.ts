@@ -11,7 +11,9 @@ import { COMPONENT_LIST_KEYS } from "../model/model.js";
 import { LIMITS } from "../model/parse.js";
 import type { GitObject } from "./git-files.js";
 import { GitError, gitFiles, parseCatFileBatch, runGit } from "./git-files.js";
+import { hasCommits, literal } from "./git-history.js";
 import type { Snapshot } from "./figures.js";
+import { snapshotFindings } from "./figures.js";
 
 export interface HistoryCommit {
   hash: string;
@@ -59,9 +61,8 @@ function gitBytes(cwd: string, args: string[], input?: string): Buffer {
 /** Commits on HEAD's first-parent line that touched `folder` (repository-relative, "" for the top), oldest first. */
 export function listModelCommits(repoRoot: string, folder: string): HistoryCommit[] {
   // An empty repository has no HEAD: no history rather than an error.
-  const head = runGit(repoRoot, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  if (head.status !== 0) return [];
-  const pathspec = folder === "" ? "." : `:(literal)${folder}`;
+  if (!hasCommits(repoRoot)) return [];
+  const pathspec = folder === "" ? "." : literal(folder);
   const out = git(repoRoot, ["log", "--first-parent", "--reverse", "--format=%H%x09%cI%x09%s", "HEAD", "--", pathspec]);
   return out
     .split("\n")
@@ -98,13 +99,14 @@ export function readModelHistory(repoRoot: string, target: string, options: Hist
   const trees = folderTrees(repoRoot, commits.map((c) => c.hash), folder);
 
   // Loading depends on the tree only; the analysis also on the date (expiry, rotation, due dates).
+  // Only what the figures need is kept: a tree seldom comes back (a revert), and when it does on
+  // another date it is loaded again rather than every model being held for the whole walk.
   const reader = new TreeReader(repoRoot);
   reader.readTrees(trees.filter((t): t is string => t !== undefined));
-  const models = new Map<string, LoadedModel | string>();
-  const analyses = new Map<string, AnalysisResult>();
+  const failures = new Map<string, string>();
+  const bodies = new Map<string, SnapshotBody>();
   const snapshots: Snapshot[] = [];
   const skipped: SkippedCommit[] = [];
-  let analysed = 0;
 
   commits.forEach((commit, i) => {
     const tree = trees[i];
@@ -112,25 +114,23 @@ export function readModelHistory(repoRoot: string, target: string, options: Hist
       skipped.push({ ...commit, reason: `${target || "."} does not exist at this commit` });
       return;
     }
-    let loaded = models.get(tree);
-    if (loaded === undefined) {
-      loaded = loadAt(() => reader.files(tree, folder, trees.slice(i + 1)) ?? gitFiles(repoRoot, commit.hash, { under: folder }), target);
-      models.set(tree, loaded);
-    }
-    if (typeof loaded === "string") {
-      skipped.push({ ...commit, reason: loaded });
-      return;
-    }
     const key = `${tree}@${commit.date}`;
-    let result = analyses.get(key);
-    if (!result) {
-      result = analyze(loaded.model, { today: commit.date, locations: loaded.locations });
-      analyses.set(key, result);
-      analysed++;
+    let body = bodies.get(key);
+    let failure = failures.get(tree);
+    if (body === undefined && failure === undefined) {
+      const loaded = loadAt(() => reader.files(tree, folder, trees, i + 1) ?? gitFiles(repoRoot, commit.hash, { under: folder }), target);
+      if (typeof loaded === "string") {
+        failure = loaded;
+        failures.set(tree, failure);
+      } else {
+        body = snapshotBody(loaded, analyze(loaded.model, { today: commit.date, locations: loaded.locations }));
+        bodies.set(key, body);
+      }
     }
-    snapshots.push(toSnapshot(commit, loaded, result));
+    if (body === undefined) skipped.push({ ...commit, reason: failure! });
+    else snapshots.push({ commit: commit.hash, date: commit.date, subject: commit.subject, ...body });
   });
-  return { listed, snapshots, skipped, analysed };
+  return { listed, snapshots, skipped, analysed: bodies.size };
 }
 
 /** The model at a commit, or why it does not load. */
@@ -147,13 +147,13 @@ function loadAt(files: () => ModelFiles, target: string): LoadedModel | string {
   }
 }
 
-function toSnapshot(commit: HistoryCommit, loaded: LoadedModel, result: AnalysisResult): Snapshot {
+/** A snapshot without its commit: what one analysis of one tree on one date gives. */
+type SnapshotBody = Omit<Snapshot, "commit" | "date" | "subject">;
+
+function snapshotBody(loaded: LoadedModel, result: AnalysisResult): SnapshotBody {
   const { model } = loaded;
   return {
-    commit: commit.hash,
-    date: commit.date,
-    subject: commit.subject,
-    findings: result.findings.map((f) => ({ id: f.id, severity: f.severity, status: f.status, overdue: f.overdue, anchors: f.anchors })),
+    findings: snapshotFindings(result.findings),
     expired: result.decisions.summary.expired,
     components: COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)),
   };
@@ -209,9 +209,10 @@ class TreeReader {
 
   /**
    * The folder at `tree` as the loader's ModelFiles, paths under `folder`; undefined when it holds
-   * a symbolic link or submodule (gitFiles follows those) or a tree not read.
+   * a symbolic link or submodule (gitFiles follows those) or a tree not read. `trees` from index
+   * `next` on are the ones read after it, whose blobs may be fetched in the same batch.
    */
-  files(tree: string, folder: string, later: readonly (string | undefined)[] = []): ModelFiles | undefined {
+  files(tree: string, folder: string, trees: readonly (string | undefined)[], next: number): ModelFiles | undefined {
     const entries = this.flatTree(tree);
     if (!entries || [...entries.values()].some((e) => e.mode === SYMLINK_MODE || e.mode === SUBMODULE_MODE)) return undefined;
     const prefix = folder === "" ? "" : `${folder}/`;
@@ -221,7 +222,7 @@ class TreeReader {
       byPath.set(prefix + name, entry);
       for (let slash = name.lastIndexOf("/"); slash > 0; slash = name.lastIndexOf("/", slash - 1)) folders.add(prefix + name.slice(0, slash));
     }
-    this.prefetch(this.yamlBlobs(tree), later);
+    this.prefetch(this.yamlBlobs(tree), trees, next);
     const normal = (p: string) => path.posix.normalize(p.replaceAll("\\", "/")).replace(/\/+$/, "") || ".";
     return {
       kind: (p) => (folders.has(normal(p)) ? "folder" : byPath.has(normal(p)) ? "file" : "missing"),
@@ -246,7 +247,7 @@ class TreeReader {
   }
 
   /** Makes the blobs available: when they are not all held, reads them with the next ones in one batch. */
-  private prefetch(oids: readonly string[], later: readonly (string | undefined)[]): void {
+  private prefetch(oids: readonly string[], trees: readonly (string | undefined)[], next: number): void {
     const missing = oids.filter((oid) => !this.blobs.has(oid) && (this.sizes.get(oid) ?? 0) <= LIMITS.fileBytes);
     if (missing.length === 0) return;
     // Memory stays bounded: what the current model needs, plus one chunk.
@@ -262,7 +263,10 @@ class TreeReader {
       bytes += size;
       return true;
     };
-    ahead: for (const tree of later) for (const oid of tree === undefined ? [] : this.yamlBlobs(tree)) if (!want(oid)) break ahead;
+    ahead: for (let i = next; i < trees.length; i++) {
+      const tree = trees[i];
+      for (const oid of tree === undefined ? [] : this.yamlBlobs(tree)) if (!want(oid)) break ahead;
+    }
     for (const [oid, object] of this.batch([...wanted])) this.blobs.set(oid, object.content);
   }
 

@@ -123,7 +123,7 @@ describe("threatwright history on a git history", () => {
       assert.deepEqual(r.points.map((p) => p.subject), ["model", "fixed"]);
       assert.deepEqual(r.skipped.map((s) => s.subject), ["broken"]);
       assert.match(r.skipped[0]!.reason, /threatwright\.yaml/);
-      // The same tree again (fixed = model): loaded once, analysed again for its own date.
+      // The same tree again (fixed = model): loaded and analysed again for its own date.
       assert.equal(r.commits.analysed, 2);
     } finally {
       skip.remove();

@@ -15,6 +15,7 @@ import { TOOL } from "../../report/json.js";
 import { terminalText } from "../../report/terminal-text.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
+import { reportGitError } from "../load-or-report.js";
 import { parseDate, PATH_HELP } from "../options.js";
 
 export const HISTORY_SCHEMA_VERSION = "1.0";
@@ -84,8 +85,7 @@ export function historyCommand(io: CliIO, target: string, options: HistoryComman
     };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    io.err(`error: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ""}`);
-    return EXIT.usage;
+    return reportGitError(io, error);
   }
   io.out(options.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : options.format === "csv" ? csvHistory(report) : tableHistory(report));
   // Commits exist, yet the model loaded at none of them.
@@ -127,13 +127,14 @@ export function tableHistory(report: HistoryReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Text columns left, figures right, as a terminal reader scans them.
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  const out = [`Threatwright history of ${terminalText(report.model)} (${report.commits.considered} commit${report.commits.considered === 1 ? "" : "s"}${report.by === "week" ? `, ${report.points.length} week${report.points.length === 1 ? "" : "s"}` : ""})`, "", line(header), ...rows.map(line)];
+  const out = [`Threatwright history of ${report.model} (${report.commits.considered} commit${report.commits.considered === 1 ? "" : "s"}${report.by === "week" ? `, ${report.points.length} week${report.points.length === 1 ? "" : "s"}` : ""})`, "", line(header), ...rows.map(line)];
   out.push("", "open: findings not mitigated, accepted, transferred or false positive, by severity; closed: share of findings seen so far that are mitigated or gone;", "mttm: mean days from a finding's first appearance to its first closure; coverage: components whose findings all have a decision that is not open.");
   if (report.skipped.length > 0) {
     out.push("", `Skipped (${report.skipped.length})`);
-    for (const s of report.skipped) out.push(`  ${s.hash.slice(0, 10)}  ${s.date}  ${terminalText(s.reason)}`);
+    for (const s of report.skipped) out.push(`  ${s.hash.slice(0, 10)}  ${s.date}  ${s.reason}`);
   }
-  return `${out.join("\n")}\n`;
+  // Model text (the path, load failures) may hold control characters: every line is made safe at once.
+  return `${out.map(terminalText).join("\n")}\n`;
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; lines end CRLF. */

@@ -10,7 +10,7 @@ import { worseSeverity } from "../../analysis/scoring.js";
 import type { Framework } from "../../catalog/frameworks.js";
 import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../catalog/frameworks.js";
 import type { FigurePoint } from "../../lifecycle/figures.js";
-import { computeFigures } from "../../lifecycle/figures.js";
+import { computeFigures, snapshotFindings } from "../../lifecycle/figures.js";
 import type { ExpiringAcceptance } from "../../lifecycle/decisions.js";
 import { countDecisions, isSettled } from "../../lifecycle/decisions.js";
 import type { Staleness } from "../../lifecycle/staleness.js";
@@ -266,7 +266,7 @@ function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, compo
     commit: "",
     date: analysis.date,
     subject: "",
-    findings: findings.map((f) => ({ id: f.id, severity: f.severity, status: f.status, overdue: f.overdue, anchors: f.anchors })),
+    findings: snapshotFindings(findings),
     expired,
     components,
   };
