@@ -12,7 +12,7 @@ import { RULES } from "../rules/index.js";
 import type { AnalysisContext, Detection, EvidenceItem, Mappings, PathStep, Rule, RuleCategory } from "../rules/rule.js";
 import { analyseCapabilities } from "./capabilities.js";
 import type { AppliedControl, Score, Severity } from "./scoring.js";
-import { SEVERITIES, SEVERITY_RANK, score } from "./scoring.js";
+import { countBySeverity, SEVERITY_RANK, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
 import { ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
@@ -131,8 +131,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
     .filter((f) => f.path && f.path.length > 0)
     .map((f, index) => ({ finding: f.id, rank: index + 1, severity: f.severity, score: f.residual.score, title: f.title, steps: f.path! }));
 
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const finding of findings) bySeverity[finding.severity]++;
+  const bySeverity = countBySeverity(findings);
   const review = reviewDecisions({ findings }, model, options.today);
   review.findings.forEach((standing, index) => {
     const finding = findings[index]!;
@@ -161,19 +160,13 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
   // The anchors and the detection's scope, then the hosts they run on: controls on the host a
   // component runs on (a rate limit on the backend an agent runs in) protect it too.
+  // One insertion-ordered set; hosts are looked up for the anchors and scope only, not for hosts.
   const named = new Set(detection.anchors);
   const extra = detection.scope ?? [];
   for (const id of extra) named.add(id);
+  addHosts(graph, detection.anchors, named);
+  addHosts(graph, extra, named);
   const scope = [...named];
-  const addHost = (id: string) => {
-    const host = graph.node(id)?.element.runsOn;
-    if (typeof host === "string" && !named.has(host)) {
-      named.add(host);
-      scope.push(host);
-    }
-  };
-  for (const id of detection.anchors) addHost(id);
-  for (const id of extra) addHost(id);
   const scoring = score(rule, detection.factors ?? [], scope, graph);
   const inWorkflows = new Set<string>();
   for (const element of scope) for (const workflow of graph.workflowsOf(element)) inWorkflows.add(workflow);
@@ -206,6 +199,13 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   };
 }
 
+/** Adds the host each element runs on (runsOn), in the elements' order; the set skips duplicates. */
+function addHosts(graph: SystemGraph, ids: readonly string[], into: Set<string>): void {
+  for (const id of ids) {
+    const host = graph.node(id)?.element.runsOn;
+    if (typeof host === "string") into.add(host);
+  }
+}
 
 function bySeverityThenId(a: Finding, b: Finding): number {
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.residual.score - a.residual.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

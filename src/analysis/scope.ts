@@ -3,7 +3,7 @@
 // within the scope, so "path 2" and "tree 2" mean the same in every view of one scope.
 import type { AnalysisResult } from "./analyze.js";
 import type { Severity } from "./scoring.js";
-import { SEVERITIES } from "./scoring.js";
+import { countBySeverity, SEVERITY_RANK } from "./scoring.js";
 
 export interface Scope {
   minSeverity?: Severity;
@@ -11,12 +11,12 @@ export interface Scope {
 }
 
 export function scopeResult(result: AnalysisResult, scope: Scope): AnalysisResult {
-  const floor = SEVERITIES.indexOf(scope.minSeverity ?? "info");
+  const floor = SEVERITY_RANK[scope.minSeverity ?? "info"];
   const { workflow } = scope;
   if (floor <= 0 && workflow === undefined) return result;
-  const findings = result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= floor && (workflow === undefined || f.workflows.includes(workflow)));
+  const findings = result.findings.filter((f) => SEVERITY_RANK[f.severity] >= floor && (workflow === undefined || f.workflows.includes(workflow)));
   const kept = new Set(findings.map((f) => f.id));
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  const bySeverity = countBySeverity(findings);
   const attackPaths = result.attackPaths.filter((p) => kept.has(p.finding)).map((p, i) => ({ ...p, rank: i + 1 }));
   return { ...result, findings, attackPaths, summary: { ...result.summary, findings: findings.length, bySeverity } };
 }

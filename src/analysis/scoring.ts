@@ -11,6 +11,13 @@ export type Severity = (typeof SEVERITIES)[number];
 /** Each severity's place on the scale: info 0 ... critical 4. */
 export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
+/** How many findings there are of each severity, every severity present (0 when none), in SEVERITIES order. */
+export function countBySeverity(findings: readonly { severity: Severity }[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
 /** The worse of two severities; either may be absent. */
 export function worseSeverity(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
   if (a === undefined) return b;

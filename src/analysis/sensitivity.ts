@@ -38,8 +38,11 @@ function flagRank(data: Data, confidentialFlagsCount: boolean): number {
 
 export const SENSITIVITY_WORDS = ["", "public", "internal", "confidential", "restricted"] as const;
 
+/** Confidential and above is sensitive. */
+const SENSITIVE_RANK = 3;
+
 export function isSensitive(data: Data): boolean {
-  return sensitivity(data) >= 3;
+  return sensitivity(data) >= SENSITIVE_RANK;
 }
 
 /** The sensitive data among `ids` (unknown IDs left out), most sensitive first, then in ID order. */
@@ -47,7 +50,9 @@ export function sensitiveSorted(graph: SystemGraph, ids: Iterable<string>): stri
   const ranked: { id: string; rank: number }[] = [];
   for (const id of ids) {
     const record = graph.data(id);
-    if (record && isSensitive(record)) ranked.push({ id, rank: sensitivity(record) });
+    if (!record) continue;
+    const rank = sensitivity(record);
+    if (rank >= SENSITIVE_RANK) ranked.push({ id, rank });
   }
   return ranked.sort((a, b) => b.rank - a.rank || (a.id < b.id ? -1 : 1)).map((r) => r.id);
 }

@@ -2,7 +2,7 @@
 // along flows, retrieval, tool output, memory, instruction files, MCP tool
 // descriptions and messages between agents.
 import type { SystemGraph } from "../graph/graph.js";
-import type { Actor } from "../model/schema.js";
+import type { Actor, McpServer } from "../model/schema.js";
 import type { ActorType } from "../model/vocabulary.js";
 
 export interface UntrustedOrigin {
@@ -53,6 +53,14 @@ export function isUntrustedActor(actor: Actor, insidersConsidered: boolean): boo
   return insidersConsidered && (actor.type === "contractor" || actor.type === "employee");
 }
 
+/** Publishers whose tool descriptions and output are third-party text. */
+const UNTRUSTED_PUBLISHERS: ReadonlySet<McpServer["publisherTrust"]> = new Set(["community", "unknown"]);
+
+/** Whether an MCP server comes from a publisher the team does not vouch for (community or unknown): an untrusted origin. */
+export function isUntrustedServer(server: McpServer): boolean {
+  return UNTRUSTED_PUBLISHERS.has(server.publisherTrust);
+}
+
 export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   const insiders = graph.model.adversaries.some((a) => a.type === "insider");
   const untrustedActors = new Map<string, number>();
@@ -76,7 +84,7 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   for (const prompt of graph.model.prompts) writtenByUntrusted(prompt.id, prompt.writableBy);
   for (const dataset of graph.model.datasets) writtenByUntrusted(dataset.id, dataset.writableBy);
   for (const server of graph.model.mcpServers) {
-    if (server.publisherTrust === "community" || server.publisherTrust === "unknown") {
+    if (isUntrustedServer(server)) {
       origins.push({ id: server.id, reason: `MCP server from a ${server.publisherTrust} publisher: its tool descriptions and output are third-party text`, exposure: 3 });
     }
   }

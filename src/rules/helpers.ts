@@ -4,7 +4,7 @@ import { isDirect } from "../analysis/attack-paths.js";
 import { sensitivity } from "../analysis/sensitivity.js";
 import type { Hop, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { Agent, Credential, Identity, McpServer } from "../model/schema.js";
-import type { Action } from "../model/vocabulary.js";
+import { ACTIONS, type Action } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor } from "./rule.js";
 
 export interface InjectableAgent {
@@ -139,8 +139,8 @@ export function byDamage(a: Action, b: Action): number {
   return DAMAGE_RANK[b] - DAMAGE_RANK[a];
 }
 
-/** The most damaging actions: spending, running code, deleting and administering. */
-export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set<Action>(["spend", "execute", "delete", "admin"]);
+/** The most damaging actions (ACTION_SEVERITY 4 and up): spending, running code, deleting and administering. */
+export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set(ACTIONS.filter((a) => ACTION_SEVERITY[a] >= 4));
 
 /** The most damaging effect (in DAMAGE_ORDER), the first such in the list. */
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
@@ -377,15 +377,11 @@ export function joinWords(words: readonly string[], conjunction: "and" | "or" = 
 // ---- MCP servers' publishers and transports, and untrusted actors who talk to an
 // agent themselves (MCP and infrastructure rules).
 
-/** Publishers whose tool descriptions are third-party text. */
-const UNTRUSTED_PUBLISHERS: ReadonlySet<McpServer["publisherTrust"]> = new Set(["community", "unknown"]);
-
 /** Transports over which an MCP server is a network service run by whoever operates it. */
 const REMOTE_TRANSPORTS: ReadonlySet<McpServer["transport"]> = new Set(["http", "sse", "streamable-http"]);
 
-export function isUntrustedServer(server: McpServer): boolean {
-  return UNTRUSTED_PUBLISHERS.has(server.publisherTrust);
-}
+// Defined where community and unknown publishers become untrusted origins; re-exported for the rules.
+export { isUntrustedServer } from "../analysis/untrusted-content.js";
 
 export function isRemoteServer(server: McpServer): boolean {
   return REMOTE_TRANSPORTS.has(server.transport);

@@ -38,7 +38,7 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
   if ("exit" in loaded) return loaded.exit;
   const { model, locations } = loaded.loaded;
   if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
-  const result = scopeResult(analyze(model, { today: options.date ?? io.today(), locations }), { minSeverity: options.minSeverity, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}) });
+  const result = scopeResult(analyze(model, { today: options.date ?? io.today(), locations }), { minSeverity: options.minSeverity, workflow: options.workflow });
   switch (options.format) {
     case "json":
       io.out(jsonReport(result));
@@ -50,7 +50,7 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
       io.out(sarifReport(result, RULES, { locations }));
       break;
     default:
-      io.out(textReport(result, options.workflow !== undefined ? { workflow: options.workflow } : {}));
+      io.out(textReport(result, { workflow: options.workflow }));
   }
   return EXIT.ok;
 }

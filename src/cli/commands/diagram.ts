@@ -64,13 +64,13 @@ export async function diagramCommand(io: CliIO, target: string, options: Diagram
   let diagram;
   try {
     // With a workflow, paths and trees are ranked among that workflow's findings, as analyze --workflow and the report rank them.
-    const scoped = () => (options.workflow === undefined ? analysis : scopeResult(analysis, { workflow: options.workflow }));
+    const scoped = () => scopeResult(analysis, { workflow: options.workflow });
     diagram =
       options.path !== undefined
         ? buildPathDiagram(model, scoped(), options.path)
         : options.tree !== undefined
           ? buildTreeDiagram(model, scoped(), options.tree, options.maxNodes)
-          : buildDiagram(model, analysis, { ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), maxNodes: options.maxNodes });
+          : buildDiagram(model, analysis, { workflow: options.workflow, maxNodes: options.maxNodes });
   } catch (error) {
     if (!(error instanceof DiagramOptionError)) throw error;
     io.err(`error: ${error.message}\n  hint: ${error.hint}\n`);

@@ -43,10 +43,11 @@ export const credentialsInReach: Rule = {
       const executes = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "execute");
       const ownTools = new Set(agent.tools ?? []);
       for (const { credential: credentialId, via } of capabilities.reachableCredentials(agent.id)) {
+        // In the agent's own configuration (via of length 1): no tool is named, so no code execution reaches it; skip before the lookups.
+        if (via.length < 2) continue;
         const credential = graph.credential(credentialId);
         const owner = graph.ownerOfCredential(credentialId);
         // Reached through the host: every execute tool on that host reaches it; name the agent's own (built-in) tool first.
-        // A credential in the agent's own configuration (via of length 1) names no tool, so no execute tool reaches it and there is no finding.
         const candidates = via.length > 2 ? executes.filter((e) => graph.tool(e.tool!)?.runsOn === via[2]) : executes.filter((e) => e.tool === via[1]);
         const execute = candidates.find((e) => ownTools.has(e.tool!)) ?? candidates[0];
         if (!credential || !owner || !execute) continue;

@@ -1,7 +1,7 @@
 import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { ACTION_SEVERITY, agentsReading, agentsWriting, capabilitiesBeyond, names, originEvidence } from "../helpers.js";
+import { agentsReading, agentsWriting, capabilitiesBeyond, names, originEvidence, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 export const sharedMemoryPrivilege: Rule = {
@@ -39,8 +39,9 @@ export const sharedMemoryPrivilege: Rule = {
       if (writers.length === 0) continue;
       const store = graph.nameOf(node.id);
       for (const reader of agentsReading(context, node.id)) {
-        // Writers that lack what the reader can do (the reader itself lacks nothing); the most exposed first.
+        // Other writers that lack what the reader can do (the reader itself lacks nothing, so it is skipped before the work); the most exposed first.
         const weaker = writers
+          .filter((w) => w.agent !== reader.agent)
           .map((w) => ({ ...w, beyond: capabilitiesBeyond(context, reader.agent, w.agent), origins: untrusted.originsReaching(w.agent) }))
           .filter((w) => w.beyond.length > 0)
           .sort((a, b) => (b.origins[0]?.exposure ?? 0) - (a.origins[0]?.exposure ?? 0) || (a.agent < b.agent ? -1 : 1));
@@ -53,7 +54,7 @@ export const sharedMemoryPrivilege: Rule = {
         const likelihood: Factor[] = top
           ? [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length + 1)]
           : [{ dimension: "likelihood", delta: -1, reason: `no untrusted text reaches ${names(context, weaker.map((w) => w.agent))}; only a mistake or a compromise of the writer carries over` }];
-        const impact: Factor[] = ACTION_SEVERITY[worst.action] < 4 ? [{ dimension: "impact", delta: -1, reason: `the most ${graph.nameOf(reader.agent)} can do beyond the writer is ${worst.action}` }] : [];
+        const impact: Factor[] = !SEVERE_ACTIONS.has(worst.action) ? [{ dimension: "impact", delta: -1, reason: `the most ${graph.nameOf(reader.agent)} can do beyond the writer is ${worst.action}` }] : [];
         const abilities = [...new Set(beyond.map((e) => `${e.action}${e.resource ? ` on ${graph.nameOf(e.resource)}` : ""}`))];
         const tools = [...new Set(beyond.map((e) => e.tool!))];
         detections.push({

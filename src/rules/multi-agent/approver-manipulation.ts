@@ -1,6 +1,6 @@
 import { entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { ACTION_SEVERITY, originEvidence } from "../helpers.js";
+import { originEvidence, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const approverManipulation: Rule = {
@@ -44,7 +44,7 @@ export const approverManipulation: Rule = {
         if (!entry) continue;
         const top = entry.origins[0]!;
         const hops = untrusted.pathFrom(top.id, entry.agent);
-        const severe = graph.tool(tool)!.capabilities.filter((c) => ACTION_SEVERITY[c.action] >= 4);
+        const severe = graph.tool(tool)!.capabilities.filter((c) => SEVERE_ACTIONS.has(c.action));
         const impact: Factor[] = severe.length ? [{ dimension: "impact", delta: 1, reason: `the approved action can ${[...new Set(severe.map((c) => c.action))].join(", ")}` }] : [];
         const scope = control.threshold ? ` above ${control.threshold.amount} ${control.threshold.currency}` : "";
         detections.push({

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { ACTION_SEVERITY, capabilitiesBeyond, injectableAgents, originEvidence } from "../helpers.js";
+import { capabilitiesBeyond, injectableAgents, originEvidence, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 export const steeredAgentInstructsCapableAgent: Rule = {
@@ -48,7 +48,7 @@ export const steeredAgentInstructsCapableAgent: Rule = {
         const worst = beyond[0]!;
         const abilities = [...new Set(beyond.map((e) => `${e.action}${e.resource ? ` on ${graph.nameOf(e.resource)}` : ""}`))];
         const tools = [...new Set(beyond.map((e) => e.tool!))];
-        const impact: Factor[] = ACTION_SEVERITY[worst.action] < 4 ? [{ dimension: "impact", delta: -1, reason: `the most ${graph.nameOf(receiver)} can do beyond ${graph.nameOf(agent.id)} is ${worst.action}` }] : [];
+        const impact: Factor[] = !SEVERE_ACTIONS.has(worst.action) ? [{ dimension: "impact", delta: -1, reason: `the most ${graph.nameOf(receiver)} can do beyond ${graph.nameOf(agent.id)} is ${worst.action}` }] : [];
         detections.push({
           anchors: [agent.id, receiver],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and passes messages to ${graph.nameOf(receiver)}, which can ${abilities.slice(0, 3).join(", ")}${abilities.length > 3 ? " and more" : ""}; ${graph.nameOf(agent.id)} cannot.`,

@@ -1,8 +1,8 @@
-import { effectStep, entrySteps, isDirect } from "../../analysis/attack-paths.js";
+import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
-import { effectImpactFactors, injectableAgents, names, originEvidence, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { directEntry, effectImpactFactors, injectableAgents, names, originEvidence, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
 import type { Detection, PathStep, Rule } from "../rule.js";
 
@@ -47,11 +47,10 @@ export const directPromptInjection: Rule = {
       if (rank === undefined) ranks.set(dataId, (rank = sensitivity(graph.data(dataId)!)));
       return rank;
     };
-    for (const { agent, origins } of injectableAgents(context)) {
-      const direct = origins.filter((origin) => isDirect(graph, untrusted.pathFrom(origin.id, agent.id)));
-      const top = direct[0];
-      if (!top) continue;
-      const hops = untrusted.pathFrom(top.id, agent.id);
+    for (const { agent } of injectableAgents(context)) {
+      const entry = directEntry(context, agent.id);
+      if (!entry) continue;
+      const { origin: top, origins: direct, hops } = entry;
       // What the users type themselves is no secret from them: only data from elsewhere is at stake.
       const ownInput = new Set(direct.flatMap((origin) => untrusted.pathFrom(origin.id, agent.id).map((h) => h.node)));
       // Agents' contexts can be large: keep only the most sensitive few (for evidence) and a count.
