@@ -40,6 +40,11 @@ export interface AttackTree {
   findings: string[];
   /** Last steps (more than one where paths end at the goal with different actions), worst first. */
   last: AttackTreeNode[];
+  /**
+   * Nodes in the tree once each path is merged, in the order of `findings`: the first k paths
+   * alone make a tree of nodeCounts[k - 1] nodes (the worst paths, as drawn when the whole is too large).
+   */
+  nodeCounts: number[];
 }
 
 /**
@@ -55,10 +60,11 @@ export function attackTrees(paths: readonly AttackPath[]): AttackTree[] {
     const key = `${last.element}\u0000${last.technique}`;
     let tree = trees.get(key);
     if (!tree) {
-      tree = { rank: trees.size + 1, goal: { element: last.element, technique: last.technique }, severity: path.severity, score: path.score, findings: [], last: [] };
+      tree = { rank: trees.size + 1, goal: { element: last.element, technique: last.technique }, severity: path.severity, score: path.score, findings: [], last: [], nodeCounts: [] };
       trees.set(key, tree);
     }
     tree.findings.push(path.finding);
+    let nodes = tree.nodeCounts[tree.nodeCounts.length - 1] ?? 0;
     let siblings = tree.last;
     for (let index = path.steps.length - 1; index >= 0; index--) {
       const step = path.steps[index]!;
@@ -67,11 +73,13 @@ export function attackTrees(paths: readonly AttackPath[]): AttackTree[] {
       if (!node) {
         node = { step, findings: [], severity: path.severity, score: path.score, before: [] };
         siblings.push(node);
+        nodes++;
       }
       // A path that visits a step twice (an agent steered again later) still counts once per node.
       if (node.findings[node.findings.length - 1] !== path.finding) node.findings.push(path.finding);
       siblings = node.before;
     }
+    tree.nodeCounts.push(nodes);
   }
   return [...trees.values()];
 }
@@ -82,17 +90,4 @@ export const GOALS_LISTED = 5;
 /** The goal in words: the technique of the last step (a sub-technique with its parent's name) and where it lands. */
 export function goalText(tree: AttackTree, nameOf: (id: string) => string): string {
   return `${techniqueFullName(tree.goal.technique)} at ${nameOf(tree.goal.element)}`;
-}
-
-/** How many nodes a tree has (for bounding what is drawn). */
-export function treeSize(tree: AttackTree): number {
-  let count = 0;
-  const walk = (nodes: readonly AttackTreeNode[]) => {
-    for (const node of nodes) {
-      count++;
-      walk(node.before);
-    }
-  };
-  walk(tree.last);
-  return count;
 }

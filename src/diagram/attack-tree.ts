@@ -5,7 +5,7 @@
 // reached in any of those ways (OR). Pure, like buildDiagram.
 import type { AnalysisResult } from "../analysis/analyze.js";
 import type { AttackTree, AttackTreeNode } from "../analysis/attack-trees.js";
-import { attackTrees, goalText, treeSize } from "../analysis/attack-trees.js";
+import { attackTrees, goalText } from "../analysis/attack-trees.js";
 import { techniqueFullName } from "../catalog/frameworks.js";
 import { buildGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
@@ -32,13 +32,15 @@ export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, s
   const graph = buildGraph(model);
   const marksOf = analysisMarks(analysis);
 
-  // A tree too large to read is drawn from its worst paths only, as many as fit.
+  // A tree too large to read is drawn from its worst paths only, as many as fit (at least one).
+  // The first k paths make a tree of nodeCounts[k - 1] nodes, so the count is read off, not rebuilt for each k.
   let tree = whole;
-  if (treeSize(whole) + 1 > maxNodes) {
+  const sizes = whole.nodeCounts;
+  if (sizes[sizes.length - 1]! + 1 > maxNodes) {
     const inTree = new Set(whole.findings);
     const ranked = analysis.attackPaths.filter((p) => inTree.has(p.finding));
     let count = 1;
-    while (count < ranked.length && treeSize(attackTrees(ranked.slice(0, count + 1))[0]!) + 1 <= maxNodes) count++;
+    while (count < sizes.length && sizes[count]! + 1 <= maxNodes) count++;
     tree = { ...attackTrees(ranked.slice(0, count))[0]!, rank: whole.rank };
   }
 

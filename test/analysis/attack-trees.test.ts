@@ -6,9 +6,15 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { AttackPath } from "../../src/analysis/analyze.js";
 import type { AttackTree, AttackTreeNode } from "../../src/analysis/attack-trees.js";
-import { attackTrees, treeSize } from "../../src/analysis/attack-trees.js";
+import { attackTrees } from "../../src/analysis/attack-trees.js";
 import type { Severity } from "../../src/analysis/scoring.js";
 import { analysed } from "../diagram/helpers.js";
+
+/** How many nodes a tree has, counted by walking it (independently of the counts the tree keeps). */
+function treeSize(tree: AttackTree): number {
+  const walk = (nodes: readonly AttackTreeNode[]): number => nodes.reduce((n, node) => n + 1 + walk(node.before), 0);
+  return walk(tree.last);
+}
 
 const step = (element: string, technique: string, action = `${element} ${technique}`) => ({ element, technique, action });
 const path = (finding: string, score: number, severity: Severity, steps: ReturnType<typeof step>[], rank = 0): AttackPath => ({ finding, rank, severity, score, title: finding, steps });
@@ -96,6 +102,14 @@ describe("attack trees", () => {
             assert.ok(node, `${p.finding} step ${i}`);
             siblings = node.before;
           }
+        }
+        // The counts kept while merging: the first k paths of a tree alone make nodeCounts[k - 1] nodes.
+        for (const tree of trees) {
+          assert.equal(tree.nodeCounts.length, tree.findings.length);
+          tree.findings.forEach((_, k) => {
+            const prefix = attackTrees(paths.filter((p) => tree.findings.slice(0, k + 1).includes(p.finding)));
+            assert.equal(tree.nodeCounts[k], treeSize(prefix[0]!), `${tree.goal.element} after ${k + 1} paths`);
+          });
         }
         // No node without a path, and never more nodes than steps.
         const walk = (nodes: readonly AttackTreeNode[]): number => nodes.reduce((n, node) => (assert.ok(node.findings.length > 0), n + 1 + walk(node.before)), 0);
