@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { median } from "./stats.js";
+import { machineLine, median } from "./stats.js";
 
 const RUNS = 5;
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -55,7 +55,7 @@ try {
   git("commit", "--quiet", "--all", "-m", "cancel-order tool");
 
   const args = ["check", "threatmodel", "--baseline", "main", "--date", "2026-10-02", "--format", "json"];
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}`);
+  console.log(machineLine());
   const built = builtCli(path.join(root, ".tw-dist"));
   for (const [label, cli] of [["compiled (as installed)", built], ["from source through tsx", ["--import", tsx, dev]]] as const) {
     const startup = timeRuns(root, ["--version"], [...cli]);

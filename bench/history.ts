@@ -13,7 +13,7 @@ import type { CliIO } from "../src/cli/io.js";
 import { analyze } from "../src/analysis/analyze.js";
 import { gitFiles } from "../src/lifecycle/git-files.js";
 import { listModelCommits } from "../src/lifecycle/history.js";
-import { diskFiles } from "../src/model/files.js";
+import { diskFiles, memoryFiles } from "../src/model/files.js";
 import { loadModel } from "../src/model/load.js";
 import { syntheticModelFiles } from "./synthetic.js";
 import { median } from "./stats.js";
@@ -46,7 +46,7 @@ function makeHistory(root: string): void {
     }
   };
   const findings = (() => {
-    const loaded = loadModel("threatwright.yaml", { ...diskFiles, ...memory(files) });
+    const loaded = loadModel("threatwright.yaml", memoryFiles(files));
     if (!loaded.ok) throw new Error("synthetic model does not load");
     return analyze(loaded.loaded.model, { today: "2026-01-01" }).findings.map((f) => f.id);
   })();
@@ -82,15 +82,6 @@ function makeHistory(root: string): void {
     git(["add", "--all"]);
     git(["commit", "--quiet", "-m", `edit ${i}`], new Date(start + i * 8 * 3600_000).toISOString());
   }
-}
-
-/** The synthetic files as the loader's window, for finding the IDs to decide. */
-function memory(files: Record<string, string>) {
-  return {
-    kind: (p: string) => (p === "." || p === "" ? ("folder" as const) : files[p] !== undefined ? ("file" as const) : ("missing" as const)),
-    read: (p: string) => Buffer.from(files[p] ?? ""),
-    realpath: (p: string) => p,
-  };
 }
 
 

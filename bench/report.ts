@@ -18,7 +18,7 @@ import { preloadGraphviz } from "../src/diagram/svg.js";
 import { htmlReport } from "../src/report/html/render.js";
 import { browserSkipReason, launchBrowser, openFile } from "../test/browser/harness.js";
 import { syntheticModelFiles } from "./synthetic.js";
-import { median } from "./stats.js";
+import { machineLine, median } from "./stats.js";
 
 const SIZE = Number(process.env.BENCH_REPORT_SIZE ?? 5000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -61,7 +61,7 @@ const ms = (value: number) => value.toFixed(0).padStart(7);
 const verdict = (value: number, target: number) => (value < target ? "ok" : `OVER the ${target} ms target`);
 
 async function bench(): Promise<void> {
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(machineLine());
   const dir = mkdtempSync(path.join(os.tmpdir(), `tw-bench-report-${SIZE}-`));
   try {
     const modelDir = path.join(dir, "model");

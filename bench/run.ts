@@ -7,13 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { syntheticModelFiles } from "./synthetic.js";
-import { median } from "./stats.js";
+import { machineLine, median } from "./stats.js";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1000,5000,20000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log(machineLine());
 console.log("size      files  findings  median ms  min ms  max ms  median peak RSS MB  median load / analyze / json ms");
 for (const size of SIZES) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tw-bench-${size}-`));
