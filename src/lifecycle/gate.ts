@@ -31,7 +31,7 @@ export interface GateBaseline {
 
 export interface GateInput {
   result: AnalysisResult;
-  /** Each finding's standing (reviewDecisions), for why a decision stopped holding. */
+  /** Whether the model is stale, and why (judgeStaleness). */
   staleness: Staleness;
   policy: GatePolicy;
   /** The current model's review.lastReview. */
