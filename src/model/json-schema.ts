@@ -1,5 +1,6 @@
 // The JSON Schemas editors use to check and complete model files, derived from the
-// Zod schemas in schema.ts: one for the root file, one for included files.
+// Zod schemas in schema.ts: one for the root file, one for included files; and the
+// derivation every generated schema goes through (the analysis report's too).
 import { z } from "zod";
 import { FORMAT_VERSION, IncludedFile, RootFile } from "./schema.js";
 
@@ -7,13 +8,21 @@ import { FORMAT_VERSION, IncludedFile, RootFile } from "./schema.js";
 export const ROOT_SCHEMA_FILE = "schema/threatwright.schema.json";
 export const FRAGMENT_SCHEMA_FILE = "schema/threatwright-fragment.schema.json";
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
-function derive(schema: z.ZodType, id: string): JsonSchema {
-  const generated = z.toJSONSchema(schema, { target: "draft-07", io: "input", unrepresentable: "throw", cycles: "throw", reused: "inline" }) as JsonSchema;
+/**
+ * A draft-07 JSON Schema from a Zod schema, with its `$id` and the header fields first. `io`:
+ * "input" for files people write (defaults optional), "output" for what Threatwright writes.
+ * Schemas for editors also get markdownDescription.
+ */
+export function deriveJsonSchema(schema: z.ZodType, id: string, options: { io: "input" | "output"; forEditors: boolean }): JsonSchema {
+  const generated = z.toJSONSchema(schema, { target: "draft-07", io: options.io, unrepresentable: "throw", cycles: "throw", reused: "inline" }) as JsonSchema;
   const { $schema, title, description, ...rest } = generated;
-  return withMarkdownDescriptions({ $schema, $id: id, title, description, ...rest });
+  const ordered = { $schema, $id: id, title, description, ...rest };
+  return options.forEditors ? withMarkdownDescriptions(ordered) : ordered;
 }
+
+const derive = (schema: z.ZodType, id: string) => deriveJsonSchema(schema, id, { io: "input", forEditors: true });
 
 const SUBSCHEMA = new Set(["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"]);
 const SUBSCHEMA_LISTS = new Set(["anyOf", "oneOf", "allOf"]);

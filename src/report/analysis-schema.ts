@@ -8,6 +8,8 @@ import { RESULT_SCHEMA_VERSION } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import type { ReopenCause } from "../lifecycle/decisions.js";
 import { Decision } from "../model/schema.js";
+import type { JsonSchema } from "../model/json-schema.js";
+import { deriveJsonSchema } from "../model/json-schema.js";
 import { CONTROL_TYPES, DECISION_STATUS } from "../model/vocabulary.js";
 import { RULE_CATEGORIES } from "../rules/rule.js";
 
@@ -142,8 +144,6 @@ const pathFits: Fits<AttackPath, typeof AttackPathJson> = true;
 void findingFits;
 void pathFits;
 
-export function analysisJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(AnalysisReport, { target: "draft-07", io: "output", unrepresentable: "throw", cycles: "throw", reused: "inline" }) as Record<string, unknown>;
-  const { $schema, title, description, ...rest } = generated;
-  return { $schema, $id: `urn:threatwright:schema:analysis:${RESULT_SCHEMA_VERSION}`, title, description, ...rest };
+export function analysisJsonSchema(): JsonSchema {
+  return deriveJsonSchema(AnalysisReport, `urn:threatwright:schema:analysis:${RESULT_SCHEMA_VERSION}`, { io: "output", forEditors: false });
 }
