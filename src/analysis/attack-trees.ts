@@ -87,6 +87,11 @@ export function attackTrees(paths: readonly AttackPath[]): AttackTree[] {
 /** Goals the text and Markdown reports list after the top paths: enough to see where the paths lead. */
 export const GOALS_LISTED = 5;
 
+/** The command that draws tree N, as reports suggest it: with the workflow whose findings the trees were ranked among. */
+export function drawTreeCommand(workflow?: string): string {
+  return `threatwright diagram --tree N${workflow !== undefined ? ` --workflow ${workflow}` : ""}`;
+}
+
 /** The goal in words: the technique of the last step (a sub-technique with its parent's name) and where it lands. */
 export function goalText(tree: AttackTree, nameOf: (id: string) => string): string {
   return `${techniqueFullName(tree.goal.technique)} at ${nameOf(tree.goal.element)}`;

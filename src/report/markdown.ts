@@ -1,6 +1,6 @@
 // The Markdown report, for pull-request comments and wikis.
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
-import { attackTrees, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
+import { attackTrees, drawTreeCommand, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
 import { terminalText } from "./terminal-text.js";
@@ -28,7 +28,7 @@ export function markdownReport(result: AnalysisResult, workflow?: string): strin
       out.push("");
     }
     const trees = attackTrees(result.attackPaths);
-    out.push("### Attack goals", "", `Where the ${result.attackPaths.length} attack paths lead; \`threatwright diagram --tree N${workflow !== undefined ? ` --workflow ${workflow}` : ""}\` draws every path to one goal.`, "");
+    out.push("### Attack goals", "", `Where the ${result.attackPaths.length} attack paths lead; \`${drawTreeCommand(workflow)}\` draws every path to one goal.`, "");
     for (const tree of trees.slice(0, GOALS_LISTED)) out.push(`${tree.rank}. ${mdEscape(goalText(tree, (id) => id))} (${tree.severity}, ${tree.score}): ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
     if (trees.length > GOALS_LISTED) out.push("", `…and ${trees.length - GOALS_LISTED} more.`);
     out.push("");

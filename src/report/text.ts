@@ -2,7 +2,7 @@
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
-import { attackTrees, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
+import { attackTrees, drawTreeCommand, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
@@ -31,7 +31,7 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
       path.steps.forEach((step, index) => lines.push(`     ${index + 1}) ${step.element}: ${step.action}  [${step.technique} ${techniqueName(step.technique)}]`));
     }
     const trees = attackTrees(result.attackPaths);
-    lines.push("", `Attack goals (${trees.length}; 'threatwright diagram --tree N${options.workflow !== undefined ? ` --workflow ${options.workflow}` : ""}' draws every path to one)`);
+    lines.push("", `Attack goals (${trees.length}; '${drawTreeCommand(options.workflow)}' draws every path to one)`);
     for (const tree of trees.slice(0, GOALS_LISTED)) lines.push(`  ${tree.rank}. [${tree.severity} ${tree.score}] ${goalText(tree, (id) => id)}: ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
     if (trees.length > GOALS_LISTED) lines.push(`  … ${trees.length - GOALS_LISTED} more`);
   }

@@ -2,6 +2,7 @@
 // inline, under a Content-Security-Policy that allows only those exact inline blocks (by hash)
 // and data: images. Pure: the same view and diagrams give the same bytes.
 import { createHash } from "node:crypto";
+import { drawTreeCommand } from "../../analysis/attack-trees.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES, severityOf } from "../../analysis/scoring.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
@@ -234,7 +235,7 @@ function trees(view: ReportView): string {
   return [
     `<section id="trees" aria-labelledby="trees-title">`,
     `<h2 id="trees-title">Attack trees</h2>`,
-    `<p class="lede">The attack paths grouped by what the attacker achieves in the end: the last step's MITRE ATLAS technique and where it lands. Each tree starts at that goal and goes back, step by step, to where the attacker starts; where it forks, any one way suffices. ${view.treeCount === 0 ? "No attack path, so no tree." : `${view.treeCount} goal${view.treeCount === 1 ? "" : "s"}${shown < view.treeCount ? `, the ${shown} worst shown` : ""}. Draw one with <code>threatwright diagram --tree N${view.workflow ? ` --workflow ${h(view.workflow[0])}` : ""}</code>.`}</p>`,
+    `<p class="lede">The attack paths grouped by what the attacker achieves in the end: the last step's MITRE ATLAS technique and where it lands. Each tree starts at that goal and goes back, step by step, to where the attacker starts; where it forks, any one way suffices. ${view.treeCount === 0 ? "No attack path, so no tree." : `${view.treeCount} goal${view.treeCount === 1 ? "" : "s"}${shown < view.treeCount ? `, the ${shown} worst shown` : ""}. Draw one with <code>${h(drawTreeCommand(view.workflow?.[0]))}</code>.`}</p>`,
     ...view.trees.map((tree, index) =>
       [
         `<details class="tree"${index < 3 ? " open" : ""} id="tree-${tree.rank}">`,
