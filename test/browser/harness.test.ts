@@ -39,7 +39,7 @@ describe("browser harness", { skip: browserSkipReason() }, () => {
     }
   });
 
-  it("refuses and records requests to the network and to other local files", async () => {
+  it("refuses requests to the network, and records them and those to other local files", async () => {
     const other = page("other.html", "other");
     const file = page(
       "leaky.html",
@@ -49,6 +49,9 @@ describe("browser harness", { skip: browserSkipReason() }, () => {
     const opened = await openFile(browser, file);
     try {
       assert.deepEqual([...opened.strayRequests].sort(), ["http://tracker.invalid/pixel.gif", "https://api.invalid/x", pathToFileURL(other).href].sort());
+      // Refused by the harness, not merely unresolvable: .invalid hosts would fail DNS anyway.
+      assert.match(opened.failedRequests.get("http://tracker.invalid/pixel.gif") ?? "", /^net::ERR_BLOCKED_BY_CLIENT\b/);
+      assert.match(opened.failedRequests.get("https://api.invalid/x") ?? "", /^net::ERR_BLOCKED_BY_CLIENT\b/);
     } finally {
       await opened.close();
     }

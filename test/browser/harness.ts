@@ -45,6 +45,8 @@ export interface OpenedPage {
   pageErrors: string[];
   /** Requests for anything but the opened file or a data: URL; each one was refused. */
   strayRequests: string[];
+  /** Why each request that failed did (Chromium's error text, such as net::ERR_BLOCKED_BY_CLIENT), by URL. */
+  failedRequests: Map<string, string>;
   /** Messages of alert, confirm and prompt dialogs; each one was dismissed. */
   dialogs: string[];
   /** Navigation start to html[data-ready="true"], measured in the page. */
@@ -76,6 +78,7 @@ export async function openFile(browser: Browser, file: string, options: OpenOpti
     consoleErrors: [],
     pageErrors: [],
     strayRequests: [],
+    failedRequests: new Map(),
     dialogs: [],
     readyMs: undefined,
     loadWallMs: undefined,
@@ -102,6 +105,7 @@ export async function openFile(browser: Browser, file: string, options: OpenOpti
   page.on("request", (request) => {
     if (!allowed(request.url())) opened.strayRequests.push(request.url());
   });
+  page.on("requestfailed", (request) => opened.failedRequests.set(request.url(), request.failure()?.errorText ?? "failed"));
   page.on("websocket", (socket) => opened.strayRequests.push(socket.url()));
   page.on("console", (message) => {
     if (message.type() === "error") opened.consoleErrors.push(message.text());

@@ -186,3 +186,19 @@ describe("threatwright check on a git history", () => {
     assert.match(err, /^error: baseline: unknown revision 'no-such-branch'\n/);
   });
 });
+
+describe("threatwright check's terminal text", () => {
+  it("keeps escape sequences in model text out of it", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "tw-check-hostile-"));
+    try {
+      const files = editFile(exampleFiles("support-assistant", ""), "/threatwright.yaml", "name: Customer support assistant", 'name: "Support\\e[2J\\e]0;x\\a assistant"');
+      for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder, path.basename(name)), text);
+      const { code, out, err } = await cli(folder, ["check", folder]);
+      assert.equal(code, 1, err);
+      assert.match(out, /^Threatwright check of Support\?\[2J\?\]0;x\? assistant \(2026-10-02\)\n/);
+      assert.doesNotMatch(out.replaceAll("\n", ""), /\p{Cc}/u);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

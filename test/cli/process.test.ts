@@ -45,19 +45,30 @@ describe("the command ends by itself", () => {
     assert.match(result.out, /^<svg[\s\S]*<\/svg>\n?$/);
   });
 
-  it("output piped into a reader that stops early (| head): the rest is dropped, no EPIPE trace, the command's own exit code", async () => {
-    // The report of an example is far larger than a pipe's buffer, so writes go on after the reader has gone.
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/dev.ts"), "report", example, "--out", "-"], { cwd: root });
+  /** Runs the command with its output going to a reader that has already gone (`| head -c 0`). */
+  async function readerGone(args: string[]): Promise<{ code: number | null; signal: string | null; err: string }> {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/dev.ts"), ...args], { cwd: root });
+    // Closed before the first write: every write the command makes meets EPIPE.
+    child.stdout.destroy();
     let err = "";
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    const first = await new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString())));
-    child.stdout.destroy();
     const timer = setTimeout(() => child.kill("SIGKILL"), HUNG_AFTER_MS);
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
     clearTimeout(timer);
-    assert.match(first, /^<!DOCTYPE html>/);
+    return { code, signal, err };
+  }
+
+  it("output to a reader that has gone (| head): dropped, no EPIPE trace, and the command's own exit code, 0 for a report", async () => {
+    const { code, signal, err } = await readerGone(["report", example, "--out", "-"]);
     assert.equal(signal, null);
     assert.equal(code, 0, err);
+    assert.doesNotMatch(err, /EPIPE|at \S+ \(/);
+  });
+
+  it("output to a reader that has gone: a failing gate still exits 1, so a pipeline still fails the job", async () => {
+    const { code, signal, err } = await readerGone(["check", path.join(root, "examples/invoice-agents"), "--format", "sarif", "--date", "2026-11-22"]);
+    assert.equal(signal, null);
+    assert.equal(code, 1, err);
     assert.doesNotMatch(err, /EPIPE|at \S+ \(/);
   });
 });

@@ -236,4 +236,15 @@ describe("layout direction", () => {
     assert.ok(fanHeight > fanWidth, `the fan is drawn left to right, its leaves stacked (${fanWidth} x ${fanHeight})`);
     assert.equal(await toSvg(chain, { legend: false }), await toSvg(chain, { legend: false, direction: "TB" }));
   });
+
+  it("keeps the direction that fits a page better even where the estimate says otherwise", async () => {
+    // The coding agent's whole system: the estimate is top to bottom, but left to right needs less shrinking.
+    const { model, analysis } = analysed("examples/coding-agent");
+    const d = buildDiagram(model, analysis);
+    assert.ok(d.nodes.length <= 40, "small enough to be laid out both ways");
+    assert.equal(layoutDirection(d), "TB");
+    const svg = await toSvg(d);
+    assert.equal(svg, await toSvg(d, { direction: "LR" }));
+    assert.notEqual(svg, await toSvg(d, { direction: "TB" }));
+  });
 });

@@ -47,8 +47,16 @@ function findingsWithDetections(rule: Rule, model: ModelSpec, today = TODAY): { 
   return { findings: findingsOf(recording, model, today), detections };
 }
 
-/** Each factor of the detection is in the finding's explanation of that dimension, with its delta. */
+/**
+ * The finding explains its score in three lines (likelihood, impact, residual), and each factor of
+ * the detection is in the line of its dimension, with its delta.
+ */
 function assertFactorsExplained(finding: Finding, detection: Detection): void {
+  const [likelihood, impact, residual, ...rest] = finding.reasons;
+  assert.match(likelihood ?? "", new RegExp(`^Likelihood ${finding.inherent.likelihood}/5: rule default \\d`), finding.reasons.join("\n"));
+  assert.match(impact ?? "", new RegExp(`^Impact ${finding.inherent.impact}/5: rule default \\d`), finding.reasons.join("\n"));
+  assert.match(residual ?? "", /^Residual (equals inherent|\d+(\.\d+)?x\d+(\.\d+)?: )/, finding.reasons.join("\n"));
+  assert.deepEqual(rest, [], `${finding.id} has three reasons`);
   for (const factor of detection.factors ?? []) {
     const heading = factor.dimension === "likelihood" ? "Likelihood " : "Impact ";
     const line = finding.reasons.find((r) => r.startsWith(heading)) ?? "";

@@ -120,6 +120,17 @@ describe("report view on the support assistant", () => {
     for (const risk of view.topRisks) assert.ok(["open", "mitigating"].includes(analysis.findings.find((f) => f.id === risk.finding)!.status));
   });
 
+  it("leaves settled findings out of the top risks and keeps the analysis order", () => {
+    // The two worst findings accepted: the next five open ones, in the analysis's order, are the top risks.
+    const [first, second] = analysis.findings;
+    const accept = (finding: string) => ({ finding, status: "accepted" as const, owner: "appsec@example.com", justification: "test", expires: "2027-01-31" });
+    const decidedView = buildReportView(inputs({ ...model, decisions: [accept(first!.id), accept(second!.id)] }));
+    assert.deepEqual(
+      decidedView.topRisks.map((r) => r.finding),
+      analysis.findings.slice(2, 7).map((f) => f.id),
+    );
+  });
+
   it("counts every finding once by status and keeps the attack paths in rank order", () => {
     const total = Object.values(view.decisions.byStatus).reduce((sum, n) => sum + n, 0);
     assert.equal(total, 26);
@@ -134,8 +145,14 @@ describe("report view on the support assistant", () => {
   });
 
   it("says whether the model is stale as the status command would", () => {
-    assert.equal(view.review.state, staleness.stale ? "stale" : "up to date");
-    assert.equal(view.review.lastReview, model.review?.lastReview?.date);
+    // Reviewed 2026-09-30 with a 90-day cadence: due 2026-12-29, so up to date on 2026-11-22 (no git here).
+    assert.equal(staleness.stale, false);
+    assert.equal(view.review.state, "up to date");
+    assert.equal(view.review.lastReview, "2026-09-30");
+    // The coding agent was reviewed 2026-08-19: 95 days ago, past its 90-day cadence.
+    const coding = buildReportView(inputs(load(path.join(ROOT, "examples/coding-agent"))));
+    assert.equal(coding.review.state, "stale");
+    assert.ok(coding.review.reasons.some((r) => r.includes("95 days old")), coding.review.reasons.join("; "));
   });
 
   it("stores rules and sentences once", () => {
