@@ -8,6 +8,15 @@ export function parseDate(value: string): string {
   return value;
 }
 
+/** An option's parser for a whole number from 1 to `max`; `unit` names what is counted in the message ("nodes"). */
+export function countParser(max: number, unit?: string): (value: string) => number {
+  return (value) => {
+    const count = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+    if (!(count >= 1 && count <= max)) throw new InvalidArgumentError(`expected a whole number${unit ? ` of ${unit}` : ""}, 1 to ${max}`);
+    return count;
+  };
+}
+
 /** --date: the only clock a command sees, fixed for reproducible runs. */
 export function dateOption(description: string): Option {
   return new Option("--date <YYYY-MM-DD>", description).argParser(parseDate);

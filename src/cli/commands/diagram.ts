@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import { analyze } from "../../analysis/analyze.js";
 import { scopeResult } from "../../analysis/scope.js";
 import { buildPathDiagram } from "../../diagram/attack-path.js";
@@ -15,7 +15,7 @@ import { preloadGraphviz, toSvg } from "../../diagram/svg.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { knownWorkflow, loadOrReport } from "../load-or-report.js";
-import { dateOption, PATH_HELP } from "../options.js";
+import { countParser, dateOption, PATH_HELP } from "../options.js";
 
 export const DIAGRAM_FORMATS = ["svg", "dot", "mermaid"] as const;
 
@@ -38,16 +38,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--workflow <id>", "draw only this workflow's components; with --path or --tree, rank paths among the workflow's findings")
     .option("--path <rank|finding-id>", "draw one attack path instead: its rank (1 is the worst) or its finding's ID")
     .option("--tree <rank|finding-id>", "draw one attack tree instead (every path to one goal): its rank (1 is the worst) or the ID of a finding whose path it holds")
-    .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(parseCount).default(DEFAULT_MAX_NODES))
+    .addOption(new Option("--max-nodes <n>", "condense diagrams with more components than this").argParser(countParser(9999999, "nodes")).default(DEFAULT_MAX_NODES))
     .option("--out <file>", "write to this file instead of standard output (a .md file gets a fenced mermaid block)")
     .addOption(dateOption("analysis date for the severities shown (default: today)"))
     .action(async (target: string, options: DiagramCommandOptions) => setExit(await diagramCommand(io, target, options)));
 }
 
-function parseCount(value: string): number {
-  if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of nodes, 1 or more");
-  return Number(value);
-}
 
 
 export async function diagramCommand(io: CliIO, target: string, options: DiagramCommandOptions): Promise<number> {

@@ -4,7 +4,7 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError, Option } from "commander";
+import { Option } from "commander";
 import { SEVERITIES } from "../../analysis/scoring.js";
 import type { Bucketing, FigurePoint } from "../../lifecycle/figures.js";
 import { computeFigures } from "../../lifecycle/figures.js";
@@ -16,7 +16,7 @@ import { terminalText } from "../../report/terminal-text.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { reportGitError } from "../load-or-report.js";
-import { parseDate, PATH_HELP } from "../options.js";
+import { countParser, parseDate, PATH_HELP } from "../options.js";
 
 export const HISTORY_SCHEMA_VERSION = "1.0";
 
@@ -34,16 +34,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .argument("[path]", PATH_HELP, ".")
     .addOption(new Option("--by <bucket>", "one row per commit, or per ISO week (its last commit)").choices(["commit", "week"]).default("commit"))
     .addOption(new Option("--since <YYYY-MM-DD>", "only commits on or after this date").argParser(parseDate))
-    .addOption(new Option("--max-commits <n>", "the most recent N commits").argParser(parseCount).default(200))
+    .addOption(new Option("--max-commits <n>", "the most recent N commits").argParser(countParser(999999)).default(200))
     .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
     .action((target: string, options: HistoryCommandOptions) => setExit(historyCommand(io, target, options)));
 }
 
 
-function parseCount(value: string): number {
-  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
-  return Number(value);
-}
 
 export interface HistoryReport {
   schemaVersion: string;
