@@ -51,14 +51,21 @@ export interface Scoring {
   missing: Control["type"][];
 }
 
-/** The matrix: severity from likelihood x impact on 1-5 scales. */
+/** The matrix: the lowest likelihood x impact (1-5 scales) of each severity above info, worst first. */
+export const SEVERITY_FLOORS: readonly { severity: Exclude<Severity, "info">; from: number }[] = [
+  { severity: "critical", from: 20 },
+  { severity: "high", from: 12 },
+  { severity: "medium", from: 6 },
+  { severity: "low", from: 3 },
+];
+
 export function severityOf(score: number): Severity {
-  if (score >= 20) return "critical";
-  if (score >= 12) return "high";
-  if (score >= 6) return "medium";
-  if (score >= 3) return "low";
+  for (const floor of SEVERITY_FLOORS) if (score >= floor.from) return floor.severity;
   return "info";
 }
+
+/** The matrix in words, for legends and schema descriptions: "20 and above critical, 12 high, …". */
+export const SEVERITY_SCALE_TEXT = `${SEVERITY_FLOORS.map((f, i) => `${f.from}${i === 0 ? " and above" : ""} ${f.severity}`).join(", ")}, below that info`;
 
 const clamp = (value: number) => Math.min(5, Math.max(1, value));
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { AttackPath, Finding } from "../analysis/analyze.js";
 import { RESULT_SCHEMA_VERSION } from "../analysis/analyze.js";
-import { SEVERITIES } from "../analysis/scoring.js";
+import { SEVERITIES, SEVERITY_SCALE_TEXT } from "../analysis/scoring.js";
 import type { ReopenCause } from "../lifecycle/decisions.js";
 import { Decision } from "../model/schema.js";
 import type { JsonSchema } from "../model/json-schema.js";
@@ -17,7 +17,7 @@ export const ANALYSIS_SCHEMA_FILE = "schema/analysis.schema.json";
 
 const id = (what: string) => z.string().describe(what);
 const ids = (what: string) => z.array(z.string()).describe(what);
-const Severity = z.enum(SEVERITIES).describe("From the residual score: 20 and above critical, 12 high, 6 medium, 3 low, below that info.");
+const Severity = z.enum(SEVERITIES).describe(`From the residual score: ${SEVERITY_SCALE_TEXT}.`);
 const count = (what: string) => z.number().int().min(0).describe(what);
 
 const Score = z.strictObject({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { analyze } from "../../src/analysis/analyze.js";
-import { controlStrength, severityOf } from "../../src/analysis/scoring.js";
+import { controlStrength, SEVERITY_SCALE_TEXT, severityOf } from "../../src/analysis/scoring.js";
 import { CONTROL_STATUS, CONTROL_TYPES } from "../../src/model/vocabulary.js";
 import { customerTickets, publicChat } from "../rules/building-blocks.js";
 import { loadSpec, spec, TODAY } from "../rules/rule-tester.js";
@@ -18,6 +18,13 @@ describe("severity matrix", () => {
     assert.equal(severityOf(4), "low");
     assert.equal(severityOf(3), "low");
     assert.equal(severityOf(2), "info");
+    // Fractional residual scores sit on the band below a floor they do not reach.
+    assert.equal(severityOf(19.99), "high");
+    assert.equal(severityOf(2.5), "info");
+  });
+
+  it("words the matrix as the bands it applies (legends and schema descriptions use this)", () => {
+    assert.equal(SEVERITY_SCALE_TEXT, "20 and above critical, 12 high, 6 medium, 3 low, below that info");
   });
 
   it("weighs controls by status, verification and threshold", () => {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { drawTreeCommand } from "../../analysis/attack-trees.js";
 import type { Severity } from "../../analysis/scoring.js";
-import { SEVERITIES, severityOf } from "../../analysis/scoring.js";
+import { SEVERITIES, SEVERITY_SCALE_TEXT, severityOf } from "../../analysis/scoring.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
 import type { CoverageTable, ReportView, TreeStepView } from "./data.js";
 import { escapeHtml as h, inlineCode, jsonForScript } from "./escape.js";
@@ -166,7 +166,7 @@ function heatmap(view: ReportView): string {
     `<h2 id="heatmap-title">Risk heat map</h2>`,
     `<div class="heat-layout">`,
     `<table aria-describedby="heatmap-legend"><tbody>${rows.join("")}</tbody></table>`,
-    `<p class="heat-legend" id="heatmap-legend">Each cell counts the findings with that residual likelihood and impact (1 to 5, rounded), after the controls in place. The cell's colour is the severity of that likelihood × impact: 20 and above critical, 12 high, 6 medium, 3 low. Select a cell to list its findings.</p>`,
+    `<p class="heat-legend" id="heatmap-legend">Each cell counts the findings with that residual likelihood and impact (1 to 5, rounded), after the controls in place. The cell's colour is the severity of that likelihood × impact: ${SEVERITY_SCALE_TEXT}. Select a cell to list its findings.</p>`,
     `</div>`,
     `</section>`,
   ].join("\n");
