@@ -1,6 +1,7 @@
 // A model as it was at a git revision: the loader reads the tree through the git
 // command line (rev-parse, ls-tree, cat-file), never the working tree.
 import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { ModelFiles } from "../model/files.js";
 import { LIMITS } from "../model/parse.js";
@@ -106,16 +107,33 @@ export function parseCatFileBatch(out: Buffer, asked: number): (GitObject | unde
 }
 
 /** git's own first line of complaint, for messages. */
-const firstLine = (stderr: string) => printable(stderr.split("\n").find((line) => line.trim() !== "")?.replace(/^(fatal|error): /, "") ?? "no message");
+export const gitComplaint = (stderr: string) => printable(stderr.split("\n").find((line) => line.trim() !== "")?.replace(/^(fatal|error): /, "") ?? "no message");
 
 /** The top folder of the working tree that holds `cwd`. */
 export function repositoryRoot(cwd: string): string {
   const run = runGit(cwd, ["rev-parse", "--show-toplevel"]);
   if (run.status !== 0) {
     if (/not a git repository/i.test(run.stderr)) throw new GitError("not-a-repository", "not in a git repository", "run the command inside the repository, or compare two folders");
-    throw new GitError("git-failed", `git cannot find the repository: ${firstLine(run.stderr)}`);
+    throw new GitError("git-failed", `git cannot find the repository: ${gitComplaint(run.stderr)}`);
   }
   return run.stdout.toString("utf8").trim();
+}
+
+/**
+ * `file` relative to the repository's top folder `root` (links resolved), in git's form: a/b/c,
+ * "" for the top; null when it lies outside. A file deleted from the working tree is placed by
+ * the path given, since its history may still be there.
+ */
+export function repositoryPath(root: string, file: string): string | null {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    real = path.resolve(file);
+  }
+  const relative = path.relative(root, real).split(path.sep).join("/");
+  if (relative === ".." || relative.startsWith("../") || path.isAbsolute(relative)) return null;
+  return relative;
 }
 
 /** The tree object a revision names; an unknown revision is a GitError. */
@@ -163,7 +181,7 @@ export function gitFiles(repoRoot: string, rev: string, options: GitFilesOptions
     const args = ["ls-tree", "-r", "-l", "-z", "--full-tree", tree];
     if (folder) args.push("--", folder);
     const listing = runGit(repoRoot, args);
-    if (listing.status !== 0) throw new GitError("git-failed", `git cannot list revision '${printable(rev)}': ${firstLine(listing.stderr)}`);
+    if (listing.status !== 0) throw new GitError("git-failed", `git cannot list revision '${printable(rev)}': ${gitComplaint(listing.stderr)}`);
     const found = new Map<string, TreeEntry>();
     for (const record of listing.stdout.toString("utf8").split("\0")) {
       // "<mode> <type> <object> <size>\t<path>"
@@ -196,7 +214,7 @@ export function gitFiles(repoRoot: string, rev: string, options: GitFilesOptions
     const cached = contents.get(entry.oid);
     if (cached) return cached;
     const run = runGit(repoRoot, ["cat-file", "blob", entry.oid]);
-    if (run.status !== 0) throw Object.assign(new Error(`git cat-file failed: ${firstLine(run.stderr)}`), { code: "EIO" });
+    if (run.status !== 0) throw Object.assign(new Error(`git cat-file failed: ${gitComplaint(run.stderr)}`), { code: "EIO" });
     // Like diskFiles: one byte past the limit is enough for the loader to refuse the file.
     if (run.stdout.length > limit) return run.stdout.subarray(0, limit);
     contents.set(entry.oid, run.stdout);

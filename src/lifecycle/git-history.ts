@@ -4,7 +4,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Review } from "../model/schema.js";
-import { GitError, parseCatFileBatch, runGit } from "./git-files.js";
+import { GitError, gitComplaint, parseCatFileBatch, repositoryPath, runGit } from "./git-files.js";
 import type { ChangedCommit, ChangesSinceReview, Staleness, UncommittedChange } from "./staleness.js";
 import { assessStaleness, isAfterReviewDay, sameModelUnderReview } from "./staleness.js";
 
@@ -20,13 +20,10 @@ function git(cwd: string, args: string[], input?: string): GitResult {
     if (error instanceof GitError) return { ok: false, message: error.message };
     throw error;
   }
-  if (run.status !== 0) return { ok: false, message: firstLine(run.stderr) || `git exited with code ${run.status}` };
+  if (run.status !== 0) return { ok: false, message: run.stderr.trim() !== "" ? gitComplaint(run.stderr) : `git exited with code ${run.status}` };
   return { ok: true, stdout: run.stdout };
 }
 
-function firstLine(text: string): string {
-  return text.trim().split("\n")[0]?.replace(/^(fatal|error): /, "") ?? "";
-}
 
 /** The top folder of the repository holding `dir` (links resolved), or why there is none. */
 export function findRepositoryRoot(dir: string): RepositoryLookup {
@@ -43,17 +40,12 @@ export function findRepositoryRoot(dir: string): RepositoryLookup {
   return { root: realpathSync(top) };
 }
 
-/** Each file as a path relative to the repository root, with forward slashes, as git names it. */
+/** Each file by its path relative to the repository root, as git names it. */
 function repositoryPaths(root: string, files: readonly string[]): Map<string, string> {
   const byRepoPath = new Map<string, string>();
   for (const file of files) {
-    let real: string;
-    try {
-      real = realpathSync(file);
-    } catch {
-      real = path.resolve(file); // deleted since: its folder still places it
-    }
-    byRepoPath.set(path.relative(root, real).split(path.sep).join("/"), file);
+    const relative = repositoryPath(root, file);
+    if (relative !== null) byRepoPath.set(relative, file);
   }
   return byRepoPath;
 }

@@ -9,7 +9,7 @@ import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
 import { analyze, prepareModel } from "../../analysis/analyze.js";
 import type { GateBaseline, GateResult, GateVerdict } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
-import { GitError, openGitModel, parseModelSpec, repositoryRoot } from "../../lifecycle/git-files.js";
+import { GitError, openGitModel, parseModelSpec, repositoryPath, repositoryRoot } from "../../lifecycle/git-files.js";
 import { judgeStaleness } from "../../lifecycle/git-history.js";
 import { diffModels } from "../../lifecycle/model-diff.js";
 import type { GatePolicy } from "../../lifecycle/policy.js";
@@ -144,7 +144,8 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): { loaded: Load
     } else {
       const absolute = realpathSync(path.resolve(rootFile));
       const root = realpathSync(repositoryRoot(path.dirname(absolute)));
-      opened = openGitModel(root, { rev: spec, path: path.relative(root, absolute).split(path.sep).join("/") });
+      // The root was found from the model's own folder, so the model lies inside it.
+      opened = openGitModel(root, { rev: spec, path: repositoryPath(root, absolute)! });
       revision = spec;
     }
     return loadOrReport(io, opened.target, "text", { files: opened.files, revision });

@@ -8,7 +8,7 @@ import { Option } from "commander";
 import { SEVERITIES } from "../../analysis/scoring.js";
 import type { Bucketing, FigurePoint } from "../../lifecycle/figures.js";
 import { computeFigures } from "../../lifecycle/figures.js";
-import { GitError, repositoryRoot } from "../../lifecycle/git-files.js";
+import { GitError, repositoryPath, repositoryRoot } from "../../lifecycle/git-files.js";
 import type { SkippedCommit } from "../../lifecycle/history.js";
 import { readModelHistory } from "../../lifecycle/history.js";
 import { TOOL } from "../../report/json.js";
@@ -86,19 +86,6 @@ export function historyCommand(io: CliIO, target: string, options: HistoryComman
   io.out(options.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : options.format === "csv" ? csvHistory(report) : tableHistory(report));
   // Commits exist, yet the model loaded at none of them.
   return report.points.length === 0 ? EXIT.invalid : EXIT.ok;
-}
-
-/** The path relative to the repository's top folder in git's form, or null outside it. */
-function repositoryPath(root: string, absolute: string): string | null {
-  let real = absolute;
-  try {
-    real = realpathSync(absolute);
-  } catch {
-    // Deleted from the working tree: its history may still be there.
-  }
-  const relative = path.relative(root, real).split(path.sep).join("/");
-  if (relative === ".." || relative.startsWith("../") || path.isAbsolute(relative)) return null;
-  return relative;
 }
 
 const percent = (rate: number | null) => (rate === null ? "-" : `${Math.round(rate * 100)}%`);
