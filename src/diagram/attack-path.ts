@@ -3,9 +3,7 @@
 // with the elements inside their trust boundaries. Pure, like buildDiagram.
 import type { AnalysisResult, AttackPath } from "../analysis/analyze.js";
 import { techniqueName } from "../catalog/frameworks.js";
-import { buildGraph } from "../graph/graph.js";
 import type { SystemGraph } from "../graph/graph.js";
-import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_KINDS } from "../model/vocabulary.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
 import { analysisMarks, clustersFor, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
@@ -43,9 +41,8 @@ function fail(message: string, hint: string): never {
   throw new DiagramOptionError(message, hint);
 }
 
-export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, selector: string): Diagram {
+export function buildPathDiagram(graph: SystemGraph, analysis: AnalysisResult, selector: string): Diagram {
   const path = selectAttackPath(analysis, selector);
-  const graph = buildGraph(model);
   const marksOf = analysisMarks(analysis);
 
   const nodes: DiagramNode[] = [{ id: ATTACKER_NODE, label: "Attacker", kind: "actor", untrusted: true, injectable: false }];
@@ -71,6 +68,6 @@ export function buildPathDiagram(model: ThreatModel, analysis: AnalysisResult, s
     nodes,
     edges,
     // The boundaries the steps sit in, and the boundaries around those.
-    clusters: clustersFor(model, nodes),
+    clusters: clustersFor(graph.model, nodes),
   };
 }

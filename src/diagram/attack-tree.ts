@@ -7,8 +7,7 @@ import type { AnalysisResult } from "../analysis/analyze.js";
 import type { AttackTree, AttackTreeNode } from "../analysis/attack-trees.js";
 import { attackTrees, goalText } from "../analysis/attack-trees.js";
 import { techniqueFullName } from "../catalog/frameworks.js";
-import { buildGraph } from "../graph/graph.js";
-import type { ThreatModel } from "../model/model.js";
+import type { SystemGraph } from "../graph/graph.js";
 import { stepKind, stepLabel } from "./attack-path.js";
 import type { Diagram, DiagramEdge, DiagramNode } from "./diagram.js";
 import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError } from "./diagram.js";
@@ -27,9 +26,8 @@ export function selectAttackTree(trees: readonly AttackTree[], selector: string)
   throw new DiagramOptionError(`no attack tree '${selector}'`, hint);
 }
 
-export function buildTreeDiagram(model: ThreatModel, analysis: AnalysisResult, selector: string, maxNodes = DEFAULT_MAX_NODES): Diagram {
+export function buildTreeDiagram(graph: SystemGraph, analysis: AnalysisResult, selector: string, maxNodes = DEFAULT_MAX_NODES): Diagram {
   const whole = selectAttackTree(attackTrees(analysis.attackPaths), selector);
-  const graph = buildGraph(model);
   const marksOf = analysisMarks(analysis);
 
   // A tree too large to read is drawn from its worst paths only, as many as fit (at least one).

@@ -15,10 +15,10 @@ const SUPPORT = "examples/support-assistant";
 const TOP = "TW-EXF-001@support-agent+send-customer-email";
 
 describe("attack-path diagram", () => {
-  const { model, analysis } = analysed(SUPPORT);
+  const { graph, analysis } = analysed(SUPPORT);
 
   it("draws the attacker, then each step's element once, in order, joined by numbered steps with their ATLAS technique", () => {
-    const diagram = buildPathDiagram(model, analysis, "1");
+    const diagram = buildPathDiagram(graph, analysis, "1");
     assert.deepEqual(
       diagram.nodes.map((n) => [n.id, n.kind]),
       [
@@ -53,7 +53,7 @@ describe("attack-path diagram", () => {
 
   it("is chosen by rank or by finding ID, the same path either way", () => {
     assert.equal(selectAttackPath(analysis, "1").finding, TOP);
-    assert.deepEqual(buildPathDiagram(model, analysis, TOP), buildPathDiagram(model, analysis, "1"));
+    assert.deepEqual(buildPathDiagram(graph, analysis, TOP), buildPathDiagram(graph, analysis, "1"));
   });
 
   it("names the ranks and an example ID when the path does not exist", () => {
@@ -71,7 +71,7 @@ describe("attack-path diagram", () => {
   it("draws credentials and identities a path reaches (coding agent: the PAT on the runner)", async () => {
     const coding = analysed("examples/coding-agent");
     const path = coding.analysis.attackPaths.find((p) => p.steps.some((s) => s.element === "agent-gh-pat"))!;
-    const diagram = buildPathDiagram(coding.model, coding.analysis, String(path.rank));
+    const diagram = buildPathDiagram(coding.graph, coding.analysis, String(path.rank));
     assert.equal(diagram.nodes.find((n) => n.id === "agent-gh-pat")!.kind, "credential");
     assert.equal(diagram.nodes.find((n) => n.id === "code-host-bot")!.kind, "identity");
     // Graphviz lays the DOT out: the shapes for the new kinds are ones it knows.
@@ -82,7 +82,7 @@ describe("attack-path diagram", () => {
   it("keeps hostile names inert in DOT and Mermaid", async () => {
     const hostile = analysed(HOSTILE);
     assert.ok(hostile.analysis.attackPaths.length > 0);
-    const diagram = buildPathDiagram(hostile.model, hostile.analysis, "1");
+    const diagram = buildPathDiagram(hostile.graph, hostile.analysis, "1");
     const svg = await svgFromDot(toDot(diagram));
     assert.doesNotMatch(svg, /<script|<img|onerror=/i);
     // Markup and call syntax come out as Mermaid entity codes (#lt; #40;), never as themselves.

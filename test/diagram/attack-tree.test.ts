@@ -15,10 +15,10 @@ import { analysed, HOSTILE } from "./helpers.js";
 const INVOICE = "examples/invoice-agents";
 
 describe("attack-tree diagram", () => {
-  const { model, analysis } = analysed(INVOICE);
+  const { graph, analysis } = analysed(INVOICE);
 
   it("draws the goal, then every step back to the entry points, each arrow naming the step it leads to", () => {
-    const diagram = buildTreeDiagram(model, analysis, "2");
+    const diagram = buildTreeDiagram(graph, analysis, "2");
     assert.equal(diagram.title, "Attack tree 2 (5 paths, critical, 20): External Harms: Financial Harm at Book invoice and create payment");
     const goal = diagram.nodes[0]!;
     assert.deepEqual(goal, { id: GOAL_NODE, label: "External Harms: Financial Harm", kind: "goal", subtype: "AML.T0048.000", untrusted: false, injectable: false, severity: "critical" });
@@ -41,7 +41,7 @@ describe("attack-tree diagram", () => {
   });
 
   it("colours each step by the worst path through it", () => {
-    const diagram = buildTreeDiagram(model, analysis, "2");
+    const diagram = buildTreeDiagram(graph, analysis, "2");
     // The direct steering is rated high (TW-AGY-002, TW-A2A-002); everything else here has a critical path.
     const severities = diagram.nodes.map((n) => n.severity);
     assert.equal(severities.filter((s) => s === "high").length, 4);
@@ -51,13 +51,13 @@ describe("attack-tree diagram", () => {
   it("is chosen by rank or by the ID of any finding whose path it holds", () => {
     const trees = attackTrees(analysis.attackPaths);
     assert.equal(selectAttackTree(trees, "TW-MEM-001@agent-memory").rank, 2);
-    assert.deepEqual(buildTreeDiagram(model, analysis, "TW-A2A-002@intake-agent+payment-agent"), buildTreeDiagram(model, analysis, "2"));
+    assert.deepEqual(buildTreeDiagram(graph, analysis, "TW-A2A-002@intake-agent+payment-agent"), buildTreeDiagram(graph, analysis, "2"));
   });
 
   it("names the ranks and an example ID when the tree does not exist", () => {
     for (const selector of ["0", "10", "TW-NHI-007@ml-finetune-key"]) {
       assert.throws(
-        () => buildTreeDiagram(model, analysis, selector),
+        () => buildTreeDiagram(graph, analysis, selector),
         (error: unknown) =>
           error instanceof DiagramOptionError &&
           error.message === `no attack tree '${selector}'` &&
@@ -68,15 +68,15 @@ describe("attack-tree diagram", () => {
 
   it("draws only the worst paths that fit under --max-nodes, and says so", () => {
     // Splitting alone takes the goal and 5 steps; the next path (memory poisoning) would add 6 more.
-    const diagram = buildTreeDiagram(model, analysis, "2", 8);
+    const diagram = buildTreeDiagram(graph, analysis, "2", 8);
     assert.equal(diagram.nodes.length, 6);
     assert.match(diagram.title, /^Attack tree 2 \(5 paths, /);
     assert.equal(diagram.omitted, "the 1 worst of its 5 paths are drawn, to stay within 8 nodes (--max-nodes); draw the others one at a time with --path");
-    assert.equal(buildTreeDiagram(model, analysis, "2", 12).nodes.length, 12, "splitting and the memory path: 1 + 5 + 6");
+    assert.equal(buildTreeDiagram(graph, analysis, "2", 12).nodes.length, 12, "splitting and the memory path: 1 + 5 + 6");
   });
 
   it("lays out in Graphviz and in Mermaid from the goal down, with the key saying how to read it", async () => {
-    const diagram = buildTreeDiagram(model, analysis, "2");
+    const diagram = buildTreeDiagram(graph, analysis, "2");
     const svg = await svgFromDot(toDot(diagram));
     assert.match(svg, /<g id="n-goal~" class="node kind-goal sev-critical"/);
     assert.match(svg, /any one of them suffices \(OR\)/);
@@ -89,7 +89,7 @@ describe("attack-tree diagram", () => {
     // Eight one-step ways to one goal: a broad, shallow tree, which the layout would otherwise turn sideways.
     const steps = Array.from({ length: 8 }, (_, i) => ({ element: "create-payment", action: `pays out, way ${i + 1}`, technique: "AML.T0048.000" }));
     const wide = { ...analysis, attackPaths: steps.map((step, i) => ({ finding: `F${i}`, rank: i + 1, severity: "high" as const, score: 16, title: "t", steps: [step] })) };
-    const diagram = buildTreeDiagram(model, wide, "1");
+    const diagram = buildTreeDiagram(graph, wide, "1");
     assert.equal(layoutDirection({ ...diagram, direction: undefined }), "LR", "the shape alone would go sideways");
     assert.match(toDot(diagram), /rankdir="TB"/);
     assert.match(toMermaid(diagram), /^flowchart TD\n/);
@@ -100,7 +100,7 @@ describe("attack-tree diagram", () => {
 
   it("keeps hostile names inert in DOT and Mermaid", async () => {
     const hostile = analysed(HOSTILE);
-    const diagram = buildTreeDiagram(hostile.model, hostile.analysis, "1");
+    const diagram = buildTreeDiagram(hostile.graph, hostile.analysis, "1");
     assert.doesNotMatch(await svgFromDot(toDot(diagram)), /<script|<img|onerror=/i);
     assert.doesNotMatch(toMermaid(diagram), /<script|<img|<svg|alert\(/i);
   });

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { analyze } from "../../analysis/analyze.js";
+import { analyze, prepareModel } from "../../analysis/analyze.js";
 import { scopeResult } from "../../analysis/scope.js";
 import { buildPathDiagram } from "../../diagram/attack-path.js";
 import { buildTreeDiagram } from "../../diagram/attack-tree.js";
@@ -56,16 +56,17 @@ export async function diagramCommand(io: CliIO, target: string, options: Diagram
   if ("exit" in loaded) return loaded.exit;
   const { model } = loaded.loaded;
   if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
-  const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations });
+  const prepared = prepareModel(model);
+  const analysis = analyze(model, { today: options.date ?? io.today(), locations: loaded.loaded.locations, prepared });
   let diagram;
   try {
     // With a workflow, paths and trees are ranked among that workflow's findings, as analyze --workflow and the report rank them.
     const scoped = () => scopeResult(analysis, { workflow: options.workflow });
     diagram =
       options.path !== undefined
-        ? buildPathDiagram(model, scoped(), options.path)
+        ? buildPathDiagram(prepared.graph, scoped(), options.path)
         : options.tree !== undefined
-          ? buildTreeDiagram(model, scoped(), options.tree, options.maxNodes)
+          ? buildTreeDiagram(prepared.graph, scoped(), options.tree, options.maxNodes)
           : buildDiagram(model, analysis, { workflow: options.workflow, maxNodes: options.maxNodes });
   } catch (error) {
     if (!(error instanceof DiagramOptionError)) throw error;
