@@ -20,17 +20,20 @@ export const DECISIONS_FILE_NAME = "decisions.yaml";
 export const DECISION_FIELDS = ["finding", "status", "owner", "due", "ticket", "justification", "expires", "reviewed", "controls"] as const;
 export type DecisionField = Exclude<(typeof DECISION_FIELDS)[number], "finding">;
 
-/** The fields to set on the decision about `finding`; fields not named keep their value. */
+/** The fields to set on the decision about `finding`, and those to remove; fields not named keep their value. */
 export interface DecisionRequest {
   finding: string;
   set: Partial<Pick<Decision, DecisionField>>;
+  /** Fields to take out of an existing entry (the whole line); ignored for a new one. */
+  remove?: readonly DecisionField[];
 }
 
 export interface FieldChange {
   field: DecisionField;
   /** The value before, absent when the field was not written. Lists are joined with ", ". */
   before?: string;
-  after: string;
+  /** The value after, absent when the field was removed. */
+  after?: string;
 }
 
 export interface FileWrite {
@@ -214,12 +217,14 @@ function editEntry(text: string, request: DecisionRequest, eol: string): TextEdi
   const before = entry.toJSON() as Record<string, unknown>;
   const changes = changesOf(before, request);
   if (changes.length === 0) return { text, newEntry: false, changes };
-  const wanted = new Map(changes.map((c) => [c.field, request.set[c.field]!]));
+  const removed = new Set(changes.filter((c) => c.after === undefined).map((c) => c.field));
+  const wanted = new Map(changes.filter((c) => c.after !== undefined).map((c) => [c.field, request.set[c.field]!]));
 
   if (entry.flow) {
     // A one-line flow entry is written again whole; its fields keep their order.
     const values = { ...before };
     for (const field of DECISION_FIELDS) if (wanted.has(field as DecisionField)) values[field] = wanted.get(field as DecisionField);
+    for (const field of removed) delete values[field];
     const ordered = orderFields(Object.keys(before), values);
     return { text: applySplices(text, [{ at: entry.range![0], end: entry.range![1], text: renderFlowMap(ordered), order: 0 }], eol), newEntry: false, changes };
   }
@@ -235,13 +240,21 @@ function editEntry(text: string, request: DecisionRequest, eol: string): TextEdi
     scalarEdits++;
   }
   const edited = scalarEdits > 0 ? parsed.tokens.map((t) => CST.stringify(t)).join("") : text;
-  if (wanted.size === 0) return { text: edited, newEntry: false, changes };
+  if (wanted.size === 0 && removed.size === 0) return { text: edited, newEntry: false, changes };
 
-  // Lists, and fields not written yet, as whole lines.
+  // Lists, fields not written yet and fields taken out, as whole lines.
   const again = findEntry(parseWithTokens(edited).doc, request.finding)!;
   const pairs = again.items as Pair<Scalar, Node | null>[];
   const col = column(edited, pairs[0]!.key.range![0]);
   const splices: Splice[] = [];
+  pairs.forEach((pair, index) => {
+    if (!removed.has(pair.key.value as DecisionField)) return;
+    const keyAt = pair.key.range![0];
+    // The first field shares its line with the item's dash: the next field moves up onto it.
+    // Otherwise the pair's lines go, and comment lines above the next field stay with it.
+    const span = index === 0 ? { at: keyAt, end: pairs[1]!.key.range![0] } : { at: keyAt - column(edited, keyAt), end: endOfPair(edited, pair) };
+    splices.push({ ...span, text: "", order: -1 });
+  });
   for (const [field, value] of wanted) {
     const order = DECISION_FIELDS.indexOf(field);
     const present = pairs.find((p) => p.key.value === field);
@@ -411,9 +424,13 @@ function changesOf(before: Record<string, unknown>, request: DecisionRequest): F
   const changes: FieldChange[] = [];
   for (const field of DECISION_FIELDS) {
     if (field === "finding") continue;
+    const previous = before[field];
+    if (request.remove?.includes(field)) {
+      if (previous !== undefined) changes.push({ field, ...(previous !== null ? { before: show(previous) } : {}) });
+      continue;
+    }
     const after = request.set[field];
     if (after === undefined) continue;
-    const previous = before[field];
     if (previous !== undefined && show(previous) === show(after)) continue;
     changes.push({ field, ...(previous !== undefined && previous !== null ? { before: show(previous) } : {}), after: show(after) });
   }

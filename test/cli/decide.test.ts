@@ -57,6 +57,21 @@ describe("threatwright decide", () => {
     assert.equal(again.out, `no change: the decision on ${EXFIL} at ${path.join(folder, "decisions.yaml")}:6 already says this\n`);
   });
 
+  it("takes the expiry out when an acceptance becomes another status, and refuses --expires on one", async () => {
+    const folder = supportAssistant();
+    await cli(["decide", EXFIL, "--path", folder, "--status", "accepted", "--justification", "Order status only", "--expires", "2027-03-31"]);
+    const moved = await cli(["decide", EXFIL, "--path", folder, "--status", "mitigating"]);
+    assert.equal(moved.code, 0);
+    assert.equal(moved.out, `updated the decision on ${EXFIL} at ${path.join(folder, "decisions.yaml")}:6\n  status: accepted → mitigating\n  expires: removed (was 2027-03-31): only an acceptance or transfer expires\n`);
+    const text = readFileSync(path.join(folder, "decisions.yaml"), "utf8");
+    assert.doesNotMatch(text, /expires/);
+    assert.match(text, /justification: Order status only\n/, "the justification stays: it says why, whatever the status");
+    const refused = await cli(["decide", EXFIL, "--path", folder, "--status", "mitigated", "--expires", "2027-03-31"]);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.err, "--expires applies to an accepted or transferred finding, not a mitigated one\n  hint: leave out --expires, or record the finding as accepted or transferred\n");
+    assert.equal(readFileSync(path.join(folder, "decisions.yaml"), "utf8"), text);
+  });
+
   it("says at once when the recorded status does not hold, or an acceptance expires soon", async () => {
     const folder = supportAssistant();
     const bare = await cli(["decide", "TW-PI-002@support-agent", "--path", folder, "--status", "mitigated"]);

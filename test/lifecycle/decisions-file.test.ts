@@ -136,6 +136,28 @@ decisions:
     assert.match(text, /\n {4}justification: >-\n {6}Ships in 4\.3\.\n {4}# Tracked in Jira\.\n {4}ticket: SEC-12\n {4}controls: \[rate-limit, audit-log\]\n\n {2}- \{finding: TW-PI-001@agent/);
   });
 
+  it("removes a field's lines and nothing else: a block scalar whole, the comment above the next field kept", () => {
+    const folder = modelFolder({ "threatwright.yaml": ROOT, "controls.yaml": CONTROLS, "decisions.yaml": DECISIONS });
+    const result = record(folder, { finding: "TW-EXF-001@agent+send-email", set: {}, remove: ["justification", "expires"] });
+    assert.equal(read(folder, "decisions.yaml"), DECISIONS.replace('    justification: >-\n      The allow-list ships with\n      release 4.2.\n', ""));
+    // expires was not there: only what was removed is reported.
+    assert.deepEqual(result.changes, [{ field: "justification", before: "The allow-list ships with release 4.2." }]);
+  });
+
+  it("moves the next field onto the dash when the field removed is the entry's first", () => {
+    const decisions = "decisions:\n  - expires: 2027-03-31   # was accepted\n    finding: TW-PI-001@agent\n    status: mitigating\n";
+    const folder = modelFolder({ "threatwright.yaml": ROOT, "controls.yaml": CONTROLS, "decisions.yaml": decisions });
+    record(folder, { finding: "TW-PI-001@agent", set: {}, remove: ["expires"] });
+    assert.equal(read(folder, "decisions.yaml"), "decisions:\n  - finding: TW-PI-001@agent\n    status: mitigating\n");
+  });
+
+  it("removes a field from a one-line entry and changes a value in the same edit", () => {
+    const decisions = DECISIONS.replace("{finding: TW-PI-001@agent, status: open}", "{finding: TW-PI-001@agent, status: accepted, justification: Internal users only, expires: 2027-03-31}");
+    const folder = modelFolder({ "threatwright.yaml": ROOT, "controls.yaml": CONTROLS, "decisions.yaml": decisions });
+    record(folder, { finding: "TW-PI-001@agent", set: { status: "mitigating" }, remove: ["expires"] });
+    assert.equal(read(folder, "decisions.yaml"), DECISIONS.replace("{finding: TW-PI-001@agent, status: open}", "{finding: TW-PI-001@agent, status: mitigating, justification: Internal users only}"));
+  });
+
   it("writes a one-line entry again on one line", () => {
     const folder = modelFolder({ "threatwright.yaml": ROOT, "controls.yaml": CONTROLS, "decisions.yaml": DECISIONS });
     record(folder, { finding: "TW-PI-001@agent", set: { status: "accepted", justification: "Internal users only", expires: "2027-03-31" } });

@@ -81,6 +81,10 @@ export function decideCommand(io: CliIO, finding: string, options: DecideCommand
     return usage(io, `'${control}' is not the ID of a control in the model`, suggestion ? `did you mean '${suggestion}'?` : known.length ? `controls in this model: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", …" : ""}` : "define the control under 'controls:' first");
   }
 
+  const lapses = options.status === "accepted" || options.status === "transferred";
+  if (options.expires !== undefined && !lapses) {
+    return usage(io, `--expires applies to an accepted or transferred finding, not a ${options.status} one`, "leave out --expires, or record the finding as accepted or transferred");
+  }
   // Checked on the decision as it will be, so re-recording an acceptance need not repeat what it says.
   const existing = model.decisions.find((d) => d.finding === finding);
   const justification = options.justification ?? existing?.justification;
@@ -89,7 +93,7 @@ export function decideCommand(io: CliIO, finding: string, options: DecideCommand
     const missing = [...(!justification ? ["--justification"] : []), ...(!expires ? ["--expires"] : [])].join(" and ");
     return usage(io, `accepting a finding needs ${missing}`, "say why the risk is acceptable (--justification TEXT), and when to look again: an acceptance must expire (--expires YYYY-MM-DD)");
   }
-  if ((options.status === "accepted" || options.status === "transferred") && expires !== undefined && expires < today) {
+  if (lapses && expires !== undefined && expires < today) {
     return usage(io, `the ${options.status === "accepted" ? "acceptance" : "transfer"} would have expired on ${expires}`, "give an expiry date from today on: --expires YYYY-MM-DD");
   }
 
@@ -105,6 +109,8 @@ export function decideCommand(io: CliIO, finding: string, options: DecideCommand
       reviewed: options.reviewed ?? today,
       ...(options.controls !== undefined ? { controls: options.controls } : {}),
     },
+    // Only acceptances and transfers lapse: an expiry left behind would read as if this one did.
+    ...(!lapses ? { remove: ["expires"] } : {}),
   };
   let outcome: DecisionEditOutcome;
   try {
@@ -152,7 +158,10 @@ function suggestFinding(finding: string, findings: readonly Finding[]): string |
 
 function describe(plan: DecisionEditPlan, finding: string, where: string): string {
   const lines = [`${plan.newEntry ? "recorded" : "updated"} the decision on ${finding} at ${where}`];
-  for (const change of plan.changes) lines.push(`  ${change.field}: ${change.before !== undefined ? `${change.before} → ` : ""}${change.after}`);
+  for (const change of plan.changes) {
+    if (change.after === undefined) lines.push(`  ${change.field}: removed (was ${change.before ?? "empty"})${change.field === "expires" ? ": only an acceptance or transfer expires" : ""}`);
+    else lines.push(`  ${change.field}: ${change.before !== undefined ? `${change.before} → ` : ""}${change.after}`);
+  }
   if (plan.createdFile) lines.push(`created ${plan.createdFile} and added it to the include list of ${plan.includedFrom}`);
   return lines.join("\n") + "\n";
 }
