@@ -28,14 +28,9 @@ export const restrictedDataToProvider: Rule = {
   detect(context) {
     const { graph, contextData } = context;
     const detections: Detection[] = [];
-    const isRestricted = new Map<string, boolean>();
     const restricted = (id: string): boolean => {
-      let answer = isRestricted.get(id);
-      if (answer === undefined) {
-        const record = graph.data(id);
-        isRestricted.set(id, (answer = record !== undefined && sensitivity(record) >= RESTRICTED));
-      }
-      return answer;
+      const record = graph.data(id);
+      return record !== undefined && sensitivity(record) >= RESTRICTED;
     };
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;

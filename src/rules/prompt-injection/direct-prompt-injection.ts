@@ -40,13 +40,6 @@ export const directPromptInjection: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    // Contexts hold only sensitive data (known data IDs); each item is ranked once across agents.
-    const ranks = new Map<string, number>();
-    const rankOf = (dataId: string): number => {
-      let rank = ranks.get(dataId);
-      if (rank === undefined) ranks.set(dataId, (rank = sensitivity(graph.data(dataId)!)));
-      return rank;
-    };
     for (const { agent } of injectableAgents(context)) {
       const entry = directEntry(context, agent.id);
       if (!entry) continue;
@@ -58,7 +51,8 @@ export const directPromptInjection: Rule = {
       let stakeCount = 0;
       for (const [data, from] of context.contextData.of(agent.id)) {
         if (ownInput.has(from)) continue;
-        const rank = rankOf(data);
+        // Contexts hold only sensitive data, by known data IDs.
+        const rank = sensitivity(graph.data(data)!);
         stakeCount++;
         const weakest = atStake[atStake.length - 1];
         if (atStake.length >= KEEP && weakest && (rank < weakest.rank || (rank === weakest.rank && data > weakest.data))) continue;
