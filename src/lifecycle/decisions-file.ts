@@ -5,9 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
-import { Composer, CST, Document, isMap, isScalar, isSeq, parse, Parser } from "yaml";
+import { Composer, CST, Document, isMap, isPair, isScalar, isSeq, parse, Parser } from "yaml";
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { Diagnostic, SourceLocation } from "../model/diagnostics.js";
+import { DECISION_LOCATION_PREFIX, decisionLocationKey } from "../model/diagnostics.js";
 import type { ModelFiles } from "../model/files.js";
 import type { LoadedModel } from "../model/load.js";
 import { loadModel } from "../model/load.js";
@@ -122,7 +123,7 @@ export function planDecisionEdit(loaded: LoadedModel, request: DecisionRequest, 
   if (!reloaded.ok) {
     return { ok: false, problem: { message: "the edit would make the model invalid; nothing was written", hint: "the problems listed are in the files as the edit would leave them; record this decision by hand", kind: "invalid-result", diagnostics: reloaded.diagnostics.filter((d) => d.severity === "error") } };
   }
-  const at = reloaded.loaded.locations.get(`decision:${request.finding}`);
+  const at = reloaded.loaded.locations.get(decisionLocationKey(request.finding));
   if (!at) return refuse("the edited model does not hold the decision; nothing was written", "report this as a bug, with the decisions file");
   return {
     ok: true,
@@ -143,10 +144,10 @@ function refuse(message: string, hint?: string): DecisionEditOutcome {
 
 /** The file to record decisions in: the one holding this finding's decision, else the first holding any, else none. */
 function decisionsFileOf(loaded: LoadedModel, finding: string, read: (file: string) => string): string | undefined {
-  const own = loaded.locations.get(`decision:${finding}`);
+  const own = loaded.locations.get(decisionLocationKey(finding));
   if (own) return own.file;
   const holding = new Set<string>();
-  for (const [key, location] of loaded.locations) if (key.startsWith("decision:")) holding.add(location.file);
+  for (const [key, location] of loaded.locations) if (key.startsWith(DECISION_LOCATION_PREFIX)) holding.add(location.file);
   return (
     loaded.files.find((file) => holding.has(file)) ??
     // A file with an empty 'decisions:' list holds no located decision, but is where decisions go.
@@ -211,12 +212,15 @@ export function includeText(text: string, file: string): { text: string } | { er
 }
 
 /** Edits an existing entry: values in place through the CST (keeping comments and quoting), then added fields as new lines. */
-function editEntry(text: string, request: DecisionRequest, eol: string): TextEdit {
+function editEntry(text: string, request: DecisionRequest, eol: string): TextEdit | { error: string } {
   const parsed = parseWithTokens(text);
   const entry = findEntry(parsed.doc, request.finding)!;
   const before = entry.toJSON() as Record<string, unknown>;
   const changes = changesOf(before, request);
   if (changes.length === 0) return { text, newEntry: false, changes };
+  // Another entry may read an anchored value through an alias: changing it here would change that one too.
+  const anchored = changes.find((c) => anchorsWithin(entry.get(c.field, true) as Node | undefined));
+  if (entry.anchor || anchored) return { error: `the decision on ${request.finding} ${anchored ? `has a YAML anchor on its '${anchored.field}'` : "is a YAML anchor"}, which other entries may share; change it by hand` };
   const removed = new Set(changes.filter((c) => c.after === undefined).map((c) => c.field));
   const wanted = new Map(changes.filter((c) => c.after !== undefined).map((c) => [c.field, request.set[c.field]!]));
 
@@ -259,15 +263,49 @@ function editEntry(text: string, request: DecisionRequest, eol: string): TextEdi
     const order = DECISION_FIELDS.indexOf(field);
     const present = pairs.find((p) => p.key.value === field);
     if (present) {
-      splices.push({ at: present.key.range![0], end: endOfPair(edited, present), text: renderPair(field, value, col, eol).slice(col), order });
+      const list = Array.isArray(value) ? listInPlace(edited, present.value, value as string[], eol) : undefined;
+      if (list) splices.push({ ...list, order });
+      else splices.push({ at: present.key.range![0], end: endOfPair(edited, present), text: renderPair(field, value, col, eol).slice(col), order });
       continue;
     }
     // After the last field that comes before it in the usual order (finding always does).
     const previous = pairs.filter((p) => DECISION_FIELDS.indexOf(p.key.value as DecisionField) < order).at(-1) ?? pairs.at(-1)!;
-    const at = endOfPair(edited, previous);
+    // After the previous field's own comment lines, so a list is not parted from the comments in it.
+    const at = endOfNode(edited, (previous.value as Node | null)?.range ? (previous.value as Node) : previous.key);
     splices.push({ at, end: at, text: renderPair(field, value, col, eol), order });
   }
   return { text: applySplices(edited, splices, eol), newEntry: false, changes };
+}
+
+/**
+ * A list written again in its own style, its key line untouched: a flow list's brackets are
+ * replaced, a block list's item lines. In a block list, an item that stays keeps its line and
+ * the comment lines above it; an item that goes takes them along. Undefined for anything not
+ * written as a list of plain one-line items.
+ */
+function listInPlace(text: string, node: Node | null, items: readonly string[], eol: string): Omit<Splice, "order"> | undefined {
+  if (!isSeq(node) || !node.range || node.items.length === 0) return undefined;
+  if (node.flow) return { at: node.range[0], end: node.range[1], text: renderFlowList(items) };
+  const old = node.items as Node[];
+  if (!old.every((item) => isScalar(item) && item.range && !text.slice(item.range[0], item.range[1]).includes("\n"))) return undefined;
+  const start = text.lastIndexOf("\n", old[0]!.range![0] - 1) + 1;
+  const kept = new Map<string, string>();
+  let from = start;
+  for (const item of old) {
+    const end = lineEnd(text, item.range![1]);
+    kept.set(String((item as Scalar).value), text.slice(from, end));
+    from = end;
+  }
+  const dash = " ".repeat(column(text, text.lastIndexOf("-", old[0]!.range![0] - 1)));
+  const lines = items.map((item) => kept.get(item) ?? `${dash}- ${renderFlowList([item]).slice(1, -1)}${eol}`);
+  return { at: start, end: from, text: lines.join("") };
+}
+
+/** Whether the node, or anything in it, carries an anchor. */
+function anchorsWithin(node: Node | undefined): boolean {
+  if (!node) return false;
+  if ((node as { anchor?: string }).anchor) return true;
+  return isSeq(node) || isMap(node) ? (node.items as unknown[]).some((item) => anchorsWithin((isPair(item) ? item.value : item) as Node | undefined)) : false;
 }
 
 /** The splices that add one item to a list value: after its last item, or as a new block list. */
@@ -277,7 +315,7 @@ function appendToList(text: string, pair: Pair, item: { block: (col: number) => 
   if (isSeq(value) && value.items.length > 0) {
     const last = value.items.at(-1) as Node;
     if (value.flow) return [{ at: last.range![1], end: last.range![1], text: `, ${item.flow}`, order: 0 }];
-    const at = lineEnd(text, last.range![2]);
+    const at = endOfNode(text, last);
     return [{ at, end: at, text: item.block(column(text, value.range![0])), order: 0 }];
   }
   const empty = value === null || (isScalar(value) && value.value === null) || (isSeq(value) && value.items.length === 0);
@@ -351,6 +389,12 @@ function renderPair(field: string, value: unknown, col: number, eol: string): st
   return indent(doc.toString(RENDER), col, eol);
 }
 
+function renderFlowList(items: readonly string[]): string {
+  const doc = new Document([...items]);
+  (doc.contents as YAMLSeq).flow = true;
+  return doc.toString(RENDER).trimEnd();
+}
+
 function renderFlowMap(values: Record<string, unknown>): string {
   const doc = new Document(values);
   const map = doc.contents as YAMLMap;
@@ -399,10 +443,25 @@ function findEntry(doc: Document, finding: string): YAMLMap | undefined {
   return isSeq(list) ? list.items.find((item): item is YAMLMap => isMap(item) && item.get("finding") === finding) : undefined;
 }
 
-/** The offset just past the line on which a pair's value (and any comment after it) ends. */
+/**
+ * The offset just past the line on which a pair's value ends, with the comment on that line.
+ * Comment lines after it stay out: they may describe what follows, and this is the span an
+ * edit replaces or removes.
+ */
 function endOfPair(text: string, pair: Pair): number {
   const value = pair.value as Node | null;
-  return lineEnd(text, value?.range ? value.range[2] : (pair.key as Node).range![2]);
+  return lineEnd(text, value?.range ? value.range[1] : (pair.key as Node).range![1]);
+}
+
+/**
+ * The offset just past a node and the comment lines yaml counts as its own: where something
+ * written after it goes. yaml's node end can run on to the indentation of the next line; that
+ * line belongs to what comes next, so the end stops at its start.
+ */
+function endOfNode(text: string, node: Node): number {
+  const end = node.range![2];
+  const lineStart = text.lastIndexOf("\n", end - 1) + 1;
+  return text.slice(lineStart, end).trim() === "" ? lineStart : lineEnd(text, end);
 }
 
 function lineEnd(text: string, offset: number): number {

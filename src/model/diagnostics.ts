@@ -10,6 +10,10 @@ export interface SourceLocation {
   col: number;
 }
 
+/** How a model's locations key a decision, which has no ID of its own: by its finding. */
+export const DECISION_LOCATION_PREFIX = "decision:";
+export const decisionLocationKey = (finding: string) => `${DECISION_LOCATION_PREFIX}${finding}`;
+
 export type DiagnosticCode =
   | "io-error"
   | "file-too-large"

@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { z } from "zod";
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
-import { byPosition, didYouMean } from "./diagnostics.js";
+import { byPosition, decisionLocationKey, didYouMean } from "./diagnostics.js";
 import type { ModelFiles } from "./files.js";
 import type { ParsedFile } from "./parse.js";
 import { LIMITS, parseModelFile } from "./parse.js";
@@ -267,7 +267,7 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
     forEachDefinition(entry.parsed.value as Record<string, unknown>, (kind, idPath, id) => {
       const at: SourceLocation = { file: entry.parsed.file, ...locate(entry.parsed, idPath) };
       if (kind === "decision") {
-        const locationKey = `decision:${id}`;
+        const locationKey = decisionLocationKey(id);
         const earlier = locations.get(locationKey);
         if (earlier) diagnostics.push({ ...at, severity: "error", code: "duplicate-decision", message: `finding ${quoted(id, FINDING_ID, "")}already has a decision`, hint: `first decided at ${earlier.file}:${earlier.line}:${earlier.col}; keep one decision per finding` });
         else locations.set(locationKey, at);
@@ -385,7 +385,7 @@ function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | unde
   for (const entry of entries) {
     const sound = forEachDefinition(entry.parsed.value, (kind, idPath, id) => {
       const position = entry.parsed.locateId(idPath);
-      const key = kind === "decision" ? `decision:${id}` : id;
+      const key = kind === "decision" ? decisionLocationKey(id) : id;
       if (!position || (kind === "decision" ? locations.has(key) : kinds.has(id))) return false;
       locations.set(key, { file: entry.file, ...position });
       if (kind !== "decision") kinds.set(id, kind);

@@ -2,6 +2,7 @@
 // credential's location, or a token in a description) would otherwise travel into findings,
 // reports and CI logs; the loader masks it in the loaded model and warns where it sits.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
+import { DECISION_LOCATION_PREFIX, decisionLocationKey } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 import type { ElementKind } from "./vocabulary.js";
 
@@ -23,8 +24,13 @@ const TOKEN_SHAPES = [
 const TOKENS = new RegExp(TOKEN_SHAPES.join("|"), "g");
 const HAS_TOKEN = new RegExp(TOKEN_SHAPES.join("|"));
 
+/** Whether the text holds a run shaped like a widely used token or key. */
+export function hasTokenShape(text: string): boolean {
+  return HAS_TOKEN.test(text);
+}
+
 /** The text with every token-shaped run replaced by REDACTED. */
-function maskTokenShapes(text: string): string {
+export function maskTokenShapes(text: string): string {
   return HAS_TOKEN.test(text) ? text.replace(TOKENS, REDACTED) : text;
 }
 
@@ -51,7 +57,7 @@ export function maskSecretValues(model: ThreatModel, locations: ReadonlyMap<stri
   const diagnostics: Diagnostic[] = [];
   const warn = (owner: string | undefined, field: string) => {
     const at = (owner !== undefined ? locations.get(owner) : undefined) ?? { file: rootFile, line: 1, col: 1 };
-    const where = owner !== undefined ? `${kinds.get(owner) ?? "element"} '${owner}'` : "the model";
+    const where = owner === undefined ? "the model" : owner.startsWith(DECISION_LOCATION_PREFIX) ? `the decision on '${owner.slice(DECISION_LOCATION_PREFIX.length)}'` : `${kinds.get(owner) ?? "element"} '${owner}'`;
     diagnostics.push({
       ...at,
       severity: "warning",
@@ -72,7 +78,9 @@ export function maskSecretValues(model: ThreatModel, locations: ReadonlyMap<stri
       return value;
     }
     if (value !== null && typeof value === "object") {
-      const id = typeof value.id === "string" && locations.has(value.id) ? value.id : owner;
+      // Elements are placed by their ID, decisions (which have none) by their finding.
+      const decision = typeof value.finding === "string" ? decisionLocationKey(value.finding) : undefined;
+      const id = typeof value.id === "string" && locations.has(value.id) ? value.id : decision !== undefined && locations.has(decision) ? decision : owner;
       const credential = id !== undefined && kinds.get(id) === "credential" && id === value.id;
       for (const key of Object.keys(value)) value[key] = visit(value[key]!, id, key, credential);
     }

@@ -72,6 +72,30 @@ describe("threatwright decide", () => {
     assert.equal(readFileSync(path.join(folder, "decisions.yaml"), "utf8"), text);
   });
 
+  it("never writes or prints a secret's value: a token-shaped value is refused, one already in the file is shown masked", async () => {
+    const folder = supportAssistant();
+    const token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    const refused = await cli(["decide", EXFIL, "--path", folder, "--status", "mitigating", "--justification", `rotated ${token}`]);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.err, "--justification holds what looks like a secret's value; nothing was written\n  hint: name the secret (a variable, a vault path), never its value; if it was real, rotate it\n");
+    assert.ok(!existsSync(path.join(folder, "decisions.yaml")));
+    // Pasted by hand into the file: decide shows it masked when it replaces it.
+    await cli(["decide", EXFIL, "--path", folder, "--status", "mitigating", "--ticket", "SUP-1"]);
+    const file = path.join(folder, "decisions.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("ticket: SUP-1", `ticket: ${token}`));
+    const replaced = await cli(["decide", EXFIL, "--path", folder, "--status", "mitigating", "--ticket", "SUP-2"]);
+    assert.equal(replaced.code, 0);
+    assert.match(replaced.out, /\n {2}ticket: \[redacted: looks like a secret value\] → SUP-2\n/);
+    assert.doesNotMatch(replaced.out + replaced.err, /ghp_/);
+  });
+
+  it("refuses an empty owner, ticket or justification", async () => {
+    const folder = supportAssistant();
+    const { code, err } = await cli(["decide", EXFIL, "--path", folder, "--status", "mitigating", "--owner", " "]);
+    assert.equal(code, 2);
+    assert.equal(err, "--owner is empty\n  hint: give --owner a value, or leave it out to keep the decision's current one\n");
+  });
+
   it("says at once when the recorded status does not hold, or an acceptance expires soon", async () => {
     const folder = supportAssistant();
     const bare = await cli(["decide", "TW-PI-002@support-agent", "--path", folder, "--status", "mitigated"]);

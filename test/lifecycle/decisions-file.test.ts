@@ -129,11 +129,11 @@ decisions:
     ]);
   });
 
-  it("rewrites a block scalar as a block scalar and replaces a list of controls", () => {
+  it("rewrites a block scalar as a block scalar and a block list of controls as a block list, its item comment kept", () => {
     const folder = modelFolder({ "threatwright.yaml": ROOT, "controls.yaml": CONTROLS, "decisions.yaml": DECISIONS.replace("    ticket: SEC-12\n", "    ticket: SEC-12\n    controls:\n      - audit-log   # for now\n") });
     record(folder, { finding: "TW-EXF-001@agent+send-email", set: { justification: "Ships in 4.3.", controls: ["rate-limit", "audit-log"] } });
     const text = read(folder, "decisions.yaml");
-    assert.match(text, /\n {4}justification: >-\n {6}Ships in 4\.3\.\n {4}# Tracked in Jira\.\n {4}ticket: SEC-12\n {4}controls: \[rate-limit, audit-log\]\n\n {2}- \{finding: TW-PI-001@agent/);
+    assert.match(text, /\n {4}justification: >-\n {6}Ships in 4\.3\.\n {4}# Tracked in Jira\.\n {4}ticket: SEC-12\n {4}controls:\n {6}- rate-limit\n {6}- audit-log {3}# for now\n\n {2}- \{finding: TW-PI-001@agent/);
   });
 
   it("removes a field's lines and nothing else: a block scalar whole, the comment above the next field kept", () => {
@@ -156,6 +156,44 @@ decisions:
     const folder = modelFolder({ "threatwright.yaml": ROOT, "controls.yaml": CONTROLS, "decisions.yaml": decisions });
     record(folder, { finding: "TW-PI-001@agent", set: { status: "mitigating" }, remove: ["expires"] });
     assert.equal(read(folder, "decisions.yaml"), DECISIONS.replace("{finding: TW-PI-001@agent, status: open}", "{finding: TW-PI-001@agent, status: mitigating, justification: Internal users only}"));
+  });
+
+  it("never touches the next entry when the list being replaced ends in a comment line", () => {
+    const text = "decisions:\n  - finding: A@x\n    status: mitigating\n    controls:\n      - audit-log\n      # the classifier once SUP-77 lands\n  - {finding: B@y, status: accepted, justification: Low volume, expires: 2027-03-31}\n";
+    const edited = editDecisionsText(text, { finding: "A@x", set: { controls: ["audit-log", "rate-limit"] } });
+    assert.ok(!("error" in edited));
+    assert.equal(edited.text, text.replace("      - audit-log\n", "      - audit-log\n      - rate-limit\n"));
+  });
+
+  it("never touches the next entry when an empty value has a comment line below it", () => {
+    const text = "decisions:\n  - finding: A@x\n    owner:\n    # who takes this?\n  - finding: B@y\n    status: open\n";
+    const edited = editDecisionsText(text, { finding: "A@x", set: { owner: "platform" } });
+    assert.ok(!("error" in edited));
+    assert.equal(edited.text, text.replace("    owner:\n", "    owner: platform\n"));
+  });
+
+  it("writes a block list again as a block list: the key line, the items that stay and the comments above them are kept", () => {
+    const text = "decisions:\n  - finding: A@x\n    controls: # why these\n      # the audit trail\n      - audit-log  # since May\n      # going away\n      - old-filter\n    owner: bob\n";
+    const edited = editDecisionsText(text, { finding: "A@x", set: { controls: ["audit-log", "rate-limit"] } });
+    assert.ok(!("error" in edited));
+    assert.equal(edited.text, "decisions:\n  - finding: A@x\n    controls: # why these\n      # the audit trail\n      - audit-log  # since May\n      - rate-limit\n    owner: bob\n");
+  });
+
+  it("writes a flow list again in its brackets, keeping the comment after it", () => {
+    const text = "decisions:\n  - finding: A@x\n    controls: [audit-log]   # for now\n";
+    const edited = editDecisionsText(text, { finding: "A@x", set: { controls: ["audit-log", "rate-limit"] } });
+    assert.ok(!("error" in edited));
+    assert.equal(edited.text, "decisions:\n  - finding: A@x\n    controls: [audit-log, rate-limit]   # for now\n");
+  });
+
+  it("refuses to change an anchored value that another entry may read through an alias", () => {
+    const text = "decisions:\n  - finding: A@x\n    owner: &lead bob@example.com\n  - finding: B@y\n    owner: *lead\n";
+    const edited = editDecisionsText(text, { finding: "A@x", set: { owner: "alice@example.com" } });
+    assert.deepEqual(edited, { error: "the decision on A@x has a YAML anchor on its 'owner', which other entries may share; change it by hand" });
+    // The alias itself is this entry's own: replacing it changes nothing else.
+    const aliasEdit = editDecisionsText(text, { finding: "B@y", set: { owner: "carol@example.com" } });
+    assert.ok(!("error" in aliasEdit));
+    assert.equal(aliasEdit.text, text.replace("    owner: *lead\n", "    owner: carol@example.com\n"));
   });
 
   it("writes a one-line entry again on one line", () => {

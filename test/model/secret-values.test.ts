@@ -57,6 +57,23 @@ describe("secret values in a model", () => {
     });
   }
 
+  for (const [name, load] of [["plain path", loadModel], ["careful path", loadModelCarefully]] as const) {
+    it(`${name}: a token in a decision is reported at that decision, not at the top of the model`, () => {
+      const files = exampleWith((f) => {
+        f["threatwright.yaml"] = f["threatwright.yaml"]!.replace("include: [", "include: [decisions.yaml, ");
+        f["decisions.yaml"] = `decisions:\n  - finding: TW-PI-001@support-agent\n    status: mitigating\n  - finding: TW-EXF-001@support-agent+send-customer-email\n    status: mitigating\n    ticket: ${GITHUB_TOKEN}\n`;
+      });
+      const result = load("threatwright.yaml", memoryFiles(files));
+      assert.ok(result.ok);
+      const warnings = result.diagnostics.filter((d) => d.code === "secret-value");
+      // Line 4 col 14 is the second entry's finding ID, where the loader places that decision.
+      assert.deepEqual(
+        warnings.map((w) => [w.file, w.line, w.col, w.message]),
+        [["decisions.yaml", 4, 14, "the decision on 'TW-EXF-001@support-agent+send-customer-email': 'ticket' holds what looks like a secret's value; it is masked in every output"]],
+      );
+    });
+  }
+
   it("no output of the analysis carries the value", () => {
     const result = loadModel("threatwright.yaml", memoryFiles(pasted()));
     assert.ok(result.ok);

@@ -4,9 +4,10 @@ import { InvalidArgumentError, Option } from "commander";
 import { analyze } from "../../analysis/analyze.js";
 import type { Finding } from "../../analysis/analyze.js";
 import { didYouMean, formatDiagnostic } from "../../model/diagnostics.js";
+import { hasTokenShape, maskTokenShapes } from "../../model/secret-values.js";
 import type { DecisionStatus } from "../../model/vocabulary.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
-import type { DecisionEditOutcome, DecisionEditPlan, DecisionRequest } from "../../lifecycle/decisions-file.js";
+import type { DecisionEditOutcome, DecisionEditPlan, DecisionRequest, FieldChange } from "../../lifecycle/decisions-file.js";
 import { planDecisionEdit, writeFilesAtomically } from "../../lifecycle/decisions-file.js";
 import { isFindingId } from "../../lifecycle/decisions.js";
 import type { CliIO } from "../io.js";
@@ -81,6 +82,12 @@ export function decideCommand(io: CliIO, finding: string, options: DecideCommand
     return usage(io, `'${control}' is not the ID of a control in the model`, suggestion ? `did you mean '${suggestion}'?` : known.length ? `controls in this model: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", …" : ""}` : "define the control under 'controls:' first");
   }
 
+  for (const [flag, text] of [["--owner", options.owner], ["--ticket", options.ticket], ["--justification", options.justification]] as const) {
+    if (text === undefined) continue;
+    if (text.trim() === "") return usage(io, `${flag} is empty`, `give ${flag} a value, or leave it out to keep the decision's current one`);
+    // Whatever is written here is committed with the model: a pasted token would be in the repository's history.
+    if (hasTokenShape(text)) return usage(io, `${flag} holds what looks like a secret's value; nothing was written`, "name the secret (a variable, a vault path), never its value; if it was real, rotate it");
+  }
   const lapses = options.status === "accepted" || options.status === "transferred";
   if (options.expires !== undefined && !lapses) {
     return usage(io, `--expires applies to an accepted or transferred finding, not a ${options.status} one`, "leave out --expires, or record the finding as accepted or transferred");
@@ -156,9 +163,18 @@ function suggestFinding(finding: string, findings: readonly Finding[]): string |
   return didYouMean(finding, ids.filter((id) => id.startsWith(`${rule}@`))) ?? didYouMean(finding, ids);
 }
 
+/** A value already in the file may be a pasted secret: it is shown masked, as every other output shows it. */
+function masked(change: FieldChange): FieldChange {
+  return {
+    field: change.field,
+    ...(change.before !== undefined ? { before: maskTokenShapes(change.before) } : {}),
+    ...(change.after !== undefined ? { after: maskTokenShapes(change.after) } : {}),
+  };
+}
+
 function describe(plan: DecisionEditPlan, finding: string, where: string): string {
   const lines = [`${plan.newEntry ? "recorded" : "updated"} the decision on ${finding} at ${where}`];
-  for (const change of plan.changes) {
+  for (const change of plan.changes.map(masked)) {
     if (change.after === undefined) lines.push(`  ${change.field}: removed (was ${change.before ?? "empty"})${change.field === "expires" ? ": only an acceptance or transfer expires" : ""}`);
     else lines.push(`  ${change.field}: ${change.before !== undefined ? `${change.before} → ` : ""}${change.after}`);
   }
