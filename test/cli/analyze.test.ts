@@ -131,6 +131,20 @@ describe("threatwright rules", () => {
     assert.match(nhi.out, /TW-NHI-001 .*NHI5:2025 Overprivileged NHI/);
     assert.equal((await cli(["rules", "--framework", "nope"])).code, 2);
   });
+
+  it("--maps-to takes in sub-items: a technique its sub-techniques, an OWASP item without its edition", async () => {
+    const ids = async (item: string) => JSON.parse((await cli(["rules", "--maps-to", item, "--format", "json"])).out).map((r: { id: string }) => r.id) as string[];
+    const parent = await ids("AML.T0051");
+    const indirect = await ids("AML.T0051.001");
+    // TW-PI-002 maps only the sub-technique .001, so it is in both lists.
+    assert.ok(indirect.includes("TW-PI-002") && parent.includes("TW-PI-002"));
+    assert.ok(indirect.every((id) => parent.includes(id)) && parent.length > indirect.length);
+    assert.deepEqual(await ids("llm01"), await ids("LLM01:2025"));
+    // A prefix that is not a whole item takes in nothing: LLM0 is no item.
+    const bad = await cli(["rules", "--maps-to", "LLM1"]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.err, "no framework item 'LLM1'\n  hint: did you mean 'LLM01'? IDs are written as the frameworks write them, such as LLM01:2025, ASI06, NHI4:2025, AML.T0051 or Art. 15\n");
+  });
 });
 
 describe("terminal text", () => {
