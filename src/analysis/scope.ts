@@ -1,9 +1,11 @@
 // An analysis narrowed to what a reader asked for: findings at or above a severity, and
 // with a workflow, those touching it. Attack paths keep their order and are ranked again
-// within the scope, so "path 2" and "tree 2" mean the same in every view of one scope.
+// within the scope, so "path 2" and "tree 2" mean the same in every view of one scope;
+// decisions are counted over the findings kept.
 import type { AnalysisResult } from "./analyze.js";
 import type { Severity } from "./scoring.js";
 import { countBySeverity, SEVERITY_RANK } from "./scoring.js";
+import { countDecisions } from "../lifecycle/decisions.js";
 
 export interface Scope {
   minSeverity?: Severity;
@@ -18,5 +20,8 @@ export function scopeResult(result: AnalysisResult, scope: Scope): AnalysisResul
   const kept = new Set(findings.map((f) => f.id));
   const bySeverity = countBySeverity(findings);
   const attackPaths = result.attackPaths.filter((p) => kept.has(p.finding)).map((p, i) => ({ ...p, rank: i + 1 }));
-  return { ...result, findings, attackPaths, summary: { ...result.summary, findings: findings.length, bySeverity } };
+  // Decisions are counted over the findings in view; orphans belong to no finding and stay listed.
+  const expiringSoon = result.decisions.expiringSoon.filter((e) => kept.has(e.finding));
+  const decisions = { ...result.decisions, expiringSoon, summary: { ...countDecisions(findings), orphans: result.decisions.orphans.length, expiringSoon: expiringSoon.length } };
+  return { ...result, findings, attackPaths, summary: { ...result.summary, findings: findings.length, bySeverity }, decisions };
 }

@@ -56,6 +56,17 @@ describe("threatwright analyze", () => {
     assert.ok(training.findings.every((f: { workflows: string[] }) => f.workflows.includes("model-fine-tuning")));
   });
 
+  it("counts decisions over the findings a filter keeps, as the header's finding count does", async () => {
+    // support-assistant records no decisions: every finding in view is undecided, and none other.
+    const critical = await cli(["analyze", "examples/support-assistant", "--min-severity", "critical"]);
+    const count = Number(/\n(\d+) findings: /.exec(critical.out)![1]);
+    assert.ok(count > 0 && count < 26);
+    assert.match(critical.out, new RegExp(`\nDecisions: ${count} undecided, 0 reopened, 0 overdue, `));
+    const json = JSON.parse((await cli(["analyze", "examples/support-assistant", "--min-severity", "critical", "--format", "json"])).out);
+    assert.equal(json.decisions.summary.undecided, json.findings.length);
+    assert.equal(json.decisions.summary.byStatus.open, json.findings.length);
+  });
+
   it("writes SARIF 2.1.0 with each result at the anchoring element's line", async () => {
     const { code, out } = await cli(["analyze", "examples/coding-agent", "--format", "sarif"]);
     assert.equal(code, 0);
