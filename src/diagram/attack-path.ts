@@ -6,7 +6,7 @@ import { techniqueName } from "../catalog/frameworks.js";
 import type { SystemGraph } from "../graph/graph.js";
 import { COMPONENT_KINDS } from "../model/vocabulary.js";
 import type { Diagram, DiagramEdge, DiagramNode, DiagramNodeKind } from "./diagram.js";
-import { analysisMarks, clustersFor, DiagramOptionError, PATH_ONLY_KINDS } from "./diagram.js";
+import { analysisMarks, clustersFor, DiagramOptionError, PATH_ONLY_KINDS, selectionHint } from "./diagram.js";
 import type { PathStep } from "../rules/rule.js";
 
 /** The start node: "~" cannot occur in a model ID. */
@@ -25,24 +25,21 @@ export function stepKind(graph: SystemGraph, element: string): DiagramNodeKind {
   return (found && DRAWABLE.has(found.kind) ? found.kind : "data") as DiagramNodeKind;
 }
 
-/** The attack path a selector names: its rank (1 is the worst) or its finding's ID. */
-export function selectAttackPath(analysis: AnalysisResult, selector: string): AttackPath {
+/** The attack path a selector names: its rank (1 is the worst) or its finding's ID; `workflow` names the scope in the hint. */
+export function selectAttackPath(analysis: AnalysisResult, selector: string, workflow?: string): AttackPath {
   const paths = analysis.attackPaths;
   const found = /^\d+$/.test(selector) ? paths.find((p) => p.rank === Number(selector)) : paths.find((p) => p.finding === selector);
   if (found) return found;
-  const hint =
-    paths.length === 0
-      ? "the analysis found no attack path in this model"
-      : `this model has ${paths.length} attack path${paths.length === 1 ? "" : "s"}: give a rank from 1 to ${paths.length}, or a finding ID such as ${paths[0]!.finding} ('threatwright analyze' lists them)`;
-  return fail(`no attack path '${selector}'`, hint);
+  const findingIds = analysis.findings.map((f) => f.id);
+  return fail(`no attack path '${selector}'`, selectionHint("attack path", paths.length, paths[0]?.finding, { selector, findingIds, ...(workflow !== undefined ? { workflow } : {}) }));
 }
 
 function fail(message: string, hint: string): never {
   throw new DiagramOptionError(message, hint);
 }
 
-export function buildPathDiagram(graph: SystemGraph, analysis: AnalysisResult, selector: string): Diagram {
-  const path = selectAttackPath(analysis, selector);
+export function buildPathDiagram(graph: SystemGraph, analysis: AnalysisResult, selector: string, workflow?: string): Diagram {
+  const path = selectAttackPath(analysis, selector, workflow);
   const marksOf = analysisMarks(analysis);
 
   const nodes: DiagramNode[] = [{ id: ATTACKER_NODE, label: "Attacker", kind: "actor", untrusted: true, injectable: false }];

@@ -10,24 +10,20 @@ import { techniqueFullName } from "../catalog/frameworks.js";
 import type { SystemGraph } from "../graph/graph.js";
 import { stepKind, stepLabel } from "./attack-path.js";
 import type { Diagram, DiagramEdge, DiagramNode } from "./diagram.js";
-import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError } from "./diagram.js";
+import { analysisMarks, DEFAULT_MAX_NODES, DiagramOptionError, selectionHint } from "./diagram.js";
 
 /** The goal node: "~" cannot occur in a model ID. */
 export const GOAL_NODE = "goal~";
 
 /** The attack tree a selector names: its rank (1 is the worst), or the ID of a finding whose path it holds. */
-export function selectAttackTree(trees: readonly AttackTree[], selector: string): AttackTree {
+export function selectAttackTree(trees: readonly AttackTree[], selector: string, context: { findingIds: readonly string[]; workflow?: string } = { findingIds: [] }): AttackTree {
   const found = /^\d+$/.test(selector) ? trees.find((t) => t.rank === Number(selector)) : trees.find((t) => t.findings.includes(selector));
   if (found) return found;
-  const hint =
-    trees.length === 0
-      ? "the analysis found no attack path in this model, so there is no attack tree"
-      : `this model has ${trees.length} attack tree${trees.length === 1 ? "" : "s"}: give a rank from 1 to ${trees.length}, or the ID of a finding with an attack path, such as ${trees[0]!.findings[0]} ('threatwright analyze' lists them)`;
-  throw new DiagramOptionError(`no attack tree '${selector}'`, hint);
+  throw new DiagramOptionError(`no attack tree '${selector}'`, selectionHint("attack tree", trees.length, trees[0]?.findings[0], { selector, ...context }));
 }
 
-export function buildTreeDiagram(graph: SystemGraph, analysis: AnalysisResult, selector: string, maxNodes = DEFAULT_MAX_NODES): Diagram {
-  const whole = selectAttackTree(attackTrees(analysis.attackPaths), selector);
+export function buildTreeDiagram(graph: SystemGraph, analysis: AnalysisResult, selector: string, maxNodes = DEFAULT_MAX_NODES, workflow?: string): Diagram {
+  const whole = selectAttackTree(attackTrees(analysis.attackPaths), selector, { findingIds: analysis.findings.map((f) => f.id), ...(workflow !== undefined ? { workflow } : {}) });
   const marksOf = analysisMarks(analysis);
 
   // A tree too large to read is drawn from its worst paths only, as many as fit (at least one).

@@ -94,6 +94,20 @@ export interface DiagramOptions {
 export const DEFAULT_MAX_NODES = 150;
 
 /** Raised for options that do not fit the model (an unknown workflow); the CLI reports it as a usage error. */
+/**
+ * The hint when --path or --tree names nothing: what there is to choose from, in the scope
+ * drawn (the whole model or one workflow), or why the finding named has nothing to draw.
+ */
+export function selectionHint(what: "attack path" | "attack tree", count: number, example: string | undefined, context: { selector: string; findingIds: readonly string[]; workflow?: string }): string {
+  const scope = context.workflow !== undefined ? `the workflow '${context.workflow}'` : "this model";
+  if (context.findingIds.includes(context.selector)) {
+    return `${context.selector} has no attack path: its rule names a weakness, not steps an attacker takes${count > 0 ? `; ${scope} has ${count} ${what}${count === 1 ? "" : "s"}, such as ${example}` : ""}`;
+  }
+  if (count === 0) return `the analysis found no attack path in ${scope}${what === "attack tree" ? ", so there is no attack tree" : ""}`;
+  const idKind = what === "attack path" ? "a finding ID" : "the ID of a finding with an attack path,";
+  return `${scope} has ${count} ${what}${count === 1 ? "" : "s"}: give a rank from 1 to ${count}, or ${idKind} such as ${example} ('threatwright analyze' lists them)`;
+}
+
 export class DiagramOptionError extends Error {
   constructor(
     message: string,

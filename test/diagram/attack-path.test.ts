@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ATTACKER_NODE, buildPathDiagram, selectAttackPath } from "../../src/diagram/attack-path.js";
+import { scopeResult } from "../../src/analysis/scope.js";
 import { DiagramOptionError } from "../../src/diagram/diagram.js";
 import { toDot } from "../../src/diagram/dot.js";
 import { toMermaid } from "../../src/diagram/mermaid.js";
@@ -68,6 +69,16 @@ describe("attack-path diagram", () => {
     }
   });
 
+  it("counts the paths of the workflow drawn, not the model's, when scoped to one", () => {
+    const scoped = scopeResult(analysis, { workflow: "knowledge-ingestion" });
+    const count = scoped.attackPaths.length;
+    assert.ok(count > 0 && count < analysis.attackPaths.length);
+    assert.throws(
+      () => buildPathDiagram(graph, scoped, String(count + 1), "knowledge-ingestion"),
+      (error: unknown) => error instanceof DiagramOptionError && error.hint.startsWith(`the workflow 'knowledge-ingestion' has ${count} attack path${count === 1 ? "" : "s"}: give a rank from 1 to ${count}, `),
+    );
+  });
+
   it("draws credentials and identities a path reaches (coding agent: the PAT on the runner)", async () => {
     const coding = analysed("examples/coding-agent");
     const path = coding.analysis.attackPaths.find((p) => p.steps.some((s) => s.element === "agent-gh-pat"))!;
@@ -102,7 +113,7 @@ describe("attack-path diagram", () => {
     assert.match(scoped.out, /label="Attack path 2 \(high, 19\): Hidden instructions in attachments and rich content"/);
     const beyond = await runCli(["diagram", SUPPORT, "--path", "5", "--workflow", "knowledge-ingestion", "--format", "dot"]);
     assert.equal(beyond.code, 2);
-    assert.match(beyond.err, /this model has 4 attack paths/);
+    assert.match(beyond.err, /the workflow 'knowledge-ingestion' has 4 attack paths/);
     const unknown = await runCli(["diagram", SUPPORT, "--path", "1", "--workflow", "nope"]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /^error: unknown workflow 'nope'\n {2}hint: workflows in this model: /);

@@ -54,8 +54,18 @@ describe("attack-tree diagram", () => {
     assert.deepEqual(buildTreeDiagram(graph, analysis, "TW-A2A-002@intake-agent+payment-agent"), buildTreeDiagram(graph, analysis, "2"));
   });
 
+  it("says a finding has no attack path rather than listing the ranks, when it is a finding without one", () => {
+    assert.ok(analysis.findings.some((f) => f.id === "TW-NHI-007@ml-finetune-key"));
+    assert.throws(
+      () => buildTreeDiagram(graph, analysis, "TW-NHI-007@ml-finetune-key"),
+      (error: unknown) =>
+        error instanceof DiagramOptionError &&
+        error.hint === "TW-NHI-007@ml-finetune-key has no attack path: its rule names a weakness, not steps an attacker takes; this model has 9 attack trees, such as TW-EXF-001@payment-agent+send-remittance-advice",
+    );
+  });
+
   it("names the ranks and an example ID when the tree does not exist", () => {
-    for (const selector of ["0", "10", "TW-NHI-007@ml-finetune-key"]) {
+    for (const selector of ["0", "10", "TW-NHI-007@no-such-key"]) {
       assert.throws(
         () => buildTreeDiagram(graph, analysis, selector),
         (error: unknown) =>
@@ -125,7 +135,7 @@ describe("attack-tree diagram", () => {
     // No path touches fine-tuning.
     const tuning = await runCli(["diagram", INVOICE, "--tree", "1", "--workflow", "model-fine-tuning", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(tuning.code, 2);
-    assert.match(tuning.err, /^error: no attack tree '1'\n {2}hint: the analysis found no attack path in this model, so there is no attack tree/);
+    assert.match(tuning.err, /^error: no attack tree '1'\n {2}hint: the analysis found no attack path in the workflow 'model-fine-tuning', so there is no attack tree/);
     const small = await runCli(["diagram", INVOICE, "--tree", "2", "--max-nodes", "8", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(small.code, 0);
     assert.match(small.err, /^note: the 1 worst of its 5 paths are drawn/);

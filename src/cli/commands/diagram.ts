@@ -64,9 +64,9 @@ export async function diagramCommand(io: CliIO, target: string, options: Diagram
     const scoped = () => scopeResult(analysis, { workflow: options.workflow });
     diagram =
       options.path !== undefined
-        ? buildPathDiagram(prepared.graph, scoped(), options.path)
+        ? buildPathDiagram(prepared.graph, scoped(), options.path, options.workflow)
         : options.tree !== undefined
-          ? buildTreeDiagram(prepared.graph, scoped(), options.tree, options.maxNodes)
+          ? buildTreeDiagram(prepared.graph, scoped(), options.tree, options.maxNodes, options.workflow)
           : buildDiagram(model, analysis, { workflow: options.workflow, maxNodes: options.maxNodes });
   } catch (error) {
     if (!(error instanceof DiagramOptionError)) throw error;
