@@ -149,6 +149,37 @@ function coverage(snapshot: Snapshot): FigurePoint["coverage"] {
   return { components: components.size, withFindings: decided.size, covered, rate: decided.size === 0 ? null : covered / decided.size };
 }
 
+/** Decimals of the rates and of the days in the published figures (JSON, CSV). */
+export const RATE_DECIMALS = 4;
+export const DAYS_DECIMALS = 1;
+
+/**
+ * a / b to `decimals` decimals, halves away from zero, from the integers themselves: rounding the
+ * float a / b instead goes wrong at halves (3 / 20 is stored as 0.1499..., which toFixed(1)
+ * rounds to 0.1). Exact while a * 10^decimals stays well within 2^53.
+ */
+export function roundedRatio(a: number, b: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  const magnitude = Math.round((Math.abs(a) * scale) / b) / scale;
+  return a < 0 ? -magnitude : magnitude;
+}
+
+/**
+ * The point as published: rates to RATE_DECIMALS, mean days to DAYS_DECIMALS, each rounded once
+ * from the counts. computeFigures stays exact (the HTML report formats its own percentages).
+ */
+export function roundFigures(point: FigurePoint): FigurePoint {
+  const { closure, meanTimeToMitigate: mttm, coverage } = point;
+  // The mean is a sum of whole days over the count: the sum is recovered exactly from the float.
+  const totalDays = mttm.days === null ? null : Math.round(mttm.days * mttm.mitigated);
+  return {
+    ...point,
+    closure: { ...closure, rate: closure.rate === null ? null : roundedRatio(closure.closed, closure.seen, RATE_DECIMALS) },
+    meanTimeToMitigate: { ...mttm, days: totalDays === null ? null : roundedRatio(totalDays, mttm.mitigated, DAYS_DECIMALS) },
+    coverage: { ...coverage, rate: coverage.rate === null ? null : roundedRatio(coverage.covered, coverage.withFindings, RATE_DECIMALS) },
+  };
+}
+
 /** One point per ISO week: the week's last commit stands for it (the figures are cumulative). */
 function byWeek(points: readonly FigurePoint[]): FigurePoint[] {
   const weeks: FigurePoint[] = [];

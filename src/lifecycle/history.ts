@@ -37,6 +37,17 @@ export interface ModelHistory {
   skipped: SkippedCommit[];
   /** Analyses actually run (the rest came from the cache). */
   analysed: number;
+  /**
+   * Where a shallow clone cuts the history short: the oldest commit considered, when its parents
+   * were not fetched; null when the commits considered are all there (see shallowCut).
+   */
+  shallow: ShallowCut | null;
+}
+
+export interface ShallowCut {
+  commit: string;
+  /** YYYY-MM-DD, the commit's date. */
+  date: string;
 }
 
 export interface HistoryOptions {
@@ -130,7 +141,25 @@ export function readModelHistory(repoRoot: string, target: string, options: Hist
     if (body === undefined) skipped.push({ ...commit, reason: failure! });
     else snapshots.push({ commit: commit.hash, date: commit.date, subject: commit.subject, ...body });
   });
-  return { listed, snapshots, skipped, analysed: bodies.size };
+  return { listed, snapshots, skipped, analysed: bodies.size, shallow: commits[0] === undefined ? null : shallowCut(repoRoot, commits[0]) };
+}
+
+/**
+ * The oldest commit considered, when a shallow clone (git clone --depth N, CI checkouts) holds
+ * none of its parents: the model's history may go back further than what is there. In a shallow
+ * clone, git shows the oldest commit fetched without parents, and `git log -- folder` lists it
+ * when the folder exists there (as if it were created); its object still names the parents it
+ * had. A root commit has none to miss, so a clone deep enough to reach it is not cut.
+ */
+function shallowCut(repoRoot: string, oldest: HistoryCommit): ShallowCut | null {
+  const shallow = runGit(repoRoot, ["rev-parse", "--is-shallow-repository"]);
+  // Before git 2.15, rev-parse echoes the unknown option: read as not shallow.
+  if (shallow.status !== 0 || shallow.stdout.toString("utf8").trim() !== "true") return null;
+  if (git(repoRoot, ["log", "-1", "--format=%P", oldest.hash]).trim() !== "") return null;
+  const object = git(repoRoot, ["cat-file", "commit", oldest.hash]);
+  const end = object.indexOf("\n\n");
+  const headers = end < 0 ? object : object.slice(0, end);
+  return /^parent /m.test(headers) ? { commit: oldest.hash, date: oldest.date } : null;
 }
 
 /** The model at a commit, or why it does not load. */

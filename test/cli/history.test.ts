@@ -72,6 +72,15 @@ describe("threatwright history on a git history", () => {
     assert.equal(r.points[3]!.findings.bySeverity.high - r.points[3]!.findings.openBySeverity.high, 2);
   });
 
+  it("JSON: rates to 4 decimals, from the counts", async () => {
+    const r = await report();
+    // Closure 0/25, then 1/26 = 0.03846..., then 2/26 = 0.07692...
+    assert.deepEqual(r.points.map((p) => p.closure.rate), [0, 0.0385, 0.0385, 0.0769, 0.0769]);
+    // Coverage: none covered (of 11 components with findings, 12 with the new tool), then 1 of 12 = 0.08333...
+    assert.deepEqual(r.points.map((p) => [p.coverage.covered, p.coverage.withFindings]), [[0, 11], [0, 12], [0, 12], [1, 12], [1, 12]]);
+    assert.deepEqual(r.points.map((p) => p.coverage.rate), [0, 0, 0, 0.0833, 0.0833]);
+  });
+
   it("per week: the last commit of each ISO week", async () => {
     const r = await report("--by", "week");
     assert.deepEqual(r.points.map((p) => [p.week, p.date, p.commits]), [["2026-W40", "2026-09-30", 2], ["2026-W41", "2026-10-08", 2], ["2026-W44", "2026-10-26", 1]]);
@@ -108,6 +117,10 @@ describe("threatwright history on a git history", () => {
     assert.ok(lines[0]!.endsWith(",components,components_with_findings,components_covered,coverage"));
     assert.match(lines[2]!, /^[0-9a-f]{40},2026-10-27,2026-W44,"Say ""hi"", then go",1,25,24,/);
     assert.equal(lines[1]!.split(",").length, lines[0]!.split(",").length);
+    // Rates rounded as in the JSON: with every commit, 2 of 26 closed at the decisions.
+    const [header, ...rows] = parseCsv((await cli(repo.root, ["history", "threatmodel", "--format", "csv"])).out);
+    const rate = header!.indexOf("closure_rate");
+    assert.deepEqual(rows.map((row) => row[rate]), ["0", "0.0385", "0.0385", "0.0769", "0.0769", "0.0769"]);
   });
 
   it("a commit where the model does not load is skipped, with the reason", async () => {
@@ -142,5 +155,84 @@ describe("threatwright history on a git history", () => {
     const missing = await cli(repo.root, ["history", "elsewhere"]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /no commit touched 'elsewhere'/);
+  });
+});
+
+/** RFC 4180 records: fields split on commas outside quotes, quotes undoubled; records end CRLF. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ",") {
+      record.push(field);
+      field = "";
+    } else if (!quoted && c === "\r" && text[i + 1] === "\n") {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  assert.equal(field + record.join(""), "", "the CSV ends with CRLF");
+  return records;
+}
+
+describe("threatwright history CSV and spreadsheets", () => {
+  let repo: TempRepo;
+  const NOTES = "threatmodel/notes.txt";
+
+  before(() => {
+    repo = makeRepo();
+    let files = exampleFiles("support-assistant");
+    commitFiles(repo, files, '=HYPERLINK("http://x","y")', "2026-10-10");
+    // Committed with a clock five days behind: EXF-001, raised on 10-10, is mitigated on 10-05.
+    files = edit(files, CONTROLS, "\ncontrols:\n", "\ncontrols:\n  - id: recipient-allowlist\n    name: Recipient must be the order's email\n    type: egress-allowlist\n    covers: [send-customer-email]\n    status: implemented\n    evidence:\n      - type: test\n        ref: services/chat-backend/test/tools/email.test.ts#recipient\n    verified: true\n");
+    files = { ...files, [ROOT]: `${files[ROOT]}\ndecisions:\n  - finding: TW-EXF-001@support-agent+send-customer-email\n    status: mitigated\n    controls: [recipient-allowlist]\n` };
+    commitFiles(repo, files, "-5 days: a clock behind", "2026-10-05");
+    commitFiles(repo, { [NOTES]: "1\n" }, "+1 for the allow-list", "2026-10-11");
+    commitFiles(repo, { [NOTES]: "2\n" }, "@SUM(1+1)*cmd|' /C calc'!A0", "2026-10-12");
+    commitFiles(repo, { [NOTES]: "3\n" }, "\t=1+2", "2026-10-13");
+    commitFiles(repo, { [NOTES]: "4\n" }, "\r=1+2", "2026-10-14");
+    commitFiles(repo, { [NOTES]: "5\n" }, 'Plain, "quoted" - not a formula', "2026-10-15");
+  });
+
+  after(() => repo.remove());
+
+  it("text cells that a spreadsheet would run as a formula start with a quote; numbers stay numbers, negative ones too", async () => {
+    const { code, out } = await cli(repo.root, ["history", "threatmodel", "--format", "csv"]);
+    assert.equal(code, 0);
+    const lines = out.split("\r\n");
+    // The subject is quoted as RFC 4180 asks, after the quote is put in front.
+    assert.match(lines[1]!, /^[0-9a-f]{40},2026-10-10,2026-W41,"'=HYPERLINK\(""http:\/\/x"",""y""\)",1,/);
+    const [header, ...rows] = parseCsv(out);
+    const column = (name: string) => rows.map((row) => row[header!.indexOf(name)]);
+    assert.deepEqual(column("subject"), ["'=HYPERLINK(\"http://x\",\"y\")", "'-5 days: a clock behind", "'+1 for the allow-list", "'@SUM(1+1)*cmd|' /C calc'!A0", "'\t=1+2", "'\r=1+2", 'Plain, "quoted" - not a formula']);
+    // Mean time to mitigate: EXF-001 closed 5 days before it appeared (10-10 to 10-05), a number.
+    assert.deepEqual(column("mttm_days"), ["", "-5", "-5", "-5", "-5", "-5", "-5"]);
+    assert.match(lines[2]!, /,-5,/);
+    assert.doesNotMatch(out, /'-5\b(?! days)/);
+    // 1 of 25 findings closed.
+    assert.deepEqual(column("closure_rate"), ["0", "0.04", "0.04", "0.04", "0.04", "0.04", "0.04"]);
+    for (const row of rows) assert.equal(row.length, header!.length);
+  });
+
+  it("JSON and the table keep the text as committed", async () => {
+    const { out } = await cli(repo.root, ["history", "threatmodel", "--format", "json"]);
+    const r = JSON.parse(out) as HistoryReport;
+    assert.equal(r.points[0]!.subject, '=HYPERLINK("http://x","y")');
+    assert.deepEqual(r.points.map((p) => p.meanTimeToMitigate.days), [null, -5, -5, -5, -5, -5, -5]);
+    const table = await cli(repo.root, ["history", "threatmodel"]);
+    assert.match(table.out, /2026-10-05\s+25\s+24\s.*\s4%\s+-5\.0\s/);
   });
 });

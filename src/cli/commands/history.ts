@@ -7,9 +7,9 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { SEVERITIES } from "../../analysis/scoring.js";
 import type { Bucketing, FigurePoint } from "../../lifecycle/figures.js";
-import { computeFigures } from "../../lifecycle/figures.js";
+import { computeFigures, roundedRatio, roundFigures } from "../../lifecycle/figures.js";
 import { GitError, repositoryPath, repositoryRoot } from "../../lifecycle/git-files.js";
-import type { SkippedCommit } from "../../lifecycle/history.js";
+import type { ShallowCut, SkippedCommit } from "../../lifecycle/history.js";
 import { readModelHistory } from "../../lifecycle/history.js";
 import { TOOL } from "../../report/json.js";
 import { terminalText } from "../../report/terminal-text.js";
@@ -18,7 +18,8 @@ import { EXIT } from "../io.js";
 import { reportGitError } from "../load-or-report.js";
 import { countParser, parseDate, PATH_HELP } from "../options.js";
 
-export const HISTORY_SCHEMA_VERSION = "1.0";
+// 1.1 added `shallow` (where a shallow clone cuts the history).
+export const HISTORY_SCHEMA_VERSION = "1.1";
 
 export interface HistoryCommandOptions {
   by: Bucketing;
@@ -39,8 +40,6 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .action((target: string, options: HistoryCommandOptions) => setExit(historyCommand(io, target, options)));
 }
 
-
-
 export interface HistoryReport {
   schemaVersion: string;
   tool: { name: string; version: string };
@@ -49,6 +48,9 @@ export interface HistoryReport {
   since: string | null;
   maxCommits: number;
   commits: { listed: number; considered: number; analysed: number; skipped: number };
+  /** The oldest commit considered when a shallow clone lacks its parents (the history is cut there), else null. */
+  shallow: ShallowCut | null;
+  /** Rates to 4 decimals, days to 1 (roundFigures). */
   points: FigurePoint[];
   skipped: SkippedCommit[];
 }
@@ -76,19 +78,32 @@ export function historyCommand(io: CliIO, target: string, options: HistoryComman
       since: options.since ?? null,
       maxCommits: options.maxCommits,
       commits: { listed: history.listed, considered, analysed: history.analysed, skipped: history.skipped.length },
-      points: computeFigures(history.snapshots, options.by),
+      shallow: history.shallow,
+      points: computeFigures(history.snapshots, options.by).map(roundFigures),
       skipped: history.skipped,
     };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     return reportGitError(io, error);
   }
+  // On stderr whatever the format, so the CSV and JSON on stdout stay as they are; JSON also has the field.
+  if (report.shallow !== null) io.err(shallowNote(report.shallow));
   io.out(options.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : options.format === "csv" ? csvHistory(report) : tableHistory(report));
   // Commits exist, yet the model loaded at none of them.
   return report.points.length === 0 ? EXIT.invalid : EXIT.ok;
 }
 
-const percent = (rate: number | null) => (rate === null ? "-" : `${Math.round(rate * 100)}%`);
+function shallowNote(cut: ShallowCut): string {
+  return (
+    `note: the repository is a shallow clone: the model's history is cut at ${cut.commit.slice(0, 10)} (${cut.date}), whose parents were not fetched; ` +
+    "the closure rate and mean time to mitigate count only from there, and findings that were already there look new\n" +
+    "  hint: fetch the full history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout (GIT_DEPTH: 0 in GitLab CI)\n"
+  );
+}
+
+// Percentages rounded once from the counts, not from the rounded rate.
+const percent = (part: number, whole: number) => (whole === 0 ? "-" : `${roundedRatio(part, whole, 0)}%`);
+// The days are already rounded to 1 decimal.
 const days = (value: number | null) => (value === null ? "-" : value.toFixed(1));
 const SHORT: Record<(typeof SEVERITIES)[number], string> = { critical: "crit", high: "high", medium: "med", low: "low", info: "info" };
 const SEVERITIES_DOWN = [...SEVERITIES].reverse();
@@ -101,11 +116,11 @@ export function tableHistory(report: HistoryReport): string {
     `${p.findings.total}`,
     `${p.findings.open}`,
     ...SEVERITIES_DOWN.map((s) => `${p.findings.openBySeverity[s]}`),
-    percent(p.closure.rate),
+    percent(p.closure.closed * 100, p.closure.seen),
     days(p.meanTimeToMitigate.days),
     `${p.overdue}`,
     `${p.expiredAcceptances}`,
-    p.coverage.rate === null ? "-" : `${percent(p.coverage.rate)} (${p.coverage.covered}/${p.coverage.withFindings})`,
+    p.coverage.rate === null ? "-" : `${percent(p.coverage.covered * 100, p.coverage.withFindings)} (${p.coverage.covered}/${p.coverage.withFindings})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Text columns left, figures right, as a terminal reader scans them.
@@ -120,9 +135,16 @@ export function tableHistory(report: HistoryReport): string {
   return `${out.map(terminalText).join("\n")}\n`;
 }
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; lines end CRLF. */
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; lines end CRLF.
+ * A text cell a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+ * return: OWASP's CSV injection list) gets a ' in front first. Numbers are written as they are,
+ * so a negative one (mttm_days, when commit dates go back) stays a number.
+ */
 function csvField(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
+  if (value === null) return "";
+  if (typeof value === "number") return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
