@@ -21,7 +21,10 @@ export const FailOn = z
     severity: z
       .enum(SEVERITIES)
       .default("high")
-      .meta({ description: "Unmitigated findings (open, mitigating or reopened) at or above this severity fail the gate; with a baseline, only findings the baseline does not have (default high)." }),
+      .meta({
+        description:
+          "Unmitigated findings (open, mitigating or reopened) at or above this severity fail the gate; with a baseline, only those the change brought or made worse: new, settled at the baseline and unsettled now, or re-scored into a higher severity (default high).",
+      }),
   })
   .meta({ description: "Which findings fail the gate." });
 
@@ -30,8 +33,8 @@ export const GatePolicy = z
     failOn: FailOn.default({ severity: "high" }),
     expiredAcceptances: enforcement("fail", "Accepted or transferred findings whose expiry date has passed"),
     overdue: enforcement("warn", "Findings past their decision's due date and not yet settled"),
-    stale: enforcement("warn", "A model overdue for review, or changed in git since its last review"),
-    materialChangeNeedsReview: enforcement("fail", "With a baseline: a material change whose pull request does not record a review (review.lastReview unchanged)"),
+    stale: enforcement("warn", "A model overdue for review, changed in git since its last review, or with a review dated after today; when git cannot tell whether the model changed (a shallow clone), a warning at most"),
+    materialChangeNeedsReview: enforcement("fail", "With a baseline: a material change whose pull request does not record a review (in review.lastReview, a later date, another reviewer or another commit than the baseline's)"),
   })
   .meta({ title: "Gate policy", description: "What makes `threatwright check` fail or warn." });
 

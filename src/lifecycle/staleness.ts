@@ -1,5 +1,6 @@
-// Whether a threat model is stale, and why: not reviewed within its cadence, or changed since
-// its last recorded review. Pure: the caller brings the date and what git knows about changes.
+// Whether a threat model is stale, and why: not reviewed within its cadence, changed since its
+// last recorded review, or with a review dated after today (a review that cannot have happened
+// yet vouches for nothing). Pure: the caller brings the date and what git knows about changes.
 //
 // "Changed since the review" means: with lastReview.commit, the commits after that commit
 // (COMMIT..HEAD) that touch the model's files; without it, the commits touching them that were
@@ -66,6 +67,8 @@ export interface Staleness {
   daysOverdue: number;
   /** Whether the model changed since the review; null when that could not be told. */
   changedSinceReview: boolean | null;
+  /** Why git could not tell whether the model changed since the review; null when it could, or was not asked. */
+  historyUnknown: string | null;
   /** The commits and uncommitted files counted as changes. */
   commits: ChangedCommit[];
   uncommitted: UncommittedChange[];
@@ -74,11 +77,16 @@ export interface Staleness {
 const LISTED = 5;
 
 export function assessStaleness({ review, today, changesSinceReview }: StalenessInput): Staleness {
-  const result: Staleness = { stale: false, reasons: [], notes: [], nextDue: null, daysOverdue: 0, changedSinceReview: null, commits: [], uncommitted: [] };
+  const result: Staleness = { stale: false, reasons: [], notes: [], nextDue: null, daysOverdue: 0, changedSinceReview: null, historyUnknown: null, commits: [], uncommitted: [] };
   if (!review) return { ...result, stale: true, reasons: ["no review policy: nobody owns reviewing the model and no cadence is set"] };
   const last = review.lastReview;
   if (!last) return { ...result, stale: true, reasons: [`no review recorded (${review.owner} reviews every ${review.cadence})`] };
 
+  // Dates are YYYY-MM-DD, so they compare as text. A review after today has not happened: it
+  // cannot vouch for the model, or every change up to that day would go unnoticed.
+  if (last.date > today) {
+    result.reasons.push(`last review is dated ${last.date}, after today (${today}): a review cannot be recorded ahead of time; correct review.lastReview.date`);
+  }
   result.nextDue = addDuration(last.date, review.cadence);
   const overdue = daysBetween(result.nextDue, today);
   if (overdue > 0) {
@@ -91,6 +99,7 @@ export function assessStaleness({ review, today, changesSinceReview }: Staleness
   if (!changesSinceReview) {
     result.notes.push("changes since the review were not checked");
   } else if (!changesSinceReview.known) {
+    result.historyUnknown = changesSinceReview.reason;
     result.notes.push(`could not tell from git whether the model changed since the review: ${changesSinceReview.reason}`);
   } else {
     const changes = changesSinceReview;

@@ -100,6 +100,18 @@ describe("threatwright status", () => {
     assert.deepEqual(report.history.uncommitted, []);
   });
 
+  it("says STALE when the recorded review is dated after today", async () => {
+    const { repo, model } = exampleRepo();
+    commitFiles(repo, edit(repo, "threatwright.yaml", (t) => t.replace("    date: 2026-09-30\n", "    date: 2099-01-01\n")), "Review in the future", "2026-10-02");
+    const { code, out } = await cli(["status", model]);
+    assert.equal(code, 0);
+    assert.match(out, /\n {2}last review {3}2099-01-01 by appsec@example\.com at commit 8c41f07\n/);
+    assert.match(out, /\nSTALE\n {2}- last review is dated 2099-01-01, after today \(2026-11-22\): a review cannot be recorded ahead of time; correct review\.lastReview\.date\n/);
+    const report = JSON.parse((await cli(["status", model, "--format", "json"])).out);
+    assert.equal(report.stale, true);
+    assert.equal(report.daysOverdue, 0);
+  });
+
   it("says it cannot tell from git outside a repository, and judges by the cadence", async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), "tw-status-nogit-"));
     cleanup.push(() => rmSync(folder, { recursive: true, force: true }));

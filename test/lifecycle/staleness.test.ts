@@ -24,6 +24,18 @@ describe("staleness by cadence", () => {
     assert.equal(s.nextDue, "2026-12-30");
     assert.equal(s.daysOverdue, 0);
     assert.equal(s.changedSinceReview, false);
+    assert.equal(s.historyUnknown, null);
+  });
+
+  it("is stale when the review is dated after today, and says so; the day itself is not in the future", () => {
+    const s = assessStaleness({ review: review("2099-01-01"), today: "2026-11-22", changesSinceReview: noChanges });
+    assert.equal(s.stale, true);
+    assert.deepEqual(s.reasons, ["last review is dated 2099-01-01, after today (2026-11-22): a review cannot be recorded ahead of time; correct review.lastReview.date"]);
+    assert.equal(s.daysOverdue, 0);
+    assert.equal(s.changedSinceReview, false);
+    const tomorrow = assessStaleness({ review: review("2026-11-23"), today: "2026-11-22", changesSinceReview: noChanges });
+    assert.equal(tomorrow.stale, true);
+    assert.equal(assessStaleness({ review: review("2026-11-22"), today: "2026-11-22", changesSinceReview: noChanges }).stale, false);
   });
 
   it("is stale past the cadence: 2026-06-01 is 174 days old on 2026-11-22, due 2026-08-30, 84 days overdue", () => {
@@ -98,6 +110,7 @@ describe("staleness by changes since the review", () => {
     const s = assessStaleness({ review: review("2026-10-01"), today: "2026-11-22", changesSinceReview: { known: false, reason: "/x is not inside a git repository" } });
     assert.equal(s.stale, false);
     assert.equal(s.changedSinceReview, null);
+    assert.equal(s.historyUnknown, "/x is not inside a git repository");
     assert.deepEqual(s.notes, ["could not tell from git whether the model changed since the review: /x is not inside a git repository"]);
   });
 

@@ -7,26 +7,31 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
 import { analyze, prepareModel } from "../../analysis/analyze.js";
-import type { GateBaseline, GateResult, GateVerdict } from "../../lifecycle/gate.js";
+import type { GateBaseline, GateResult } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
-import { GitError, openGitModel, parseModelSpec, repositoryPath, repositoryRoot } from "../../lifecycle/git-files.js";
-import { judgeStaleness } from "../../lifecycle/git-history.js";
+import type { GitModel } from "../../lifecycle/git-files.js";
+import { GitError, openGitModel, parseModelSpec, repositoryPath, repositoryRoot, runGit } from "../../lifecycle/git-files.js";
+import { judgeStaleness, literal } from "../../lifecycle/git-history.js";
+import type { Classification } from "../../lifecycle/model-diff.js";
 import { diffModels } from "../../lifecycle/model-diff.js";
 import type { GatePolicy } from "../../lifecycle/policy.js";
 import { loadPolicy } from "../../lifecycle/policy.js";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { LoadedModel } from "../../model/load.js";
+import { loadModel, resolveModelPath } from "../../model/load.js";
+import { emptyModel } from "../../model/model.js";
 import { TOOL } from "../../report/json.js";
 import { mdEscape } from "../../report/markdown.js";
 import { sarifReport } from "../../report/sarif.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport, reportGitError } from "../load-or-report.js";
+import { loadOrReport, reportDiagnostics, reportGitError } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
-export const CHECK_SCHEMA_VERSION = "1.0";
+// 1.1 added baseline.model, baseline.note, baseline.fallback and checks[].why.
+export const CHECK_SCHEMA_VERSION = "1.1";
 
 export interface CheckCommandOptions {
   format: "text" | "markdown" | "sarif" | "json";
@@ -54,15 +59,30 @@ export interface CheckReport {
   tool: { name: string; version: string };
   date: string;
   system: { id: string; name: string };
-  baseline: { spec: string; findings: number; classification: string } | null;
+  baseline: {
+    spec: string;
+    findings: number;
+    classification: Classification;
+    /** "found"; "missing": no model at the revision, compared with an empty one; "invalid": compared with its last valid version (`fallback`), else an empty one. */
+    model: BaselineState;
+    /** What was wrong with the baseline and what the gate compared with instead ("missing": a note; "invalid": a warning); null when the model was found. */
+    note: string | null;
+    /** With an invalid model at the revision: the commit whose model, the last valid one, was compared with instead; null otherwise. */
+    fallback: string | null;
+  } | null;
   policy: GatePolicy & { file: string | null };
   passed: boolean;
   checks: GateResult[];
 }
 
+type BaselineState = "found" | "missing" | "invalid";
+
 interface Baseline {
   spec: string;
   gate: GateBaseline;
+  model: BaselineState;
+  note: string | null;
+  fallback: string | null;
 }
 
 export function checkCommand(io: CliIO, target: string, options: CheckCommandOptions): number {
@@ -89,25 +109,44 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   if (options.baseline !== undefined) {
     const opened = openBaseline(io, options.baseline, rootFile);
     if ("exit" in opened) return opened.exit;
-    const before = opened.loaded.model;
-    const beforeFacts = prepareModel(before);
-    baseline = {
-      spec: options.baseline,
-      gate: {
-        result: analyze(before, { today, locations: opened.loaded.locations, prepared: beforeFacts }),
-        diff: diffModels(before, model, { facts: { before: beforeFacts, after: facts } }),
-        lastReview: before.review?.lastReview,
-      },
-    };
+    if ("loaded" in opened) {
+      if (opened.note !== undefined) io.err(`warning: baseline: ${opened.note}\n`);
+      const before = opened.loaded.model;
+      const beforeFacts = prepareModel(before);
+      baseline = {
+        spec: options.baseline,
+        model: opened.note === undefined ? "found" : "invalid",
+        note: opened.note ?? null,
+        fallback: opened.fallback ?? null,
+        gate: {
+          result: analyze(before, { today, locations: opened.loaded.locations, prepared: beforeFacts }),
+          diff: diffModels(before, model, { facts: { before: beforeFacts, after: facts } }),
+          lastReview: before.review?.lastReview,
+        },
+      };
+    } else {
+      // No usable model at the revision: the gate compares with an empty one, so everything is new.
+      io.err(`${opened.state === "missing" ? "note" : "warning"}: baseline: ${opened.note}\n`);
+      const empty = emptyModel({ system: model.system });
+      baseline = {
+        spec: options.baseline,
+        model: opened.state,
+        note: opened.note,
+        fallback: null,
+        gate: { result: { findings: [] }, diff: diffModels(empty, model, { facts: { before: prepareModel(empty), after: facts } }), lastReview: undefined, absent: opened.state },
+      };
+    }
   }
 
-  const verdict = runGate({ result, staleness, policy: policy.policy, lastReview, ...(baseline ? { baseline: baseline.gate } : {}) });
+  const verdict = runGate({ result, today, staleness, policy: policy.policy, lastReview, ...(baseline ? { baseline: baseline.gate } : {}) });
   const report: CheckReport = {
     schemaVersion: CHECK_SCHEMA_VERSION,
     tool: { name: TOOL.name, version: TOOL.version },
     date: today,
     system: result.system,
-    baseline: baseline ? { spec: baseline.spec, findings: baseline.gate.result.findings.length, classification: baseline.gate.diff.classification } : null,
+    baseline: baseline
+      ? { spec: baseline.spec, findings: baseline.gate.result.findings.length, classification: baseline.gate.diff.classification, model: baseline.model, note: baseline.note, fallback: baseline.fallback }
+      : null,
     policy: { ...policy.policy, file: policy.file ?? null },
     passed: verdict.passed,
     checks: verdict.results,
@@ -129,56 +168,147 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   return verdict.passed ? EXIT.ok : EXIT.invalid;
 }
 
+type OpenedBaseline =
+  /** The model at the revision; or, when that one is invalid, its last valid version (`fallback`), with a note saying so. */
+  | { loaded: LoadedModel; note?: string; fallback?: string }
+  /** No usable model: the gate compares with an empty one. */
+  | { state: "missing" | "invalid"; note: string }
+  | { exit: number };
+
+const EMPTY_BASELINE = "compared with an empty baseline, so every finding is new";
+
 /**
- * The baseline model: REV:PATH as `diff` reads it, or a bare REV meaning the same model's path at
- * that revision, in the repository that holds the model.
+ * The baseline model, read from the repository that holds the model being checked: REV:PATH as
+ * `diff` reads it (PATH from the repository's top folder, or from the current folder when it starts
+ * with ./ or ../), or a bare REV meaning the same model's path at that revision. A revision
+ * without the model (the change adds it) gives an empty baseline, with a note. One with an invalid
+ * model (a broken model was merged) gives its last valid version in the revision's history, or an
+ * empty baseline when there is none, with a warning. No repository, no git or an unknown
+ * revision is a setup error.
  */
-function openBaseline(io: CliIO, spec: string, rootFile: string): { loaded: LoadedModel } | { exit: number } {
+function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline {
   try {
     const parsed = parseModelSpec(spec);
-    let opened;
-    let revision: string;
-    if (parsed.kind === "git") {
-      opened = openGitModel(io.cwd, parsed);
-      revision = parsed.rev;
-    } else {
-      const absolute = realpathSync(path.resolve(rootFile));
-      const root = realpathSync(repositoryRoot(path.dirname(absolute)));
-      // The root was found from the model's own folder, so the model lies inside it.
-      opened = openGitModel(root, { rev: spec, path: repositoryPath(root, absolute)! });
-      revision = spec;
+    const absolute = realpathSync(path.resolve(rootFile));
+    const root = realpathSync(repositoryRoot(path.dirname(absolute)));
+    const revision = parsed.kind === "git" ? parsed.rev : spec;
+    // The root was found from the model's own folder, so the model lies inside it.
+    const target = parsed.kind === "git" ? baselinePath(io.cwd, root, parsed.path) : repositoryPath(root, absolute)!;
+    const where = `${revision}:${target === "" ? "." : target}`;
+    let opened: GitModel;
+    try {
+      opened = openGitModel(root, { rev: revision, path: target });
+    } catch (error) {
+      // The path was checked to lie inside the repository: missing here means not at the revision.
+      if (error instanceof GitError && error.code === "path-missing") return { state: "missing", note: `no model at ${where}: ${EMPTY_BASELINE}` };
+      throw error;
     }
-    return loadOrReport(io, opened.target, "text", { files: opened.files, revision });
+    if ("error" in resolveModelPath(opened.target, opened.files)) return { state: "missing", note: `no model at ${where}: ${EMPTY_BASELINE}` };
+    const loaded = loadModel(opened.target, opened.files);
+    // Files read from git are named REV:path, so it is clear which side is at fault.
+    const diagnostics = loaded.diagnostics.map((d) => ({ ...d, file: `${revision}:${d.file}` }));
+    if (!loaded.ok) {
+      const errors = diagnostics.filter((d) => d.severity === "error");
+      const first = errors[0] ?? diagnostics[0];
+      const invalid = `the model at ${where} is invalid (${errors.length} problem${errors.length === 1 ? "" : "s"})`;
+      const problem = first ? `; the first problem: ${first.file}:${first.line}:${first.col}: ${first.message}` : "";
+      const earlier = lastValidVersion(root, revision, opened.target);
+      if (earlier) return { loaded: earlier.loaded, fallback: earlier.commit, note: `${invalid}: compared with its last valid version on ${revision}, ${earlier.commit.slice(0, 7)} '${earlier.subject}' (${earlier.date})${problem}` };
+      return { state: "invalid", note: `${invalid}, and so is every earlier version on ${revision}: ${EMPTY_BASELINE}${problem}` };
+    }
+    if (diagnostics.length > 0) reportDiagnostics(io, diagnostics, "text");
+    return { loaded: loaded.loaded };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    return { exit: reportGitError(io, error, "baseline") };
+    const shown = error.code === "not-a-repository" ? new GitError(error.code, error.message, "--baseline reads the baseline model from git: check a model inside a git repository, or leave --baseline out") : error;
+    return { exit: reportGitError(io, shown, "baseline") };
   }
 }
 
+/** How far back lastValidVersion looks: commits on the revision's first-parent line that touched the model's folder. */
+const FALLBACK_COMMITS = 50;
+
+/**
+ * The newest valid version of the model at `target` (repository-relative) in the history of
+ * `revision`: its first-parent line (a branch as merged, not the commits of each pull request),
+ * among the commits that touched the model's folder. Undefined when there is none (or git cannot say).
+ */
+function lastValidVersion(root: string, revision: string, target: string): { loaded: LoadedModel; commit: string; subject: string; date: string } | undefined {
+  const folder = /\.ya?ml$/i.test(target) ? path.posix.dirname(target) : target;
+  const pathspec = folder === "." || folder === "" ? [] : ["--", literal(folder)];
+  const log = runGit(root, ["log", "--first-parent", `--max-count=${FALLBACK_COMMITS}`, "--format=%H%x1f%cs%x1f%s", revision, ...pathspec]);
+  if (log.status !== 0) return undefined;
+  for (const line of log.stdout.toString("utf8").split("\n")) {
+    const [commit = "", date = "", ...subject] = line.split("\x1f");
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) continue;
+    let opened: GitModel;
+    try {
+      opened = openGitModel(root, { rev: commit, path: target });
+    } catch (error) {
+      if (error instanceof GitError) continue; // no model in that commit: an older one may have it
+      throw error;
+    }
+    const loaded = loadModel(opened.target, opened.files);
+    if (loaded.ok) return { loaded: loaded.loaded, commit, date, subject: subject.join("\x1f").replace(/\p{Cc}/gu, "?").slice(0, 72) };
+  }
+  return undefined;
+}
+
+/** The PATH of --baseline REV:PATH relative to the top of `root`, the model's repository; a path leading out of it is a usage error. */
+function baselinePath(cwd: string, root: string, specPath: string): string {
+  const fromCwd = specPath === "." || specPath === ".." || specPath.startsWith("./") || specPath.startsWith("../");
+  const relative = fromCwd ? repositoryPath(root, path.resolve(cwd, specPath)) : path.posix.normalize(specPath === "" ? "." : specPath.replaceAll("\\", "/"));
+  if (relative === null || relative === ".." || relative.startsWith("../") || path.posix.isAbsolute(relative)) {
+    throw new GitError("bad-spec", `'${specPath.replace(/\p{Cc}/gu, "?").slice(0, 120)}' is outside the repository that holds the model (${root})`, "write PATH from the top folder of the model's repository, as in main:threatmodel/");
+  }
+  const trimmed = relative.replace(/\/+$/, "");
+  return trimmed === "." ? "" : trimmed;
+}
 
 const LABEL: Record<GateResult["outcome"], string> = { pass: "pass", warn: "WARN", fail: "FAIL" };
 
-/** "2 failed, 1 warning", or "" when every check passed. */
-function tally(checks: readonly GateResult[]): string {
-  const failed = checks.filter((c) => c.outcome === "fail").length;
-  const warned = checks.filter((c) => c.outcome === "warn").length;
+/** "2 failed, 1 warning", or "" when every check passed; an invalid baseline is a warning too. */
+function tally(report: Pick<CheckReport, "checks" | "baseline">): string {
+  const failed = report.checks.filter((c) => c.outcome === "fail").length;
+  const warned = report.checks.filter((c) => c.outcome === "warn").length + (report.baseline?.model === "invalid" ? 1 : 0);
   return [failed > 0 ? `${failed} failed` : "", warned > 0 ? `${warned} warning${warned === 1 ? "" : "s"}` : ""].filter(Boolean).join(", ");
 }
 
-function headline(report: Pick<GateVerdict, "passed"> & { checks: GateResult[] }): string {
-  const counts = tally(report.checks);
+function headline(report: Pick<CheckReport, "passed" | "checks" | "baseline">): string {
+  const counts = tally(report);
   return `${report.passed ? "PASSED" : "FAILED"}${counts ? ` (${counts})` : ""}`;
+}
+
+/** What the change is against the baseline, in the header's parentheses. */
+function changeLabel(baseline: NonNullable<CheckReport["baseline"]>): string {
+  if (baseline.model === "missing") return "no model there: everything is new";
+  if (baseline.model === "invalid") {
+    if (baseline.fallback === null) return "invalid there: everything is new";
+    const change = baseline.classification === "unchanged" ? "no change to the model" : `${baseline.classification} change`;
+    return `invalid there: ${change} since its last valid version, ${baseline.fallback.slice(0, 7)}`;
+  }
+  return baseline.classification === "unchanged" ? "no change to the model" : `${baseline.classification} change`;
+}
+
+/** Why each failing finding counts against the baseline, by ID (the findings check says). */
+function whyById(report: CheckReport): Map<string, string> {
+  const why = new Map<string, string>();
+  for (const check of report.checks) for (const [id, text] of Object.entries(check.why ?? {})) if (!why.has(id)) why.set(id, text);
+  return why;
 }
 
 export function textCheck(report: CheckReport, result: AnalysisResult): string {
   const byId = new Map(result.findings.map((f) => [f.id, f]));
-  const lines = [`Threatwright check of ${report.system.name} (${report.date})${report.baseline ? ` against ${report.baseline.spec} (${report.baseline.classification} change)` : ""}`, ""];
+  const lines = [`Threatwright check of ${report.system.name} (${report.date})${report.baseline ? ` against ${report.baseline.spec} (${changeLabel(report.baseline)})` : ""}`];
+  if (report.baseline?.note) lines.push(`  ${report.baseline.model === "invalid" ? "WARN baseline" : "note"}: ${report.baseline.note}`);
+  lines.push("");
   for (const check of report.checks) {
     lines.push(`  ${LABEL[check.outcome].padEnd(5)}${check.check}: ${check.reason}`);
     if (check.outcome === "pass") continue;
     for (const id of check.findings ?? []) {
       const f = byId.get(id);
-      lines.push(f ? `         - [${f.severity} ${f.residual.score}] ${f.id}  ${f.title} (${f.status})` : `         - ${id}`);
+      const why = check.why?.[id];
+      lines.push(`${f ? `         - [${f.severity} ${f.residual.score}] ${f.id}  ${f.title} (${f.status})` : `         - ${id}`}${why ? `: ${why}` : ""}`);
     }
   }
   lines.push("", headline(report));
@@ -191,17 +321,20 @@ const MAX_ROWS = 50;
 export function markdownCheck(report: CheckReport, result: AnalysisResult): string {
   const byId = new Map(result.findings.map((f) => [f.id, f]));
   const out = [`## Threatwright check: ${mdEscape(report.system.name)}`, ""];
-  out.push(`**${report.passed ? "PASS" : "FAIL"}**: ${tally(report.checks) || "all checks passed"}`, "");
-  out.push(`Analysed on ${report.date}${report.baseline ? ` against \`${mdEscape(report.baseline.spec)}\` (${report.baseline.classification} change)` : " without a baseline"}.`, "");
+  out.push(`**${report.passed ? "PASS" : "FAIL"}**: ${tally(report) || "all checks passed"}`, "");
+  out.push(`Analysed on ${report.date}${report.baseline ? ` against \`${mdEscape(report.baseline.spec)}\` (${changeLabel(report.baseline)})` : " without a baseline"}.`, "");
+  if (report.baseline?.note) out.push(`> ${report.baseline.model === "invalid" ? "**Warning**" : "Note"}: ${mdEscape(report.baseline.note)}`, "");
   out.push("| Check | Result | Detail |", "|---|---|---|");
   for (const check of report.checks) out.push(`| ${check.check} | ${check.outcome === "pass" ? "pass" : `**${check.outcome}**`} | ${mdEscape(check.reason)} |`);
   out.push("");
   const failing: Finding[] = [];
   for (const check of report.checks.filter((c) => c.outcome === "fail")) for (const id of check.findings ?? []) if (byId.has(id) && !failing.includes(byId.get(id)!)) failing.push(byId.get(id)!);
   if (failing.length > 0) {
-    out.push("### Failing findings", "", "| Severity | Finding | Status | Residual |", "|---|---|---|---:|");
-    for (const f of failing.slice(0, MAX_ROWS)) out.push(`| ${f.severity} | \`${f.id}\` ${mdEscape(f.title)} | ${f.status}: ${mdEscape(f.statusReason)} | ${f.residual.score} |`);
-    if (failing.length > MAX_ROWS) out.push(`| … and ${failing.length - MAX_ROWS} more (see the JSON output) | | | |`);
+    // With a baseline, a column says what the change did to each finding.
+    const why = report.baseline ? whyById(report) : undefined;
+    out.push("### Failing findings", "", `| Severity | Finding | Status | Residual |${why ? " Against the baseline |" : ""}`, `|---|---|---|---:|${why ? "---|" : ""}`);
+    for (const f of failing.slice(0, MAX_ROWS)) out.push(`| ${f.severity} | \`${f.id}\` ${mdEscape(f.title)} | ${f.status}: ${mdEscape(f.statusReason)} | ${f.residual.score} |${why ? ` ${mdEscape(why.get(f.id) ?? "")} |` : ""}`);
+    if (failing.length > MAX_ROWS) out.push(`| … and ${failing.length - MAX_ROWS} more (see the JSON output) | | | |${why ? " |" : ""}`);
     out.push("");
   }
   return out.join("\n");
