@@ -3,6 +3,7 @@
 import { buildGraph } from "../graph/graph.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { SourceLocation } from "../model/diagnostics.js";
+import { systemLocationKey } from "../model/diagnostics.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Decision } from "../model/schema.js";
 import type { ControlType, DecisionStatus } from "../model/vocabulary.js";
@@ -173,6 +174,9 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   const workflows = [...inWorkflows].sort();
   let location: SourceLocation | undefined;
   for (const anchor of detection.anchors) if ((location = locations?.get(anchor))) break;
+  // A system-level finding (anchored at the system's ID, no element's) is at the system's declaration.
+  const system = graph.model.system.id;
+  if (!location && detection.anchors.includes(system)) location = locations?.get(systemLocationKey(system));
   return {
     id,
     ruleId: rule.id,

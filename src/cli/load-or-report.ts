@@ -1,5 +1,6 @@
 // Every command that reads a model loads it the same way and reports problems the same way.
-import type { GitError } from "../lifecycle/git-files.js";
+import path from "node:path";
+import { GitError, repositoryRoot } from "../lifecycle/git-files.js";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
 import type { ModelFiles } from "../model/files.js";
@@ -56,4 +57,18 @@ export function knownWorkflow(io: CliIO, model: ThreatModel, workflow: string | 
   const problem = workflow === undefined ? undefined : unknownWorkflow(model, workflow);
   if (problem) io.err(`error: ${problem.message}\n  hint: ${problem.hint}\n`);
   return problem === undefined;
+}
+
+/**
+ * What SARIF URIs are relative to (code scanning maps them to files from the repository's top):
+ * the top folder of the git repository that holds the model's root file, found from the file's
+ * own folder, so it does not matter where the command runs; outside git, the current folder.
+ */
+export function sarifBase(io: Pick<CliIO, "cwd">, rootFile: string): string {
+  try {
+    return repositoryRoot(path.dirname(path.resolve(io.cwd, rootFile)));
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    return path.resolve(io.cwd);
+  }
 }

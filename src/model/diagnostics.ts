@@ -13,6 +13,8 @@ export interface SourceLocation {
 /** How a model's locations key a decision, which has no ID of its own: by its finding. */
 export const DECISION_LOCATION_PREFIX = "decision:";
 export const decisionLocationKey = (finding: string) => `${DECISION_LOCATION_PREFIX}${finding}`;
+/** How a model's locations key the system's declaration (its `id` in the root file): the system is no element, and its ID may name one too. */
+export const systemLocationKey = (id: string) => `system:${id}`;
 
 export type DiagnosticCode =
   | "io-error"

@@ -136,8 +136,8 @@ export interface PlainParse {
   value: unknown;
   depth: number;
   /**
-   * Position of an element's `id` ([list, index, "id"]), a credential's ([list, index, "credentials", index, "id"])
-   * or a decision's `finding` ([list, index, "finding"]); undefined for any other path.
+   * Position of an element's `id` ([list, index, "id"]), a credential's ([list, index, "credentials", index, "id"]),
+   * a decision's `finding` ([list, index, "finding"]) or the system's `id` (["system", "id"]); undefined for any other path.
    */
   locateId(path: readonly (string | number)[]): Position | undefined;
 }
@@ -177,6 +177,7 @@ export function plainParse(text: string): PlainParse | undefined {
   const ids = new Map<string, number[]>();
   const findings = new Map<string, number[]>();
   const credentialIds = new Map<number, number[]>();
+  let systemId: number | undefined;
   const record = (byKey: Map<string, number[]>, list: string, index: number, offset: number) => {
     let offsets = byKey.get(list);
     if (!offsets) byKey.set(list, (offsets = []));
@@ -222,7 +223,7 @@ export function plainParse(text: string): PlainParse | undefined {
         } else if (frame.expectsKey) {
           if (event.valueStart < 0) return undefined; // an empty key
           frame.expectsKey = false;
-          const placed = stack.length === 1 || (stack.length === ELEMENT_DEPTH && frame.list !== undefined) || (stack.length === CREDENTIAL_DEPTH && frame.inCredentials);
+          const placed = stack.length === 1 || (stack.length === 2 && frame.list === "system") || (stack.length === ELEMENT_DEPTH && frame.list !== undefined) || (stack.length === CREDENTIAL_DEPTH && frame.inCredentials);
           frame.key = placed ? getScalarValue(text, event) : undefined;
           frame.keyOffset = scalarStart(text, event);
         } else {
@@ -230,7 +231,9 @@ export function plainParse(text: string): PlainParse | undefined {
           if (frame.key === undefined || stack.length === 1) break;
           // An empty value has no text of its own: it is placed at its key, as fastParse does.
           const offset = event.valueStart >= 0 ? scalarStart(text, event) : frame.keyOffset;
-          if (stack.length === CREDENTIAL_DEPTH) {
+          if (stack.length === 2) {
+            if (frame.key === "id") systemId = offset;
+          } else if (stack.length === CREDENTIAL_DEPTH) {
             if (frame.key === "id") {
               let offsets = credentialIds.get(frame.item);
               if (!offsets) credentialIds.set(frame.item, (offsets = []));
@@ -257,8 +260,9 @@ export function plainParse(text: string): PlainParse | undefined {
     locateId(path) {
       let offset: number | undefined;
       const [list, index, field, credential, last] = path;
-      if (typeof list !== "string" || typeof index !== "number") return undefined;
-      if (path.length === 3) offset = (field === "id" ? ids : field === "finding" ? findings : undefined)?.get(list)?.[index];
+      if (path.length === 2 && list === "system" && index === "id") offset = systemId;
+      else if (typeof list !== "string" || typeof index !== "number") return undefined;
+      else if (path.length === 3) offset = (field === "id" ? ids : field === "finding" ? findings : undefined)?.get(list)?.[index];
       else if (path.length === 5 && list === "identities" && field === "credentials" && typeof credential === "number" && last === "id") offset = credentialIds.get(index)?.[credential];
       if (offset === undefined) return undefined;
       position ??= linePositions(text);

@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { z } from "zod";
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
-import { byPosition, decisionLocationKey, didYouMean } from "./diagnostics.js";
+import { byPosition, decisionLocationKey, didYouMean, systemLocationKey } from "./diagnostics.js";
 import type { ModelFiles } from "./files.js";
 import type { ParsedFile } from "./parse.js";
 import { LIMITS, parseModelFile } from "./parse.js";
@@ -18,7 +18,7 @@ import type { PlainParse } from "./fast-parse.js";
 import { parsePlainFile } from "./parse.js";
 import type { PlainCheck, ReferenceUse } from "./plain-check.js";
 import { compilePlainCheck, NOT_PLAIN } from "./plain-check.js";
-import { maskSecretValues } from "./secret-values.js";
+import { maskDiagnostic, maskSecretValues } from "./secret-values.js";
 import type { ElementKind } from "./vocabulary.js";
 import { COMPONENT_KINDS, kindNoun, withArticle } from "./vocabulary.js";
 
@@ -26,7 +26,11 @@ export const ROOT_FILE_NAME = "threatwright.yaml";
 
 export interface LoadedModel {
   model: ThreatModel;
-  /** Where each element (by ID) is defined; decisions by finding ID under "decision:<finding>". */
+  /**
+   * Where each element (by ID) is defined; decisions by finding ID under "decision:<finding>", and
+   * the system's declaration under systemLocationKey(id), first. The system is not an element: its
+   * ID may name one as well.
+   */
   locations: Map<string, SourceLocation>;
   /** Kind of each element, by ID. */
   kinds: Map<string, ElementKind>;
@@ -79,11 +83,19 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
   return withSecretsMasked(plain ? { ok: true, loaded: plain, diagnostics: [] } : loadCarefully(resolved.file, files));
 }
 
+/**
+ * The result with secret-shaped values masked in the model, and in every diagnostic too: a
+ * message may quote what it is about (an unresolved reference, an unknown key), and that may
+ * be a token pasted by mistake. An ID shaped like one is an error (see maskSecretValues).
+ */
 function withSecretsMasked(result: LoadResult): LoadResult {
-  if (!result.ok) return result;
+  const masked = (diagnostics: readonly Diagnostic[]) => diagnostics.map(maskDiagnostic);
+  if (!result.ok) return { ok: false, diagnostics: masked(result.diagnostics) };
   const { model, locations, kinds, files } = result.loaded;
-  const warnings = maskSecretValues(model, locations, kinds, files[0]!);
-  return warnings.length === 0 ? result : { ...result, diagnostics: [...result.diagnostics, ...warnings].sort(byPosition) };
+  const found = maskSecretValues(model, locations, kinds, files[0]!);
+  if (found.length === 0) return { ...result, diagnostics: masked(result.diagnostics) };
+  const diagnostics = masked([...result.diagnostics, ...found].sort(byPosition));
+  return found.some((d) => d.severity === "error") ? { ok: false, diagnostics } : { ...result, diagnostics };
 }
 
 /** loadModel without the plain path: every file indexed and checked by zod. Tests compare the two. */
@@ -262,6 +274,11 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
   const locations = new Map<string, SourceLocation>();
   const kinds = new Map<string, ElementKind>();
 
+  // The system's declaration, in the root file (visited first).
+  const root = entries[0];
+  const systemId = root ? systemIdOf(root.parsed.value) : undefined;
+  if (root && systemId !== undefined) locations.set(systemLocationKey(systemId), { file: root.parsed.file, ...locate(root.parsed, ["system", "id"]) });
+
   // Register IDs from the raw values, so one invalid element does not hide the references to it.
   for (const entry of entries) {
     forEachDefinition(entry.parsed.value as Record<string, unknown>, (kind, idPath, id) => {
@@ -313,6 +330,13 @@ function merge(entries: FileEntry[], diagnostics: Diagnostic[]): { model?: Threa
   const values = entries.map((e) => e.valid);
   if (values.length === 0 || !values.every((v) => v !== undefined)) return { locations, kinds };
   return { model: assembleModel(values), locations, kinds };
+}
+
+/** The system's ID as the root file's raw value gives it, when it is text. */
+function systemIdOf(value: unknown): string | undefined {
+  const system = value !== null && typeof value === "object" ? (value as Record<string, unknown>).system : undefined;
+  const id = system !== null && typeof system === "object" ? (system as Record<string, unknown>).id : undefined;
+  return typeof id === "string" ? id : undefined;
 }
 
 function describeKinds(kinds: readonly ElementKind[]): string {
@@ -382,6 +406,11 @@ function loadPlainModel(rootFile: string, files: ModelFiles): LoadedModel | unde
   const locations = new Map<string, SourceLocation>();
   const kinds = new Map<string, ElementKind>();
   // As merge registers them, so both paths build the same maps; a duplicate is the careful path's to report.
+  const rootEntry = entries[0]!;
+  const systemId = systemIdOf(rootEntry.parsed.value);
+  const systemAt = systemId === undefined ? undefined : rootEntry.parsed.locateId(["system", "id"]);
+  if (systemId === undefined || !systemAt) return undefined;
+  locations.set(systemLocationKey(systemId), { file: rootEntry.file, ...systemAt });
   for (const entry of entries) {
     const sound = forEachDefinition(entry.parsed.value, (kind, idPath, id) => {
       const position = entry.parsed.locateId(idPath);

@@ -11,7 +11,7 @@ import { textReport } from "../../report/text.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { knownWorkflow, loadOrReport } from "../load-or-report.js";
+import { knownWorkflow, loadOrReport, sarifBase } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
 
 export interface AnalyzeCommandOptions {
@@ -36,7 +36,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
 export function analyzeCommand(io: CliIO, target: string, options: AnalyzeCommandOptions): number {
   const loaded = loadOrReport(io, target, options.format === "json" ? "json" : "text");
   if ("exit" in loaded) return loaded.exit;
-  const { model, locations } = loaded.loaded;
+  const { model, locations, files } = loaded.loaded;
   if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
   const result = scopeResult(analyze(model, { today: options.date ?? io.today(), locations }), { minSeverity: options.minSeverity, workflow: options.workflow });
   switch (options.format) {
@@ -47,7 +47,7 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
       io.out(markdownReport(result, options.workflow));
       break;
     case "sarif":
-      io.out(sarifReport(result, RULES, { locations }));
+      io.out(sarifReport(result, RULES, { locations, base: sarifBase(io, files[0]!) }));
       break;
     default:
       io.out(textReport(result, { workflow: options.workflow }));

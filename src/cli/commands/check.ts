@@ -26,7 +26,7 @@ import { sarifReport } from "../../report/sarif.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport, reportDiagnostics, reportGitError } from "../load-or-report.js";
+import { loadOrReport, reportDiagnostics, reportGitError, sarifBase } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
@@ -160,7 +160,7 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
       break;
     case "sarif":
       // With a baseline, every result says whether the change brought it (new), re-scored it (updated) or left it.
-      io.out(sarifReport(result, RULES, { locations, ...(baseline ? { baseline: new Map(baseline.gate.result.findings.map((f) => [f.id, f.residual.score])) } : {}) }));
+      io.out(sarifReport(result, RULES, { locations, base: sarifBase(io, rootFile), ...(baseline ? { baseline: new Map(baseline.gate.result.findings.map((f) => [f.id, f.residual.score])) } : {}) }));
       break;
     default:
       io.out(textCheck(report, result));
