@@ -184,7 +184,7 @@ function documentPositions(doc: Document.Parsed, lineCounter: LineCounter): Posi
 }
 
 /** Messages from yaml whose end is text from the file (a token, a tag, a directive); that end is dropped. */
-const ECHOING_MESSAGES = /^(Block scalar header includes extra characters|Unresolved tag|Could not resolve tag|Not a valid tag|Unknown directive|Unsupported YAML version|Verbatim tags aren't resolved)\b.*$/;
+const ECHOING_MESSAGES = /^(Block scalar header includes extra characters|Unresolved tag|Could not resolve tag|Not a valid tag|Unknown directive|Unsupported YAML version|Verbatim tags aren't resolved|Invalid escape sequence|Ordered maps must not include duplicate keys)\b.*$/;
 
 /** yaml's message without its position, and without any text it quotes from the file, which might be a secret. */
 function yamlMessage(message: string): string {

@@ -252,6 +252,9 @@ Model files are committed with the code, so keys, tokens and passwords stay out 
 A value that looks like one anyway (a token of a well-known shape, or a credential
 location that reads like a key rather than a name) is masked when the model loads,
 so no output carries it, and reported as a \`secret-value\` warning at its element.
+Messages about the model never repeat such a value either. An element ID shaped like a
+token is an error rather than masked: IDs are how elements refer to each other and
+appear in every finding ID, so two masked IDs would become one.
 
 ## Editor support
 

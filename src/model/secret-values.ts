@@ -8,9 +8,17 @@ import type { ElementKind } from "./vocabulary.js";
 
 export const REDACTED = "[redacted: looks like a secret value]";
 
+/**
+ * A key's random part has digits and capitals; a kebab-case ID that happens to start with
+ * "sk-" (sk-learn-customer-records) has neither, and must not be taken for one.
+ */
+const RANDOM = String.raw`(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[0-9])`;
+
 /** Shapes of widely used tokens and keys: provider prefixes, AWS key IDs, JWTs, PEM blocks. */
 const TOKEN_SHAPES = [
-  String.raw`\b(?:sk|pk|rk)[-_](?:live|test|proj|ant)?[-_]?[A-Za-z0-9_-]{16,}`,
+  String.raw`\bsk-(?:proj|svcacct|admin|ant|live|test)-${RANDOM}[A-Za-z0-9_-]{16,}`,
+  String.raw`\bsk-${RANDOM}[A-Za-z0-9]{32,}`,
+  String.raw`\b(?:sk|pk|rk)_(?:live|test)_${RANDOM}[A-Za-z0-9]{16,}`,
   String.raw`\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}`,
   String.raw`\bgithub_pat_[A-Za-z0-9_]{20,}`,
   String.raw`\bglpat-[A-Za-z0-9_-]{16,}`,
@@ -27,6 +35,13 @@ const HAS_TOKEN = new RegExp(TOKEN_SHAPES.join("|"));
 /** Whether the text holds a run shaped like a widely used token or key. */
 export function hasTokenShape(text: string): boolean {
   return HAS_TOKEN.test(text);
+}
+
+/** The diagnostic with every token-shaped run in its message and hint replaced by REDACTED. */
+export function maskDiagnostic(diagnostic: Diagnostic): Diagnostic {
+  const { message, hint } = diagnostic;
+  if (!HAS_TOKEN.test(message) && (hint === undefined || !HAS_TOKEN.test(hint))) return diagnostic;
+  return { ...diagnostic, message: maskTokenShapes(message), ...(hint !== undefined ? { hint: maskTokenShapes(hint) } : {}) };
 }
 
 /** The text with every token-shaped run replaced by REDACTED. */
@@ -57,7 +72,7 @@ export function maskSecretValues(model: ThreatModel, locations: ReadonlyMap<stri
   const diagnostics: Diagnostic[] = [];
   const warn = (owner: string | undefined, field: string) => {
     const at = (owner !== undefined ? locations.get(owner) : undefined) ?? { file: rootFile, line: 1, col: 1 };
-    const where = owner === undefined ? "the model" : owner.startsWith(DECISION_LOCATION_PREFIX) ? `the decision on '${owner.slice(DECISION_LOCATION_PREFIX.length)}'` : `${kinds.get(owner) ?? "element"} '${owner}'`;
+    const where = owner === undefined ? "the model" : HAS_TOKEN.test(owner) ? `this ${kinds.get(owner) ?? "element"}` : owner.startsWith(DECISION_LOCATION_PREFIX) ? `the decision on '${owner.slice(DECISION_LOCATION_PREFIX.length)}'` : `${kinds.get(owner) ?? "element"} '${owner}'`;
     diagnostics.push({
       ...at,
       severity: "warning",
@@ -67,6 +82,15 @@ export function maskSecretValues(model: ThreatModel, locations: ReadonlyMap<stri
     });
   };
   const visit = (value: Json, owner: string | undefined, field: string, isCredential: boolean): Json => {
+    if (typeof value === "string" && field === "id") {
+      // An ID is how everything else refers to the element, and every report prints it: masked,
+      // two elements would become one. It is an error instead, and the message does not repeat it.
+      if (HAS_TOKEN.test(value)) {
+        const at = locations.get(value) ?? { file: rootFile, line: 1, col: 1 };
+        diagnostics.push({ ...at, severity: "error", code: "secret-value", message: `the ID of this ${kinds.get(value) ?? "element"} looks like a secret's value`, hint: "IDs appear in every report and finding ID: give the element a name instead, and rotate the secret if it was real" });
+      }
+      return value;
+    }
     if (typeof value === "string") {
       const whole = isCredential && field === "location" && looksLikeSecretValue(value);
       const masked = whole ? REDACTED : maskTokenShapes(value);

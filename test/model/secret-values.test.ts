@@ -104,6 +104,49 @@ describe("secret values in a model", () => {
     assert.ok(locations.includes("OPENAI_API_KEY (from Kubernetes secret support-assistant-env)"));
   });
 
+  it("takes no kebab-case ID that starts like a key for one: two such stores stay two", () => {
+    const files = exampleWith((f) => {
+      // The orders database, not the credential orders-db-password.
+      for (const name of Object.keys(f)) f[name] = f[name]!.replace(/orders-db(?![-\w])/g, "sk-learn-customer-records");
+    });
+    const result = loadModel("threatwright.yaml", memoryFiles(files));
+    assert.ok(result.ok, JSON.stringify(result.diagnostics));
+    assert.deepEqual(result.diagnostics, []);
+    assert.ok(result.loaded.model.datastores.some((d) => d.id === "sk-learn-customer-records"));
+    assert.equal(looksLikeSecretValue("sk-learn-customer-records-and-payments"), false);
+  });
+
+  for (const [name, load] of [["plain path", loadModel], ["careful path", loadModelCarefully]] as const) {
+    it(`${name}: an ID shaped like a token is an error that does not repeat it, never masked into another element`, () => {
+      const files = exampleWith((f) => {
+        f["identities.yaml"] = f["identities.yaml"]!.replaceAll("openai-api-key", GITHUB_TOKEN);
+      });
+      const result = load("threatwright.yaml", memoryFiles(files));
+      assert.equal(result.ok, false);
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      // identities.yaml line 48 col 13 is the credential's id (counted in the example file).
+      assert.deepEqual(
+        errors.map((d) => [d.file, d.line, d.col, d.code, d.message]),
+        [["identities.yaml", 48, 13, "secret-value", "the ID of this credential looks like a secret's value"]],
+      );
+      assert.doesNotMatch(JSON.stringify(result.diagnostics), /ghp_/);
+    });
+  }
+
+  it("no diagnostic repeats a token, whatever it is about", async () => {
+    const files = exampleWith((f) => {
+      f["components.yaml"] = f["components.yaml"]!.replace(/runsAs: \S+/, "runsAs: AKIAIOSFODNN7EXAMPLE");
+    });
+    for (const load of [loadModel, loadModelCarefully]) {
+      const result = load("threatwright.yaml", memoryFiles(files));
+      assert.equal(result.ok, false);
+      assert.ok(result.diagnostics.some((d) => d.code === "unresolved-reference"));
+      assert.doesNotMatch(JSON.stringify(result.diagnostics), /AKIAIOSFODNN7EXAMPLE/);
+    }
+    const { err } = await runCli(["validate", "threatwright.yaml"], { files: memoryFiles(files) });
+    assert.doesNotMatch(err, /AKIAIOSFODNN7EXAMPLE/);
+  });
+
   it("tells a value from a name", () => {
     for (const value of [PROJECT_KEY, GITHUB_TOKEN, "AKIAIOSFODNN7EXAMPLE", "Zk3pQ9xV2mN8bL4tR7wY1cE6", "4f9c2b7e1a8d3c6f0b5e2a9d7c4f1b8e3a6d"]) {
       assert.equal(looksLikeSecretValue(value), true, value);
