@@ -75,16 +75,40 @@ function toScore(likelihood: number, impact: number): Score {
   return { likelihood: round(likelihood), impact: round(impact), score, severity: severityOf(score) };
 }
 
+/** Periods over which a spend limit caps a total (the schema's SpendLimit.per other than "action"). */
+const TOTAL_PERIODS: ReadonlySet<string> = new Set(["hour", "day", "month"]);
+
+/**
+ * Whether a spend-limit control caps a total: its threshold holds per hour, day or month. One that
+ * caps each payment (per action, or no period given) bounds each loss, not their sum, and one with no
+ * threshold does not say what it caps.
+ */
+export function capsTotal(control: Control): boolean {
+  return control.type === "spend-limit" && control.threshold?.per !== undefined && TOTAL_PERIODS.has(control.threshold.per);
+}
+
 /**
  * How much of a mitigation's reduction a control delivers: an implemented and
  * verified control all of it; an unverified one half (a claim nobody checked);
  * a partial one half again; a planned one nothing. A control that applies only
- * above a threshold (an approval for payments over 10,000 EUR) counts half.
+ * above a threshold (an approval for payments over 10,000 EUR) counts half; a
+ * spend limit's threshold is not such a condition but the cap itself, which
+ * holds for every payment, so it does not halve the control.
  */
 export function controlStrength(control: Control): number {
   const status = control.status ?? "implemented";
   if (status === "planned") return 0;
-  return (status === "partial" ? 0.5 : 1) * (control.verified ? 1 : 0.5) * (control.threshold ? 0.5 : 1);
+  const conditional = control.threshold !== undefined && control.type !== "spend-limit";
+  return (status === "partial" ? 0.5 : 1) * (control.verified ? 1 : 0.5) * (conditional ? 0.5 : 1);
+}
+
+/** A control's threshold in words: "only above 10000 EUR" for an approval, "caps each payment at 50 EUR" or "caps the total at 500 USD per month" for a spend limit. */
+function thresholdWords(control: Control): string | undefined {
+  const threshold = control.threshold;
+  if (!threshold) return undefined;
+  const amount = `${threshold.amount} ${threshold.currency}`;
+  if (control.type !== "spend-limit") return `only above ${amount}`;
+  return capsTotal(control) ? `caps the total at ${amount} per ${threshold.per}` : `caps each payment at ${amount}`;
 }
 
 export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph): Scoring {
@@ -101,22 +125,40 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   reasons.push(explain("Impact", rule.impact, impact, factors.filter((f) => f.dimension === "impact")));
   const inherent = toScore(likelihood, impact);
 
-  const byId = new Map<string, Control>();
-  for (const element of scope) for (const control of graph.controlsCovering(element)) byId.set(control.id, control);
-  const controls = [...byId.values()];
+  // Controls covering the scope's elements, and controls the detection names itself (it has checked
+  // them: a control on every way attacker text gets in, a per-payment cap not counted in the impact).
+  const covering = new Map<string, Control>();
+  const named = new Map<string, Control>();
+  for (const element of scope) {
+    const node = graph.node(element);
+    if (node?.kind === "control") named.set(element, node.element as unknown as Control);
+    else for (const control of graph.controlsCovering(element)) covering.set(control.id, control);
+  }
+  const inScope = [...new Map([...covering, ...named]).values()];
 
   const applied: AppliedControl[] = [];
   const missing: Control["type"][] = [];
+  const notCounted = new Map<string, string>();
   let residualLikelihood = likelihood;
   let residualImpact = impact;
   for (const mitigation of rule.mitigations) {
-    const best = strongest(mitigation, controls);
+    // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target.
+    let candidates = (mitigation.entryPath ? [...named.values()] : inScope).filter((c) => c.type === mitigation.control);
+    if (mitigation.control === "spend-limit") {
+      // A cap on each payment is not a cap on the total; it counts only where the rule names it (a per-payment reduction it has not counted already).
+      const perPayment = (c: Control) => mitigation.perPayment !== undefined && named.has(c.id);
+      for (const control of candidates) if (!capsTotal(control) && !perPayment(control)) notCounted.set(control.id, notCountedNote(control));
+      candidates = candidates.filter((c) => capsTotal(c) || perPayment(c));
+    }
+    const best = strongest(mitigation, candidates);
     if (!best || best.by === 0) {
       if (!missing.includes(mitigation.control)) missing.push(mitigation.control);
       if (best) applied.push(best);
       continue;
     }
     applied.push(best);
+    // A cap on each payment takes its step off, but the cap on the total the rule asks for is still missing.
+    if (mitigation.control === "spend-limit" && !capsTotal(candidates.find((c) => c.id === best.control)!) && !missing.includes("spend-limit")) missing.push("spend-limit");
     if (mitigation.reduces === "likelihood") residualLikelihood -= best.by;
     else residualImpact -= best.by;
   }
@@ -124,17 +166,26 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   const effective = applied.filter((a) => a.by > 0);
   const planned = applied.filter((a) => a.by === 0).map((a) => a.control);
   const plannedNote = planned.length ? ` Planned, not yet counted: ${planned.join(", ")}.` : "";
-  if (effective.length > 0) reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${effective.map((a) => a.note).join("; ")}.${plannedNote}`);
-  else reasons.push(`Residual equals inherent: no control in place reduces this finding.${plannedNote}`);
+  const notCountedText = notCounted.size ? ` Not counted: ${[...notCounted].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, note]) => note).join("; ")}.` : "";
+  if (effective.length > 0) reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${effective.map((a) => a.note).join("; ")}.${plannedNote}${notCountedText}`);
+  else reasons.push(`Residual equals inherent: no control in place reduces this finding.${plannedNote}${notCountedText}`);
   return { inherent, residual, reasons, applied, missing };
+}
+
+/** Why a spend-limit control in scope takes nothing off a rule's cap on the total. */
+function notCountedNote(control: Control): string {
+  return control.threshold
+    ? `${control.id} (spend-limit) ${thresholdWords(control)}, not the total per hour, day or month`
+    : `${control.id} (spend-limit) gives no threshold with a period (per hour, day or month), so it is not known to cap the total`;
 }
 
 function strongest(mitigation: Mitigation, controls: readonly Control[]): AppliedControl | undefined {
   let best: Control | undefined;
   let bestBy = 0;
   for (const control of controls) {
-    if (control.type !== mitigation.control) continue;
-    const by = round(mitigation.by * controlStrength(control));
+    // A spend limit that caps each payment, where the rule counts one, takes off the rule's per-payment steps.
+    const steps = mitigation.control === "spend-limit" && !capsTotal(control) ? (mitigation.perPayment ?? 0) : mitigation.by;
+    const by = round(steps * controlStrength(control));
     if (!best || by > bestBy || (by === bestBy && control.id < best.id)) {
       best = control;
       bestBy = by;
@@ -142,10 +193,11 @@ function strongest(mitigation: Mitigation, controls: readonly Control[]): Applie
   }
   if (!best) return undefined;
   // Words only for the control chosen; findings by the thousand share a handful of controls.
+  const threshold = thresholdWords(best);
   const state =
     best.status === "planned"
       ? "planned, so no reduction"
-      : `${best.status ?? "implemented"}, ${best.verified ? "verified" : "not verified"}${best.threshold ? `, only above ${best.threshold.amount} ${best.threshold.currency}` : ""}`;
+      : `${best.status ?? "implemented"}, ${best.verified ? "verified" : "not verified"}${threshold ? `, ${threshold}` : ""}`;
   return { control: best.id, type: best.type, reduces: mitigation.reduces, by: bestBy, note: `${best.id} (${best.type}, ${state}) lowers ${mitigation.reduces} by ${bestBy}` };
 }
 

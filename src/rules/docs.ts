@@ -62,7 +62,25 @@ function rulePage(rule: Rule): string {
   else {
     lines.push("| Control type | Lowers | By | How |", "|---|---|---|---|");
     for (const m of rule.mitigations) lines.push(`| ${m.control} | ${m.reduces} | ${m.by} | ${m.how} |`);
-    lines.push("", "A verified, implemented control gives its full reduction; an unverified one half; a partial one half again; one that applies only above a threshold half; a planned one none.");
+    lines.push(
+      "",
+      "A verified, implemented control gives its full reduction; an unverified one half; a partial one half again; one that applies only above a threshold (an approval of payments over an amount) half; a planned one none. A spend limit's threshold is its cap, not such a condition.",
+    );
+    const onTheWayIn = rule.mitigations.filter((m) => m.entryPath).map((m) => m.control);
+    if (onTheWayIn.length > 0) {
+      lines.push(
+        "",
+        `On the way in: ${onTheWayIn.join(" and ")} count${onTheWayIn.length === 1 ? "s" : ""} where the controls of the type (on the untrusted entries, on the flows and elements the attacker's text passes, or on what it reaches) cover every way the text of the finding's entries gets there; the least protected way sets the reduction. A control on one entry's way only does not count, and the finding's evidence says so.`,
+      );
+    }
+    for (const m of rule.mitigations.filter((m) => m.control === "spend-limit")) {
+      lines.push(
+        "",
+        m.perPayment === undefined
+          ? "A spend-limit control counts only when its threshold caps a total per hour, day or month; one whose threshold caps each payment (per action, or no period), or that gives no threshold, does not."
+          : `A spend-limit control takes off ${m.by} when its threshold caps a total per hour, day or month. One that caps each payment takes off ${m.perPayment}, and nothing when the spend capability states a limit of its own, which the impact counts already: one cap is counted once.`,
+      );
+    }
   }
   lines.push("", "## Mappings", "");
   for (const framework of FRAMEWORKS) {

@@ -2,10 +2,11 @@
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect } from "../analysis/attack-paths.js";
 import { sensitivity } from "../analysis/sensitivity.js";
-import type { Hop, UntrustedOrigin } from "../analysis/untrusted-content.js";
-import type { Agent, Credential, Identity, McpServer } from "../model/schema.js";
-import { ACTIONS, type Action } from "../model/vocabulary.js";
-import type { AnalysisContext, EvidenceItem, Factor } from "./rule.js";
+import { controlStrength } from "../analysis/scoring.js";
+import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
+import type { Agent, Control, Credential, Identity, McpServer } from "../model/schema.js";
+import { ACTIONS, type Action, type ControlType } from "../model/vocabulary.js";
+import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
 export interface InjectableAgent {
   agent: Agent;
@@ -428,4 +429,297 @@ export function directEntryEvidence(context: AnalysisContext, entry: DirectEntry
 export function ownToolsFirst(context: AnalysisContext, agentId: string, effects: readonly Effect[]): Effect[] {
   const own = new Set(context.graph.agent(agentId)?.tools ?? []);
   return [...effects.filter((e) => e.tool !== undefined && own.has(e.tool)), ...effects.filter((e) => e.tool === undefined || !own.has(e.tool))];
+}
+
+// ---- Controls on the way attacker text gets in (content isolation, input filtering). Such a control
+// counts against a finding only where it cuts every way from the finding's untrusted entries to its
+// target: a control on one entry's path does nothing against another entry (docs/scoring.md).
+
+/** One stage of a way in: text from any of the entries (origin IDs) reaching the target. */
+export interface EntryStage {
+  from: readonly string[];
+  to: string;
+  /** Only the ways through clients and services (the users' own messages, as isDirect), not through stored content. */
+  direct?: boolean;
+}
+
+/**
+ * A way attacker text reaches what a finding is about. Its stages are alternatives: cutting any one
+ * of them closes the way (poisoned chunks are stopped on their way into a store, or on their way from
+ * it to the agent that reads them). Most ways have one stage: the entries to the agent.
+ */
+export interface EntryWay {
+  stages: readonly EntryStage[];
+}
+
+export interface EntryControls {
+  /**
+   * Controls for the detection's scope, one per type of the rule's entry-path mitigations that cuts
+   * every way: the one that sets the protection of the least protected way, so the scorer takes off
+   * what that way gets (status and verification weighed as for any control).
+   */
+  scope: string[];
+  /** Controls that sit on part of the way in only, each with why it does not count. */
+  evidence: EvidenceItem[];
+}
+
+interface StageCut {
+  /** The strength (controlStrength) of the weakest control needed to cut every way from the entries to the target; undefined when even all of them leave a way open. */
+  level?: number;
+  /** The control that sets the level. */
+  control?: Control;
+  /** Controls of the type on the stage's ways. */
+  on: Control[];
+  /** Entries whose text still reaches the target with every such control in place. */
+  open: string[];
+}
+
+const reverseEdgeIndex = new WeakMap<UntrustedContent, Map<string, { from: string; ref?: string }[]>>();
+const stageCuts = new WeakMap<AnalysisContext, Map<string, StageCut>>();
+
+/** Content edges by their end: how text gets into each element. */
+function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; ref?: string }[]> {
+  let index = reverseEdgeIndex.get(untrusted);
+  if (index) return index;
+  index = new Map();
+  for (const [from, edges] of untrusted.edges) {
+    for (const edge of edges) {
+      const list = index.get(edge.to) ?? [];
+      list.push({ from, ...(edge.ref ? { ref: edge.ref } : {}) });
+      index.set(edge.to, list);
+    }
+  }
+  reverseEdgeIndex.set(untrusted, index);
+  return index;
+}
+
+/**
+ * The controls of a rule's entry-path mitigations (entryPath) that count against a finding. For each
+ * such control type: whether its controls, on the entries, the elements and flows the text passes, the
+ * hosts those run on, or the target itself, together cut every way (a way is cut when any of its
+ * stages is), and the strength of the weakest control that cut needs; that control goes in the scope.
+ * When a way stays open, none counts, and each control of the type on the ways gets an evidence line.
+ */
+export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitigations">, ways: readonly EntryWay[]): EntryControls {
+  const scope: string[] = [];
+  const evidence: EvidenceItem[] = [];
+  const explained = new Set<string>();
+  for (const type of new Set(rule.mitigations.filter((m) => m.entryPath).map((m) => m.control))) {
+    let weakest: { level: number; control: Control } | undefined;
+    let firstOpen: EntryWay | undefined;
+    for (const way of ways) {
+      let best: { level: number; control?: Control } | undefined;
+      for (const stage of way.stages) {
+        const cut = stageCut(context, type, stage);
+        if (cut.level !== undefined && (!best || cut.level > best.level)) best = { level: cut.level, ...(cut.control ? { control: cut.control } : {}) };
+      }
+      if (!best) firstOpen ??= way;
+      // A way no entry's text takes needs no control and sets no level.
+      else if (best.control && (!weakest || best.level < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level, control: best.control };
+    }
+    if (!firstOpen) {
+      if (weakest) scope.push(weakest.control.id);
+      continue;
+    }
+    // One way is left open, so no control of the type counts: say so for each one on any of the ways.
+    const target = firstOpen.stages[firstOpen.stages.length - 1]!.to;
+    const entry = firstOpen.stages[0]!;
+    const past = stageCut(context, type, entry).open.filter((id) => id !== entry.to);
+    const on = [...new Map(ways.flatMap((w) => w.stages.flatMap((s) => stageCut(context, type, s).on)).map((c) => [c.id, c])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const control of on) {
+      if (explained.has(control.id)) continue;
+      explained.add(control.id);
+      const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
+      evidence.push({ element: control.id, note: `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count` });
+    }
+  }
+  return { scope, evidence };
+}
+
+/** Every way from the origins to the target, as one stage: the usual ways for a finding about an injectable agent. */
+export function entryWays(origins: readonly UntrustedOrigin[], target: string, direct = false): EntryWay[] {
+  return [{ stages: [{ from: origins.map((o) => o.id), to: target, ...(direct ? { direct } : {}) }] }];
+}
+
+function stageCut(context: AnalysisContext, type: ControlType, stage: EntryStage): StageCut {
+  let cache = stageCuts.get(context);
+  if (!cache) stageCuts.set(context, (cache = new Map()));
+  const key = `${type}\u0000${stage.direct ? "direct" : "any"}\u0000${stage.to}\u0000${[...new Set(stage.from)].sort().join("\u0000")}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const cut = computeStageCut(context, type, stage);
+  cache.set(key, cut);
+  return cut;
+}
+
+const upstreamSets = new WeakMap<AnalysisContext, Map<string, ReadonlySet<string>>>();
+
+/** Everything whose text can reach the target (for a direct way: through clients and services, from actors). */
+function upstreamOf(context: AnalysisContext, target: string, direct: boolean): ReadonlySet<string> {
+  let cache = upstreamSets.get(context);
+  if (!cache) upstreamSets.set(context, (cache = new Map()));
+  const key = `${direct ? "direct" : "any"}\u0000${target}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const { graph } = context;
+  const reverse = reverseEdges(context.untrusted);
+  const passable = (id: string) => {
+    if (!direct) return true;
+    const kind = graph.kindOf(id);
+    return kind === "client" || kind === "service" || kind === "actor";
+  };
+  const upstream = new Set<string>([target]);
+  for (const queue = [target]; queue.length > 0; ) {
+    for (const edge of reverse.get(queue.pop()!) ?? []) {
+      if (upstream.has(edge.from) || !passable(edge.from)) continue;
+      upstream.add(edge.from);
+      queue.push(edge.from);
+    }
+  }
+  cache.set(key, upstream);
+  return upstream;
+}
+
+const coverIndexes = new WeakMap<AnalysisContext, Map<ControlType, ReadonlyMap<string, Control[]>>>();
+
+/** The model's controls of a type by the elements they cover, built once per analysis. */
+function coverIndex(context: AnalysisContext, type: ControlType): ReadonlyMap<string, Control[]> {
+  let byType = coverIndexes.get(context);
+  if (!byType) coverIndexes.set(context, (byType = new Map()));
+  let index = byType.get(type);
+  if (index) return index;
+  const built = new Map<string, Control[]>();
+  for (const control of [...context.graph.model.controls].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (control.type !== type) continue;
+    for (const id of control.covers) {
+      const list = built.get(id);
+      if (list) list.push(control);
+      else built.set(id, [control]);
+    }
+  }
+  byType.set(type, (index = built));
+  return index;
+}
+
+const saturatedSets = new WeakMap<UntrustedContent, ReadonlySet<string>>();
+
+function saturatedSet(untrusted: UntrustedContent): ReadonlySet<string> {
+  let set = saturatedSets.get(untrusted);
+  if (!set) saturatedSets.set(untrusted, (set = new Set(untrusted.saturated)));
+  return set;
+}
+
+const strongestByType = new WeakMap<AnalysisContext, Map<ControlType, number>>();
+
+/** The strongest control of the type in the model (controlStrength). */
+function strongestOfType(context: AnalysisContext, type: ControlType): number {
+  let byType = strongestByType.get(context);
+  if (!byType) strongestByType.set(context, (byType = new Map()));
+  let strongest = byType.get(type);
+  if (strongest === undefined) byType.set(type, (strongest = Math.max(0, ...context.graph.model.controls.filter((c) => c.type === type).map(controlStrength))));
+  return strongest;
+}
+
+const controlledUpstreams = new WeakMap<AnalysisContext, Map<string, boolean>>();
+
+/** Whether a control of the type covers anything upstream of the target: an element, the host it runs on, or a flow into it. */
+function upstreamControlled(context: AnalysisContext, type: ControlType, target: string, direct: boolean, upstream: ReadonlySet<string>, host: (id: string) => string | undefined): boolean {
+  let cache = controlledUpstreams.get(context);
+  if (!cache) controlledUpstreams.set(context, (cache = new Map()));
+  const key = `${type}\u0000${direct ? "direct" : "any"}\u0000${target}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const index = coverIndex(context, type);
+  const reverse = reverseEdges(context.untrusted);
+  let found = false;
+  for (const node of upstream) {
+    const h = host(node);
+    if (index.has(node) || (h !== undefined && index.has(h)) || (reverse.get(node) ?? []).some((e) => e.ref !== undefined && index.has(e.ref))) {
+      found = true;
+      break;
+    }
+  }
+  cache.set(key, found);
+  return found;
+}
+
+function computeStageCut(context: AnalysisContext, type: ControlType, stage: EntryStage): StageCut {
+  const { graph, untrusted } = context;
+  const index = coverIndex(context, type);
+  // No control of the type in the model: nothing to cut with, and nothing to explain.
+  if (index.size === 0) return { on: [], open: [] };
+  const target = stage.to;
+  const host = (id: string) => {
+    const runsOn = graph.node(id)?.element.runsOn;
+    return typeof runsOn === "string" ? runsOn : undefined;
+  };
+  // A control on the target itself is on every way; when none of the type in the model is stronger, it decides alone.
+  const onTarget = [...(index.get(target) ?? []), ...(index.get(host(target) ?? "") ?? [])].sort((a, b) => controlStrength(b) - controlStrength(a) || (a.id < b.id ? -1 : 1))[0];
+  if (onTarget && controlStrength(onTarget) >= strongestOfType(context, type)) return { level: controlStrength(onTarget), control: onTarget, on: [onTarget], open: [] };
+  const reverse = reverseEdges(untrusted);
+  const upstream = upstreamOf(context, target, stage.direct === true);
+  // ...from the entries. Where the trace stopped counting origins (more than it tracks per element),
+  // untraced ones arrive there: such an element is an entry too.
+  const saturated = saturatedSet(untrusted);
+  const entries = new Set(stage.from.filter((id) => upstream.has(id)));
+  for (const id of upstream) if (saturated.has(id)) entries.add(id);
+  const targetSaturated = saturated.has(target);
+  entries.delete(target);
+  // Most targets have no control of the type anywhere upstream: then every entry's text gets through, and no walk is needed.
+  if (!upstreamControlled(context, type, target, stage.direct === true, upstream, host)) return { on: [], open: [...entries, ...(targetSaturated ? [target] : [])].sort() };
+  const onWay = new Set<string>();
+  for (const queue = [...entries]; queue.length > 0; ) {
+    const node = queue.pop()!;
+    if (onWay.has(node)) continue;
+    onWay.add(node);
+    // Text that has reached the target is there: what the target passes on (and back) is no way in.
+    if (node === target) continue;
+    for (const edge of untrusted.edges.get(node) ?? []) if (upstream.has(edge.to) && !onWay.has(edge.to)) queue.push(edge.to);
+  }
+  // No entry's text gets there this way: nothing to cut.
+  if (!onWay.has(target) && !targetSaturated) return { level: Number.POSITIVE_INFINITY, on: [], open: [] };
+  onWay.add(target);
+
+  // The controls of the type on the way: on its elements, the hosts they run on, and the flows between them.
+  const controlsOn = new Map<string, Control[]>();
+  const note = (id: string | undefined) => {
+    const found = id === undefined ? undefined : index.get(id);
+    if (found) controlsOn.set(id!, found);
+  };
+  for (const node of onWay) {
+    note(node);
+    note(host(node));
+    for (const edge of reverse.get(node) ?? []) if (edge.ref && onWay.has(edge.from) && graph.kindOf(edge.ref) === "flow") note(edge.ref);
+  }
+  // No control of the type anywhere on the way: every entry's text gets through.
+  if (controlsOn.size === 0) return { on: [], open: [...entries, ...(targetSaturated ? [target] : [])].sort() };
+  const on = [...new Map([...controlsOn.values()].flat().map((c) => [c.id, c])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Whether the controls in the set stop every entry's text short of the target.
+  const cuts = (inPlace: ReadonlySet<string>): string[] => {
+    const blocked = (id: string | undefined) => id !== undefined && (controlsOn.get(id) ?? []).some((c) => inPlace.has(c.id));
+    const nodeBlocked = (id: string) => blocked(id) || blocked(host(id));
+    if (nodeBlocked(target)) return [];
+    // Untraced entries that got as far as the target itself pass every control but the target's own.
+    const reached: string[] = targetSaturated ? [target] : [];
+    const seen = new Set<string>([target]);
+    for (const queue = [target]; queue.length > 0; ) {
+      for (const edge of reverse.get(queue.pop()!) ?? []) {
+        if (seen.has(edge.from) || !onWay.has(edge.from) || blocked(edge.ref) || nodeBlocked(edge.from)) continue;
+        seen.add(edge.from);
+        if (entries.has(edge.from)) reached.push(edge.from);
+        queue.push(edge.from);
+      }
+    }
+    return reached.sort();
+  };
+  const open = cuts(new Set(on.map((c) => c.id)));
+  if (open.length > 0) return { on, open };
+  // The highest strength at which the controls at least that strong still cut every way (all of them do, at the lowest).
+  const levels = [...new Set(on.map(controlStrength))].sort((a, b) => b - a);
+  const level = levels.find((l, i) => i === levels.length - 1 || cuts(new Set(on.filter((c) => controlStrength(c) >= l).map((c) => c.id))).length === 0)!;
+  const strong = on.filter((c) => controlStrength(c) >= level);
+  // The control that sets the level: one of that strength the cut needs (the first by ID, when none is needed alone).
+  const atLevel = strong.filter((c) => controlStrength(c) === level);
+  const needed = atLevel.length === 1 ? atLevel[0]! : (atLevel.find((c) => cuts(new Set(strong.filter((s) => s.id !== c.id).map((s) => s.id))).length > 0) ?? atLevel[0]!);
+  return { level, control: needed, on, open: [] };
 }

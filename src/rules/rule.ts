@@ -33,6 +33,20 @@ export interface Mitigation {
   by: number;
   /** Why this control helps against this threat. */
   how: string;
+  /**
+   * The control acts on attacker text on its way in (content isolation, input filtering): it counts
+   * only where the detection names it in its scope, having checked that it sits on every way the
+   * untrusted text reaches the finding's target (entryControls in helpers.ts). Covering one of the
+   * finding's elements is not enough: a control on one entry's path does nothing against another entry.
+   */
+  entryPath?: boolean;
+  /**
+   * For spend-limit: the steps a control that caps each payment (not a total per period) takes off,
+   * when the detection names it. Rules that already count the spend capability's own limit in the
+   * impact do not name it, so one per-payment cap is counted once. Without this, only caps on a
+   * total per hour, day or month count.
+   */
+  perPayment?: number;
 }
 
 /** A likelihood or impact adjustment with its reason, so every score explains itself. */
@@ -63,7 +77,11 @@ export interface Detection {
   factors?: Factor[];
   /** Ordered attack steps, for rules that describe a path. */
   path?: PathStep[];
-  /** Further elements whose controls count against this finding (anchors always count). */
+  /**
+   * Further elements whose controls count against this finding (anchors always count), and controls
+   * the rule has checked apply to it in a way coverage alone does not show (a control on every way
+   * attacker text gets in; a cap on each payment that the impact has not counted already).
+   */
   scope?: string[];
 }
 

@@ -35,6 +35,13 @@ describe("severity matrix", () => {
     assert.equal(controlStrength({ ...base, status: "planned", verified: true }), 0);
     assert.equal(controlStrength({ ...base, verified: true, threshold: { amount: 10000, currency: "EUR" } }), 0.5);
   });
+
+  it("does not halve a spend limit for its threshold: that is the cap, which holds for every payment, not a condition", () => {
+    const cap = { id: "c", type: "spend-limit" as const, covers: ["x"], verified: true };
+    assert.equal(controlStrength({ ...cap, threshold: { amount: 50, currency: "EUR", per: "action" } }), 1);
+    assert.equal(controlStrength({ ...cap, threshold: { amount: 500, currency: "USD", per: "month" } }), 1);
+    assert.equal(controlStrength({ ...cap, verified: false, threshold: { amount: 500, currency: "USD", per: "month" } }), 0.5);
+  });
 });
 
 // A system with injection, private data, a way out, spending and code execution, so most rules have something to say.
@@ -61,14 +68,19 @@ const system = spec(publicChat("agent", { tools: ["read-tickets", "lookup", "ema
 const elements = ["agent", "widget", "read-tickets", "lookup", "email", "refund", "shell", "orders", "tickets", "runner", "sa", "sa-key", "llm"];
 
 const control = (id: string) =>
-  fc.record({
-    id: fc.constant(id),
-    type: fc.constantFrom(...CONTROL_TYPES),
-    covers: fc.uniqueArray(fc.constantFrom(...elements), { minLength: 1, maxLength: 3 }),
-    status: fc.constantFrom(...CONTROL_STATUS),
-    verified: fc.boolean(),
-    evidence: fc.constant([{ type: "config", ref: "controls.yaml" }]),
-  });
+  fc.record(
+    {
+      id: fc.constant(id),
+      type: fc.constantFrom(...CONTROL_TYPES),
+      covers: fc.uniqueArray(fc.constantFrom(...elements, "widget-to-agent", "tickets-to-agent"), { minLength: 1, maxLength: 3 }),
+      status: fc.constantFrom(...CONTROL_STATUS),
+      verified: fc.boolean(),
+      evidence: fc.constant([{ type: "config", ref: "controls.yaml" }]),
+      // Approval thresholds and spend caps, on each payment or on a total per period.
+      threshold: fc.record({ amount: fc.constantFrom(50, 10000), currency: fc.constant("EUR"), per: fc.constantFrom("action", "day") }),
+    },
+    { requiredKeys: ["id", "type", "covers", "status", "verified", "evidence"] },
+  );
 
 describe("residual risk", () => {
   it("never rises when a control is added (property)", () => {

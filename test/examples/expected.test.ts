@@ -48,6 +48,60 @@ describe("support-assistant", () => {
     finding(result, "TW-PRV-001@support-agent+lookup-order");
   });
 
+  it("counts the 50 EUR cap on each refund once, and not as a cap on the total", () => {
+    const refunds = finding(result, "TW-AGY-002@support-agent+issue-refund");
+    // Likelihood 4 +1 (Website visitors, public) +1 (bug-bounty researchers, high capability) = 6, capped to 5.
+    // Impact 4 -1 (the refund tool's limit: each payment capped at 50 EUR, but not their number) = 3. Inherent 15, high.
+    assert.deepEqual([refunds.inherent.likelihood, refunds.inherent.impact, refunds.inherent.score], [5, 3, 15]);
+    // refund-cap is that same cap (per action): not counted again, and no cap on the total. chat-rate-limit on the
+    // backend the agent runs on (implemented, verified) takes 1 off impact. The retrieved-chunk tags cover the tickets'
+    // way in, not the visitors' chat. Residual 5 x 2 = 10, medium.
+    assert.deepEqual([refunds.residual.likelihood, refunds.residual.impact, refunds.residual.score], [5, 2, 10]);
+    assert.equal(refunds.severity, "medium");
+    assert.deepEqual(refunds.controls.map((c) => c.control), ["chat-rate-limit"]);
+    assert.deepEqual(refunds.missingControls, ["human-approval", "spend-limit", "content-isolation"]);
+    assert.match(refunds.reasons[2]!, /Not counted: refund-cap \(spend-limit\) caps each payment at 50 EUR, not the total per hour, day or month\.$/);
+    assert.ok(!refunds.reasons.join(" ").includes("only above"));
+  });
+
+  it("counts the delimiting of retrieved chunks where it covers every way in: the tickets' findings, not the visitors'", () => {
+    // retrieved-text-delimiting (content-isolation, partial, not verified: 1 x 0.5 x 0.5 = 0.25) covers retrieve-context,
+    // the one way from the tickets into the agent.
+    const pi = finding(result, "TW-PI-002@support-agent");
+    // Likelihood 4 +1 (Support tickets, written by website visitors) +1 (high capability) = 5 (capped); impact 3. 15 -> 4.75 x 3 = 14.25, high.
+    assert.deepEqual([pi.residual.likelihood, pi.residual.impact, pi.residual.score, pi.severity], [4.75, 3, 14.25, "high"]);
+    assert.deepEqual(pi.missingControls, ["input-filtering", "least-privilege"]);
+    // The visitors read the chat widget themselves, so only the tickets are an attacker's way in: 5 x 5 -> 4.75 x 5 = 23.75, critical.
+    const widget = finding(result, "TW-EXF-002@support-agent+chat-widget");
+    assert.deepEqual([widget.residual.likelihood, widget.residual.score, widget.severity], [4.75, 23.75, "critical"]);
+    assert.ok(!widget.missingControls.includes("content-isolation"));
+    // A visitor can also steer the agent by chatting, past the delimiting: no reduction, and the evidence says why.
+    for (const id of ["TW-EXF-001@support-agent+send-customer-email", "TW-EXF-002@support-agent+customer-mailbox"]) {
+      const exfiltration = finding(result, id);
+      assert.equal(exfiltration.residual.score, 25, id);
+      assert.ok(exfiltration.missingControls.includes("content-isolation"), id);
+      assert.match(exfiltration.evidence.find((e) => e.element === "retrieved-text-delimiting")?.note ?? "", /text from Website visitors reaches Support agent without passing it/, id);
+    }
+  });
+
+  it("lowers every finding on the tickets' way in once the delimiting is implemented and verified", () => {
+    const loaded = loadModel("examples/support-assistant", diskFiles);
+    assert.ok(loaded.ok);
+    const model = loaded.loaded.model;
+    const verified = { ...model, controls: model.controls.map((c) => (c.id === "retrieved-text-delimiting" ? { ...c, status: "implemented" as const, verified: true } : c)) };
+    const after = analyze(verified, { today: TODAY });
+    // The full 1 off likelihood for each finding whose every way in passes retrieve-context.
+    const residual = (id: string) => [finding(after, id).residual.likelihood, finding(after, id).residual.impact];
+    assert.deepEqual(residual("TW-PI-002@support-agent"), [4, 3]); // 12, high
+    assert.deepEqual(residual("TW-PI-005@support-agent+support-tickets"), [4, 4]); // likelihood 3 +1 +1 = 5, impact 3 +1 (spend) = 4: 16, high
+    assert.deepEqual(residual("TW-RAG-001@help-vector-store"), [4, 3]); // 12, high
+    assert.deepEqual(residual("TW-EXF-002@support-agent+chat-widget"), [4, 5]); // 20, critical
+    // The visitors' chat is another way in that the delimiting does not cover.
+    assert.deepEqual(residual("TW-EXF-001@support-agent+send-customer-email"), [5, 5]);
+    assert.deepEqual(residual("TW-EXF-002@support-agent+customer-mailbox"), [5, 5]);
+    assert.deepEqual(residual("TW-AGY-002@support-agent+issue-refund"), [5, 2]);
+  });
+
   it("is the same byte for byte when analysed twice", () => {
     assert.equal(JSON.stringify(analyzeExample("support-assistant")), JSON.stringify(result));
   });
@@ -63,6 +117,14 @@ describe("coding-agent", () => {
     const staging = finding(result, "TW-RCE-002@pr-agent+staging-aws-keys");
     assert.equal(staging.severity, "critical");
     assert.deepEqual(staging.path?.slice(-3).map((s) => s.technique), ["AML.T0050", "AML.T0055", "AML.T0012"]);
+  });
+
+  it("counts the LLM workspace's monthly spend cap as a cap, not halved as if it applied only above 500 USD", () => {
+    const key = finding(result, "TW-RCE-002@pr-agent+anthropic-api-key");
+    // Inherent 5 x 4. first-time-contributor-approval (human-approval by 1; partial, verified: 0.5) takes 0.5 off likelihood;
+    // llm-workspace-spend-cap (spend-limit by 1; implemented, not verified: 0.5; a total per month) 0.5 off impact: 4.5 x 3.5 = 15.75, high.
+    assert.deepEqual([key.residual.likelihood, key.residual.impact, key.residual.score, key.severity], [4.5, 3.5, 15.75, "high"]);
+    assert.match(key.reasons[2]!, /llm-workspace-spend-cap \(spend-limit, implemented, not verified, caps the total at 500 USD per month\) lowers impact by 0\.5/);
   });
 
   it("finds the unpinned community MCP server and the rules file contributors can change", () => {

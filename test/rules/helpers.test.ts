@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { buildContext } from "../../src/analysis/analyze.js";
 import type { Effect } from "../../src/analysis/capabilities.js";
-import { ACTION_SEVERITY, byDamage, DAMAGE_ORDER, SEVERE_ACTIONS, worstEffect } from "../../src/rules/helpers.js";
+import { ACTION_SEVERITY, byDamage, DAMAGE_ORDER, entryControls, entryWays, SEVERE_ACTIONS, worstEffect } from "../../src/rules/helpers.js";
 import { ACTIONS } from "../../src/model/vocabulary.js";
+import { internalAgent } from "./building-blocks.js";
+import { loadSpec, spec, TODAY } from "./rule-tester.js";
 
 describe("one scale of how damaging an action is", () => {
   it("orders every action once, never against the severity scale", () => {
@@ -22,5 +25,42 @@ describe("one scale of how damaging an action is", () => {
     assert.equal(worstEffect([effect("spend", "b"), effect("delete", "a")])?.tool, "b");
     assert.equal(worstEffect([effect("read", "x"), effect("read", "y")])?.tool, "x", "the first of equals");
     assert.deepEqual((["read", "spend", "write", "execute"] as const).slice().sort(byDamage), ["execute", "spend", "write", "read"]);
+  });
+});
+
+describe("controls on the way in (entryControls)", () => {
+  // Nine web sources feed one store the agent retrieves from: more origins than the trace tracks per element
+  // (ORIGINS_PER_NODE, 8), so the store is saturated and one source reaches the agent unnamed.
+  const sources = Array.from({ length: 9 }, (_, i) => `site-${i}`);
+  const model = (controls: Record<string, unknown>[]) =>
+    loadSpec(
+      spec(internalAgent("agent"), {
+        sources: sources.map((id) => ({ id, type: "web" })),
+        datastores: [{ id: "hub", type: "document" }],
+        flows: [...sources.map((id) => ({ id: `${id}-to-hub`, from: id, to: "hub", channel: "ingestion" })), { id: "hub-to-agent", from: "hub", to: "agent", channel: "retrieval" }],
+        controls,
+      }),
+    );
+  const isolate = (id: string, covers: string[], extra: Record<string, unknown> = {}) => ({ id, type: "content-isolation", covers, verified: true, ...extra });
+  const rule = { mitigations: [{ control: "content-isolation" as const, reduces: "likelihood" as const, by: 1, how: "", entryPath: true }] };
+  const run = (controls: Record<string, unknown>[]) => {
+    const context = buildContext(model(controls), TODAY);
+    return entryControls(context, rule, entryWays(context.untrusted.originsReaching("agent"), "agent"));
+  };
+
+  it("counts a control after the point where untraced entries join", () => {
+    assert.deepEqual(run([isolate("tags", ["hub-to-agent"])]).scope, ["tags"]);
+  });
+
+  it("does not count controls before it, even on every traced entry's way: the untraced one passes none of them", () => {
+    const found = run([isolate("site-filter", sources.slice(0, 8).map((id) => `${id}-to-hub`))]);
+    assert.deepEqual(found.scope, []);
+    assert.match(found.evidence.find((e) => e.element === "site-filter")?.note ?? "", /part of the way in only: text from hub reaches agent/);
+  });
+
+  it("names the control of the least protected way when several together cover them all", () => {
+    const found = run([isolate("strong", ["hub-to-agent"]), isolate("weak", ["agent"], { status: "partial" })]);
+    // Both cut every way on their own; the stronger (verified, implemented) sets the protection.
+    assert.deepEqual(found.scope, ["strong"]);
   });
 });

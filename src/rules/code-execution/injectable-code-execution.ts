@@ -1,6 +1,6 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { autonomyFactor, firstPerTool, injectableAgents, originEvidence, ownToolEffects, sandboxOf } from "../helpers.js";
+import { autonomyFactor, entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects, sandboxOf } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const injectableCodeExecution: Rule = {
@@ -27,13 +27,15 @@ export const injectableCodeExecution: Rule = {
   mitigations: [
     { control: "sandbox", reduces: "impact", by: 2, how: "commands run in an isolated sandbox without secrets, host access or open network" },
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person reads and approves each command before it runs" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
     { control: "least-privilege", reduces: "impact", by: 1, how: "the runtime user and identity can do little beyond the task" },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
     for (const { agent, origins, top, hops } of injectableAgents(context)) {
+      // Any entry will do for the attacker: a control on the way in counts where it covers all of them.
+      const onTheWayIn = entryControls(context, injectableCodeExecution, entryWays(origins, agent.id));
       for (const execute of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "execute"))) {
         const tool = execute.tool!;
         const impact: Factor[] = [];
@@ -49,6 +51,7 @@ export const injectableCodeExecution: Rule = {
             ...originEvidence(context, origins, agent.id),
             { element: tool, note: `execute capability${where}${identity ? `, running as ${graph.nameOf(identity.id)}` : ""}${sandbox ? `, inside ${graph.nameOf(sandbox)}` : ""}` },
             ...(execute.resource ? [{ element: execute.resource, note: "where the commands run" }] : []),
+            ...onTheWayIn.evidence,
           ],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id), ...impact],
           path: [
@@ -56,7 +59,7 @@ export const injectableCodeExecution: Rule = {
             { element: agent.id, action: `${graph.nameOf(agent.id)} writes the attacker's commands into a call to ${graph.nameOf(tool)}`, technique: "AML.T0102" },
             effectStep(graph, execute),
           ],
-          scope: [tool, ...(execute.resource ? [execute.resource] : [])],
+          scope: [tool, ...(execute.resource ? [execute.resource] : []), ...onTheWayIn.scope],
         });
       }
     }

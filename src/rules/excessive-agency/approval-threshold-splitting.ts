@@ -1,7 +1,7 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import type { Control } from "../../model/schema.js";
-import { originEvidence } from "../helpers.js";
+import { entryControls, originEvidence } from "../helpers.js";
 import type { Detection, EvidenceItem, Rule } from "../rule.js";
 
 const PERIODS = new Set(["hour", "day", "month"]);
@@ -31,7 +31,7 @@ export const approvalThresholdSplitting: Rule = {
   impact: 4,
   mitigations: [
     { control: "rate-limit", reduces: "impact", by: 1, how: "limits how many payments go out per period" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
   ],
   detect(context) {
     const { graph, untrusted } = context;
@@ -57,6 +57,12 @@ export const approvalThresholdSplitting: Rule = {
       const top = entry.origins[0]!;
       const hops = untrusted.pathFrom(top.id, entry.agent);
       const perAction = spends.find((c) => c.limit)?.limit;
+      // Every entry into every agent that uses the tool will do: a control on the way in counts where it covers all of them.
+      const onTheWayIn = entryControls(
+        context,
+        approvalThresholdSplitting,
+        entries.map((e) => ({ stages: [{ from: e.origins.map((o) => o.id), to: e.agent }] })),
+      );
       for (const approval of approvals) {
         const threshold = approval.threshold!;
         const amount = `${threshold.amount} ${threshold.currency}`;
@@ -71,13 +77,14 @@ export const approvalThresholdSplitting: Rule = {
               note: perAction ? `spend capability limited to ${perAction.amount} ${perAction.currency} per ${perAction.per ?? "action"}, not in total per period` : "spend capability with no limit on the total per period",
             },
             ...controls.filter((c) => c.type === "spend-limit").map((c): EvidenceItem => ({ element: c.id, note: `spend limit${c.threshold ? ` of ${c.threshold.amount} ${c.threshold.currency} per ${c.threshold.per ?? "action"}` : ""}, not a total per period` })),
+            ...onTheWayIn.evidence,
           ],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length)],
           path: [
             ...entrySteps(graph, untrusted, top, entry.agent),
             { element: tool.id, action: `calls ${graph.nameOf(tool.id)} several times, each payment under ${amount}, so none waits for approval`, technique: TECHNIQUE.financialHarm },
           ],
-          scope: [...agents.map((a) => a.id)],
+          scope: [...agents.map((a) => a.id), ...onTheWayIn.scope],
         });
       }
     }

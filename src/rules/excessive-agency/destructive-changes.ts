@@ -2,7 +2,7 @@ import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, integrityFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
-import { injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 const CHANGES = new Set<Effect["action"]>(["write", "delete", "admin"]);
@@ -33,7 +33,7 @@ export const destructiveChanges: Rule = {
   mitigations: [
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person confirms each change or deletion" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "the tool's identity may change only what the task needs" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;
@@ -53,6 +53,8 @@ export const destructiveChanges: Rule = {
         else byTool.set(effect.tool!, [effect]);
       }
       if (byTool.size === 0) continue;
+      // Any entry will do for the attacker: a control on the way in counts where it covers all of them.
+      const onTheWayIn = entryControls(context, destructiveChanges, entryWays(origins, agent.id));
       for (const [tool, effects] of [...byTool].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const resources = [...new Set(effects.map((e) => e.resource!))];
         const destructive = effects.filter((e) => e.action === "delete" || e.action === "admin");
@@ -68,10 +70,11 @@ export const destructiveChanges: Rule = {
           evidence: [
             ...originEvidence(context, origins, agent.id),
             ...effects.map((e) => ({ element: e.resource!, note: `${e.action} through ${graph.nameOf(tool)}${heldData(graph, e.resource!).length ? `; holds ${names(context, heldData(graph, e.resource!))}` : ""}` })),
+            ...onTheWayIn.evidence,
           ],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...integrityFactor(graph, data), ...severe],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, worst)],
-          scope: [tool, ...resources],
+          scope: [tool, ...resources, ...onTheWayIn.scope],
         });
       }
     }

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { firstPerTool, injectableAgents, names, originEvidence, ownToolEffects } from "../helpers.js";
+import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 
 export const publishingInOrgName: Rule = {
@@ -26,7 +26,7 @@ export const publishingInOrgName: Rule = {
   mitigations: [
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person approves each post before it goes out" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "posts are checked for links, mentions and off-topic content before they are published" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;
@@ -34,16 +34,18 @@ export const publishingInOrgName: Rule = {
     for (const { agent, origins, top, hops } of injectableAgents(context)) {
       const publishing = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "publish");
       if (publishing.length === 0) continue;
+      // Any entry will do for the attacker: a control on the way in counts where it covers all of them.
+      const onTheWayIn = entryControls(context, publishingInOrgName, entryWays(origins, agent.id));
       for (const effect of firstPerTool(publishing)) {
         const tool = effect.tool!;
         const where = [...new Set(publishing.filter((e) => e.tool === tool && e.resource).map((e) => e.resource!))];
         detections.push({
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can publish through ${graph.nameOf(tool)}${where.length ? ` on ${names(context, where)}` : ""} under the organisation's name.`,
-          evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `publish capability${where.length ? ` on ${names(context, where)}` : ""}${effect.destination ? `, destination ${effect.destination}` : ""}` }],
+          evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `publish capability${where.length ? ` on ${names(context, where)}` : ""}${effect.destination ? `, destination ${effect.destination}` : ""}` }, ...onTheWayIn.evidence],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length)],
           path: [...entrySteps(graph, untrusted, top, agent.id), { ...effectStep(graph, effect), technique: TECHNIQUE.reputationalHarm }],
-          scope: [tool, ...where],
+          scope: [tool, ...where, ...onTheWayIn.scope],
         });
       }
     }

@@ -1,6 +1,7 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
+import { capsTotal } from "../../analysis/scoring.js";
+import { entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const unapprovedSpending: Rule = {
@@ -8,7 +9,7 @@ export const unapprovedSpending: Rule = {
   title: "Injectable agent can spend money",
   category: "excessive-agency",
   rationale:
-    "An agent that reads attacker-controlled text and can move money (refunds, payments, purchases) can be steered to pay the attacker. Without a person approving each payment, or a limit on the total, the loss is bounded only by the tool.",
+    "An agent that reads attacker-controlled text and can move money (refunds, payments, purchases) can be steered to pay the attacker. Without a person approving each payment, or a limit on the total, the loss is bounded only by the tool. A cap on each payment bounds each loss but not their sum: the attacker asks again.",
   appliesWhen: "An injectable agent has a tool with a spend capability.",
   mappings: {
     stride: ["T", "E"],
@@ -26,14 +27,22 @@ export const unapprovedSpending: Rule = {
   impact: 4,
   mitigations: [
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person approves each payment" },
-    { control: "spend-limit", reduces: "impact", by: 2, how: "caps the total an attacker can take" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    {
+      control: "spend-limit",
+      reduces: "impact",
+      by: 2,
+      how: "caps the total an attacker can take (a threshold per hour, day or month)",
+      perPayment: 1,
+    },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
     { control: "rate-limit", reduces: "impact", by: 1, how: "slows repeated payouts" },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
     for (const { agent, origins, top, hops } of injectableAgents(context)) {
+      // Any entry will do for the attacker: a control on the way in counts where it covers all of them.
+      const onTheWayIn = entryControls(context, unapprovedSpending, entryWays(origins, agent.id));
       for (const spend of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "spend"))) {
         const tool = spend.tool!;
         const capped: Factor[] = [];
@@ -42,13 +51,15 @@ export const unapprovedSpending: Rule = {
         } else if (spend.limit) {
           capped.push({ dimension: "impact", delta: -1, reason: `each payment capped at ${spend.limit.amount} ${spend.limit.currency}, but not their number` });
         }
+        // One cap on each payment counts once: the capability's own limit in the impact, or else a spend-limit control that caps each payment.
+        const perPaymentCaps = spend.limit ? [] : [tool, agent.id].flatMap((id) => graph.controlsCovering(id)).filter((c) => c.type === "spend-limit" && c.threshold && !capsTotal(c));
         detections.push({
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can spend money through ${graph.nameOf(tool)}${spend.limit ? ` (up to ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per ?? "action"})` : " with no limit in the model"}.`,
-          evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `spend capability${spend.resource ? ` on ${graph.nameOf(spend.resource)}` : ""}` }],
+          evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `spend capability${spend.resource ? ` on ${graph.nameOf(spend.resource)}` : ""}` }, ...onTheWayIn.evidence],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...capped],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, spend)],
-          scope: [tool],
+          scope: [tool, ...new Set(perPaymentCaps.map((c) => c.id)), ...onTheWayIn.scope],
         });
       }
     }

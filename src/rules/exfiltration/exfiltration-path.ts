@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { firstPerTool, injectableAgents, names, originEvidence, outboundEffects, sensitiveDataAtStake } from "../helpers.js";
+import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, outboundEffects, sensitiveDataAtStake } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const exfiltrationPath: Rule = {
@@ -27,7 +27,7 @@ export const exfiltrationPath: Rule = {
   mitigations: [
     { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL" },
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data" },
     { control: "data-minimisation", reduces: "impact", by: 1, how: "less sensitive data sits in the agent's context" },
   ],
@@ -41,6 +41,8 @@ export const exfiltrationPath: Rule = {
       // The story of an exfiltration is most often someone else's text stealing the victim's data: prefer an indirect entry.
       const top = origins.find((o) => !isDirect(graph, untrusted.pathFrom(o.id, agent.id))) ?? origins[0]!;
       const hops = untrusted.pathFrom(top.id, agent.id);
+      // Any of the entries will do for the attacker: a control on the way in counts where it covers all of them.
+      const onTheWayIn = entryControls(context, exfiltrationPath, entryWays(origins, agent.id));
       for (const channel of firstPerTool(outboundEffects(capabilities.agentEffects(agent.id)))) {
         const tool = channel.tool!;
         const dataIds = atStake.map((d) => d.data);
@@ -53,6 +55,7 @@ export const exfiltrationPath: Rule = {
             ...originEvidence(context, origins, agent.id),
             ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}` })),
             { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination` },
+            ...onTheWayIn.evidence,
           ],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...narrowed],
           path: [
@@ -62,7 +65,7 @@ export const exfiltrationPath: Rule = {
               : { element: richest.from, action: `gathers ${graph.nameOf(richest.data)} from ${graph.nameOf(richest.from)}`, technique: TECHNIQUE.dataFromAgentTools },
             effectStep(graph, channel),
           ],
-          scope: [tool, ...atStake.map((d) => d.from)],
+          scope: [tool, ...atStake.map((d) => d.from), ...onTheWayIn.scope],
         });
       }
     }

@@ -1,7 +1,7 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 type Rendering = "image" | "link";
@@ -82,7 +82,7 @@ export const renderedOutputExfiltration: Rule = {
   mitigations: [
     { control: "output-encoding", reduces: "likelihood", by: 2, how: "images and links in model output are stripped, or images go through a proxy that drops query strings" },
     { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
   ],
   detect(context) {
     const { graph, untrusted } = context;
@@ -99,6 +99,8 @@ export const renderedOutputExfiltration: Rule = {
         const top = attackers[0];
         if (!top) continue;
         const hops = untrusted.pathFrom(top.id, agent.id);
+        // Every entry other than the reader's will do for the attacker: a control on the way in counts where it covers all of them.
+        const onTheWayIn = entryControls(context, renderedOutputExfiltration, entryWays(attackers, agent.id));
         const dataIds = atStake.map((d) => d.data);
         const richest = atStake[0]!;
         const click: Factor[] = surface.how === "link" ? [{ dimension: "likelihood", delta: -2, reason: `${graph.nameOf(surface.renderer)} renders links but does not load images: a person has to click` }] : [];
@@ -111,6 +113,7 @@ export const renderedOutputExfiltration: Rule = {
             ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}` })),
             { element: surface.renderer, note: surface.how === "image" ? "fetches images in the output by itself (zero-click)" : "renders clickable links in the output" },
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
+            ...onTheWayIn.evidence,
           ],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...click],
           path: [
@@ -127,7 +130,7 @@ export const renderedOutputExfiltration: Rule = {
               technique: TECHNIQUE.responseRendering,
             },
           ],
-          scope: [...surface.through],
+          scope: [...surface.through, ...onTheWayIn.scope],
         });
       }
     }

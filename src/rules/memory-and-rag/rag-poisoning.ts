@@ -1,6 +1,6 @@
 import { TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { agentsReading, names, originEvidence } from "../helpers.js";
+import { agentsReading, entryControls, names, originEvidence } from "../helpers.js";
 import type { Detection, EvidenceItem, PathStep, Rule } from "../rule.js";
 
 export const ragPoisoning: Rule = {
@@ -24,8 +24,8 @@ export const ragPoisoning: Rule = {
   likelihood: 3,
   impact: 3,
   mitigations: [
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "documents are screened for instructions and injected links before they are indexed" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "retrieved chunks are marked as reference text with their source" },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "documents are screened for instructions and injected links before they are indexed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "retrieved chunks are marked as reference text with their source", entryPath: true },
     { control: "output-validation", reduces: "impact", by: 1, how: "answers are checked against trusted sources, links and contact details against an allow-list" },
   ],
   detect(context) {
@@ -40,12 +40,19 @@ export const ragPoisoning: Rule = {
       const top = origins[0]!;
       const hops = untrusted.pathFrom(top.id, node.id);
       const agents = readers.map((r) => r.agent);
+      // Poisoned chunks are stopped on their way into the store, from every entry, or on their way out to each reader.
+      const onTheWayIn = entryControls(
+        context,
+        ragPoisoning,
+        agents.map((agent) => ({ stages: [{ from: origins.map((o) => o.id), to: node.id }, { from: [node.id], to: agent }] })),
+      );
       detections.push({
         anchors: [node.id],
         summary: `Text from ${graph.nameOf(top.id)} is indexed into ${graph.nameOf(node.id)} (${hops.map((h) => graph.nameOf(h.node)).join(" → ")}), which ${names(context, agents)} retrieve${agents.length === 1 ? "s" : ""} as reference material for every user.`,
         evidence: [
           ...originEvidence(context, origins, node.id),
           ...readers.map((r): EvidenceItem => ({ element: r.agent, note: `retrieves from ${graph.nameOf(node.id)} (via ${graph.nameOf(r.via)})` })),
+          ...onTheWayIn.evidence,
         ],
         factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length)],
         path: [
@@ -57,7 +64,7 @@ export const ragPoisoning: Rule = {
           { element: node.id, action: hops.length === 1 ? `attacker writes poisoned entries into ${graph.nameOf(node.id)} (${top.reason})` : `the text is indexed into ${graph.nameOf(node.id)}`, technique: TECHNIQUE.ragPoisoning },
           { element: agents[0]!, action: `${graph.nameOf(agents[0]!)} retrieves the poisoned chunks for users' questions and repeats them`, technique: TECHNIQUE.ragPoisoning },
         ],
-        scope: [...new Set([...hops.map((h) => h.node), ...readers.map((r) => r.via), ...agents])],
+        scope: [...new Set([...hops.map((h) => h.node), ...readers.map((r) => r.via), ...agents, ...onTheWayIn.scope])],
       });
     }
     return detections;

@@ -2,7 +2,7 @@ import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
-import { directEntry, effectImpactFactors, injectableAgents, names, originEvidence, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
 import type { Detection, PathStep, Rule } from "../rule.js";
 
@@ -32,7 +32,7 @@ export const directPromptInjection: Rule = {
   likelihood: 4,
   impact: 3,
   mitigations: [
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens the user's messages for injection attempts before they reach the model" },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens the user's messages for injection attempts before they reach the model", entryPath: true },
     { control: "human-approval", reduces: "likelihood", by: 1, how: "a person other than the user approves side-effecting actions" },
     { control: "authorization", reduces: "impact", by: 1, how: "tools check what this user may do and see, so a steered agent cannot act beyond the user's own rights" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what the agent's tools can do when steered" },
@@ -74,6 +74,8 @@ export const directPromptInjection: Rule = {
           ? [{ element: richest.from, action: `answers with ${graph.nameOf(richest.data)} from ${graph.nameOf(richest.from)} that the user should not see`, technique: "AML.T0057" }]
           : [];
       const flows = hops.map((h) => h.ref).filter((ref): ref is string => ref !== undefined && graph.kindOf(ref) === "flow");
+      // A filter on one user-facing way in does nothing for users who come in another way.
+      const onTheWayIn = entryControls(context, directPromptInjection, entryWays(direct, agent.id, true));
       const stakes = [
         ...(tools.length ? [`can call ${names(context, tools.slice(0, 4))}${tools.length > 4 ? " and more" : ""}`] : []),
         ...(stakeCount ? [`holds ${names(context, atStake.slice(0, 3).map((d) => d.data))}${stakeCount > 3 ? " and more" : ""}`] : []),
@@ -85,10 +87,11 @@ export const directPromptInjection: Rule = {
           ...originEvidence(context, direct, agent.id),
           ...tools.map((tool) => ({ element: tool, note: `side effects within the user's reach: ${[...new Set(effects.filter((e) => e.tool === tool).map((e) => e.action))].join(", ")}` })),
           ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context from ${graph.nameOf(d.from)}, not from the user` })),
+          ...onTheWayIn.evidence,
         ],
         factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...(effects.length ? effectImpactFactors(context, agent.id, effects) : []), ...sensitivityFactor(graph, atStake.slice(0, 1).map((d) => d.data))],
         path: [...entrySteps(graph, untrusted, top, agent.id), ...last],
-        scope: [...hops.map((h) => h.node), ...flows, ...tools],
+        scope: [...hops.map((h) => h.node), ...flows, ...tools, ...onTheWayIn.scope],
       });
     }
     return detections;

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { effectImpactFactors, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { effectImpactFactors, entryControls, entryWays, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 
 /** Formats that can carry text a person reviewing the content does not see. */
@@ -34,8 +34,8 @@ export const hiddenInstructionsRichContent: Rule = {
   likelihood: 3,
   impact: 3,
   mitigations: [
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "content is converted to visible text only and screened for instructions before it reaches the model" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "extracted text is marked as data the model should not obey" },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "content is converted to visible text only and screened for instructions before it reaches the model", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "extracted text is marked as data the model should not obey", entryPath: true },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
   detect(context) {
@@ -52,6 +52,7 @@ export const hiddenInstructionsRichContent: Rule = {
         if (hops.slice(1, -1).some((h) => graph.kindOf(h.node) === "agent")) continue;
         const effects = ownToolEffects(capabilities.agentEffects(agentId));
         const worst = worstEffect(ownToolsFirst(context, agentId, effects));
+        const onTheWayIn = entryControls(context, hiddenInstructionsRichContent, entryWays([origin], agentId));
         detections.push({
           anchors: [agentId, origin.id],
           summary: `Content from ${graph.nameOf(origin.id)} (${types.join(", ")}), written by untrusted actors, reaches ${graph.nameOf(agentId)} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}; instructions hidden in it are read by the model but not seen by people.`,
@@ -59,6 +60,7 @@ export const hiddenInstructionsRichContent: Rule = {
             { element: origin.id, note: `untrusted content (${origin.reason}) in ${types.map((t) => `${t}: ${RICH.get(t)}`).join("; ")}` },
             { element: agentId, note: `reads it via ${hops.map((h) => h.node).join(" → ")}` },
             ...(worst && worst.action !== "read" ? [{ element: worst.tool!, note: `a steered agent can ${worst.action} through it` }] : []),
+            ...onTheWayIn.evidence,
           ],
           factors: [...exposureFactor(graph, origin), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...effectImpactFactors(context, agentId, effects)],
           path: [
@@ -66,7 +68,7 @@ export const hiddenInstructionsRichContent: Rule = {
             ...entrySteps(graph, untrusted, origin, agentId).slice(1),
             ...(worst ? [effectStep(graph, worst)] : []),
           ],
-          scope: hops.flatMap((h) => [h.node, ...(h.ref && graph.kindOf(h.ref) === "flow" ? [h.ref] : [])]),
+          scope: [...hops.flatMap((h) => [h.node, ...(h.ref && graph.kindOf(h.ref) === "flow" ? [h.ref] : [])]), ...onTheWayIn.scope],
         });
       }
     }

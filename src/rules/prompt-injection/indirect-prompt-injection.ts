@@ -1,6 +1,6 @@
 import { entrySteps, isDirect } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { injectableAgents, names, originEvidence } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, names, originEvidence } from "../helpers.js";
 import type { Factor, Rule } from "../rule.js";
 
 const STORED_CONTENT = new Set(["actor", "source", "datastore", "dataset"]);
@@ -28,8 +28,8 @@ export const indirectPromptInjection: Rule = {
   likelihood: 4,
   impact: 3,
   mitigations: [
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "marks retrieved text as data so the model is less likely to obey it" },
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens retrieved text for instructions before it reaches the model" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "marks retrieved text as data so the model is less likely to obey it", entryPath: true },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens retrieved text for instructions before it reaches the model", entryPath: true },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
   detect(context) {
@@ -44,14 +44,17 @@ export const indirectPromptInjection: Rule = {
       const sideEffectTools = [...new Set(effects.filter((e) => SIDE_EFFECTS.has(e.action) && e.tool).map((e) => e.tool!))];
       const impact: Factor[] = sideEffectTools.length === 0 ? [{ dimension: "impact", delta: -1, reason: `${graph.nameOf(agent.id)} has no tool with side effects; a steered answer misleads but acts on nothing` }] : [];
       const hops = untrusted.pathFrom(top.id, agent.id);
+      // Controls on the way in count where they cover the way of every stored-content entry, not only the top one's.
+      const onTheWayIn = entryControls(context, indirectPromptInjection, entryWays(indirect, agent.id));
       return [
         {
           anchors: [agent.id],
           summary: `Text from ${graph.nameOf(top.id)} reaches ${graph.nameOf(agent.id)} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}${sideEffectTools.length ? `; a steered agent can call ${names(context, sideEffectTools)}` : ""}.`,
-          evidence: [...originEvidence(context, indirect, agent.id), ...sideEffectTools.map((tool) => ({ element: tool, note: "side-effecting tool within the attacker's reach" }))],
+          evidence: [...originEvidence(context, indirect, agent.id), ...sideEffectTools.map((tool) => ({ element: tool, note: "side-effecting tool within the attacker's reach" })), ...onTheWayIn.evidence],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...impact],
           path: entrySteps(graph, untrusted, top, agent.id),
-          scope: [...hops.map((h) => h.node)],
+          // The path's elements (their workflows are the finding's), and the controls that count on the way in.
+          scope: [...hops.map((h) => h.node), ...onTheWayIn.scope],
         },
       ];
     });

@@ -75,7 +75,7 @@ describe("report view on the support assistant", () => {
   it("counts findings by severity as the analysis does", () => {
     assert.equal(view.findings, 26);
     assert.deepEqual(view.bySeverity, analysis.summary.bySeverity);
-    assert.deepEqual(view.bySeverity, { info: 0, low: 4, medium: 7, high: 10, critical: 5 });
+    assert.deepEqual(view.bySeverity, { info: 0, low: 3, medium: 8, high: 10, critical: 5 });
   });
 
   it("puts every finding in one heat map cell", () => {
@@ -84,11 +84,12 @@ describe("report view on the support assistant", () => {
     assert.equal(view.heatmap.length, 5);
     for (const row of view.heatmap) assert.equal(row.length, 5);
     // The refund tool: likelihood 5 (default 4, +1 public entry, +1 capable adversary, capped);
-    // impact 3 (default 4, -1 capped payments) less 1 for the refund cap and 1 for the rate limit.
+    // impact 3 (default 4, -1 capped payments) less 1 for the rate limit; the refund cap is that
+    // same per-payment cap, not a total, so it does not count again.
     const refund = analysis.findings.find((f) => f.id === "TW-AGY-002@support-agent+issue-refund")!;
-    assert.deepEqual([refund.residual.likelihood, refund.residual.impact, refund.severity], [5, 1, "low"]);
-    const inCell = analysis.findings.filter((f) => cellOf(f.residual.likelihood) === 5 && cellOf(f.residual.impact) === 1);
-    assert.equal(view.heatmap[4]![0], inCell.length);
+    assert.deepEqual([refund.residual.likelihood, refund.residual.impact, refund.severity], [5, 2, "medium"]);
+    const inCell = analysis.findings.filter((f) => cellOf(f.residual.likelihood) === 5 && cellOf(f.residual.impact) === 2);
+    assert.equal(view.heatmap[4]![1], inCell.length);
     assert.ok(inCell.includes(refund));
   });
 
@@ -218,7 +219,8 @@ describe("the HTML page", async () => {
     }
     assert.match(html, /<html lang="en" data-ready="false">/);
     assert.equal(html.match(/<td [^>]*data-likelihood="\d" data-impact="\d"/g)?.length, 25);
-    assert.match(html, /<td [^>]*data-likelihood="5" data-impact="1" data-count="1"/);
+    // The refund and the email findings (5 x 2 each, see above).
+    assert.match(html, /<td [^>]*data-likelihood="5" data-impact="2" data-count="2"/);
     for (const slug of ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"]) assert.match(html, new RegExp(`<table class="coverage-table" data-framework="${slug}">`));
     assert.match(html, /<span class="count" data-severity-count="critical">5<\/span>/);
     assert.match(html, /<span id="stale" class="state [^"]+">(stale|up to date)<\/span>/);

@@ -71,5 +71,83 @@ ruleTester(unapprovedSpending, {
         },
       ],
     },
+    {
+      name: "a spend-limit control that enforces the tool's own cap on each payment is not counted a second time",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ amount: 50, currency: "EUR", per: "action" }), {
+        controls: [{ id: "refund-cap", type: "spend-limit", covers: ["refund"], threshold: { amount: 50, currency: "EUR", per: "action" }, verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Inherent: likelihood 4 +1 (public) = 5; impact 4 -1 (each payment capped, not their number) = 3: 15, high.
+          // Residual: the control caps each payment, the same cap the impact counts; it caps no total, so nothing more comes off: 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 15);
+            assert.equal(finding.residual.score, 15);
+            assert.deepEqual(finding.controls, []);
+            assert.ok(finding.missingControls.includes("spend-limit"));
+            assert.match(finding.reasons[2]!, /Not counted: refund-cap \(spend-limit\) caps each payment at 50 EUR, not the total per hour, day or month\.$/);
+            assert.ok(!finding.reasons.join(" ").includes("only above"), "a cap is not a threshold an approval applies above");
+          },
+        },
+      ],
+    },
+    {
+      name: "a spend-limit control that caps the total per day counts in full; its threshold is the cap, not a condition",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ amount: 50, currency: "EUR", per: "action" }), {
+        controls: [{ id: "daily-cap", type: "spend-limit", covers: ["refund"], threshold: { amount: 200, currency: "EUR", per: "day" }, verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Inherent 5 x 3 = 15. A verified, implemented cap on the total takes the full 2 off impact: 5 x 1 = 5, low.
+          severity: "low",
+          check: (finding) => {
+            assert.equal(finding.residual.impact, 1);
+            assert.equal(finding.residual.score, 5);
+            assert.match(finding.reasons[2]!, /daily-cap \(spend-limit, implemented, verified, caps the total at 200 EUR per day\) lowers impact by 2/);
+          },
+        },
+      ],
+    },
+    {
+      name: "no limit on the tool: a spend-limit control that caps each payment counts once, as one step",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds(), {
+        controls: [{ id: "refund-cap", type: "spend-limit", covers: ["refund"], threshold: { amount: 50, currency: "EUR", per: "action" }, verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Inherent: likelihood 5, impact 4 (the tool states no limit): 20, critical.
+          // Residual: the only cap on each payment is the control: 1 step (verified, implemented) off impact: 5 x 3 = 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.impact, 3);
+            assert.match(finding.reasons[2]!, /refund-cap \(spend-limit, implemented, verified, caps each payment at 50 EUR\) lowers impact by 1/);
+            // A cap on each payment is still no cap on the total: that stays missing.
+            assert.ok(finding.missingControls.includes("spend-limit"));
+          },
+        },
+      ],
+    },
+    {
+      name: "content isolation on the tickets' only way in counts",
+      model: spec(internalAgent("agent", { tools: ["refund"] }), customerTickets("agent"), refunds(), {
+        controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Inherent: likelihood 4 (customer entry, +0), impact 4 (no limit): 16, high. The control is on the only way in: 3 x 4 = 12, high.
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 12);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["ticket-tags"]);
+          },
+        },
+      ],
+    },
   ],
 });

@@ -91,5 +91,44 @@ ruleTester(exfiltrationPath, {
         },
       ],
     },
+    {
+      name: "content isolation on the retrieval flow of the only entry counts",
+      model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), customerTickets("agent"), ordersAndEmail, {
+        controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            // Likelihood 4 (customer-written tickets, exposure 4: +0); impact 4 + 1 (orders-data is restricted: payment flag): 20.
+            // The control is on the only way the tickets' text gets in: verified, the full 1 off likelihood: 3 x 5 = 15, high.
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 15);
+            assert.equal(finding.severity, "high");
+            assert.deepEqual(finding.controls.map((c) => c.control), ["ticket-tags"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "content isolation on the tickets does nothing against the public chat, which is a way in too",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), customerTickets("agent"), ordersAndEmail, {
+        controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            // Likelihood 4 + 0 (the tickets, the indirect entry the finding tells of, exposure 4); impact 5: 20, critical.
+            // The tickets are also a source of the data at stake, but the control is on their way only: the public user's
+            // chat reaches the agent without it, so nothing comes off.
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 20);
+            assert.ok(finding.missingControls.includes("content-isolation"));
+            assert.match(finding.evidence.find((e) => e.element === "ticket-tags")?.note ?? "", /part of the way in only: text from public-user reaches agent without passing it/);
+          },
+        },
+      ],
+    },
   ],
 });

@@ -128,5 +128,23 @@ ruleTester(renderedOutputExfiltration, {
       // Likelihood 4 - 2 (links need a click) = 2; impact 5 (restricted orders-data). 2 x 5 = 10: medium.
       findings: [{ anchors: ["agent", "crm-ui"], severity: "medium" }],
     },
+    {
+      name: "the chat user reads the answers; content isolation on the tickets' retrieval covers every other entry",
+      model: spec(imageLoadingChat(["lookup"]), customerTickets("agent"), orders, {
+        controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "widget"],
+          check: (finding) => {
+            // The public user reads the widget, so the attacker is the tickets' writer: likelihood 4 (exposure 4: +0);
+            // impact 4 + 1 (restricted orders-data): 20, critical. The control sits on the tickets' only way in: 3 x 5 = 15, high.
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 15);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["ticket-tags"]);
+          },
+        },
+      ],
+    },
   ],
 });

@@ -61,5 +61,45 @@ ruleTester(ragPoisoning, {
         },
       ],
     },
+    {
+      name: "two agents retrieve from the store; content isolation on one agent's retrieval leaves the other steerable",
+      model: knowledgeBase(
+        { type: "web" },
+        {},
+        {
+          agents: [{ id: "helper", models: ["llm"] }],
+          flows: [
+            { id: "docs-to-ingest", from: "docs", to: "ingest", channel: "ingestion" },
+            { id: "ingest-to-kb", from: "ingest", to: "kb", channel: "ingestion" },
+            { id: "retrieve", from: "kb", to: "agent", channel: "retrieval" },
+            { id: "helper-retrieves", from: "kb", to: "helper", channel: "retrieval" },
+          ],
+          controls: [{ id: "tagging", type: "content-isolation", covers: ["retrieve"], verified: true }],
+        },
+      ),
+      findings: [
+        {
+          anchors: ["kb"],
+          check: (finding) => {
+            // Inherent 4 x 3 = 12 (web source, exposure 5: +1). The helper retrieves the poisoned chunks without the tags: 12.
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.score, 12);
+            assert.match(finding.evidence.find((e) => e.element === "tagging")?.note ?? "", /content-isolation on part of the way in only: text from docs reaches helper/);
+          },
+        },
+      ],
+    },
+    {
+      name: "input filtering in the ingestion pipeline covers what every reader retrieves",
+      model: knowledgeBase({ type: "web" }, {}, { controls: [{ id: "screening", type: "input-filtering", covers: ["ingest"], status: "partial", verified: true }] }),
+      findings: [
+        {
+          anchors: ["kb"],
+          // Inherent 12; a partial, verified filter on the pipeline every document passes: 1 x 0.5 off likelihood: 3.5 x 3 = 10.5, medium.
+          severity: "medium",
+          check: (finding) => assert.equal(finding.residual.score, 10.5),
+        },
+      ],
+    },
   ],
 });

@@ -127,5 +127,42 @@ ruleTester(directPromptInjection, {
       model: spec(publicChat("agent", { tools: ["refund"] }), refund, { controls: [{ id: "classifier", type: "input-filtering", covers: ["widget-to-agent"], verified: true }] }),
       findings: [{ anchors: ["agent"], check: (finding) => assert.deepEqual(finding.controls.map((c) => c.control), ["classifier"]) }],
     },
+    {
+      name: "an input filter on the widget's flow does nothing for users of the app, another way in",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refund, {
+        clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+        flows: [
+          { id: "user-to-app", from: "public-user", to: "app", channel: "api" },
+          { id: "app-to-agent", from: "app", to: "agent", channel: "api" },
+        ],
+        controls: [{ id: "classifier", type: "input-filtering", covers: ["widget-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Likelihood 4 + 1 (anonymous public entry) = 5; impact 3 + 1 (spend) = 4: 20. The app's flow has no filter: 20.
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 20);
+            assert.deepEqual(finding.controls, []);
+            assert.match(finding.evidence.find((e) => e.element === "classifier")?.note ?? "", /input-filtering on part of the way in only: text from public-user reaches agent/);
+          },
+        },
+      ],
+    },
+    {
+      name: "an input filter on the agent's host covers both ways in",
+      model: spec(publicChat("agent", { tools: ["refund"], runsOn: "backend" }), refund, {
+        services: [{ id: "backend", type: "api" }],
+        clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+        flows: [
+          { id: "user-to-app", from: "public-user", to: "app", channel: "api" },
+          { id: "app-to-agent", from: "app", to: "agent", channel: "api" },
+        ],
+        controls: [{ id: "gateway-filter", type: "input-filtering", covers: ["backend"], verified: true }],
+      }),
+      // Inherent 5 x 4 = 20; the filter where the agent runs screens every message: 4 x 4 = 16, high.
+      findings: [{ anchors: ["agent"], severity: "high", check: (finding) => assert.equal(finding.residual.score, 16) }],
+    },
   ],
 });

@@ -10,6 +10,15 @@ const staffTickets = {
   flows: [{ id: "tickets-to-agent", from: "tickets", to: "agent", channel: "retrieval", data: ["ticket-text"] }],
 };
 
+/** A public web forum the agent retrieves from (a web source: anyone can post, exposure 5). */
+const forum = {
+  sources: [{ id: "forum", type: "web", holds: ["forum-posts"] }],
+  data: [{ id: "forum-posts", classification: "public" }],
+  flows: [{ id: "forum-to-agent", from: "forum", to: "agent", channel: "retrieval", data: ["forum-posts"] }],
+};
+/** Customer tickets retrieved through their flow only (the agent is not given the ticket tool). */
+const ticketsByFlow = () => spec(internalAgent("agent", { tools: ["email"] }), customerTickets("agent"), email);
+
 ruleTester(indirectPromptInjection, {
   valid: [
     { name: "only the user talking to the agent directly is untrusted (that is TW-PI-001)", model: spec(publicChat("agent", { tools: ["email"] }), email) },
@@ -64,6 +73,83 @@ ruleTester(indirectPromptInjection, {
             assert.equal(finding.inherent.score, 12);
             assert.equal(finding.residual.score, 9);
             assert.equal(finding.residual.severity, "medium");
+          },
+        },
+      ],
+    },
+    {
+      name: "a content-isolation control on the retrieval flow, the entry's only way in, counts",
+      model: spec(ticketsByFlow(), { controls: [{ id: "chunk-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }] }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Inherent 4 x 3 = 12 (customer entry, exposure 4: +0; a side-effecting tool keeps impact 3).
+            // The control sits on the flow the tickets' text takes: verified, implemented, the full 1 off likelihood: 3 x 3 = 9.
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.likelihood, 3);
+            assert.equal(finding.residual.score, 9);
+            assert.ok(!finding.missingControls.includes("content-isolation"));
+            assert.match(finding.reasons[2]!, /chunk-tags \(content-isolation, implemented, verified\) lowers likelihood by 1/);
+          },
+        },
+      ],
+    },
+    {
+      name: "a control on one stored-content entry's way does nothing against the other entry",
+      model: spec(ticketsByFlow(), forum, { controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }] }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Likelihood 4 + 1 (the forum, a web source anyone posts to, is the most exposed entry) = 5; impact 3: 15, high.
+            // The control covers the forum only; the tickets' text reaches the agent without it: nothing off, 15.
+            assert.equal(finding.inherent.score, 15);
+            assert.equal(finding.residual.score, 15);
+            assert.equal(finding.severity, "high");
+            assert.ok(finding.missingControls.includes("content-isolation"));
+            const note = finding.evidence.find((e) => e.element === "forum-filter")?.note ?? "";
+            assert.match(note, /part of the way in only: text from tickets reaches agent without passing it/);
+          },
+        },
+      ],
+    },
+    {
+      name: "controls that together cover every entry's way count, at the least protected way's strength",
+      model: spec(ticketsByFlow(), forum, {
+        controls: [
+          { id: "forum-filter", type: "content-isolation", covers: ["forum-to-agent"], verified: true },
+          { id: "ticket-tags", type: "content-isolation", covers: ["tickets-to-agent"] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Inherent 5 x 3 = 15. The forum's way has a verified control (1), the tickets' way an unverified one (0.5):
+            // the tickets' way is the least protected, so 0.5 comes off likelihood: 4.5 x 3 = 13.5, high.
+            assert.equal(finding.residual.likelihood, 4.5);
+            assert.equal(finding.residual.score, 13.5);
+            assert.deepEqual(
+              finding.controls.map((c) => [c.control, c.by]),
+              [["ticket-tags", 0.5]],
+            );
+          },
+        },
+      ],
+    },
+    {
+      name: "one entry with two ways in: isolating the retrieval flow leaves the ticket tool's output",
+      model: spec(internalAgent("agent", { tools: ["read-tickets", "email"] }), customerTickets("agent"), email, {
+        controls: [{ id: "chunk-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Inherent 4 x 3 = 12; the tickets also reach the agent through read-tickets, which the control does not cover: 12.
+            assert.equal(finding.residual.score, 12);
+            assert.match(finding.evidence.find((e) => e.element === "chunk-tags")?.note ?? "", /text from tickets reaches agent without passing it/);
           },
         },
       ],
