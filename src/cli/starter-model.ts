@@ -2,7 +2,12 @@
 // for the parts every AI system has (who talks to it, the model, the agent,
 // its tools, where its output goes, the identities behind the tools).
 
-export function starterModel(schemaPath: string, today: string): string {
+/**
+ * The starter model. It records no review: none has happened, and a review dated the day init ran
+ * would have status call an untouched template up to date, and check pass it as fresh, for a
+ * whole cadence. `_today` is no longer used; callers may still pass it.
+ */
+export function starterModel(schemaPath: string, _today?: string): string {
   return `# yaml-language-server: $schema=${schemaPath}
 # Threatwright model. Describe the AI system as it is; 'threatwright validate'
 # checks this file, and docs/model.md of the threatwright package explains every field.
@@ -17,8 +22,11 @@ system:
 review:
   owner: appsec@example.com
   cadence: P90D              # review at least every 90 days
-  lastReview:
-    date: ${today}
+  # No review is recorded yet, so 'threatwright status' calls the model stale.
+  # When a review is done, record it here (uncomment, and fill in its date):
+  # lastReview:
+  #   date: YYYY-MM-DD       # the day of the review
+  #   by: appsec@example.com
 
 # Who uses or feeds the system. 'public' and 'customer' actors are untrusted:
 # text they write can carry instructions for the model.

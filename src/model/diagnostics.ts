@@ -1,6 +1,7 @@
 // Problems found in a model, located in its files. A diagnostic never quotes a
 // scalar value from the model: a value might be a secret pasted by mistake.
 import { closest, distance } from "fastest-levenshtein";
+import { terminalText } from "../report/terminal-text.js";
 
 export interface SourceLocation {
   /** Path of the file as the user would open it (relative to where the command ran, or absolute). */
@@ -62,7 +63,12 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return distance(word.toLowerCase(), best.toLowerCase()) <= allowed ? best : undefined;
 }
 
+/**
+ * The diagnostic as a terminal shows it. File names (a folder may be named with an escape sequence
+ * or a line break), messages and hints are cleaned as terminalText cleans model text, so no part
+ * recolours the screen or starts a line a CI log reads as a command (`::error ...`).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`;
-  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+  const head = `${terminalText(d.file)}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${terminalText(d.message)}`;
+  return d.hint ? `${head}\n  hint: ${terminalText(d.hint)}` : head;
 }

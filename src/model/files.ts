@@ -1,34 +1,99 @@
 // The loader's only window on the file system, so tests and property tests can
 // hand it files from memory.
-import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import type { Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
 import { LIMITS } from "./parse.js";
 
 export interface ModelFiles {
-  /** "file", "folder" or "missing". */
+  /**
+   * "folder"; "missing" when nothing is at the path; "file" otherwise: a file, or anything else
+   * that is there but is no folder or cannot be looked at (a named pipe, a device, a link to
+   * nothing, a link loop, a folder it may not enter), which `read` then refuses, saying why.
+   * Taking those for missing would report a folder as holding no model, and suggest `init` there.
+   */
   kind(path: string): "file" | "folder" | "missing";
+  /**
+   * The file's bytes. Throws when it cannot read them, with `code` saying why in words after the
+   * errno name ("EACCES: permission denied"), or "not a regular file but a named pipe (FIFO)";
+   * diskFiles' errors also carry a `hint` (ReadProblem).
+   */
   read(path: string): Uint8Array;
   /** The path with links resolved; used to keep includes inside the model's folder. */
   realpath(path: string): string;
 }
 
 export const diskFiles: ModelFiles = {
-  kind(path) {
+  kind(file) {
+    let stat: Stats;
     try {
-      const stat = statSync(path);
-      return stat.isDirectory() ? "folder" : "file";
-    } catch {
-      return "missing";
+      stat = statSync(file);
+    } catch (error) {
+      return nothingAt(file, error) ? "missing" : "file";
     }
+    return stat.isDirectory() ? "folder" : "file";
   },
-  // One byte past the limit is enough to refuse a file as too large; reading no further keeps
-  // memory bounded and ends reads of endless files such as /dev/zero.
-  read: (path) => readAtMost(path, LIMITS.fileBytes + 1),
-  realpath: (path) => realpathSync(path),
+  // Only regular files are read: a named pipe or a device (/dev/stdin, /dev/zero) may never end
+  // a read the way a file does. One byte past the limit is enough to refuse a file as too large;
+  // reading no further keeps memory bounded.
+  read: (file) => readRegularFile(file, LIMITS.fileBytes + 1),
+  realpath: (file) => resolveLinks(file),
 };
 
-function readAtMost(path: string, limit: number): Uint8Array {
-  const fd = openSync(path, "r");
+/** Whether nothing at all is at the path (not even a link to nothing), given why stat failed. */
+function nothingAt(file: string, error: unknown): boolean {
+  const code = errorCode(error);
+  if (code === "ENOTDIR") return true; // a part of the path is a file: nothing can be under it
+  if (code !== "ENOENT") return false;
   try {
+    lstatSync(file); // a link whose target is missing
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The real path, or, when the links cannot be followed (a loop, a link to nothing, a folder on the
+ * way it may not enter), the path under its nearest resolvable folder: `read` then says what is
+ * wrong. Nothing can be read through such a path, so it leads nowhere outside the model's folder.
+ * A path where nothing is throws ENOENT, as realpath does.
+ */
+function resolveLinks(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch (error) {
+    const parent = path.dirname(file);
+    if (parent === file || nothingAt(file, error)) throw error;
+    return path.join(resolveLinks(parent), path.basename(file));
+  }
+}
+
+/** Why diskFiles could not read a file: `code` says it in words, `hint` what to do about it. */
+export class ReadProblem extends Error {
+  constructor(
+    file: string,
+    readonly code: string,
+    readonly hint: string,
+    cause?: unknown,
+  ) {
+    super(`${file}: ${code}`, cause === undefined ? {} : { cause });
+  }
+}
+
+/** Reads a regular file, to at most `limit` bytes; anything else is refused without a read. */
+function readRegularFile(file: string, limit: number): Uint8Array {
+  let fd: number;
+  try {
+    refuseIrregular(file, statSync(file));
+    // Non-blocking: should a named pipe take the file's place after the check, opening it does
+    // not wait for a writer, and the check on what was opened refuses it.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    throw readError(file, error);
+  }
+  try {
+    refuseIrregular(file, fstatSync(fd));
     const chunks: Buffer[] = [];
     let total = 0;
     while (total < limit) {
@@ -39,9 +104,43 @@ function readAtMost(path: string, limit: number): Uint8Array {
       total += read;
     }
     return Buffer.concat(chunks, total);
+  } catch (error) {
+    throw readError(file, error);
   } finally {
     closeSync(fd);
   }
+}
+
+function refuseIrregular(file: string, stat: Stats): void {
+  if (stat.isFile()) return;
+  if (stat.isDirectory()) throw new ReadProblem(file, "not a regular file but a folder", "give the path of a model file");
+  const what = stat.isFIFO() ? "a named pipe (FIFO)" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() ? "a character device" : stat.isBlockDevice() ? "a block device" : "something else";
+  throw new ReadProblem(file, `not a regular file but ${what}`, "give the path of a model file: named pipes, sockets and devices are not read, as reading one may never end");
+}
+
+/** What the file system said, in words after the errno name, and what to do about it. */
+const REASONS: Record<string, [reason: string, hint: string]> = {
+  EACCES: ["permission denied", "check that you may read the file, and enter the folders on its path"],
+  EPERM: ["permission denied", "check that you may read the file, and enter the folders on its path"],
+  ELOOP: ["too many symbolic links, or a link that leads to itself", "make the link point at the model file"],
+  ENOTDIR: ["a part of the path is a file, not a folder", "check the path"],
+  EISDIR: ["a folder, not a file", "give the path of a model file"],
+  ENAMETOOLONG: ["the path is too long", "move the model to a shorter path"],
+  EIO: ["input/output error", "check the disk or the network file system the file is on"],
+};
+
+function readError(file: string, error: unknown): Error {
+  if (error instanceof ReadProblem) return error;
+  const code = errorCode(error);
+  if (code === undefined) return error instanceof Error ? error : new Error(String(error));
+  let found = REASONS[code];
+  if (code === "ENOENT") found = nothingAt(file, error) ? ["no such file", "check that the file exists"] : ["a symbolic link to a file that does not exist", "restore the file the link points to, or remove the link"];
+  return new ReadProblem(file, found ? `${code}: ${found[0]}` : code, found?.[1] ?? "check that the file exists and that you may read it", error);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Files held in memory, keyed by normalised path; folders are implied by the paths. */

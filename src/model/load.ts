@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
 import { byPosition, decisionLocationKey, didYouMean, systemLocationKey } from "./diagnostics.js";
 import type { ModelFiles } from "./files.js";
+import { ReadProblem } from "./files.js";
 import type { ParsedFile } from "./parse.js";
 import { LIMITS, parseModelFile } from "./parse.js";
 import { ELEMENT_LIST_KEYS, ID_PATTERN, IncludedFile, LIST_KIND, RootFile } from "./schema.js";
@@ -53,7 +54,9 @@ export function resolveModelPath(target: string, files: ModelFiles): { file: str
   if (kind === "missing") return { error: ioError(target, "no such file or folder", "give the model file or the folder that holds threatwright.yaml") };
   if (kind === "file") return { file: target };
   const file = path.join(target, ROOT_FILE_NAME);
-  if (files.kind(file) !== "file") return { error: ioError(target, `folder has no ${ROOT_FILE_NAME}`, "run 'threatwright init' here to start a model, or point at the model file") };
+  const rootKind = files.kind(file);
+  if (rootKind === "folder") return { error: ioError(file, `${ROOT_FILE_NAME} is a folder, not a model file`, "rename or remove that folder, or point at the model file") };
+  if (rootKind !== "file") return { error: ioError(target, `folder has no ${ROOT_FILE_NAME}`, "run 'threatwright init' here to start a model, or point at the model file") };
   return { file };
 }
 
@@ -120,7 +123,7 @@ function loadCarefully(rootFile: string, files: ModelFiles): LoadResult {
     try {
       bytes = files.read(file);
     } catch (error) {
-      diagnostics.push(ioError(file, `cannot read file (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check that the file exists and that you may read it"));
+      diagnostics.push(ioError(file, `cannot read file (${(error as NodeJS.ErrnoException).code ?? "error"})`, error instanceof ReadProblem ? error.hint : "check that the file exists and that you may read it"));
       return;
     }
     totalBytes += bytes.length;

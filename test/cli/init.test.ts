@@ -1,12 +1,13 @@
 // `threatwright init FOLDER`, run in-process in a temporary folder: it writes a
 // commented starter model that validates, and never overwrites a file.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runCli } from "./harness.js";
+import { openTo, runUnprivileged } from "./unprivileged.js";
 
 const REPOSITORY = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -33,11 +34,36 @@ describe("threatwright init", () => {
     const text = readFileSync(target, "utf8");
     assert.match(text, /^# yaml-language-server: \$schema=\S+\n/);
     assert.ok(text.split("\n").filter((line) => line.trimStart().startsWith("#")).length >= 5, "the starter model is commented");
-    assert.match(text, /\n {4}date: 2026-11-22\n/, "the last review is dated with the CLI's clock");
 
     const validate = await cli(["validate", dir]);
     assert.equal(validate.code, 0, validate.err);
     assert.match(validate.out, /: valid model 'My assistant' \(\d+ components, \d+ flows, 1 identity, 1 control, 1 workflow\) in 1 file\n$/);
+  });
+
+  it("records no review (none has happened), showing how to record one in a comment", async () => {
+    const dir = folder("no-review");
+    assert.equal((await cli(["init", dir])).code, 0);
+    const text = readFileSync(path.join(dir, "threatwright.yaml"), "utf8");
+    assert.doesNotMatch(text, /^\s*lastReview:/m, "no review is recorded");
+    assert.doesNotMatch(text, /2026-11-22/, "nothing is dated with the day init ran");
+    assert.match(text, /^ {2}# lastReview:\n {2}# {3}date: /m, "the commented example shows where the review goes");
+
+    // The commented example, filled in and uncommented, is a valid review.
+    const reviewed = text.replace(/^ {2}# (lastReview:)\n {2}# {3}date: \S+/m, "  $1\n    date: 2026-11-20");
+    assert.notEqual(reviewed, text);
+    writeFileSync(path.join(dir, "threatwright.yaml"), reviewed);
+    const validate = await cli(["validate", dir]);
+    assert.equal(validate.code, 0, validate.err);
+    writeFileSync(path.join(dir, "threatwright.yaml"), text);
+
+    const status = await cli(["status", dir, "--date", "2026-11-22"]);
+    assert.equal(status.code, 0, status.err);
+    assert.match(status.out, /\n {2}last review {3}none recorded\n/);
+    assert.match(status.out, /\nSTALE\n {2}- no review recorded \(appsec@example.com reviews every P90D\)\n/);
+    assert.doesNotMatch(status.out, /up to date/);
+
+    const check = await cli(["check", dir, "--date", "2026-11-22"]);
+    assert.match(check.out, /\n {2}WARN stale: model is stale: no review recorded/);
   });
 
   it("points the editor comment at the JSON Schema shipped with the package", async () => {
@@ -79,13 +105,60 @@ describe("threatwright init", () => {
     assert.deepEqual(readFileSync(path.join(dir, "threatwright.yaml")), first);
   });
 
-  it("exits 2 when the folder cannot be created because a file is in the way", async () => {
+  it("exits 2 with a hint when the folder given is a file", async () => {
     const blocker = folder("blocker");
     writeFileSync(blocker, "not a folder\n");
     const { code, out, err } = await cli(["init", blocker]);
     assert.equal(code, 2);
     assert.equal(out, "");
-    assert.match(err, new RegExp(`^${path.join(blocker, "threatwright.yaml").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot write \\(E[A-Z]+\\)\n$`));
+    assert.equal(err, `${blocker}: is a file, not a folder; init writes threatwright.yaml into a folder\n  hint: give init a folder (it is created if needed); to check a model file, run 'threatwright validate ${blocker}'\n`);
     assert.equal(readFileSync(blocker, "utf8"), "not a folder\n");
+  });
+
+  it("exits 2 with a hint when a file is in the way of the folder to create", async () => {
+    const blocker = folder("blocker-on-path");
+    writeFileSync(blocker, "not a folder\n");
+    const dir = path.join(blocker, "sub");
+    const { code, out, err } = await cli(["init", dir]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.equal(err, `${dir}: cannot create the folder: a part of the path is a file, not a folder\n  hint: give init a folder whose path runs through folders only\n`);
+  });
+
+  it("exits 2 with a hint when threatwright.yaml is a link to nothing, and leaves the link", async () => {
+    const dir = folder("dangling");
+    mkdirSync(dir);
+    const target = path.join(dir, "threatwright.yaml");
+    symlinkSync("models/main.yaml", target);
+    const { code, out, err } = await cli(["init", dir]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.equal(err, `${target}: already exists, as a symbolic link to 'models/main.yaml', which does not exist; init does not overwrite it\n  hint: remove the link to start a new model here, or restore the file it points to\n`);
+    assert.equal(readlinkSync(target), "models/main.yaml");
+    assert.ok(!existsSync(path.join(dir, "models")));
+  });
+
+  it("exits 2 with a hint when threatwright.yaml is a folder", async () => {
+    const dir = folder("folder-in-the-way");
+    const target = path.join(dir, "threatwright.yaml");
+    mkdirSync(target, { recursive: true });
+    const { code, out, err } = await cli(["init", dir]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.equal(err, `${target}: is a folder, where the model file would go\n  hint: rename or remove that folder, or run init in another folder\n`);
+    assert.ok(lstatSync(target).isDirectory());
+  });
+
+  it("exits 2 with a hint when the folder may not be written to", async () => {
+    // A real process: root writes anywhere, so as root it runs as 'nobody' (see unprivileged.ts).
+    openTo(temp);
+    const dir = folder("read-only");
+    mkdirSync(dir);
+    chmodSync(dir, 0o555);
+    const { code, out, err } = await runUnprivileged(["init", dir]);
+    assert.equal(code, 2, err);
+    assert.equal(out, "");
+    assert.equal(err, `${path.join(dir, "threatwright.yaml")}: cannot write: permission denied (EACCES)\n  hint: run init in a folder you may write to, or ask for write access to ${dir}\n`);
+    assert.ok(!existsSync(path.join(dir, "threatwright.yaml")));
   });
 });

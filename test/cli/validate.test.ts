@@ -1,12 +1,17 @@
 // `threatwright validate PATH`, run in-process: exit codes (0 valid, 1 invalid
 // model, 2 usage or I/O error), the text report on stderr and the JSON report.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { formatDiagnostic } from "../../src/model/diagnostics.js";
 import type { ModelFiles } from "../../src/model/files.js";
 import { diskFiles, memoryFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import { fixture } from "../model/helpers.js";
 import { runCli } from "./harness.js";
+import { openTo, runUnprivileged } from "./unprivileged.js";
 
 const cli = (args: string[], files: ModelFiles = diskFiles) => runCli(args, { files });
 
@@ -152,5 +157,120 @@ describe("threatwright validate: usage and I/O errors exit 2", () => {
     const { code, out } = await cli(["validate", "--help"]);
     assert.equal(code, 0);
     assert.match(out, /--format <format>/);
+  });
+});
+
+const temp = mkdtempSync(path.join(os.tmpdir(), "threatwright-validate-"));
+after(() => {
+  if (existsSync(path.join(temp, "closed"))) chmodSync(path.join(temp, "closed"), 0o755);
+  rmSync(temp, { recursive: true, force: true });
+});
+
+/** A folder under the temporary folder holding threatwright.yaml with `text`, or nothing. */
+function modelFolder(name: string, text?: string): string {
+  const dir = path.join(temp, name);
+  mkdirSync(dir);
+  if (text !== undefined) writeFileSync(path.join(dir, "threatwright.yaml"), text);
+  return dir;
+}
+
+const ESC = "\u001b";
+const MODEL = (name: string) => `threatwright: 1\nsystem:\n  id: s\n  name: ${JSON.stringify(name)}\n  owner: o\n`;
+
+describe("threatwright validate: what cannot be read is said, not taken for a missing model", () => {
+  it("exits 2 for a device, saying it is not a regular file (it used to be read, /dev/null as an empty model)", async () => {
+    const { code, out, err } = await cli(["validate", "/dev/null"]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.match(err, /^\/dev\/null:1:1: error io-error: cannot read file \(not a regular file but a character device\)\n {2}hint: /);
+  });
+
+  it("exits 2 for a threatwright.yaml that is a link loop, saying so rather than that the folder has no model", async () => {
+    const dir = modelFolder("loop");
+    symlinkSync("threatwright.yaml", path.join(dir, "threatwright.yaml"));
+    const { code, err } = await cli(["validate", dir]);
+    assert.equal(code, 2);
+    assert.match(err, /threatwright\.yaml:1:1: error io-error: cannot read file \(ELOOP: too many symbolic links, or a link that leads to itself\)\n {2}hint: /);
+    assert.doesNotMatch(err, /folder has no/);
+  });
+
+  it("exits 2 for a threatwright.yaml that is a folder, saying so rather than suggesting init (which would refuse)", async () => {
+    const dir = modelFolder("folder-named-model");
+    mkdirSync(path.join(dir, "threatwright.yaml"));
+    const { code, err } = await cli(["validate", dir]);
+    assert.equal(code, 2);
+    assert.equal(err, `${path.join(dir, "threatwright.yaml")}:1:1: error io-error: threatwright.yaml is a folder, not a model file\n  hint: rename or remove that folder, or point at the model file\n\n1 error in 1 file\n`);
+  });
+
+  it("exits 2 for a threatwright.yaml that links to nothing, saying so rather than suggesting init (which cannot write there)", async () => {
+    const dir = modelFolder("dangling");
+    symlinkSync("elsewhere.yaml", path.join(dir, "threatwright.yaml"));
+    const { code, err } = await cli(["validate", dir]);
+    assert.equal(code, 2);
+    assert.match(err, /threatwright\.yaml:1:1: error io-error: cannot read file \(ENOENT: a symbolic link to a file that does not exist\)/);
+    assert.doesNotMatch(err, /threatwright init/);
+  });
+
+  it("exits 2 for a folder the user may not enter, saying permission is denied rather than that it holds no model", async () => {
+    // A real process: root reads everything, so as root it runs as 'nobody' (see unprivileged.ts).
+    openTo(temp);
+    const dir = modelFolder("closed", MODEL("Closed"));
+    chmodSync(dir, 0o000);
+    const { code, out, err } = await runUnprivileged(["validate", dir]);
+    assert.equal(code, 2, err);
+    assert.equal(out, "");
+    assert.equal(err, `${path.join(dir, "threatwright.yaml")}:1:1: error io-error: cannot read file (EACCES: permission denied)\n  hint: check that you may read the file, and enter the folders on its path\n\n1 error in 1 file\n`);
+  });
+});
+
+describe("threatwright validate: model text and file names reach the terminal cleaned", () => {
+  const HOSTILE = "Evil\u001b[31mRED\u001b[0m\r\n::error file=x::pwned\u202Eevil";
+
+  it("prints the system's name without escape sequences, line breaks or direction overrides", async () => {
+    const dir = modelFolder("escape", MODEL(HOSTILE));
+    const { code, out } = await cli(["validate", dir]);
+    assert.equal(code, 0);
+    assert.equal(out, `${path.join(dir, "threatwright.yaml")}: valid model 'Evil?[31mRED?[0m ::error file=x::pwned?evil' (0 components, 0 flows, 0 identities, 0 controls, 0 workflows) in 1 file\n`);
+    assert.ok(![ESC, "\r", "\u202E", "\n::"].some((c) => out.includes(c)), out);
+  });
+
+  it("quotes at most 200 characters of the name, ending a longer one with an ellipsis", async () => {
+    const dir = modelFolder("long-name", MODEL("x".repeat(500)));
+    const { code, out } = await cli(["validate", dir]);
+    assert.equal(code, 0);
+    assert.match(out, new RegExp(`: valid model '${"x".repeat(199)}…' \\(`));
+  });
+
+  it("cleans a file name in the diagnostics, and the file it prints for a valid model", async () => {
+    const dir = modelFolder("evil\u001b[2J\nname");
+    writeFileSync(path.join(dir, "threatwright.yaml"), `${MODEL("Shop")}colour: red\n`);
+    const invalid = await cli(["validate", dir]);
+    assert.equal(invalid.code, 1);
+    assert.ok(invalid.err.startsWith(`${temp}/evil?[2J name/threatwright.yaml:6:1: error unknown-key: `), invalid.err);
+    assert.ok(!invalid.err.includes(ESC), invalid.err);
+
+    writeFileSync(path.join(dir, "threatwright.yaml"), MODEL("Shop"));
+    const valid = await cli(["validate", dir]);
+    assert.equal(valid.code, 0);
+    assert.equal(valid.out, `${temp}/evil?[2J name/threatwright.yaml: valid model 'Shop' (0 components, 0 flows, 0 identities, 0 controls, 0 workflows) in 1 file\n`);
+  });
+
+  it("keeps the JSON as loaded: JSON escapes control characters itself", async () => {
+    const dir = modelFolder("evil\u001bjson");
+    writeFileSync(path.join(dir, "threatwright.yaml"), `${MODEL("Shop")}colour: red\n`);
+    const { code, out } = await cli(["validate", dir, "--format", "json"]);
+    assert.equal(code, 1);
+    assert.ok(out.includes("evil\\u001bjson"), out);
+  });
+});
+
+describe("formatDiagnostic", () => {
+  it("cleans the file, message and hint of controls, line breaks and direction overrides", () => {
+    const text = formatDiagnostic({ file: "a\u001b[31m.yaml", line: 2, col: 3, severity: "error", code: "io-error", message: "bad\r\n::error::x", hint: "see\u202Eb\u0007" });
+    assert.equal(text, "a?[31m.yaml:2:3: error io-error: bad ::error::x\n  hint: see?b?");
+  });
+
+  it("leaves a plain diagnostic as it was", () => {
+    assert.equal(formatDiagnostic({ file: "m/threatwright.yaml", line: 1, col: 1, severity: "warning", code: "secret-value", message: "m", hint: "h" }), "m/threatwright.yaml:1:1: warning secret-value: m\n  hint: h");
   });
 });
