@@ -40,14 +40,15 @@ export function findRepositoryRoot(dir: string): RepositoryLookup {
   return { root: realpathSync(top) };
 }
 
-/** Each file by its path relative to the repository root, as git names it. */
-function repositoryPaths(root: string, files: readonly string[]): Map<string, string> {
+/** Each file by its path relative to the repository root, as git names it; or the first file outside the repository. */
+function repositoryPaths(root: string, files: readonly string[]): { byRepoPath: Map<string, string> } | { outside: string } {
   const byRepoPath = new Map<string, string>();
   for (const file of files) {
     const relative = repositoryPath(root, file);
-    if (relative !== null) byRepoPath.set(relative, file);
+    if (relative === null) return { outside: file };
+    byRepoPath.set(relative, file);
   }
-  return byRepoPath;
+  return { byRepoPath };
 }
 
 /** The full hash of a revision (hash, tag or branch), or undefined when git does not know it. */
@@ -173,9 +174,9 @@ export function readChangesSinceReview(files: readonly string[], lastReview: { d
   const lookup = findRepositoryRoot(path.dirname(first));
   if ("unknown" in lookup) return { known: false, reason: lookup.unknown };
   const root = lookup.root;
-  const byRepoPath = repositoryPaths(root, files);
-  const outside = [...byRepoPath].find(([repoPath]) => repoPath === ".." || repoPath.startsWith("../") || path.isAbsolute(repoPath));
-  if (outside) return { known: false, reason: `${outside[1]} is outside the repository at ${root}` };
+  const placed = repositoryPaths(root, files);
+  if ("outside" in placed) return { known: false, reason: `${placed.outside} is outside the repository at ${root}` };
+  const { byRepoPath } = placed;
   const repoPaths = [...byRepoPath.keys()];
 
   try {

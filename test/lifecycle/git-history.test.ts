@@ -1,7 +1,7 @@
 // git-history against real repositories made with the git command line.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -159,6 +159,17 @@ describe("readChangesSinceReview", () => {
     const changes = known(readChangesSinceReview([file], { date: "2026-10-01" }));
     assert.deepEqual(changes.commits, []);
     assert.deepEqual(changes.uncommitted, [{ file, state: "untracked", modelUnchanged: false }]);
+  });
+
+  it("says the history is unknown when a model file lies outside the repository (a link out of it), instead of leaving it unchecked", () => {
+    const { r } = modelRepo("2026-09-30");
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), "tw-elsewhere-"));
+    folders.push(elsewhere);
+    writeFileSync(path.join(elsewhere, "agents.yaml"), AGENTS);
+    const linked = path.join(r.root, "tm", "linked.yaml");
+    symlinkSync(path.join(elsewhere, "agents.yaml"), linked);
+    const changes = readChangesSinceReview([path.join(r.root, "tm", "threatwright.yaml"), linked], { date: "2026-10-01" });
+    assert.deepEqual(changes, { known: false, reason: `${linked} is outside the repository at ${realpathSync(r.root)}` });
   });
 
   it("says the history is unknown outside a repository, and in a shallow clone without the reviewed commit", () => {
