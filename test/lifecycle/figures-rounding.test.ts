@@ -27,9 +27,11 @@ describe("history figures, rounded", () => {
     assert.equal(exact[1]!.closure.rate, 1 / 3);
   });
 
-  it("a rate exactly halfway rounds up: 1/32 = 0.03125 is 0.0313", () => {
+  it("a rate exactly halfway rounds up: 1/32 = 0.03125 is 0.0313, and 7/160 = 0.04375 is 0.0438 (toFixed(4) on the float says 0.0437)", () => {
     const [point] = computeFigures([snap("c1", "2026-10-01", ids(32).map((id, i) => finding(id, i === 0 ? "mitigated" : "open")))]).map(roundFigures);
     assert.equal(point!.closure.rate, 0.0313);
+    const [seven] = computeFigures([snap("c1", "2026-10-01", ids(160).map((id, i) => finding(id, i < 7 ? "mitigated" : "open")))]).map(roundFigures);
+    assert.equal(seven!.closure.rate, 0.0438);
     // The one mitigated at first sight took 0 days.
     assert.equal(point!.meanTimeToMitigate.days, 0);
   });

@@ -170,6 +170,8 @@ describe("runGate", () => {
     assert.equal(gate({ lastReview: undefined, baseline: { result: result(), diff: material, lastReview: undefined, absent: "missing" } })["material-change-review"]?.outcome, "fail");
     assert.match(gate({ lastReview: undefined, baseline: { result: result(), diff: material, lastReview: undefined, absent: "missing" } })["material-change-review"]?.reason ?? "", /^the model is new \(none at the baseline\) and records no review/);
     assert.equal(gate({ baseline: { result: result(), diff: material, lastReview: undefined, absent: "missing" } })["material-change-review"]?.outcome, "pass");
+    // Whatever the diff against the empty model says: a delta there still leaves the whole model unreviewed.
+    assert.equal(gate({ lastReview: undefined, baseline: { result: result(), diff: delta, lastReview: undefined, absent: "missing" } })["material-change-review"]?.outcome, "fail");
   });
 
   it("counts a review as recorded only for a later date, another reviewer or another commit", () => {
