@@ -196,7 +196,8 @@ export function readChangesSinceReview(files: readonly string[], lastReview: { d
   }
 }
 
-function isShallow(root: string): boolean {
+/** Whether the repository is a shallow clone; before git 2.15, rev-parse echoes the unknown option, read as not shallow. */
+export function isShallow(root: string): boolean {
   const result = git(root, ["rev-parse", "--is-shallow-repository"]);
   return result.ok && result.stdout.toString("utf8").trim() === "true";
 }

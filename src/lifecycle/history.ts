@@ -10,8 +10,8 @@ import { loadModel } from "../model/load.js";
 import { COMPONENT_LIST_KEYS } from "../model/model.js";
 import { LIMITS } from "../model/parse.js";
 import type { GitObject } from "./git-files.js";
-import { GitError, gitFiles, parseCatFileBatch, runGit } from "./git-files.js";
-import { hasCommits, literal } from "./git-history.js";
+import { GitError, gitComplaint, gitFiles, parseCatFileBatch, runGit } from "./git-files.js";
+import { hasCommits, isShallow, literal } from "./git-history.js";
 import type { Snapshot } from "./figures.js";
 import { snapshotFindings } from "./figures.js";
 
@@ -65,7 +65,7 @@ function git(cwd: string, args: string[], input?: string): string {
 
 function gitBytes(cwd: string, args: string[], input?: string): Buffer {
   const run = runGit(cwd, args, input);
-  if (run.status !== 0) throw new GitError("git-failed", `git ${args[0] ?? ""} failed: ${run.stderr.trim().split("\n")[0] ?? ""}`);
+  if (run.status !== 0) throw new GitError("git-failed", `git ${args[0] ?? ""} failed: ${gitComplaint(run.stderr)}`);
   return run.stdout;
 }
 
@@ -152,9 +152,7 @@ export function readModelHistory(repoRoot: string, target: string, options: Hist
  * had. A root commit has none to miss, so a clone deep enough to reach it is not cut.
  */
 function shallowCut(repoRoot: string, oldest: HistoryCommit): ShallowCut | null {
-  const shallow = runGit(repoRoot, ["rev-parse", "--is-shallow-repository"]);
-  // Before git 2.15, rev-parse echoes the unknown option: read as not shallow.
-  if (shallow.status !== 0 || shallow.stdout.toString("utf8").trim() !== "true") return null;
+  if (!isShallow(repoRoot)) return null;
   if (git(repoRoot, ["log", "-1", "--format=%P", oldest.hash]).trim() !== "") return null;
   const object = git(repoRoot, ["cat-file", "commit", oldest.hash]);
   const end = object.indexOf("\n\n");
