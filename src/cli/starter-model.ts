@@ -5,9 +5,9 @@
 /**
  * The starter model. It records no review: none has happened, and a review dated the day init ran
  * would have status call an untouched template up to date, and check pass it as fresh, for a
- * whole cadence. `_today` is no longer used; callers may still pass it.
+ * whole cadence.
  */
-export function starterModel(schemaPath: string, _today?: string): string {
+export function starterModel(schemaPath: string): string {
   return `# yaml-language-server: $schema=${schemaPath}
 # Threatwright model. Describe the AI system as it is; 'threatwright validate'
 # checks this file, and docs/model.md of the threatwright package explains every field.

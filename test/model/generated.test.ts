@@ -97,7 +97,7 @@ function* subschemas(schema: Json, at = "$"): Generator<[string, Json]> {
 }
 
 function starter(): unknown {
-  return parse(starterModel("../schema/threatwright.schema.json", "2026-01-15")) as unknown;
+  return parse(starterModel("../schema/threatwright.schema.json")) as unknown;
 }
 
 describe("generated files", () => {

@@ -44,7 +44,7 @@ const CODES = new Set<DiagnosticCode>([
   "too-many-files",
 ]);
 
-const BASE = starterModel("threatwright.schema.json", "2026-11-22");
+const BASE = starterModel("threatwright.schema.json");
 
 /**
  * Loads `files` from memory starting at `root` and checks the outcome: a model, or at least

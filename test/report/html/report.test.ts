@@ -312,7 +312,7 @@ describe("secrets", () => {
   it("keeps a secret pasted into the model out of the report", async () => {
     const pasted = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
     // Pasted where the variable's name belongs, in a credential stored in a config file.
-    const starter = starterModel("schema.json", TODAY);
+    const starter = starterModel("schema.json");
     assert.ok(starter.includes("location: LLM_API_KEY"), "the starter model keeps its LLM key in LLM_API_KEY");
     const text = starter.replace("storage: secret-manager\n        location: LLM_API_KEY", `storage: config-file\n        location: ${pasted}`);
     assert.notEqual(text, starter);
