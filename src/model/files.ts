@@ -118,22 +118,40 @@ function refuseIrregular(file: string, stat: Stats): void {
   throw new ReadProblem(file, `not a regular file but ${what}`, "give the path of a model file: named pipes, sockets and devices are not read, as reading one may never end");
 }
 
-/** What the file system said, in words after the errno name, and what to do about it. */
-const REASONS: Record<string, [reason: string, hint: string]> = {
-  EACCES: ["permission denied", "check that you may read the file, and enter the folders on its path"],
-  EPERM: ["permission denied", "check that you may read the file, and enter the folders on its path"],
-  ELOOP: ["too many symbolic links, or a link that leads to itself", "make the link point at the model file"],
-  ENOTDIR: ["a part of the path is a file, not a folder", "check the path"],
-  EISDIR: ["a folder, not a file", "give the path of a model file"],
-  ENAMETOOLONG: ["the path is too long", "move the model to a shorter path"],
-  EIO: ["input/output error", "check the disk or the network file system the file is on"],
+/** What the file system's common errors mean, in words to follow the errno name; for reads and writes alike. */
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "too many symbolic links, or a link that leads to itself",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "a folder, not a file",
+  ENAMETOOLONG: "the path is too long",
+  EIO: "input/output error",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+};
+
+export function errnoWords(code: string): string | undefined {
+  return ERRNO_WORDS[code];
+}
+
+/** What to do when a read fails with the error. */
+const READ_HINTS: Record<string, string> = {
+  EACCES: "check that you may read the file, and enter the folders on its path",
+  EPERM: "check that you may read the file, and enter the folders on its path",
+  ELOOP: "make the link point at the model file",
+  ENOTDIR: "check the path",
+  EISDIR: "give the path of a model file",
+  ENAMETOOLONG: "move the model to a shorter path",
+  EIO: "check the disk or the network file system the file is on",
 };
 
 function readError(file: string, error: unknown): Error {
   if (error instanceof ReadProblem) return error;
   const code = errorCode(error);
   if (code === undefined) return error instanceof Error ? error : new Error(String(error));
-  let found = REASONS[code];
+  let found: [string, string] | undefined = READ_HINTS[code] !== undefined ? [ERRNO_WORDS[code]!, READ_HINTS[code]] : undefined;
   if (code === "ENOENT") found = nothingAt(file, error) ? ["no such file", "check that the file exists"] : ["a symbolic link to a file that does not exist", "restore the file the link points to, or remove the link"];
   return new ReadProblem(file, found ? `${code}: ${found[0]}` : code, found?.[1] ?? "check that the file exists and that you may read it", error);
 }

@@ -3,6 +3,7 @@ import type { Stats } from "node:fs";
 import { lstatSync, mkdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { errnoWords } from "../../model/files.js";
 import { ROOT_FILE_NAME } from "../../model/load.js";
 import { terminalText } from "../../report/terminal-text.js";
 import type { CliIO } from "../io.js";
@@ -112,38 +113,17 @@ function alreadyExists(target: string): Problem {
   return { at: target, message: "already exists; init does not overwrite a model", hint: "edit it, or run init in another folder" };
 }
 
-/** The words for the errors a write or mkdir commonly meets; the errno name follows them. */
-function reasonFor(code: string): string | undefined {
-  switch (code) {
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EROFS":
-      return "read-only file system";
-    case "ENOSPC":
-      return "no space left on the device";
-    case "EDQUOT":
-      return "disk quota exceeded";
-    case "ENAMETOOLONG":
-      return "the path is too long";
-    case "ELOOP":
-      return "too many symbolic links";
-    default:
-      return undefined;
-  }
-}
-
 function cannotCreate(folder: string, error: unknown): Problem {
   const code = codeOf(error);
   if (code === "ENOTDIR" || code === "EEXIST") return { at: folder, message: "cannot create the folder: a part of the path is a file, not a folder", hint: "give init a folder whose path runs through folders only" };
-  const reason = reasonFor(code);
+  const reason = errnoWords(code);
   return { at: folder, message: `cannot create the folder: ${reason ? `${reason} (${code})` : code}`, hint: writeHint(code, path.dirname(path.resolve(folder))) };
 }
 
 function cannotWrite(folder: string, target: string, error: unknown): Problem {
   const code = codeOf(error);
   if (code === "EEXIST") return targetObstacle(target) ?? alreadyExists(target); // put there since the check
-  const reason = reasonFor(code);
+  const reason = errnoWords(code);
   return { at: target, message: `cannot write: ${reason ? `${reason} (${code})` : code}`, hint: writeHint(code, folder) };
 }
 
