@@ -92,12 +92,10 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
  * be a token pasted by mistake. An ID shaped like one is an error (see maskSecretValues).
  */
 function withSecretsMasked(result: LoadResult): LoadResult {
-  const masked = (diagnostics: readonly Diagnostic[]) => diagnostics.map(maskDiagnostic);
-  if (!result.ok) return { ok: false, diagnostics: masked(result.diagnostics) };
+  if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(maskDiagnostic) };
   const { model, locations, kinds, files } = result.loaded;
   const found = maskSecretValues(model, locations, kinds, files[0]!);
-  if (found.length === 0) return { ...result, diagnostics: masked(result.diagnostics) };
-  const diagnostics = masked([...result.diagnostics, ...found].sort(byPosition));
+  const diagnostics = (found.length === 0 ? result.diagnostics : [...result.diagnostics, ...found].sort(byPosition)).map(maskDiagnostic);
   return found.some((d) => d.severity === "error") ? { ok: false, diagnostics } : { ...result, diagnostics };
 }
 

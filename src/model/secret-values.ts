@@ -39,9 +39,9 @@ export function hasTokenShape(text: string): boolean {
 
 /** The diagnostic with every token-shaped run in its message and hint replaced by REDACTED. */
 export function maskDiagnostic(diagnostic: Diagnostic): Diagnostic {
-  const { message, hint } = diagnostic;
-  if (!HAS_TOKEN.test(message) && (hint === undefined || !HAS_TOKEN.test(hint))) return diagnostic;
-  return { ...diagnostic, message: maskTokenShapes(message), ...(hint !== undefined ? { hint: maskTokenShapes(hint) } : {}) };
+  const message = maskTokenShapes(diagnostic.message);
+  const hint = diagnostic.hint === undefined ? undefined : maskTokenShapes(diagnostic.hint);
+  return message === diagnostic.message && hint === diagnostic.hint ? diagnostic : { ...diagnostic, message, ...(hint !== undefined ? { hint } : {}) };
 }
 
 /** The text with every token-shaped run replaced by REDACTED. */
