@@ -503,33 +503,32 @@ function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; 
 export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitigations">, ways: readonly EntryWay[]): EntryControls {
   const scope: string[] = [];
   const evidence: EvidenceItem[] = [];
-  const explained = new Set<string>();
   for (const type of new Set(rule.mitigations.filter((m) => m.entryPath).map((m) => m.control))) {
+    // No control of the type in the model: none counts, and there is none to explain.
+    if (coverIndex(context, type).size === 0) continue;
     let weakest: { level: number; control: Control } | undefined;
-    let firstOpen: EntryWay | undefined;
+    let firstOpen: { way: EntryWay; entry: StageCut } | undefined;
+    const on = new Map<string, Control>();
     for (const way of ways) {
-      let best: { level: number; control?: Control } | undefined;
-      for (const stage of way.stages) {
-        const cut = stageCut(context, type, stage);
-        if (cut.level !== undefined && (!best || cut.level > best.level)) best = { level: cut.level, ...(cut.control ? { control: cut.control } : {}) };
-      }
-      if (!best) firstOpen ??= way;
+      const cuts = way.stages.map((stage) => stageCut(context, type, stage));
+      for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
+      // Cutting any one stage closes the way: the strongest cut is the way's protection.
+      let best: StageCut | undefined;
+      for (const cut of cuts) if (cut.level !== undefined && (!best || cut.level > best.level!)) best = cut;
+      if (!best) firstOpen ??= { way, entry: cuts[0]! };
       // A way no entry's text takes needs no control and sets no level.
-      else if (best.control && (!weakest || best.level < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level, control: best.control };
+      else if (best.control && (!weakest || best.level! < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level!, control: best.control };
     }
     if (!firstOpen) {
       if (weakest) scope.push(weakest.control.id);
       continue;
     }
     // One way is left open, so no control of the type counts: say so for each one on any of the ways.
-    const target = firstOpen.stages[firstOpen.stages.length - 1]!.to;
-    const entry = firstOpen.stages[0]!;
-    const past = stageCut(context, type, entry).open.filter((id) => id !== entry.to);
-    const on = [...new Map(ways.flatMap((w) => w.stages.flatMap((s) => stageCut(context, type, s).on)).map((c) => [c.id, c])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    for (const control of on) {
-      if (explained.has(control.id)) continue;
-      explained.add(control.id);
-      const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
+    const target = firstOpen.way.stages[firstOpen.way.stages.length - 1]!.to;
+    const entryId = firstOpen.way.stages[0]!.to;
+    const past = firstOpen.entry.open.filter((id) => id !== entryId);
+    const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
+    for (const control of [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       evidence.push({ element: control.id, note: `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count` });
     }
   }
