@@ -206,8 +206,8 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
 /** Adds the host each element runs on (runsOn), in the elements' order; the set skips duplicates. */
 function addHosts(graph: SystemGraph, ids: readonly string[], into: Set<string>): void {
   for (const id of ids) {
-    const host = graph.node(id)?.element.runsOn;
-    if (typeof host === "string") into.add(host);
+    const host = graph.hostOf(id);
+    if (host !== undefined) into.add(host);
   }
 }
 

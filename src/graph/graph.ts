@@ -42,6 +42,8 @@ export interface SystemGraph {
   credentialsIn(componentId: string): Credential[];
   /** Components that run on a host. */
   hostedOn(hostId: string): string[];
+  /** The host a component runs on (runsOn), if any. */
+  hostOf(componentId: string): string | undefined;
   controlsCovering(elementId: string): Control[];
   data(id: string): Data | undefined;
   boundary(id: string): Boundary | undefined;
@@ -169,6 +171,10 @@ export function buildGraph(model: ThreatModel): SystemGraph {
     ownerOfCredential: (id) => credentialOwner.get(id),
     credentialsIn: (id) => credentialsIn.get(id) ?? [],
     hostedOn: (id) => hosted.get(id) ?? [],
+    hostOf: (id) => {
+      const runsOn = nodes.get(id)?.element.runsOn;
+      return typeof runsOn === "string" ? runsOn : undefined;
+    },
     controlsCovering: (id) => coveredBy.get(id) ?? [],
     data: (id) => dataById.get(id),
     boundary: (id) => boundaries.get(id),

@@ -648,10 +648,7 @@ function computeStageCut(context: AnalysisContext, type: ControlType, stage: Ent
   // No control of the type in the model: nothing to cut with, and nothing to explain.
   if (index.size === 0) return { on: [], open: [] };
   const target = stage.to;
-  const host = (id: string) => {
-    const runsOn = graph.node(id)?.element.runsOn;
-    return typeof runsOn === "string" ? runsOn : undefined;
-  };
+  const host = graph.hostOf;
   // A control on the target itself is on every way; when none of the type in the model is stronger, it decides alone.
   const onTarget = [...(index.get(target) ?? []), ...(index.get(host(target) ?? "") ?? [])].sort((a, b) => controlStrength(b) - controlStrength(a) || (a.id < b.id ? -1 : 1))[0];
   if (onTarget && controlStrength(onTarget) >= strongestOfType(context, type)) return { level: controlStrength(onTarget), control: onTarget, on: [onTarget], open: [] };

@@ -52,7 +52,9 @@ export const unapprovedSpending: Rule = {
           capped.push({ dimension: "impact", delta: -1, reason: `each payment capped at ${spend.limit.amount} ${spend.limit.currency}, but not their number` });
         }
         // One cap on each payment counts once: the capability's own limit in the impact, or else a spend-limit control that caps each payment.
-        const perPaymentCaps = spend.limit ? [] : [tool, agent.id].flatMap((id) => graph.controlsCovering(id)).filter((c) => c.type === "spend-limit" && c.threshold && !capsTotal(c));
+        // Where the scorer looks for controls: the tool, the agent, and the hosts they run on.
+        const covered = [tool, agent.id].flatMap((id) => [id, graph.hostOf(id)]).filter((id): id is string => id !== undefined);
+        const perPaymentCaps = spend.limit ? [] : covered.flatMap((id) => graph.controlsCovering(id)).filter((c) => c.type === "spend-limit" && c.threshold && !capsTotal(c));
         detections.push({
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can spend money through ${graph.nameOf(tool)}${spend.limit ? ` (up to ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per ?? "action"})` : " with no limit in the model"}.`,

@@ -133,6 +133,24 @@ ruleTester(unapprovedSpending, {
       ],
     },
     {
+      name: "a per-payment cap on the host the agent runs on counts as the one cap, as on the tool (the scorer counts hosts' controls)",
+      model: spec(publicChat("agent", { tools: ["refund"], runsOn: "backend" }), refunds(), {
+        services: [{ id: "backend", type: "runtime" }],
+        controls: [{ id: "refund-cap", type: "spend-limit", covers: ["backend"], threshold: { amount: 50, currency: "EUR", per: "action" }, verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // As with the cap on the tool above: 20 inherent, one step off impact: 5 x 3 = 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 15);
+            assert.match(finding.reasons[2]!, /refund-cap \(spend-limit, implemented, verified, caps each payment at 50 EUR\) lowers impact by 1/);
+          },
+        },
+      ],
+    },
+    {
       name: "content isolation on the tickets' only way in counts",
       model: spec(internalAgent("agent", { tools: ["refund"] }), customerTickets("agent"), refunds(), {
         controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }],
