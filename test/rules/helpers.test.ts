@@ -63,4 +63,28 @@ describe("controls on the way in (entryControls)", () => {
     // Both cut every way on their own; the stronger (verified, implemented) sets the protection.
     assert.deepEqual(found.scope, ["strong"]);
   });
+
+  it("across several ways, takes the protection of the least protected one: the attacker uses that way", () => {
+    // One poisoned store read by two agents, each read covered by its own control: a strong one and a partial one.
+    const context = buildContext(
+      loadSpec(
+        spec(internalAgent("reader-a"), {
+          agents: [{ id: "reader-b", models: ["llm"] }],
+          sources: [{ id: "site", type: "web" }],
+          datastores: [{ id: "kb", type: "document" }],
+          flows: [
+            { id: "site-to-kb", from: "site", to: "kb", channel: "ingestion" },
+            { id: "kb-to-a", from: "kb", to: "reader-a", channel: "retrieval" },
+            { id: "kb-to-b", from: "kb", to: "reader-b", channel: "retrieval" },
+          ],
+          controls: [isolate("strong", ["kb-to-a"]), isolate("weak", ["kb-to-b"], { status: "partial" })],
+        }),
+      ),
+      TODAY,
+    );
+    const ways = ["reader-a", "reader-b"].map((reader) => ({ stages: [{ from: ["site"], to: reader }] }));
+    assert.deepEqual(entryControls(context, rule, ways).scope, ["weak"]);
+    // Either way alone is protected by its own control.
+    assert.deepEqual(entryControls(context, rule, ways.slice(0, 1)).scope, ["strong"]);
+  });
 });

@@ -151,6 +151,21 @@ ruleTester(directPromptInjection, {
       ],
     },
     {
+      name: "only the users' own messages are this finding's way in: a filter on the chat counts though the same user's forum posts reach the agent another way",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refund, {
+        sources: [{ id: "forum", type: "web" }],
+        datastores: [{ id: "kb", type: "document" }],
+        flows: [
+          { id: "user-to-forum", from: "public-user", to: "forum", channel: "api" },
+          { id: "forum-to-kb", from: "forum", to: "kb", channel: "ingestion" },
+          { id: "kb-to-agent", from: "kb", to: "agent", channel: "retrieval" },
+        ],
+        controls: [{ id: "classifier", type: "input-filtering", covers: ["widget-to-agent"], verified: true }],
+      }),
+      // The forum is stored content (TW-PI-002's way in), not what the user types to the agent: the filter still screens every message typed.
+      findings: [{ anchors: ["agent"], check: (finding) => assert.deepEqual(finding.controls.map((c) => c.control), ["classifier"]) }],
+    },
+    {
       name: "an input filter on the agent's host covers both ways in",
       model: spec(publicChat("agent", { tools: ["refund"], runsOn: "backend" }), refund, {
         services: [{ id: "backend", type: "api" }],
