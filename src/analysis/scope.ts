@@ -5,7 +5,7 @@
 import type { AnalysisResult } from "./analyze.js";
 import type { Severity } from "./scoring.js";
 import { countBySeverity, SEVERITY_RANK } from "./scoring.js";
-import { countDecisions } from "../lifecycle/decisions.js";
+import { decisionSummary } from "../lifecycle/decisions.js";
 
 export interface Scope {
   minSeverity?: Severity;
@@ -22,6 +22,6 @@ export function scopeResult(result: AnalysisResult, scope: Scope): AnalysisResul
   const attackPaths = result.attackPaths.filter((p) => kept.has(p.finding)).map((p, i) => ({ ...p, rank: i + 1 }));
   // Decisions are counted over the findings in view; orphans belong to no finding and stay listed.
   const expiringSoon = result.decisions.expiringSoon.filter((e) => kept.has(e.finding));
-  const decisions = { ...result.decisions, expiringSoon, summary: { ...countDecisions(findings), orphans: result.decisions.orphans.length, expiringSoon: expiringSoon.length } };
+  const decisions = { ...result.decisions, expiringSoon, summary: decisionSummary(findings, result.decisions.orphans, expiringSoon) };
   return { ...result, findings, attackPaths, summary: { ...result.summary, findings: findings.length, bySeverity }, decisions };
 }

@@ -116,7 +116,12 @@ export function reviewDecisions(result: Pick<AnalysisResult, "findings">, model:
     .filter((e) => e.daysLeft >= 0 && e.daysLeft <= EXPIRY_WARNING_DAYS)
     .sort((a, b) => a.daysLeft - b.daysLeft || (a.finding < b.finding ? -1 : a.finding > b.finding ? 1 : 0));
 
-  return { date: today, findings, orphans, expiringSoon, summary: { ...countDecisions(findings), orphans: orphans.length, expiringSoon: expiringSoon.length } };
+  return { date: today, findings, orphans, expiringSoon, summary: decisionSummary(findings, orphans, expiringSoon) };
+}
+
+/** The counts of a review, over the findings given (all, or those a filter kept). */
+export function decisionSummary(findings: Parameters<typeof countDecisions>[0], orphans: readonly unknown[], expiringSoon: readonly unknown[]): DecisionSummary {
+  return { ...countDecisions(findings), orphans: orphans.length, expiringSoon: expiringSoon.length };
 }
 
 /** Findings by effective status, and how many are undecided, reopened, reopened by an expired acceptance, and overdue. */

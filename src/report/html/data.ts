@@ -12,7 +12,7 @@ import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../cat
 import type { FigurePoint } from "../../lifecycle/figures.js";
 import { computeFigures, snapshotFindings } from "../../lifecycle/figures.js";
 import type { ExpiringAcceptance } from "../../lifecycle/decisions.js";
-import { countDecisions, isSettled } from "../../lifecycle/decisions.js";
+import { isSettled } from "../../lifecycle/decisions.js";
 import type { Staleness } from "../../lifecycle/staleness.js";
 import type { ThreatModel } from "../../model/model.js";
 import { COMPONENT_LIST_KEYS } from "../../model/model.js";
@@ -139,7 +139,7 @@ export function buildReportView(input: ReportInput, scoped = scopeResult(input.a
   const scope = workflow ? new Set(model.workflows.find((w) => w.id === workflow)?.components ?? []) : undefined;
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
 
-  const decisions = decisionsView(findings, analysis);
+  const decisions = decisionsView(scoped);
   return {
     system: { id: model.system.id, name: model.system.name, owner: model.system.owner },
     date: analysis.date,
@@ -244,18 +244,18 @@ function coverageTable(framework: Framework, findings: readonly Finding[]): Cove
   };
 }
 
-function decisionsView(findings: readonly Finding[], analysis: AnalysisResult): ReportView["decisions"] {
-  const { byStatus, undecided, reopened, expired } = countDecisions(findings);
-  const overdue = findings
+/** The scoped analysis has counted its decisions already (scopeResult); the view adds the overdue findings' owners. */
+function decisionsView(scoped: AnalysisResult): ReportView["decisions"] {
+  const { byStatus, undecided, reopened, expired } = scoped.decisions.summary;
+  const overdue = scoped.findings
     .filter((f) => f.overdue)
     .map((f) => ({ finding: f.id, title: f.title, ...(f.decision?.owner ? { owner: f.decision.owner } : {}), ...(f.decision?.due ? { due: f.decision.due } : {}) }));
-  const shown = new Set(findings.map((f) => f.id));
   return {
     byStatus,
     undecided,
     overdue,
-    expiringSoon: analysis.decisions.expiringSoon.filter((e) => shown.has(e.finding)),
-    orphans: analysis.decisions.orphans.map((o) => ({ finding: o.finding, hint: o.hint })),
+    expiringSoon: scoped.decisions.expiringSoon,
+    orphans: scoped.decisions.orphans.map((o) => ({ finding: o.finding, hint: o.hint })),
     reopened,
     expired,
   };
