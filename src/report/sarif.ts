@@ -11,7 +11,7 @@ import path from "node:path";
 import type { ArtifactLocation, CodeFlow, Location, Log, PhysicalLocation, ReportingDescriptor, Result } from "sarif";
 import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
-import { SEVERITY_FLOORS, SEVERITY_RANK } from "../analysis/scoring.js";
+import { SEVERITY_FLOORS, SEVERITY_RANK, severityOf } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
 import type { SourceLocation } from "../model/diagnostics.js";
 import { systemLocationKey } from "../model/diagnostics.js";
@@ -35,11 +35,12 @@ const BANDS: Record<Exclude<Severity, "info">, readonly [number, number]> = { cr
 const SCORE_RANGES = Object.fromEntries(SEVERITY_FLOORS.map((floor, i) => [floor.severity, [floor.from, SEVERITY_FLOORS[i - 1]?.from ?? 25]])) as Record<Exclude<Severity, "info">, [number, number]>;
 
 /**
- * A finding's security-severity for GitHub (0.1-10.0, one decimal): the band of its severity,
- * placed in the band as its residual score is placed in the severity's range of scores (the
+ * A residual score's security-severity for GitHub (0.1-10.0, one decimal): the band of its
+ * severity, placed in the band as the score is placed in the severity's range of scores (the
  * lowest high score, 12, is 7.0; a high 19 is 8.7). Undefined for info.
  */
-export function githubSecuritySeverity(severity: Severity, score: number): string | undefined {
+export function githubSecuritySeverity(score: number): string | undefined {
+  const severity = severityOf(score);
   if (severity === "info") return undefined;
   const [low, high] = BANDS[severity];
   const [from, to] = SCORE_RANGES[severity];
@@ -90,7 +91,7 @@ function descriptor(rule: Rule, findings: readonly Finding[]): ReportingDescript
   const own = findings.filter((f) => f.ruleId === rule.id);
   const open = own.filter((f) => !isSettled(f.status));
   const worst = (open.length > 0 ? open : own).reduce((a, b) => (SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.residual.score - a.residual.score) > 0 ? b : a);
-  const securitySeverity = githubSecuritySeverity(worst.severity, worst.residual.score);
+  const securitySeverity = githubSecuritySeverity(worst.residual.score);
   return {
     id: rule.id,
     name: rule.title.replace(/[^A-Za-z0-9]+/g, " ").trim().replace(/ (\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase()),
@@ -209,7 +210,7 @@ function toResult(finding: Finding, ruleIndex: number, place: Placer, baseline: 
       ]
     : [];
   const location = place.finding(finding);
-  const securitySeverity = githubSecuritySeverity(finding.severity, finding.residual.score);
+  const securitySeverity = githubSecuritySeverity(finding.residual.score);
   return {
     ruleId: finding.ruleId,
     ruleIndex,

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import type { AnalysisResult } from "../../src/analysis/analyze.js";
 import { analyze } from "../../src/analysis/analyze.js";
 import type { Severity } from "../../src/analysis/scoring.js";
+import { severityOf } from "../../src/analysis/scoring.js";
 import { GitError, repositoryRoot } from "../../src/lifecycle/git-files.js";
 import { diskFiles, memoryFiles } from "../../src/model/files.js";
 import type { LoadedModel } from "../../src/model/load.js";
@@ -202,10 +203,10 @@ describe("SARIF: security-severity in GitHub's band for the finding's severity",
       ["low", 3, "0.1"],
       ["info", 2, undefined],
     ];
-    for (const [severity, score, expected] of cases) assert.equal(githubSecuritySeverity(severity, score), expected, `${severity} ${score}`);
-    // The band follows the severity even where a score sits outside the severity's range.
-    assert.equal(githubSecuritySeverity("high", 25), "8.9");
-    assert.equal(githubSecuritySeverity("critical", 12), "9.1");
+    for (const [severity, score, expected] of cases) {
+      assert.equal(severityOf(score), severity, `the case's severity is its score's: ${score}`);
+      assert.equal(githubSecuritySeverity(score), expected, `${severity} ${score}`);
+    }
   });
 
   it("puts security-severity and a default level on each rule (its worst result), and keeps both on each result", () => {
