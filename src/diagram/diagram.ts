@@ -93,7 +93,6 @@ export interface DiagramOptions {
 
 export const DEFAULT_MAX_NODES = 150;
 
-/** Raised for options that do not fit the model (an unknown workflow); the CLI reports it as a usage error. */
 /**
  * The hint when --path or --tree names nothing: what there is to choose from, in the scope
  * drawn (the whole model or one workflow), or why the finding named has nothing to draw.
@@ -108,6 +107,7 @@ export function selectionHint(what: "attack path" | "attack tree", count: number
   return `${scope} has ${count} ${what}${count === 1 ? "" : "s"}: give a rank from 1 to ${count}, or ${idKind} such as ${example} ('threatwright analyze' lists them)`;
 }
 
+/** Raised for options that do not fit the model (an unknown workflow); the CLI reports it as a usage error. */
 export class DiagramOptionError extends Error {
   constructor(
     message: string,

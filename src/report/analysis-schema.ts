@@ -62,7 +62,7 @@ export const FindingJson = z
       .describe("Controls that lowered the finding, or that would once no longer planned."),
     missingControls: z.array(z.enum(CONTROL_TYPES)).describe("Control types that would lower the finding and are not in place."),
     workflows: ids("Workflows the finding's elements take part in."),
-    location: z.strictObject({ file: z.string(), line: z.number().int().min(1), col: z.number().int().min(1) }).optional().describe("Where the first anchor is defined."),
+    location: z.strictObject({ file: z.string(), line: z.number().int().min(1), col: z.number().int().min(1) }).optional().describe("Where the first anchor with a known place is defined; for a system-level finding, the system's id in the root file."),
     decision: Decision.optional().describe("The model's decision on this finding ID, as written."),
     status: z.enum(DECISION_STATUS).describe("Where the finding stands once its decision is judged."),
     statusReason: z.string(),
