@@ -19,6 +19,7 @@ import { diskFiles, memoryFiles } from "../../src/model/files.js";
 import type { LoadedModel } from "../../src/model/load.js";
 import type { DecisionStatus } from "../../src/model/vocabulary.js";
 import { loadModel, loadModelCarefully } from "../../src/model/load.js";
+import { parsePlainFile } from "../../src/model/parse.js";
 import { artifactLocation, githubSecuritySeverity, sarifReport } from "../../src/report/sarif.js";
 import { RULES } from "../../src/rules/index.js";
 import { runCli } from "../cli/harness.js";
@@ -135,11 +136,12 @@ describe("SARIF: every result has a location (upload-sarif rejects a file with o
       // Line 7 system:, 8 the comment, 9 blank, 10 name, 11 `  'id': "support-assistant"`, whose value starts at its quote.
       ["with a comment and a quoted id after another key", root.replace(/\nsystem:\n {2}id: support-assistant\n {2}name: Customer support assistant\n/, "\nsystem:\n# the system\n\n  name: Customer support assistant\n  'id': \"support-assistant\"\n"), { line: 11, col: 9 }],
       ["with a byte order mark", `\uFEFF${root}`, { line: 8, col: 7 }],
-      // Not cut out by the plain path: the careful path reads the file.
       ["under a quoted key", root.replace("\nsystem:", '\n"system":'), { line: 8, col: 7 }],
     ];
     for (const [name, text, at] of variants) {
       assert.ok(name === "as shipped" || text !== root, name);
+      // The plain path places it itself: were it to fail, loadModel would fall back to the careful path unseen.
+      assert.deepEqual(parsePlainFile(Buffer.from(text, "utf8"))?.locateId(["system", "id"]), at, `${name}: plain parse`);
       for (const loader of [loadModel, loadModelCarefully]) {
         const loaded = loader("threatwright.yaml", memoryFiles({ ...example, "threatwright.yaml": text }));
         assert.ok(loaded.ok, `${name}: ${JSON.stringify(loaded.diagnostics)}`);
