@@ -5,6 +5,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { ModelFiles } from "../model/files.js";
 import { LIMITS } from "../model/parse.js";
+import { boundedText } from "../report/terminal-text.js";
 
 export type GitErrorCode = "git-missing" | "not-a-repository" | "unknown-revision" | "path-missing" | "bad-spec" | "git-failed";
 
@@ -39,10 +40,9 @@ export function parseModelSpec(spec: string): ModelSpec {
   return { kind: "git", rev, path: specPath };
 }
 
-/** Text safe to echo in a message: control characters replaced, length bounded. */
+/** Text safe to echo in a message: controls and direction overrides replaced, length bounded. */
 function printable(text: string): string {
-  const clean = text.replace(/\p{Cc}/gu, "?");
-  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+  return boundedText(text, 120);
 }
 
 export interface GitRun {

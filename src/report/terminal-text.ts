@@ -9,3 +9,9 @@ const CONTROLS = new RegExp(`\\r\\n|[\\r\\n]|\\p{Cc}|${DIRECTION_OVERRIDES.sourc
 export function terminalText(text: string): string {
   return text.replace(CONTROLS, (c) => (c === "\r\n" || c === "\n" || c === "\r" ? " " : "?"));
 }
+
+/** terminalText cut to at most `max` characters, a longer text ending in an ellipsis: for quoting model or git text back in a message. */
+export function boundedText(text: string, max: number): string {
+  const characters = [...terminalText(text)];
+  return characters.length <= max ? characters.join("") : `${characters.slice(0, max - 1).join("")}…`;
+}

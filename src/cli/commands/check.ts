@@ -28,7 +28,7 @@ import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport, reportDiagnostics, reportGitError, sarifBase } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
-import { terminalText } from "../../report/terminal-text.js";
+import { boundedText, terminalText } from "../../report/terminal-text.js";
 
 // 1.1 added baseline.model, baseline.note, baseline.fallback and checks[].why.
 export const CHECK_SCHEMA_VERSION = "1.1";
@@ -249,7 +249,7 @@ function lastValidVersion(root: string, revision: string, target: string): { loa
       throw error;
     }
     const loaded = loadModel(opened.target, opened.files);
-    if (loaded.ok) return { loaded: loaded.loaded, commit, date, subject: subject.join("\x1f").replace(/\p{Cc}/gu, "?").slice(0, 72) };
+    if (loaded.ok) return { loaded: loaded.loaded, commit, date, subject: boundedText(subject.join("\x1f"), 72) };
   }
   return undefined;
 }
@@ -259,7 +259,7 @@ function baselinePath(cwd: string, root: string, specPath: string): string {
   const fromCwd = specPath === "." || specPath === ".." || specPath.startsWith("./") || specPath.startsWith("../");
   const relative = fromCwd ? repositoryPath(root, path.resolve(cwd, specPath)) : path.posix.normalize(specPath === "" ? "." : specPath.replaceAll("\\", "/"));
   if (relative === null || relative === ".." || relative.startsWith("../") || path.posix.isAbsolute(relative)) {
-    throw new GitError("bad-spec", `'${specPath.replace(/\p{Cc}/gu, "?").slice(0, 120)}' is outside the repository that holds the model (${root})`, "write PATH from the top folder of the model's repository, as in main:threatmodel/");
+    throw new GitError("bad-spec", `'${boundedText(specPath, 120)}' is outside the repository that holds the model (${root})`, "write PATH from the top folder of the model's repository, as in main:threatmodel/");
   }
   const trimmed = relative.replace(/\/+$/, "");
   return trimmed === "." ? "" : trimmed;

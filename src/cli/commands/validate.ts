@@ -5,7 +5,7 @@ import { EXIT } from "../io.js";
 import type { OutputFormat } from "../load-or-report.js";
 import { loadOrReport, reportDiagnostics } from "../load-or-report.js";
 import { COMPONENT_LIST_KEYS } from "../../model/model.js";
-import { terminalText } from "../../report/terminal-text.js";
+import { boundedText, terminalText } from "../../report/terminal-text.js";
 import { PATH_HELP } from "../options.js";
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -34,15 +34,10 @@ export function validateCommand(io: CliIO, target: string, options: { format: Ou
     count(model.controls.length, "control", "controls"),
     count(model.workflows.length, "workflow", "workflows"),
   ];
-  io.out(`${terminalText(files[0]!)}: valid model '${quotedName(model.system.name)}' (${parts.join(", ")}) in ${files.length} file${files.length === 1 ? "" : "s"}\n`);
+  io.out(`${terminalText(files[0]!)}: valid model '${boundedText(model.system.name, NAME_LIMIT)}' (${parts.join(", ")}) in ${files.length} file${files.length === 1 ? "" : "s"}\n`);
   return EXIT.ok;
 }
 
 /** The longest name quoted back, in characters: a name is a line's worth, not a page. */
 const NAME_LIMIT = 200;
 
-/** A name from the model as the terminal shows it: cleaned (see terminalText), and cut to NAME_LIMIT characters with an ellipsis. */
-function quotedName(name: string): string {
-  const characters = [...terminalText(name)];
-  return characters.length <= NAME_LIMIT ? characters.join("") : `${characters.slice(0, NAME_LIMIT - 1).join("")}…`;
-}
