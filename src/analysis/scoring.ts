@@ -78,13 +78,18 @@ function toScore(likelihood: number, impact: number): Score {
 /** Periods over which a spend limit caps a total (the schema's SpendLimit.per other than "action"). */
 const TOTAL_PERIODS: ReadonlySet<string> = new Set(["hour", "day", "month"]);
 
+/** Whether a limit's period bounds a total (per hour, day or month), not each payment. */
+export function isTotalPeriod(per: string | undefined): boolean {
+  return per !== undefined && TOTAL_PERIODS.has(per);
+}
+
 /**
  * Whether a spend-limit control caps a total: its threshold holds per hour, day or month. One that
  * caps each payment (per action, or no period given) bounds each loss, not their sum, and one with no
  * threshold does not say what it caps.
  */
 export function capsTotal(control: Control): boolean {
-  return control.type === "spend-limit" && control.threshold?.per !== undefined && TOTAL_PERIODS.has(control.threshold.per);
+  return control.type === "spend-limit" && isTotalPeriod(control.threshold?.per);
 }
 
 /**

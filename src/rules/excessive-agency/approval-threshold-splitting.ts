@@ -1,10 +1,9 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import type { Control } from "../../model/schema.js";
 import { entryControls, originEvidence } from "../helpers.js";
 import type { Detection, EvidenceItem, Rule } from "../rule.js";
-
-const PERIODS = new Set(["hour", "day", "month"]);
 
 const inPlace = (control: Control) => (control.status ?? "implemented") !== "planned";
 
@@ -40,11 +39,11 @@ export const approvalThresholdSplitting: Rule = {
       const tool = graph.tool(node.id)!;
       const spends = tool.capabilities.filter((c) => c.action === "spend");
       if (spends.length === 0) continue;
-      if (spends.some((c) => c.limit?.per && PERIODS.has(c.limit.per))) continue;
+      if (spends.some((c) => isTotalPeriod(c.limit?.per))) continue;
       const agents = graph.agentsUsingTool(tool.id);
       const covering = [tool.id, ...agents.map((a) => a.id)];
       const controls = [...new Map(covering.flatMap((id) => graph.controlsCovering(id)).map((c) => [c.id, c])).values()].filter(inPlace);
-      if (controls.some((c) => c.type === "spend-limit" && c.threshold?.per && PERIODS.has(c.threshold.per))) continue;
+      if (controls.some(capsTotal)) continue;
       const approvals = controls.filter((c) => c.type === "human-approval" && c.threshold).sort((a, b) => (a.id < b.id ? -1 : 1));
       if (approvals.length === 0) continue;
       // The most exposed way in among the agents that use the tool.

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { capsTotal } from "../../analysis/scoring.js";
+import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import { entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -46,7 +46,7 @@ export const unapprovedSpending: Rule = {
       for (const spend of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "spend"))) {
         const tool = spend.tool!;
         const capped: Factor[] = [];
-        if (spend.limit && (spend.limit.per === "day" || spend.limit.per === "month" || spend.limit.per === "hour")) {
+        if (spend.limit && isTotalPeriod(spend.limit.per)) {
           capped.push({ dimension: "impact", delta: -1, reason: `total capped at ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per}` });
         } else if (spend.limit) {
           capped.push({ dimension: "impact", delta: -1, reason: `each payment capped at ${spend.limit.amount} ${spend.limit.currency}, but not their number` });
