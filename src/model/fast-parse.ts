@@ -1,10 +1,12 @@
 // The fast path for well-formed model files: js-yaml's event parser is several
 // times faster than a full document model, and its events carry source offsets,
 // so one pass builds both the value and an index of where every node sits. Any
-// file this path does not handle plainly (syntax errors, duplicate keys,
-// anchors and aliases, tags, several documents, complex keys) goes to the
-// careful path in parse.ts, which reports the problem precisely.
-import { CORE_SCHEMA, constructFromEvents, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from "js-yaml";
+// file this path does not handle plainly (syntax errors, duplicate keys, tags,
+// several documents, complex keys, aliases beyond the limits) goes to the
+// careful path in parse.ts, which reports the problem precisely. Anchors,
+// aliases and merge keys (<<) are read here, as teams use them for shared
+// defaults; an alias stands where it is written, its content has no place of its own.
+import { CORE_SCHEMA, constructFromEvents, EVENT_ID, getScalarValue, mergeTag, parseEvents, SCALAR_STYLE } from "js-yaml";
 import type { Event } from "js-yaml";
 
 export type Position = { line: number; col: number };
@@ -17,6 +19,14 @@ export interface PositionIndex {
 }
 
 export type FastOutcome = { handled: true; value: unknown; index: PositionIndex; depth: number } | { handled: false };
+
+/** How far a file may use anchors and aliases on the fast path; the caller owns the figures (parse.ts LIMITS). */
+export interface AliasLimits {
+  /** Most aliases, and most anchors, in one file. */
+  aliases: number;
+  /** Most nodes all the file's aliases together may stand for, nested aliases expanded. */
+  aliasedNodes: number;
+}
 
 const SEPARATOR = "\u0000";
 const pathKey = (path: readonly (string | number)[]) => path.join(SEPARATOR);
@@ -40,7 +50,7 @@ function scalarStart(text: string, event: { valueStart: number; style: number })
   return event.valueStart;
 }
 
-export function fastParse(text: string): FastOutcome {
+export function fastParse(text: string, limits: AliasLimits): FastOutcome {
   let events: Event[];
   try {
     events = parseEvents(text, {});
@@ -52,6 +62,8 @@ export function fastParse(text: string): FastOutcome {
   const stack: Frame[] = [];
   let documents = 0;
   let depth = 0;
+  /** Whether the file has anchors or aliases, which construct bounds and copies. */
+  let usesAnchors = false;
 
   // The path of the node that starts now, given the frame it starts in (undefined: a collection used as a key).
   const childPath = (frame: Frame | undefined): string | undefined => {
@@ -68,11 +80,17 @@ export function fastParse(text: string): FastOutcome {
       case EVENT_ID.DOCUMENT:
         if (++documents > 1) return { handled: false };
         break;
-      case EVENT_ID.ALIAS:
-        return { handled: false };
+      case EVENT_ID.ALIAS: {
+        const path = childPath(stack[stack.length - 1]);
+        if (path === undefined) return { handled: false };
+        nodes.set(path, aliasStart(event));
+        usesAnchors = true;
+        break;
+      }
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
-        if (event.anchorStart >= 0 || event.tagStart >= 0) return { handled: false };
+        if (event.tagStart >= 0) return { handled: false };
+        if (event.anchorStart >= 0) usesAnchors = true;
         const frame = stack[stack.length - 1];
         const path = childPath(frame);
         if (path === undefined) return { handled: false };
@@ -82,12 +100,12 @@ export function fastParse(text: string): FastOutcome {
         break;
       }
       case EVENT_ID.SCALAR: {
-        if (event.anchorStart >= 0 || event.tagStart >= 0) return { handled: false };
+        if (event.tagStart >= 0) return { handled: false };
+        if (event.anchorStart >= 0) usesAnchors = true;
         const frame = stack[stack.length - 1];
         if (frame?.kind === "map" && frame.key === undefined) {
           if (event.valueStart < 0) return { handled: false }; // an empty key
           const key = getScalarValue(text, event);
-          if (key === "<<") return { handled: false }; // merge keys: the careful path reads them as YAML 1.2 does
           const at = `${frame.path}${SEPARATOR}${key}`;
           if (keys.has(at)) return { handled: false }; // duplicate key: the careful path says where
           frame.keyOffset = scalarStart(text, event);
@@ -109,7 +127,7 @@ export function fastParse(text: string): FastOutcome {
     }
   }
 
-  const constructed = construct(events, text);
+  const constructed = construct(events, text, usesAnchors, limits);
   if (!constructed) return { handled: false };
   const { value } = constructed;
 
@@ -166,7 +184,7 @@ interface PlainFrame {
  * same refusals (anything not plain is left to the careful path), but only element IDs
  * are placed, which is all a model that loads cleanly needs.
  */
-export function plainParse(text: string): PlainParse | undefined {
+export function plainParse(text: string, limits: AliasLimits): PlainParse | undefined {
   let events: Event[];
   try {
     events = parseEvents(text, {});
@@ -183,19 +201,44 @@ export function plainParse(text: string): PlainParse | undefined {
     if (!offsets) byKey.set(list, (offsets = []));
     offsets[index] = offset;
   };
+  // A value that is an ID (or a decision's finding) where the loader places one: recorded at `offset`.
+  const placeValue = (frame: PlainFrame, offset: number) => {
+    if (stack.length === 2) {
+      if (frame.key === "id") systemId = offset;
+    } else if (stack.length === CREDENTIAL_DEPTH) {
+      if (frame.key === "id") {
+        let offsets = credentialIds.get(frame.item);
+        if (!offsets) credentialIds.set(frame.item, (offsets = []));
+        offsets[frame.credential] = offset;
+      }
+    } else if (frame.key === "id") record(ids, frame.list!, frame.item, offset);
+    else if (frame.key === "finding") record(findings, frame.list!, frame.item, offset);
+  };
   const stack: PlainFrame[] = [];
   let documents = 0;
   let depth = 0;
+  let usesAnchors = false;
   for (const event of events) {
     switch (event.type) {
       case EVENT_ID.DOCUMENT:
         if (++documents > 1) return undefined;
         break;
-      case EVENT_ID.ALIAS:
-        return undefined;
+      case EVENT_ID.ALIAS: {
+        usesAnchors = true;
+        const frame = stack[stack.length - 1];
+        if (!frame) break;
+        if (!frame.isMap) frame.next++;
+        else if (frame.expectsKey) return undefined; // an alias as a key
+        else {
+          frame.expectsKey = true;
+          if (frame.key !== undefined && stack.length > 1) placeValue(frame, aliasStart(event));
+        }
+        break;
+      }
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
-        if (event.anchorStart >= 0 || event.tagStart >= 0) return undefined;
+        if (event.tagStart >= 0) return undefined;
+        if (event.anchorStart >= 0) usesAnchors = true;
         const parent = stack[stack.length - 1];
         const child: PlainFrame = { isMap: event.type === EVENT_ID.MAPPING, next: 0, expectsKey: true, key: undefined, keyOffset: -1, list: undefined, item: -1, inCredentials: false, credential: -1 };
         if (parent) {
@@ -215,7 +258,8 @@ export function plainParse(text: string): PlainParse | undefined {
         break;
       }
       case EVENT_ID.SCALAR: {
-        if (event.anchorStart >= 0 || event.tagStart >= 0) return undefined;
+        if (event.tagStart >= 0) return undefined;
+        if (event.anchorStart >= 0) usesAnchors = true;
         const frame = stack[stack.length - 1];
         if (!frame) break;
         if (!frame.isMap) {
@@ -230,17 +274,7 @@ export function plainParse(text: string): PlainParse | undefined {
           frame.expectsKey = true;
           if (frame.key === undefined || stack.length === 1) break;
           // An empty value has no text of its own: it is placed at its key, as fastParse does.
-          const offset = event.valueStart >= 0 ? scalarStart(text, event) : frame.keyOffset;
-          if (stack.length === 2) {
-            if (frame.key === "id") systemId = offset;
-          } else if (stack.length === CREDENTIAL_DEPTH) {
-            if (frame.key === "id") {
-              let offsets = credentialIds.get(frame.item);
-              if (!offsets) credentialIds.set(frame.item, (offsets = []));
-              offsets[frame.credential] = offset;
-            }
-          } else if (frame.key === "id") record(ids, frame.list!, frame.item, offset);
-          else if (frame.key === "finding") record(findings, frame.list!, frame.item, offset);
+          placeValue(frame, event.valueStart >= 0 ? scalarStart(text, event) : frame.keyOffset);
         }
         break;
       }
@@ -250,7 +284,7 @@ export function plainParse(text: string): PlainParse | undefined {
     }
   }
 
-  const constructed = construct(events, text);
+  const constructed = construct(events, text, usesAnchors, limits);
   if (!constructed) return undefined;
   const { value } = constructed;
   let position: ((offset: number) => Position) | undefined;
@@ -271,13 +305,90 @@ export function plainParse(text: string): PlainParse | undefined {
   };
 }
 
-/** The document's value built from its events, or undefined where js-yaml refuses it (the careful path then says why). */
-function construct(events: Parameters<typeof constructFromEvents>[0], text: string): { value: unknown } | undefined {
+/** Where an alias is written: at its '*' (the event's range is the name after it). */
+const aliasStart = (event: { anchorStart: number }) => event.anchorStart - 1;
+
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+/**
+ * The document's value built from its events, or undefined where js-yaml refuses it or its aliases
+ * go beyond the limits (the careful path then says why). Merge keys (<<) are read as YAML 1.1 and
+ * yaml's merge option read them: keys written in the mapping win over merged ones.
+ */
+function construct(events: Event[], text: string, usesAnchors: boolean, limits: AliasLimits): { value: unknown } | undefined {
+  if (usesAnchors && !aliasesWithin(events, text, limits)) return undefined;
+  let value: unknown;
   try {
-    return { value: constructFromEvents(events, { source: text, schema: CORE_SCHEMA })[0] };
+    value = constructFromEvents(events, { source: text, schema: SCHEMA })[0];
   } catch {
     return undefined;
   }
+  // js-yaml gives an alias its anchor's very object; the model gets copies, so no two places share one.
+  return { value: usesAnchors ? unshared(value) : value };
+}
+
+/**
+ * Whether the anchors and aliases stay within the limits: so many aliases and anchors, and so many
+ * nodes the aliases stand for with nested ones expanded, which stops a "billion laughs" document
+ * before anything walks it. An alias to an anchor not yet closed (a value that contains itself)
+ * or not defined is left to the careful path.
+ */
+function aliasesWithin(events: readonly Event[], text: string, limits: AliasLimits): boolean {
+  const sizes = new Map<string, number>();
+  const open: { size: number; anchor: string | undefined }[] = [];
+  let anchors = 0;
+  let aliases = 0;
+  let expanded = 0;
+  const anchorOf = (event: { anchorStart: number; anchorEnd: number }) => (event.anchorStart >= 0 ? text.slice(event.anchorStart, event.anchorEnd) : undefined);
+  const count = (size: number) => {
+    const top = open[open.length - 1];
+    if (top) top.size += size;
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case EVENT_ID.DOCUMENT:
+        open.push({ size: 0, anchor: undefined });
+        break;
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const anchor = anchorOf(event);
+        if (anchor !== undefined && ++anchors > limits.aliases) return false;
+        open.push({ size: 1, anchor });
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        const anchor = anchorOf(event);
+        if (anchor !== undefined) {
+          if (++anchors > limits.aliases) return false;
+          sizes.set(anchor, 1);
+        }
+        count(1);
+        break;
+      }
+      case EVENT_ID.POP: {
+        const closed = open.pop();
+        if (closed?.anchor !== undefined) sizes.set(closed.anchor, closed.size);
+        if (closed) count(closed.size);
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const size = sizes.get(text.slice(event.anchorStart, event.anchorEnd));
+        if (++aliases > limits.aliases || size === undefined) return false;
+        expanded += size;
+        if (expanded > limits.aliasedNodes) return false;
+        count(size);
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** A copy of a parsed value in which no object or list appears twice. */
+function unshared(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unshared);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unshared(item)]));
+  return value;
 }
 
 /** Offset to line and column (both from 1), through an index of where each line starts. */

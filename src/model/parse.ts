@@ -1,6 +1,6 @@
 // One model file from bytes to plain data with the position of every node,
 // refusing hostile or broken input with located diagnostics instead of crashing or hanging.
-import { CST, isAlias, isCollection, isMap, isScalar, Lexer, LineCounter, parseDocument, Scalar, visit } from "yaml";
+import { CST, isAlias, isCollection, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, Scalar, visit } from "yaml";
 import type { Document, Node, YAMLError } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
 import type { PlainParse, PositionIndex } from "./fast-parse.js";
@@ -15,8 +15,10 @@ export const LIMITS = {
   files: 1000,
   /** Deepest nesting of mappings and sequences. */
   depth: 64,
-  /** Most alias expansions in one file (stops "billion laughs" documents). */
+  /** Most aliases, and most anchors, in one file (stops "billion laughs" documents). */
   aliases: 1000,
+  /** Most nodes one file's aliases may stand for together, nested aliases expanded. */
+  aliasedNodes: 100_000,
 } as const;
 
 export interface ParsedFile {
@@ -76,7 +78,7 @@ export function parseModelFile(file: string, bytes: Uint8Array): ParseOutcome {
 
   // Most files are plain, well-formed YAML: the fast parser handles them (it refuses nesting past 100 levels itself), and anything
   // it does not handle plainly comes to the careful path below, which says what is wrong.
-  const fast = fastParse(text);
+  const fast = fastParse(text, LIMITS);
   if (fast.handled && fast.depth <= LIMITS.depth && fast.value !== null && fast.value !== undefined) {
     return { ok: true, parsed: { file, value: fast.value, positions: fast.index } };
   }
@@ -107,23 +109,23 @@ export function parseModelFile(file: string, bytes: Uint8Array): ParseOutcome {
     const { line, col } = at(offset);
     diagnostics.push(problem(file, "yaml-syntax", "alias refers to an anchor that is not defined before it", "define the anchor (&name) before the alias (*name), or write the value out", line, col));
   }
+  for (const offset of structure.badMerges) {
+    const { line, col } = at(offset);
+    diagnostics.push(problem(file, "yaml-syntax", "a merge key (<<) takes a mapping, an alias to one, or a list of those", "mark a mapping with an anchor (&name) and write '<<: *name', or write the keys out", line, col));
+  }
   if (structure.tooMany) {
     const { line, col } = at(structure.tooMany.at);
     diagnostics.push(problem(file, "alias-limit", `file ${structure.tooMany.what === "aliases" ? "uses" : "defines"} more than ${LIMITS.aliases} ${structure.tooMany.what}`, ALIAS_HINT, line, col));
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics }; // not fail(...diagnostics): too many to spread
 
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: LIMITS.aliases });
-  } catch (error) {
-    if (/alias/i.test(String((error as Error).message))) {
-      // yaml does not say which alias went over; point at the first one.
-      const { line, col } = at(structure.firstAliasAt ?? 0);
-      return fail(problem(file, "alias-limit", `aliases expand to more than ${LIMITS.aliases} nodes`, ALIAS_HINT, line, col));
-    }
-    throw error;
+  const expandedAt = aliasExpansionBeyond(doc, LIMITS.aliasedNodes);
+  if (expandedAt !== undefined) {
+    const { line, col } = at(expandedAt);
+    return fail(problem(file, "alias-limit", `aliases stand for more than ${LIMITS.aliasedNodes} nodes`, ALIAS_HINT, line, col));
   }
+  // Bounded above, the same way the fast path bounds it; yaml's own count would refuse other documents.
+  const value: unknown = doc.toJS({ maxAliasCount: -1 });
   if (value === null || value === undefined) return fail(problem(file, "empty-file", "file holds no content, only comments", "write the model's elements, or remove the include of this file"));
   return { ok: true, parsed: { file, value, positions: documentPositions(doc, lineCounter) } };
 }
@@ -143,7 +145,7 @@ export function parsePlainFile(bytes: Uint8Array): (PlainParse & { value: Record
     return undefined; // not UTF-8
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const plain = plainParse(text);
+  const plain = plainParse(text, LIMITS);
   if (!plain || plain.depth > LIMITS.depth) return undefined;
   const value = plain.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
@@ -207,7 +209,8 @@ function lineIndex(text: string): LineCounter {
 const TOO_DEEP_HINT = "flatten the structure; a model needs only a few levels";
 const ALIAS_HINT = "write the repeated content out, or use fewer nested aliases";
 
-const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: "error" } as const;
+// merge: merge keys (<<) read as the fast path reads them.
+const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: "error", merge: true } as const;
 
 function tooDeep(file: string, at: { line: number; col: number }): Diagnostic {
   return problem(file, "too-deep", `document nests deeper than ${LIMITS.depth} levels`, TOO_DEEP_HINT, at.line, at.col);
@@ -292,7 +295,8 @@ interface Structure {
   duplicateKeys: number[];
   /** Offsets of aliases with no anchor of that name before them. */
   unresolvedAliases: number[];
-  firstAliasAt?: number;
+  /** Offsets of merge keys' values (<<) that are not a mapping, an alias to one, or a list of those. */
+  badMerges: number[];
   /**
    * Offset of the first alias or anchor beyond the limit: yaml resolves each alias by going
    * through every anchor and alias before it, so many of either make toJS quadratic.
@@ -302,14 +306,15 @@ interface Structure {
 
 /** One pass over a document no deeper than the limit: duplicate keys, aliases and anchors. */
 function scanStructure(doc: Document.Parsed): Structure {
-  const found: Structure = { duplicateKeys: [], unresolvedAliases: [] };
-  const anchors = new Set<string>();
+  const found: Structure = { duplicateKeys: [], unresolvedAliases: [], badMerges: [] };
+  const anchors = new Map<string, Node>();
+  const isMapping = (node: unknown) => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
   let aliases = 0;
   let anchorCount = 0;
   visit(doc, {
     Node(_key, node) {
       if (node.anchor) {
-        anchors.add(node.anchor);
+        anchors.set(node.anchor, node);
         if (++anchorCount > LIMITS.aliases) {
           found.tooMany = { what: "anchors", at: node.range?.[0] ?? 0 };
           return visit.BREAK;
@@ -318,7 +323,6 @@ function scanStructure(doc: Document.Parsed): Structure {
       if (isAlias(node)) {
         const offset = node.range?.[0] ?? 0;
         aliases++;
-        found.firstAliasAt ??= offset;
         if (aliases > LIMITS.aliases) {
           found.tooMany = { what: "aliases", at: offset };
           return visit.BREAK;
@@ -331,12 +335,47 @@ function scanStructure(doc: Document.Parsed): Structure {
           const key = String(pair.key.value);
           if (keys.has(key)) found.duplicateKeys.push(pair.key.range?.[0] ?? 0);
           keys.add(key);
+          // With merge keys on, yaml reads a plain << key as a symbol.
+          const merges = typeof pair.key.value === "symbol";
+          if (merges && !(isMapping(pair.value) || (isSeq(pair.value) && pair.value.items.every(isMapping)))) {
+            found.badMerges.push((pair.value as Node | null)?.range?.[0] ?? pair.key.range?.[0] ?? 0);
+          }
         }
       }
       return undefined;
     },
   });
   return found;
+}
+
+/**
+ * Offset of the alias at which the nodes all aliases stand for (nested aliases expanded) pass
+ * `limit`, or undefined: the fast path's bound, counted alike (every key and value a node, an
+ * empty value too). Anchors come before their aliases, so one pass in document order knows each
+ * anchored node's size when an alias names it; an alias inside its own anchor counts as one node.
+ * Recursion follows the document, which is no deeper than the limit here.
+ */
+function aliasExpansionBeyond(doc: Document.Parsed, limit: number): number | undefined {
+  const sizes = new Map<string, number>();
+  let expanded = 0;
+  let beyondAt: number | undefined;
+  const size = (node: unknown): number => {
+    if (beyondAt !== undefined || node === null || node === undefined) return 1;
+    if (isAlias(node)) {
+      const aliased = sizes.get(node.source) ?? 1;
+      expanded += aliased;
+      if (expanded > limit) beyondAt = node.range?.[0] ?? 0;
+      return aliased;
+    }
+    let total = 1;
+    if (isMap(node)) for (const pair of node.items) total += size(pair.key) + size(pair.value);
+    else if (isSeq(node)) for (const item of node.items) total += size(item);
+    const anchor = (node as Node).anchor;
+    if (anchor) sizes.set(anchor, total);
+    return total;
+  };
+  size(doc.contents);
+  return beyondAt;
 }
 
 /** The first collection nested deeper than the limit, found without recursion. */

@@ -196,7 +196,8 @@ const LIMIT_WORDING: Record<keyof typeof LIMITS, (value: number) => string> = {
   modelBytes: (value) => `| Size of all the model's files together | ${mebibytes(value)} |`,
   files: (value) => `| Files in one model, the root file included | ${value} |`,
   depth: (value) => `| Nesting of mappings and lists | ${value} levels |`,
-  aliases: (value) => `| YAML alias expansions in one file | ${value} |`,
+  aliases: (value) => `| YAML aliases in one file, and anchors | ${value} each |`,
+  aliasedNodes: (value) => `| Nodes one file's aliases stand for, nested aliases expanded | ${value.toLocaleString("en")} |`,
 };
 
 function introduction(sections: Section[]): string {
@@ -230,6 +231,23 @@ are errors; a file included from two places is read once.
 Every file must be UTF-8 and hold one YAML document that is a mapping. A key may
 appear only once in a mapping, and a key the format does not define is an error, so a
 misspelt field is reported rather than ignored.
+
+Anchors and aliases work as in any YAML, and so do merge keys, as GitLab CI and Docker
+Compose read them: mark fields that several elements share with an anchor where they
+first appear, and merge them into the others with \`<<: *name\`. Keys written in the
+element win over merged ones. A merged field has no line of its own, so a message
+about it points at the element that merges it.
+
+\`\`\`yaml
+actors:
+  - id: visitors
+    <<: &external
+      type: public
+      boundary: internet
+  - id: partners
+    <<: *external
+    type: partner
+\`\`\`
 
 ## IDs and references
 

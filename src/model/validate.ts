@@ -73,12 +73,13 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
       case "unrecognized_keys": {
         const allowed = allowedKeys(schemaAt(schema, path));
         for (const key of issue.keys) {
-          const suggestion = didYouMean(key, allowed);
-          const name = SAFE_WORD.test(key) ? `'${key}'` : "a key";
+          // A key that is not a plain word is not repeated (it may be pasted text) and suggests nothing.
+          const word = SAFE_WORD.test(key);
+          const suggestion = word ? didYouMean(key, allowed) : undefined;
           push(
             locateKey(parsed, path, key),
             "unknown-key",
-            `unknown key ${name} in ${describePath(path) || "the top level"}`,
+            `unknown key ${word ? `'${key}' ` : ""}in ${describePath(path) || "the top level"}`,
             suggestion ? `did you mean '${suggestion}'?` : `allowed keys: ${allowed.join(", ")}`,
           );
         }

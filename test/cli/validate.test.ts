@@ -108,7 +108,7 @@ describe("threatwright validate: an invalid model", () => {
     assert.equal(code, 1);
     assert.equal(
       err,
-      `${fixture("alias-bomb", "threatwright.yaml")}:7:8: error alias-limit: aliases expand to more than 1000 nodes\n  hint: write the repeated content out, or use fewer nested aliases\n\n1 error in 1 file\n`,
+      `${fixture("alias-bomb", "threatwright.yaml")}:10:36: error alias-limit: aliases stand for more than 100000 nodes\n  hint: write the repeated content out, or use fewer nested aliases\n\n1 error in 1 file\n`,
     );
   });
 });

@@ -267,11 +267,14 @@ describe("reporting bad input with its exact position", () => {
     assert.deepEqual(diagnosticsOf(load("empty-include")), [error(file, 1, 1, "empty-file", "file is empty", EMPTY_HINT)]);
   });
 
-  it("refuses an alias expansion bomb, pointing at the first alias", () => {
+  it("refuses an alias expansion bomb at the alias where the expansion passes the limit", () => {
     const file = fixture("alias-bomb", "threatwright.yaml");
-    // Nine levels of ten aliases each would expand to 10^9 nodes; line 7 is "b: &b [*a, ...".
+    // Nine levels of ten aliases each would expand to 10^9 nodes. By hand: a is 11 nodes, b's ten
+    // aliases stand for 110 and b is 111, c's for 1,110 (c: 1,111), d's for 11,110 (d: 11,111);
+    // with 12,330 so far, e's eighth *d passes 100,000 (12,330 + 8 x 11,111 = 101,218). Line 10
+    // is "e: &e [*d, ...", whose eighth alias starts at column 8 + 7 x 4.
     assert.deepEqual(diagnosticsOf(load("alias-bomb")), [
-      error(file, 7, 8, "alias-limit", "aliases expand to more than 1000 nodes", "write the repeated content out, or use fewer nested aliases"),
+      error(file, 10, 36, "alias-limit", "aliases stand for more than 100000 nodes", "write the repeated content out, or use fewer nested aliases"),
     ]);
   });
 
@@ -366,7 +369,7 @@ describe("diagnostics never echo a value that may be a secret", () => {
       error("m.yaml", 7, 9, "invalid-value", `actors[0].id: ${idHint}`, descriptionOf(Actor.shape.id)),
       error("m.yaml", 9, 9, "duplicate-id", "ID is already used by another element", "first defined at m.yaml:7:9; IDs are unique across the whole model"),
       error("m.yaml", 9, 9, "invalid-value", `actors[1].id: ${idHint}`, descriptionOf(Actor.shape.id)),
-      error("m.yaml", 11, 5, "unknown-key", "unknown key a key in actors[1]", "allowed keys: id, name, description, tags, type, authenticated, boundary"),
+      error("m.yaml", 11, 5, "unknown-key", "unknown key in actors[1]", "allowed keys: id, name, description, tags, type, authenticated, boundary"),
       error("m.yaml", 15, 14, "duplicate-decision", "finding already has a decision", "first decided at m.yaml:13:14; keep one decision per finding"),
     ]);
     for (const d of diagnostics) assert.ok(!`${d.message} ${d.hint ?? ""}`.includes("sk-live"), d.message);

@@ -63,6 +63,49 @@ describe("the plain path", () => {
     assert.deepEqual(result.loaded.locations.get("visitors"), { file: "threatwright.yaml", line: 5, col: 9 });
   });
 
+  it("reads anchors, aliases and merge keys as the careful path does, with explicit keys winning", () => {
+    const text = [
+      "threatwright: 1",
+      "system: {id: shop, name: Shop, owner: o}",
+      "actors:",
+      "  - id: visitors",
+      "    <<: &external",
+      "      type: public",
+      "      boundary: internet",
+      "  - id: partners",
+      "    <<: *external",
+      "    type: partner",
+      "boundaries:",
+      "  - id: internet",
+      "    type: internet",
+      "",
+    ].join("\n");
+    const result = assertSameLoad({ "threatwright.yaml": text });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.loaded.model.actors, [
+      { id: "visitors", type: "public", boundary: "internet" },
+      { id: "partners", type: "partner", boundary: "internet" },
+    ]);
+    assert.deepEqual(result.loaded.locations.get("partners"), { file: "threatwright.yaml", line: 8, col: 9 });
+    // An anchored ID is placed at its value; a reference written as an alias resolves like any other.
+    const aliasedReference = assertSameLoad({
+      "threatwright.yaml": "threatwright: 1\nsystem: {id: shop, name: Shop, owner: o}\nboundaries:\n  - id: &net internet\n    type: internet\nactors:\n  - id: visitors\n    type: public\n    boundary: *net\n",
+    });
+    assert.ok(aliasedReference.ok, JSON.stringify(aliasedReference));
+    assert.equal(aliasedReference.loaded.model.actors[0]!.boundary, "internet");
+    assert.deepEqual(aliasedReference.loaded.locations.get("internet"), { file: "threatwright.yaml", line: 4, col: 14 });
+  });
+
+  it("hands a merge of something other than a mapping to the careful path, which says where", () => {
+    const text = "threatwright: 1\nsystem: {id: shop, name: Shop, owner: o}\nactors:\n  - id: visitors\n    <<: public\n";
+    const result = assertSameLoad({ "threatwright.yaml": text });
+    assert.ok(!result.ok);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.line, d.col, d.code, d.message]),
+      [[5, 9, "yaml-syntax", "a merge key (<<) takes a mapping, an alias to one, or a list of those"]],
+    );
+  });
+
   it("hands a model with a broken reference, a duplicate ID or an unknown key to the careful path", () => {
     const base = "threatwright: 1\nsystem: {id: shop, name: Shop, owner: o}\nactors:\n  - {id: visitors, type: public}\n";
     for (const text of [
