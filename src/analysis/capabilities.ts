@@ -2,7 +2,7 @@
 // and through code execution on to the credentials present where it runs and
 // the permissions of the identities behind them (lateral movement).
 import type { SystemGraph } from "../graph/graph.js";
-import type { Capability, Permission, SpendLimit } from "../model/schema.js";
+import type { Capability, Permission, SpendLimit, Tool } from "../model/schema.js";
 import type { Action } from "../model/vocabulary.js";
 import type { z } from "zod";
 
@@ -30,7 +30,12 @@ export interface PermissionUse {
 export interface Capabilities {
   /** Everything an agent can do through its tools, and laterally through code execution. */
   agentEffects(agentId: string): Effect[];
-  /** Credentials an agent can get hold of through code execution or its own runtime. */
+  /**
+   * Credentials an agent's code execution can read: in the runtime of a tool that runs code itself, and
+   * where its code runs (the components an execute capability names) and in whatever else runs there.
+   * A secret in the agent's own configuration is used by its code, not handed to the model, so only
+   * code execution reaches it.
+   */
   reachableCredentials(agentId: string): { credential: string; via: string[] }[];
   /** Permissions granted but not used by any component acting as the identity. */
   unusedPermissions(identityId: string): PermissionUse[];
@@ -51,6 +56,25 @@ const USES: Record<Action, Action[]> = {
   admin: ["admin"],
 };
 
+/**
+ * Where a tool's execute capabilities run code: the components each names in \`on\`, or, when it
+ * names none, where the tool itself runs (its host, else the tool). Empty for a tool that runs no code.
+ */
+export function codeSites(tool: Tool): string[] {
+  const sites = new Set<string>();
+  for (const capability of tool.capabilities) {
+    if (capability.action !== "execute") continue;
+    if (!capability.on || capability.on.length === 0) sites.add(tool.runsOn ?? tool.id);
+    for (const target of capability.on ?? []) sites.add(target);
+  }
+  return [...sites];
+}
+
+/** Whether some of the tool's code runs in its own runtime (the tool or its host), where its environment is readable. */
+export function runsCodeWhereItRuns(tool: Tool): boolean {
+  return codeSites(tool).some((site) => site === tool.id || site === tool.runsOn);
+}
+
 export function analyseCapabilities(graph: SystemGraph): Capabilities {
   const identityEffects = (identityId: string, via: string[] = [], credential?: string): Effect[] =>
     (graph.identity(identityId)?.permissions ?? []).flatMap((permission: Permission) =>
@@ -64,21 +88,20 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
     );
 
   const reachableCredentials = (agentId: string): { credential: string; via: string[] }[] => {
-    const agent = graph.node(agentId);
-    if (!agent) return [];
     const found = new Map<string, string[]>();
     const note = (credentialId: string, via: string[]) => {
       if (!found.has(credentialId)) found.set(credentialId, via);
     };
-    for (const credential of graph.credentialsIn(agentId)) note(credential.id, [agentId]);
     for (const tool of graph.toolsOf(agentId)) {
-      if (!tool.capabilities.some((c) => c.action === "execute")) continue;
-      for (const credential of graph.credentialsIn(tool.id)) note(credential.id, [agentId, tool.id]);
-      const host = tool.runsOn;
-      if (host) {
-        for (const credential of graph.credentialsIn(host)) note(credential.id, [agentId, tool.id, host]);
+      const sites = codeSites(tool);
+      if (sites.length === 0) continue;
+      // The tool's own environment, when its code runs where the tool does.
+      if (runsCodeWhereItRuns(tool)) for (const credential of graph.credentialsIn(tool.id)) note(credential.id, [agentId, tool.id]);
+      for (const site of sites) {
+        if (site === tool.id) continue;
+        for (const credential of graph.credentialsIn(site)) note(credential.id, [agentId, tool.id, site]);
         // Code on a host can read the configuration of everything else running there.
-        for (const neighbour of graph.hostedOn(host)) for (const credential of graph.credentialsIn(neighbour)) note(credential.id, [agentId, tool.id, host, neighbour]);
+        for (const neighbour of graph.hostedOn(site)) for (const credential of graph.credentialsIn(neighbour)) note(credential.id, [agentId, tool.id, site, neighbour]);
       }
     }
     return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([credential, via]) => ({ credential, via }));
@@ -100,12 +123,11 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
         if (!capability.on || capability.on.length === 0) effects.push({ ...base, via: [agentId, tool.id] });
         for (const resource of capability.on ?? []) effects.push({ ...base, resource, via: [agentId, tool.id, resource] });
       }
-      // A tool that runs code can use every permission of the identity it runs as.
-      if (tool.capabilities.some((c) => c.action === "execute") && tool.runsAs) effects.push(...identityEffects(tool.runsAs, [agentId, tool.id]));
+      // Code run in the tool's own runtime can use every permission of the identity the tool runs as;
+      // a tool that has code run elsewhere (a CI job it dispatches) only calls out as that identity.
+      if (tool.runsAs && runsCodeWhereItRuns(tool)) effects.push(...identityEffects(tool.runsAs, [agentId, tool.id]));
     }
     for (const { credential, via } of reachableCredentials(agentId)) {
-      // A secret in the agent's own configuration is used by its code, not handed to the model: only code execution reaches it.
-      if (via.length < 2) continue;
       const owner = graph.ownerOfCredential(credential);
       if (owner) effects.push(...identityEffects(owner.id, [...via, credential], credential));
     }

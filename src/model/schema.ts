@@ -125,7 +125,8 @@ export const Agent = z
   })
   .meta({
     title: "Agent",
-    description: "An LLM-driven component that plans and calls tools. Memory and retrieval are flows to and from datastores.",
+    description:
+      "A component that puts together a model's context and acts on what the model answers: a planner that calls tools, or a RAG backend that retrieves passages and makes one model call per question (an agent without tools). Injection, retrieval and exfiltration rules look at agents, so write such a backend as an agent, not a service. Memory and retrieval are flows to and from datastores.",
     examples: [{ id: "support-agent", models: ["chat-llm"], prompts: ["support-system-prompt"], tools: ["lookup-order", "send-email"], autonomy: "autonomous" }],
   });
 
@@ -142,7 +143,7 @@ export const Capability = z
     action: oneOf(v.ACTIONS, "What the tool does: read, write, delete, execute code or commands, send outside, publish publicly, spend money, fetch arbitrary URLs, or administer"),
     on: refs(
       ["datastore", "source", "service", "dataset", "model", "client", "pipeline", "prompt", "mcp-server"],
-      "Resources the action applies to",
+      "Resources the action applies to. For execute: where the code runs (a job the tool dispatches to a CI service runs on that service); without it, the code runs where the tool runs, and can read what is there",
     ).optional(),
     destination: oneOf(v.DESTINATIONS, "For send, publish and fetch: whether the agent may choose any recipient or URL, only allow-listed ones, or a fixed one").optional(),
     limit: SpendLimit.optional().meta({ description: "For spend: the most the tool may spend." }),

@@ -252,7 +252,7 @@ export function powerfulGrantsFactor(context: AnalysisContext, identity: Identit
 
 const hijackableHolders = new WeakMap<AnalysisContext, Map<string, { agent: string; via: string[] }[]>>();
 
-/** Agents reached by untrusted text that can get hold of the credential: it sits in their own configuration, or their code execution reaches it. */
+/** Agents reached by untrusted text whose code execution can read the credential (a secret in an agent's own configuration is not in its model's reach). */
 export function injectableAgentsReaching(context: AnalysisContext, credentialId: string): { agent: string; via: string[] }[] {
   let byCredential = hijackableHolders.get(context);
   if (!byCredential) {

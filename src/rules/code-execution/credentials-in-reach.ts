@@ -1,6 +1,7 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive } from "../../analysis/sensitivity.js";
+import { codeSites } from "../../analysis/capabilities.js";
 import { SEVERE_ACTIONS, autonomyFactor, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -11,7 +12,7 @@ export const credentialsInReach: Rule = {
   rationale:
     "Code that an injected agent runs can read every secret in its environment: variables, config files, tokens other tools left on the host. The attacker then acts as that identity from anywhere, with all its permissions and not only the ones the agent uses: the blast radius of the injection is the union of every identity whose secret sits where the code runs (lateral movement).",
   appliesWhen:
-    "An injectable agent has a tool that executes code, and a credential is present in that tool, on the host it runs on, or in another component on that host.",
+    "An injectable agent has a tool that executes code, and a credential is present where that code runs (the components the execute capability names, else the tool's own runtime and host) or in another component running there. A tool that has code run elsewhere, such as a CI job it dispatches, does not expose its own runtime.",
   mappings: {
     stride: ["E", "I"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],
@@ -43,17 +44,15 @@ export const credentialsInReach: Rule = {
       const executes = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "execute");
       const ownTools = new Set(agent.tools ?? []);
       for (const { credential: credentialId, via } of capabilities.reachableCredentials(agent.id)) {
-        // In the agent's own configuration (via of length 1): no tool is named, so no code execution reaches it; skip before the lookups.
-        if (via.length < 2) continue;
         const credential = graph.credential(credentialId);
         const owner = graph.ownerOfCredential(credentialId);
-        // Reached through the host: every execute tool on that host reaches it; name the agent's own (built-in) tool first.
-        const candidates = via.length > 2 ? executes.filter((e) => graph.tool(e.tool!)?.runsOn === via[2]) : executes.filter((e) => e.tool === via[1]);
+        // Reached where code runs: every execute tool whose code runs there reaches it; name the agent's own (built-in) tool first.
+        const candidates = via.length > 2 ? executes.filter((e) => codeSites(graph.tool(e.tool!)!).includes(via[2]!)) : executes.filter((e) => e.tool === via[1]);
         const execute = candidates.find((e) => ownTools.has(e.tool!)) ?? candidates[0];
         if (!credential || !owner || !execute) continue;
         const tool = execute.tool!;
         const holder = via[via.length - 1]!;
-        const where = via.length === 2 ? `in ${graph.nameOf(tool)}'s environment` : via.length === 3 ? `on ${graph.nameOf(holder)}, where ${graph.nameOf(tool)} runs` : `in ${graph.nameOf(holder)}'s configuration on ${graph.nameOf(via[2]!)}, where ${graph.nameOf(tool)} runs`;
+        const where = via.length === 2 ? `in ${graph.nameOf(tool)}'s environment` : via.length === 3 ? `on ${graph.nameOf(holder)}, where ${graph.nameOf(tool)} runs code` : `in ${graph.nameOf(holder)}'s configuration on ${graph.nameOf(via[2]!)}, where ${graph.nameOf(tool)} runs code`;
         const grants = capabilities.identityEffects(owner.id);
         // Spending on a model is usage billed to the account (cost harvesting, capped by spend limits), not moving money.
         const severe = worstEffect(grants.filter((g) => SEVERE_ACTIONS.has(g.action) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));

@@ -7,9 +7,9 @@ import type { Detection, Factor, PathStep, Rule } from "../rule.js";
 interface SecretInContext {
   /** A credential or data flagged as credentials. */
   secret: string;
-  /** Where it enters the context: the agent itself, a prompt, or the element the data comes from. */
+  /** Where it enters the context: a prompt, or the element the data comes from. */
   from: string;
-  how: "configuration" | "prompt" | "input";
+  how: "prompt" | "input";
 }
 
 export const credentialInAgentContext: Rule = {
@@ -17,9 +17,9 @@ export const credentialInAgentContext: Rule = {
   title: "Credential in an agent's context",
   category: "identity",
   rationale:
-    "A secret that sits in an agent's configuration, its prompts or the text it reads is in the model's context, and the model can be talked into repeating it: in an answer, a tool call, a log line or a rendered link. Whoever steers the agent then holds the credential.",
+    "A secret written into an agent's prompts or carried by the text it reads (a tool's output, a message, a retrieved document) is in the model's context, and the model can be talked into repeating it: in an answer, a tool call, a log line or a rendered link. Whoever steers the agent then holds the credential. A secret in the agent's runtime environment is not in the context: the agent's code uses it, and only code execution reads it (TW-RCE-002).",
   appliesWhen:
-    "A credential is present in an agent or in a prompt it loads, or data flagged as credentials can reach the agent's context (from its inputs, its tools or a prompt).",
+    "A credential is present in a prompt the agent loads, or data flagged as credentials can reach the agent's context (from its inputs, its tools or a prompt).",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025", "LLM07:2025"],
@@ -47,7 +47,6 @@ export const credentialInAgentContext: Rule = {
       const add = (entry: SecretInContext) => {
         if (!found.has(entry.secret)) found.set(entry.secret, entry);
       };
-      for (const credential of graph.credentialsIn(agent.id)) add({ secret: credential.id, from: agent.id, how: "configuration" });
       for (const prompt of [...(agent.prompts ?? [])].sort()) {
         for (const credential of graph.credentialsIn(prompt)) add({ secret: credential.id, from: prompt, how: "prompt" });
         for (const data of heldData(graph, prompt)) if (graph.data(data)?.flags?.includes("credentials")) add({ secret: data, from: prompt, how: "prompt" });
@@ -68,7 +67,7 @@ export const credentialInAgentContext: Rule = {
           ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(agent.id)} reads untrusted text from ${graph.nameOf(top.id)}, which can ask for the secret` }, ...exposureFactor(graph, top), ...attackerFactor(graph)]
           : [{ dimension: "likelihood", delta: -1, reason: `only trusted people talk to ${graph.nameOf(agent.id)}, though it may still echo the secret into answers and logs` }];
         factors.push(...(credential ? powerfulGrantsFactor(context, owner) : sensitivityFactor(graph, [entry.secret])));
-        const where = entry.how === "configuration" ? "its own configuration" : entry.how === "prompt" ? `the prompt ${graph.nameOf(entry.from)}` : graph.nameOf(entry.from);
+        const where = entry.how === "prompt" ? `the prompt ${graph.nameOf(entry.from)}` : graph.nameOf(entry.from);
         const enters: PathStep = {
           element: entry.from,
           action: `${graph.nameOf(entry.secret)} enters ${graph.nameOf(agent.id)}'s context from ${where}`,

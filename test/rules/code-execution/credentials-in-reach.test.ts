@@ -26,6 +26,15 @@ ruleTester(credentialsInReach, {
     { name: "near miss: the same runner and key, but the agent is not injectable", model: spec(internalAgent("agent", { tools: ["shell"] }), runner, deployer(["runner"])) },
     { name: "the key sits in the agent's own configuration and the agent runs no code", model: spec(publicChat("agent"), runner, deployer(["agent"])) },
     {
+      // The tool runs on the runner but only dispatches a job on a CI service: the job's code runs there,
+      // so the key in the runner's environment is out of its reach (the dispatch itself is TW-RCE-001's).
+      name: "a tool on the runner that has code run elsewhere, on a CI service holding no key",
+      model: spec(publicChat("agent", { tools: ["dispatch"] }), runner, deployer(["runner"]), {
+        services: [{ id: "ci-service", type: "ci-runner" }],
+        tools: [{ id: "dispatch", runsOn: "runner", capabilities: [{ action: "execute", on: ["ci-service"] }] }],
+      }),
+    },
+    {
       name: "the key sits on another host than the one the shell runs on",
       model: spec(publicChat("agent", { tools: ["shell"] }), runner, deployer(["elsewhere"]), { services: [{ id: "elsewhere", type: "runtime" }] }),
     },
@@ -46,6 +55,20 @@ ruleTester(credentialsInReach, {
             assert.ok(finding.evidence.some((e) => e.element === "deployer" && e.note.includes("admin")));
             assert.ok(finding.evidence.some((e) => e.element === "deploy-key" && e.note.includes("DEPLOY_KEY")));
           },
+        },
+      ],
+    },
+    {
+      name: "a tool that has code run on a CI service reaches the key in that service, not the runner's",
+      model: spec(publicChat("agent", { tools: ["dispatch"] }), runner, deployer(["ci-service"]), {
+        services: [{ id: "ci-service", type: "ci-runner" }],
+        tools: [{ id: "dispatch", runsOn: "runner", capabilities: [{ action: "execute", on: ["ci-service"] }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "deploy-key"],
+          summary: /on ci-service, where dispatch runs code/,
+          check: (finding) => assert.ok(finding.evidence.some((e) => e.element === "dispatch" && e.note === "runs code on ci-service")),
         },
       ],
     },

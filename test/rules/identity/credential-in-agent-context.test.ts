@@ -14,6 +14,8 @@ ruleTester(credentialInAgentContext, {
     { name: "the key sits in a tool's configuration, not the agent's", model: spec(publicChat("agent", { tools: ["call-api"] }), backendCredential({ presentIn: ["call-api"] }), { tools: [{ id: "call-api", capabilities: [{ action: "read", on: ["orders-api"] }] }] }) },
     { name: "restricted data the agent reads is not credentials", model: spec(publicChat("agent", { tools: ["read-config"] }), vault(["payment"])) },
     { name: "secrets in a store the agent does not read", model: spec(publicChat("agent"), vault(["credentials"])) },
+    // The agent's code uses the key; the model never sees it, and no tool of the agent runs code to read it.
+    { name: "the key sits in a public agent's own runtime environment", model: spec(publicChat("agent"), backendCredential({ presentIn: ["agent"] })) },
   ],
   invalid: [
     {
@@ -32,22 +34,17 @@ ruleTester(credentialInAgentContext, {
       ],
     },
     {
-      name: "the key is in an internal agent's own configuration",
-      model: spec(internalAgent("agent"), backendCredential({ presentIn: ["agent"] })),
+      name: "a key pasted into the system prompt",
+      model: spec(internalAgent("agent", { prompts: ["system"] }), backendCredential({ presentIn: ["system"] }), { prompts: [{ id: "system", role: "system" }] }),
       findings: [
         {
           anchors: ["agent", "backend-key"],
           // Likelihood 3 - 1 (only trusted people talk to it) = 2, impact 3: 6, medium; no attack path.
           severity: "medium",
-          summary: /The credential backend-key can enter the context of agent from its own configuration/,
+          summary: /The credential backend-key can enter the context of agent from the prompt system/,
           check: (finding) => assert.equal(finding.path, undefined),
         },
       ],
-    },
-    {
-      name: "a key pasted into the system prompt",
-      model: spec(internalAgent("agent", { prompts: ["system"] }), backendCredential({ presentIn: ["system"] }), { prompts: [{ id: "system", role: "system" }] }),
-      findings: [{ anchors: ["agent", "backend-key"], summary: /prompt system/ }],
     },
   ],
 });

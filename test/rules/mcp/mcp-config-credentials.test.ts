@@ -56,12 +56,28 @@ ruleTester(mcpConfigCredentials, {
         {
           anchors: ["tracker-token"],
           check: (finding) => {
-            // likelihood 3 + 1 (an injectable agent holds it) = 4; impact 3. 4 x 3 = 12 inherent, high;
-            // verified rotation takes 1 off impact: 4 x 2 = 8, medium.
-            assert.equal(finding.inherent.score, 12);
-            assert.equal(finding.residual.score, 8);
+            // likelihood 3 (the agent reads public chat, but runs no code that could read its own
+            // configuration: no +1); impact 3. 3 x 3 = 9 inherent, medium; verified rotation takes 1 off
+            // impact: 3 x 2 = 6, medium.
+            assert.equal(finding.inherent.score, 9);
+            assert.equal(finding.residual.score, 6);
             assert.equal(finding.severity, "medium");
           },
+        },
+      ],
+    },
+    {
+      name: "a token in the MCP configuration of an agent whose shell runs beside it: the injectable agent's code can read it",
+      model: spec(publicChat("agent", { runsOn: "laptop", tools: ["shell"] }), bot({ storage: "mcp-config", presentIn: ["agent"] }), {
+        services: [{ id: "laptop", type: "runtime" }],
+        tools: [{ id: "shell", runsOn: "laptop", capabilities: [{ action: "execute" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["tracker-token"],
+          // likelihood 3 + 1 (the public agent's shell runs on the laptop, where the agent and its configuration are); impact 3. 4 x 3 = 12, high.
+          severity: "high",
+          check: (finding) => assert.equal(finding.inherent.score, 12),
         },
       ],
     },
