@@ -159,14 +159,15 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 }
 
 function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
-  // The anchors and the detection's scope, then the hosts they run on: controls on the host a
-  // component runs on (a rate limit on the backend an agent runs in) protect it too.
-  // One insertion-ordered set; hosts are looked up for the anchors and scope only, not for hosts.
+  // The anchors and the detection's scope, then the hosts they run on and the identities they act
+  // as: controls on the host a component runs on (a rate limit on the backend an agent runs in)
+  // protect it too, and so does least privilege on the identity a tool runs as. One
+  // insertion-ordered set; hosts and identities are looked up for the anchors and scope only.
   const named = new Set(detection.anchors);
   const extra = detection.scope ?? [];
   for (const id of extra) named.add(id);
-  addHosts(graph, detection.anchors, named);
-  addHosts(graph, extra, named);
+  addRuntime(graph, detection.anchors, named);
+  addRuntime(graph, extra, named);
   const scope = [...named];
   const scoring = score(rule, detection.factors ?? [], scope, graph);
   const inWorkflows = new Set<string>();
@@ -203,11 +204,13 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   };
 }
 
-/** Adds the host each element runs on (runsOn), in the elements' order; the set skips duplicates. */
-function addHosts(graph: SystemGraph, ids: readonly string[], into: Set<string>): void {
+/** Adds the host each element runs on (runsOn) and the identity it acts as (runsAs), in the elements' order; the set skips duplicates. */
+function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string>): void {
   for (const id of ids) {
     const host = graph.hostOf(id);
     if (host !== undefined) into.add(host);
+    const identity = graph.identityOf(id);
+    if (identity !== undefined) into.add(identity.id);
   }
 }
 

@@ -46,6 +46,26 @@ ruleTester(destructiveChanges, {
       ],
     },
     {
+      name: "least privilege on the identity the tool runs as counts for the tool",
+      model: spec(publicChat("agent", { tools: ["update-order"] }), orders, {
+        tools: [{ id: "update-order", runsAs: "orders-sa", capabilities: [{ action: "write", on: ["orders"] }] }],
+        identities: [{ id: "orders-sa", type: "service-account", permissions: [{ resource: "orders", actions: ["write"] }] }],
+        controls: [{ id: "narrow-role", type: "least-privilege", covers: ["orders-sa"], verified: true, evidence: [{ type: "config", ref: "iam/orders-sa.tf" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "update-order"],
+          // Inherent 5 x 4 = 20 as above; the verified least-privilege control on orders-sa takes 1 off impact: 5 x 3 = 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 15);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["narrow-role"]);
+          },
+        },
+      ],
+    },
+    {
       name: "ticket text steers an agent that can delete tickets; deleting raises impact",
       model: spec(internalAgent("agent", { tools: ["read-tickets", "purge"] }), customerTickets("agent"), { tools: [{ id: "purge", capabilities: [{ action: "delete", on: ["tickets"] }] }] }),
       findings: [
