@@ -63,6 +63,8 @@ export const credentialsInReach: Rule = {
         else if (grants.every((g) => g.action === "read") && !grants.some((g) => heldData(graph, g.resource!).some((d) => graph.data(d) && isSensitive(graph.data(d)!)))) {
           impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} can only read, and nothing sensitive` });
         }
+        // A static key is access for good; a short-lived token only until it expires, so the attacker must act at once.
+        if (credential.lifetime === "short-lived") impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(credentialId)} is short-lived: a stolen copy works only until it expires` });
         const byResource = new Map<string, string[]>();
         for (const permission of owner.permissions ?? []) byResource.set(permission.resource, [...(byResource.get(permission.resource) ?? []), ...permission.actions]);
         const unlocks = [...byResource].map(([resource, actions]) => `${[...new Set(actions)].join("/")} on ${graph.nameOf(resource)}`);

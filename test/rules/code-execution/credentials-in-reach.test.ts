@@ -73,6 +73,30 @@ ruleTester(credentialsInReach, {
       ],
     },
     {
+      name: "a short-lived token on the runner weighs less than a static key",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, {
+        identities: [
+          {
+            id: "deployer",
+            type: "workload-identity",
+            permissions: [{ resource: "prod-cluster", actions: ["read", "admin"] }],
+            credentials: [{ id: "deploy-token", type: "federated", lifetime: "short-lived", storage: "env-var", location: "AWS_WEB_IDENTITY_TOKEN_FILE", presentIn: ["runner"] }],
+          },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "deploy-token"],
+          // Likelihood 4 + 1 (public) = 5. Impact 4 + 1 (admin on the cluster) - 1 (short-lived) = 4. 20: critical, against 25 for the static key above.
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.match(finding.reasons[1]!, /-1 deploy-token is short-lived: a stolen copy works only until it expires/);
+          },
+        },
+      ],
+    },
+    {
       name: "a read-only key over public data in a neighbour's configuration, with rotation",
       model: spec(publicChat("agent", { tools: ["shell"] }), runner, {
         mcpServers: [{ id: "helper-mcp", transport: "stdio", publisher: "us", publisherTrust: "first-party", runsOn: "runner" }],
