@@ -19,7 +19,7 @@ export const uncheckedConsequentialOutput: Rule = {
   rationale:
     "Models state wrong things with confidence: a hallucinated policy, a misread amount, an IBAN taken from the wrong line. When one component's generated or extracted output is the input on which another agent or service pays, writes, deletes or runs something, the error becomes an action. Unless the values are checked against a source of truth or a person confirms the action, nothing stands between a plausible mistake and its consequence; an attacker who reaches the producer can also make the mistake on purpose.",
   appliesWhen:
-    "A flow goes from an agent or a model to another agent whose capabilities include spend, write, delete or execute, or to a service whose identity may do those; a model's flow to an agent that uses it as its own model does not count (that is the agent deciding). Fires whether or not a check exists; output validation and human approval lower the residual.",
+    "A flow goes from an agent or a model to another agent whose capabilities include spend, write, delete or execute, or to a service whose identity may do those; a model's flow to an agent that uses it as its own model does not count (that is the agent deciding), nor do a service's spending on model usage and writing to log stores (what it does around every call, not on the model's word). Fires whether or not a check exists; output validation and human approval lower the residual.",
   mappings: {
     stride: ["T"],
     owaspLlm: ["LLM09:2025", "LLM05:2025"],
@@ -39,6 +39,10 @@ export const uncheckedConsequentialOutput: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
+    // What a service's identity does around every model call, not on what the model says: paying for
+    // model usage (billed to the account) and writing logs and traces.
+    const bookkeeping = (e: Effect) =>
+      (e.action === "spend" && graph.kindOf(e.resource!) === "model") || (e.action === "write" && graph.node(e.resource!)?.element.type === "log");
     for (const node of graph.components) {
       if (node.kind !== "agent" && node.kind !== "model") continue;
       const producer = node.id;
@@ -57,7 +61,7 @@ export const uncheckedConsequentialOutput: Rule = {
           effects = capabilities.agentEffects(consumer).filter((e) => CONSEQUENTIAL.has(e.action));
         } else if (kind === "service") {
           const identity = graph.identityOf(consumer);
-          effects = identity ? capabilities.identityEffects(identity.id).filter((e) => CONSEQUENTIAL.has(e.action)) : [];
+          effects = identity ? capabilities.identityEffects(identity.id).filter((e) => CONSEQUENTIAL.has(e.action) && !bookkeeping(e)) : [];
         } else continue;
         if (effects.length === 0) continue;
 

@@ -28,6 +28,16 @@ ruleTester(uncheckedConsequentialOutput, {
       }),
     },
     {
+      // The backend pays for the model call that produced the answer and logs the exchange: neither acts on what the model said.
+      name: "a RAG backend whose identity only pays for model usage and writes traces",
+      model: spec(internalAgent("agent"), {
+        services: [{ id: "rag-api", type: "api", runsAs: "rag-sa" }],
+        datastores: [{ id: "traces", type: "log" }],
+        identities: [{ id: "rag-sa", type: "service-account", permissions: [{ resource: "llm", actions: ["read", "spend"] }, { resource: "traces", actions: ["write"] }] }],
+        flows: [{ id: "llm-to-rag", from: "llm", to: "rag-api", channel: "api" }],
+      }),
+    },
+    {
       name: "a service with no identity in the model",
       model: spec(internalAgent("agent"), { services: [{ id: "crm", type: "api" }], flows: [{ id: "agent-to-crm", from: "agent", to: "crm", channel: "api" }] }),
     },
@@ -73,6 +83,20 @@ ruleTester(uncheckedConsequentialOutput, {
       }),
       // Likelihood 3. Impact 3 - 1 (only writes) = 2. 6: medium.
       findings: [{ anchors: ["llm", "importer"], severity: "medium" }],
+    },
+    {
+      name: "near miss of the RAG backend: the same identity also writes records, which counts",
+      model: spec(internalAgent("agent"), {
+        services: [{ id: "rag-api", type: "api", runsAs: "rag-sa" }],
+        datastores: [
+          { id: "traces", type: "log" },
+          { id: "records", type: "relational" },
+        ],
+        identities: [{ id: "rag-sa", type: "service-account", permissions: [{ resource: "llm", actions: ["spend"] }, { resource: "traces", actions: ["write"] }, { resource: "records", actions: ["write"] }] }],
+        flows: [{ id: "llm-to-rag", from: "llm", to: "rag-api", channel: "api" }],
+      }),
+      // Likelihood 3. Impact 3 - 1 (only writes: the spend on the model is not counted) = 2. 6: medium, naming only the records.
+      findings: [{ anchors: ["llm", "rag-api"], severity: "medium", summary: /can write on records;/ }],
     },
   ],
 });
