@@ -212,6 +212,11 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
     const { kind, id } = change;
     const was = old.get(elementKey(kind, id))?.value;
     const is = now.get(elementKey(kind, id))?.value;
+    if (kind === "control") {
+      const weakened = controlWeakening(was, is);
+      if (weakened) reason("blast-radius", id, `control '${id}' (${str(was?.type) ?? "?"}) ${weakened}: what it held back on ${list(strings(was?.covers))} is less held back`);
+      continue;
+    }
     if (change.change !== "changed") {
       const verb = change.change;
       if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' ${verb}`);
@@ -263,6 +268,33 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
     }
   }
   return reasons;
+}
+
+/** Controls that bound what a steered agent or a stolen identity can do; weakening one widens the blast radius. */
+const BOUNDING_CONTROLS = new Set(["human-approval", "sandbox", "egress-allowlist", "spend-limit", "kill-switch", "least-privilege", "authorization", "authentication", "tenant-isolation"]);
+const STATUS_STRENGTH: Record<string, number> = { implemented: 2, partial: 1, planned: 0 };
+
+/**
+ * How a bounding control was weakened between two versions, in words, or undefined: removed,
+ * taken to a weaker status, no longer covering something, or acting only above a (higher) threshold.
+ * A control added or made stronger narrows the blast radius; the findings diff shows that.
+ */
+function controlWeakening(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
+  if (!was || !BOUNDING_CONTROLS.has(str(was.type) ?? "")) return undefined;
+  if (!is) return "removed";
+  if (str(is.type) !== str(was.type)) return `changed from ${str(was.type)} to ${str(is.type)}`;
+  const status = (value: unknown) => STATUS_STRENGTH[str(value) ?? "implemented"] ?? 2;
+  if (status(is.status) < status(was.status)) return `went from ${str(was.status) ?? "implemented"} to ${str(is.status)}`;
+  if (was.verified === true && is.verified !== true) return "is no longer verified";
+  const lost = strings(was.covers).filter((c) => !strings(is.covers).includes(c));
+  if (lost.length > 0) return `no longer covers ${list(lost)}`;
+  const amount = (value: unknown) => (value && typeof value === "object" && typeof (value as { amount?: unknown }).amount === "number" ? (value as { amount: number }).amount : undefined);
+  const before = amount(was.threshold);
+  const after = amount(is.threshold);
+  // A spend limit's threshold is its cap: a higher cap is weaker. An approval's threshold is the amount above which it applies.
+  if (str(was.type) === "spend-limit") return before !== undefined && after !== undefined && after > before ? `cap raised from ${before} to ${after}` : undefined;
+  if (after !== undefined && (before === undefined || after > before)) return before === undefined ? `now applies only above ${after}` : `threshold raised from ${before} to ${after}`;
+  return undefined;
 }
 
 /** Untrusted entry points that appeared, disappeared or became easier to use, and agents newly (or no longer) reached. */

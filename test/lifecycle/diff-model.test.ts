@@ -287,6 +287,28 @@ describe("diffModels: material or delta", () => {
     assertMaterial((m) => (find(m.agents, "helper").autonomy = "autonomous"), ["blast-radius"]);
   });
 
+  it("a control that bounds an agent removed or weakened is material: removed, weaker status, unverified, less covered, higher threshold", () => {
+    const approval = { id: "approval", type: "human-approval" as const, covers: ["lookup", "mailer"], status: "implemented" as const, verified: true, threshold: { amount: 100, currency: "EUR" } };
+    const withApproval = (m: ThreatModel) => m.controls.push(structuredClone(approval));
+    const weakened = (edit: (control: ThreatModel["controls"][number]) => void): [ThreatModel, ThreatModel] => {
+      const [before, after] = variant(withApproval);
+      withApproval(before);
+      edit(find(after.controls, "approval"));
+      return [before, after];
+    };
+    const reasonsOf = (models: [ThreatModel, ThreatModel]) => diffModels(...models).reasons.map((r) => [r.code, r.element, r.message]);
+    const held = "what it held back on 'lookup', 'mailer' is less held back";
+    assert.deepEqual(reasonsOf([variant(withApproval)[1], shop()]), [["blast-radius", "approval", `control 'approval' (human-approval) removed: ${held}`]]);
+    assert.deepEqual(reasonsOf(weakened((c) => (c.status = "partial"))), [["blast-radius", "approval", `control 'approval' (human-approval) went from implemented to partial: ${held}`]]);
+    assert.deepEqual(reasonsOf(weakened((c) => (c.verified = false))), [["blast-radius", "approval", `control 'approval' (human-approval) is no longer verified: ${held}`]]);
+    assert.deepEqual(reasonsOf(weakened((c) => (c.covers = ["lookup"]))), [["blast-radius", "approval", `control 'approval' (human-approval) no longer covers 'mailer': ${held}`]]);
+    assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 5000, currency: "EUR" }))), [["blast-radius", "approval", `control 'approval' (human-approval) threshold raised from 100 to 5000: ${held}`]]);
+    // Must not be material: the same control made stronger, or a control that bounds nothing (telemetry) removed.
+    assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 50, currency: "EUR" }))), []);
+    assert.deepEqual(reasonsOf(weakened((c) => c.covers.push("helper"))), []);
+    assertDelta((m) => (m.controls = m.controls.filter((c) => c.id !== "audit")));
+  });
+
   it("must not be material: descriptions, names, tags, a control added or its evidence, a prompt's version, data, workflows", () => {
     assertDelta((m) => {
       find(m.tools, "lookup").capabilities[0]!.description = "Reads one order and its items";
