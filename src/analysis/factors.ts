@@ -19,7 +19,7 @@ export function attackerFactor(graph: SystemGraph): Factor[] {
   const top = [...adversaries].sort((a, b) => rank(b.capability) - rank(a.capability) || (a.id < b.id ? -1 : 1))[0]!;
   const delta = rank(top.capability) - 2;
   if (delta === 0) return [];
-  return [{ dimension: "likelihood", delta, reason: `most capable adversary in scope is ${top.name ?? top.id} (${top.capability} capability)` }];
+  return [{ dimension: "likelihood", delta, reason: `most capable adversary in the model is ${top.name ?? top.id} (${top.capability} capability)` }];
 }
 
 const rank = (level: "low" | "medium" | "high") => (level === "low" ? 1 : level === "medium" ? 2 : 3);

@@ -76,7 +76,10 @@ const holds = {
 export const Actor = z
   .strictObject({
     ...common,
-    type: oneOf(v.ACTOR_TYPES, "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator"),
+    type: oneOf(
+      v.ACTOR_TYPES,
+      "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator. Public, customer and partner actors are untrusted sources of text; contractors and employees are too once the model names an insider adversary; administrators never are",
+    ),
     authenticated: z.boolean().meta({ description: "Whether the actor signs in before interacting." }).optional(),
     boundary: ref(["boundary"], "Trust boundary the actor acts from").optional(),
   })
@@ -447,7 +450,7 @@ export const Decision = z
 export const Adversary = z
   .strictObject({
     ...common,
-    type: oneOf(v.ADVERSARY_TYPES, "Kind of adversary"),
+    type: oneOf(v.ADVERSARY_TYPES, "Kind of adversary. An insider makes the model's employees and contractors untrusted sources of text, so the injection and misuse rules look at what they write and ask too"),
     capability: oneOf(v.LEVELS, "Skill and resources"),
     motivation: text("What they want.").optional(),
   })
