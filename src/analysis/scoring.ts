@@ -155,7 +155,11 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
       for (const control of candidates) if (!capsTotal(control) && !perPayment(control)) notCounted.set(control.id, notCountedNote(control));
       candidates = candidates.filter((c) => capsTotal(c) || perPayment(c));
     }
-    const best = strongest(mitigation, candidates);
+    let best = strongest(mitigation, candidates);
+    if (best && best.by > 0 && mitigation.control === "human-approval" && !mitigation.entryPath) {
+      const across = approvalAcrossTools(mitigation, scope, graph);
+      if (across !== "none") best = across;
+    }
     if (!best || best.by === 0) {
       if (!missing.includes(mitigation.control)) missing.push(mitigation.control);
       if (best) applied.push(best);
@@ -175,6 +179,38 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   if (effective.length > 0) reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${effective.map((a) => a.note).join("; ")}.${plannedNote}${notCountedText}`);
   else reasons.push(`Residual equals inherent: no control in place reduces this finding.${plannedNote}${notCountedText}`);
   return { inherent, residual, reasons, applied, missing };
+}
+
+/** Tool actions with consequences beyond reading: what an approval is there to gate. */
+const ACTING: ReadonlySet<string> = new Set(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
+
+/**
+ * An approval where the finding's scope holds several tools that act: a steered agent takes the
+ * tool gated least, so the approval counts as the weakest gate among them, and for at least half
+ * the strongest gate's reduction when some tools are not gated at all (or gated far less), since
+ * the worst action may well be the one gated. Undefined when the scope holds fewer than two such
+ * tools, where any approval in scope gates the one. An approval gates a tool when it covers the
+ * tool, its host or identity, an agent in scope that uses it, or a resource it acts on.
+ */
+function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph): AppliedControl | undefined | "none" {
+  const tools = scope.filter((id) => graph.tool(id)?.capabilities.some((c) => ACTING.has(c.action)));
+  if (tools.length < 2) return "none";
+  const agents = scope.filter((id) => graph.kindOf(id) === "agent");
+  const gates = tools.map((id) => {
+    const tool = graph.tool(id)!;
+    const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...agents.filter((a) => graph.agent(a)?.tools?.includes(id)), ...tool.capabilities.filter((c) => ACTING.has(c.action)).flatMap((c) => c.on ?? [])];
+    const approvals = places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place).filter((c) => c.type === "human-approval")));
+    return { tool: id, gate: strongest(mitigation, approvals) };
+  });
+  const byOf = (g: (typeof gates)[number]) => g.gate?.by ?? 0;
+  const strongestGate = gates.reduce((a, b) => (byOf(b) > byOf(a) ? b : a));
+  const weakestGate = gates.reduce((a, b) => (byOf(b) < byOf(a) ? b : a));
+  if (!strongestGate.gate || byOf(strongestGate) === 0) return undefined;
+  if (byOf(weakestGate) >= byOf(strongestGate) / 2) return weakestGate.gate;
+  const open = gates.filter((g) => byOf(g) === 0).map((g) => g.tool);
+  const by = round(byOf(strongestGate) / 2);
+  const gap = open.length > 0 ? `leaves ${open.join(", ")} ungated` : `gates ${weakestGate.tool} less`;
+  return { ...strongestGate.gate, by, note: `${strongestGate.gate.control} (human-approval) gates ${strongestGate.tool} but ${gap}, so it lowers ${mitigation.reduces} by ${by}, half of its ${byOf(strongestGate)}` };
 }
 
 /** Why a spend-limit control in scope takes nothing off a rule's cap on the total. */

@@ -67,6 +67,39 @@ ruleTester(directPromptInjection, {
       ],
     },
     {
+      // Verified approval on refund would take 1 off likelihood; the agent can also email anyone, ungated, so a
+      // steered agent takes that tool: the approval counts half. Adding an approval on the email tool restores it.
+      name: "an approval on one of two acting tools counts half",
+      model: spec(publicChat("agent", { tools: ["refund", "email"] }), refund, {
+        tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }],
+        controls: [{ id: "refund-approval", type: "human-approval", covers: ["refund"], verified: true, evidence: [{ type: "config", ref: "approvals.yaml" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Inherent 5 x 4 = 20 (as above). Residual likelihood 5 - 0.5 = 4.5: 4.5 x 4 = 18, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 18);
+            assert.match(finding.reasons[2]!, /refund-approval \(human-approval\) gates refund but leaves email ungated, so it lowers likelihood by 0.5, half of its 1/);
+          },
+        },
+      ],
+    },
+    {
+      name: "approvals on both acting tools count in full, at the weaker of the two",
+      model: spec(publicChat("agent", { tools: ["refund", "email"] }), refund, {
+        tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }],
+        controls: [
+          { id: "refund-approval", type: "human-approval", covers: ["refund"], verified: true, evidence: [{ type: "config", ref: "approvals.yaml" }] },
+          { id: "email-approval", type: "human-approval", covers: ["email"], verified: true, evidence: [{ type: "config", ref: "approvals.yaml" }] },
+        ],
+      }),
+      // Residual likelihood 5 - 1 = 4: 4 x 4 = 16, high.
+      findings: [{ anchors: ["agent"], severity: "high", check: (finding) => assert.equal(finding.residual.score, 16) }],
+    },
+    {
       name: "read-only public chat over other people's orders (data at stake, no side effects)",
       model: spec(publicChat("agent", { tools: ["lookup"] }), orders),
       findings: [
