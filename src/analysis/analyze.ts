@@ -163,13 +163,16 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   // as: controls on the host a component runs on (a rate limit on the backend an agent runs in)
   // protect it too, and so does least privilege on the identity a tool runs as. One
   // insertion-ordered set; hosts and identities are looked up for the anchors and scope only.
+  // Where an onAnchors mitigation must sit; built only for rules that have one.
+  const anchored = rule.mitigations.some((m) => m.onAnchors) ? new Set(detection.anchors) : undefined;
+  if (anchored) addRuntime(graph, detection.anchors, anchored);
   const named = new Set(detection.anchors);
   const extra = detection.scope ?? [];
   for (const id of extra) named.add(id);
   addRuntime(graph, detection.anchors, named);
   addRuntime(graph, extra, named);
   const scope = [...named];
-  const scoring = score(rule, detection.factors ?? [], scope, graph);
+  const scoring = score(rule, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope);
   const inWorkflows = new Set<string>();
   for (const element of scope) for (const workflow of graph.workflowsOf(element)) inWorkflows.add(workflow);
   const workflows = [...inWorkflows].sort();

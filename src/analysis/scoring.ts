@@ -116,7 +116,11 @@ function thresholdWords(control: Control): string | undefined {
   return capsTotal(control) ? `caps the total at ${amount} per ${threshold.per}` : `caps each payment at ${amount}`;
 }
 
-export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph): Scoring {
+/**
+ * `scope` is everything a control may cover to count; `anchored`, the part of it made of the
+ * finding's anchors and their hosts and identities, where an onAnchors mitigation must sit.
+ */
+export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph, anchored: readonly string[] = scope): Scoring {
   const reasons: string[] = [];
   let likelihood = rule.likelihood;
   let impact = rule.impact;
@@ -140,6 +144,7 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
     else for (const control of graph.controlsCovering(element)) covering.set(control.id, control);
   }
   const inScope = [...new Map([...covering, ...named]).values()];
+  const anchoredControls = () => [...new Set(anchored.flatMap((element) => graph.controlsCovering(element)))];
 
   const applied: AppliedControl[] = [];
   const missing: Control["type"][] = [];
@@ -148,7 +153,7 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   let residualImpact = impact;
   for (const mitigation of rule.mitigations) {
     // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target.
-    let candidates = (mitigation.entryPath ? [...named.values()] : inScope).filter((c) => c.type === mitigation.control);
+    let candidates = (mitigation.entryPath ? [...named.values()] : mitigation.onAnchors ? anchoredControls() : inScope).filter((c) => c.type === mitigation.control);
     if (mitigation.control === "spend-limit") {
       // A cap on each payment is not a cap on the total; it counts only where the rule names it (a per-payment reduction it has not counted already).
       const perPayment = (c: Control) => mitigation.perPayment !== undefined && named.has(c.id);

@@ -73,6 +73,13 @@ function rulePage(rule: Rule): string {
         `On the way in: ${onTheWayIn.join(" and ")} count${onTheWayIn.length === 1 ? "s" : ""} where the controls of the type (on the untrusted entries, on the flows and elements the attacker's text passes, or on what it reaches) cover every way the text of the finding's entries gets there; the least protected way sets the reduction. A control on one entry's way only does not count, and the finding's evidence says so.`,
       );
     }
+    const onAnchors = rule.mitigations.filter((m) => m.onAnchors).map((m) => m.control);
+    if (onAnchors.length > 0) {
+      lines.push("", `At the anchor: ${onAnchors.join(" and ")} count${onAnchors.length === 1 ? "s" : ""} only on the element the finding is about (or its host or identity), not on the other elements it names.`);
+    }
+    if (rule.mitigations.some((m) => m.control === "human-approval")) {
+      lines.push("", "An approval counts as the weakest gate among the acting tools the finding involves, and at least half the strongest one's reduction when some are gated less or not at all.");
+    }
     for (const m of rule.mitigations.filter((m) => m.control === "spend-limit")) {
       lines.push(
         "",

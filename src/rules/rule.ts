@@ -41,6 +41,12 @@ export interface Mitigation {
    */
   entryPath?: boolean;
   /**
+   * The control has to act on the finding's anchors (or their hosts or identities): who may read a
+   * log store is decided at the store, not by an authorization check in the agent that writes to it.
+   * Without this, a control on any element of the finding's scope counts.
+   */
+  onAnchors?: boolean;
+  /**
    * For spend-limit: the steps a control that caps each payment (not a total per period) takes off,
    * when the detection names it. Rules that already count the spend capability's own limit in the
    * impact do not name it, so one per-payment cap is counted once. Without this, only caps on a

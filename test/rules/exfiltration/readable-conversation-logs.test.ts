@@ -46,6 +46,27 @@ ruleTester(readableConversationLogs, {
       ],
     },
     {
+      // Retrieval filtering in the agent does not decide who reads the log store; access control on the store does.
+      name: "authorization counts on the log store, not on the agent that writes to it",
+      model: spec(internalAgent(), transcripts(), {
+        controls: [
+          { id: "acl-in-agent", type: "authorization", covers: ["agent"], verified: true, evidence: [{ type: "test", ref: "acl.test.ts" }] },
+          { id: "log-access", type: "authorization", covers: ["chat-logs"], status: "partial", verified: true, evidence: [{ type: "config", ref: "iam/logs.tf" }] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["chat-logs"],
+          // Inherent 3 x 3 = 9. Only log-access counts: partial and verified takes 0.5 off likelihood: 2.5 x 3 = 7.5, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 7.5);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["log-access"]);
+          },
+        },
+      ],
+    },
+    {
       name: "restricted data readable by partners; a verified data-minimisation control lowers impact",
       model: spec(internalAgent(), transcripts({ readableBy: ["analysts", "vendor"] }, { classification: "restricted" }), {
         actors: [{ id: "vendor", type: "partner" }],
