@@ -1,6 +1,7 @@
 import { TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { agentsReading, entryControls, names, originEvidence } from "../helpers.js";
+import { agentMemories } from "./memory-poisoning.js";
 import type { Detection, EvidenceItem, PathStep, Rule } from "../rule.js";
 
 export const ragPoisoning: Rule = {
@@ -33,7 +34,15 @@ export const ragPoisoning: Rule = {
     const detections: Detection[] = [];
     for (const node of graph.ofKind("datastore")) {
       if (node.element.type !== "vector") continue;
-      const origins = untrusted.originsReaching(node.id);
+      // In a store agents write to and read back (agent memory), text an agent writes is the memory rules';
+      // this rule keeps what arrives by ingestion or another way than an agent's write.
+      const memory = agentMemories(context).some((m) => m.store === node.id);
+      const origins = untrusted.originsReaching(node.id).filter((origin) => {
+        if (!memory) return true;
+        const hops = untrusted.pathFrom(origin.id, node.id);
+        const before = hops[hops.length - 2]?.node;
+        return before === undefined || graph.kindOf(before) !== "agent";
+      });
       if (origins.length === 0) continue;
       const readers = agentsReading(context, node.id);
       if (readers.length === 0) continue;

@@ -1,8 +1,9 @@
 import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { agentsReading, agentsWriting, capabilitiesBeyond, names, originEvidence, SEVERE_ACTIONS } from "../helpers.js";
+import { capabilitiesBeyond, names, originEvidence, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
+import { agentMemories } from "./memory-poisoning.js";
 
 export const sharedMemoryPrivilege: Rule = {
   id: "TW-MEM-002",
@@ -11,7 +12,7 @@ export const sharedMemoryPrivilege: Rule = {
   rationale:
     "When a less capable agent and a more capable one share long-term memory, whatever the first writes becomes context for the second. An attacker who can steer the exposed, low-privilege agent (the one reading email or documents) reaches the capabilities of the privileged one (payments, deletions, code execution) without ever talking to it: privilege escalation through memory.",
   appliesWhen:
-    "A memory store is written by one agent and read by another that has consequential capabilities (spend, write, delete, execute, send, publish, admin) the writer lacks, at least as severe as anything the writer can do.",
+    "A store agents use as memory (as TW-MEM-001 decides: a memory store, a vector store agents write to and read back, or a store written or read over the memory channel) is written by one agent and read by another that has consequential capabilities (spend, write, delete, execute, send, publish, admin) the writer lacks, at least as severe as anything the writer can do.",
   mappings: {
     stride: ["E", "T"],
     owaspLlm: ["LLM06:2025", "LLM04:2025"],
@@ -33,12 +34,9 @@ export const sharedMemoryPrivilege: Rule = {
   detect(context) {
     const { graph, untrusted } = context;
     const detections: Detection[] = [];
-    for (const node of graph.ofKind("datastore")) {
-      if (node.element.type !== "memory") continue;
-      const writers = agentsWriting(context, node.id);
-      if (writers.length === 0) continue;
-      const store = graph.nameOf(node.id);
-      for (const reader of agentsReading(context, node.id)) {
+    for (const { store: storeId, writers, readers, why } of agentMemories(context)) {
+      const store = graph.nameOf(storeId);
+      for (const reader of readers) {
         // Other writers that lack what the reader can do (the reader itself lacks nothing, so it is skipped before the work); the most exposed first.
         const weaker = writers
           .filter((w) => w.agent !== reader.agent)
@@ -58,10 +56,11 @@ export const sharedMemoryPrivilege: Rule = {
         const abilities = [...new Set(beyond.map((e) => `${e.action}${e.resource ? ` on ${graph.nameOf(e.resource)}` : ""}`))];
         const tools = [...new Set(beyond.map((e) => e.tool!))];
         detections.push({
-          anchors: [node.id, reader.agent],
+          anchors: [storeId, reader.agent],
           summary: `${names(context, weaker.map((w) => w.agent))} write${weaker.length === 1 ? "s" : ""} to ${store}, which ${graph.nameOf(reader.agent)} recalls; ${graph.nameOf(reader.agent)} can ${abilities.slice(0, 3).join(", ")}${abilities.length > 3 ? " and more" : ""}, which the writer cannot${top ? `, and the writer reads text from ${graph.nameOf(top.id)}` : ""}.`,
           evidence: [
             ...(top ? originEvidence(context, writer.origins, writer.agent) : []),
+            ...(why ? [{ element: storeId, note: why }] : []),
             ...weaker.map((w): EvidenceItem => ({ element: w.agent, note: `writes to ${store} (via ${graph.nameOf(w.via)}) without ${graph.nameOf(reader.agent)}'s capabilities` })),
             { element: reader.agent, note: `recalls entries from ${store} (via ${graph.nameOf(reader.via)})` },
             ...tools.map((t): EvidenceItem => ({ element: t, note: `capability the writer lacks: ${[...new Set(beyond.filter((e) => e.tool === t).map((e) => e.action))].join(", ")}` })),
@@ -71,7 +70,7 @@ export const sharedMemoryPrivilege: Rule = {
             ? {
                 path: [
                   ...entrySteps(graph, untrusted, top, writer.agent),
-                  { element: node.id, action: `${graph.nameOf(writer.agent)} stores the attacker's instructions in ${store}`, technique: TECHNIQUE.memoryPoisoning },
+                  { element: storeId, action: `${graph.nameOf(writer.agent)} stores the attacker's instructions in ${store}`, technique: TECHNIQUE.memoryPoisoning },
                   { element: reader.agent, action: `${graph.nameOf(reader.agent)} recalls the entry and acts on it`, technique: TECHNIQUE.memoryPoisoning },
                   effectStep(graph, worst),
                 ],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ragPoisoning } from "../../../src/rules/memory-and-rag/rag-poisoning.js";
-import { internalAgent } from "../building-blocks.js";
+import { internalAgent, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** A knowledge base built nightly from a source and retrieved by the agent; tests set the source. */
@@ -30,8 +30,25 @@ ruleTester(ragPoisoning, {
         datastores: [{ id: "kb", type: "vector", writableBy: ["customer"] }],
       }),
     },
+    {
+      // A public chat agent writes what users tell it into a vector store it reads back: agent memory, the memory rules' (TW-MEM-001).
+      name: "a vector store only an agent writes untrusted text into, and agents read back",
+      model: spec(publicChat("agent"), {
+        datastores: [{ id: "recall", type: "vector" }],
+        flows: [
+          { id: "remember", from: "agent", to: "recall", channel: "memory" },
+          { id: "recall-back", from: "recall", to: "agent", channel: "retrieval" },
+        ],
+      }),
+    },
   ],
   invalid: [
+    {
+      // The same memory store, also fed customer tickets by ingestion: that way in is RAG poisoning.
+      name: "an agent's vector memory that an ingestion pipeline also fills with customer tickets",
+      model: spec(knowledgeBase({ type: "tickets", writableBy: ["customer"] }), { flows: [{ id: "agent-remembers", from: "agent", to: "kb", channel: "memory" }] }),
+      findings: [{ anchors: ["kb"], summary: /Text from docs is indexed into kb \(docs → ingest → kb\)/ }],
+    },
     {
       name: "customer tickets are indexed into the knowledge base",
       model: knowledgeBase({ type: "tickets", writableBy: ["customer"] }),

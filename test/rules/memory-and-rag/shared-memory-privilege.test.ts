@@ -4,11 +4,11 @@ import { customerTickets, internalAgent } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** An intake agent writes memory a second agent recalls; `payerTools` and `intakeTools` set what each can do. */
-const sharedMemory = (payerTools: string[] = ["pay"], intakeTools: string[] = ["read-tickets"], untrusted = true) =>
+const sharedMemory = (payerTools: string[] = ["pay"], intakeTools: string[] = ["read-tickets"], untrusted = true, memoryType = "memory") =>
   spec(internalAgent("payer", { tools: payerTools }), untrusted ? customerTickets("intake") : {}, {
     agents: [{ id: "intake", models: ["llm"], tools: intakeTools }],
     datastores: [
-      { id: "memory", type: "memory" },
+      { id: "memory", type: memoryType },
       { id: "crm", type: "document" },
     ],
     services: [{ id: "bank", type: "api" }],
@@ -29,6 +29,19 @@ ruleTester(sharedMemoryPrivilege, {
     { name: "near miss: the writer can pay too", model: sharedMemory(["pay"], ["read-tickets", "pay"]) },
     { name: "the reader can do less than the writer (it only writes notes, the writer pays)", model: sharedMemory(["note"], ["read-tickets", "pay"]) },
     { name: "the reader has no consequential capability", model: sharedMemory([]) },
+    {
+      name: "a knowledge base only an ingestion pipeline writes is not memory shared between agents",
+      model: spec(internalAgent("payer", { tools: ["pay"] }), {
+        pipelines: [{ id: "ingest", type: "embedding-ingestion" }],
+        datastores: [{ id: "kb", type: "vector" }],
+        services: [{ id: "bank", type: "api" }],
+        tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["bank"] }] }],
+        flows: [
+          { id: "ingest-to-kb", from: "ingest", to: "kb", channel: "ingestion" },
+          { id: "retrieve", from: "kb", to: "payer", channel: "retrieval" },
+        ],
+      }),
+    },
   ],
   invalid: [
     {
@@ -41,6 +54,21 @@ ruleTester(sharedMemoryPrivilege, {
           severity: "high",
           summary: /payer can spend on bank, which the writer cannot/,
           check: (finding) => assert.equal(finding.inherent.score, 12),
+        },
+      ],
+    },
+    {
+      name: "a shared vector memory (pgvector the agents write and read back) is memory, whatever its label",
+      model: sharedMemory(["pay"], ["read-tickets"], true, "vector"),
+      findings: [
+        {
+          anchors: ["memory", "payer"],
+          // As for a memory store: likelihood 3, impact 4. 3 x 4 = 12: high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.ok(finding.evidence.some((e) => e.element === "memory" && /agent memory, whatever its label/.test(e.note)));
+          },
         },
       ],
     },
