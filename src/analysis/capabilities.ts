@@ -148,14 +148,18 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
     if (!identity) return [];
     const used = new Set<string>();
     const use = (resource: string, action: Action) => used.add(`${resource}\u0000${action}`);
+    // A call uses what it does and, on a metered API (a model, a search or screening vendor), spend: whatever the
+    // call does, it is billed, so spend granted on what a component acting as the identity calls is used.
+    const call = (resource: string, actions: readonly Action[]) => {
+      for (const action of actions) use(resource, action);
+      use(resource, "spend");
+    };
     for (const componentId of graph.runningAs(identityId)) {
       const tool = graph.tool(componentId);
-      for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) for (const action of USES[capability.action]) use(resource, action);
-      for (const flow of graph.flowsFrom(componentId)) use(flow.to, "write");
+      for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) call(resource, USES[capability.action]);
+      for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write"] : ["write"]);
       for (const flow of graph.flowsTo(componentId)) use(flow.from, "read");
-      // Calling a model reads from it and, on a metered API, spends on it.
-      const called = [...(graph.agent(componentId)?.models ?? []), ...graph.flowsFrom(componentId).map((f) => f.to).filter((to) => graph.kindOf(to) === "model")];
-      for (const model of called) for (const action of ["read", "spend"] as const) use(model, action);
+      for (const model of graph.agent(componentId)?.models ?? []) call(model, ["read"]);
     }
     const unused: PermissionUse[] = [];
     for (const permission of identity.permissions ?? []) {

@@ -11,7 +11,7 @@ export const restrictedDataToProvider: Rule = {
   rationale:
     "Everything in an agent's context goes to the model provider with every call: payment data, credentials, health or government-ID data then sit in the provider's logs, abuse-monitoring queues and retention, under its staff and subprocessors, and in a jurisdiction the data owner may not have agreed to. Restricted data needs a reason to leave, a contract that covers it, or to be masked first.",
   appliesWhen:
-    "An agent uses a hosted-api model, or a model in a vendor boundary, and restricted data (classification restricted, or flagged payment, credentials, health, biometric, government-id, children) is sent to it: carried on the agent's flows to the model, or, where no such flow is modelled, anywhere in the agent's context.",
+    "An agent uses a hosted-api model, or a model in a vendor boundary, and restricted data (classification restricted, or flagged payment, credentials, health, biometric, government-id, children) is sent to it: listed on the agent's flows to the model, or anywhere in the agent's context (what flows into it, what its tools read), whether or not those flows list it, since the whole context goes with every call. An agent that calls several models splits its context among them: a model whose calls from the agent all list their data gets only that.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025"],
@@ -35,30 +35,50 @@ export const restrictedDataToProvider: Rule = {
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
       const inContext = contextData.of(agent.id);
-      for (const modelId of [...new Set(agent.models)].sort()) {
+      const models = [...new Set(agent.models)].sort();
+      for (const modelId of models) {
         const model = graph.node(modelId);
         if (!model || model.kind !== "model") continue;
         const boundary = graph.boundaryOf(modelId);
         const vendorBoundary = boundary !== undefined && graph.boundary(boundary)?.type === "vendor";
         if (model.element.hosting !== "hosted-api" && !vendorBoundary) continue;
         const calls = graph.flowsFrom(agent.id).filter((f) => f.to === modelId);
-        const whole = calls.length === 0 || calls.some((f) => f.data === undefined);
-        // Restricted data sent on the call, with where it comes from; notes are written only for what is cited.
-        const sent = new Map<string, { from?: string; flow?: string }>();
-        if (whole) for (const [data, from] of inContext) if (restricted(data)) sent.set(data, { from });
-        for (const flow of calls) for (const data of flow.data ?? []) if (!sent.has(data) && restricted(data)) sent.set(data, { flow: flow.name ?? flow.id });
+        // The model's context is the agent's: what the call flows list and what the analysis finds in the context both
+        // go with every call, so a flow that lists only the main data does not keep the rest from the provider. An agent
+        // that calls several models splits its context among them, and only the flows say how: a model whose calls all
+        // list their data (an extraction model sent the document alone) gets that.
+        const split = models.length > 1 && calls.length > 0 && calls.every((f) => f.data !== undefined);
+        const sent = new Map<string, { listedOn: string[]; from?: string }>();
+        for (const flow of calls) {
+          for (const data of flow.data ?? []) {
+            if (!restricted(data)) continue;
+            const entry = sent.get(data) ?? { listedOn: [] };
+            if (!entry.listedOn.includes(flow.name ?? flow.id)) entry.listedOn.push(flow.name ?? flow.id);
+            sent.set(data, entry);
+          }
+        }
+        for (const [data, from] of split ? [] : inContext) {
+          if (!restricted(data)) continue;
+          const entry = sent.get(data) ?? { listedOn: [] };
+          entry.from = from;
+          sent.set(data, entry);
+        }
         const restrictedSent = [...sent.keys()].sort();
         if (restrictedSent.length === 0) continue;
+        const callsListingData = calls.filter((f) => f.data !== undefined).map((f) => f.name ?? f.id);
+        // Which data the model lists on the call and which the analysis finds in the context.
+        const howSent = (where: { listedOn: string[]; from?: string }): string => {
+          const inferred = where.from === undefined ? "" : `in ${graph.nameOf(agent.id)}'s context from ${graph.nameOf(where.from)}`;
+          if (where.listedOn.length > 0) return `listed on ${where.listedOn.join(", ")}${inferred ? `, and ${inferred}` : ""}`;
+          return callsListingData.length > 0 ? `${inferred}, not listed on ${callsListingData.join(", ")}; the whole context goes with the call` : inferred;
+        };
         const provider = typeof model.element.provider === "string" ? model.element.provider : graph.nameOf(modelId);
         detections.push({
           anchors: [agent.id, modelId],
           summary: `${graph.nameOf(agent.id)} sends ${someNames(context, restrictedSent)} to ${graph.nameOf(modelId)} at ${boundary && graph.nameOf(boundary).includes(provider) ? graph.nameOf(boundary) : `${provider}${boundary ? ` (${graph.nameOf(boundary)})` : ""}`}.`,
           evidence: [
             { element: modelId, note: `${model.element.hosting === "hosted-api" ? "hosted API" : "model"} of ${provider}${vendorBoundary ? ` in vendor boundary ${graph.nameOf(boundary!)}` : ""}` },
-            ...restrictedSent.slice(0, EVIDENCE_LIMIT).map((id) => {
-              const where = sent.get(id)!;
-              return { element: id, note: `${SENSITIVITY_WORDS[sensitivity(graph.data(id)!)]} data ${where.flow ? `sent on ${where.flow}` : `in ${graph.nameOf(agent.id)}'s context from ${graph.nameOf(where.from!)}`}` };
-            }),
+            ...restrictedSent.slice(0, EVIDENCE_LIMIT).map((id) => ({ element: id, note: `${SENSITIVITY_WORDS[sensitivity(graph.data(id)!)]} data ${howSent(sent.get(id)!)}` })),
             ...calls.map((f) => ({ element: f.id, note: `call from ${graph.nameOf(agent.id)} to ${graph.nameOf(modelId)}` })),
           ],
         });

@@ -23,8 +23,16 @@ ruleTester(restrictedDataToProvider, {
       model: spec(internalAgent("agent", { models: ["local"], tools: ["lookup"] }), reads([cards]), { models: [{ id: "local", provider: "Team", hosting: "self-hosted" }] }),
     },
     {
-      name: "the modelled call carries only confidential data, though the context holds more",
-      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards, orders]), { flows: [{ id: "call", from: "agent", to: "llm", channel: "api", data: ["orders"] }] }),
+      name: "near miss: the modelled call lists only confidential data, and the context holds nothing more sensitive",
+      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([orders]), { flows: [{ id: "call", from: "agent", to: "llm", channel: "api", data: ["orders"] }] }),
+    },
+    {
+      name: "restricted data sits in a store the agent has no tool or flow to",
+      model: spec(internalAgent("agent"), reads([cards])),
+    },
+    {
+      name: "restricted data in the context of an agent whose model runs on the user's device",
+      model: spec(internalAgent("agent", { models: ["phone"], tools: ["lookup"] }), reads([cards]), { models: [{ id: "phone", provider: "Vendor", hosting: "on-device" }] }),
     },
   ],
   invalid: [
@@ -41,6 +49,61 @@ ruleTester(restrictedDataToProvider, {
             assert.equal(finding.inherent.score, 8);
             assert.ok(!finding.summary.includes("orders"), "confidential data is not listed");
           },
+        },
+      ],
+    },
+    {
+      name: "the modelled call lists only confidential data, but a tool reads payment data into the context, and the whole context goes with the call",
+      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards, orders]), { flows: [{ id: "call", from: "agent", to: "llm", channel: "api", data: ["orders"] }] }),
+      findings: [
+        {
+          anchors: ["agent", "llm"],
+          // likelihood 2, impact 4 (defaults; the payment data is restricted): 8, medium
+          severity: "medium",
+          summary: /sends card-data to llm/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.equal(finding.evidence.find((e) => e.element === "card-data")?.note, "restricted data in agent's context from db, not listed on call; the whole context goes with the call");
+          },
+        },
+      ],
+    },
+    {
+      name: "the call lists two restricted items, one of which a tool also reads into the context: the evidence says where each comes from",
+      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards]), {
+        data: [{ id: "passport-scans", classification: "restricted", flags: ["government-id"] }],
+        flows: [{ id: "call", from: "agent", to: "llm", channel: "api", data: ["passport-scans", "card-data"] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "llm"],
+          // likelihood 2, impact 4 (defaults): 8, medium
+          severity: "medium",
+          summary: /sends card-data and passport-scans to llm/,
+          check: (finding) => {
+            const notes = Object.fromEntries(finding.evidence.map((e) => [e.element, e.note]));
+            assert.equal(notes["card-data"], "restricted data listed on call, and in agent's context from db");
+            assert.equal(notes["passport-scans"], "restricted data listed on call");
+          },
+        },
+      ],
+    },
+    {
+      name: "an agent that calls two models sends its context to the one whose call lists nothing, and only the listed data to the other",
+      model: spec(internalAgent("agent", { models: ["llm", "extractor"], tools: ["lookup"] }), reads([cards, orders]), {
+        models: [{ id: "extractor", provider: "Vendor", hosting: "hosted-api" }],
+        // The extraction model is sent the document alone; the planning model's call lists nothing, so it gets the whole context.
+        flows: [
+          { id: "extract", from: "agent", to: "extractor", channel: "api", data: ["orders"] },
+          { id: "plan", from: "agent", to: "llm", channel: "api" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "llm"],
+          // likelihood 2, impact 4 (defaults): 8, medium; no finding on the extractor, whose call carries only confidential data
+          severity: "medium",
+          check: (finding) => assert.equal(finding.evidence.find((e) => e.element === "card-data")?.note, "restricted data in agent's context from db"),
         },
       ],
     },

@@ -44,6 +44,15 @@ ruleTester(overPrivilegedIdentity, {
       }),
     },
     {
+      name: "a web search tool calling a metered API uses the fetch and spend its key is granted there",
+      model: spec(publicChat("agent", { tools: ["web-search"] }), {
+        services: [{ id: "search-api", type: "api" }],
+        tools: [{ id: "web-search", runsAs: "search-key", capabilities: [{ action: "fetch", destination: "any" }] }],
+        flows: [{ id: "search-call", from: "web-search", to: "search-api", channel: "api" }],
+        identities: [{ id: "search-key", type: "api-key", permissions: [{ resource: "search-api", actions: ["fetch", "spend"] }] }],
+      }),
+    },
+    {
       name: "an agent calling its model uses the read and spend granted on it",
       model: spec(internalAgent("agent", { runsAs: "agent-sa" }), { identities: [{ id: "agent-sa", type: "workload-identity", permissions: [{ resource: "llm", actions: ["read", "spend"] }] }] }),
     },
@@ -92,6 +101,35 @@ ruleTester(overPrivilegedIdentity, {
             assert.equal(finding.inherent.score, 12);
             assert.equal(finding.residual.impact, 3);
           },
+        },
+      ],
+    },
+    {
+      name: "a key granted spend on a metered API that no component acting as it calls",
+      model: spec(internalAgent("agent", { tools: ["web-search"] }), {
+        services: [
+          { id: "search-api", type: "api" },
+          { id: "maps-api", type: "api" },
+        ],
+        tools: [{ id: "web-search", runsAs: "search-key", capabilities: [{ action: "read", on: ["search-api"] }] }],
+        identities: [
+          {
+            id: "search-key",
+            type: "api-key",
+            permissions: [
+              { resource: "search-api", actions: ["read", "spend"] },
+              { resource: "maps-api", actions: ["read", "spend"] },
+            ],
+          },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["search-key"],
+          // Likelihood 3 (internal use only), impact 3 + 1 (unused spend) = 4: 12, high. Spend on the search API it calls is used.
+          severity: "high",
+          summary: /granted spend on maps-api that web-search never uses/,
+          check: (finding) => assert.deepEqual(finding.evidence.map((e) => e.element), ["maps-api", "web-search"]),
         },
       ],
     },
