@@ -58,13 +58,13 @@ describe("attack-path diagram", () => {
   });
 
   it("names the ranks and an example ID when the path does not exist", () => {
-    for (const selector of ["0", "11", "TW-EXF-001@nothing"]) {
+    for (const selector of ["0", "12", "TW-EXF-001@nothing"]) {
       assert.throws(
         () => selectAttackPath(analysis, selector),
         (error: unknown) =>
           error instanceof DiagramOptionError &&
           error.message === `no attack path '${selector}'` &&
-          error.hint === `this model has 10 attack paths: give a rank from 1 to 10, or a finding ID such as ${TOP} ('threatwright analyze' lists them)`,
+          error.hint === `this model has 11 attack paths: give a rank from 1 to 11, or a finding ID such as ${TOP} ('threatwright analyze' lists them)`,
       );
     }
   });
@@ -106,14 +106,14 @@ describe("attack-path diagram", () => {
     assert.equal(ok.out.split("\n").filter((line) => line.includes(" ==>|")).length, 6);
     const missing = await runCli(["diagram", SUPPORT, "--path", "99", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /^error: no attack path '99'\n {2}hint: this model has 10 attack paths/);
-    // The knowledge-ingestion workflow holds 4 of the 10 paths (analyze --workflow ranks them so); its path 2 is the hidden-instructions one.
+    assert.match(missing.err, /^error: no attack path '99'\n {2}hint: this model has 11 attack paths/);
+    // The knowledge-ingestion workflow holds 5 of the 11 paths (analyze --workflow ranks them so; TW-EXF-005, answers from other customers' tickets, is its third); its path 2 is the hidden-instructions one.
     const scoped = await runCli(["diagram", SUPPORT, "--path", "2", "--workflow", "knowledge-ingestion", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(scoped.code, 0, scoped.err);
     assert.match(scoped.out, /label="Attack path 2 \(high, 19\): Hidden instructions in attachments and rich content"/);
-    const beyond = await runCli(["diagram", SUPPORT, "--path", "5", "--workflow", "knowledge-ingestion", "--format", "dot"]);
+    const beyond = await runCli(["diagram", SUPPORT, "--path", "6", "--workflow", "knowledge-ingestion", "--format", "dot"]);
     assert.equal(beyond.code, 2);
-    assert.match(beyond.err, /the workflow 'knowledge-ingestion' has 4 attack paths/);
+    assert.match(beyond.err, /the workflow 'knowledge-ingestion' has 5 attack paths/);
     const unknown = await runCli(["diagram", SUPPORT, "--path", "1", "--workflow", "nope"]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /^error: unknown workflow 'nope'\n {2}hint: workflows in this model: /);

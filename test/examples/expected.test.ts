@@ -48,6 +48,17 @@ describe("support-assistant", () => {
     finding(result, "TW-PRV-001@support-agent+lookup-order");
   });
 
+  it("finds other customers' past tickets retrieved into answers for any visitor, without an injection", () => {
+    const retrieval = finding(result, "TW-EXF-005@help-vector-store+support-agent");
+    assert.ok(cites(retrieval, "ticket-history") && cites(retrieval, "web-visitors") && cites(retrieval, "retrieve-context"));
+    assert.ok(!cites(retrieval, "help-articles"), "the public articles are not what leaks");
+    // Likelihood 4 +1 (visitors do not sign in) = 5; impact 3 +0 (ticket text, confidential) +1 (visitors are outside the
+    // organisation) = 4: 20. ticket-pii-redaction (data-minimisation, partial, not verified: 1 x 0.5 x 0.5) on the ingestion
+    // takes 0.25 off impact: 5 x 3.75 = 18.75, high.
+    assert.deepEqual([retrieval.inherent.score, retrieval.residual.likelihood, retrieval.residual.impact, retrieval.severity], [20, 5, 3.75, "high"]);
+    assert.deepEqual(retrieval.controls.map((c) => c.control), ["ticket-pii-redaction"]);
+  });
+
   it("counts the 50 EUR cap on each refund once, and not as a cap on the total", () => {
     const refunds = finding(result, "TW-AGY-002@support-agent+issue-refund");
     // Likelihood 4 +1 (Website visitors, public) +1 (bug-bounty researchers, high capability) = 6, capped to 5.
@@ -102,6 +113,12 @@ describe("support-assistant", () => {
     assert.deepEqual(residual("TW-AGY-002@support-agent+issue-refund"), [5, 2]);
   });
 
+  it("finds the LLM key the chat backend shares with the nightly ingestion, but not the tools' own identities", () => {
+    assert.match(finding(result, "TW-NHI-004@llm-provider-key").summary, /2 separate workloads: Chat backend and Nightly embedding ingestion/);
+    // Each tool runs in the agent's process on the chat backend, as an identity no other workload uses.
+    for (const id of ["orders-service-account", "refunds-api-key", "email-api-key"]) assert.ok(!result.findings.some((f) => f.id === `TW-NHI-004@${id}`), id);
+  });
+
   it("is the same byte for byte when analysed twice", () => {
     assert.equal(JSON.stringify(analyzeExample("support-assistant")), JSON.stringify(result));
   });
@@ -144,6 +161,15 @@ describe("invoice-agents", () => {
     assert.match(splitting.summary, /10000 EUR/);
   });
 
+  it("rates what is left of the payment approval below the steering it stops: one finding, on the clerk's inbox", () => {
+    const approval = finding(result, "TW-HUM-001@high-value-payment-approval");
+    assert.ok(cites(approval, "review-queue") && cites(approval, "payment-agent"), "the clerk decides in the inbox on what the payment agent wrote");
+    // Likelihood 2 +1 (the inbox renders links the agent writes) = 3; impact 3 +1 (the approved action spends) = 4: 12.
+    // duplicate-invoice-check (output-validation, verified) on the payment tool takes 1 off likelihood: 2 x 4 = 8, medium.
+    assert.deepEqual([approval.inherent.score, approval.residual.score, approval.severity], [12, 8, "medium"]);
+    assert.ok(!result.findings.some((f) => f.id.startsWith("TW-HUM-001@high-value-payment-approval+")), "no finding per approved tool");
+  });
+
   it("finds poisoning of the memory both agents share", () => {
     finding(result, "TW-MEM-001@agent-memory");
     finding(result, "TW-MEM-002@agent-memory+payment-agent");
@@ -157,5 +183,14 @@ describe("invoice-agents", () => {
   it("finds the over-privileged service accounts", () => {
     finding(result, "TW-NHI-001@erp-integration-user");
     finding(result, "TW-NHI-001@mailbox-graph-app");
+  });
+
+  it("finds the identities both agents act as: their workload identity, and the ERP user their tools run as", () => {
+    assert.match(finding(result, "TW-NHI-004@agents-workload-identity").summary, /2 separate agents: Intake agent and Payment agent/);
+    // The intake agent's supplier lookup runs as the ERP user that creates payments. Likelihood 2 + 1 (the intake agent
+    // reads the mailbox and acts as it through Look up supplier) = 3; impact 2 + 1 (spend and delete on the ERP) = 3: 9, medium.
+    const erp = finding(result, "TW-NHI-004@erp-integration-user");
+    assert.match(erp.summary, /2 separate agents: Intake agent and Payment agent \(through Book invoice and create payment and Look up supplier\)/);
+    assert.deepEqual([erp.inherent.likelihood, erp.inherent.impact, erp.severity], [3, 3, "medium"]);
   });
 });

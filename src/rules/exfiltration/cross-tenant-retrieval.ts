@@ -1,9 +1,25 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
-import { agentsReading, names } from "../helpers.js";
-import type { Detection, Rule } from "../rule.js";
+import { agentsReading, names, type StoreAccess } from "../helpers.js";
+import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 const RETRIEVAL_STORES = new Set(["vector", "memory"]);
+
+/**
+ * What this rule finds at a store: the agents that read it and the data it holds, or nothing when
+ * it does not apply. TW-EXF-005 (permission-blind retrieval) leaves the stores this rule speaks for
+ * to it, so one store and agent get the tenant story or the asker's-permissions story, not both.
+ */
+export function crossTenantExposure(context: AnalysisContext, storeId: string): { readers: StoreAccess[]; data: string[] } | undefined {
+  const { graph } = context;
+  const store = graph.node(storeId)?.element;
+  if (!store || graph.kindOf(storeId) !== "datastore" || !RETRIEVAL_STORES.has(String(store.type)) || store.tenancy !== "shared") return undefined;
+  const readers = agentsReading(context, storeId);
+  if (readers.length === 0) return undefined;
+  const data = [...new Set([...heldData(graph, storeId), ...graph.flowsFrom(storeId).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
+  if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) return undefined; // only public content: nothing to leak
+  return { readers, data };
+}
 
 export const crossTenantRetrieval: Rule = {
   id: "TW-EXF-004",
@@ -30,12 +46,10 @@ export const crossTenantRetrieval: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("datastore")) {
+      const exposure = crossTenantExposure(context, node.id);
+      if (!exposure) continue;
+      const { readers, data } = exposure;
       const store = node.element;
-      if (!RETRIEVAL_STORES.has(String(store.type)) || store.tenancy !== "shared") continue;
-      const readers = agentsReading(context, node.id);
-      if (readers.length === 0) continue;
-      const data = [...new Set([...heldData(graph, node.id), ...graph.flowsFrom(node.id).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
-      if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) continue; // only public content: nothing to leak
       const agents = readers.map((r) => r.agent);
       detections.push({
         anchors: [node.id],

@@ -1,8 +1,9 @@
 // Rules of this category; the catalogue in ../index.ts collects them.
 import { crossTenantRetrieval } from "./cross-tenant-retrieval.js";
 import { exfiltrationPath } from "./exfiltration-path.js";
+import { permissionBlindRetrieval } from "./permission-blind-retrieval.js";
 import { readableConversationLogs } from "./readable-conversation-logs.js";
 import { renderedOutputExfiltration } from "./rendered-output-exfiltration.js";
 import type { Rule } from "../rule.js";
 
-export const RULES: readonly Rule[] = [exfiltrationPath, renderedOutputExfiltration, readableConversationLogs, crossTenantRetrieval];
+export const RULES: readonly Rule[] = [exfiltrationPath, renderedOutputExfiltration, readableConversationLogs, crossTenantRetrieval, permissionBlindRetrieval];
