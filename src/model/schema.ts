@@ -136,7 +136,10 @@ export const Agent = z
 export const SpendLimit = z
   .strictObject({
     amount: z.number().nonnegative().meta({ description: "Largest amount allowed." }),
-    currency: text("ISO 4217 currency code, such as EUR."),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { message: "expected an ISO 4217 currency code: three capital letters, such as EUR or USD" })
+      .meta({ description: "ISO 4217 currency code, such as EUR." }),
     per: oneOf(["action", "hour", "day", "month"] as const, "What the limit applies to: each action, or a total per period").optional(),
   })
   .meta({ title: "Spend limit", description: "A limit on an amount of money." });

@@ -104,6 +104,17 @@ describe("reporting bad input with its exact position", () => {
     ]);
   });
 
+  it("reports a currency that is not an ISO 4217 code, at the value; a code passes", () => {
+    const control = (currency: string) =>
+      `${MINIMAL_ROOT}actors:\n  - {id: visitors, type: public}\ncontrols:\n  - id: gate\n    type: human-approval\n    covers: [visitors]\n    threshold: {amount: 0.7, currency: ${currency}}\n`;
+    // Line 12 is the threshold; "    threshold: {amount: 0.7, currency: " is 39 characters, so the value starts at column 40.
+    const at = (currency: string) => diagnosticsOf(loadModel("m.yaml", memoryFiles({ "m.yaml": control(currency) }))).map((d) => [d.line, d.col, d.code, d.message]);
+    const message = "controls[0].threshold.currency: expected an ISO 4217 currency code: three capital letters, such as EUR or USD";
+    assert.deepEqual(at("RISK-SCORE"), [[12, 40, "invalid-value", message]]);
+    assert.deepEqual(at("eur"), [[12, 40, "invalid-value", message]]);
+    assert.ok(loadModel("m.yaml", memoryFiles({ "m.yaml": control("EUR") })).ok);
+  });
+
   it("reports a key repeated in the same mapping, at the repeat", () => {
     const file = fixture("duplicate-key", "threatwright.yaml");
     const hint = "keep one of the two; YAML would silently drop the other";
