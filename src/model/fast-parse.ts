@@ -62,8 +62,6 @@ export function fastParse(text: string, limits: AliasLimits): FastOutcome {
   const stack: Frame[] = [];
   let documents = 0;
   let depth = 0;
-  /** Whether the file has anchors or aliases, which construct bounds and copies. */
-  let usesAnchors = false;
 
   // The path of the node that starts now, given the frame it starts in (undefined: a collection used as a key).
   const childPath = (frame: Frame | undefined): string | undefined => {
@@ -84,13 +82,11 @@ export function fastParse(text: string, limits: AliasLimits): FastOutcome {
         const path = childPath(stack[stack.length - 1]);
         if (path === undefined) return { handled: false };
         nodes.set(path, aliasStart(event));
-        usesAnchors = true;
         break;
       }
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
         if (event.tagStart >= 0) return { handled: false };
-        if (event.anchorStart >= 0) usesAnchors = true;
         const frame = stack[stack.length - 1];
         const path = childPath(frame);
         if (path === undefined) return { handled: false };
@@ -101,7 +97,6 @@ export function fastParse(text: string, limits: AliasLimits): FastOutcome {
       }
       case EVENT_ID.SCALAR: {
         if (event.tagStart >= 0) return { handled: false };
-        if (event.anchorStart >= 0) usesAnchors = true;
         const frame = stack[stack.length - 1];
         if (frame?.kind === "map" && frame.key === undefined) {
           if (event.valueStart < 0) return { handled: false }; // an empty key
@@ -127,7 +122,7 @@ export function fastParse(text: string, limits: AliasLimits): FastOutcome {
     }
   }
 
-  const constructed = construct(events, text, usesAnchors, limits);
+  const constructed = construct(events, text, limits);
   if (!constructed) return { handled: false };
   const { value } = constructed;
 
@@ -217,14 +212,12 @@ export function plainParse(text: string, limits: AliasLimits): PlainParse | unde
   const stack: PlainFrame[] = [];
   let documents = 0;
   let depth = 0;
-  let usesAnchors = false;
   for (const event of events) {
     switch (event.type) {
       case EVENT_ID.DOCUMENT:
         if (++documents > 1) return undefined;
         break;
       case EVENT_ID.ALIAS: {
-        usesAnchors = true;
         const frame = stack[stack.length - 1];
         if (!frame) break;
         if (!frame.isMap) frame.next++;
@@ -238,7 +231,6 @@ export function plainParse(text: string, limits: AliasLimits): PlainParse | unde
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
         if (event.tagStart >= 0) return undefined;
-        if (event.anchorStart >= 0) usesAnchors = true;
         const parent = stack[stack.length - 1];
         const child: PlainFrame = { isMap: event.type === EVENT_ID.MAPPING, next: 0, expectsKey: true, key: undefined, keyOffset: -1, list: undefined, item: -1, inCredentials: false, credential: -1 };
         if (parent) {
@@ -259,7 +251,6 @@ export function plainParse(text: string, limits: AliasLimits): PlainParse | unde
       }
       case EVENT_ID.SCALAR: {
         if (event.tagStart >= 0) return undefined;
-        if (event.anchorStart >= 0) usesAnchors = true;
         const frame = stack[stack.length - 1];
         if (!frame) break;
         if (!frame.isMap) {
@@ -284,7 +275,7 @@ export function plainParse(text: string, limits: AliasLimits): PlainParse | unde
     }
   }
 
-  const constructed = construct(events, text, usesAnchors, limits);
+  const constructed = construct(events, text, limits);
   if (!constructed) return undefined;
   const { value } = constructed;
   let position: ((offset: number) => Position) | undefined;
@@ -315,8 +306,10 @@ const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
  * go beyond the limits (the careful path then says why). Merge keys (<<) are read as YAML 1.1 and
  * yaml's merge option read them: keys written in the mapping win over merged ones.
  */
-function construct(events: Event[], text: string, usesAnchors: boolean, limits: AliasLimits): { value: unknown } | undefined {
-  if (usesAnchors && !aliasesWithin(events, text, limits)) return undefined;
+function construct(events: Event[], text: string, limits: AliasLimits): { value: unknown } | undefined {
+  // Without '&' or '*' the file has no anchor and no alias: no pass over the events for them.
+  const aliases = /[&*]/.test(text) ? aliasesWithin(events, text, limits) : 0;
+  if (aliases === undefined) return undefined;
   let value: unknown;
   try {
     value = constructFromEvents(events, { source: text, schema: SCHEMA })[0];
@@ -324,16 +317,16 @@ function construct(events: Event[], text: string, usesAnchors: boolean, limits: 
     return undefined;
   }
   // js-yaml gives an alias its anchor's very object; the model gets copies, so no two places share one.
-  return { value: usesAnchors ? unshared(value) : value };
+  return { value: aliases > 0 ? unshared(value) : value };
 }
 
 /**
- * Whether the anchors and aliases stay within the limits: so many aliases and anchors, and so many
- * nodes the aliases stand for with nested ones expanded, which stops a "billion laughs" document
- * before anything walks it. An alias to an anchor not yet closed (a value that contains itself)
+ * How many aliases the file has, or undefined when its anchors and aliases go beyond the limits:
+ * so many aliases and anchors, and so many nodes the aliases stand for with nested ones expanded,
+ * which stops a "billion laughs" document before anything walks it. An alias to an anchor not yet closed (a value that contains itself)
  * or not defined is left to the careful path.
  */
-function aliasesWithin(events: readonly Event[], text: string, limits: AliasLimits): boolean {
+function aliasesWithin(events: readonly Event[], text: string, limits: AliasLimits): number | undefined {
   const sizes = new Map<string, number>();
   const open: { size: number; anchor: string | undefined }[] = [];
   let anchors = 0;
@@ -352,14 +345,14 @@ function aliasesWithin(events: readonly Event[], text: string, limits: AliasLimi
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
         const anchor = anchorOf(event);
-        if (anchor !== undefined && ++anchors > limits.aliases) return false;
+        if (anchor !== undefined && ++anchors > limits.aliases) return undefined;
         open.push({ size: 1, anchor });
         break;
       }
       case EVENT_ID.SCALAR: {
         const anchor = anchorOf(event);
         if (anchor !== undefined) {
-          if (++anchors > limits.aliases) return false;
+          if (++anchors > limits.aliases) return undefined;
           sizes.set(anchor, 1);
         }
         count(1);
@@ -373,15 +366,15 @@ function aliasesWithin(events: readonly Event[], text: string, limits: AliasLimi
       }
       case EVENT_ID.ALIAS: {
         const size = sizes.get(text.slice(event.anchorStart, event.anchorEnd));
-        if (++aliases > limits.aliases || size === undefined) return false;
+        if (++aliases > limits.aliases || size === undefined) return undefined;
         expanded += size;
-        if (expanded > limits.aliasedNodes) return false;
+        if (expanded > limits.aliasedNodes) return undefined;
         count(size);
         break;
       }
     }
   }
-  return true;
+  return aliases;
 }
 
 /** A copy of a parsed value in which no object or list appears twice. */
