@@ -56,23 +56,30 @@ const USES: Record<Action, Action[]> = {
   admin: ["admin"],
 };
 
-/**
- * Where a tool's execute capabilities run code: the components each names in \`on\`, or, when it
- * names none, where the tool itself runs (its host, else the tool). Empty for a tool that runs no code.
- */
+/** Where an execute capability of the tool on \`resource\` runs code: there, or, when it names none, where the tool itself runs (its host, else the tool). */
+export function codeSite(tool: Tool, resource: string | undefined): string {
+  return resource ?? tool.runsOn ?? tool.id;
+}
+
+/** Where a tool's execute capabilities run code (codeSite of each); empty for a tool that runs no code. */
 export function codeSites(tool: Tool): string[] {
   const sites = new Set<string>();
   for (const capability of tool.capabilities) {
     if (capability.action !== "execute") continue;
-    if (!capability.on || capability.on.length === 0) sites.add(tool.runsOn ?? tool.id);
-    for (const target of capability.on ?? []) sites.add(target);
+    if (!capability.on || capability.on.length === 0) sites.add(codeSite(tool, undefined));
+    for (const target of capability.on ?? []) sites.add(codeSite(tool, target));
   }
   return [...sites];
 }
 
-/** Whether some of the tool's code runs in its own runtime (the tool or its host), where its environment is readable. */
+/** Whether code run at the site runs in the tool's own runtime (the tool or its host), where the tool's environment is readable. */
+export function isOwnRuntime(tool: Tool, site: string): boolean {
+  return site === tool.id || site === tool.runsOn;
+}
+
+/** Whether some of the tool's code runs in its own runtime. */
 export function runsCodeWhereItRuns(tool: Tool): boolean {
-  return codeSites(tool).some((site) => site === tool.id || site === tool.runsOn);
+  return codeSites(tool).some((site) => isOwnRuntime(tool, site));
 }
 
 export function analyseCapabilities(graph: SystemGraph): Capabilities {
@@ -96,7 +103,7 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       const sites = codeSites(tool);
       if (sites.length === 0) continue;
       // The tool's own environment, when its code runs where the tool does.
-      if (runsCodeWhereItRuns(tool)) for (const credential of graph.credentialsIn(tool.id)) note(credential.id, [agentId, tool.id]);
+      if (sites.some((site) => isOwnRuntime(tool, site))) for (const credential of graph.credentialsIn(tool.id)) note(credential.id, [agentId, tool.id]);
       for (const site of sites) {
         if (site === tool.id) continue;
         for (const credential of graph.credentialsIn(site)) note(credential.id, [agentId, tool.id, site]);

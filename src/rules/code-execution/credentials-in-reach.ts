@@ -1,7 +1,7 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive } from "../../analysis/sensitivity.js";
-import { codeSites } from "../../analysis/capabilities.js";
+import { codeSite, isOwnRuntime } from "../../analysis/capabilities.js";
 import { SEVERE_ACTIONS, autonomyFactor, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -46,8 +46,13 @@ export const credentialsInReach: Rule = {
       for (const { credential: credentialId, via } of capabilities.reachableCredentials(agent.id)) {
         const credential = graph.credential(credentialId);
         const owner = graph.ownerOfCredential(credentialId);
-        // Reached where code runs: every execute tool whose code runs there reaches it; name the agent's own (built-in) tool first.
-        const candidates = via.length > 2 ? executes.filter((e) => codeSites(graph.tool(e.tool!)!).includes(via[2]!)) : executes.filter((e) => e.tool === via[1]);
+        // Reached where code runs: every execute effect that runs code there (in the tool's own runtime, for a
+        // secret in the tool's environment) reaches it; name the agent's own (built-in) tool first.
+        const candidates = executes.filter((e) => {
+          const tool = graph.tool(e.tool!)!;
+          const site = codeSite(tool, e.resource);
+          return via.length > 2 ? site === via[2] : e.tool === via[1] && isOwnRuntime(tool, site);
+        });
         const execute = candidates.find((e) => ownTools.has(e.tool!)) ?? candidates[0];
         if (!credential || !owner || !execute) continue;
         const tool = execute.tool!;
