@@ -73,6 +73,22 @@ ruleTester(credentialsInReach, {
       ],
     },
     {
+      name: "a tool that runs code in two places is named for the one where the key is",
+      model: spec(publicChat("agent", { tools: ["dispatch"] }), runner, deployer(["ci-service"]), {
+        services: [{ id: "ci-service", type: "ci-runner" }],
+        tools: [{ id: "dispatch", runsOn: "runner", capabilities: [{ action: "execute", on: ["prod-cluster"] }, { action: "execute", on: ["ci-service"] }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "deploy-key"],
+          check: (finding) => {
+            assert.ok(finding.evidence.some((e) => e.element === "dispatch" && e.note === "runs code on ci-service"));
+            assert.ok(!finding.evidence.some((e) => e.note === "runs code on prod-cluster"));
+          },
+        },
+      ],
+    },
+    {
       name: "a short-lived token on the runner weighs less than a static key",
       model: spec(publicChat("agent", { tools: ["shell"] }), runner, {
         identities: [
