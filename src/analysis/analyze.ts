@@ -159,13 +159,13 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 }
 
 function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
+  // Where an onAnchors mitigation's control must sit: the anchors and their runtime; built only for rules that have one.
+  const anchored = rule.mitigations.some((m) => m.onAnchors) ? new Set(detection.anchors) : undefined;
+  if (anchored) addRuntime(graph, detection.anchors, anchored);
   // The anchors and the detection's scope, then the hosts they run on and the identities they act
   // as: controls on the host a component runs on (a rate limit on the backend an agent runs in)
   // protect it too, and so does least privilege on the identity a tool runs as. One
   // insertion-ordered set; hosts and identities are looked up for the anchors and scope only.
-  // Where an onAnchors mitigation must sit; built only for rules that have one.
-  const anchored = rule.mitigations.some((m) => m.onAnchors) ? new Set(detection.anchors) : undefined;
-  if (anchored) addRuntime(graph, detection.anchors, anchored);
   const named = new Set(detection.anchors);
   const extra = detection.scope ?? [];
   for (const id of extra) named.add(id);
