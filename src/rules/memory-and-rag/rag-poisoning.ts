@@ -32,11 +32,12 @@ export const ragPoisoning: Rule = {
   detect(context) {
     const { graph, untrusted } = context;
     const detections: Detection[] = [];
+    const memories = new Set(agentMemories(context).map((m) => m.store));
     for (const node of graph.ofKind("datastore")) {
       if (node.element.type !== "vector") continue;
       // In a store agents write to and read back (agent memory), text an agent writes is the memory rules';
       // this rule keeps what arrives by ingestion or another way than an agent's write.
-      const memory = agentMemories(context).some((m) => m.store === node.id);
+      const memory = memories.has(node.id);
       const origins = untrusted.originsReaching(node.id).filter((origin) => {
         if (!memory) return true;
         const hops = untrusted.pathFrom(origin.id, node.id);
