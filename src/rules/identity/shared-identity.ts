@@ -98,8 +98,8 @@ function steeredUse(context: AnalysisContext, identity: Identity, users: Readonl
   return undefined;
 }
 
-/** Agents reached by untrusted text that act as the identity when steered (steeredUse), in ID order, each with how. */
-function hijackableAgents(context: AnalysisContext, identity: Identity, users: readonly string[], byServer: ReadonlyMap<string, Agent[]>): { agent: string; how: string }[] {
+/** The first agent, in ID order, reached by untrusted text that acts as the identity when steered (steeredUse), with how. */
+function firstHijackable(context: AnalysisContext, identity: Identity, users: readonly string[], byServer: ReadonlyMap<string, Agent[]>): { agent: string; how: string } | undefined {
   const { graph, untrusted } = context;
   const userSet = new Set(users);
   // Only agents near the identity can act as it: those among its users, calling a tool among them, or whose tools run in or on one.
@@ -114,13 +114,12 @@ function hijackableAgents(context: AnalysisContext, identity: Identity, users: r
     for (const agent of byServer.get(user) ?? []) candidates.add(agent.id);
   }
   for (const credential of identity.credentials ?? []) for (const { agent } of injectableAgentsReaching(context, credential.id)) candidates.add(agent);
-  const found: { agent: string; how: string }[] = [];
   for (const agent of [...candidates].sort()) {
     if (!untrusted.reaches(agent)) continue;
     const how = steeredUse(context, identity, userSet, agent);
-    if (how) found.push({ agent, how });
+    if (how) return { agent, how };
   }
-  return found;
+  return undefined;
 }
 
 export const sharedIdentity: Rule = {
@@ -154,7 +153,7 @@ export const sharedIdentity: Rule = {
       const sharing = roots.length < 2 ? agents : roots;
       const factors: Factor[] = [];
       byServer ??= agentsByMcpServer(context);
-      const hijackable = hijackableAgents(context, identity, users, byServer)[0];
+      const hijackable = firstHijackable(context, identity, users, byServer);
       if (hijackable) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(hijackable.agent)} reads untrusted text and acts as it ${hijackable.how}, so a hijack of it acts with the access the others need` });
       factors.push(...powerfulGrantsFactor(context, identity));
       const runsAs = new Set(graph.runningAs(identity.id));
