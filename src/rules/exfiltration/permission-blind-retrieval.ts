@@ -101,7 +101,7 @@ export const permissionBlindRetrieval: Rule = {
       const store = node.element as unknown as Datastore;
       // A store shared between tenants gets TW-EXF-004's finding, for every agent that reads it.
       if (crossTenantExposure(context, store.id)) continue;
-      const storeHost = store.runsOn;
+      const storeHost = graph.hostOf(store.id);
       if (storeHost !== undefined && graph.node(storeHost)?.element.exposure === "local") continue;
       const retrievals = new Map<string, Flow[]>();
       for (const flow of graph.flowsFrom(store.id)) {
