@@ -2,7 +2,7 @@ import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import type { Control } from "../../model/schema.js";
-import { entryControls, originEvidence } from "../helpers.js";
+import { entryControls, entryWays, originEvidence } from "../helpers.js";
 import type { Detection, EvidenceItem, Rule } from "../rule.js";
 
 const inPlace = (control: Control) => (control.status ?? "implemented") !== "planned";
@@ -57,11 +57,7 @@ export const approvalThresholdSplitting: Rule = {
       const hops = untrusted.pathFrom(top.id, entry.agent);
       const perAction = spends.find((c) => c.limit)?.limit;
       // Every entry into every agent that uses the tool will do: a control on the way in counts where it covers all of them.
-      const onTheWayIn = entryControls(
-        context,
-        approvalThresholdSplitting,
-        entries.map((e) => ({ stages: [{ from: e.origins.map((o) => o.id), to: e.agent }] })),
-      );
+      const onTheWayIn = entryControls(context, approvalThresholdSplitting, entries.flatMap((e) => entryWays(e.origins, e.agent)));
       for (const approval of approvals) {
         const threshold = approval.threshold!;
         const amount = `${threshold.amount} ${threshold.currency}`;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { approvalThresholdSplitting } from "../../../src/rules/excessive-agency/approval-threshold-splitting.js";
-import { customerTickets, internalAgent } from "../building-blocks.js";
+import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** A payment tool with an approval above 10,000 EUR; tests change the tool's limit and add controls. */
@@ -10,6 +10,13 @@ const payments = (limit?: Record<string, unknown>, controls: Record<string, unkn
   controls: [{ id: "approval", type: "human-approval", covers: ["pay"], threshold: { amount: 10000, currency: "EUR" }, verified: true }, ...controls],
 });
 const ticketAgent = () => spec(internalAgent("agent", { tools: ["read-tickets", "pay"] }), customerTickets("agent"));
+/** Two agents pay: a public chat agent (the most exposed entry) and an intake agent that retrieves customer tickets; `controls` are added. */
+const twoPayers = (controls: Record<string, unknown>[]) =>
+  spec(publicChat("agent", { tools: ["pay"] }), customerTickets("intake"), payments({ amount: 9000, currency: "EUR", per: "action" }, controls), {
+    agents: [{ id: "intake", models: ["llm"], tools: ["pay"] }],
+  });
+const chatFilter = { id: "chat-filter", type: "content-isolation", covers: ["widget-to-agent"], verified: true };
+const ticketTags = { id: "ticket-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true };
 
 ruleTester(approvalThresholdSplitting, {
   valid: [
@@ -53,6 +60,39 @@ ruleTester(approvalThresholdSplitting, {
           // Inherent 3 x 4 = 12; the verified rate limit takes 1 off impact: 3 x 3 = 9, medium.
           severity: "medium",
           check: (finding) => assert.equal(finding.residual.score, 9),
+        },
+      ],
+    },
+    {
+      name: "content isolation on the public chat only: the attacker steers the other payer through its tickets, so it does not count",
+      model: twoPayers([chatFilter]),
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          // Likelihood 3 +1 (the public chat, exposure 5, is the most exposed entry) = 4; impact 4: 16, high. The filter is on
+          // the chat's way only; the tickets reach intake, which pays through the same tool, without it: nothing off, 16.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 16);
+            assert.deepEqual(finding.controls, []);
+            assert.match(finding.evidence.find((e) => e.element === "chat-filter")?.note ?? "", /part of the way in only: text from .*tickets.* reaches intake without passing it/);
+          },
+        },
+      ],
+    },
+    {
+      name: "content isolation on the way into every agent that pays counts",
+      model: twoPayers([chatFilter, ticketTags]),
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          // Inherent 16 as above; verified controls on both ways, equally strong: the full 1 off likelihood: 3 x 4 = 12, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 12);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["chat-filter", 1]]);
+          },
         },
       ],
     },
