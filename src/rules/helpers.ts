@@ -644,9 +644,8 @@ function upstreamControlled(context: AnalysisContext, type: ControlType, target:
 
 function computeStageCut(context: AnalysisContext, type: ControlType, stage: EntryStage): StageCut {
   const { graph, untrusted } = context;
+  // entryControls asks only for types with a control in the model.
   const index = coverIndex(context, type);
-  // No control of the type in the model: nothing to cut with, and nothing to explain.
-  if (index.size === 0) return { on: [], open: [] };
   const target = stage.to;
   const host = graph.hostOf;
   // A control on the target itself is on every way; when none of the type in the model is stronger, it decides alone.
