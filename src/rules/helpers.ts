@@ -104,6 +104,11 @@ export function names(context: AnalysisContext, ids: readonly string[]): string 
   return joinWords(ids.map((id) => context.graph.nameOf(id)));
 }
 
+/** Names of at most `limit` elements, then how many more: summaries stay one sentence on large models. */
+export function someNames(context: AnalysisContext, ids: readonly string[], limit = 4): string {
+  return ids.length <= limit ? names(context, ids) : `${ids.slice(0, limit).map((id) => context.graph.nameOf(id)).join(", ")} and ${ids.length - limit} more`;
+}
+
 /** MCP servers an agent connects to: those it lists and those whose tools it is given, in ID order. */
 export function mcpServersOf(context: AnalysisContext, agentId: string): McpServer[] {
   const { graph } = context;
@@ -290,15 +295,15 @@ export interface StoreAccess {
   via: string;
 }
 
-interface ToolUse {
+export interface ToolUse {
   tool: string;
   action: Action;
 }
 
 const toolUseIndex = new WeakMap<AnalysisContext, Map<string, ToolUse[]>>();
 
-/** Tools whose capabilities name the resource, with the action; built once per analysis. */
-function toolsActingOn(context: AnalysisContext, resourceId: string): ToolUse[] {
+/** Tools whose capabilities name the resource, with the action, in tool ID order; built once per analysis. */
+export function toolsActingOn(context: AnalysisContext, resourceId: string): ToolUse[] {
   let index = toolUseIndex.get(context);
   if (!index) {
     index = new Map();

@@ -5,7 +5,6 @@ import { heldData } from "../../analysis/sensitivity.js";
 import { isTrainingPipeline } from "../../analysis/untrusted-content.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { names } from "../helpers.js";
 import type { AnalysisContext } from "../rule.js";
 
 export interface TrainingSet {
@@ -127,11 +126,6 @@ export function modelQueriers(context: AnalysisContext, modelId: string): ModelQ
 
 /** The sentence-initial form of a phrase. */
 export const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-
-/** Names of at most `limit` elements, then how many more: summaries stay one sentence on large models. */
-export function someNames(context: AnalysisContext, ids: readonly string[], limit = 4): string {
-  return ids.length <= limit ? names(context, ids) : `${ids.slice(0, limit).map((id) => context.graph.nameOf(id)).join(", ")} and ${ids.length - limit} more`;
-}
 
 /** How many data items a finding cites as evidence. */
 export const EVIDENCE_LIMIT = 6;

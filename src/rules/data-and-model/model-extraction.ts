@@ -1,7 +1,8 @@
 import { attackerFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
+import { someNames } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, someNames, trainingSets, unauthenticatedExposure } from "./model-access.js";
+import { EVIDENCE_LIMIT, trainingSets, unauthenticatedExposure } from "./model-access.js";
 
 /** What the served models are worth to someone who copies them. */
 function valueFactors(graph: SystemGraph, models: readonly string[]): Factor[] {

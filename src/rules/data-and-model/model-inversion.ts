@@ -1,7 +1,8 @@
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { sensitiveSorted } from "../../analysis/sensitivity.js";
+import { someNames } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, capitalised, modelQueriers, someNames, trainingSets } from "./model-access.js";
+import { EVIDENCE_LIMIT, capitalised, modelQueriers, trainingSets } from "./model-access.js";
 
 export const modelInversion: Rule = {
   id: "TW-DAT-003",

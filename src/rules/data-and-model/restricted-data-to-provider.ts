@@ -1,6 +1,7 @@
 import { SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
+import { someNames } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, someNames } from "./model-access.js";
+import { EVIDENCE_LIMIT } from "./model-access.js";
 
 const RESTRICTED = 4;
 

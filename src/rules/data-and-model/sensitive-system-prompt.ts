@@ -2,7 +2,8 @@ import { isDirect } from "../../analysis/attack-paths.js";
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { SENSITIVITY_WORDS, heldData, sensitiveSorted, sensitivity } from "../../analysis/sensitivity.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
-import { EVIDENCE_LIMIT, originWho, someNames } from "./model-access.js";
+import { someNames } from "../helpers.js";
+import { EVIDENCE_LIMIT, originWho } from "./model-access.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 interface Reach {

@@ -1,7 +1,8 @@
 import { attackerFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { SENSITIVITY_WORDS, sensitiveSorted, sensitivity } from "../../analysis/sensitivity.js";
+import { someNames } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, modelQueriers, someNames, trainingSets } from "./model-access.js";
+import { EVIDENCE_LIMIT, modelQueriers, trainingSets } from "./model-access.js";
 
 export const sensitiveTrainingData: Rule = {
   id: "TW-DAT-001",

@@ -1,7 +1,7 @@
 import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
 import { isTrainingPipeline } from "../../analysis/untrusted-content.js";
+import { someNames } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { someNames } from "./model-access.js";
 
 /** Provenances where outsiders decide what records say. */
 const OUTSIDE_PROVENANCE: Readonly<Record<string, { delta: number; who: string }>> = {

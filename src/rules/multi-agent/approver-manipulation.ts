@@ -2,7 +2,7 @@ import { entrySteps } from "../../analysis/attack-paths.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Control, Tool } from "../../model/schema.js";
 import type { Action } from "../../model/vocabulary.js";
-import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS } from "../helpers.js";
+import { byDamage, CONSEQUENTIAL_ACTIONS, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, toolsActingOn } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 /** What a review screen does with agent text that lets a request pass for something it is not. */
@@ -66,7 +66,7 @@ export const approverManipulation: Rule = {
       const disguising = screens.flatMap((id) => handlesOf(context, id).filter((h) => DISGUISING.has(h)).map((h) => ({ screen: id, handles: h })));
       const top: UntrustedOrigin = preparer.origins[0]!;
       const condition = control.threshold ? ` above ${control.threshold.amount} ${control.threshold.currency}` : "";
-      const toolNames = listed(context, shaped.map((t) => t.id));
+      const toolNames = someNames(context, shaped.map((t) => t.id));
       const who = names(context, preparers.map((p) => p.agent));
       const likelihood: Factor[] = disguising.length
         ? [{ dimension: "likelihood", delta: 1, reason: disguiseWords(context, [...new Set(disguising.map((d) => d.screen))], [...new Set(disguising.map((d) => d.handles))]) }]
@@ -199,9 +199,9 @@ function queueWriters(context: AnalysisContext, queues: readonly ReviewQueue[], 
       if (kind === "agent") note(flow.from, flow.id);
       else if (kind === "tool") for (const agent of graph.agentsUsingTool(flow.from)) note(agent.id, flow.from);
     }
-    for (const tool of [...graph.model.tools].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      if (!tool.capabilities.some((c) => c.action !== "read" && c.action !== "fetch" && (c.on ?? []).includes(queue))) continue;
-      for (const agent of graph.agentsUsingTool(tool.id)) note(agent.id, tool.id);
+    for (const use of toolsActingOn(context, queue)) {
+      if (!CONSEQUENTIAL_ACTIONS.has(use.action)) continue;
+      for (const agent of graph.agentsUsingTool(use.tool)) note(agent.id, use.tool);
     }
     for (const tool of gated.filter((t) => fromTools.includes(t.id))) for (const agent of graph.agentsUsingTool(tool.id)) note(agent.id, tool.id);
   }
@@ -259,13 +259,4 @@ function worstAction(tools: readonly Tool[]): { action: Action; tool: string } {
 function capabilityWords(context: AnalysisContext, tool: Tool): string {
   const words = tool.capabilities.map((c) => `${c.action}${c.on?.length ? ` on ${names(context, c.on)}` : ""}`);
   return `${context.graph.nameOf(tool.id)} can ${joinWords([...new Set(words)])}; called by ${names(context, context.graph.agentsUsingTool(tool.id).map((a) => a.id))}`;
-}
-
-/** Up to four names, then how many more. */
-function listed(context: AnalysisContext, ids: readonly string[]): string {
-  if (ids.length <= 4) return names(context, ids);
-  return `${ids
-    .slice(0, 4)
-    .map((id) => context.graph.nameOf(id))
-    .join(", ")} and ${ids.length - 4} more`;
 }
