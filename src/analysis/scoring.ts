@@ -3,6 +3,7 @@
 // with a reason.
 import type { SystemGraph } from "../graph/graph.js";
 import type { Control } from "../model/schema.js";
+import { CONSEQUENTIAL_ACTIONS } from "../model/vocabulary.js";
 import type { Factor, Mitigation, Rule } from "../rules/rule.js";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
@@ -186,9 +187,6 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   return { inherent, residual, reasons, applied, missing };
 }
 
-/** Tool actions with consequences beyond reading: what an approval is there to gate. */
-const ACTING: ReadonlySet<string> = new Set(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
-
 /**
  * An approval where the finding's scope holds several tools that act: a steered agent takes the
  * tool gated least, so the approval counts as the weakest gate among them, and for at least half
@@ -198,12 +196,12 @@ const ACTING: ReadonlySet<string> = new Set(["write", "delete", "execute", "send
  * tool, its host or identity, an agent in scope that uses it, or a resource it acts on.
  */
 function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph): AppliedControl | undefined | "none" {
-  const tools = scope.filter((id) => graph.tool(id)?.capabilities.some((c) => ACTING.has(c.action)));
+  const tools = scope.filter((id) => graph.tool(id)?.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action)));
   if (tools.length < 2) return "none";
   const agents = scope.filter((id) => graph.kindOf(id) === "agent");
   const gates = tools.map((id) => {
     const tool = graph.tool(id)!;
-    const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...agents.filter((a) => graph.agent(a)?.tools?.includes(id)), ...tool.capabilities.filter((c) => ACTING.has(c.action)).flatMap((c) => c.on ?? [])];
+    const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...agents.filter((a) => graph.agent(a)?.tools?.includes(id)), ...tool.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])];
     const approvals = places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place).filter((c) => c.type === "human-approval")));
     return { tool: id, gate: strongest(mitigation, approvals) };
   });

@@ -52,6 +52,8 @@ export type ActorType = (typeof ACTOR_TYPES)[number];
 /** What a tool or a permission lets its holder do. */
 export const ACTIONS = ["read", "write", "delete", "execute", "send", "publish", "spend", "fetch", "admin"] as const;
 export type Action = (typeof ACTIONS)[number];
+/** Actions with consequences beyond reading: what an approval gates and a steered agent can do harm with. */
+export const CONSEQUENTIAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
 
 export const DESTINATIONS = ["any", "allow-listed", "fixed"] as const;
 

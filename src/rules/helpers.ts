@@ -5,7 +5,7 @@ import { sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { Agent, Control, Credential, Identity, McpServer } from "../model/schema.js";
-import { ACTIONS, type Action, type ControlType } from "../model/vocabulary.js";
+import { ACTIONS, CONSEQUENTIAL_ACTIONS, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
 export interface InjectableAgent {
@@ -285,9 +285,6 @@ export function credentialExposureFactor(context: AnalysisContext, credentialId:
 
 // ---- Who reads and writes a store, and what one agent can do that another cannot
 // (memory, RAG, exfiltration and multi-agent rules).
-
-/** Actions with consequences beyond reading. */
-export const CONSEQUENTIAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
 
 export interface StoreAccess {
   agent: string;

@@ -1,4 +1,4 @@
-import { CONSEQUENTIAL_ACTIONS } from "../helpers.js";
+import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
 import type { Factor, Rule } from "../rule.js";
 
 export const overPrivilegedIdentity: Rule = {

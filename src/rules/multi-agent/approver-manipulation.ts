@@ -1,8 +1,8 @@
 import { entrySteps } from "../../analysis/attack-paths.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Control, Tool } from "../../model/schema.js";
-import type { Action } from "../../model/vocabulary.js";
-import { byDamage, CONSEQUENTIAL_ACTIONS, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, toolsActingOn } from "../helpers.js";
+import { CONSEQUENTIAL_ACTIONS, type Action } from "../../model/vocabulary.js";
+import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, toolsActingOn } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 /** What a review screen does with agent text that lets a request pass for something it is not. */

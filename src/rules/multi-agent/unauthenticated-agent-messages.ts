@@ -1,4 +1,5 @@
-import { CONSEQUENTIAL_ACTIONS, ownToolEffects, SEVERE_ACTIONS } from "../helpers.js";
+import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
+import { ownToolEffects, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 export const unauthenticatedAgentMessages: Rule = {
