@@ -322,10 +322,19 @@ export function openGitModel(cwd: string, spec: { rev: string; path: string }): 
   }
   const target = normalise(relative);
   if (target === null) throw new GitError("path-missing", `'${printable(spec.path)}' is outside the repository`, "write the path relative to the repository's top folder");
+  return openModelAt(repoRoot, spec.rev, target);
+}
+
+/**
+ * Opens the model at `target` (relative to the top folder `repoRoot`, in git's form: a/b/c, "" for
+ * the top) at revision `rev`, for a caller that has found the repository already: resolves the
+ * revision and checks the path exists there. Every failure is a GitError.
+ */
+export function openModelAt(repoRoot: string, rev: string, target: string): GitModel {
   // A model file's includes sit beside it: list its folder, in one ls-tree.
-  const files = gitFiles(repoRoot, spec.rev, { under: /\.ya?ml$/i.test(target) ? path.posix.dirname(target).replace(/^\.$/, "") : target });
+  const files = gitFiles(repoRoot, rev, { under: /\.ya?ml$/i.test(target) ? path.posix.dirname(target).replace(/^\.$/, "") : target });
   if (files.kind(target) === "missing") {
-    throw new GitError("path-missing", `'${printable(target || ".")}' does not exist at revision '${printable(spec.rev)}'`, "write the path relative to the repository's top folder, as in main:threatmodel/");
+    throw new GitError("path-missing", `'${printable(target || ".")}' does not exist at revision '${printable(rev)}'`, "write the path relative to the repository's top folder, as in main:threatmodel/");
   }
   return { files, target: target === "" ? "." : target, repoRoot };
 }

@@ -10,7 +10,7 @@ import { analyze, prepareModel } from "../../analysis/analyze.js";
 import type { GateBaseline, GateResult } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
 import type { GitModel } from "../../lifecycle/git-files.js";
-import { GitError, openGitModel, parseModelSpec, repositoryPath, repositoryRoot, runGit } from "../../lifecycle/git-files.js";
+import { GitError, openModelAt, parseModelSpec, repositoryPath, repositoryRoot, runGit } from "../../lifecycle/git-files.js";
 import { judgeStaleness, literal } from "../../lifecycle/git-history.js";
 import type { Classification } from "../../lifecycle/model-diff.js";
 import { diffModels } from "../../lifecycle/model-diff.js";
@@ -197,7 +197,7 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline
     const where = `${revision}:${target === "" ? "." : target}`;
     let opened: GitModel;
     try {
-      opened = openGitModel(root, { rev: revision, path: target });
+      opened = openModelAt(root, revision, target);
     } catch (error) {
       // The path was checked to lie inside the repository: missing here means not at the revision.
       if (error instanceof GitError && error.code === "path-missing") return { state: "missing", note: `no model at ${where}: ${EMPTY_BASELINE}` };
@@ -212,7 +212,7 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline
       const first = errors[0] ?? diagnostics[0];
       const invalid = `the model at ${where} is invalid (${errors.length} problem${errors.length === 1 ? "" : "s"})`;
       const problem = first ? `; the first problem: ${first.file}:${first.line}:${first.col}: ${first.message}` : "";
-      const earlier = lastValidVersion(root, revision, opened.target);
+      const earlier = lastValidVersion(root, revision, target);
       if (earlier) return { loaded: earlier.loaded, fallback: earlier.commit, note: `${invalid}: compared with its last valid version on ${revision}, ${earlier.commit.slice(0, 7)} '${earlier.subject}' (${earlier.date})${problem}` };
       return { state: "invalid", note: `${invalid}, and so is every earlier version on ${revision}: ${EMPTY_BASELINE}${problem}` };
     }
@@ -229,9 +229,10 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline
 const FALLBACK_COMMITS = 50;
 
 /**
- * The newest valid version of the model at `target` (repository-relative) in the history of
- * `revision`: its first-parent line (a branch as merged, not the commits of each pull request),
- * among the commits that touched the model's folder. Undefined when there is none (or git cannot say).
+ * The newest valid version of the model at `target` (repository-relative, "" for the top) in the
+ * history of `revision`: its first-parent line (a branch as merged, not the commits of each pull
+ * request), among the commits that touched the model's folder. Undefined when there is none (or
+ * git cannot say).
  */
 function lastValidVersion(root: string, revision: string, target: string): { loaded: LoadedModel; commit: string; subject: string; date: string } | undefined {
   const folder = /\.ya?ml$/i.test(target) ? path.posix.dirname(target) : target;
@@ -243,7 +244,7 @@ function lastValidVersion(root: string, revision: string, target: string): { loa
     if (!/^[0-9a-f]{40,64}$/.test(commit)) continue;
     let opened: GitModel;
     try {
-      opened = openGitModel(root, { rev: commit, path: target });
+      opened = openModelAt(root, commit, target);
     } catch (error) {
       if (error instanceof GitError) continue; // no model in that commit: an older one may have it
       throw error;
