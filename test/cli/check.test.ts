@@ -423,6 +423,8 @@ describe("threatwright check against a baseline without a usable model", () => {
       assert.equal(report.baseline?.findings, 26);
       assert.deepEqual(report.checks.map((c) => c.outcome), CHECKS.map(() => "pass"));
       assert.match(report.baseline?.note ?? "", new RegExp(`^the model at main:threatmodel/threatwright\\.yaml is invalid \\(1 problem\\): compared with its last valid version on main, ${good.slice(0, 7)} 'Threat model' \\(2026-09-30\\); the first problem: main:threatmodel/threatwright\\.yaml:\\d+:12: review\\.cadence: `));
+      // The same warning on stderr, whatever the format.
+      assert.equal(run.err, `warning: baseline: ${report.baseline?.note}\n`);
       const text = await cli(broken.root, ["check", model, "--baseline", "main", "--date", "2026-10-02"]);
       assert.match(text.out, new RegExp(`^Threatwright check of Customer support assistant \\(2026-10-02\\) against main \\(invalid there: no change to the model since its last valid version, ${good.slice(0, 7)}\\)\n {2}WARN baseline: the model at main:`));
       assert.match(text.out, /\nPASSED \(1 warning\)\n$/);

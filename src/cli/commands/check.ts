@@ -77,14 +77,6 @@ export interface CheckReport {
 
 type BaselineState = "found" | "missing" | "invalid";
 
-interface Baseline {
-  spec: string;
-  gate: GateBaseline;
-  model: BaselineState;
-  note: string | null;
-  fallback: string | null;
-}
-
 export function checkCommand(io: CliIO, target: string, options: CheckCommandOptions): number {
   const loaded = loadOrReport(io, target, options.format === "json" ? "json" : "text");
   if ("exit" in loaded) return loaded.exit;
@@ -105,48 +97,35 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   const lastReview = model.review?.lastReview;
   const { staleness } = judgeStaleness(model.review, files, today);
 
-  let baseline: Baseline | undefined;
+  let gateBaseline: GateBaseline | undefined;
+  let reportedBaseline: CheckReport["baseline"] = null;
   if (options.baseline !== undefined) {
     const opened = openBaseline(io, options.baseline, rootFile);
     if ("exit" in opened) return opened.exit;
-    if ("loaded" in opened) {
-      if (opened.note !== undefined) io.err(`warning: baseline: ${opened.note}\n`);
+    if (opened.note !== null) io.err(`${opened.model === "missing" ? "note" : "warning"}: baseline: ${opened.note}\n`);
+    if (opened.loaded === undefined) {
+      // No usable model at the revision: the gate compares with an empty one, so everything is new.
+      const empty = emptyModel({ system: model.system });
+      gateBaseline = { result: { findings: [] }, diff: diffModels(empty, model, { facts: { before: prepareModel(empty), after: facts } }), lastReview: undefined, absent: opened.model };
+    } else {
       const before = opened.loaded.model;
       const beforeFacts = prepareModel(before);
-      baseline = {
-        spec: options.baseline,
-        model: opened.note === undefined ? "found" : "invalid",
-        note: opened.note ?? null,
-        fallback: opened.fallback ?? null,
-        gate: {
-          result: analyze(before, { today, locations: opened.loaded.locations, prepared: beforeFacts }),
-          diff: diffModels(before, model, { facts: { before: beforeFacts, after: facts } }),
-          lastReview: before.review?.lastReview,
-        },
-      };
-    } else {
-      // No usable model at the revision: the gate compares with an empty one, so everything is new.
-      io.err(`${opened.state === "missing" ? "note" : "warning"}: baseline: ${opened.note}\n`);
-      const empty = emptyModel({ system: model.system });
-      baseline = {
-        spec: options.baseline,
-        model: opened.state,
-        note: opened.note,
-        fallback: null,
-        gate: { result: { findings: [] }, diff: diffModels(empty, model, { facts: { before: prepareModel(empty), after: facts } }), lastReview: undefined, absent: opened.state },
+      gateBaseline = {
+        result: analyze(before, { today, locations: opened.loaded.locations, prepared: beforeFacts }),
+        diff: diffModels(before, model, { facts: { before: beforeFacts, after: facts } }),
+        lastReview: before.review?.lastReview,
       };
     }
+    reportedBaseline = { spec: options.baseline, findings: gateBaseline.result.findings.length, classification: gateBaseline.diff.classification, model: opened.model, note: opened.note, fallback: opened.fallback };
   }
 
-  const verdict = runGate({ result, today, staleness, policy: policy.policy, lastReview, ...(baseline ? { baseline: baseline.gate } : {}) });
+  const verdict = runGate({ result, today, staleness, policy: policy.policy, lastReview, ...(gateBaseline ? { baseline: gateBaseline } : {}) });
   const report: CheckReport = {
     schemaVersion: CHECK_SCHEMA_VERSION,
     tool: { name: TOOL.name, version: TOOL.version },
     date: today,
     system: result.system,
-    baseline: baseline
-      ? { spec: baseline.spec, findings: baseline.gate.result.findings.length, classification: baseline.gate.diff.classification, model: baseline.model, note: baseline.note, fallback: baseline.fallback }
-      : null,
+    baseline: reportedBaseline,
     policy: { ...policy.policy, file: policy.file ?? null },
     passed: verdict.passed,
     checks: verdict.results,
@@ -160,7 +139,7 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
       break;
     case "sarif":
       // With a baseline, every result says whether the change brought it (new), re-scored it (updated) or left it.
-      io.out(sarifReport(result, RULES, { locations, base: sarifBase(io, rootFile), ...(baseline ? { baseline: new Map(baseline.gate.result.findings.map((f) => [f.id, f.residual.score])) } : {}) }));
+      io.out(sarifReport(result, RULES, { locations, base: sarifBase(io, rootFile), ...(gateBaseline ? { baseline: new Map(gateBaseline.result.findings.map((f) => [f.id, f.residual.score])) } : {}) }));
       break;
     default:
       io.out(textCheck(report, result));
@@ -168,11 +147,13 @@ export function checkCommand(io: CliIO, target: string, options: CheckCommandOpt
   return verdict.passed ? EXIT.ok : EXIT.invalid;
 }
 
+/** The baseline as read, in the terms of CheckReport.baseline (model, note, fallback). */
 type OpenedBaseline =
-  /** The model at the revision; or, when that one is invalid, its last valid version (`fallback`), with a note saying so. */
-  | { loaded: LoadedModel; note?: string; fallback?: string }
+  | { model: "found"; loaded: LoadedModel; note: null; fallback: null }
+  /** Invalid at the revision: its last valid version, at commit `fallback`. */
+  | { model: "invalid"; loaded: LoadedModel; note: string; fallback: string }
   /** No usable model: the gate compares with an empty one. */
-  | { state: "missing" | "invalid"; note: string }
+  | { model: "missing" | "invalid"; loaded?: undefined; note: string; fallback: null }
   | { exit: number };
 
 const EMPTY_BASELINE = "compared with an empty baseline, so every finding is new";
@@ -195,15 +176,16 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline
     // The root was found from the model's own folder, so the model lies inside it.
     const target = parsed.kind === "git" ? baselinePath(io.cwd, root, parsed.path) : repositoryPath(root, absolute)!;
     const where = `${revision}:${target === "" ? "." : target}`;
+    const missing: OpenedBaseline = { model: "missing", note: `no model at ${where}: ${EMPTY_BASELINE}`, fallback: null };
     let opened: GitModel;
     try {
       opened = openModelAt(root, revision, target);
     } catch (error) {
       // The path was checked to lie inside the repository: missing here means not at the revision.
-      if (error instanceof GitError && error.code === "path-missing") return { state: "missing", note: `no model at ${where}: ${EMPTY_BASELINE}` };
+      if (error instanceof GitError && error.code === "path-missing") return missing;
       throw error;
     }
-    if ("error" in resolveModelPath(opened.target, opened.files)) return { state: "missing", note: `no model at ${where}: ${EMPTY_BASELINE}` };
+    if ("error" in resolveModelPath(opened.target, opened.files)) return missing;
     const loaded = loadModel(opened.target, opened.files);
     // Files read from git are named REV:path, so it is clear which side is at fault.
     const diagnostics = loaded.diagnostics.map((d) => ({ ...d, file: `${revision}:${d.file}` }));
@@ -213,11 +195,11 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline
       const invalid = `the model at ${where} is invalid (${errors.length} problem${errors.length === 1 ? "" : "s"})`;
       const problem = first ? `; the first problem: ${first.file}:${first.line}:${first.col}: ${first.message}` : "";
       const earlier = lastValidVersion(root, revision, target);
-      if (earlier) return { loaded: earlier.loaded, fallback: earlier.commit, note: `${invalid}: compared with its last valid version on ${revision}, ${earlier.commit.slice(0, 7)} '${earlier.subject}' (${earlier.date})${problem}` };
-      return { state: "invalid", note: `${invalid}, and so is every earlier version on ${revision}: ${EMPTY_BASELINE}${problem}` };
+      if (earlier) return { model: "invalid", loaded: earlier.loaded, fallback: earlier.commit, note: `${invalid}: compared with its last valid version on ${revision}, ${earlier.commit.slice(0, 7)} '${earlier.subject}' (${earlier.date})${problem}` };
+      return { model: "invalid", note: `${invalid}, and so is every earlier version on ${revision}: ${EMPTY_BASELINE}${problem}`, fallback: null };
     }
     if (diagnostics.length > 0) reportDiagnostics(io, diagnostics, "text");
-    return { loaded: loaded.loaded };
+    return { model: "found", loaded: loaded.loaded, note: null, fallback: null };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     const shown = error.code === "not-a-repository" ? new GitError(error.code, error.message, "--baseline reads the baseline model from git: check a model inside a git repository, or leave --baseline out") : error;
