@@ -326,13 +326,22 @@ export function openGitModel(cwd: string, spec: { rev: string; path: string }): 
 }
 
 /**
+ * The folder of the model at `target` (repository-relative, in git's form): a model file's
+ * folder, where its includes sit, or the model folder itself; "" for the top.
+ */
+export function modelFolder(target: string): string {
+  const folder = /\.ya?ml$/i.test(target) ? path.posix.dirname(target) : target;
+  return folder === "." ? "" : folder;
+}
+
+/**
  * Opens the model at `target` (relative to the top folder `repoRoot`, in git's form: a/b/c, "" for
  * the top) at revision `rev`, for a caller that has found the repository already: resolves the
  * revision and checks the path exists there. Every failure is a GitError.
  */
 export function openModelAt(repoRoot: string, rev: string, target: string): GitModel {
   // A model file's includes sit beside it: list its folder, in one ls-tree.
-  const files = gitFiles(repoRoot, rev, { under: /\.ya?ml$/i.test(target) ? path.posix.dirname(target).replace(/^\.$/, "") : target });
+  const files = gitFiles(repoRoot, rev, { under: modelFolder(target) });
   if (files.kind(target) === "missing") {
     throw new GitError("path-missing", `'${printable(target || ".")}' does not exist at revision '${printable(rev)}'`, "write the path relative to the repository's top folder, as in main:threatmodel/");
   }

@@ -10,7 +10,7 @@ import { loadModel } from "../model/load.js";
 import { COMPONENT_LIST_KEYS } from "../model/model.js";
 import { LIMITS } from "../model/parse.js";
 import type { GitObject } from "./git-files.js";
-import { GitError, gitComplaint, gitFiles, parseCatFileBatch, runGit } from "./git-files.js";
+import { GitError, gitComplaint, gitFiles, modelFolder, parseCatFileBatch, runGit } from "./git-files.js";
 import { hasCommits, isShallow, literal } from "./git-history.js";
 import type { Snapshot } from "./figures.js";
 import { snapshotFindings } from "./figures.js";
@@ -101,8 +101,7 @@ function folderTrees(repoRoot: string, commits: readonly string[], folder: strin
  * holding threatwright.yaml) at every commit that touched its folder.
  */
 export function readModelHistory(repoRoot: string, target: string, options: HistoryOptions): ModelHistory {
-  const isFile = /\.ya?ml$/i.test(target);
-  const folder = isFile ? path.posix.dirname(target).replace(/^\.$/, "") : target === "." ? "" : target;
+  const folder = modelFolder(target);
   let commits = listModelCommits(repoRoot, folder);
   if (options.since !== undefined) commits = commits.filter((c) => c.date >= options.since!);
   const listed = commits.length;

@@ -10,7 +10,7 @@ import { analyze, prepareModel } from "../../analysis/analyze.js";
 import type { GateBaseline, GateResult } from "../../lifecycle/gate.js";
 import { runGate } from "../../lifecycle/gate.js";
 import type { GitModel } from "../../lifecycle/git-files.js";
-import { GitError, openModelAt, parseModelSpec, repositoryPath, repositoryRoot, runGit } from "../../lifecycle/git-files.js";
+import { GitError, modelFolder, openModelAt, parseModelSpec, repositoryPath, repositoryRoot, runGit } from "../../lifecycle/git-files.js";
 import { judgeStaleness, literal } from "../../lifecycle/git-history.js";
 import type { Classification } from "../../lifecycle/model-diff.js";
 import { diffModels } from "../../lifecycle/model-diff.js";
@@ -217,8 +217,8 @@ const FALLBACK_COMMITS = 50;
  * git cannot say).
  */
 function lastValidVersion(root: string, revision: string, target: string): { loaded: LoadedModel; commit: string; subject: string; date: string } | undefined {
-  const folder = /\.ya?ml$/i.test(target) ? path.posix.dirname(target) : target;
-  const pathspec = folder === "." || folder === "" ? [] : ["--", literal(folder)];
+  const folder = modelFolder(target);
+  const pathspec = folder === "" ? [] : ["--", literal(folder)];
   const log = runGit(root, ["log", "--first-parent", `--max-count=${FALLBACK_COMMITS}`, "--format=%H%x1f%cs%x1f%s", revision, ...pathspec]);
   if (log.status !== 0) return undefined;
   for (const line of log.stdout.toString("utf8").split("\n")) {
