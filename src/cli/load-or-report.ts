@@ -4,7 +4,7 @@ import { GitError, repositoryRoot } from "../lifecycle/git-files.js";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
 import type { ModelFiles } from "../model/files.js";
-import type { LoadedModel } from "../model/load.js";
+import type { LoadedModel, LoadResult } from "../model/load.js";
 import { loadModel } from "../model/load.js";
 import type { ThreatModel } from "../model/model.js";
 import { unknownWorkflow } from "../model/model.js";
@@ -32,8 +32,8 @@ export function reportDiagnostics(io: CliIO, diagnostics: Diagnostic[], format: 
  * so it is clear which side of a comparison is at fault.
  */
 export function loadOrReport(io: CliIO, target: string, format: OutputFormat, from?: { files: ModelFiles; revision: string }): { loaded: LoadedModel; warnings: Diagnostic[] } | { exit: number } {
-  const result = loadModel(target, from?.files ?? io.files);
-  const diagnostics = from ? result.diagnostics.map((d) => ({ ...d, file: `${from.revision}:${d.file}` })) : result.diagnostics;
+  const result = from ? loadAtRevision(target, from.files, from.revision) : loadModel(target, io.files);
+  const { diagnostics } = result;
   if (result.ok) {
     if (diagnostics.length > 0 && format === "text") reportDiagnostics(io, diagnostics, format);
     return { loaded: result.loaded, warnings: diagnostics };
@@ -41,6 +41,12 @@ export function loadOrReport(io: CliIO, target: string, format: OutputFormat, fr
   reportDiagnostics(io, diagnostics, format);
   const ioOnly = diagnostics.every((d) => d.code === "io-error");
   return { exit: ioOnly ? EXIT.usage : EXIT.invalid };
+}
+
+/** Loads the model at PATH as read from a git revision: its messages name files REV:PATH. */
+export function loadAtRevision(target: string, files: ModelFiles, revision: string): LoadResult {
+  const result = loadModel(target, files);
+  return { ...result, diagnostics: result.diagnostics.map((d) => ({ ...d, file: `${revision}:${d.file}` })) };
 }
 
 /**

@@ -26,7 +26,7 @@ import { sarifReport } from "../../report/sarif.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
-import { loadOrReport, reportDiagnostics, reportGitError, sarifBase } from "../load-or-report.js";
+import { loadAtRevision, loadOrReport, reportDiagnostics, reportGitError, sarifBase } from "../load-or-report.js";
 import { dateOption, PATH_HELP } from "../options.js";
 import { boundedText, terminalText } from "../../report/terminal-text.js";
 
@@ -186,9 +186,8 @@ function openBaseline(io: CliIO, spec: string, rootFile: string): OpenedBaseline
       throw error;
     }
     if ("error" in resolveModelPath(opened.target, opened.files)) return missing;
-    const loaded = loadModel(opened.target, opened.files);
-    // Files read from git are named REV:path, so it is clear which side is at fault.
-    const diagnostics = loaded.diagnostics.map((d) => ({ ...d, file: `${revision}:${d.file}` }));
+    const loaded = loadAtRevision(opened.target, opened.files, revision);
+    const { diagnostics } = loaded;
     if (!loaded.ok) {
       const errors = diagnostics.filter((d) => d.severity === "error");
       const first = errors[0] ?? diagnostics[0];
