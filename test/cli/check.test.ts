@@ -257,6 +257,14 @@ describe("threatwright check against a baseline the change made worse", () => {
 
     const md = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "markdown"]);
     assert.match(md.out, /### Failing findings\n\n\| Severity \| Finding \| Status \| Residual \| Against the baseline \|\n\|---\|---\|---\|---:\|---\|\n\| critical \| `TW-PRV-001@support-agent\+lookup-order` [^\n]+ \| open: recorded as open \| 20 \| accepted at the baseline, open now: recorded as open \|\n\| high \| `TW-OUT-002@support-agent\+email-api` [^\n]+ \| 15 \| re-scored medium → high \\\(residual 10 → 15\\\) \|\n/);
+
+    // SARIF: a re-scored finding is "updated"; one whose residual stayed (reopened, still 20) "unchanged"; none is new.
+    const sarif = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "sarif"]);
+    const results = (JSON.parse(sarif.out) as { runs: { results: { partialFingerprints: { threatwrightFindingId: string }; baselineState: string }[] }[] }).runs[0]!.results;
+    const state = new Map(results.map((r) => [r.partialFingerprints.threatwrightFindingId, r.baselineState]));
+    assert.equal(state.get("TW-OUT-002@support-agent+email-api"), "updated");
+    assert.equal(state.get(PRV), "unchanged");
+    assert.equal([...state.values()].filter((s) => s === "new").length, 0);
   });
 
   it("passes when nothing got worse: a finding unchanged from the baseline does not count", async () => {
