@@ -159,8 +159,8 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
 }
 
 function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
-  // Where an onAnchors mitigation's control must sit: the anchors and their runtime; built only for rules that have one.
-  const anchored = rule.mitigations.some((m) => m.onAnchors) ? new Set(detection.anchors) : undefined;
+  // Where a mitigation that counts on the anchors must sit: the anchors and their runtime; built only for rules that have one.
+  const anchored = rule.mitigations.some((m) => m.countsOn === "anchors") ? new Set(detection.anchors) : undefined;
   if (anchored) addRuntime(graph, detection.anchors, anchored);
   // The anchors and the detection's scope, then the hosts they run on and the identities they act
   // as: controls on the host a component runs on (a rate limit on the backend an agent runs in)

@@ -119,7 +119,7 @@ function thresholdWords(control: Control): string | undefined {
 
 /**
  * `scope` is everything a control may cover to count; `anchored`, the part of it made of the
- * finding's anchors and their hosts and identities, where an onAnchors mitigation must sit.
+ * finding's anchors and their hosts and identities, where a mitigation that counts on the anchors must sit.
  */
 export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph, anchored: readonly string[] = scope): Scoring {
   const reasons: string[] = [];
@@ -154,7 +154,8 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   let residualImpact = impact;
   for (const mitigation of rule.mitigations) {
     // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target.
-    let candidates = (mitigation.entryPath ? [...named.values()] : mitigation.onAnchors ? anchoredControls() : inScope).filter((c) => c.type === mitigation.control);
+    const where = mitigation.countsOn === "entry-path" || mitigation.countsOn === "named" ? [...named.values()] : mitigation.countsOn === "anchors" ? anchoredControls() : inScope;
+    let candidates = where.filter((c) => c.type === mitigation.control);
     if (mitigation.control === "spend-limit") {
       // A cap on each payment is not a cap on the total; it counts only where the rule names it (a per-payment reduction it has not counted already).
       const perPayment = (c: Control) => mitigation.perPayment !== undefined && named.has(c.id);
@@ -162,7 +163,7 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
       candidates = candidates.filter((c) => capsTotal(c) || perPayment(c));
     }
     let best = strongest(mitigation, candidates);
-    if (best && best.by > 0 && mitigation.control === "human-approval" && !mitigation.entryPath) {
+    if (best && best.by > 0 && mitigation.control === "human-approval" && mitigation.countsOn === undefined) {
       const across = approvalAcrossTools(mitigation, scope, graph);
       if (across !== "none") best = across;
     }

@@ -66,18 +66,18 @@ function rulePage(rule: Rule): string {
       "",
       "A verified, implemented control gives its full reduction; an unverified one half; a partial one half again; one that applies only above a threshold (an approval of payments over an amount) half; a planned one none. A spend limit's threshold is its cap, not such a condition.",
     );
-    const onTheWayIn = rule.mitigations.filter((m) => m.entryPath).map((m) => m.control);
+    const onTheWayIn = rule.mitigations.filter((m) => m.countsOn === "entry-path").map((m) => m.control);
     if (onTheWayIn.length > 0) {
       lines.push(
         "",
         `On the way in: ${onTheWayIn.join(" and ")} count${onTheWayIn.length === 1 ? "s" : ""} where the controls of the type (on the untrusted entries, on the flows and elements the attacker's text passes, or on what it reaches) cover every way the text of the finding's entries gets there; the least protected way sets the reduction. A control on one entry's way only does not count, and the finding's evidence says so.`,
       );
     }
-    const onAnchors = rule.mitigations.filter((m) => m.onAnchors).map((m) => m.control);
-    if (onAnchors.length > 0) {
-      lines.push("", `At the anchor: ${onAnchors.join(" and ")} count${onAnchors.length === 1 ? "s" : ""} only on the element the finding is about (or its host or identity), not on the other elements it names.`);
+    const atAnchor = rule.mitigations.filter((m) => m.countsOn === "anchors").map((m) => m.control);
+    if (atAnchor.length > 0) {
+      lines.push("", `At the anchor: ${atAnchor.join(" and ")} count${atAnchor.length === 1 ? "s" : ""} only on the element the finding is about (or its host or identity), not on the other elements it names.`);
     }
-    if (rule.mitigations.some((m) => m.control === "human-approval")) {
+    if (rule.mitigations.some((m) => m.control === "human-approval" && m.countsOn === undefined)) {
       lines.push("", "An approval counts as the weakest gate among the acting tools the finding involves, and at least half the strongest one's reduction when some are gated less or not at all.");
     }
     for (const m of rule.mitigations.filter((m) => m.control === "spend-limit")) {

@@ -496,7 +496,7 @@ function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; 
 }
 
 /**
- * The controls of a rule's entry-path mitigations (entryPath) that count against a finding. For each
+ * The controls of a rule's entry-path mitigations (countsOn "entry-path") that count against a finding. For each
  * such control type: whether its controls, on the entries, the elements and flows the text passes, the
  * hosts those run on, or the target itself, together cut every way (a way is cut when any of its
  * stages is), and the strength of the weakest control that cut needs; that control goes in the scope.
@@ -505,7 +505,7 @@ function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; 
 export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitigations">, ways: readonly EntryWay[]): EntryControls {
   const scope: string[] = [];
   const evidence: EvidenceItem[] = [];
-  for (const type of new Set(rule.mitigations.filter((m) => m.entryPath).map((m) => m.control))) {
+  for (const type of new Set(rule.mitigations.filter((m) => m.countsOn === "entry-path").map((m) => m.control))) {
     // No control of the type in the model: none counts, and there is none to explain.
     if (coverIndex(context, type).size === 0) continue;
     let weakest: { level: number; control: Control } | undefined;

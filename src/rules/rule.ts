@@ -34,18 +34,18 @@ export interface Mitigation {
   /** Why this control helps against this threat. */
   how: string;
   /**
-   * The control acts on attacker text on its way in (content isolation, input filtering): it counts
-   * only where the detection names it in its scope, having checked that it sits on every way the
-   * untrusted text reaches the finding's target (entryControls in helpers.ts). Covering one of the
-   * finding's elements is not enough: a control on one entry's path does nothing against another entry.
+   * Where a control of the type must sit to count. Without it: on any element of the finding's
+   * scope, or the host or identity of one.
+   * - "entry-path": the control acts on attacker text on its way in (content isolation, input
+   *   filtering); it counts only where the detection names it in its scope, having checked that it
+   *   sits on every way the untrusted text reaches the finding's target (entryControls in helpers.ts):
+   *   a control on one entry's path does nothing against another entry.
+   * - "named": it counts only where the detection names it in its scope, having checked what the
+   *   mitigation's \`how\` says (approvals on every way a steered agent writes into a memory).
+   * - "anchors": on the finding's anchors (or their hosts or identities): who may read a log store
+   *   is decided at the store, not by an authorization check in the agent that writes to it.
    */
-  entryPath?: boolean;
-  /**
-   * The control has to act on the finding's anchors (or their hosts or identities): who may read a
-   * log store is decided at the store, not by an authorization check in the agent that writes to it.
-   * Without this, a control on any element of the finding's scope counts.
-   */
-  onAnchors?: boolean;
+  countsOn?: "entry-path" | "named" | "anchors";
   /**
    * For spend-limit: the steps a control that caps each payment (not a total per period) takes off,
    * when the detection names it. Rules that already count the spend capability's own limit in the

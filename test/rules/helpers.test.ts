@@ -42,7 +42,7 @@ describe("controls on the way in (entryControls)", () => {
       }),
     );
   const isolate = (id: string, covers: string[], extra: Record<string, unknown> = {}) => ({ id, type: "content-isolation", covers, verified: true, ...extra });
-  const rule = { mitigations: [{ control: "content-isolation" as const, reduces: "likelihood" as const, by: 1, how: "", entryPath: true }] };
+  const rule = { mitigations: [{ control: "content-isolation" as const, reduces: "likelihood" as const, by: 1, how: "", countsOn: "entry-path" as const }] };
   const run = (controls: Record<string, unknown>[]) => {
     const context = buildContext(model(controls), TODAY);
     return entryControls(context, rule, entryWays(context.untrusted.originsReaching("agent"), "agent"));

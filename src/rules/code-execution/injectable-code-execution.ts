@@ -27,7 +27,7 @@ export const injectableCodeExecution: Rule = {
   mitigations: [
     { control: "sandbox", reduces: "impact", by: 2, how: "commands run in an isolated sandbox without secrets, host access or open network" },
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person reads and approves each command before it runs" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "the runtime user and identity can do little beyond the task" },
   ],
   detect(context) {

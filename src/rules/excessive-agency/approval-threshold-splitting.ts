@@ -30,7 +30,7 @@ export const approvalThresholdSplitting: Rule = {
   impact: 4,
   mitigations: [
     { control: "rate-limit", reduces: "impact", by: 1, how: "limits how many payments go out per period" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
   ],
   detect(context) {
     const { graph, untrusted } = context;

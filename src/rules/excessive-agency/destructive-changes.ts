@@ -33,7 +33,7 @@ export const destructiveChanges: Rule = {
   mitigations: [
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person confirms each change or deletion" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "the tool's identity may change only what the task needs" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;

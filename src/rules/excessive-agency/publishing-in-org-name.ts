@@ -26,7 +26,7 @@ export const publishingInOrgName: Rule = {
   mitigations: [
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person approves each post before it goes out" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "posts are checked for links, mentions and off-topic content before they are published" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;

@@ -34,7 +34,7 @@ export const unapprovedSpending: Rule = {
       how: "caps the total an attacker can take (a threshold per hour, day or month)",
       perPayment: 1,
     },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
     { control: "rate-limit", reduces: "impact", by: 1, how: "slows repeated payouts" },
   ],
   detect(context) {

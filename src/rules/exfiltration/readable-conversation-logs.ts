@@ -38,7 +38,7 @@ export const readableConversationLogs: Rule = {
   impact: 3,
   mitigations: [
     { control: "data-minimisation", reduces: "impact", by: 1, how: "personal data and tool results are redacted or left out before they are logged" },
-    { control: "authorization", reduces: "likelihood", by: 1, how: "only the people who need raw transcripts can read them", onAnchors: true },
+    { control: "authorization", reduces: "likelihood", by: 1, how: "only the people who need raw transcripts can read them", countsOn: "anchors" },
   ],
   detect(context) {
     const { graph } = context;

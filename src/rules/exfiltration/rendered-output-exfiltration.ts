@@ -82,7 +82,7 @@ export const renderedOutputExfiltration: Rule = {
   mitigations: [
     { control: "output-encoding", reduces: "likelihood", by: 2, how: "images and links in model output are stripped, or images go through a proxy that drops query strings" },
     { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
   ],
   detect(context) {
     const { graph, untrusted } = context;

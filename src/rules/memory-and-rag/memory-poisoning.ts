@@ -33,7 +33,7 @@ export const memoryPoisoning: Rule = {
       reduces: "likelihood",
       by: 2,
       how: "a person reads each entry before it is stored; it counts where approvals cover every way a steered agent writes into the store (the writing tool or flow, or the store itself)",
-      entryPath: true,
+      countsOn: "named",
     },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "recalled memories are marked as data, not instructions" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "agents that recall memories can do less with a poisoned one" },

@@ -25,8 +25,8 @@ export const ragPoisoning: Rule = {
   likelihood: 3,
   impact: 3,
   mitigations: [
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "documents are screened for instructions and injected links before they are indexed", entryPath: true },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "retrieved chunks are marked as reference text with their source", entryPath: true },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "documents are screened for instructions and injected links before they are indexed", countsOn: "entry-path" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "retrieved chunks are marked as reference text with their source", countsOn: "entry-path" },
     { control: "output-validation", reduces: "impact", by: 1, how: "answers are checked against trusted sources, links and contact details against an allow-list" },
   ],
   detect(context) {

@@ -32,7 +32,7 @@ export const directPromptInjection: Rule = {
   likelihood: 4,
   impact: 3,
   mitigations: [
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens the user's messages for injection attempts before they reach the model", entryPath: true },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens the user's messages for injection attempts before they reach the model", countsOn: "entry-path" },
     { control: "human-approval", reduces: "likelihood", by: 1, how: "a person other than the user approves side-effecting actions" },
     { control: "authorization", reduces: "impact", by: 1, how: "tools check what this user may do and see, so a steered agent cannot act beyond the user's own rights" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what the agent's tools can do when steered" },

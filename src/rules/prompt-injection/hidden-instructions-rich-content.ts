@@ -34,8 +34,8 @@ export const hiddenInstructionsRichContent: Rule = {
   likelihood: 3,
   impact: 3,
   mitigations: [
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "content is converted to visible text only and screened for instructions before it reaches the model", entryPath: true },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "extracted text is marked as data the model should not obey", entryPath: true },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "content is converted to visible text only and screened for instructions before it reaches the model", countsOn: "entry-path" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "extracted text is marked as data the model should not obey", countsOn: "entry-path" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
   detect(context) {

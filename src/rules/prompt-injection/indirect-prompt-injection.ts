@@ -28,8 +28,8 @@ export const indirectPromptInjection: Rule = {
   likelihood: 4,
   impact: 3,
   mitigations: [
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "marks retrieved text as data so the model is less likely to obey it", entryPath: true },
-    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens retrieved text for instructions before it reaches the model", entryPath: true },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "marks retrieved text as data so the model is less likely to obey it", countsOn: "entry-path" },
+    { control: "input-filtering", reduces: "likelihood", by: 1, how: "screens retrieved text for instructions before it reaches the model", countsOn: "entry-path" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
   detect(context) {
