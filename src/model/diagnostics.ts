@@ -55,9 +55,36 @@ export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-/** The closest candidate to a misspelt word, when it is close enough to be a likely typo. */
+/** Short forms people write for a word of the vocabulary ("k8s-secret" for kubernetes-secret). */
+const SHORT_FORMS: Readonly<Record<string, string>> = { k8s: "kubernetes", gh: "github", pat: "personal-access-token", sa: "service-account" };
+
+/** A word's parts ("oauth-client-secret": oauth, client, secret), short forms spelt out. */
+function wordParts(word: string): string[] {
+  return word
+    .toLowerCase()
+    .split(/[-_\s]+/)
+    .flatMap((part) => (SHORT_FORMS[part] ?? part).split("-"))
+    .filter(Boolean);
+}
+
+/**
+ * The candidate a word most likely means: one that has all the word's parts (a shortened
+ * "client-secret" for oauth-client-secret, "k8s-secret" for kubernetes-secret), the one with the
+ * fewest parts besides; else the closest by spelling, when close enough to be a likely typo.
+ */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
+  const parts = wordParts(word);
+  // Only an unambiguous match: "secret" is part of several storage kinds and suggests none of them this way.
+  let widened: string[] = [];
+  let extra = Infinity;
+  for (const candidate of candidates) {
+    const own = wordParts(candidate);
+    if (own.length < parts.length || !parts.every((p) => own.includes(p))) continue;
+    if (own.length - parts.length < extra) [widened, extra] = [[candidate], own.length - parts.length];
+    else if (own.length - parts.length === extra) widened.push(candidate);
+  }
+  if (widened.length === 1) return widened[0];
   const best = closest(word, candidates as string[]);
   const allowed = Math.max(2, Math.floor(word.length / 3));
   return distance(word.toLowerCase(), best.toLowerCase()) <= allowed ? best : undefined;
