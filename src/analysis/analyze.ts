@@ -11,8 +11,9 @@ import type { DecisionReview, ReopenCause } from "../lifecycle/decisions.js";
 import { reviewDecisions } from "../lifecycle/decisions.js";
 import { RULES } from "../rules/index.js";
 import type { AnalysisContext, Detection, EvidenceItem, Mappings, PathStep, Rule, RuleCategory } from "../rules/rule.js";
+import { approvalLimits } from "./approval-limits.js";
 import { analyseCapabilities } from "./capabilities.js";
-import type { AppliedControl, Score, Severity } from "./scoring.js";
+import type { AppliedControl, ApprovalLimits, Score, Severity } from "./scoring.js";
 import { countBySeverity, SEVERITY_RANK, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
 import { ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
@@ -101,7 +102,7 @@ export function findingId(ruleId: string, anchors: readonly string[]): string {
 export function buildContext(model: ThreatModel, today: string, prepared?: PreparedModel): AnalysisContext {
   // Only a preparation of this very model object is used; anything else is rebuilt.
   const { graph, untrusted, capabilities } = prepared?.graph.model === model ? prepared : prepareModel(model);
-  return { graph, untrusted, capabilities, contextData: traceContextData(graph, untrusted), today };
+  return { graph, untrusted, capabilities, contextData: traceContextData(graph, untrusted), approvalLimits: approvalLimits(graph, untrusted), today };
 }
 
 export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisResult {
@@ -119,7 +120,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
       const id = findingId(rule.id, detection.anchors);
       if (seen.has(id)) continue;
       seen.add(id);
-      findings.push(toFinding(rule, detection, id, graph, options.locations, decisions.get(id)));
+      findings.push(toFinding(rule, detection, id, graph, context.approvalLimits, options.locations, decisions.get(id)));
     }
   }
   findings.sort(bySeverityThenId);
@@ -158,7 +159,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
   };
 }
 
-function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
+function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGraph, limits: ApprovalLimits, locations: ReadonlyMap<string, SourceLocation> | undefined, decision: Decision | undefined): Finding {
   // Where a mitigation that counts on the anchors must sit: the anchors and their runtime; built only for rules that have one.
   const anchored = rule.mitigations.some((m) => m.countsOn === "anchors") ? new Set(detection.anchors) : undefined;
   if (anchored) addRuntime(graph, detection.anchors, anchored);
@@ -172,7 +173,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   addRuntime(graph, detection.anchors, named);
   addRuntime(graph, extra, named);
   const scope = [...named];
-  const scoring = score(rule, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope);
+  const scoring = score(rule, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope, limits);
   const inWorkflows = new Set<string>();
   for (const element of scope) for (const workflow of graph.workflowsOf(element)) inWorkflows.add(workflow);
   const workflows = [...inWorkflows].sort();

@@ -5,6 +5,11 @@ import type { SystemGraph } from "../graph/graph.js";
 import type { Control } from "../model/schema.js";
 import { CONSEQUENTIAL_ACTIONS } from "../model/vocabulary.js";
 import type { Factor, Mitigation, Rule } from "../rules/rule.js";
+import type { ApprovalLimit } from "./approval-limits.js";
+
+/** Approval limits by control ID (see approval-limits.ts). */
+export type ApprovalLimits = ReadonlyMap<string, ApprovalLimit>;
+const NO_LIMITS: ApprovalLimits = new Map();
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -96,32 +101,45 @@ export function capsTotal(control: Control): boolean {
 /**
  * How much of a mitigation's reduction a control delivers: an implemented and
  * verified control all of it; an unverified one half (a claim nobody checked);
- * a partial one half again; a planned one nothing. A control that applies only
- * above a threshold (an approval for payments over 10,000 EUR) counts half; a
- * spend limit's threshold is not such a condition but the cap itself, which
- * holds for every payment, so it does not halve the control.
+ * a partial one half again; a planned one nothing. A control that applies to
+ * some actions only counts half: above a threshold (an approval for payments
+ * over 10,000 EUR), under a condition, or on what a router sends it. A spend
+ * limit's threshold is not such a condition but the cap itself, which holds for
+ * every payment, so it does not halve the control. An approval's limit (an
+ * attacker steers its router, outsiders may approve) multiplies what is left.
  */
-export function controlStrength(control: Control): number {
+export function controlStrength(control: Control, limit?: ApprovalLimit): number {
   const status = control.status ?? "implemented";
   if (status === "planned") return 0;
-  const conditional = control.threshold !== undefined && control.type !== "spend-limit";
-  return (status === "partial" ? 0.5 : 1) * (control.verified ? 1 : 0.5) * (conditional ? 0.5 : 1);
+  const conditional = (control.threshold !== undefined && control.type !== "spend-limit") || control.condition !== undefined || (control.routedBy?.length ?? 0) > 0;
+  return (status === "partial" ? 0.5 : 1) * (control.verified ? 1 : 0.5) * (conditional ? 0.5 : 1) * (limit?.factor ?? 1);
 }
 
-/** A control's threshold in words: "only above 10000 EUR" for an approval, "caps each payment at 50 EUR" or "caps the total at 500 USD per month" for a spend limit. */
-function thresholdWords(control: Control): string | undefined {
+/**
+ * When a control applies, in words: "only above 10000 EUR", "only when risk score 0.7 or more", "only
+ * on what Case orchestrator routes to it" for an approval; "caps each payment at 50 EUR" or "caps
+ * the total at 500 USD per month" for a spend limit.
+ */
+function conditionWords(control: Control, graph: SystemGraph): string | undefined {
   const threshold = control.threshold;
-  if (!threshold) return undefined;
-  const amount = `${threshold.amount} ${threshold.currency}`;
-  if (control.type !== "spend-limit") return `only above ${amount}`;
-  return capsTotal(control) ? `caps the total at ${amount} per ${threshold.per}` : `caps each payment at ${amount}`;
+  if (control.type === "spend-limit") {
+    if (!threshold) return undefined;
+    const amount = `${threshold.amount} ${threshold.currency}`;
+    return capsTotal(control) ? `caps the total at ${amount} per ${threshold.per}` : `caps each payment at ${amount}`;
+  }
+  const words = [
+    ...(threshold ? [`only above ${threshold.amount} ${threshold.currency}`] : []),
+    ...(control.condition !== undefined ? [`only when ${control.condition}`] : []),
+    ...(control.routedBy?.length ? [`only on what ${control.routedBy.map((id) => graph.nameOf(id)).join(", ")} route${control.routedBy.length === 1 ? "s" : ""} to it`] : []),
+  ];
+  return words.length ? words.join(", ") : undefined;
 }
 
 /**
  * `scope` is everything a control may cover to count; `anchored`, the part of it made of the
  * finding's anchors and their hosts and identities, where a mitigation that counts on the anchors must sit.
  */
-export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph, anchored: readonly string[] = scope): Scoring {
+export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph, anchored: readonly string[] = scope, limits: ApprovalLimits = NO_LIMITS): Scoring {
   const reasons: string[] = [];
   let likelihood = rule.likelihood;
   let impact = rule.impact;
@@ -156,15 +174,21 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
     // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target.
     const where = mitigation.countsOn === "entry-path" || mitigation.countsOn === "named" ? [...named.values()] : mitigation.countsOn === "anchors" ? anchoredControls() : inScope;
     let candidates = where.filter((c) => c.type === mitigation.control);
+    // An approval an attacker routes around stops nothing they do: named among what is not counted, not among the controls applied.
+    for (const control of candidates) {
+      const limit = limits.get(control.id);
+      if (limit?.factor === 0 && control.status !== "planned") notCounted.set(control.id, `${control.id} (${control.type}) is ${limit.why}`);
+    }
+    candidates = candidates.filter((c) => limits.get(c.id)?.factor !== 0 || c.status === "planned");
     if (mitigation.control === "spend-limit") {
       // A cap on each payment is not a cap on the total; it counts only where the rule names it (a per-payment reduction it has not counted already).
       const perPayment = (c: Control) => mitigation.perPayment !== undefined && named.has(c.id);
-      for (const control of candidates) if (!capsTotal(control) && !perPayment(control)) notCounted.set(control.id, notCountedNote(control));
+      for (const control of candidates) if (!capsTotal(control) && !perPayment(control)) notCounted.set(control.id, notCountedNote(control, graph));
       candidates = candidates.filter((c) => capsTotal(c) || perPayment(c));
     }
-    let best = strongest(mitigation, candidates);
+    let best = strongest(mitigation, candidates, graph, limits);
     if (best && best.by > 0 && mitigation.control === "human-approval" && mitigation.countsOn === undefined) {
-      const across = approvalAcrossTools(mitigation, scope, graph);
+      const across = approvalAcrossTools(mitigation, scope, graph, limits);
       if (across !== "none") best = across;
     }
     if (!best || best.by === 0) {
@@ -196,7 +220,7 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
  * tools, where any approval in scope gates the one. An approval gates a tool when it covers the
  * tool, its host or identity, an agent in scope that uses it, or a resource it acts on.
  */
-function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph): AppliedControl | undefined | "none" {
+function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph, limits: ApprovalLimits): AppliedControl | undefined | "none" {
   const tools = scope.filter((id) => graph.tool(id)?.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action)));
   if (tools.length < 2) return "none";
   const agents = scope.filter((id) => graph.kindOf(id) === "agent");
@@ -204,7 +228,7 @@ function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], g
     const tool = graph.tool(id)!;
     const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...agents.filter((a) => graph.agent(a)?.tools?.includes(id)), ...tool.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])];
     const approvals = places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place).filter((c) => c.type === "human-approval")));
-    return { tool: id, gate: strongest(mitigation, approvals) };
+    return { tool: id, gate: strongest(mitigation, approvals, graph, limits) };
   });
   const byOf = (g: (typeof gates)[number]) => g.gate?.by ?? 0;
   const strongestGate = gates.reduce((a, b) => (byOf(b) > byOf(a) ? b : a));
@@ -218,19 +242,19 @@ function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], g
 }
 
 /** Why a spend-limit control in scope takes nothing off a rule's cap on the total. */
-function notCountedNote(control: Control): string {
+function notCountedNote(control: Control, graph: SystemGraph): string {
   return control.threshold
-    ? `${control.id} (spend-limit) ${thresholdWords(control)}, not the total per hour, day or month`
+    ? `${control.id} (spend-limit) ${conditionWords(control, graph)}, not the total per hour, day or month`
     : `${control.id} (spend-limit) gives no threshold with a period (per hour, day or month), so it is not known to cap the total`;
 }
 
-function strongest(mitigation: Mitigation, controls: readonly Control[]): AppliedControl | undefined {
+function strongest(mitigation: Mitigation, controls: readonly Control[], graph: SystemGraph, limits: ApprovalLimits): AppliedControl | undefined {
   let best: Control | undefined;
   let bestBy = 0;
   for (const control of controls) {
     // A spend limit that caps each payment, where the rule counts one, takes off the rule's per-payment steps.
     const steps = mitigation.control === "spend-limit" && !capsTotal(control) ? (mitigation.perPayment ?? 0) : mitigation.by;
-    const by = round(steps * controlStrength(control));
+    const by = round(steps * controlStrength(control, limits.get(control.id)));
     if (!best || by > bestBy || (by === bestBy && control.id < best.id)) {
       best = control;
       bestBy = by;
@@ -238,11 +262,12 @@ function strongest(mitigation: Mitigation, controls: readonly Control[]): Applie
   }
   if (!best) return undefined;
   // Words only for the control chosen; findings by the thousand share a handful of controls.
-  const threshold = thresholdWords(best);
+  const condition = conditionWords(best, graph);
+  const limit = limits.get(best.id);
   const state =
     best.status === "planned"
       ? "planned, so no reduction"
-      : `${best.status ?? "implemented"}, ${best.verified ? "verified" : "not verified"}${threshold ? `, ${threshold}` : ""}`;
+      : `${best.status ?? "implemented"}, ${best.verified ? "verified" : "not verified"}${condition ? `, ${condition}` : ""}${limit ? `; ${limit.why}` : ""}`;
   return { control: best.id, type: best.type, reduces: mitigation.reduces, by: bestBy, note: `${best.id} (${best.type}, ${state}) lowers ${mitigation.reduces} by ${bestBy}` };
 }
 

@@ -215,3 +215,41 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
 
   return { origins, edges, originsReaching, pathFrom, reaches: (nodeId) => (arrivals.get(nodeId)?.size ?? 0) > 0, saturated: [...saturated].sort() };
 }
+
+/** Something that gives a model input an attacker shapes, and the most exposed origin of that text. */
+export interface AttackerFedInput {
+  /** A component sending the model input, an agent whose context it is, or a tool calling it. */
+  input: string;
+  origin: UntrustedOrigin;
+}
+
+/**
+ * What feeds a model input an attacker shapes: a component that sends it input (a flow other than
+ * training) or an agent calling it, reached by untrusted content (an untrusted actor or source sending
+ * straight to it counts), or a tool acting on it that such a component or agent calls. A classifier
+ * fed this way scores what the attacker wrote, without any injection. Sorted by exposure, then ID.
+ */
+export function attackerFedInputs(graph: SystemGraph, untrusted: UntrustedContent, modelId: string): AttackerFedInput[] {
+  const found = new Map<string, UntrustedOrigin>();
+  const note = (input: string, reachedAt: string) => {
+    // An origin reaches itself, so a public actor sending straight to the model counts too.
+    const origin = untrusted.originsReaching(reachedAt)[0];
+    if (!origin) return;
+    const known = found.get(input);
+    if (!known || origin.exposure > known.exposure) found.set(input, origin);
+  };
+  for (const agent of graph.agentsUsingModel(modelId)) note(agent.id, agent.id);
+  const viaTool = (tool: string) => {
+    note(tool, tool);
+    for (const agent of graph.agentsUsingTool(tool)) note(tool, agent.id);
+  };
+  for (const flow of graph.flowsTo(modelId)) {
+    if (flow.channel === "training" || isTrainingPipeline(graph, flow.from)) continue;
+    if (graph.kindOf(flow.from) === "tool") viaTool(flow.from);
+    else note(flow.from, flow.from);
+  }
+  for (const tool of graph.model.tools) if (tool.capabilities.some((c) => c.on?.includes(modelId))) viaTool(tool.id);
+  return [...found]
+    .map(([input, origin]) => ({ input, origin }))
+    .sort((a, b) => b.origin.exposure - a.origin.exposure || (a.input < b.input ? -1 : 1));
+}

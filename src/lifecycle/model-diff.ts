@@ -276,7 +276,8 @@ const STATUS_STRENGTH: Record<string, number> = { implemented: 2, partial: 1, pl
 
 /**
  * How a bounding control was weakened between two versions, in words, or undefined: removed,
- * taken to a weaker status, no longer covering something, or acting only above a (higher) threshold.
+ * taken to a weaker status, no longer covering something, acting only above a (higher) threshold,
+ * or, for an approval, only under a condition or on what a new router sends it.
  * A control added or made stronger narrows the blast radius; the findings diff shows that.
  */
 function controlWeakening(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
@@ -294,6 +295,10 @@ function controlWeakening(was: Record<string, unknown> | undefined, is: Record<s
   // A spend limit's threshold is its cap: a higher cap is weaker. An approval's threshold is the amount above which it applies.
   if (str(was.type) === "spend-limit") return before !== undefined && after !== undefined && after > before ? `cap raised from ${before} to ${after}` : undefined;
   if (after !== undefined && (before === undefined || after > before)) return before === undefined ? `now applies only above ${after}` : `threshold raised from ${before} to ${after}`;
+  // An approval that now waits on a condition, or on what a router sends it, sees fewer actions.
+  if (was.condition === undefined && is.condition !== undefined) return "now applies only under a condition";
+  const routers = strings(is.routedBy).filter((r) => !strings(was.routedBy).includes(r));
+  if (routers.length > 0) return `now applies only to what ${list(routers)} route${routers.length === 1 ? "s" : ""} to it`;
   return undefined;
 }
 

@@ -61,6 +61,8 @@ export const EXPOSURES = ["internet", "partner", "internal", "local"] as const;
 export const AUTHENTICATIONS = ["none", "api-key", "oauth", "session", "mtls", "iam", "basic"] as const;
 
 export const MODEL_HOSTING = ["hosted-api", "self-hosted", "on-device"] as const;
+/** What a model does with its input: generates text, labels or scores it, or embeds it for retrieval. */
+export const MODEL_TASKS = ["generation", "classification", "embedding"] as const;
 export const ARTIFACT_SOURCES = ["vendor", "internal", "public-hub"] as const;
 export const ARTIFACT_FORMATS = ["safetensors", "gguf", "onnx", "pickle", "pytorch", "tensorflow", "other"] as const;
 
@@ -268,4 +270,9 @@ export function kindNoun(kind: string): string {
 /** "a tool", "an agent", "an mcp-server": for messages and docs. */
 export function withArticle(kind: string): string {
   return /^([aeiou]|mcp)/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
+/** "a", "a and b", "a, b and c": words in a sentence. */
+export function joinWords(words: readonly string[], conjunction: "and" | "or" = "and"): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]}`;
 }

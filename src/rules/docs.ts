@@ -64,7 +64,7 @@ function rulePage(rule: Rule): string {
     for (const m of rule.mitigations) lines.push(`| ${m.control} | ${m.reduces} | ${m.by} | ${m.how} |`);
     lines.push(
       "",
-      "A verified, implemented control gives its full reduction; an unverified one half; a partial one half again; one that applies only above a threshold (an approval of payments over an amount) half; a planned one none. A spend limit's threshold is its cap, not such a condition.",
+      "A verified, implemented control gives its full reduction; an unverified one half; a partial one half again; one that applies to some actions only (above a threshold, under a condition, or on what a router sends it) half; an approval someone outside the organisation may give half again; an approval whose router an attacker steers none; a planned one none. A spend limit's threshold is its cap, not such a condition.",
     );
     const onTheWayIn = rule.mitigations.filter((m) => m.countsOn === "entry-path").map((m) => m.control);
     if (onTheWayIn.length > 0) {

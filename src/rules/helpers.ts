@@ -5,7 +5,7 @@ import { sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { Agent, Control, Credential, Identity, McpServer } from "../model/schema.js";
-import { ACTIONS, CONSEQUENTIAL_ACTIONS, type Action, type ControlType } from "../model/vocabulary.js";
+import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
 export interface InjectableAgent {
@@ -372,10 +372,8 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** "a", "a and b", "a, b and c": words in a sentence. */
-export function joinWords(words: readonly string[], conjunction: "and" | "or" = "and"): string {
-  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]}`;
-}
+// Defined beside the vocabulary's other sentence helpers; re-exported for the rules.
+export { joinWords };
 
 // ---- MCP servers' publishers and transports, and untrusted actors who talk to an
 // agent themselves (MCP and infrastructure rules).
@@ -610,6 +608,11 @@ function saturatedSet(untrusted: UntrustedContent): ReadonlySet<string> {
   return set;
 }
 
+/** A control's strength in this model: controlStrength with the approval's limits (a router an attacker steers, outside approvers). */
+export function strengthIn(context: AnalysisContext, control: Control): number {
+  return controlStrength(control, context.approvalLimits.get(control.id));
+}
+
 const strongestByType = new WeakMap<AnalysisContext, Map<ControlType, number>>();
 
 /** The strongest control of the type in the model (controlStrength). */
@@ -617,7 +620,7 @@ function strongestOfType(context: AnalysisContext, type: ControlType): number {
   let byType = strongestByType.get(context);
   if (!byType) strongestByType.set(context, (byType = new Map()));
   let strongest = byType.get(type);
-  if (strongest === undefined) byType.set(type, (strongest = Math.max(0, ...context.graph.model.controls.filter((c) => c.type === type).map(controlStrength))));
+  if (strongest === undefined) byType.set(type, (strongest = Math.max(0, ...context.graph.model.controls.filter((c) => c.type === type).map((c) => strengthIn(context, c)))));
   return strongest;
 }
 
@@ -651,8 +654,8 @@ function computeStageCut(context: AnalysisContext, type: ControlType, stage: Ent
   const target = stage.to;
   const host = graph.hostOf;
   // A control on the target itself is on every way; when none of the type in the model is stronger, it decides alone.
-  const onTarget = [...(index.get(target) ?? []), ...(index.get(host(target) ?? "") ?? [])].sort((a, b) => controlStrength(b) - controlStrength(a) || (a.id < b.id ? -1 : 1))[0];
-  if (onTarget && controlStrength(onTarget) >= strongestOfType(context, type)) return { level: controlStrength(onTarget), control: onTarget, on: [onTarget], open: [] };
+  const onTarget = [...(index.get(target) ?? []), ...(index.get(host(target) ?? "") ?? [])].sort((a, b) => strengthIn(context, b) - strengthIn(context, a) || (a.id < b.id ? -1 : 1))[0];
+  if (onTarget && strengthIn(context, onTarget) >= strongestOfType(context, type)) return { level: strengthIn(context, onTarget), control: onTarget, on: [onTarget], open: [] };
   const reverse = reverseEdges(untrusted);
   const upstream = upstreamOf(context, target, stage.direct === true);
   // ...from the entries. Where the trace stopped counting origins (more than it tracks per element),
@@ -712,11 +715,12 @@ function computeStageCut(context: AnalysisContext, type: ControlType, stage: Ent
   const open = cuts(new Set(on.map((c) => c.id)));
   if (open.length > 0) return { on, open };
   // The highest strength at which the controls at least that strong still cut every way (all of them do, at the lowest).
-  const levels = [...new Set(on.map(controlStrength))].sort((a, b) => b - a);
-  const level = levels.find((l, i) => i === levels.length - 1 || cuts(new Set(on.filter((c) => controlStrength(c) >= l).map((c) => c.id))).length === 0)!;
-  const strong = on.filter((c) => controlStrength(c) >= level);
+  const strength = (c: Control) => strengthIn(context, c);
+  const levels = [...new Set(on.map(strength))].sort((a, b) => b - a);
+  const level = levels.find((l, i) => i === levels.length - 1 || cuts(new Set(on.filter((c) => strength(c) >= l).map((c) => c.id))).length === 0)!;
+  const strong = on.filter((c) => strength(c) >= level);
   // The control that sets the level: one of that strength the cut needs (the first by ID, when none is needed alone).
-  const atLevel = strong.filter((c) => controlStrength(c) === level);
+  const atLevel = strong.filter((c) => strength(c) === level);
   const needed = atLevel.length === 1 ? atLevel[0]! : (atLevel.find((c) => cuts(new Set(strong.filter((s) => s.id !== c.id).map((s) => s.id))).length > 0) ?? atLevel[0]!);
   return { level, control: needed, on, open: [] };
 }

@@ -2,6 +2,7 @@
 // impact, the controls that reduce it) and a detect function over the analysed
 // system that returns detections with their evidence.
 import type { Capabilities } from "../analysis/capabilities.js";
+import type { ApprovalLimits } from "../analysis/scoring.js";
 import type { ContextData } from "../analysis/sensitivity.js";
 import type { UntrustedContent } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
@@ -96,6 +97,8 @@ export interface AnalysisContext {
   untrusted: UntrustedContent;
   capabilities: Capabilities;
   contextData: ContextData;
+  /** What limits each human approval: a router an attacker steers, approvers outside the organisation. */
+  approvalLimits: ApprovalLimits;
   /** The analysis date (YYYY-MM-DD): the only clock rules see. */
   today: string;
 }

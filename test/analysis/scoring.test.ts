@@ -105,3 +105,76 @@ describe("residual risk", () => {
     assert.equal(JSON.stringify(analyze(model, { today: TODAY })), JSON.stringify(analyze(model, { today: TODAY })));
   });
 });
+
+describe("conditional and routed approvals", () => {
+  it("halves an approval that applies to some actions only, once however many conditions it names", () => {
+    const base = { id: "c", type: "human-approval" as const, covers: ["x"], verified: true };
+    assert.equal(controlStrength({ ...base, condition: "risk score 0.7 or more" }), 0.5);
+    assert.equal(controlStrength({ ...base, routedBy: ["triage"] }), 0.5);
+    assert.equal(controlStrength({ ...base, condition: "risk score 0.7 or more", routedBy: ["triage"], threshold: { amount: 1, currency: "EUR" } }), 0.5);
+    // An empty router list routes nothing: no condition.
+    assert.equal(controlStrength({ ...base, routedBy: [] }), 1);
+    // The approval's limit multiplies what is left.
+    assert.equal(controlStrength({ ...base, routedBy: ["triage"] }, { factor: 0.5, why: "", bypassedBy: [] }), 0.25);
+    assert.equal(controlStrength({ ...base }, { factor: 0, why: "", bypassedBy: [] }), 0);
+  });
+
+  // A public chat agent that updates orders; an internal triage agent; an approval on the update tool.
+  const gated = (approval: Record<string, unknown>) =>
+    spec(publicChat("agent", { tools: ["update"] }), {
+      datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+      data: [{ id: "orders-data", classification: "confidential" }],
+      tools: [{ id: "update", capabilities: [{ action: "write", on: ["orders"] }] }],
+      agents: [{ id: "triage", models: ["llm"] }],
+      actors: [
+        { id: "reseller", type: "partner" },
+        { id: "supervisors", type: "employee" },
+      ],
+      controls: [{ id: "approval", type: "human-approval", covers: ["update"], verified: true, ...approval }],
+    });
+  const applied = (model: ReturnType<typeof spec>) =>
+    new Map(
+      analyze(loadSpec(model), { today: TODAY })
+        .findings.filter((f) => f.anchors.includes("update"))
+        .map((f) => [f.id, f]),
+    );
+
+  it("an approval routed by an agent nobody untrusted reaches counts half; routed by the agent it gates, nothing", () => {
+    const plain = applied(gated({}));
+    const trusted = applied(gated({ routedBy: ["triage"] }));
+    const steered = applied(gated({ routedBy: ["agent"] }));
+    const lowered = [...plain.values()].filter((f) => f.controls.some((c) => c.control === "approval" && c.by > 0));
+    assert.ok(lowered.length > 0, "the unrouted approval lowers some finding about the gated tool");
+    for (const finding of lowered) {
+      const full = finding.controls.find((c) => c.control === "approval")!.by;
+      const half = trusted.get(finding.id)!.controls.find((c) => c.control === "approval")!;
+      assert.equal(half.by, Math.round((full / 2) * 100) / 100, finding.id);
+      assert.match(half.note, /only on what triage routes to it/);
+      const none = steered.get(finding.id)!;
+      assert.ok(!none.controls.some((c) => c.control === "approval"), `${finding.id}: a bypassed approval is not applied`);
+      assert.ok(none.missingControls.includes("human-approval"));
+      assert.match(none.reasons[2]!, /Not counted: approval \(human-approval\) is routed by agent \(reads text from public-user\): the attacker can keep an action from reaching the approver/);
+      assert.ok(none.residual.score >= finding.residual.score);
+    }
+  });
+
+  it("an approval partners may give counts half; one employees give, in full", () => {
+    const plain = applied(gated({}));
+    const employees = applied(gated({ approvers: ["supervisors"] }));
+    const partners = applied(gated({ approvers: ["supervisors", "reseller"] }));
+    const lowered = [...plain.values()].filter((f) => f.controls.some((c) => c.control === "approval" && c.by > 0));
+    assert.ok(lowered.length > 0);
+    for (const finding of lowered) {
+      const full = finding.controls.find((c) => c.control === "approval")!.by;
+      assert.equal(employees.get(finding.id)!.controls.find((c) => c.control === "approval")!.by, full);
+      const halved = partners.get(finding.id)!.controls.find((c) => c.control === "approval")!;
+      assert.equal(halved.by, Math.round((full / 2) * 100) / 100);
+      assert.match(halved.note, /approvers include reseller \(partner\), outside the organisation/);
+    }
+  });
+
+  it("words a condition in the reason", () => {
+    const conditioned = applied(gated({ condition: "the order is over 500 EUR" }));
+    assert.ok([...conditioned.values()].some((f) => f.controls.some((c) => /only when the order is over 500 EUR/.test(c.note))));
+  });
+});

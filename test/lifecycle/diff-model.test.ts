@@ -303,8 +303,14 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(reasonsOf(weakened((c) => (c.verified = false))), [["blast-radius", "approval", `control 'approval' (human-approval) is no longer verified: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.covers = ["lookup"]))), [["blast-radius", "approval", `control 'approval' (human-approval) no longer covers 'mailer': ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 5000, currency: "EUR" }))), [["blast-radius", "approval", `control 'approval' (human-approval) threshold raised from 100 to 5000: ${held}`]]);
-    // Must not be material: the same control made stronger, or a control that bounds nothing (telemetry) removed.
+    assert.deepEqual(reasonsOf(weakened((c) => (c.condition = "the customer is new"))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only under a condition: ${held}`]]);
+    assert.deepEqual(reasonsOf(weakened((c) => (c.routedBy = ["helper"]))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only to what 'helper' routes to it: ${held}`]]);
+    // Must not be material: the same control made stronger (a router or a condition dropped), or a control that bounds nothing (telemetry) removed.
     assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 50, currency: "EUR" }))), []);
+    {
+      const [before, after] = weakened((c) => (c.routedBy = ["helper"]));
+      assert.deepEqual(reasonsOf([after, before]), []);
+    }
     assert.deepEqual(reasonsOf(weakened((c) => c.covers.push("helper"))), []);
     assertDelta((m) => (m.controls = m.controls.filter((c) => c.id !== "audit")));
   });

@@ -1,5 +1,6 @@
 // Rules of this category; the catalogue in ../index.ts collects them.
 import type { Rule } from "../rule.js";
+import { classifierEvasion } from "./classifier-evasion.js";
 import { modelExtraction } from "./model-extraction.js";
 import { modelInversion } from "./model-inversion.js";
 import { restrictedDataToProvider } from "./restricted-data-to-provider.js";
@@ -20,4 +21,5 @@ export const RULES: readonly Rule[] = [
   unpinnedModelVersion,
   sensitiveSystemPrompt,
   restrictedDataToProvider,
+  classifierEvasion,
 ];

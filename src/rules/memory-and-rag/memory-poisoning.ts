@@ -1,8 +1,7 @@
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { controlStrength } from "../../analysis/scoring.js";
 import type { Control } from "../../model/schema.js";
-import { agentsReading, agentsWriting, byDamage, names, originEvidence, ownToolEffects, SEVERE_ACTIONS, type StoreAccess, worstEffect } from "../helpers.js";
+import { agentsReading, agentsWriting, byDamage, names, originEvidence, ownToolEffects, SEVERE_ACTIONS, type StoreAccess, strengthIn, worstEffect } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 export const memoryPoisoning: Rule = {
@@ -157,11 +156,11 @@ function writeApproval(context: AnalysisContext, storeId: string, writers: reado
   const open: { agent: string; via: string }[] = [];
   const seen = new Map<string, Control>();
   for (const way of ways) {
-    const candidates = [...onStore, ...approvalsOn(way.via)].sort((a, b) => controlStrength(b) - controlStrength(a) || (a.id < b.id ? -1 : 1));
+    const candidates = [...onStore, ...approvalsOn(way.via)].sort((a, b) => strengthIn(context, b) - strengthIn(context, a) || (a.id < b.id ? -1 : 1));
     for (const c of candidates) seen.set(c.id, c);
     const best = candidates[0];
     if (!best) open.push(way);
-    else if (!weakest || controlStrength(best) < controlStrength(weakest) || (controlStrength(best) === controlStrength(weakest) && best.id < weakest.id)) weakest = best;
+    else if (!weakest || strengthIn(context, best) < strengthIn(context, weakest) || (strengthIn(context, best) === strengthIn(context, weakest) && best.id < weakest.id)) weakest = best;
   }
   const gap = open[0];
   if (!gap) {
