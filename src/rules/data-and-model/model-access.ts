@@ -90,7 +90,8 @@ export interface ModelQuerier {
 
 /**
  * Untrusted origins that choose input to a model: through an agent that uses it, a
- * flow into the model, or an inference endpoint open without authentication. Direct
+ * flow into the model, a tool acting on it that an agent they reach calls, or an
+ * inference endpoint open without authentication. Direct
  * access first, then the most exposed. Training flows are no way in: the untrusted-content
  * trace does not follow them (training data shapes weights, it is not a query).
  */
@@ -110,6 +111,12 @@ export function modelQueriers(context: AnalysisContext, modelId: string): ModelQ
   for (const origin of untrusted.originsReaching(modelId)) {
     const hops = untrusted.pathFrom(origin.id, modelId);
     offer({ origin, who: originWho(graph, origin), through: modelId, direct: isDirect(graph, hops) });
+  }
+  // An agent that calls a tool acting on the model (a scoring tool in front of a classifier) passes it what it read.
+  for (const tool of graph.model.tools) {
+    const feeds = tool.capabilities.some((c) => c.on?.includes(modelId)) || graph.flowsFrom(tool.id).some((f) => f.to === modelId && f.channel !== "training");
+    if (!feeds) continue;
+    for (const agent of graph.agentsUsingTool(tool.id)) for (const origin of untrusted.originsReaching(agent.id)) offer({ origin, who: originWho(graph, origin), through: tool.id, direct: false });
   }
   const open = openInferenceEndpoint(graph, modelId);
   if (open) {

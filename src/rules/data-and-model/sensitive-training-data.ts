@@ -11,7 +11,7 @@ export const sensitiveTrainingData: Rule = {
   rationale:
     "A model trained or fine-tuned on records learns some of them by heart: account numbers, names, addresses and rare strings come back when the right input asks for them, or slip into answers unasked. Whoever can query the model, or steer an agent that uses it, can draw them out, and access controls on the original store no longer apply.",
   appliesWhen:
-    "A model lists a dataset in fineTunedOn, or a dataset flows into a training or fine-tuning pipeline that flows into the model, and the dataset holds sensitive data (confidential or restricted, or flagged personal, payment, credentials, health...).",
+    "A generative model (no task, or task generation) lists a dataset in fineTunedOn, or a dataset flows into a training or fine-tuning pipeline that flows into the model, and the dataset holds sensitive data (confidential or restricted, or flagged personal, payment, credentials, health...). A classification or embedding model answers with labels, scores or vectors and repeats no record; TW-DAT-003 covers what its answers reveal.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025"],
@@ -32,6 +32,9 @@ export const sensitiveTrainingData: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("model")) {
+      // A classifier or embedding model answers with labels, scores or vectors, not text: it cannot repeat a record (membership inference and inversion are TW-DAT-003's).
+      const task = node.element.task;
+      if (task === "classification" || task === "embedding") continue;
       const sets = trainingSets(graph, node.id);
       if (sets.length === 0) continue;
       const queriers = modelQueriers(context, node.id);

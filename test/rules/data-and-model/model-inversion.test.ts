@@ -70,6 +70,24 @@ ruleTester(modelInversion, {
       ],
     },
     {
+      name: "customers reach a risk classifier only through a scoring tool an agent reading their tickets calls",
+      model: spec(
+        internalAgent("agent", { tools: ["read-tickets", "score"] }),
+        customerTickets("agent"),
+        tunedOn(notes, { id: "risk", hosting: "self-hosted", task: "classification" }),
+        { tools: [{ id: "score", capabilities: [{ action: "read", on: ["risk"] }] }] },
+      ),
+      findings: [
+        {
+          anchors: ["risk"],
+          // likelihood: 3, -2 through content the scoring tool processes (no direct view of the answers) = 1; impact 3 (confidential): 3, low
+          severity: "low",
+          summary: /^Those who can write to tickets can feed input to risk through score, which was trained on ds/,
+          check: (finding) => assert.equal(finding.inherent.score, 3),
+        },
+      ],
+    },
+    {
       name: "a self-hosted model open to the internet without authentication; a verified rate limit lowers it",
       model: spec(tunedOn(notes, openEndpoint), { controls: [{ id: "limit", type: "rate-limit", covers: ["tuned"], verified: true }] }),
       findings: [

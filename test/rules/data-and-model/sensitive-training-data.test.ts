@@ -23,6 +23,13 @@ ruleTester(sensitiveTrainingData, {
       model: spec(publicChat("agent", { models: ["tuned"] }), tuned({ id: "ds", provenance: "internal", holds: ["manuals"] }, [manuals])),
     },
     {
+      name: "a classifier fine-tuned on card data answers with labels and scores, which repeat no record (TW-DAT-003's)",
+      model: (() => {
+        const set = tuned({ id: "ds", provenance: "internal", holds: ["card-data"] }, [cards]);
+        return spec(publicChat("agent", { models: ["tuned"] }), { ...set, models: [{ ...set.models[0], task: "classification" }] });
+      })(),
+    },
+    {
       name: "a sensitive dataset that the model is not trained on (an evaluation set)",
       model: spec(publicChat("agent"), { datasets: [{ id: "eval-set", provenance: "internal", holds: ["card-data"] }], data: [cards] }),
     },
