@@ -16,7 +16,7 @@ import { analyseCapabilities } from "./capabilities.js";
 import type { AppliedControl, ApprovalLimits, Score, Severity } from "./scoring.js";
 import { countBySeverity, SEVERITY_RANK, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
-import { ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
+import { entryPoints, ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
 export const RESULT_SCHEMA_VERSION = "1.0";
 
@@ -150,7 +150,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
       findings: findings.length,
       bySeverity,
       injectableAgents: model.agents.map((a) => a.id).filter((id) => context.untrusted.reaches(id)).sort(),
-      untrustedEntryPoints: context.untrusted.origins.map((o) => o.id).sort(),
+      untrustedEntryPoints: entryPoints(graph, context.untrusted).map((o) => o.id).sort(),
     },
     findings,
     attackPaths,

@@ -96,6 +96,17 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   return origins.sort((a, b) => b.exposure - a.exposure || (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * The origins that are entry points: every untrusted source, store, prompt, dataset, server and
+ * fetching tool, and each untrusted actor that sends something (a flow) or writes somewhere
+ * (writableBy). An actor with neither, such as the on-call team under an insider adversary, enters nothing.
+ */
+export function entryPoints(graph: SystemGraph, untrusted: UntrustedContent): UntrustedOrigin[] {
+  const writers = new Set<string>();
+  for (const list of [graph.model.sources, graph.model.datastores, graph.model.prompts, graph.model.datasets]) for (const element of list) for (const w of element.writableBy ?? []) writers.add(w);
+  return untrusted.origins.filter((o) => graph.kindOf(o.id) !== "actor" || writers.has(o.id) || graph.flowsFrom(o.id).length > 0);
+}
+
 /** Whether the element is a training or fine-tuning pipeline: what flows out of it is model weights. */
 export function isTrainingPipeline(graph: SystemGraph, id: string): boolean {
   const type = graph.kindOf(id) === "pipeline" ? graph.node(id)?.element.type : undefined;

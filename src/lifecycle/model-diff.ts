@@ -2,6 +2,7 @@
 // change is material (a full review) or a delta (a review of what changed). Pure.
 import type { PreparedModel } from "../analysis/analyze.js";
 import { prepareModel } from "../analysis/analyze.js";
+import { entryPoints } from "../analysis/untrusted-content.js";
 import type { ThreatModel } from "../model/model.js";
 import { LIST_KIND } from "../model/schema.js";
 import type { ElementListKey } from "../model/schema.js";
@@ -305,8 +306,8 @@ function controlWeakening(was: Record<string, unknown> | undefined, is: Record<s
 /** Untrusted entry points that appeared, disappeared or became easier to use, and agents newly (or no longer) reached. */
 function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { before: PreparedModel; after: PreparedModel }): MaterialReason[] {
   const reasons: MaterialReason[] = [];
-  const was = new Map(facts.before.untrusted.origins.map((o) => [o.id, o]));
-  const is = new Map(facts.after.untrusted.origins.map((o) => [o.id, o]));
+  const was = new Map(entryPoints(facts.before.graph, facts.before.untrusted).map((o) => [o.id, o]));
+  const is = new Map(entryPoints(facts.after.graph, facts.after.untrusted).map((o) => [o.id, o]));
   for (const [id, origin] of is) {
     const earlier = was.get(id);
     if (!earlier) reasons.push({ code: "entry-point", element: id, message: `new untrusted entry point '${id}' (${origin.reason})` });

@@ -210,9 +210,23 @@ describe("diffModels: material or delta", () => {
     );
   });
 
+  it("an untrusted actor is an entry point only when it sends or writes something", () => {
+    // Under an insider adversary staff are untrusted; with no flow of their own and nothing they write, they enter nothing.
+    const [before, after] = variant((m) => {
+      m.adversaries.push({ id: "insider", type: "insider", capability: "medium" });
+      find(m.sources, "wiki").writableBy = [];
+    });
+    find(before.sources, "wiki").writableBy = [];
+    assert.ok(!diffModels(before, after).reasons.some((r) => r.message.includes("'staff'")), "staff, untrusted now, send and write nothing");
+    // Once staff send the agent a message, they are a new entry point.
+    after.flows.push({ id: "staff-ask", from: "staff", to: "helper", channel: "api" });
+    assert.ok(diffModels(before, after).reasons.some((r) => r.message === "new untrusted entry point 'staff' (employee actor: writes whatever they like)"));
+  });
+
   it("an agent newly reached by untrusted text is material even when no entry point is new", () => {
     const [shielded, reached] = variant(() => {});
-    shielded.flows = shielded.flows.filter((f) => f.id !== "ask");
+    // Visitors still send something (so they stay an entry point), but not to the agent.
+    find(shielded.flows, "ask").to = "wiki-index";
     const diff = diffModels(shielded, reached);
     assert.equal(diff.classification, "material");
     assert.deepEqual(
