@@ -233,7 +233,7 @@ export const Service = z
     type: oneOf(v.SERVICE_TYPES, "What the service is; agent gateways, inference servers and dashboards are control planes"),
     handles: z
       .array(z.enum(v.OUTPUT_HANDLING))
-      .meta({ description: "What the service does with model or agent output it receives." })
+      .meta({ description: "What the service does with model or agent output it receives; unfurls-links means it fetches the URLs in the text for a preview, without a click (Slack and Teams do this server-side)." })
       .optional(),
   })
   .meta({
@@ -248,7 +248,7 @@ export const Client = z
     type: oneOf(v.CLIENT_TYPES, "What kind of client"),
     handles: z
       .array(z.enum(v.OUTPUT_HANDLING))
-      .meta({ description: "How it presents model output; fetches-images means markdown images load without a click." })
+      .meta({ description: "How it presents model output; fetches-images means markdown images load without a click, unfurls-links that the URLs in the text are fetched for a preview (Slack, Teams), also without a click." })
       .min(1),
   })
   .meta({

@@ -131,6 +131,7 @@ export const OUTPUT_HANDLING = [
   "plain-text",
   "renders-markdown",
   "fetches-images",
+  "unfurls-links",
   "renders-links",
   "renders-html",
   "executes-code",

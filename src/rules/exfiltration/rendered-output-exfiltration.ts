@@ -4,15 +4,16 @@ import type { SystemGraph } from "../../graph/graph.js";
 import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
-type Rendering = "image" | "link";
+type Rendering = "image" | "unfurl" | "link";
 
-/** How a client or service turns output into requests: images load by themselves, links on a click. */
+/** How a client or service turns output into requests: images load and links unfurl by themselves, links open on a click. */
 function rendering(graph: SystemGraph, id: string): Rendering | undefined {
   const kind = graph.kindOf(id);
   if (kind !== "client" && kind !== "service") return undefined;
   const handles = graph.node(id)?.element.handles;
   if (!Array.isArray(handles)) return undefined;
   if (handles.includes("fetches-images")) return "image";
+  if (handles.includes("unfurls-links")) return "unfurl";
   if (handles.includes("renders-links")) return "link";
   return undefined;
 }
@@ -27,7 +28,10 @@ interface Surface {
 /**
  * Where an agent's output is rendered: clients and services it writes to directly
  * or through its tools, and those that show what it left in a store, source or
- * service on the way (a comment on a code host, a record in a back office).
+ * service on the way (a comment on a code host, a record in a back office). A
+ * service that renders output and passes it on is both a surface and a way to
+ * the clients behind it, when they need no click and it does (a chat platform
+ * that renders links, whose apps load images).
  */
 function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[] {
   const { graph } = context;
@@ -40,13 +44,14 @@ function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[]
   const held = new Set<string>();
   const hold = (node: string, through: string[]) => {
     const kind = graph.kindOf(node);
-    if (held.has(node) || !(kind === "datastore" || kind === "source" || kind === "service") || rendering(graph, node)) return;
+    if (held.has(node) || !(kind === "datastore" || kind === "source" || kind === "service")) return;
     held.add(node);
     intermediates.push({ node, through: [...through, node] });
   };
   for (const consumer of outputConsumers(context, agentId)) {
     const direct = consumer.vias.some((v) => v.tool === undefined);
     note(consumer.consumer, direct ? [] : [consumer.vias[0]!.tool!]);
+    if (graph.kindOf(consumer.consumer) === "service") hold(consumer.consumer, direct ? [] : [consumer.vias[0]!.tool!]);
   }
   for (const flow of graph.flowsFrom(agentId)) hold(flow.to, []);
   for (const tool of graph.toolsOf(agentId)) {
@@ -54,18 +59,37 @@ function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[]
     for (const capability of writing) for (const resource of capability.on ?? []) hold(resource, [tool.id]);
     if (writing.length > 0) for (const flow of graph.flowsFrom(tool.id)) hold(flow.to, [tool.id]);
   }
-  for (const { node, through } of intermediates) for (const flow of graph.flowsFrom(node)) note(flow.to, through);
+  for (const { node, through } of intermediates) {
+    // Behind a service that renders the output itself, only a surface that needs no click adds a way out.
+    const shown = rendering(graph, node);
+    for (const flow of graph.flowsFrom(node)) {
+      const how = rendering(graph, flow.to);
+      if (how && (shown === undefined || (shown === "link" && how !== "link"))) note(flow.to, through);
+    }
+  }
   return [...found.values()].sort((a, b) => (a.renderer < b.renderer ? -1 : 1));
 }
+
+/** What each surface does with an injected URL, for the summary and the evidence. */
+const SURFACE_WORDS: Readonly<Record<Rendering, string>> = {
+  image: "loads markdown images without a click, so an injected image URL carries the data to the attacker's server",
+  unfurl: "unfurls links (fetches each URL for a preview) without a click, so an injected link carries the data to the attacker's server",
+  link: "renders links, so one click on an injected link carries the data to the attacker's server",
+};
+const SURFACE_NOTES: Readonly<Record<Rendering, string>> = {
+  image: "fetches images in the output by itself (zero-click)",
+  unfurl: "fetches the links in the output for a preview by itself (zero-click)",
+  link: "renders clickable links in the output",
+};
 
 export const renderedOutputExfiltration: Rule = {
   id: "TW-EXF-002",
   title: "Exfiltration through rendered markdown images or links",
   category: "exfiltration",
   rationale:
-    "A steered agent does not need a sending tool to leak data: it can write a markdown image or link whose URL carries the data to the attacker's server. A client that loads images by itself sends the request as soon as the answer is shown (zero-click); one that renders links sends it when the reader clicks. The reader is a legitimate user, so nothing looks wrong.",
+    "A steered agent does not need a sending tool to leak data: it can write a markdown image or link whose URL carries the data to the attacker's server. A client that loads images by itself, or a chat platform that unfurls links (fetches each URL for a preview), sends the request as soon as the answer is posted (zero-click); one that renders links sends it when the reader clicks. The reader is a legitimate user, so nothing looks wrong.",
   appliesWhen:
-    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader (some untrusted origin reaches the agent other than through that client).",
+    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader (some untrusted origin reaches the agent other than through that client).",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM05:2025", "LLM02:2025", "LLM01:2025"],
@@ -107,11 +131,11 @@ export const renderedOutputExfiltration: Rule = {
         const renderer = graph.nameOf(surface.renderer);
         detections.push({
           anchors: [agent.id, surface.renderer],
-          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}; its output is shown in ${renderer}${surface.through.length ? ` (through ${names(context, surface.through)})` : ""}, which ${surface.how === "image" ? "loads markdown images without a click, so an injected image URL carries the data to the attacker's server" : "renders links, so one click on an injected link carries the data to the attacker's server"}.`,
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}; its output is shown in ${renderer}${surface.through.length ? ` (through ${names(context, surface.through)})` : ""}, which ${SURFACE_WORDS[surface.how]}.`,
           evidence: [
             ...originEvidence(context, attackers, agent.id),
             ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}` })),
-            { element: surface.renderer, note: surface.how === "image" ? "fetches images in the output by itself (zero-click)" : "renders clickable links in the output" },
+            { element: surface.renderer, note: SURFACE_NOTES[surface.how] },
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
             ...onTheWayIn.evidence,
           ],
@@ -126,7 +150,9 @@ export const renderedOutputExfiltration: Rule = {
               action:
                 surface.how === "image"
                   ? `writes a markdown image whose URL holds the data; ${renderer} fetches it from the attacker's server when the output is shown`
-                  : `writes a link whose URL holds the data; a reader of ${renderer} clicks it`,
+                  : surface.how === "unfurl"
+                    ? `writes a link whose URL holds the data; ${renderer} fetches it for a preview as soon as it is posted`
+                    : `writes a link whose URL holds the data; a reader of ${renderer} clicks it`,
               technique: TECHNIQUE.responseRendering,
             },
           ],

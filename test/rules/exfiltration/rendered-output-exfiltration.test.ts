@@ -16,6 +16,16 @@ const consoleShowing = (handles: string[]) => ({
   flows: [{ id: "agent-to-console", from: "agent", to: "staff-console", channel: "output" }],
 });
 
+/** A chat platform service the agent posts to, with the given handling, and the app its users read it in. */
+const chatPlatform = (platform: string[], app: string[]) => ({
+  services: [{ id: "chat-platform", type: "other", handles: platform }],
+  clients: [{ id: "chat-app", type: "chat-app", handles: app }],
+  flows: [
+    { id: "agent-to-platform", from: "agent", to: "chat-platform", channel: "output" },
+    { id: "platform-to-app", from: "chat-platform", to: "chat-app", channel: "output" },
+  ],
+});
+
 /** The public chat of the building blocks, with a widget that loads images by itself. */
 const imageLoadingChat = (tools: string[]) => {
   const chat = publicChat("agent", { tools });
@@ -47,6 +57,40 @@ ruleTester(renderedOutputExfiltration, {
     },
   ],
   invalid: [
+    {
+      name: "a chat platform that unfurls links fetches an injected URL without a click",
+      model: spec(ticketAgent(), chatPlatform(["renders-markdown", "unfurls-links"], ["renders-markdown", "renders-links"])),
+      findings: [
+        {
+          anchors: ["agent", "chat-platform"],
+          // Likelihood 4 (as the console that loads images: no click needed, no -2); impact 5 (restricted orders-data). 20: critical.
+          // The app behind it only renders links, which adds no way out beyond the platform's: no finding on chat-app.
+          severity: "critical",
+          summary: /unfurls links \(fetches each URL for a preview\) without a click/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.match(finding.path!.at(-1)!.action, /fetches it for a preview as soon as it is posted/);
+          },
+        },
+      ],
+    },
+    {
+      name: "behind a platform that renders links, the app that loads images is a zero-click way out of its own",
+      model: spec(ticketAgent(), chatPlatform(["renders-markdown", "renders-links"], ["renders-markdown", "fetches-images"])),
+      findings: [
+        // Likelihood 4 - 2 (a click on the platform's links) = 2; impact 5: 10, medium.
+        { anchors: ["agent", "chat-platform"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 10) },
+        // Likelihood 4 (the app loads images itself); impact 5: 20, critical; the output reaches it through the platform.
+        {
+          anchors: ["agent", "chat-app"],
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.match(finding.summary, /shown in chat-app \(through chat-platform\)/);
+          },
+        },
+      ],
+    },
     {
       name: "ticket text steers the agent; its answers are shown in a console that loads images by itself",
       model: spec(ticketAgent(), consoleShowing(["renders-markdown", "fetches-images"])),
