@@ -267,9 +267,16 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
       }
       if (heads.has("autonomy")) reason("blast-radius", id, `agent '${id}' autonomy changed from ${str(was?.autonomy) ?? "unset"} to ${str(is?.autonomy) ?? "unset"}: who applies its actions`);
     }
+    if ((kind === "client" || kind === "service") && heads.has("handles")) {
+      const gained = strings(is?.handles).filter((h) => ACTING_HANDLING.has(h) && !strings(was?.handles).includes(h));
+      if (gained.length > 0) reason("blast-radius", id, `${noun(kind)} '${id}' now ${gained.join(", ")}: model output reaching it can leave the system or act with no one reading it first`);
+    }
   }
   return reasons;
 }
+
+/** What a recipient does with model output that sends it out or acts on it by itself (a new exfiltration or execution sink). */
+const ACTING_HANDLING: ReadonlySet<string> = new Set(["fetches-images", "unfurls-links", "renders-html", "executes-code", "executes-shell", "executes-sql", "sends-email", "publishes"]);
 
 /** Controls that bound what a steered agent or a stolen identity can do; weakening one widens the blast radius. */
 const BOUNDING_CONTROLS = new Set(["human-approval", "sandbox", "egress-allowlist", "spend-limit", "kill-switch", "least-privilege", "authorization", "authentication", "tenant-isolation"]);

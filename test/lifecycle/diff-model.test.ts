@@ -9,6 +9,7 @@ import { canonicalJson, changedFields, diffModels } from "../../src/lifecycle/mo
 import { memoryFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import type { ThreatModel } from "../../src/model/model.js";
+import type { OutputHandling } from "../../src/model/vocabulary.js";
 
 /** A small shop assistant: public visitors chat with a supervised agent that looks orders up. */
 const SHOP = `threatwright: 1
@@ -221,6 +222,21 @@ describe("diffModels: material or delta", () => {
     // Once staff send the agent a message, they are a new entry point.
     after.flows.push({ id: "staff-ask", from: "staff", to: "helper", channel: "api" });
     assert.ok(diffModels(before, after).reasons.some((r) => r.message === "new untrusted entry point 'staff' (employee actor: writes whatever they like)"));
+  });
+
+  it("a client or service that starts fetching, running or sending what models write is material; one that only renders more is not", () => {
+    const widened = (handles: OutputHandling[], more: OutputHandling[]) => {
+      const [before, after] = variant((m) => m.clients.push({ id: "app", type: "chat-app", handles: [...handles, ...more] }));
+      before.clients.push({ id: "app", type: "chat-app", handles });
+      return diffModels(before, after).reasons.map((r) => [r.code, r.message]);
+    };
+    assert.deepEqual(widened(["renders-markdown"], ["fetches-images"]), [["blast-radius", "client 'app' now fetches-images: model output reaching it can leave the system or act with no one reading it first"]]);
+    assert.deepEqual(widened(["renders-links"], ["unfurls-links", "executes-code"]), [["blast-radius", "client 'app' now unfurls-links, executes-code: model output reaching it can leave the system or act with no one reading it first"]]);
+    // Must not be material: rendering more, or a sink dropped.
+    assert.deepEqual(widened(["plain-text"], ["renders-markdown", "renders-links"]), []);
+    const [before, after] = variant((m) => m.clients.push({ id: "app", type: "chat-app", handles: ["plain-text"] }));
+    before.clients.push({ id: "app", type: "chat-app", handles: ["plain-text", "fetches-images"] });
+    assert.deepEqual(diffModels(before, after).reasons, []);
   });
 
   it("an agent newly reached by untrusted text is material even when no entry point is new", () => {
