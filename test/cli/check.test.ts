@@ -230,8 +230,8 @@ describe("threatwright check against a baseline the change made worse", () => {
   after(() => repo.remove());
 
   it("fails on the findings re-scored up to high and the accepted finding now open, saying which and why", async () => {
-    // Without chat-rate-limit, three findings it alone lowered go back to their inherent scores (docs/scoring.md):
-    // TW-OUT-002 10 -> 15, TW-INF-002 6 -> 12, TW-INF-003 9 -> 12, all medium -> high. TW-AGY-002, which it
+    // Without chat-rate-limit, four findings it alone lowered go back to their inherent scores (docs/scoring.md):
+    // TW-OUT-002 10 -> 15, TW-GOV-006 9 -> 12, TW-INF-002 6 -> 12, TW-INF-003 9 -> 12, all medium -> high. TW-AGY-002, which it
     // lowered with the refund cap, rises too, but is accepted on both sides: a settled finding does not count.
     // TW-PRV-001 (critical 20) was accepted on main and is open now. Most severe first, then by residual, then by ID.
     const run = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "json"]);
@@ -239,11 +239,12 @@ describe("threatwright check against a baseline the change made worse", () => {
     const report = JSON.parse(run.out) as CheckReport;
     const findings = report.checks.find((c) => c.check === "findings")!;
     assert.equal(findings.outcome, "fail");
-    assert.deepEqual(findings.findings, [PRV, "TW-OUT-002@support-agent+email-api", "TW-INF-002@support-agent", "TW-INF-003@support-agent+chat-llm"]);
-    assert.equal(findings.reason, "4 unmitigated findings at or above high new or worse than at the baseline (1 no longer settled, 3 re-scored upward)");
+    assert.deepEqual(findings.findings, [PRV, "TW-OUT-002@support-agent+email-api", "TW-GOV-006@support-agent", "TW-INF-002@support-agent", "TW-INF-003@support-agent+chat-llm"]);
+    assert.equal(findings.reason, "5 unmitigated findings at or above high new or worse than at the baseline (1 no longer settled, 4 re-scored upward)");
     assert.deepEqual(findings.why, {
       [PRV]: "accepted at the baseline, open now: recorded as open",
       "TW-OUT-002@support-agent+email-api": "re-scored medium → high (residual 10 → 15)",
+      "TW-GOV-006@support-agent": "re-scored medium → high (residual 9 → 12)",
       "TW-INF-002@support-agent": "re-scored medium → high (residual 6 → 12)",
       "TW-INF-003@support-agent+chat-llm": "re-scored medium → high (residual 9 → 12)",
     });
@@ -253,7 +254,7 @@ describe("threatwright check against a baseline the change made worse", () => {
     const text = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02"]);
     assert.equal(text.code, 1);
     assert.match(text.out, /^Threatwright check of Customer support assistant \(2026-10-02\) against main \(delta change\)\n/);
-    assert.match(text.out, /\n {2}FAIL findings: 4 unmitigated findings at or above high new or worse than at the baseline \(1 no longer settled, 3 re-scored upward\)\n {9}- \[critical 20\] TW-PRV-001@support-agent\+lookup-order {2}[^\n]+ \(open\): accepted at the baseline, open now: recorded as open\n {9}- \[high 15\] TW-OUT-002@support-agent\+email-api {2}[^\n]+ \(open\): re-scored medium → high \(residual 10 → 15\)\n/);
+    assert.match(text.out, /\n {2}FAIL findings: 5 unmitigated findings at or above high new or worse than at the baseline \(1 no longer settled, 4 re-scored upward\)\n {9}- \[critical 20\] TW-PRV-001@support-agent\+lookup-order {2}[^\n]+ \(open\): accepted at the baseline, open now: recorded as open\n {9}- \[high 15\] TW-OUT-002@support-agent\+email-api {2}[^\n]+ \(open\): re-scored medium → high \(residual 10 → 15\)\n/);
 
     const md = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "markdown"]);
     assert.match(md.out, /### Failing findings\n\n\| Severity \| Finding \| Status \| Residual \| Against the baseline \|\n\|---\|---\|---\|---:\|---\|\n\| critical \| `TW-PRV-001@support-agent\+lookup-order` [^\n]+ \| open: recorded as open \| 20 \| accepted at the baseline, open now: recorded as open \|\n\| high \| `TW-OUT-002@support-agent\+email-api` [^\n]+ \| 15 \| re-scored medium → high \\\(residual 10 → 15\\\) \|\n/);
@@ -428,7 +429,7 @@ describe("threatwright check against a baseline without a usable model", () => {
       assert.equal(report.baseline?.model, "invalid");
       assert.equal(report.baseline?.fallback, good);
       assert.equal(report.baseline?.classification, "unchanged");
-      assert.equal(report.baseline?.findings, 26);
+      assert.equal(report.baseline?.findings, 27);
       assert.deepEqual(report.checks.map((c) => c.outcome), CHECKS.map(() => "pass"));
       assert.match(report.baseline?.note ?? "", new RegExp(`^the model at main:threatmodel/threatwright\\.yaml is invalid \\(1 problem\\): compared with its last valid version on main, ${good.slice(0, 7)} 'Threat model' \\(2026-09-30\\); the first problem: main:threatmodel/threatwright\\.yaml:\\d+:12: review\\.cadence: `));
       // The same warning on stderr, whatever the format.
@@ -469,7 +470,7 @@ describe("threatwright check of a model in another repository", () => {
       const report = JSON.parse(run.out) as CheckReport;
       assert.equal(report.baseline?.model, "found");
       assert.equal(report.baseline?.classification, "unchanged");
-      assert.equal(report.baseline?.findings, 26);
+      assert.equal(report.baseline?.findings, 27);
       // ./ and ../ are relative to the current folder, here another repository: outside the model's.
       const relative = await cli(here.root, ["check", model, "--baseline", "main:./threatmodel"]);
       assert.equal(relative.code, 2);

@@ -55,11 +55,11 @@ describe("threatwright history on a git history", () => {
     const r = await report();
     assert.deepEqual(r.commits, { listed: 5, considered: 5, analysed: 5, skipped: 0 });
     assert.deepEqual(r.points.map((p) => p.subject), ["Support assistant threat model", "Agent can cancel orders", "Recipient allow-list", "Decisions", "Reword"]);
-    // 26 findings throughout (one gone, one new at the tool commit); the two decided ones leave open at 24,
+    // 27 findings throughout (one gone, one new at the tool commit); the two decided ones leave open at 25,
     // and the lapsed acceptance brings it back to 25.
-    assert.deepEqual(r.points.map((p) => [p.findings.total, p.findings.open]), [[26, 26], [26, 26], [26, 26], [26, 24], [26, 25]]);
-    // Seen: 26, then 27. Closed: the service-account finding gone (1), then EXF-001 mitigated too (2).
-    assert.deepEqual(r.points.map((p) => [p.closure.closed, p.closure.seen]), [[0, 26], [1, 27], [1, 27], [2, 27], [2, 27]]);
+    assert.deepEqual(r.points.map((p) => [p.findings.total, p.findings.open]), [[27, 27], [27, 27], [27, 27], [27, 25], [27, 26]]);
+    // Seen: 27, then 28. Closed: the service-account finding gone (1), then EXF-001 mitigated too (2).
+    assert.deepEqual(r.points.map((p) => [p.closure.closed, p.closure.seen]), [[0, 27], [1, 28], [1, 28], [2, 28], [2, 28]]);
     // MTTM: 2 days (09-28 → 09-30), then (2 + 10) / 2 = 6 with EXF-001 (09-28 → 10-08).
     assert.deepEqual(r.points.map((p) => p.meanTimeToMitigate.days), [null, 2, 2, 6, 6]);
     assert.deepEqual(r.points.map((p) => p.expiredAcceptances), [0, 0, 0, 0, 1]);
@@ -74,8 +74,8 @@ describe("threatwright history on a git history", () => {
 
   it("JSON: rates to 4 decimals, from the counts", async () => {
     const r = await report();
-    // Closure 0/26, then 1/27 = 0.037037..., then 2/27 = 0.074074...
-    assert.deepEqual(r.points.map((p) => p.closure.rate), [0, 0.037, 0.037, 0.0741, 0.0741]);
+    // Closure 0/27, then 1/28 = 0.035714..., then 2/28 = 0.071428...
+    assert.deepEqual(r.points.map((p) => p.closure.rate), [0, 0.0357, 0.0357, 0.0714, 0.0714]);
     // Coverage: none covered (of 11 components with findings, 12 with the new tool), then 1 of 12 = 0.08333...
     assert.deepEqual(r.points.map((p) => [p.coverage.covered, p.coverage.withFindings]), [[0, 11], [0, 12], [0, 12], [1, 12], [1, 12]]);
     assert.deepEqual(r.points.map((p) => p.coverage.rate), [0, 0, 0, 0.0833, 0.0833]);
@@ -104,8 +104,8 @@ describe("threatwright history on a git history", () => {
     // Right-aligned figures end in the same column: the 'expired' column lines up.
     const end = rows[0]!.indexOf("expired") + "expired".length;
     for (const row of rows.slice(1)) assert.match(row.slice(end - 1, end), /\d/);
-    // 2 of 27 closed: 7.4%, shown as 7%.
-    assert.match(rows[4]!, /2026-10-08\s+26\s+24\s.*\s7%\s+6\.0\s+0\s+0\s+8% \(1\/12\)$/);
+    // 2 of 28 closed: 7.1%, shown as 7%.
+    assert.match(rows[4]!, /2026-10-08\s+27\s+25\s.*\s7%\s+6\.0\s+0\s+0\s+8% \(1\/12\)$/);
   });
 
   it("CSV: a header row, RFC 4180 quoting, CRLF line ends", async () => {
@@ -116,12 +116,12 @@ describe("threatwright history on a git history", () => {
     assert.equal(lines.length, 4); // header, two rows, and the empty string after the last CRLF
     assert.ok(lines[0]!.startsWith("commit,date,week,subject,commits,findings,open,open_critical,"));
     assert.ok(lines[0]!.endsWith(",components,components_with_findings,components_covered,coverage"));
-    assert.match(lines[2]!, /^[0-9a-f]{40},2026-10-27,2026-W44,"Say ""hi"", then go",1,26,25,/);
+    assert.match(lines[2]!, /^[0-9a-f]{40},2026-10-27,2026-W44,"Say ""hi"", then go",1,27,26,/);
     assert.equal(lines[1]!.split(",").length, lines[0]!.split(",").length);
-    // Rates rounded as in the JSON: with every commit, 2 of 27 closed at the decisions.
+    // Rates rounded as in the JSON: with every commit, 2 of 28 closed at the decisions.
     const [header, ...rows] = parseCsv((await cli(repo.root, ["history", "threatmodel", "--format", "csv"])).out);
     const rate = header!.indexOf("closure_rate");
-    assert.deepEqual(rows.map((row) => row[rate]), ["0", "0.037", "0.037", "0.0741", "0.0741", "0.0741"]);
+    assert.deepEqual(rows.map((row) => row[rate]), ["0", "0.0357", "0.0357", "0.0714", "0.0714", "0.0714"]);
   });
 
   it("a commit where the model does not load is skipped, with the reason", async () => {
@@ -223,8 +223,8 @@ describe("threatwright history CSV and spreadsheets", () => {
     assert.deepEqual(column("mttm_days"), ["", "-5", "-5", "-5", "-5", "-5", "-5"]);
     assert.match(lines[2]!, /,-5,/);
     assert.doesNotMatch(out, /'-5\b(?! days)/);
-    // 1 of 26 findings closed: 0.03846...
-    assert.deepEqual(column("closure_rate"), ["0", "0.0385", "0.0385", "0.0385", "0.0385", "0.0385", "0.0385"]);
+    // 1 of 27 findings closed: 0.037037...
+    assert.deepEqual(column("closure_rate"), ["0", "0.037", "0.037", "0.037", "0.037", "0.037", "0.037"]);
     for (const row of rows) assert.equal(row.length, header!.length);
   });
 
@@ -234,6 +234,6 @@ describe("threatwright history CSV and spreadsheets", () => {
     assert.equal(r.points[0]!.subject, '=HYPERLINK("http://x","y")');
     assert.deepEqual(r.points.map((p) => p.meanTimeToMitigate.days), [null, -5, -5, -5, -5, -5, -5]);
     const table = await cli(repo.root, ["history", "threatmodel"]);
-    assert.match(table.out, /2026-10-05\s+26\s+25\s.*\s4%\s+-5\.0\s/);
+    assert.match(table.out, /2026-10-05\s+27\s+26\s.*\s4%\s+-5\.0\s/);
   });
 });

@@ -59,6 +59,15 @@ describe("support-assistant", () => {
     assert.deepEqual(retrieval.controls.map((c) => c.control), ["ticket-pii-redaction"]);
   });
 
+  it("asks for a way to stop the refunding agent, which a per-refund cap does not bound", () => {
+    const runaway = finding(result, "TW-GOV-006@support-agent");
+    // Likelihood 2 +1 (visitors' text reaches the agent) = 3; impact 4 (it can spend). Inherent 12, high.
+    assert.deepEqual([runaway.inherent.likelihood, runaway.inherent.impact], [3, 4]);
+    // No kill switch; chat-rate-limit on the backend (implemented, verified) takes 1 off impact: 3 x 3 = 9, medium.
+    assert.deepEqual([runaway.residual.score, runaway.severity], [9, "medium"]);
+    assert.deepEqual(runaway.missingControls, ["kill-switch", "human-approval"]);
+  });
+
   it("counts the 50 EUR cap on each refund once, and not as a cap on the total", () => {
     const refunds = finding(result, "TW-AGY-002@support-agent+issue-refund");
     // Likelihood 4 +1 (Website visitors, public) +1 (bug-bounty researchers, high capability) = 6, capped to 5.
