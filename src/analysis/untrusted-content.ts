@@ -227,6 +227,18 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   return { origins, edges, originsReaching, pathFrom, reaches: (nodeId) => (arrivals.get(nodeId)?.size ?? 0) > 0, saturated: [...saturated].sort() };
 }
 
+/** Flows that give a model input (training flows shape its weights instead). */
+function inputFlows(graph: SystemGraph, modelId: string) {
+  return graph.flowsTo(modelId).filter((flow) => flow.channel !== "training" && !isTrainingPipeline(graph, flow.from));
+}
+
+/** Tools that give a model input: a capability acting on it, or an input flow from the tool; in ID order. */
+export function toolsFeeding(graph: SystemGraph, modelId: string): string[] {
+  const tools = new Set(graph.toolsActingOn(modelId).map((use) => use.tool));
+  for (const flow of inputFlows(graph, modelId)) if (graph.kindOf(flow.from) === "tool") tools.add(flow.from);
+  return [...tools].sort();
+}
+
 /** Something that gives a model input an attacker shapes, and the most exposed origin of that text. */
 export interface AttackerFedInput {
   /** A component sending the model input, an agent whose context it is, or a tool calling it. */
@@ -250,16 +262,11 @@ export function attackerFedInputs(graph: SystemGraph, untrusted: UntrustedConten
     if (!known || origin.exposure > known.exposure) found.set(input, origin);
   };
   for (const agent of graph.agentsUsingModel(modelId)) note(agent.id, agent.id);
-  const viaTool = (tool: string) => {
+  for (const flow of inputFlows(graph, modelId)) if (graph.kindOf(flow.from) !== "tool") note(flow.from, flow.from);
+  for (const tool of toolsFeeding(graph, modelId)) {
     note(tool, tool);
     for (const agent of graph.agentsUsingTool(tool)) note(tool, agent.id);
-  };
-  for (const flow of graph.flowsTo(modelId)) {
-    if (flow.channel === "training" || isTrainingPipeline(graph, flow.from)) continue;
-    if (graph.kindOf(flow.from) === "tool") viaTool(flow.from);
-    else note(flow.from, flow.from);
   }
-  for (const tool of graph.model.tools) if (tool.capabilities.some((c) => c.on?.includes(modelId))) viaTool(tool.id);
   return [...found]
     .map(([input, origin]) => ({ input, origin }))
     .sort((a, b) => b.origin.exposure - a.origin.exposure || (a.input < b.input ? -1 : 1));

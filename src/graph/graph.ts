@@ -4,7 +4,13 @@ import type { ThreatModel } from "../model/model.js";
 import { COMPONENT_LIST_KEYS } from "../model/model.js";
 import type { Agent, Boundary, Control, Credential, Data, Flow, Identity, McpServer, Tool } from "../model/schema.js";
 import { LIST_KIND } from "../model/schema.js";
-import type { ComponentKind, ElementKind } from "../model/vocabulary.js";
+import type { Action, ComponentKind, ElementKind } from "../model/vocabulary.js";
+
+/** A tool whose capability names a resource, with the action. */
+export interface ToolUse {
+  tool: string;
+  action: Action;
+}
 
 /** Any element with an ID, with its kind. */
 export interface Node {
@@ -26,6 +32,8 @@ export interface SystemGraph {
   /** Tools an agent can call: its own and those of the MCP servers it connects to. */
   toolsOf(agentId: string): Tool[];
   agentsUsingTool(toolId: string): Agent[];
+  /** Tools whose capabilities name the resource, with the action, in tool ID order. */
+  toolsActingOn(resourceId: string): ToolUse[];
   agentsUsingServer(serverId: string): Agent[];
   agentsUsingModel(modelId: string): Agent[];
   agentsLoadingPrompt(promptId: string): Agent[];
@@ -120,6 +128,9 @@ export function buildGraph(model: ThreatModel): SystemGraph {
     for (const promptId of agent.prompts ?? []) push(agentsByPrompt, promptId, agent);
   }
 
+  const toolUses = new Map<string, ToolUse[]>();
+  for (const tool of [...model.tools].sort(byId)) for (const capability of tool.capabilities) for (const resource of capability.on ?? []) push(toolUses, resource, { tool: tool.id, action: capability.action });
+
   const identities = new Map(model.identities.map((i) => [i.id, i]));
   const runningAs = new Map<string, string[]>();
   const hosted = new Map<string, string[]>();
@@ -155,6 +166,7 @@ export function buildGraph(model: ThreatModel): SystemGraph {
     flowsTo: (id) => flowsTo.get(id) ?? [],
     toolsOf: (id) => agentTools.get(id) ?? [],
     agentsUsingTool: (id) => agentsByTool.get(id) ?? [],
+    toolsActingOn: (id) => toolUses.get(id) ?? [],
     agentsUsingServer: (id) => agentsByServer.get(id) ?? [],
     agentsUsingModel: (id) => agentsByModel.get(id) ?? [],
     agentsLoadingPrompt: (id) => agentsByPrompt.get(id) ?? [],

@@ -292,32 +292,6 @@ export interface StoreAccess {
   via: string;
 }
 
-export interface ToolUse {
-  tool: string;
-  action: Action;
-}
-
-const toolUseIndex = new WeakMap<AnalysisContext, Map<string, ToolUse[]>>();
-
-/** Tools whose capabilities name the resource, with the action, in tool ID order; built once per analysis. */
-export function toolsActingOn(context: AnalysisContext, resourceId: string): ToolUse[] {
-  let index = toolUseIndex.get(context);
-  if (!index) {
-    index = new Map();
-    for (const tool of [...context.graph.model.tools].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      for (const capability of tool.capabilities) {
-        for (const resource of capability.on ?? []) {
-          const list = index.get(resource);
-          if (list) list.push({ tool: tool.id, action: capability.action });
-          else index.set(resource, [{ tool: tool.id, action: capability.action }]);
-        }
-      }
-    }
-    toolUseIndex.set(context, index);
-  }
-  return index.get(resourceId) ?? [];
-}
-
 function storeAccess(context: AnalysisContext, storeId: string, direction: "read" | "write"): StoreAccess[] {
   const { graph } = context;
   const found = new Map<string, string>();
@@ -326,7 +300,7 @@ function storeAccess(context: AnalysisContext, storeId: string, direction: "read
     const agent = direction === "read" ? flow.to : flow.from;
     if (graph.kindOf(agent) === "agent" && !found.has(agent)) found.set(agent, flow.id);
   }
-  for (const use of toolsActingOn(context, storeId)) {
+  for (const use of context.graph.toolsActingOn(storeId)) {
     const matches = direction === "read" ? use.action === "read" || use.action === "fetch" : use.action === "write" || use.action === "publish";
     if (!matches) continue;
     for (const agent of graph.agentsUsingTool(use.tool)) if (!found.has(agent.id)) found.set(agent.id, use.tool);

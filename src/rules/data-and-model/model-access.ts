@@ -2,7 +2,7 @@
 // put input into it, and which inference endpoints answer without authentication.
 import { isDirect } from "../../analysis/attack-paths.js";
 import { heldData } from "../../analysis/sensitivity.js";
-import { isTrainingPipeline } from "../../analysis/untrusted-content.js";
+import { isTrainingPipeline, toolsFeeding } from "../../analysis/untrusted-content.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { AnalysisContext } from "../rule.js";
@@ -113,10 +113,8 @@ export function modelQueriers(context: AnalysisContext, modelId: string): ModelQ
     offer({ origin, who: originWho(graph, origin), through: modelId, direct: isDirect(graph, hops) });
   }
   // An agent that calls a tool acting on the model (a scoring tool in front of a classifier) passes it what it read.
-  for (const tool of graph.model.tools) {
-    const feeds = tool.capabilities.some((c) => c.on?.includes(modelId)) || graph.flowsFrom(tool.id).some((f) => f.to === modelId && f.channel !== "training");
-    if (!feeds) continue;
-    for (const agent of graph.agentsUsingTool(tool.id)) for (const origin of untrusted.originsReaching(agent.id)) offer({ origin, who: originWho(graph, origin), through: tool.id, direct: false });
+  for (const tool of toolsFeeding(graph, modelId)) {
+    for (const agent of graph.agentsUsingTool(tool)) for (const origin of untrusted.originsReaching(agent.id)) offer({ origin, who: originWho(graph, origin), through: tool, direct: false });
   }
   const open = openInferenceEndpoint(graph, modelId);
   if (open) {

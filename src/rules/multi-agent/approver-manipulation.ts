@@ -2,7 +2,7 @@ import { entrySteps } from "../../analysis/attack-paths.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Control, Tool } from "../../model/schema.js";
 import { CONSEQUENTIAL_ACTIONS, type Action } from "../../model/vocabulary.js";
-import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, toolsActingOn } from "../helpers.js";
+import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 /** What a review screen does with agent text that lets a request pass for something it is not. */
@@ -199,7 +199,7 @@ function queueWriters(context: AnalysisContext, queues: readonly ReviewQueue[], 
       if (kind === "agent") note(flow.from, flow.id);
       else if (kind === "tool") for (const agent of graph.agentsUsingTool(flow.from)) note(agent.id, flow.from);
     }
-    for (const use of toolsActingOn(context, queue)) {
+    for (const use of graph.toolsActingOn(queue)) {
       if (!CONSEQUENTIAL_ACTIONS.has(use.action)) continue;
       for (const agent of graph.agentsUsingTool(use.tool)) note(agent.id, use.tool);
     }
