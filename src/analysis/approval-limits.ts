@@ -36,7 +36,9 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
     });
     const whys: string[] = [];
     if (bypassedBy.length > 0) {
-      const how = bypassedBy.map(({ router, origin }) => `${graph.nameOf(router)} (${graph.kindOf(router) === "model" ? "scores input" : "reads text from"} ${graph.nameOf(origin.id)}${graph.kindOf(router) === "model" ? " shapes" : ""})`);
+      const how = bypassedBy.map(({ router, origin }) =>
+        graph.kindOf(router) === "model" ? `${graph.nameOf(router)} (scores input ${graph.nameOf(origin.id)} shapes)` : `${graph.nameOf(router)} (reads text from ${graph.nameOf(origin.id)})`,
+      );
       whys.push(`routed by ${joinWords(how)}: the attacker can keep an action from reaching the approver`);
     }
     if (outsiders.length > 0) {
@@ -49,7 +51,7 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
 }
 
 /** The routers of an approval that an attacker steers (agents reached by untrusted text) or feeds (models given attacker-shaped input), in the control's order. */
-export function routersAnAttackerSteers(graph: SystemGraph, untrusted: UntrustedContent, control: Control): { router: string; origin: UntrustedOrigin }[] {
+function routersAnAttackerSteers(graph: SystemGraph, untrusted: UntrustedContent, control: Control): { router: string; origin: UntrustedOrigin }[] {
   const steered: { router: string; origin: UntrustedOrigin }[] = [];
   for (const router of control.routedBy ?? []) {
     const origin = graph.kindOf(router) === "model" ? attackerFedInputs(graph, untrusted, router)[0]?.origin : untrusted.originsReaching(router)[0];

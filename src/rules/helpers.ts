@@ -4,7 +4,7 @@ import { isDirect } from "../analysis/attack-paths.js";
 import { sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
-import type { Agent, Control, Credential, Identity, McpServer } from "../model/schema.js";
+import type { Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
@@ -152,6 +152,13 @@ export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set(ACTIONS.filter((a) =>
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
   let worst: Effect | undefined;
   for (const effect of effects) if (!worst || DAMAGE_RANK[effect.action] > DAMAGE_RANK[worst.action]) worst = effect;
+  return worst;
+}
+
+/** The most damaging action among the tools' capabilities, with the first tool that has it; none for tools without capabilities. */
+export function worstToolAction(tools: readonly Tool[]): { action: Action; tool: string } | undefined {
+  let worst: { action: Action; tool: string } | undefined;
+  for (const tool of tools) for (const c of tool.capabilities) if (!worst || byDamage(c.action, worst.action) < 0) worst = { action: c.action, tool: tool.id };
   return worst;
 }
 

@@ -1,11 +1,10 @@
-import { routersAnAttackerSteers } from "../../analysis/approval-limits.js";
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, integrityFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
-import { attackerFedInputs } from "../../analysis/untrusted-content.js";
+import { attackerFedInputs, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Tool } from "../../model/schema.js";
 import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
-import { byDamage, names, originEvidence, SEVERE_ACTIONS, someNames } from "../helpers.js";
+import { names, originEvidence, SEVERE_ACTIONS, someNames, worstToolAction } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 export const approvalRoutedBySteeredAgent: Rule = {
@@ -40,14 +39,14 @@ export const approvalRoutedBySteeredAgent: Rule = {
     { control: "model-monitoring", reduces: "likelihood", by: 1, how: "the share of actions sent for approval is watched; a drop, or one source's cases never routed, is noticed" },
   ],
   detect(context) {
-    const { graph, untrusted } = context;
+    const { graph } = context;
     const detections: Detection[] = [];
     for (const control of [...graph.model.controls].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       if (control.type !== "human-approval" || control.status === "planned") continue;
-      const steered = routersAnAttackerSteers(graph, untrusted, control);
+      const steered = context.approvalLimits.get(control.id)?.bypassedBy ?? [];
       if (steered.length === 0) continue;
       const gated = gatedTools(context, control.covers);
-      const worst = worstAction(gated);
+      const worst = worstToolAction(gated);
       const top = [...steered].sort((a, b) => b.origin.exposure - a.origin.exposure || (a.router < b.router ? -1 : 1))[0]!;
       const changed = [...new Set(gated.flatMap((t) => t.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])))].sort();
       const impact: Factor[] = [...integrityFactor(graph, [...new Set(changed.flatMap((id) => heldData(graph, id)))])];
@@ -100,14 +99,7 @@ function gatedTools(context: AnalysisContext, covers: readonly string[]): Tool[]
   return [...tools.values()].filter((t) => t.capabilities.length > 0).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** The most damaging action among the tools' capabilities, with the first tool that has it. */
-function worstAction(tools: readonly Tool[]): { action: Tool["capabilities"][number]["action"]; tool: string } | undefined {
-  let worst: { action: Tool["capabilities"][number]["action"]; tool: string } | undefined;
-  for (const tool of tools) for (const c of tool.capabilities) if (!worst || byDamage(c.action, worst.action) < 0) worst = { action: c.action, tool: tool.id };
-  return worst;
-}
-
-function routerEvidence(context: AnalysisContext, router: string, origin: Parameters<typeof entrySteps>[2]): EvidenceItem[] {
+function routerEvidence(context: AnalysisContext, router: string, origin: UntrustedOrigin): EvidenceItem[] {
   const { graph, untrusted } = context;
   if (graph.kindOf(router) !== "model") return [...originEvidence(context, [origin], router, 1), { element: router, note: "decides which actions are sent for approval, from a context that holds untrusted text" }];
   const inputs = attackerFedInputs(graph, untrusted, router).filter((i) => i.origin.id === origin.id);
@@ -117,7 +109,7 @@ function routerEvidence(context: AnalysisContext, router: string, origin: Parame
   ];
 }
 
-function routerSteps(context: AnalysisContext, router: string, origin: Parameters<typeof entrySteps>[2]): PathStep[] {
+function routerSteps(context: AnalysisContext, router: string, origin: UntrustedOrigin): PathStep[] {
   const { graph, untrusted } = context;
   if (graph.kindOf(router) !== "model") return entrySteps(graph, untrusted, origin, router);
   return [{ element: origin.id, action: `attacker submits input crafted to score as low risk through ${graph.nameOf(origin.id)}`, technique: "AML.T0043" }];

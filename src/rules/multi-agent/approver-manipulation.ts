@@ -1,8 +1,8 @@
 import { entrySteps } from "../../analysis/attack-paths.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Control, Tool } from "../../model/schema.js";
-import { CONSEQUENTIAL_ACTIONS, type Action } from "../../model/vocabulary.js";
-import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames } from "../helpers.js";
+import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
+import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, worstToolAction } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 /** What a review screen does with agent text that lets a request pass for something it is not. */
@@ -59,9 +59,9 @@ export const approverManipulation: Rule = {
       if (!preparer) continue;
       // Without a review queue the prompt shows each call: only the tools a steered agent calls are requests the attacker words.
       const shaped = (queues.length > 0 ? gated : gated.filter((tool) => graph.agentsUsingTool(tool.id).some((a) => preparers.some((p) => p.agent === a.id)))).sort(
-        (a, b) => byDamage(worstAction([a]).action, worstAction([b]).action) || (a.id < b.id ? -1 : 1),
+        (a, b) => byDamage(worstToolAction([a])!.action, worstToolAction([b])!.action) || (a.id < b.id ? -1 : 1),
       );
-      const worst = worstAction(shaped);
+      const worst = worstToolAction(shaped)!;
       const screens = [...new Set(queues.flatMap((q) => [q.queue, ...q.screens]))];
       const disguising = screens.flatMap((id) => handlesOf(context, id).filter((h) => DISGUISING.has(h)).map((h) => ({ screen: id, handles: h })));
       const top: UntrustedOrigin = preparer.origins[0]!;
@@ -246,13 +246,6 @@ const RENDERED: Readonly<Record<string, string>> = {
 function disguiseWords(context: AnalysisContext, screens: readonly string[], handles: readonly string[]): string {
   const what = joinWords(handles.map((h) => h.replace(/^renders-/, "")).map((w) => (w === "html" ? "HTML" : w)));
   return `${names(context, screens)} render${screens.length === 1 ? "s" : ""} ${what} the agent writes (${handles.map((h) => RENDERED[h]).join("; ")})`;
-}
-
-/** The most damaging action among the tools' capabilities, with the first tool that has it. */
-function worstAction(tools: readonly Tool[]): { action: Action; tool: string } {
-  let worst: { action: Action; tool: string } | undefined;
-  for (const tool of tools) for (const c of tool.capabilities) if (!worst || byDamage(c.action, worst.action) < 0) worst = { action: c.action, tool: tool.id };
-  return worst!;
 }
 
 /** "write on Staging database, delete on Staging database" for a tool's capabilities. */
