@@ -155,6 +155,14 @@ export function worstEffect(effects: readonly Effect[]): Effect | undefined {
   return worst;
 }
 
+/** Actions whose damage grows with every repetition: what an agent left running keeps doing until someone stops it. */
+export const RUNAWAY_ACTIONS: ReadonlySet<Action> = new Set<Action>(["spend", "delete", "execute", "publish"]);
+
+/** Whether a kill switch, not only planned, covers the element. */
+export function killSwitchOn(context: AnalysisContext, id: string | undefined): boolean {
+  return id !== undefined && context.graph.controlsCovering(id).some((c) => c.type === "kill-switch" && c.status !== "planned");
+}
+
 /** The most damaging action among the tools' capabilities, with the first tool that has it; none for tools without capabilities. */
 export function worstToolAction(tools: readonly Tool[]): { action: Action; tool: string } | undefined {
   let worst: { action: Action; tool: string } | undefined;

@@ -1,8 +1,5 @@
-import { byDamage, names, ownToolEffects } from "../helpers.js";
+import { byDamage, killSwitchOn, names, ownToolEffects, RUNAWAY_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-
-/** Actions whose damage grows with every repetition: what a runaway agent keeps doing until someone stops it. */
-const RUNAWAY = new Set(["spend", "delete", "execute", "publish"]);
 
 export const noWayToStopAgent: Rule = {
   id: "TW-GOV-006",
@@ -33,17 +30,16 @@ export const noWayToStopAgent: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    const stopped = (id: string | undefined) => id !== undefined && graph.controlsCovering(id).some((c) => c.type === "kill-switch" && (c.status ?? "implemented") !== "planned");
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
       if (agent.autonomy !== undefined && agent.autonomy !== "autonomous") continue;
       if (graph.flowsTo(agent.id).some((f) => f.from !== agent.id && graph.kindOf(f.from) === "agent")) continue;
       const effects = ownToolEffects(capabilities.agentEffects(agent.id))
-        .filter((e) => RUNAWAY.has(e.action))
+        .filter((e) => RUNAWAY_ACTIONS.has(e.action))
         .sort((a, b) => byDamage(a.action, b.action));
       if (effects.length === 0) continue;
       const tools = [...new Set(effects.map((e) => e.tool!))];
-      if (stopped(agent.id) || stopped(agent.runsOn) || tools.some((t) => stopped(t))) continue;
+      if (killSwitchOn(context, agent.id) || killSwitchOn(context, agent.runsOn) || tools.some((t) => killSwitchOn(context, t))) continue;
       const actions = [...new Set(effects.map((e) => e.action))];
       const origin = untrusted.originsReaching(agent.id)[0];
       const factors: Factor[] = origin ? [{ dimension: "likelihood", delta: 1, reason: `text from ${graph.nameOf(origin.id)} reaches it, so an attacker can set it going too` }] : [];

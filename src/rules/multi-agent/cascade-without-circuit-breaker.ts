@@ -1,9 +1,6 @@
-import type { Effect } from "../../analysis/capabilities.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { byDamage, names, ownToolEffects } from "../helpers.js";
+import { byDamage, killSwitchOn, names, ownToolEffects, RUNAWAY_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-
-const CASCADING = new Set<Effect["action"]>(["spend", "delete", "execute", "publish"]);
 
 /** How many chain starts are tracked per agent; enough to report, and it bounds the work. */
 const ROOTS_PER_AGENT = 8;
@@ -75,22 +72,18 @@ export const cascadeWithoutCircuitBreaker: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    const killSwitched = (id: string) => graph.controlsCovering(id).some((c) => c.type === "kill-switch" && (c.status ?? "implemented") !== "planned");
-    const guarded = (agentId: string) => {
-      const host = graph.agent(agentId)?.runsOn;
-      return killSwitched(agentId) || (host !== undefined && killSwitched(host));
-    };
+    const guarded = (agentId: string) => killSwitchOn(context, agentId) || killSwitchOn(context, graph.agent(agentId)?.runsOn);
     const chains = traceChains(graph, guarded);
     const anyChains = traceChains(graph, () => false);
     for (const node of graph.ofKind("agent")) {
       const acting = graph.agent(node.id)!;
       if (acting.autonomy !== undefined && acting.autonomy !== "autonomous") continue;
       const effects = ownToolEffects(capabilities.agentEffects(acting.id))
-        .filter((e) => CASCADING.has(e.action))
+        .filter((e) => RUNAWAY_ACTIONS.has(e.action))
         .sort((a, b) => byDamage(a.action, b.action));
       if (effects.length === 0) continue;
       const tools = [...new Set(effects.map((e) => e.tool!))];
-      if (guarded(acting.id) || tools.some(killSwitched)) continue;
+      if (guarded(acting.id) || tools.some((t) => killSwitchOn(context, t))) continue;
       const starts: { root: string; previous: string; length: number }[] = [...(chains.get(acting.id) ?? [])].filter(([root]) => root !== acting.id).map(([root, a]) => ({ root, ...a }));
       if (starts.length === 0 && !anyChains.has(acting.id)) {
         // Fed only from a loop of agents that no root leads into: the chain starts at its nearest feeding agent.
