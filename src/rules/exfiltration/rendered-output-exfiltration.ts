@@ -51,7 +51,6 @@ function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[]
   for (const consumer of outputConsumers(context, agentId)) {
     const direct = consumer.vias.some((v) => v.tool === undefined);
     note(consumer.consumer, direct ? [] : [consumer.vias[0]!.tool!]);
-    if (graph.kindOf(consumer.consumer) === "service") hold(consumer.consumer, direct ? [] : [consumer.vias[0]!.tool!]);
   }
   for (const flow of graph.flowsFrom(agentId)) hold(flow.to, []);
   for (const tool of graph.toolsOf(agentId)) {
