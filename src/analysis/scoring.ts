@@ -173,18 +173,13 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   for (const mitigation of rule.mitigations) {
     // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target.
     const where = mitigation.countsOn === "entry-path" || mitigation.countsOn === "named" ? [...named.values()] : mitigation.countsOn === "anchors" ? anchoredControls() : inScope;
-    let candidates = where.filter((c) => c.type === mitigation.control);
-    // An approval an attacker routes around stops nothing they do: named among what is not counted, not among the controls applied.
-    for (const control of candidates) {
-      const limit = limits.get(control.id);
-      if (limit?.factor === 0 && control.status !== "planned") notCounted.set(control.id, `${control.id} (${control.type}) is ${limit.why}`);
-    }
-    candidates = candidates.filter((c) => limits.get(c.id)?.factor !== 0 || c.status === "planned");
-    if (mitigation.control === "spend-limit") {
-      // A cap on each payment is not a cap on the total; it counts only where the rule names it (a per-payment reduction it has not counted already).
-      const perPayment = (c: Control) => mitigation.perPayment !== undefined && named.has(c.id);
-      for (const control of candidates) if (!capsTotal(control) && !perPayment(control)) notCounted.set(control.id, notCountedNote(control, graph));
-      candidates = candidates.filter((c) => capsTotal(c) || perPayment(c));
+    // Controls of the type that do not count here are named with the reason, not applied.
+    const candidates: Control[] = [];
+    for (const control of where) {
+      if (control.type !== mitigation.control) continue;
+      const why = notCountedWhy(mitigation, control, named.has(control.id), limits, graph);
+      if (why) notCounted.set(control.id, why);
+      else candidates.push(control);
     }
     let best = strongest(mitigation, candidates, graph, limits);
     if (best && best.by > 0 && mitigation.control === "human-approval" && mitigation.countsOn === undefined) {
@@ -241,8 +236,15 @@ function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], g
   return { ...strongestGate.gate, by, note: `${strongestGate.gate.control} (human-approval) gates ${strongestGate.tool} but ${gap}, so it lowers ${mitigation.reduces} by ${by}, half of its ${byOf(strongestGate)}` };
 }
 
-/** Why a spend-limit control in scope takes nothing off a rule's cap on the total. */
-function notCountedNote(control: Control, graph: SystemGraph): string {
+/**
+ * Why a control of the mitigation's type takes nothing off, or undefined when it counts: an approval an
+ * attacker routes around stops nothing they do; a cap on each payment is not a cap on the total, and
+ * counts only where the rule names it (a per-payment reduction it has not counted already).
+ */
+function notCountedWhy(mitigation: Mitigation, control: Control, namedByRule: boolean, limits: ApprovalLimits, graph: SystemGraph): string | undefined {
+  const limit = limits.get(control.id);
+  if (limit?.factor === 0 && control.status !== "planned") return `${control.id} (${control.type}) is ${limit.why}`;
+  if (mitigation.control !== "spend-limit" || capsTotal(control) || (mitigation.perPayment !== undefined && namedByRule)) return undefined;
   return control.threshold
     ? `${control.id} (spend-limit) ${conditionWords(control, graph)}, not the total per hour, day or month`
     : `${control.id} (spend-limit) gives no threshold with a period (per hour, day or month), so it is not known to cap the total`;
