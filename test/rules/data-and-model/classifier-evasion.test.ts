@@ -151,6 +151,26 @@ ruleTester(classifierEvasion, {
       ],
     },
     {
+      name: "KYC: the scoring tool sends the fields to the classifier by a flow instead of acting on it",
+      model: (() => {
+        const kyc = kycOnboarding();
+        return spec({
+          ...kyc,
+          tools: kyc.tools.map((t) => (t.id === "score-applicant" ? { id: "score-applicant", capabilities: [{ action: "execute" }] } : t)),
+          flows: [...kyc.flows, { id: "score-to-risk", from: "score-applicant", to: "kyc-risk", channel: "api" }],
+        });
+      })(),
+      findings: [
+        {
+          anchors: ["kyc-risk"],
+          // As above: 4 x 3 = 12, high; the tool feeds the classifier through its flow.
+          severity: "high",
+          summary: /^KYC risk classifier scores input from applicant \(through score-applicant\)/,
+          check: (finding) => assert.equal(finding.inherent.score, 12),
+        },
+      ],
+    },
+    {
       name: "KYC: the classifier decides which account openings go to manual review (routedBy)",
       model: spec(kycOnboarding(), {
         controls: [{ id: "manual-review", type: "human-approval", covers: ["open-account"], routedBy: ["kyc-risk"], verified: true }],
