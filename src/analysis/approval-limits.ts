@@ -14,6 +14,9 @@ export interface ApprovalLimit {
   bypassedBy: { router: string; origin: UntrustedOrigin }[];
 }
 
+/** Approval limits by control ID. */
+export type ApprovalLimits = ReadonlyMap<string, ApprovalLimit>;
+
 /** Actor types outside the organisation: an approval they may give is not the organisation's check. */
 const OUTSIDE_APPROVERS: ReadonlySet<string> = new Set(["public", "customer", "partner"]);
 
@@ -25,7 +28,7 @@ const OUTSIDE_APPROVERS: ReadonlySet<string> = new Set(["public", "customer", "p
  * - an approver outside the organisation (a partner, customer or public actor) halves it.
  * Approvals with neither are absent from the map.
  */
-export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent): ReadonlyMap<string, ApprovalLimit> {
+export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent): ApprovalLimits {
   const limits = new Map<string, ApprovalLimit>();
   for (const control of graph.model.controls) {
     if (control.type !== "human-approval") continue;

@@ -5,10 +5,8 @@ import type { SystemGraph } from "../graph/graph.js";
 import type { Control } from "../model/schema.js";
 import { CONSEQUENTIAL_ACTIONS } from "../model/vocabulary.js";
 import type { Factor, Mitigation, Rule } from "../rules/rule.js";
-import type { ApprovalLimit } from "./approval-limits.js";
+import type { ApprovalLimit, ApprovalLimits } from "./approval-limits.js";
 
-/** Approval limits by control ID (see approval-limits.ts). */
-export type ApprovalLimits = ReadonlyMap<string, ApprovalLimit>;
 const NO_LIMITS: ApprovalLimits = new Map();
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;

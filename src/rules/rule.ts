@@ -2,7 +2,7 @@
 // impact, the controls that reduce it) and a detect function over the analysed
 // system that returns detections with their evidence.
 import type { Capabilities } from "../analysis/capabilities.js";
-import type { ApprovalLimits } from "../analysis/scoring.js";
+import type { ApprovalLimits } from "../analysis/approval-limits.js";
 import type { ContextData } from "../analysis/sensitivity.js";
 import type { UntrustedContent } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
