@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   analyze: () => import("./commands/analyze.js"),
   rules: () => import("./commands/rules.js"),
   diff: () => import("./commands/diff.js"),
+  plan: () => import("./commands/plan.js"),
   decide: () => import("./commands/decide.js"),
   status: () => import("./commands/status.js"),
   check: () => import("./commands/check.js"),

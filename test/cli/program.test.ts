@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runCli } from "./harness.js";
 
-const COMMANDS = ["validate", "analyze", "rules", "diff", "decide", "status", "check", "history", "report", "diagram", "init"];
+const COMMANDS = ["validate", "analyze", "rules", "diff", "plan", "decide", "status", "check", "history", "report", "diagram", "init"];
 
 describe("threatwright", () => {
   it("--help lists every command, in order", async () => {

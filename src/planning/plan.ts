@@ -1,0 +1,145 @@
+// A remediation plan: the controls that take the most residual risk off the findings still to act
+// on, one after another, each measured by analysing the model with it (and the steps before it) in
+// place. Pure, like the analysis: the same model and date give the same plan.
+import type { Finding } from "../analysis/analyze.js";
+import { analyze } from "../analysis/analyze.js";
+import type { Severity } from "../analysis/scoring.js";
+import { countBySeverity } from "../analysis/scoring.js";
+import { isSettled } from "../lifecycle/decisions.js";
+import type { FindingSummary, RescoredFinding } from "../lifecycle/findings-diff.js";
+import { diffFindings } from "../lifecycle/findings-diff.js";
+import type { ThreatModel } from "../model/model.js";
+import type { Control } from "../model/schema.js";
+import { RULES } from "../rules/index.js";
+import type { Rule } from "../rules/rule.js";
+import type { Candidate } from "./candidates.js";
+import { candidates } from "./candidates.js";
+
+export const DEFAULT_STEPS = 5;
+/** Candidates measured on a step at most: each costs one analysis of the whole model. */
+export const DEFAULT_CANDIDATES = 100;
+
+export interface PlanOptions {
+  today: string;
+  steps?: number;
+  candidates?: number;
+  /** Plan for the findings that touch this workflow only. */
+  workflow?: string;
+  rules?: readonly Rule[];
+}
+
+/** The findings still to act on (open or being mitigated): their count, severities and summed residual score. */
+export interface PlanTotals {
+  residual: number;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+}
+
+export interface PlanStep {
+  rank: number;
+  kind: "add" | "complete";
+  /** The control as the model should hold it once in place. */
+  control: Control;
+  /** For "complete": the control as the model has it now. */
+  was?: Control;
+  /** Residual risk still to act on, with the steps before this one in place, and with this one too. */
+  residual: { before: number; after: number; delta: number };
+  /** Findings whose residual score goes down, most first. */
+  lowered: RescoredFinding[];
+  /** Findings that no longer apply. */
+  resolved: FindingSummary[];
+  /** Findings the control brings or raises (an approval shows approvers text an attacker shaped: TW-HUM-001). */
+  raised: RescoredFinding[];
+  added: FindingSummary[];
+}
+
+export interface RemediationPlan {
+  system: { id: string; name: string };
+  date: string;
+  start: PlanTotals;
+  end: PlanTotals;
+  steps: PlanStep[];
+  /** Analyses of the whole model the plan ran, the first one included. */
+  analyses: number;
+  /** Where the plan measured fewer candidates than it had, in words; empty when it measured them all. */
+  truncated: string[];
+}
+
+export function planRemediation(model: ThreatModel, options: PlanOptions): RemediationPlan {
+  const rules = options.rules ?? RULES;
+  const maxSteps = options.steps ?? DEFAULT_STEPS;
+  const limit = options.candidates ?? DEFAULT_CANDIDATES;
+  // The findings the plan weighs: all of them, or those that touch the workflow.
+  const run = (m: ThreatModel) => {
+    const all = analyze(m, { today: options.today, rules }).findings;
+    return options.workflow === undefined ? all : all.filter((f) => f.workflows.includes(options.workflow!));
+  };
+
+  let current = model;
+  let findings = run(model);
+  let analyses = 1;
+  const start = totals(findings);
+  const truncated: string[] = [];
+  const steps: PlanStep[] = [];
+  // The last measured gain of each candidate. A control rarely helps more once others are in
+  // place, so a measured gain bounds the next. The first step measures the most promising
+  // candidates by estimate; a later one measures a candidate only when its last gain (or, for one
+  // not measured yet, its estimate) could still beat the best found on that step.
+  const measured = new Map<string, number>();
+
+  while (steps.length < maxSteps) {
+    const pool = candidates(current, findings, rules);
+    const ordered = pool.map((candidate) => ({ candidate, bound: measured.get(candidate.key) ?? candidate.estimate }));
+    // On a tie, finishing a control the team already has comes before adding one.
+    ordered.sort((a, b) => b.bound - a.bound || (a.candidate.kind === b.candidate.kind ? 0 : a.candidate.kind === "complete" ? -1 : 1) || (a.candidate.key < b.candidate.key ? -1 : 1));
+    const before = totals(findings).residual;
+    let best: { candidate: Candidate; model: ThreatModel; findings: Finding[]; gain: number } | undefined;
+    let count = 0;
+    for (const { candidate, bound } of ordered) {
+      if (best && steps.length > 0 && bound <= best.gain) continue;
+      if (count === limit) {
+        truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
+        break;
+      }
+      const next = withControl(current, candidate);
+      const after = run(next);
+      analyses++;
+      count++;
+      const gain = round(before - totals(after).residual);
+      measured.set(candidate.key, gain);
+      if (gain > 0 && (!best || gain > best.gain)) best = { candidate, model: next, findings: after, gain };
+    }
+    if (!best) break;
+    const diff = diffFindings(toDo(findings), toDo(best.findings));
+    steps.push({
+      rank: steps.length + 1,
+      kind: best.candidate.kind,
+      control: best.candidate.control,
+      ...(best.candidate.was ? { was: best.candidate.was } : {}),
+      residual: diff.residual,
+      lowered: diff.rescored.filter((f) => f.delta < 0),
+      resolved: diff.resolved,
+      raised: diff.rescored.filter((f) => f.delta > 0),
+      added: diff.new,
+    });
+    current = best.model;
+    findings = best.findings;
+    measured.delete(best.candidate.key);
+  }
+  return { system: { id: model.system.id, name: model.system.name }, date: options.today, start, end: totals(findings), steps, analyses, truncated };
+}
+
+/** The model with the candidate control in place: added, or replacing the one it completes. */
+function withControl(model: ThreatModel, candidate: Candidate): ThreatModel {
+  const controls = candidate.kind === "add" ? [...model.controls, candidate.control] : model.controls.map((c) => (c.id === candidate.control.id ? candidate.control : c));
+  return { ...model, controls };
+}
+
+const toDo = (findings: readonly Finding[]) => findings.filter((f) => !isSettled(f.status));
+
+function totals(findings: readonly Finding[]): PlanTotals {
+  const open = toDo(findings);
+  return { residual: round(open.reduce((sum, f) => sum + f.residual.score, 0)), findings: open.length, bySeverity: countBySeverity(open) };
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;

@@ -1,0 +1,118 @@
+// The remediation plan as text for the terminal, Markdown for a pull request or wiki, and JSON.
+import { Document } from "yaml";
+import type { Severity } from "../analysis/scoring.js";
+import { SEVERITIES } from "../analysis/scoring.js";
+import type { RescoredFinding } from "../lifecycle/findings-diff.js";
+import type { Control } from "../model/schema.js";
+import type { PlanStep, PlanTotals, RemediationPlan } from "../planning/plan.js";
+import { TOOL } from "./json.js";
+import { mdEscape } from "./markdown.js";
+import { terminalText } from "./terminal-text.js";
+
+export const PLAN_SCHEMA_VERSION = "1.0";
+
+/** Findings named per step in text and Markdown; JSON lists them all. */
+const LISTED = 5;
+
+const ASSUMPTIONS =
+  "Each control is counted as implemented and verified, with evidence; a partial or unverified one takes off less (docs/scoring.md). " +
+  "Steps are chosen one at a time: each is the control that takes the most off with the steps before it in place. " +
+  "Only controls are proposed: removing a tool or narrowing a grant may do more (compare the two models with `threatwright diff`).";
+
+/** `nameOf`: an element's name from its ID, for the sentences. */
+export function planText(plan: RemediationPlan, nameOf: (id: string) => string): string {
+  const name = (id: string) => terminalText(nameOf(id));
+  const lines = [`Remediation plan for ${terminalText(plan.system.name)} (${plan.date})`, ""];
+  lines.push(`Still to act on: ${totalsText(plan.start)}.`);
+  if (plan.steps.length === 0) {
+    lines.push("No control the plan can propose lowers the residual risk of the findings still to act on.");
+  } else {
+    const count = plan.steps.length;
+    lines.push(`With the ${count === 1 ? "control" : `${count} controls`} below in place: ${totalsText(plan.end)}, ${round(plan.start.residual - plan.end.residual)} less.`);
+  }
+  for (const step of plan.steps) {
+    lines.push("", `${step.rank}. ${stepTitle(step, name)}: residual ${step.residual.before} -> ${step.residual.after} (${step.residual.delta})`);
+    for (const [label, list] of findingLists(step)) lines.push(`   ${label}: ${list}`);
+    lines.push(`   ${step.kind === "add" ? "add to the model's controls" : `set on ${step.control.id}`}:`, ...controlYaml(step).map((line) => `     ${terminalText(line)}`));
+  }
+  lines.push(...plan.truncated.map((note) => `Truncated: ${note} (--candidates measures more).`));
+  lines.push("", ASSUMPTIONS, "");
+  return lines.join("\n");
+}
+
+export function planMarkdown(plan: RemediationPlan, nameOf: (id: string) => string): string {
+  const name = (id: string) => mdEscape(nameOf(id));
+  const out = [`## Threatwright remediation plan: ${mdEscape(plan.system.name)}`, "", `Plan of ${plan.date}. Still to act on: ${totalsText(plan.start)}.`, ""];
+  if (plan.steps.length === 0) {
+    out.push("No control the plan can propose lowers the residual risk of the findings still to act on.", "");
+  } else {
+    out.push(`With these controls in place: ${totalsText(plan.end)}, **${round(plan.start.residual - plan.end.residual)}** less.`, "");
+    out.push("| Step | Control | Residual | Change |", "|---:|---|---:|---:|");
+    for (const step of plan.steps) out.push(`| ${step.rank} | ${stepTitle(step, name)} | ${step.residual.before} → ${step.residual.after} | ${step.residual.delta} |`);
+    out.push("");
+  }
+  for (const step of plan.steps) {
+    out.push(`### ${step.rank}. ${stepTitle(step, name)}`, "");
+    for (const [label, list] of findingLists(step, (id) => `\`${id}\``)) out.push(`- ${label}: ${list}`);
+    out.push("", step.kind === "add" ? "Add to the model's controls:" : `Set on \`${step.control.id}\`:`, "", "```yaml", ...controlYaml(step), "```", "");
+  }
+  out.push(...plan.truncated.map((note) => `Truncated: ${mdEscape(note)}.`), "", ASSUMPTIONS, "");
+  return out.join("\n");
+}
+
+export function planJson(plan: RemediationPlan): string {
+  return JSON.stringify({ tool: { name: TOOL.name, version: TOOL.version }, schemaVersion: PLAN_SCHEMA_VERSION, ...plan, assumptions: ASSUMPTIONS }, null, 2) + "\n";
+}
+
+function stepTitle(step: PlanStep, name: (id: string) => string): string {
+  const { control } = step;
+  const where = control.covers.map((id) => `${name(id)} (${id})`).join(", ");
+  if (step.kind === "add") return `Add ${control.type} on ${where}`;
+  const was = step.was!;
+  const state = [was.status ?? "implemented", was.verified ? "verified" : "not verified", ...((was.evidence?.length ?? 0) === 0 ? ["no evidence"] : [])].join(", ");
+  return `Complete ${control.id} (${control.type} on ${where}; now ${state})`;
+}
+
+function totalsText(totals: PlanTotals): string {
+  const severities = [...SEVERITIES].reverse().filter((s) => totals.bySeverity[s] > 0).map((s: Severity) => `${totals.bySeverity[s]} ${s}`);
+  return `${totals.findings} finding${totals.findings === 1 ? "" : "s"}${severities.length ? ` (${severities.join(", ")})` : ""}, residual risk ${totals.residual}`;
+}
+
+/** Labelled lists of the findings a step changes, the first few of each named. */
+function findingLists(step: PlanStep, code: (id: string) => string = (id) => id): [string, string][] {
+  const rescored = (f: RescoredFinding) => `${code(f.id)} ${f.before.severity} ${f.before.residual} -> ${f.after.severity} ${f.after.residual}`;
+  const lists: [string, string[]][] = [
+    ["lowers", step.lowered.map(rescored)],
+    ["resolves", step.resolved.map((f) => `${code(f.id)} ${f.severity} ${f.residual}`)],
+    ["raises", step.raised.map(rescored)],
+    ["brings", step.added.map((f) => `${code(f.id)} ${f.severity} ${f.residual}`)],
+  ];
+  return lists
+    .filter(([, items]) => items.length > 0)
+    .map(([label, items]) => [`${label} ${items.length} finding${items.length === 1 ? "" : "s"}`, items.slice(0, LISTED).join("; ") + (items.length > LISTED ? `; and ${items.length - LISTED} more` : "")]);
+}
+
+/** The YAML to write: the whole control for one to add, the fields that change for one to complete. */
+function controlYaml(step: PlanStep): string[] {
+  const { control } = step;
+  const value: Partial<Control> = step.kind === "add" ? control : changedFields(step.was!, control);
+  const doc = new Document(step.kind === "add" ? [value] : value);
+  // covers: [a, b] on one line, as the examples write it.
+  const covers = doc.getIn(step.kind === "add" ? [0, "covers"] : ["covers"], true) as { flow?: boolean } | undefined;
+  if (covers) covers.flow = true;
+  if (control.type === "spend-limit" && step.kind === "add") {
+    const amount = doc.getIn([0, "threshold", "amount"], true) as { comment?: string } | undefined;
+    if (amount) amount.comment = ` the most it may spend per ${control.threshold?.per ?? "day"}: yours to choose`;
+  }
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd().split("\n");
+}
+
+function changedFields(was: Control, now: Control): Partial<Control> {
+  const changed: Partial<Control> = {};
+  if ((was.status ?? "implemented") !== now.status) changed.status = now.status;
+  if (was.verified !== now.verified) changed.verified = now.verified;
+  if ((was.evidence?.length ?? 0) === 0) changed.evidence = now.evidence;
+  return changed;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;

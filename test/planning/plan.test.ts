@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { EVIDENCE_PLACEHOLDER } from "../../src/planning/candidates.js";
+import type { RemediationPlan } from "../../src/planning/plan.js";
+import { planRemediation } from "../../src/planning/plan.js";
+import { diskFiles } from "../../src/model/files.js";
+import { loadModel } from "../../src/model/load.js";
+import type { ThreatModel } from "../../src/model/model.js";
+import { exfiltrationPath } from "../../src/rules/exfiltration/exfiltration-path.js";
+import { publicChat } from "../rules/building-blocks.js";
+import { loadSpec, spec } from "../rules/rule-tester.js";
+import type { ModelSpec } from "../rules/rule-tester.js";
+
+const today = "2026-11-22";
+
+/** A public chat agent that reads orders and can email anyone: TW-EXF-001 at 5x5 (+1 public entry, +1 payment data is restricted). */
+const leakyAgent = (extra: ModelSpec = {}) =>
+  spec(
+    publicChat("agent", { tools: ["lookup", "email"] }),
+    {
+      datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+      data: [{ id: "orders-data", classification: "confidential", flags: ["personal", "payment"] }],
+      tools: [
+        { id: "lookup", capabilities: [{ action: "read", on: ["orders"] }] },
+        { id: "email", capabilities: [{ action: "send", destination: "any" }] },
+      ],
+    },
+    extra,
+  );
+
+const exfiltrationOnly = (model: ModelSpec, options: { steps?: number; candidates?: number; workflow?: string } = {}) =>
+  planRemediation(loadSpec(model), { today, rules: [exfiltrationPath], ...options });
+
+const example = (name: string): ThreatModel => {
+  const loaded = loadModel(`examples/${name}`, diskFiles);
+  assert.ok(loaded.ok);
+  return loaded.loaded.model;
+};
+
+/** What every plan must hold: each step lowers the total, the steps chain, and each step's total is its findings' changes. */
+function assertConsistent(plan: RemediationPlan): void {
+  let total = plan.start.residual;
+  for (const step of plan.steps) {
+    assert.equal(step.residual.before, total, `step ${step.rank} starts where the last ended`);
+    assert.ok(step.residual.delta < 0, `step ${step.rank} lowers the residual risk`);
+    const changes =
+      step.lowered.reduce((s, f) => s + f.delta, 0) + step.raised.reduce((s, f) => s + f.delta, 0) + step.added.reduce((s, f) => s + f.residual, 0) - step.resolved.reduce((s, f) => s + f.residual, 0);
+    assert.equal(Math.round(changes * 100) / 100, step.residual.delta, `step ${step.rank}: the findings it changes add up to its delta`);
+    total = step.residual.after;
+  }
+  assert.equal(plan.end.residual, total);
+}
+
+describe("remediation plan", () => {
+  it("takes the control that lowers the most first, each measured with the ones before it in place, and stops when nothing helps", () => {
+    // TW-EXF-001 at 5x5 = 25. Egress allowlist and approval each take 2 off likelihood (25 -> 15, a
+    // gain of 10); the allowlist comes first on the tie by key (add egress-allowlist agent <
+    // add human-approval email). With it in place, the approval takes likelihood from 3 to 1 (15 -> 5).
+    // At likelihood 1 only impact can move: data minimisation takes 1 off (5x5 -> 1x4). Content
+    // isolation and output validation work on likelihood, already 1: nothing is left, so 3 steps of 5.
+    const plan = exfiltrationOnly(leakyAgent());
+    assert.deepEqual(plan.start, { residual: 25, findings: 1, bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 1 } });
+    assert.deepEqual(
+      plan.steps.map((s) => [s.kind, s.control.type, s.control.covers, s.residual]),
+      [
+        ["add", "egress-allowlist", ["agent"], { before: 25, after: 15, delta: -10 }],
+        ["add", "human-approval", ["email"], { before: 15, after: 5, delta: -10 }],
+        ["add", "data-minimisation", ["agent"], { before: 5, after: 4, delta: -1 }],
+      ],
+    );
+    assert.deepEqual(plan.steps[0]!.lowered, [{ id: "TW-EXF-001@agent+email", ruleId: "TW-EXF-001", title: exfiltrationPath.title, before: { residual: 25, severity: "critical" }, after: { residual: 15, severity: "high" }, delta: -10 }]);
+    assert.deepEqual(plan.end, { residual: 4, findings: 1, bySeverity: { info: 0, low: 1, medium: 0, high: 0, critical: 0 } });
+    assertConsistent(plan);
+  });
+
+  it("proposes a control as the model would hold it: implemented, verified, with evidence to fill in, under an ID not taken", () => {
+    const plan = exfiltrationOnly(leakyAgent({ services: [{ id: "egress-allowlist-agent", type: "api" }] }), { steps: 1 });
+    assert.deepEqual(plan.steps[0]!.control, { id: "egress-allowlist-agent-2", type: "egress-allowlist", covers: ["agent"], status: "implemented", verified: true, evidence: [EVIDENCE_PLACEHOLDER] });
+  });
+
+  it("puts an approval on the tool that acts, not on the agent: a person approves the email, not every answer", () => {
+    const plan = exfiltrationOnly(leakyAgent(), { steps: 2 });
+    const approval = plan.steps.find((s) => s.control.type === "human-approval");
+    assert.deepEqual(approval?.control.covers, ["email"]);
+  });
+
+  it("finishes a planned control before adding a new one that takes off as much", () => {
+    const plan = exfiltrationOnly(leakyAgent({ controls: [{ id: "mail-allowlist", type: "egress-allowlist", covers: ["email"], status: "planned" }] }), { steps: 1 });
+    const [step] = plan.steps;
+    assert.equal(step?.kind, "complete");
+    assert.deepEqual(step?.was, { id: "mail-allowlist", type: "egress-allowlist", covers: ["email"], status: "planned" });
+    assert.deepEqual(step?.control, { id: "mail-allowlist", type: "egress-allowlist", covers: ["email"], status: "implemented", verified: true, evidence: [EVIDENCE_PLACEHOLDER] });
+    assert.deepEqual(step?.residual, { before: 25, after: 15, delta: -10 });
+  });
+
+  it("weighs only findings still to act on: an accepted risk is left alone", () => {
+    const accepted = leakyAgent({ decisions: [{ finding: "TW-EXF-001@agent+email", status: "accepted", owner: "cto@example.com", justification: "Outbound mail is logged and reviewed daily", expires: "2027-06-01" }] });
+    const plan = exfiltrationOnly(accepted);
+    assert.deepEqual(plan.start, { residual: 0, findings: 0, bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 } });
+    assert.deepEqual(plan.steps, []);
+  });
+
+  it("plans for one workflow's findings only when asked", () => {
+    const model = leakyAgent({ services: [{ id: "billing", type: "api" }], workflows: [{ id: "support-chat", components: ["agent"] }, { id: "invoicing", components: ["billing"] }] });
+    assert.equal(exfiltrationOnly(model, { workflow: "support-chat" }).start.findings, 1);
+    const none = exfiltrationOnly(model, { workflow: "invoicing" });
+    assert.equal(none.start.findings, 0);
+    assert.deepEqual(none.steps, []);
+  });
+
+  it("counts what a control brings with it: an approval shows approvers text an attacker shaped (TW-HUM-001)", () => {
+    const plan = planRemediation(loadSpec(leakyAgent()), { today, steps: 10 });
+    const approval = plan.steps.find((s) => s.control.type === "human-approval");
+    assert.ok(approval, "an approval on the email tool is among the steps");
+    assert.deepEqual(approval.added.map((f) => f.ruleId), ["TW-HUM-001"]);
+    assert.ok(approval.lowered.some((f) => f.id === "TW-EXF-001@agent+email"));
+    assertConsistent(plan);
+    // The evidence the proposal carries keeps TW-GOV-005 (control without evidence) away.
+    assert.ok(plan.steps.every((s) => !s.added.some((f) => f.ruleId === "TW-GOV-005")));
+  });
+
+  it("says when it measured fewer candidates than it had", () => {
+    const plan = exfiltrationOnly(leakyAgent(), { candidates: 1, steps: 1 });
+    assert.equal(plan.analyses, 2);
+    assert.match(plan.truncated[0]!, /^step 1: measured 1 of \d+ candidate controls, the most promising by estimate$/);
+    assert.deepEqual(exfiltrationOnly(leakyAgent()).truncated, []);
+  });
+
+  it("on the support assistant, starts with an egress allowlist on the agent: four ways out lose 2 likelihood steps (1 for the one at 2)", () => {
+    // By hand from the findings' reasons (docs/scoring.md): EXF-001 +send-customer-email 5x5 -> 3x5;
+    // EXF-002 +chat-widget 4.75x5 -> 2.75x5; EXF-002 +customer-mailbox 5x5 -> 3x5; OUT-002 +email-api
+    // 2x5 -> 1x5 (clamped at 1). 10 + 10 + 10 + 5 = 35 off 358.75.
+    const plan = planRemediation(example("support-assistant"), { today, steps: 1 });
+    const [step] = plan.steps;
+    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["egress-allowlist", ["support-agent"], { before: 358.75, after: 323.75, delta: -35 }]);
+    assert.deepEqual(
+      step?.lowered.map((f) => [f.id, f.before.residual, f.after.residual]),
+      [
+        ["TW-EXF-001@support-agent+send-customer-email", 25, 15],
+        ["TW-EXF-002@support-agent+chat-widget", 23.75, 13.75],
+        ["TW-EXF-002@support-agent+customer-mailbox", 25, 15],
+        ["TW-OUT-002@support-agent+email-api", 10, 5],
+      ],
+    );
+  });
+
+  it("gives the same plan every time, and every example's plan is consistent", () => {
+    for (const name of ["support-assistant", "coding-agent", "invoice-agents"]) {
+      const model = example(name);
+      const plan = planRemediation(model, { today });
+      assert.deepEqual(planRemediation(model, { today }), plan, name);
+      assert.equal(plan.steps.length, 5, `${name}: five controls help`);
+      assertConsistent(plan);
+    }
+  });
+});
