@@ -6,7 +6,10 @@ import { joinWords } from "../model/vocabulary.js";
 import { attackerFedInputs, type UntrustedContent, type UntrustedOrigin } from "./untrusted-content.js";
 
 export interface ApprovalLimit {
-  /** What is left of the approval's strength: 0 when an attacker can route around it, 0.5 when outsiders may approve. */
+  /**
+   * What is left of the approval's strength: 0 when an attacker can route around it; otherwise 0.5 when
+   * outsiders may approve, 0.5 when approvers may approve their own requests, 0.25 when both.
+   */
   factor: number;
   /** Why, in words, for the finding's reasons. */
   why: string;
@@ -25,8 +28,10 @@ const OUTSIDE_APPROVERS: ReadonlySet<string> = new Set(["public", "customer", "p
  * - a router (`routedBy`) that an attacker steers (an agent reached by untrusted text) or feeds (a model
  *   given attacker-shaped input) decides that the attacker's action needs no approval: the approval
  *   counts for nothing against the threats it would stop (TW-HUM-002 is the finding);
- * - an approver outside the organisation (a partner, customer or public actor) halves it.
- * Approvals with neither are absent from the map.
+ * - an approver outside the organisation (a partner, customer or public actor) halves it;
+ * - an approver who also asks an agent the approval gates for actions (a requester) halves it, unless the
+ *   control says the tool keeps approvers off their own requests (`separateFromRequester`, four eyes).
+ * The halvings multiply. Approvals with none of these are absent from the map.
  */
 export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent): ApprovalLimits {
   const limits = new Map<string, ApprovalLimit>();
@@ -47,10 +52,91 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
     if (outsiders.length > 0) {
       whys.push(`approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation`);
     }
+    const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control);
+    if (selfApprovers.length > 0) whys.push(selfApprovalWhy(graph, selfApprovers));
     if (whys.length === 0) continue;
-    limits.set(control.id, { factor: bypassedBy.length > 0 ? 0 : 0.5, why: whys.join("; "), bypassedBy });
+    const factor = bypassedBy.length > 0 ? 0 : (outsiders.length > 0 ? 0.5 : 1) * (selfApprovers.length > 0 ? 0.5 : 1);
+    limits.set(control.id, { factor, why: whys.join("; "), bypassedBy });
   }
   return limits;
+}
+
+/**
+ * "approvers include On-call engineers, who also ask Ops bot for the actions it gates: nothing stops them
+ * approving their own request"; approvers who ask the same agents share a clause.
+ */
+function selfApprovalWhy(graph: SystemGraph, selfApprovers: readonly { approver: string; agents: string[] }[]): string {
+  const byAgents = new Map<string, { approvers: string[]; agents: string[] }>();
+  for (const { approver, agents } of selfApprovers) {
+    const key = agents.join("\0");
+    const group = byAgents.get(key);
+    if (group) group.approvers.push(approver);
+    else byAgents.set(key, { approvers: [approver], agents });
+  }
+  const who = [...byAgents.values()].map((g) => `${joinWords(g.approvers.map((id) => graph.nameOf(id)))}, who also ask ${joinWords(g.agents.map((id) => graph.nameOf(id)))}`);
+  return `approvers include ${who.join(", and ")}${who.length > 1 ? "," : ""} for the actions it gates: nothing stops them approving their own request`;
+}
+
+/**
+ * The approval's approvers who also request what it gates, each with the gated agents they ask
+ * (in ID order), in the control's order of approvers. Empty when it names no approvers: who approves
+ * is then unknown, and so is whether they ask too.
+ */
+function approversWhoRequest(graph: SystemGraph, control: Control): { approver: string; agents: string[] }[] {
+  const approvers = control.approvers ?? [];
+  if (approvers.length === 0) return [];
+  const asked = new Map<string, string[]>();
+  for (const agent of agentsGatedBy(graph, control)) {
+    for (const requester of requestersOf(graph, agent)) {
+      const agents = asked.get(requester);
+      if (agents) agents.push(agent);
+      else asked.set(requester, [agent]);
+    }
+  }
+  return [...new Set(approvers)].flatMap((approver) => {
+    const agents = asked.get(approver);
+    return agents ? [{ approver, agents }] : [];
+  });
+}
+
+/**
+ * Agents whose actions the approval gates, in ID order: it covers the agent, a tool the agent can call,
+ * or that tool's host or identity. Kept simple on purpose: an approval on the agent's own host or
+ * identity, or on a resource its tools act on, is left out, since it may gate other components' actions
+ * and it is not known which of them a requester of this agent sets off.
+ */
+function agentsGatedBy(graph: SystemGraph, control: Control): string[] {
+  const agents = new Set<string>();
+  const agentsOfTool = (tool: string) => {
+    for (const agent of graph.agentsUsingTool(tool)) agents.add(agent.id);
+  };
+  for (const covered of control.covers) {
+    if (graph.kindOf(covered) === "agent") agents.add(covered);
+    else if (graph.tool(covered)) agentsOfTool(covered);
+    // A host or an identity: the tools that run on it or as it.
+    else for (const component of [...graph.hostedOn(covered), ...graph.runningAs(covered)]) if (graph.tool(component)) agentsOfTool(component);
+  }
+  return [...agents].sort();
+}
+
+/**
+ * The actors who ask the agent for actions: those with flows reaching it through clients and services
+ * only (the "direct" of isDirect, TW-PRV-001), trusted or not, in ID order. Training flows carry no requests.
+ */
+function requestersOf(graph: SystemGraph, agent: string): string[] {
+  const requesters = new Set<string>();
+  const seen = new Set<string>([agent]);
+  const queue = [agent];
+  for (let head = 0; head < queue.length; head++) {
+    for (const flow of graph.flowsTo(queue[head]!)) {
+      if (flow.channel === "training" || seen.has(flow.from)) continue;
+      seen.add(flow.from);
+      const kind = graph.kindOf(flow.from);
+      if (kind === "actor") requesters.add(flow.from);
+      else if (kind === "client" || kind === "service") queue.push(flow.from);
+    }
+  }
+  return [...requesters].sort();
 }
 
 /** The routers of an approval that an attacker steers (agents reached by untrusted text) or feeds (models given attacker-shaped input), in the control's order. */

@@ -285,7 +285,7 @@ const STATUS_STRENGTH: Record<string, number> = { implemented: 2, partial: 1, pl
 /**
  * How a bounding control was weakened between two versions, in words, or undefined: removed,
  * taken to a weaker status, no longer covering something, acting only above a (higher) threshold,
- * or, for an approval, only under a condition or on what a new router sends it.
+ * or, for an approval, only under a condition or on what a new router sends it, or without four eyes enforced.
  * A control added or made stronger narrows the blast radius; the findings diff shows that.
  */
 function controlWeakening(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
@@ -307,6 +307,8 @@ function controlWeakening(was: Record<string, unknown> | undefined, is: Record<s
   if (was.condition === undefined && is.condition !== undefined) return "now applies only under a condition";
   const routers = strings(is.routedBy).filter((r) => !strings(was.routedBy).includes(r));
   if (routers.length > 0) return `now applies only to what ${list(routers)} route${routers.length === 1 ? "s" : ""} to it`;
+  // Without four eyes enforced, an approver who also asks for the action may approve their own request.
+  if (was.separateFromRequester === true && is.separateFromRequester !== true) return "no longer keeps approvers from approving their own requests";
   return undefined;
 }
 

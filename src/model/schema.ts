@@ -428,6 +428,13 @@ export const Control = z
       ["actor"],
       "For a human approval: the people who may approve. An approver outside the organisation (a partner, customer or public actor) halves the approval's credit; naming approvers documents who holds the decision",
     ).optional(),
+    separateFromRequester: z
+      .boolean()
+      .meta({
+        description:
+          "For a human approval: true when the approval tool enforces that the approver is not the person whose request led to the action (four eyes). Meaningful only with approvers: without it, an approver who also asks an agent the approval gates for actions (directly, through clients and services) could approve their own request, and the approval's credit is halved.",
+      })
+      .optional(),
     evidence: z.array(Evidence).meta({ description: "Where the control can be seen working." }).optional(),
     verified: z.boolean().meta({ description: "Whether someone checked the evidence." }).optional(),
     verifiedOn: date("When it was last checked").optional(),
@@ -451,6 +458,7 @@ export const Control = z
         condition: "risk score 0.7 or more, or a possible sanctions match",
         routedBy: ["orchestrator-agent", "risk-classifier"],
         approvers: ["compliance-officers"],
+        separateFromRequester: true,
         verified: true,
       },
     ],

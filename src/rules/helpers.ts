@@ -597,7 +597,7 @@ function saturatedSet(untrusted: UntrustedContent): ReadonlySet<string> {
   return set;
 }
 
-/** A control's strength in this model: controlStrength with the approval's limits (a router an attacker steers, outside approvers). */
+/** A control's strength in this model: controlStrength with the approval's limits (a router an attacker steers, outside approvers, self-approval). */
 export function strengthIn(context: AnalysisContext, control: Control): number {
   return controlStrength(control, context.approvalLimits.get(control.id));
 }

@@ -97,7 +97,7 @@ export interface AnalysisContext {
   untrusted: UntrustedContent;
   capabilities: Capabilities;
   contextData: ContextData;
-  /** What limits each human approval: a router an attacker steers, approvers outside the organisation. */
+  /** What limits each human approval: a router an attacker steers, approvers outside the organisation, approvers who may approve their own requests. */
   approvalLimits: ApprovalLimits;
   /** The analysis date (YYYY-MM-DD): the only clock rules see. */
   today: string;

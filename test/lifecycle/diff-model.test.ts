@@ -335,6 +335,14 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 5000, currency: "EUR" }))), [["blast-radius", "approval", `control 'approval' (human-approval) threshold raised from 100 to 5000: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.condition = "the customer is new"))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only under a condition: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.routedBy = ["helper"]))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only to what 'helper' routes to it: ${held}`]]);
+    // Four eyes no longer enforced (separateFromRequester true, then absent or false): an approver who asks may approve their own request.
+    for (const drop of [(c: ThreatModel["controls"][number]) => delete c.separateFromRequester, (c: ThreatModel["controls"][number]) => (c.separateFromRequester = false)]) {
+      const [before, after] = weakened(drop);
+      find(before.controls, "approval").separateFromRequester = true;
+      assert.deepEqual(reasonsOf([before, after]), [["blast-radius", "approval", `control 'approval' (human-approval) no longer keeps approvers from approving their own requests: ${held}`]]);
+      // Enforcing it is a stronger control: not material.
+      assert.deepEqual(reasonsOf([after, before]), []);
+    }
     // Must not be material: the same control made stronger (a router or a condition dropped), or a control that bounds nothing (telemetry) removed.
     assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 50, currency: "EUR" }))), []);
     {

@@ -1,0 +1,199 @@
+// Self-approval (four eyes): an approver who also asks the gated agent for actions may approve
+// their own request, which halves the approval; `separateFromRequester: true` says the tool stops it.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { analyze, buildContext, type Finding } from "../../src/analysis/analyze.js";
+import { destructiveChanges } from "../../src/rules/excessive-agency/destructive-changes.js";
+import { publicChat } from "../rules/building-blocks.js";
+import { findingsOf, loadSpec, spec, TODAY, type ModelSpec } from "../rules/rule-tester.js";
+
+/**
+ * Ops bot: public users chat with it through a widget, and its update tool writes the orders store.
+ * On-call engineers ask it for changes through a chat app; auditors talk to nobody; a reseller
+ * (partner) is only named, unless a test adds its flow. The approval gates the update tool.
+ */
+const opsBot = (approval: Record<string, unknown>, ...extra: ModelSpec[]): ModelSpec =>
+  spec(
+    publicChat("agent", { name: "Ops bot", tools: ["update"] }),
+    {
+      clients: [{ id: "console", type: "chat-app", handles: ["plain-text"] }],
+      datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+      data: [{ id: "orders-data", classification: "confidential" }],
+      tools: [{ id: "update", capabilities: [{ action: "write", on: ["orders"] }] }],
+      actors: [
+        { id: "oncall", type: "employee", name: "On-call engineers" },
+        { id: "auditors", type: "employee", name: "Auditors" },
+        { id: "reseller", type: "partner", name: "Reseller" },
+      ],
+      flows: [
+        { id: "oncall-to-console", from: "oncall", to: "console", channel: "api" },
+        { id: "console-to-agent", from: "console", to: "agent", channel: "api" },
+      ],
+      controls: [{ id: "approval", type: "human-approval", covers: ["update"], verified: true, ...approval }],
+    },
+    ...extra,
+  );
+
+/** The reseller also chats with Ops bot, through the public widget. */
+const resellerChats: ModelSpec = { flows: [{ id: "reseller-to-widget", from: "reseller", to: "widget", channel: "api" }] };
+
+const limitOf = (model: ModelSpec) => buildContext(loadSpec(model), TODAY).approvalLimits.get("approval");
+
+const SELF_APPROVAL = "approvers include On-call engineers, who also ask Ops bot for the actions it gates: nothing stops them approving their own request";
+
+/**
+ * TW-AGY-001 on the update tool. Inherent, by hand (docs/scoring.md): likelihood 4 (rule default)
+ * +1 (entry public-user, anyone on the internet; no adversary modelled: 0; three-node path: 0) = 5;
+ * impact 3 (rule default; orders-data confidential: 0; write only, nothing irreversible: 0) = 3;
+ * 5x3 = 15, high. The rule's human-approval mitigation takes `by: 2` off likelihood, times the
+ * approval's strength (implemented and verified, no condition: 1) times the limit's factor.
+ */
+function destructive(model: ModelSpec): Finding {
+  const finding = findingsOf(destructiveChanges, model).find((f) => f.id === "TW-AGY-001@agent+update");
+  assert.ok(finding, "TW-AGY-001 fires on the update tool");
+  assert.deepEqual(finding.inherent, { likelihood: 5, impact: 3, score: 15, severity: "high" });
+  return finding;
+}
+
+describe("approval limits: approvers who also request (four eyes)", () => {
+  it("halves an approval whose approver also asks the gated agent, and says so in the finding's residual reason", () => {
+    assert.deepEqual(limitOf(opsBot({ approvers: ["oncall"] })), { factor: 0.5, why: SELF_APPROVAL, bypassedBy: [] });
+    // by 2 x 1 x 0.5 = 1: residual likelihood 5 - 1 = 4, 4x3 = 12, high.
+    const finding = destructive(opsBot({ approvers: ["oncall"] }));
+    assert.deepEqual(finding.residual, { likelihood: 4, impact: 3, score: 12, severity: "high" });
+    assert.equal(finding.controls.find((c) => c.control === "approval")?.by, 1);
+    assert.equal(finding.reasons[2], `Residual 4x3: approval (human-approval, implemented, verified; ${SELF_APPROVAL}) lowers likelihood by 1.`);
+  });
+
+  it("leaves the approval whole when the tool enforces four eyes (separateFromRequester: true)", () => {
+    assert.equal(limitOf(opsBot({ approvers: ["oncall"], separateFromRequester: true })), undefined);
+    // by 2 x 1 = 2: residual likelihood 5 - 2 = 3, 3x3 = 9, medium.
+    const finding = destructive(opsBot({ approvers: ["oncall"], separateFromRequester: true }));
+    assert.deepEqual(finding.residual, { likelihood: 3, impact: 3, score: 9, severity: "medium" });
+    assert.equal(finding.reasons[2], "Residual 3x3: approval (human-approval, implemented, verified) lowers likelihood by 2.");
+    // false says what leaving it out says.
+    assert.deepEqual(limitOf(opsBot({ approvers: ["oncall"], separateFromRequester: false })), limitOf(opsBot({ approvers: ["oncall"] })));
+  });
+
+  it("does not fire for approvers who do not ask the gated agent, or when no approvers are named", () => {
+    // Auditors have no flow at all.
+    assert.equal(limitOf(opsBot({ approvers: ["auditors"] })), undefined);
+    assert.deepEqual(destructive(opsBot({ approvers: ["auditors"] })).residual, { likelihood: 3, impact: 3, score: 9, severity: "medium" });
+    // No approvers: who approves is unknown, so nothing is assumed, even though on-call engineers ask.
+    assert.equal(limitOf(opsBot({})), undefined);
+    assert.equal(limitOf(opsBot({ approvers: [] })), undefined);
+  });
+
+  it("does not fire for an approver who asks a different agent, one the approval does not gate", () => {
+    const reportBot: ModelSpec = {
+      agents: [{ id: "report-bot", name: "Report bot", models: ["llm"] }],
+      clients: [{ id: "reports-ui", type: "web-page", handles: ["plain-text"] }],
+      flows: [
+        { id: "auditors-to-reports", from: "auditors", to: "reports-ui", channel: "api" },
+        { id: "reports-to-bot", from: "reports-ui", to: "report-bot", channel: "api" },
+      ],
+    };
+    assert.equal(limitOf(opsBot({ approvers: ["auditors"] }, reportBot)), undefined);
+    // The same approval made to cover Report bot too gates it, and the auditors ask it.
+    assert.equal(limitOf(opsBot({ approvers: ["auditors"], covers: ["update", "report-bot"] }, reportBot))?.why, "approvers include Auditors, who also ask Report bot for the actions it gates: nothing stops them approving their own request");
+  });
+
+  it("gates an agent through the agent itself, its tool, or the tool's host or identity", () => {
+    const hosted: ModelSpec = {
+      services: [{ id: "runner", type: "runtime" }],
+      identities: [{ id: "ops-sa", type: "service-account", permissions: [{ resource: "orders", actions: ["write"] }] }],
+    };
+    const placed = (model: ModelSpec) => {
+      const tool = (model.tools as { id: string }[]).find((t) => t.id === "update")!;
+      Object.assign(tool, { runsOn: "runner", runsAs: "ops-sa" });
+      return model;
+    };
+    for (const covers of [["agent"], ["update"], ["runner"], ["ops-sa"]]) {
+      assert.equal(limitOf(placed(opsBot({ approvers: ["oncall"], covers }, hosted)))?.factor, 0.5, covers.join());
+    }
+    // A resource the tool acts on is not counted as gating the agent (approval-limits.ts says why).
+    assert.equal(limitOf(opsBot({ approvers: ["oncall"], covers: ["orders"] })), undefined);
+  });
+
+  it("counts actors who reach the agent through clients and services only, as TW-PRV-001 does", () => {
+    const throughService: ModelSpec = {
+      actors: [{ id: "finance", type: "employee", name: "Finance" }],
+      services: [{ id: "gateway", type: "gateway" }],
+      flows: [
+        { id: "finance-to-gateway", from: "finance", to: "gateway", channel: "api" },
+        { id: "gateway-to-agent", from: "gateway", to: "agent", channel: "api" },
+      ],
+    };
+    assert.equal(limitOf(opsBot({ approvers: ["finance"] }, throughService))?.factor, 0.5);
+    // Asking another agent that then instructs Ops bot is not asking Ops bot directly.
+    const throughAgent: ModelSpec = {
+      actors: [{ id: "finance", type: "employee", name: "Finance" }],
+      agents: [{ id: "planner", models: ["llm"] }],
+      flows: [
+        { id: "finance-to-planner", from: "finance", to: "planner", channel: "api" },
+        { id: "planner-to-agent", from: "planner", to: "agent", channel: "message" },
+      ],
+    };
+    assert.equal(limitOf(opsBot({ approvers: ["finance"] }, throughAgent)), undefined);
+  });
+
+  it("multiplies with the outsider halving (0.25), names both, and gives way to a steered router (0)", () => {
+    // The reseller approves and chats with Ops bot: outside the organisation and a requester.
+    const both = limitOf(opsBot({ approvers: ["reseller"] }, resellerChats));
+    assert.deepEqual(both, {
+      factor: 0.25,
+      why: "approvers include Reseller (partner), outside the organisation; approvers include Reseller, who also ask Ops bot for the actions it gates: nothing stops them approving their own request",
+      bypassedBy: [],
+    });
+    // by 2 x 1 x 0.25 = 0.5: residual likelihood 5 - 0.5 = 4.5, 4.5x3 = 13.5, high.
+    assert.deepEqual(destructive(opsBot({ approvers: ["reseller"] }, resellerChats)).residual, { likelihood: 4.5, impact: 3, score: 13.5, severity: "high" });
+    // An outsider who does not ask: 0.5 only (by 1, residual 4x3 = 12), the existing wording unchanged.
+    assert.deepEqual(limitOf(opsBot({ approvers: ["reseller"] })), { factor: 0.5, why: "approvers include Reseller (partner), outside the organisation", bypassedBy: [] });
+    // An outsider and a different requester: 0.25 as well.
+    assert.equal(limitOf(opsBot({ approvers: ["oncall", "reseller"] }))?.factor, 0.25);
+    // Routed by the agent public users steer: nothing is left, whoever approves. Residual equals inherent.
+    const steered = opsBot({ approvers: ["oncall"], routedBy: ["agent"] });
+    assert.equal(limitOf(steered)?.factor, 0);
+    assert.deepEqual(destructive(steered).residual, { likelihood: 5, impact: 3, score: 15, severity: "high" });
+  });
+
+  it("names approvers who ask the same agents in one clause", () => {
+    const alsoSupervisors: ModelSpec = {
+      actors: [{ id: "supervisors", type: "employee", name: "Supervisors" }],
+      flows: [{ id: "supervisors-to-console", from: "supervisors", to: "console", channel: "api" }],
+    };
+    assert.equal(
+      limitOf(opsBot({ approvers: ["oncall", "supervisors"] }, alsoSupervisors))?.why,
+      "approvers include On-call engineers and Supervisors, who also ask Ops bot for the actions it gates: nothing stops them approving their own request",
+    );
+  });
+
+  it("setting separateFromRequester never raises a residual score (property)", () => {
+    const approval = fc.record(
+      {
+        covers: fc.uniqueArray(fc.constantFrom("agent", "update", "orders", "widget"), { minLength: 1, maxLength: 3 }),
+        status: fc.constantFrom("implemented", "partial", "planned"),
+        verified: fc.boolean(),
+        condition: fc.constant("the change touches more than one order"),
+        routedBy: fc.constant(["agent"]),
+        approvers: fc.uniqueArray(fc.constantFrom("oncall", "auditors", "reseller", "public-user"), { maxLength: 3 }),
+      },
+      { requiredKeys: ["covers", "status", "verified"] },
+    );
+    fc.assert(
+      fc.property(approval, fc.boolean(), (control, chats) => {
+        const model = (separate: boolean | undefined) => opsBot({ ...control, ...(separate === undefined ? {} : { separateFromRequester: separate }) }, ...(chats ? [resellerChats] : []));
+        const without = analyze(loadSpec(model(undefined)), { today: TODAY }).findings;
+        const withSeparate = new Map(analyze(loadSpec(model(true)), { today: TODAY }).findings.map((f) => [f.id, f]));
+        for (const finding of without) {
+          const later = withSeparate.get(finding.id);
+          assert.ok(later, `${finding.id} still found`);
+          assert.ok(later.residual.score <= finding.residual.score, `${finding.id} rose with separateFromRequester`);
+          assert.ok(later.residual.likelihood <= finding.residual.likelihood && later.residual.impact <= finding.residual.impact, finding.id);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
