@@ -14,7 +14,7 @@ export const PLAN_SCHEMA_VERSION = "1.0";
 /** Findings named per step in text and Markdown; JSON lists them all. */
 const LISTED = 5;
 
-const ASSUMPTIONS =
+export const ASSUMPTIONS =
   "Each control is counted as implemented and verified, with evidence; a partial or unverified one takes off less (docs/scoring.md). " +
   "Steps are chosen one at a time: each is the control that takes the most off with the steps before it in place. " +
   "Only controls are proposed: removing a tool or narrowing a grant may do more (compare the two models with `threatwright diff`).";
@@ -64,7 +64,7 @@ export function planJson(plan: RemediationPlan): string {
   return JSON.stringify({ tool: { name: TOOL.name, version: TOOL.version }, schemaVersion: PLAN_SCHEMA_VERSION, ...plan, assumptions: ASSUMPTIONS }, null, 2) + "\n";
 }
 
-function stepTitle(step: PlanStep, name: (id: string) => string): string {
+export function stepTitle(step: PlanStep, name: (id: string) => string): string {
   const { control } = step;
   const where = control.covers.map((id) => `${name(id)} (${id})`).join(", ");
   if (step.kind === "add") return `Add ${control.type} on ${where}`;
@@ -93,7 +93,7 @@ function findingLists(step: PlanStep, code: (id: string) => string = (id) => id)
 }
 
 /** The YAML to write: the whole control for one to add, the fields that change for one to complete. */
-function controlYaml(step: PlanStep): string[] {
+export function controlYaml(step: PlanStep): string[] {
   const { control } = step;
   const value: Partial<Control> = step.kind === "add" ? control : changedFields(step.was!, control);
   const doc = new Document(step.kind === "add" ? [value] : value);

@@ -6,6 +6,8 @@ import { drawTreeCommand } from "../../analysis/attack-trees.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES, SEVERITY_SCALE_TEXT, severityOf } from "../../analysis/scoring.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
+import type { PlanStep, RemediationPlan } from "../../planning/plan.js";
+import { controlYaml, stepTitle } from "../plan.js";
 import type { CoverageTable, ReportView, TreeStepView } from "./data.js";
 import { escapeHtml as h, inlineCode, jsonForScript } from "./escape.js";
 import type { ClientData, DiagramRow } from "./types.js";
@@ -22,6 +24,8 @@ export interface RenderedDiagram {
 
 export interface PageInput {
   view: ReportView;
+  /** What to do first, or why the page has no plan. */
+  plan: { plan: RemediationPlan; nameOf: (id: string) => string } | { skipped: string };
   diagrams: RenderedDiagram[];
   /** Notes about the diagrams as a whole (workflows left without a diagram). */
   diagramNotes: string[];
@@ -64,6 +68,7 @@ export function renderPage(input: PageInput): string {
     masthead(view),
     "<main>",
     summary(view),
+    planSection(view, input.plan),
     heatmap(view),
     diagram(view, input.diagrams, input.diagramNotes),
     paths(view),
@@ -87,6 +92,7 @@ export function renderPage(input: PageInput): string {
 function masthead(view: ReportView): string {
   const sections: [string, string][] = [
     ["summary", "Summary"],
+    ["plan", "What to do first"],
     ["heatmap", "Heat map"],
     ["diagram", "Diagram"],
     ["paths", "Attack paths"],
@@ -146,6 +152,48 @@ function summary(view: ReportView): string {
     `</div></div>`,
     `</section>`,
   ].join("\n");
+}
+
+function planSection(view: ReportView, input: PageInput["plan"]): string {
+  const head = [`<section id="plan" aria-labelledby="plan-title">`, `<h2 id="plan-title">What to do first</h2>`];
+  const more = `<code>${h(planCommand(view.workflow?.[0]))}</code>`;
+  if ("skipped" in input) return [...head, `<p class="muted">${h(input.skipped)} Run ${more} for the plan.</p>`, `</section>`].join("\n");
+  const { plan, nameOf } = input;
+  if (plan.steps.length === 0) return [...head, `<p class="lede">No control the plan can propose lowers the residual risk of the findings still to act on.</p>`, `</section>`].join("\n");
+  const count = plan.steps.length;
+  const shown = new Set(view.client.findings.map((f) => f.id));
+  // A finding on the page opens in the detail panel; one a control would bring is not on the page yet.
+  const finding = (id: string) => (shown.has(id) ? `<button type="button" class="link" data-open-finding="${h(id)}">${h(id)}</button>` : `<code>${h(id)}</code>`);
+  const changes = (step: PlanStep) =>
+    [
+      ...step.lowered.map((f) => `${finding(f.id)} ${badge(f.before.severity)} ${f.before.residual} → ${badge(f.after.severity)} ${f.after.residual}`),
+      ...step.resolved.map((f) => `${finding(f.id)} ${badge(f.severity)} ${f.residual} → resolved`),
+      ...step.raised.map((f) => `${finding(f.id)} ${badge(f.before.severity)} ${f.before.residual} → ${badge(f.after.severity)} ${f.after.residual} <span class="muted">(raised)</span>`),
+      ...step.added.map((f) => `${finding(f.id)} new ${badge(f.severity)} ${f.residual} <span class="muted">(the control brings it)</span>`),
+    ]
+      .map((line) => `<li>${line}</li>`)
+      .join("");
+  return [
+    ...head,
+    `<p class="lede">${count === 1 ? "One control takes" : `${count} controls take`} the residual risk of the ${plan.start.findings} finding${plan.start.findings === 1 ? "" : "s"} still to act on from ${plan.start.residual} to ${plan.end.residual}. Each is measured by analysing the model with it in place, after the ones before it, and counted as implemented and verified.</p>`,
+    `<ol class="plan-steps">`,
+    ...plan.steps.map((step) =>
+      [
+        `<li>`,
+        `<div class="plan-step"><b>${stepTitle(step, (id) => h(nameOf(id)))}</b> <span class="plan-delta">${step.residual.delta}</span> <span class="muted">(${step.residual.before} → ${step.residual.after})</span></div>`,
+        `<ul class="plan-findings">${changes(step)}</ul>`,
+        `<details><summary>${step.kind === "add" ? "Add to the model's controls" : `Set on ${h(step.control.id)}`}</summary><pre><code>${h(controlYaml(step).join("\n"))}</code></pre></details>`,
+        `</li>`,
+      ].join("\n"),
+    ),
+    `</ol>`,
+    `<p class="muted">More steps, and the plan as Markdown or JSON: ${more}.${plan.truncated.map((note) => ` Cut short: ${h(note)}.`).join("")}</p>`,
+    `</section>`,
+  ].join("\n");
+}
+
+function planCommand(workflow: string | undefined): string {
+  return `threatwright plan${workflow ? ` --workflow ${workflow}` : ""}`;
 }
 
 function heatmap(view: ReportView): string {

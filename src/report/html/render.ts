@@ -7,6 +7,7 @@ import type { Diagram } from "../../diagram/diagram.js";
 import { buildDiagram } from "../../diagram/diagram.js";
 import { toSvg } from "../../diagram/svg.js";
 import { COMPONENT_LIST_KEYS } from "../../model/model.js";
+import { planRemediation } from "../../planning/plan.js";
 import { CLIENT_SCRIPT, REPORT_STYLES } from "./assets.generated.js";
 import type { ReportInput } from "./data.js";
 import { buildReportView } from "./data.js";
@@ -19,6 +20,13 @@ const MAX_WORKFLOW_DIAGRAMS = 12;
 export const MAX_WORKFLOW_DIAGRAMS_LARGE = 4;
 /** Nodes per diagram before it is condensed (attack-path elements always stay). */
 export const DIAGRAM_MAX_NODES = 120;
+/**
+ * The page proposes what to do first for models up to this many components: the plan analyses the
+ * model once per candidate control, which a large model makes too slow for a report.
+ */
+export const PLAN_MAX_COMPONENTS = 300;
+/** The page's plan: a few steps, from the candidates most promising by estimate; `threatwright plan` goes further. */
+const PAGE_PLAN = { steps: 3, candidates: 40 };
 
 export interface HtmlReportInput extends ReportInput {
   /** Names the tool and version in the page, such as "Threatwright 0.1.0". */
@@ -39,6 +47,10 @@ export async function htmlReport(input: HtmlReportInput): Promise<{ html: string
   const drawn = workflowsToDraw(workflows, analysis, limit);
   for (const w of drawn) pending.push(rendered(buildDiagram(model, analysis, { workflow: w.id, keep, maxNodes: DIAGRAM_MAX_NODES }), w.id, `Workflow: ${w.name ?? w.id}`));
   const view = buildReportView(input, scoped);
+  const plan =
+    components <= PLAN_MAX_COMPONENTS
+      ? { plan: planRemediation(model, { today: analysis.date, ...PAGE_PLAN, ...(workflow ? { workflow } : {}) }), nameOf: (id: string) => input.graph.nameOf(id) }
+      : { skipped: `This model has ${components.toLocaleString("en-US")} components, more than the ${PLAN_MAX_COMPONENTS} the report plans for: each candidate control costs an analysis of the whole model.` };
   const diagrams = await Promise.all(pending);
   const notes =
     workflows.length > drawn.length
@@ -46,7 +58,7 @@ export async function htmlReport(input: HtmlReportInput): Promise<{ html: string
           `Diagrams are drawn for ${drawn.length} of the ${workflows.length} workflows${limit === MAX_WORKFLOW_DIAGRAMS_LARGE ? " of this large model" : ""}: those with the most severe findings. The findings table filters by every workflow, and threatwright diagram --workflow ID draws any of them.`,
         ]
       : [];
-  return { html: renderPage({ view, diagrams, diagramNotes: notes, script: CLIENT_SCRIPT, styles: REPORT_STYLES, generator: input.generator }), findings: view.findings };
+  return { html: renderPage({ view, plan, diagrams, diagramNotes: notes, script: CLIENT_SCRIPT, styles: REPORT_STYLES, generator: input.generator }), findings: view.findings };
 }
 
 /**

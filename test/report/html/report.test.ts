@@ -16,7 +16,7 @@ import type { ReportInput } from "../../../src/report/html/data.js";
 import { buildReportView } from "../../../src/report/html/data.js";
 import { cellOf } from "../../../src/report/html/heatmap-cell.js";
 import { escapeHtml, inlineCode, jsonForScript } from "../../../src/report/html/escape.js";
-import { DIAGRAM_MAX_NODES, MAX_WORKFLOW_DIAGRAMS_LARGE, attackPathElements, htmlReport, workflowsToDraw } from "../../../src/report/html/render.js";
+import { DIAGRAM_MAX_NODES, MAX_WORKFLOW_DIAGRAMS_LARGE, PLAN_MAX_COMPONENTS, attackPathElements, htmlReport, workflowsToDraw } from "../../../src/report/html/render.js";
 import { looksLikeSecretValue, REDACTED } from "../../../src/model/secret-values.js";
 import type { ClientData } from "../../../src/report/html/types.js";
 
@@ -215,7 +215,7 @@ describe("the HTML page", async () => {
   });
 
   it("carries the contract's landmarks", () => {
-    for (const id of ["summary", "stale", "top-risks", "heatmap", "diagram", "diagram-scope", "paths", "trees", "findings", "filter-severity", "filter-status", "filter-component", "filter-framework", "filter-workflow", "filter-text", "findings-count", "finding-detail", "coverage", "decisions", "figures"]) {
+    for (const id of ["summary", "stale", "top-risks", "plan", "heatmap", "diagram", "diagram-scope", "paths", "trees", "findings", "filter-severity", "filter-status", "filter-component", "filter-framework", "filter-workflow", "filter-text", "findings-count", "finding-detail", "coverage", "decisions", "figures"]) {
       assert.equal(html.split(`id="${id}"`).length - 1, 1, `exactly one element with id ${id}`);
     }
     assert.match(html, /<html lang="en" data-ready="false">/);
@@ -237,6 +237,40 @@ describe("the HTML page", async () => {
 
   it("is the same byte for byte on every run", async () => {
     assert.equal(await report(support()), html);
+  });
+});
+
+describe("what to do first, in the page", async () => {
+  const html = await report(support());
+  const section = /<section id="plan"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+
+  it("comes right after the summary, with the plan's first three steps and the YAML of each", () => {
+    assert.ok(html.indexOf('<section id="plan"') > html.indexOf('<section id="summary"') && html.indexOf('<section id="plan"') < html.indexOf('<section id="heatmap"'));
+    // The first two steps, as test/planning/plan.test.ts checks them by hand: 358.75 - 35 - 31.5.
+    assert.match(section, /<b>Add egress-allowlist on Support agent \(support-agent\)<\/b> <span class="plan-delta">-35<\/span> <span class="muted">\(358\.75 → 323\.75\)<\/span>/);
+    assert.match(section, /<b>Add authorization on Support agent \(support-agent\)<\/b> <span class="plan-delta">-31\.5<\/span>/);
+    assert.equal(section.match(/<div class="plan-step">/g)?.length, 3);
+    assert.equal(section.match(/<details><summary>Add to the model's controls<\/summary><pre><code>- id: [a-z-]+\n {2}type: /g)?.length, 3);
+    assert.match(section, /<code>threatwright plan<\/code>/);
+  });
+
+  it("opens each finding it names that is on the page", () => {
+    const onPage = new Set(embedded(html).findings.map((f) => f.id));
+    const named = [...section.matchAll(/data-open-finding="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(named.length >= 4);
+    for (const id of named) assert.ok(onPage.has(id), `${id} is a finding of the page`);
+  });
+
+  it("is left to the command for a model too large to plan in a report", async () => {
+    const actors = Array.from({ length: PLAN_MAX_COMPONENTS + 1 }, (_, i) => `  - { id: person-${i}, type: employee }`).join("\n");
+    const files = memoryFiles({ "m/threatwright.yaml": `threatwright: 1\nsystem: { id: big, name: Big, owner: team@example.com }\nactors:\n${actors}\n` });
+    const page = await report(load("m", files));
+    assert.match(page, new RegExp(`<section id="plan"[^]*?This model has ${PLAN_MAX_COMPONENTS + 1} components, more than the ${PLAN_MAX_COMPONENTS} the report plans for[^]*?Run <code>threatwright plan</code> for the plan\\.`));
+  });
+
+  it("plans for the workflow a page is limited to, and says how to go further there", async () => {
+    const page = await report(support(), "support-chat");
+    assert.match(page, /<code>threatwright plan --workflow support-chat<\/code>/);
   });
 });
 
