@@ -63,9 +63,33 @@ export function heldData(graph: SystemGraph, componentId: string): string[] {
   return Array.isArray(holds) ? (holds as string[]) : [];
 }
 
+/**
+ * Whether sensitive data in an agent's context is the attacker's own record: the data belongs to
+ * the people it is about (`belongsTo`), every origin of the attack speaks for them (one of those
+ * actors, or a source only they write), and no way it reaches the agent starts at a store of
+ * records (ContextData.fromStore): it is the record of the case at hand, passed on.
+ */
+export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData, agentId: string, dataId: string, origins: readonly { id: string }[]): boolean {
+  const owners = graph.data(dataId)?.belongsTo;
+  if (!owners?.length || origins.length === 0) return false;
+  const ownedBy = new Set(owners);
+  const speaksForOwners = (origin: { id: string }) => {
+    if (ownedBy.has(origin.id)) return true;
+    const writers = graph.node(origin.id)?.element.writableBy;
+    return Array.isArray(writers) && writers.length > 0 && writers.every((writer) => ownedBy.has(writer as string));
+  };
+  return origins.every(speaksForOwners) && !contextData.fromStore(agentId, dataId);
+}
+
 export interface ContextData {
   /** Sensitive data (confidential or above) that can be in the agent's context, with the element it comes from. */
   of(agentId: string): Map<string, string>;
+  /**
+   * Whether some way the data reaches the agent starts at a store of records: a component that
+   * holds it, a resource a tool reads, or a store other agents write to. Otherwise the agent only
+   * gets it passed on, one case's record at a time (from a client, a service or another agent).
+   */
+  fromStore(agentId: string, dataId: string): boolean;
 }
 
 /**
@@ -77,8 +101,10 @@ export interface ContextData {
  */
 export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent): ContextData {
   const cache = new Map<string, Map<string, string>>();
+  const stored = new Map<string, Set<string>>();
   const visiting = new Set<string>();
   const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
+  const NONE: ReadonlySet<string> = new Set();
 
   const of = (agentId: string): Map<string, string> => {
     const cached = cache.get(agentId);
@@ -86,27 +112,39 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     const found = new Map<string, string>();
     if (visiting.has(agentId)) return found;
     visiting.add(agentId);
-    const add = (dataId: string, from: string) => {
-      if (sensitiveIds.has(dataId) && !found.has(dataId)) found.set(dataId, from);
+    const fromStores = new Set<string>();
+    const add = (dataId: string, from: string, fromStore: boolean) => {
+      if (!sensitiveIds.has(dataId)) return;
+      if (!found.has(dataId)) found.set(dataId, from);
+      if (fromStore) fromStores.add(dataId);
     };
     for (const flow of graph.flowsTo(agentId)) {
-      const carried = flow.data ?? heldData(graph, flow.from);
-      for (const dataId of carried) add(dataId, flow.from);
-      if (graph.kindOf(flow.from) === "agent" && untrusted.reaches(flow.from)) for (const [dataId] of of(flow.from)) add(dataId, flow.from);
+      const held = heldData(graph, flow.from);
+      for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId));
+      if (graph.kindOf(flow.from) === "agent" && untrusted.reaches(flow.from)) {
+        const forwarded = of(flow.from);
+        const upstream = stored.get(flow.from) ?? NONE;
+        for (const [dataId] of forwarded) add(dataId, flow.from, upstream.has(dataId));
+      }
       // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
       for (const writer of graph.flowsTo(flow.from)) {
-        if (writer.from !== agentId && graph.kindOf(writer.from) === "agent" && untrusted.reaches(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from);
+        if (writer.from !== agentId && graph.kindOf(writer.from) === "agent" && untrusted.reaches(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from, true);
       }
     }
     for (const tool of graph.toolsOf(agentId)) {
       for (const capability of tool.capabilities) {
         if (capability.action !== "read") continue;
-        for (const resource of capability.on ?? []) for (const dataId of heldData(graph, resource)) add(dataId, resource);
+        for (const resource of capability.on ?? []) for (const dataId of heldData(graph, resource)) add(dataId, resource, true);
       }
     }
     visiting.delete(agentId);
     cache.set(agentId, found);
+    stored.set(agentId, fromStores);
     return found;
   };
-  return { of };
+  const fromStore = (agentId: string, dataId: string): boolean => {
+    of(agentId);
+    return (stored.get(agentId) ?? NONE).has(dataId);
+  };
+  return { of, fromStore };
 }

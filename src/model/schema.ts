@@ -304,6 +304,10 @@ export const Data = z
     ...common,
     classification: oneOf(v.CLASSIFICATIONS, "How sensitive the data is"),
     flags: z.array(z.enum(v.DATA_FLAGS)).meta({ description: "Categories that raise how sensitive the data is (docs/scoring.md); on data classified public, only restricted categories (credentials, payment, health and the like) raise it for disclosure." }).optional(),
+    belongsTo: refs(
+      ["actor"],
+      "Whose data it is: the people each record is about, for data they supply or that is derived from what they supply (an applicant's passport and the fields read from it belong to the applicants). An attacker who is one of them already has their own record: an agent that holds only the record of the case at hand puts nothing of theirs at stake, and findings count the data only where it comes from a store of everyone's records",
+    ).optional(),
   })
   .meta({
     title: "Data",

@@ -1,7 +1,7 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect } from "../analysis/attack-paths.js";
-import { sensitivity } from "../analysis/sensitivity.js";
+import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
@@ -62,7 +62,9 @@ export interface DataAtStake {
 /**
  * Sensitive data in an agent's context that an attacker would want. When every
  * origin speaks to the agent directly, what those actors type themselves is not
- * a secret from them, so it is left out.
+ * a secret from them, so it is left out; so is the attacker's own record, data that
+ * belongs to the people the origins speak for and that the agent holds only for the
+ * case at hand (attackersOwnRecord).
  */
 export function sensitiveDataAtStake(context: AnalysisContext, injectable: InjectableAgent): DataAtStake[] {
   const { graph } = context;
@@ -71,7 +73,7 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
   const found: { item: DataAtStake; rank: number }[] = [];
   // The context holds only sensitive data, all of it in the model's data list.
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
-    if (directPath.has(from)) continue;
+    if (directPath.has(from) || attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins)) continue;
     found.push({ item: { data, from }, rank: sensitivity(graph.data(data)!) });
   }
   // Rank once per item, not per comparison: contexts can hold thousands of data items.

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { sensitivity } from "../../analysis/sensitivity.js";
+import { attackersOwnRecord, sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
 import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
@@ -50,7 +50,7 @@ export const directPromptInjection: Rule = {
       const atStake: (DataAtStake & { rank: number })[] = [];
       let stakeCount = 0;
       for (const [data, from] of context.contextData.of(agent.id)) {
-        if (ownInput.has(from)) continue;
+        if (ownInput.has(from) || attackersOwnRecord(graph, context.contextData, agent.id, data, direct)) continue;
         // Contexts hold only sensitive data, by known data IDs.
         const rank = sensitivity(graph.data(data)!);
         stakeCount++;

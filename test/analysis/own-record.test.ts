@@ -1,0 +1,103 @@
+// Data that belongs to the people who supply it (`belongsTo`): an attacker who is one of them
+// already has their own record. Passed on for the case at hand it is no prize; read from a store of
+// everyone's records (a database, a resource a tool reads, a memory other agents write) it is.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { directPromptInjection } from "../../src/rules/prompt-injection/direct-prompt-injection.js";
+import { exfiltrationPath } from "../../src/rules/exfiltration/exfiltration-path.js";
+import { findingsOf, spec } from "../rules/rule-tester.js";
+import type { ModelSpec } from "../rules/rule-tester.js";
+
+/**
+ * Applicants upload through a portal and an API to an extraction agent, which passes the passport
+ * fields it reads on to an orchestrator agent; the orchestrator can email anyone. The passport is
+ * the only sensitive data, restricted.
+ */
+const onboarding = (passport: Record<string, unknown>, ...extra: ModelSpec[]): ModelSpec =>
+  spec(
+    {
+      actors: [{ id: "applicants", type: "customer" }],
+      clients: [{ id: "portal", type: "web-chat", handles: ["plain-text"] }],
+      services: [{ id: "intake-api", type: "api" }],
+      models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+      agents: [
+        { id: "extractor", models: ["llm"] },
+        { id: "orchestrator", models: ["llm"], tools: ["email"] },
+      ],
+      tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }],
+      data: [{ id: "passport", classification: "restricted", flags: ["government-id"], ...passport }],
+      flows: [
+        { id: "upload", from: "applicants", to: "portal", channel: "api", data: ["passport"] },
+        { id: "portal-to-api", from: "portal", to: "intake-api", channel: "api", data: ["passport"] },
+        { id: "api-to-extractor", from: "intake-api", to: "extractor", channel: "api", data: ["passport"] },
+        { id: "extracted", from: "extractor", to: "orchestrator", channel: "message", data: ["passport"] },
+      ],
+    },
+    ...extra,
+  );
+
+const theirs = { belongsTo: ["applicants"] };
+const exfiltration = (model: ModelSpec) => findingsOf(exfiltrationPath, model).map((f) => f.id);
+
+describe("the attacker's own record is no prize", () => {
+  it("passed on for the case at hand, the applicants' passport puts nothing at stake when an applicant is the attacker", () => {
+    assert.deepEqual(exfiltration(onboarding(theirs)), []);
+  });
+
+  it("without belongsTo, the same passport is at stake (the field is what changes it)", () => {
+    const [finding] = findingsOf(exfiltrationPath, onboarding({}));
+    assert.equal(finding?.id, "TW-EXF-001@orchestrator+email");
+    assert.ok(finding?.evidence.some((e) => e.element === "passport"));
+  });
+
+  it("read from a database of everyone's cases, it is other applicants' passports, and at stake", () => {
+    const caseDb = {
+      datastores: [{ id: "case-db", type: "relational", holds: ["passport"] }],
+      tools: [{ id: "read-case", capabilities: [{ action: "read", on: ["case-db"] }] }],
+      agents: [{ id: "orchestrator", models: ["llm"], tools: ["email", "read-case"] }],
+    };
+    // spec() appends lists: the orchestrator above replaces the base one, so build the lists by hand.
+    const base = onboarding(theirs) as { agents: unknown[] };
+    const model = { ...onboarding(theirs, { datastores: caseDb.datastores, tools: caseDb.tools }), agents: [base.agents[0], caseDb.agents[0]] };
+    assert.deepEqual(exfiltration(model), ["TW-EXF-001@orchestrator+email"]);
+  });
+
+  it("through a memory the extraction agent writes to, shared across cases, it is at stake", () => {
+    const memory = {
+      datastores: [{ id: "agent-memory", type: "memory" }],
+      flows: [
+        { id: "remember", from: "extractor", to: "agent-memory", channel: "memory", data: ["passport"] },
+        { id: "recall", from: "agent-memory", to: "orchestrator", channel: "memory" },
+      ],
+    };
+    assert.deepEqual(exfiltration(onboarding(theirs, memory)), ["TW-EXF-001@orchestrator+email"]);
+  });
+
+  it("when someone else's text also reaches the agent (a review site anyone writes), the applicants' passport is their prize", () => {
+    const reviews = {
+      actors: [{ id: "public", type: "public" }],
+      sources: [{ id: "review-site", type: "web", writableBy: ["public"] }],
+      flows: [{ id: "reviews-in", from: "review-site", to: "orchestrator", channel: "retrieval" }],
+    };
+    assert.deepEqual(exfiltration(onboarding(theirs, reviews)), ["TW-EXF-001@orchestrator+email"]);
+  });
+
+  it("an upload folder only the applicants write speaks for them as much as the applicants do", () => {
+    const uploads: ModelSpec = {
+      sources: [{ id: "uploads", type: "documents", writableBy: ["applicants"] }],
+      flows: [{ id: "uploads-in", from: "uploads", to: "extractor", channel: "ingestion", data: ["passport"] }],
+    };
+    assert.deepEqual(exfiltration(onboarding(theirs, uploads)), []);
+    const shared: ModelSpec = { ...uploads, actors: [{ id: "brokers", type: "partner" }], sources: [{ id: "uploads", type: "documents", writableBy: ["applicants", "brokers"] }] };
+    assert.deepEqual(exfiltration(onboarding(theirs, shared)), ["TW-EXF-001@orchestrator+email"]);
+  });
+
+  it("TW-PI-001: an applicant chatting with the orchestrator does not get their own passport fields counted as someone else's", () => {
+    const chat: ModelSpec = { flows: [{ id: "api-to-orchestrator", from: "intake-api", to: "orchestrator", channel: "api" }] };
+    const own = findingsOf(directPromptInjection, onboarding(theirs, chat));
+    const notOwn = findingsOf(directPromptInjection, onboarding({}, chat));
+    const atStake = (findings: typeof own) => findings.flatMap((f) => f.evidence.filter((e) => e.element === "passport").map((e) => e.note));
+    assert.deepEqual(atStake(own), []);
+    assert.deepEqual(atStake(notOwn), ["sensitive data in the agent's context from extractor, not from the user"]);
+  });
+});
