@@ -32,6 +32,7 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
   const adds = new Map<string, { type: ControlType; element: string; estimate: number }>();
   const completions = new Map<string, number>();
   const controls = new Map(model.controls.map((c) => [c.id, c]));
+  const actingTools = actingToolsByAgent(model);
   for (const finding of findings) {
     if (isSettled(finding.status)) continue;
     const rule = ruleById.get(finding.ruleId);
@@ -39,7 +40,7 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
     for (const type of finding.missingControls) {
       const gain = bestGain(rule.mitigations, type, finding, 0);
       if (gain <= 0) continue;
-      for (const element of new Set(placements(model, finding.anchors, type))) {
+      for (const element of new Set(placements(model, actingTools, finding.anchors, type))) {
         if (!controls.has(element)) {
           const key = `add ${type} ${element}`;
           const entry = adds.get(key) ?? { type, element, estimate: 0 };
@@ -128,14 +129,19 @@ function elementIds(model: ThreatModel): Set<string> {
  * system-level findings carry and no control covers). An approval on an agent with tools goes on
  * the tools that act instead: a person approves refunds, not every answer the agent gives.
  */
-function placements(model: ThreatModel, anchors: readonly string[], type: ControlType): string[] {
+function placements(model: ThreatModel, actingTools: ReadonlyMap<string, string[]>, anchors: readonly string[], type: ControlType): string[] {
   const elements = anchors.filter((id) => id !== model.system.id);
   if (type !== "human-approval") return elements;
   return elements.flatMap((id) => {
-    const tools = model.agents.find((a) => a.id === id)?.tools ?? [];
-    const acting = tools.filter((tool) => model.tools.find((t) => t.id === tool)?.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action)));
+    const acting = actingTools.get(id) ?? [];
     return acting.length > 0 ? acting : [id];
   });
+}
+
+/** Each agent's tools that change something, send or spend (consequential actions), in the agent's order. */
+function actingToolsByAgent(model: ThreatModel): Map<string, string[]> {
+  const acting = new Set(model.tools.filter((t) => t.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action))).map((t) => t.id));
+  return new Map(model.agents.map((agent) => [agent.id, (agent.tools ?? []).filter((tool) => acting.has(tool))]));
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
