@@ -66,7 +66,12 @@ export function planJson(plan: RemediationPlan): string {
 
 export function stepTitle(step: PlanStep, name: (id: string) => string): string {
   const { control } = step;
-  const where = control.covers.map((id) => `${name(id)} (${id})`).join(", ");
+  const where = control.covers
+    .map((id) => {
+      const shown = name(id);
+      return shown === id ? id : `${shown} (${id})`;
+    })
+    .join(", ");
   if (step.kind === "add") return `Add ${control.type} on ${where}`;
   const was = step.was!;
   const state = [was.status ?? "implemented", was.verified ? "verified" : "not verified", ...((was.evidence?.length ?? 0) === 0 ? ["no evidence"] : [])].join(", ");
