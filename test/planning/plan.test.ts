@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { EVIDENCE_PLACEHOLDER } from "../../src/planning/candidates.js";
 import type { RemediationPlan } from "../../src/planning/plan.js";
 import { planRemediation } from "../../src/planning/plan.js";
+import { planText } from "../../src/report/plan.js";
 import { diskFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import type { ThreatModel } from "../../src/model/model.js";
@@ -71,6 +72,12 @@ describe("remediation plan", () => {
     assert.deepEqual(plan.steps[0]!.lowered, [{ id: "TW-EXF-001@agent+email", ruleId: "TW-EXF-001", title: exfiltrationPath.title, before: { residual: 25, severity: "critical" }, after: { residual: 15, severity: "high" }, delta: -10 }]);
     assert.deepEqual(plan.end, { residual: 4, findings: 1, bySeverity: { info: 0, low: 1, medium: 0, high: 0, critical: 0 } });
     assertConsistent(plan);
+  });
+
+  it("writes an element without a name once, and a named one with its ID", () => {
+    const plan = exfiltrationOnly(leakyAgent(), { steps: 1 });
+    assert.match(planText(plan, (id) => id), /\n1\. Add egress-allowlist on agent: residual 25 -> 15 \(-10\)\n/);
+    assert.match(planText(plan, (id) => (id === "agent" ? "Order bot" : id)), /\n1\. Add egress-allowlist on Order bot \(agent\): /);
   });
 
   it("proposes a control as the model would hold it: implemented, verified, with evidence to fill in, under an ID not taken", () => {
