@@ -266,6 +266,12 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("capability", id, `agent '${id}' ${[added.length ? `gained ${what} ${list(added)}` : "", removed.length ? `lost ${what} ${list(removed)}` : ""].filter(Boolean).join(" and ") || `${what} changed`}`);
       }
       if (heads.has("autonomy")) reason("blast-radius", id, `agent '${id}' autonomy changed from ${str(was?.autonomy) ?? "unset"} to ${str(is?.autonomy) ?? "unset"}: who applies its actions`);
+      // What an agent's answer decides is part of what a hijack of it costs; rewording the decision is not.
+      const stakes = (agent: Record<string, unknown> | undefined) => {
+        const decision = agent?.decision as { stakes?: unknown; aboutPeople?: unknown } | undefined;
+        return decision ? `${str(decision.stakes) ?? "unset"}${decision.aboutPeople === true ? ", about people" : ""}` : undefined;
+      };
+      if (heads.has("decision") && stakes(was) !== stakes(is)) reason("blast-radius", id, `agent '${id}' decision stakes changed from ${stakes(was) ?? "none"} to ${stakes(is) ?? "none"}: what a steered answer decides`);
     }
     if ((kind === "client" || kind === "service") && heads.has("handles")) {
       const gained = strings(is?.handles).filter((h) => ACTING_HANDLING.has(h) && !strings(was?.handles).includes(h));

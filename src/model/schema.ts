@@ -120,6 +120,21 @@ export const Model = z
     examples: [{ id: "chat-llm", provider: "OpenAI", hosting: "hosted-api", version: "gpt-4.1-2025-04-14", pinned: true }],
   });
 
+export const AgentDecision = z
+  .strictObject({
+    what: text("The decision in words, such as which sanctions screening hits are false positives."),
+    stakes: oneOf(v.LEVELS, "What a wrong decision costs: low, medium or high"),
+    aboutPeople: z
+      .boolean()
+      .meta({ description: "Whether the decision is about a person (credit, onboarding, hiring, claims): it brings EU AI Act human-oversight duties." })
+      .optional(),
+  })
+  .meta({
+    title: "Agent decision",
+    description:
+      "For an agent whose answer is itself a decision that the system acts on without a person checking each one (a screening verdict, a credit or claims decision, a routing gate): what it decides and what a wrong decision costs. An attacker who steers the agent decides instead (TW-MIS-002).",
+  });
+
 export const Agent = z
   .strictObject({
     ...componentCommon,
@@ -129,6 +144,7 @@ export const Agent = z
     tools: refs(["tool"], "Tools the agent may call").optional(),
     mcpServers: refs(["mcp-server"], "MCP servers the agent connects to; all their tools and tool descriptions reach it").optional(),
     autonomy: oneOf(v.AUTONOMY_LEVELS, "Whether a person applies each action (suggest), approves it (supervised) or the agent acts alone (autonomous)").optional(),
+    decision: AgentDecision.optional(),
   })
   .meta({
     title: "Agent",

@@ -186,7 +186,10 @@ export function effectImpactFactors(context: AnalysisContext, agentId: string, e
     return [{ dimension: "impact", delta: 1, reason: `${whose} can ${actions.join(", ")}${through.length ? ` (through ${through.slice(0, 4).join(", ")}${through.length > 4 ? " and more" : ""})` : ""}` }];
   }
   if (effects.every((e) => e.action === "read")) {
-    return [{ dimension: "impact", delta: -1, reason: `${effects.length ? `${whose} can only read` : `no tool with effects is modelled for ${whose}`}; a steered agent misleads but acts on nothing` }];
+    // An agent whose answer is the decision acts through it: TW-MIS-002 rates that, not its tools.
+    const decision = graph.agent(agentId)?.decision;
+    const outcome = decision ? `its answer decides ${decision.what} (TW-MIS-002 rates that)` : "a steered agent misleads but acts on nothing";
+    return [{ dimension: "impact", delta: -1, reason: `${effects.length ? `${whose} can only read` : `no tool with effects is modelled for ${whose}`}; ${outcome}` }];
   }
   return [];
 }

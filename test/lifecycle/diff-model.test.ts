@@ -317,6 +317,26 @@ describe("diffModels: material or delta", () => {
     assertMaterial((m) => (find(m.agents, "helper").autonomy = "autonomous"), ["blast-radius"]);
   });
 
+  it("an agent whose answer starts to decide something, or decides at higher stakes, is material; rewording the decision is not", () => {
+    const decides = (m: ThreatModel) => (find(m.agents, "helper").decision = { what: "which refunds are paid", stakes: "medium" });
+    const gained = assertMaterial(decides, ["blast-radius"]);
+    assert.deepEqual(
+      gained.reasons.map((r) => r.message),
+      ["agent 'helper' decision stakes changed from none to medium: what a steered answer decides"],
+    );
+    const [before, after] = variant(decides);
+    decides(before);
+    find(after.agents, "helper").decision = { what: "which refunds are paid", stakes: "high", aboutPeople: true };
+    assert.deepEqual(
+      diffModels(before, after).reasons.map((r) => r.message),
+      ["agent 'helper' decision stakes changed from medium to high, about people: what a steered answer decides"],
+    );
+    const [same, reworded] = variant(decides);
+    decides(same);
+    find(reworded.agents, "helper").decision = { what: "which refund requests are paid out", stakes: "medium" };
+    assert.deepEqual(diffModels(same, reworded).reasons, []);
+  });
+
   it("a control that bounds an agent removed or weakened is material: removed, weaker status, unverified, less covered, higher threshold", () => {
     const approval = { id: "approval", type: "human-approval" as const, covers: ["lookup", "mailer"], status: "implemented" as const, verified: true, threshold: { amount: 100, currency: "EUR" } };
     const withApproval = (m: ThreatModel) => m.controls.push(structuredClone(approval));

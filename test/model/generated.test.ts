@@ -259,6 +259,7 @@ describe("docs/model.md", () => {
       "Model",
       "Model artifact",
       "Agent",
+      "Agent decision",
       "Tool",
       "Capability",
       "Spend limit",

@@ -42,7 +42,9 @@ export const indirectPromptInjection: Rule = {
       if (!top) return [];
       const effects = capabilities.agentEffects(agent.id);
       const sideEffectTools = [...new Set(effects.filter((e) => SIDE_EFFECTS.has(e.action) && e.tool).map((e) => e.tool!))];
-      const impact: Factor[] = sideEffectTools.length === 0 ? [{ dimension: "impact", delta: -1, reason: `${graph.nameOf(agent.id)} has no tool with side effects; a steered answer misleads but acts on nothing` }] : [];
+      // An agent whose answer is a decision does act through it; TW-MIS-002 rates that, this finding keeps its score.
+      const outcome = agent.decision ? `its answer decides ${agent.decision.what} (TW-MIS-002 rates that)` : "a steered answer misleads but acts on nothing";
+      const impact: Factor[] = sideEffectTools.length === 0 ? [{ dimension: "impact", delta: -1, reason: `${graph.nameOf(agent.id)} has no tool with side effects; ${outcome}` }] : [];
       const hops = untrusted.pathFrom(top.id, agent.id);
       // Controls on the way in count where they cover the way of every stored-content entry, not only the top one's.
       const onTheWayIn = entryControls(context, indirectPromptInjection, entryWays(indirect, agent.id));

@@ -38,6 +38,22 @@ ruleTester(indirectPromptInjection, {
           check: (finding) => {
             assert.equal(finding.inherent.score, 8);
             assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0051.001", "AML.T0051.001"]);
+            assert.equal(finding.reasons[1], "Impact 2/5: rule default 3; -1 agent has no tool with side effects; a steered answer misleads but acts on nothing.");
+          },
+        },
+      ],
+    },
+    {
+      name: "customer tickets reach a read-only agent whose answer is a decision: the reason names it, the score stays",
+      model: spec(internalAgent("agent", { tools: ["read-tickets"], decision: { what: "which refund claims are paid", stakes: "high" } }), customerTickets("agent")),
+      findings: [
+        {
+          anchors: ["agent"],
+          // As the read-only agent above: likelihood 4, impact 3 - 1 (no side-effecting tool) = 2. 4 x 2 = 8: medium. TW-MIS-002 rates the decision.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.equal(finding.reasons[1], "Impact 2/5: rule default 3; -1 agent has no tool with side effects; its answer decides which refund claims are paid (TW-MIS-002 rates that).");
           },
         },
       ],

@@ -19,6 +19,16 @@ ruleTester(thirdPartyToolOutput, {
   ],
   invalid: [
     {
+      name: "a read-only agent whose answer is a decision: the impact reason points to the rule that rates the decision",
+      model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"], decision: { what: "which issues are closed as duplicates", stakes: "low" } }), mcp("community")),
+      findings: [
+        {
+          anchors: ["agent", "search-issues"],
+          check: (finding) => assert.equal(finding.reasons[1], "Impact 2/5: rule default 3; -1 agent can only read; its answer decides which issues are closed as duplicates (TW-MIS-002 rates that)."),
+        },
+      ],
+    },
+    {
       name: "an internal agent that fetches any URL",
       model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("any")),
       findings: [
