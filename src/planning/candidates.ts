@@ -32,7 +32,7 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
   const adds = new Map<string, { type: ControlType; element: string; estimate: number }>();
   const completions = new Map<string, number>();
   const controls = new Map(model.controls.map((c) => [c.id, c]));
-  const actingTools = actingToolsByAgent(model);
+  const placements = placer(model);
   for (const finding of findings) {
     if (isSettled(finding.status)) continue;
     const rule = ruleById.get(finding.ruleId);
@@ -40,7 +40,7 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
     for (const type of finding.missingControls) {
       const gain = bestGain(rule.mitigations, type, finding, 0);
       if (gain <= 0) continue;
-      for (const element of new Set(placements(model, actingTools, finding.anchors, type))) {
+      for (const element of new Set(placements(finding.anchors, type))) {
         if (!controls.has(element)) {
           const key = `add ${type} ${element}`;
           const entry = adds.get(key) ?? { type, element, estimate: 0 };
@@ -124,24 +124,50 @@ function elementIds(model: ThreatModel): Set<string> {
   return ids;
 }
 
+/** Control types that belong on an identity: an agent or tool gets them through the identity it acts as. */
+const ON_IDENTITY: ReadonlySet<ControlType> = new Set(["least-privilege", "secret-rotation"]);
+/** Control types that belong on an artifact: an agent gets them through its MCP servers and models. */
+const ON_ARTIFACT: ReadonlySet<ControlType> = new Set(["pinned-artifacts", "signed-artifacts", "dependency-scanning"]);
+
 /**
  * Where a control of the type may go for a finding: on its anchors (not the system's own ID, which
- * system-level findings carry and no control covers). An approval on an agent with tools goes on
- * the tools that act instead: a person approves refunds, not every answer the agent gives.
+ * system-level findings carry and no control covers), moved to where a team would put it:
+ * - an approval on an agent with tools goes on the tools that act: a person approves refunds, not every answer;
+ * - least privilege and rotation on an agent or tool go on the identity it acts as (its own, else its host's);
+ * - pinning, signing and dependency scanning on an agent go on its MCP servers and models.
+ * An anchor with nothing to move to keeps the control itself.
  */
-function placements(model: ThreatModel, actingTools: ReadonlyMap<string, string[]>, anchors: readonly string[], type: ControlType): string[] {
-  const elements = anchors.filter((id) => id !== model.system.id);
-  if (type !== "human-approval") return elements;
-  return elements.flatMap((id) => {
-    const acting = actingTools.get(id) ?? [];
-    return acting.length > 0 ? acting : [id];
-  });
-}
-
-/** Each agent's tools that change something, send or spend (consequential actions), in the agent's order. */
-function actingToolsByAgent(model: ThreatModel): Map<string, string[]> {
+function placer(model: ThreatModel): (anchors: readonly string[], type: ControlType) => string[] {
   const acting = new Set(model.tools.filter((t) => t.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action))).map((t) => t.id));
-  return new Map(model.agents.map((agent) => [agent.id, (agent.tools ?? []).filter((tool) => acting.has(tool))]));
+  const agents = new Map(model.agents.map((a) => [a.id, a]));
+  const runsAs = new Map<string, string>();
+  const runsOn = new Map<string, string>();
+  for (const key of ELEMENT_LIST_KEYS) {
+    for (const element of model[key] as readonly { id?: string; runsAs?: string; runsOn?: string }[]) {
+      if (element.id === undefined) continue;
+      if (element.runsAs !== undefined) runsAs.set(element.id, element.runsAs);
+      if (element.runsOn !== undefined) runsOn.set(element.id, element.runsOn);
+    }
+  }
+  const identityOf = (id: string) => runsAs.get(id) ?? runsAs.get(runsOn.get(id) ?? "");
+  const tools = new Set(model.tools.map((t) => t.id));
+  const moved = (id: string, type: ControlType): string[] => {
+    const agent = agents.get(id);
+    if (type === "human-approval" && agent) return (agent.tools ?? []).filter((tool) => acting.has(tool));
+    if (ON_IDENTITY.has(type) && (agent || tools.has(id))) {
+      const identity = identityOf(id);
+      return identity === undefined ? [] : [identity];
+    }
+    if (ON_ARTIFACT.has(type) && agent) return [...(agent.mcpServers ?? []), ...agent.models];
+    return [];
+  };
+  return (anchors, type) =>
+    anchors
+      .filter((id) => id !== model.system.id)
+      .flatMap((id) => {
+        const to = moved(id, type);
+        return to.length > 0 ? to : [id];
+      });
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EVIDENCE_PLACEHOLDER } from "../../src/planning/candidates.js";
+import type { Finding } from "../../src/analysis/analyze.js";
+import { candidates, EVIDENCE_PLACEHOLDER } from "../../src/planning/candidates.js";
+import type { Rule } from "../../src/rules/rule.js";
 import type { RemediationPlan } from "../../src/planning/plan.js";
 import { planRemediation } from "../../src/planning/plan.js";
 import { planText } from "../../src/report/plan.js";
@@ -89,6 +91,22 @@ describe("remediation plan", () => {
     const plan = exfiltrationOnly(leakyAgent(), { steps: 2 });
     const approval = plan.steps.find((s) => s.control.type === "human-approval");
     assert.deepEqual(approval?.control.covers, ["email"]);
+  });
+
+  it("puts least privilege on the identity an agent acts as, and pinning on its MCP servers and models; with nowhere to move, on the agent", () => {
+    // One open finding anchored at the agent that misses each type; a stand-in rule whose mitigations take 1 step off impact.
+    const types = ["least-privilege", "pinned-artifacts", "content-isolation"] as const;
+    const rule = { id: "TW-TEST-001", mitigations: types.map((control) => ({ control, reduces: "impact", by: 1, how: "test" })) } as unknown as Rule;
+    const finding = { id: "TW-TEST-001@agent", ruleId: rule.id, anchors: ["agent"], missingControls: [...types], controls: [], status: "open", residual: { likelihood: 4, impact: 4, score: 16, severity: "high" } } as unknown as Finding;
+    const placed = (model: ModelSpec) => candidates(loadSpec(model), [finding], [rule]).map((c) => `${c.control.type} ${c.control.covers.join(",")}`).sort();
+    const withIdentity = leakyAgent({
+      identities: [{ id: "agent-sa", type: "service-account" }],
+      mcpServers: [{ id: "docs-mcp", transport: "stdio", publisher: "someone", publisherTrust: "community" }],
+    });
+    (withIdentity.agents as Record<string, unknown>[])[0]!.runsAs = "agent-sa";
+    (withIdentity.agents as Record<string, unknown>[])[0]!.mcpServers = ["docs-mcp"];
+    assert.deepEqual(placed(withIdentity), ["content-isolation agent", "least-privilege agent-sa", "pinned-artifacts docs-mcp", "pinned-artifacts llm"]);
+    assert.deepEqual(placed(leakyAgent()), ["content-isolation agent", "least-privilege agent", "pinned-artifacts llm"]);
   });
 
   it("finishes a planned control before adding a new one that takes off as much", () => {
