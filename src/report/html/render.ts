@@ -24,7 +24,7 @@ export const DIAGRAM_MAX_NODES = 120;
  * The page proposes what to do first for models up to this many components: the plan analyses the
  * model once per candidate control, which a large model makes too slow for a report.
  */
-export const PLAN_MAX_COMPONENTS = 300;
+export const PLAN_MAX_COMPONENTS = 150;
 /** The page's plan: a few steps, from the candidates most promising by estimate; `threatwright plan` goes further. */
 const PAGE_PLAN = { steps: 3, candidates: 40 };
 
