@@ -25,7 +25,7 @@ export const exfiltrationPath: Rule = {
   likelihood: 4,
   impact: 4,
   mitigations: [
-    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL" },
+    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL", countsOn: "anchors" },
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data" },
