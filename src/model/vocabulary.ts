@@ -232,6 +232,8 @@ export const CONTROL_TYPES = [
 export type ControlType = (typeof CONTROL_TYPES)[number];
 export const CONTROL_STATUS = ["implemented", "partial", "planned"] as const;
 export const EVIDENCE_TYPES = ["file", "test", "config", "link", "ticket", "doc"] as const;
+/** The evidence reference a proposed control carries until the team names the real one (threatwright plan); TW-GOV-005 counts it as none. */
+export const EVIDENCE_TO_FILL_IN = "to fill in: where the control can be seen working";
 
 export const DECISION_STATUS = ["open", "mitigating", "mitigated", "accepted", "transferred", "false-positive"] as const;
 export type DecisionStatus = (typeof DECISION_STATUS)[number];
