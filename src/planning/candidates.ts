@@ -1,6 +1,7 @@
 // The controls a remediation plan may propose, each with a quick estimate of the risk it takes
-// off: a control of each type a finding misses, on each of the finding's anchors; and each control
-// the model already has that is not yet implemented, verified and evidenced. The estimate only
+// off: a control of each type a finding misses, where a team would put it for each of the
+// finding's anchors (placement.ts); and each control the model already has that is not yet
+// implemented, verified and evidenced (or, for an approval, kept from self-approval). The estimate only
 // orders the candidates; the plan re-analyses the model to measure the ones it considers.
 import type { Finding } from "../analysis/analyze.js";
 import { isSettled } from "../lifecycle/decisions.js";
@@ -8,8 +9,9 @@ import type { ThreatModel } from "../model/model.js";
 import type { Control } from "../model/schema.js";
 import { ELEMENT_LIST_KEYS } from "../model/schema.js";
 import type { ControlType } from "../model/vocabulary.js";
-import { CONSEQUENTIAL_ACTIONS } from "../model/vocabulary.js";
+import { EVIDENCE_TO_FILL_IN } from "../model/vocabulary.js";
 import type { Mitigation, Rule } from "../rules/rule.js";
+import { placer } from "./placement.js";
 
 export interface Candidate {
   /** Stable across the plan's steps: "add <type> <element>" or "complete <control>". */
@@ -23,8 +25,11 @@ export interface Candidate {
   estimate: number;
 }
 
-/** Stands in for the evidence the team will point to; a control without evidence raises a finding of its own (TW-GOV-005). */
-export const EVIDENCE_PLACEHOLDER: NonNullable<Control["evidence"]>[number] = { type: "doc", ref: "where the control can be seen working" };
+/**
+ * Stands in for the evidence the team will point to, so the measured control is one with evidence
+ * (without, it raises TW-GOV-005); pasted unchanged, TW-GOV-005 still counts it as none.
+ */
+export const EVIDENCE_PLACEHOLDER: NonNullable<Control["evidence"]>[number] = { type: "doc", ref: EVIDENCE_TO_FILL_IN };
 
 /** Every candidate for the model as it stands, most promising first (ties by key). */
 export function candidates(model: ThreatModel, findings: readonly Finding[], rules: readonly Rule[]): Candidate[] {
@@ -33,6 +38,8 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
   const completions = new Map<string, number>();
   const controls = new Map(model.controls.map((c) => [c.id, c]));
   const placements = placer(model);
+  // Where a control of each type already sits: there, the plan completes it rather than add a second.
+  const covered = new Set(model.controls.flatMap((c) => c.covers.map((id) => `${c.type} ${id}`)));
   for (const finding of findings) {
     if (isSettled(finding.status)) continue;
     const rule = ruleById.get(finding.ruleId);
@@ -41,7 +48,7 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
       const gain = bestGain(rule.mitigations, type, finding, 0);
       if (gain <= 0) continue;
       for (const element of new Set(placements(finding.anchors, type))) {
-        if (!controls.has(element)) {
+        if (!controls.has(element) && !covered.has(`${type} ${element}`)) {
           const key = `add ${type} ${element}`;
           const entry = adds.get(key) ?? { type, element, estimate: 0 };
           entry.estimate += gain;
@@ -71,10 +78,13 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
   return list.sort((a, b) => b.estimate - a.estimate || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Implemented, verified and with evidence: nothing left to complete. */
+/** Implemented, verified, with evidence, and for an approval with named approvers, four eyes: nothing left to complete. */
 export function atFullStrength(control: Control): boolean {
-  return (control.status ?? "implemented") === "implemented" && control.verified === true && (control.evidence?.length ?? 0) > 0;
+  return (control.status ?? "implemented") === "implemented" && control.verified === true && (control.evidence?.length ?? 0) > 0 && !selfApprovable(control);
 }
+
+/** An approval whose named approvers nothing keeps off their own requests (the analysis halves it when one of them also asks). */
+const selfApprovable = (control: Control) => control.type === "human-approval" && (control.approvers?.length ?? 0) > 0 && control.separateFromRequester !== true;
 
 /**
  * What the best mitigation of the type could take off this finding's residual score, from the
@@ -108,7 +118,13 @@ function proposed(type: ControlType, element: string, taken: ReadonlySet<string>
 }
 
 function completed(control: Control): Control {
-  return { ...control, status: "implemented", verified: true, evidence: control.evidence?.length ? control.evidence : [EVIDENCE_PLACEHOLDER] };
+  return {
+    ...control,
+    status: "implemented",
+    verified: true,
+    evidence: control.evidence?.length ? control.evidence : [EVIDENCE_PLACEHOLDER],
+    ...(selfApprovable(control) ? { separateFromRequester: true } : {}),
+  };
 }
 
 /** The currency the model already writes amounts in, for a proposed spend cap. */
@@ -122,52 +138,6 @@ function elementIds(model: ThreatModel): Set<string> {
   const ids = new Set<string>();
   for (const key of ELEMENT_LIST_KEYS) for (const element of model[key] as readonly { id?: string }[]) if (element.id !== undefined) ids.add(element.id);
   return ids;
-}
-
-/** Control types that belong on an identity: an agent or tool gets them through the identity it acts as. */
-const ON_IDENTITY: ReadonlySet<ControlType> = new Set(["least-privilege", "secret-rotation"]);
-/** Control types that belong on an artifact: an agent gets them through its MCP servers and models. */
-const ON_ARTIFACT: ReadonlySet<ControlType> = new Set(["pinned-artifacts", "signed-artifacts", "dependency-scanning"]);
-
-/**
- * Where a control of the type may go for a finding: on its anchors (not the system's own ID, which
- * system-level findings carry and no control covers), moved to where a team would put it:
- * - an approval on an agent with tools goes on the tools that act: a person approves refunds, not every answer;
- * - least privilege and rotation on an agent or tool go on the identity it acts as (its own, else its host's);
- * - pinning, signing and dependency scanning on an agent go on its MCP servers and models.
- * An anchor with nothing to move to keeps the control itself.
- */
-function placer(model: ThreatModel): (anchors: readonly string[], type: ControlType) => string[] {
-  const acting = new Set(model.tools.filter((t) => t.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action))).map((t) => t.id));
-  const agents = new Map(model.agents.map((a) => [a.id, a]));
-  const runsAs = new Map<string, string>();
-  const runsOn = new Map<string, string>();
-  for (const key of ELEMENT_LIST_KEYS) {
-    for (const element of model[key] as readonly { id?: string; runsAs?: string; runsOn?: string }[]) {
-      if (element.id === undefined) continue;
-      if (element.runsAs !== undefined) runsAs.set(element.id, element.runsAs);
-      if (element.runsOn !== undefined) runsOn.set(element.id, element.runsOn);
-    }
-  }
-  const identityOf = (id: string) => runsAs.get(id) ?? runsAs.get(runsOn.get(id) ?? "");
-  const tools = new Set(model.tools.map((t) => t.id));
-  const moved = (id: string, type: ControlType): string[] => {
-    const agent = agents.get(id);
-    if (type === "human-approval" && agent) return (agent.tools ?? []).filter((tool) => acting.has(tool));
-    if (ON_IDENTITY.has(type) && (agent || tools.has(id))) {
-      const identity = identityOf(id);
-      return identity === undefined ? [] : [identity];
-    }
-    if (ON_ARTIFACT.has(type) && agent) return [...(agent.mcpServers ?? []), ...agent.models];
-    return [];
-  };
-  return (anchors, type) =>
-    anchors
-      .filter((id) => id !== model.system.id)
-      .flatMap((id) => {
-        const to = moved(id, type);
-        return to.length > 0 ? to : [id];
-      });
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -10,6 +10,7 @@ import type { FindingSummary, RescoredFinding } from "../lifecycle/findings-diff
 import { diffFindings } from "../lifecycle/findings-diff.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Control } from "../model/schema.js";
+import { EVIDENCE_TO_FILL_IN } from "../model/vocabulary.js";
 import { RULES } from "../rules/index.js";
 import type { Rule } from "../rules/rule.js";
 import type { Candidate } from "./candidates.js";
@@ -51,11 +52,17 @@ export interface PlanStep {
   /** Findings the control brings or raises (an approval shows approvers text an attacker shaped: TW-HUM-001). */
   raised: RescoredFinding[];
   added: FindingSummary[];
+  /** Fields of the control the team must fill in before it goes into the model (the evidence, a spend cap's amount). */
+  fillIn: string[];
 }
 
 export interface RemediationPlan {
   system: { id: string; name: string };
   date: string;
+  /** The workflow the plan weighs the findings of, when it is limited to one. */
+  workflow?: string;
+  /** Findings the team has settled (accepted, transferred, mitigated, dismissed): the plan leaves them alone. */
+  settled: number;
   start: PlanTotals;
   end: PlanTotals;
   steps: PlanStep[];
@@ -78,35 +85,24 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
   let current = model;
   let findings = run(model);
   let analyses = 1;
+  const settled = findings.length - toDo(findings).length;
   const start = totals(findings);
   const truncated: string[] = [];
   const steps: PlanStep[] = [];
-  // The last measured gain of each candidate. A control rarely helps more once others are in
-  // place, so a measured gain bounds the next. The first step measures the most promising
-  // candidates by estimate; a later one measures a candidate only when its last gain (or, for one
-  // not measured yet, its estimate) could still beat the best found on that step.
-  const measured = new Map<string, number>();
-
   while (steps.length < maxSteps) {
+    // Every candidate is measured again on every step, as far as the limit goes: controls on
+    // different ways in complement each other, so a gain measured before bounds nothing.
     const pool = candidates(current, findings, rules);
-    const ordered = pool.map((candidate) => ({ candidate, bound: measured.get(candidate.key) ?? candidate.estimate }));
     // On a tie, finishing a control the team already has comes before adding one.
-    ordered.sort((a, b) => b.bound - a.bound || (a.candidate.kind === b.candidate.kind ? 0 : a.candidate.kind === "complete" ? -1 : 1) || (a.candidate.key < b.candidate.key ? -1 : 1));
+    pool.sort((a, b) => b.estimate - a.estimate || (a.kind === b.kind ? 0 : a.kind === "complete" ? -1 : 1) || (a.key < b.key ? -1 : 1));
+    if (pool.length > limit) truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
     const before = totals(findings).residual;
     let best: { candidate: Candidate; model: ThreatModel; findings: Finding[]; gain: number } | undefined;
-    let count = 0;
-    for (const { candidate, bound } of ordered) {
-      if (best && steps.length > 0 && bound <= best.gain) continue;
-      if (count === limit) {
-        truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
-        break;
-      }
+    for (const candidate of pool.slice(0, limit)) {
       const next = withControl(current, candidate);
       const after = run(next);
       analyses++;
-      count++;
       const gain = round(before - totals(after).residual);
-      measured.set(candidate.key, gain);
       if (gain > 0 && (!best || gain > best.gain)) best = { candidate, model: next, findings: after, gain };
     }
     if (!best) break;
@@ -121,17 +117,41 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
       resolved: diff.resolved,
       raised: diff.rescored.filter((f) => f.delta > 0),
       added: diff.new,
+      fillIn: toFillIn(best.candidate),
     });
     current = best.model;
     findings = best.findings;
-    measured.delete(best.candidate.key);
   }
-  return { system: { id: model.system.id, name: model.system.name }, date: options.today, start, end: totals(findings), steps, analyses, truncated };
+  return {
+    system: { id: model.system.id, name: model.system.name },
+    date: options.today,
+    ...(options.workflow !== undefined ? { workflow: options.workflow } : {}),
+    settled,
+    start,
+    end: totals(findings),
+    steps,
+    analyses,
+    truncated,
+  };
 }
 
-/** The model with the candidate control in place: added, or replacing the one it completes. */
+/** What the proposal leaves to the team: the evidence it could not know, and a new spend cap's amount. */
+function toFillIn(candidate: Candidate): string[] {
+  const fields: string[] = [];
+  if (candidate.kind === "add" && candidate.control.type === "spend-limit") fields.push("threshold.amount");
+  if (candidate.control.evidence?.some((e) => e.ref === EVIDENCE_TO_FILL_IN)) fields.push("evidence");
+  return fields;
+}
+
+/**
+ * The model with the candidate control in place: added, or replacing the one it completes. It is
+ * measured as the team will have it, with evidence: the placeholder the output asks them to fill
+ * in would count as none (TW-GOV-005).
+ */
 function withControl(model: ThreatModel, candidate: Candidate): ThreatModel {
-  const controls = candidate.kind === "add" ? [...model.controls, candidate.control] : model.controls.map((c) => (c.id === candidate.control.id ? candidate.control : c));
+  const evidence = candidate.control.evidence?.map((e) => (e.ref === EVIDENCE_TO_FILL_IN ? { ...e, ref: "the evidence the team names" } : e));
+  const control = evidence ? { ...candidate.control, evidence } : candidate.control;
+  const controls = candidate.kind === "add" ? [...model.controls, control] : model.controls.map((c) => (c.id === control.id ? control : c));
   return { ...model, controls };
 }
 

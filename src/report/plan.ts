@@ -22,18 +22,18 @@ export const ASSUMPTIONS =
 /** `nameOf`: an element's name from its ID, for the sentences. */
 export function planText(plan: RemediationPlan, nameOf: (id: string) => string): string {
   const name = (id: string) => terminalText(nameOf(id));
-  const lines = [`Remediation plan for ${terminalText(plan.system.name)} (${plan.date})`, ""];
+  const lines = [`Remediation plan for ${terminalText(plan.system.name)}${plan.workflow ? `, workflow ${plan.workflow}` : ""} (${plan.date})`, ""];
   lines.push(`Still to act on: ${totalsText(plan.start)}.`);
   if (plan.steps.length === 0) {
-    lines.push("No control the plan can propose lowers the residual risk of the findings still to act on.");
+    lines.push(nothingToDo(plan));
   } else {
     const count = plan.steps.length;
     lines.push(`With the ${count === 1 ? "control" : `${count} controls`} below in place: ${totalsText(plan.end)}, ${round(plan.start.residual - plan.end.residual)} less.`);
   }
   for (const step of plan.steps) {
     lines.push("", `${step.rank}. ${stepTitle(step, name)}: residual ${step.residual.before} -> ${step.residual.after} (${step.residual.delta})`);
-    for (const [label, list] of findingLists(step)) lines.push(`   ${label}: ${list}`);
-    lines.push(`   ${step.kind === "add" ? "add to the model's controls" : `set on ${step.control.id}`}:`, ...controlYaml(step).map((line) => `     ${terminalText(line)}`));
+    for (const [label, list] of findingLists(step, (id) => id, "->")) lines.push(`   ${label}: ${list}`);
+    lines.push(`   ${step.kind === "add" ? "add to the model's controls" : `set on ${step.control.id}`}${fillInText(step)}:`, ...controlYaml(step).map((line) => `     ${terminalText(line)}`));
   }
   lines.push(...plan.truncated.map((note) => `Truncated: ${note} (--candidates measures more).`));
   lines.push("", ASSUMPTIONS, "");
@@ -42,9 +42,9 @@ export function planText(plan: RemediationPlan, nameOf: (id: string) => string):
 
 export function planMarkdown(plan: RemediationPlan, nameOf: (id: string) => string): string {
   const name = (id: string) => mdEscape(nameOf(id));
-  const out = [`## Threatwright remediation plan: ${mdEscape(plan.system.name)}`, "", `Plan of ${plan.date}. Still to act on: ${totalsText(plan.start)}.`, ""];
+  const out = [`## Threatwright remediation plan: ${mdEscape(plan.system.name)}`, "", `Plan of ${plan.date}${plan.workflow ? ` for workflow \`${plan.workflow}\`` : ""}. Still to act on: ${totalsText(plan.start)}.`, ""];
   if (plan.steps.length === 0) {
-    out.push("No control the plan can propose lowers the residual risk of the findings still to act on.", "");
+    out.push(nothingToDo(plan), "");
   } else {
     out.push(`With these controls in place: ${totalsText(plan.end)}, **${round(plan.start.residual - plan.end.residual)}** less.`, "");
     out.push("| Step | Control | Residual | Change |", "|---:|---|---:|---:|");
@@ -53,8 +53,8 @@ export function planMarkdown(plan: RemediationPlan, nameOf: (id: string) => stri
   }
   for (const step of plan.steps) {
     out.push(`### ${step.rank}. ${stepTitle(step, name)}`, "");
-    for (const [label, list] of findingLists(step, (id) => `\`${id}\``)) out.push(`- ${label}: ${list}`);
-    out.push("", step.kind === "add" ? "Add to the model's controls:" : `Set on \`${step.control.id}\`:`, "", "```yaml", ...controlYaml(step), "```", "");
+    for (const [label, list] of findingLists(step, (id) => `\`${id}\``, "→")) out.push(`- ${label}: ${list}`);
+    out.push("", `${step.kind === "add" ? "Add to the model's controls" : `Set on \`${step.control.id}\``}${fillInText(step)}:`, "", "```yaml", ...controlYaml(step), "```", "");
   }
   out.push(...plan.truncated.map((note) => `Truncated: ${mdEscape(note)}.`), "", ASSUMPTIONS, "");
   return out.join("\n");
@@ -78,14 +78,27 @@ export function stepTitle(step: PlanStep, name: (id: string) => string): string 
   return `Complete ${control.id} (${control.type} on ${where}; now ${state})`;
 }
 
+/** Why a plan has no step: nothing left to act on, or nothing the plan can propose helps. */
+export function nothingToDo(plan: RemediationPlan): string {
+  if (plan.start.findings > 0) return "No control the plan can propose lowers the residual risk of the findings still to act on.";
+  const scope = plan.workflow ? ` in workflow ${plan.workflow}` : "";
+  if (plan.settled === 0) return `Nothing to act on: there is no finding${scope}.`;
+  return `Nothing left to act on: ${plan.settled === 1 ? "the one finding" : `all ${plan.settled} findings`}${scope} ${plan.settled === 1 ? "is" : "are"} decided (accepted, transferred, mitigated or dismissed).`;
+}
+
+/** ", then fill in the evidence and threshold.amount" when the proposal leaves fields to the team. */
+function fillInText(step: PlanStep): string {
+  return step.fillIn.length ? ` (then fill in ${step.fillIn.join(" and ")})` : "";
+}
+
 function totalsText(totals: PlanTotals): string {
   const severities = [...SEVERITIES].reverse().filter((s) => totals.bySeverity[s] > 0).map((s: Severity) => `${totals.bySeverity[s]} ${s}`);
   return `${totals.findings} finding${totals.findings === 1 ? "" : "s"}${severities.length ? ` (${severities.join(", ")})` : ""}, residual risk ${totals.residual}`;
 }
 
 /** Labelled lists of the findings a step changes, the first few of each named. */
-function findingLists(step: PlanStep, code: (id: string) => string = (id) => id): [string, string][] {
-  const rescored = (f: RescoredFinding) => `${code(f.id)} ${f.before.severity} ${f.before.residual} -> ${f.after.severity} ${f.after.residual}`;
+function findingLists(step: PlanStep, code: (id: string) => string, arrow: string): [string, string][] {
+  const rescored = (f: RescoredFinding) => `${code(f.id)} ${f.before.severity} ${f.before.residual} ${arrow} ${f.after.severity} ${f.after.residual}`;
   const lists: [string, string[]][] = [
     ["lowers", step.lowered.map(rescored)],
     ["resolves", step.resolved.map((f) => `${code(f.id)} ${f.severity} ${f.residual}`)],
@@ -105,9 +118,13 @@ export function controlYaml(step: PlanStep): string[] {
   // covers: [a, b] on one line, as the examples write it.
   const covers = doc.getIn(step.kind === "add" ? [0, "covers"] : ["covers"], true) as { flow?: boolean } | undefined;
   if (covers) covers.flow = true;
-  if (control.type === "spend-limit" && step.kind === "add") {
-    const amount = doc.getIn([0, "threshold", "amount"], true) as { comment?: string } | undefined;
-    if (amount) amount.comment = ` the most it may spend per ${control.threshold?.per ?? "day"}: yours to choose`;
+  if (step.fillIn.includes("threshold.amount")) {
+    // Left empty so the model does not validate until the team has chosen the cap.
+    const amount = doc.getIn([0, "threshold", "amount"], true) as { value?: unknown; comment?: string } | undefined;
+    if (amount) {
+      amount.value = null;
+      amount.comment = ` to fill in: the most it may spend per ${control.threshold?.per ?? "day"}`;
+    }
   }
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd().split("\n");
 }

@@ -9,12 +9,13 @@ describe("threatwright plan", () => {
     const { code, out, err } = await runCli(["plan", "examples/support-assistant", "--steps", "2"]);
     assert.equal(code, 0, err);
     assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(5 critical, 11 high, 9 medium, 3 low\), residual risk 358\.75\.\n/);
-    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 292\.25, 66\.5 less\.\n/);
-    assert.match(out, /\n1\. Add egress-allowlist on Support agent \(support-agent\): residual 358\.75 -> 323\.75 \(-35\)\n {3}lowers 4 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> high 15;/);
+    // The first step as test/planning/plan.test.ts checks it by hand (-25); the second, content isolation on the agent, -23.25.
+    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 310\.5, 48\.25 less\.\n/);
+    assert.match(out, /\n1\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 358\.75 -> 333\.75 \(-25\)\n {3}lowers 3 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> high 15;/);
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
-    const block = out.split("add to the model's controls:\n")[1]!.split("\n\n")[0]!;
+    const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
     assert.deepEqual(parse(block.replace(/^ {5}/gm, "")), [
-      { id: "egress-allowlist-support-agent", type: "egress-allowlist", covers: ["support-agent"], status: "implemented", verified: true, evidence: [{ type: "doc", ref: "where the control can be seen working" }] },
+      { id: "egress-allowlist-send-customer-email", type: "egress-allowlist", covers: ["send-customer-email"], status: "implemented", verified: true, evidence: [{ type: "doc", ref: "to fill in: where the control can be seen working" }] },
     ]);
     assert.match(out, /\nEach control is counted as implemented and verified, with evidence;/);
   });
@@ -37,9 +38,22 @@ describe("threatwright plan", () => {
     assert.match(markdown, /\n```yaml\n- id: /);
   });
 
-  it("marks the spend cap's amount as the team's to choose", async () => {
+  it("leaves the spend cap's amount empty for the team to choose, so the pasted control does not validate until they do", async () => {
     const { out } = await runCli(["plan", "examples/invoice-agents", "--steps", "5"]);
-    assert.match(out, /\n {9}amount: 0 # the most it may spend per day: yours to choose\n {9}currency: EUR\n {9}per: day\n/);
+    assert.match(out, /\n {3}add to the model's controls \(then fill in threshold\.amount and evidence\):\n {5}- id: spend-limit-create-payment\n/);
+    assert.match(out, /\n {9}amount: null # to fill in: the most it may spend per day\n {9}currency: EUR\n {9}per: day\n/);
+  });
+
+  it("says when nothing is left to act on, and names the workflow it plans for", async () => {
+    // An empty model's one finding (TW-GOV-002: no threat-model review recorded) needs a review, not a control.
+    const root = "threatwright: 1\nsystem: { id: s, name: Empty, owner: a@example.com }\n";
+    const empty = memoryFiles({ "m/threatwright.yaml": root });
+    assert.match((await runCli(["plan", "m"], { files: empty })).out, /\nStill to act on: 1 finding \(1 medium\), residual risk 6\.\nNo control the plan can propose lowers the residual risk of the findings still to act on\.\n/);
+    const accepted = memoryFiles({ "m/threatwright.yaml": `${root}decisions:\n  - { finding: TW-GOV-002@s, status: accepted, owner: a@example.com, justification: first review booked, expires: 2027-01-31 }\n` });
+    assert.match((await runCli(["plan", "m"], { files: accepted })).out, /\nNothing left to act on: the one finding is decided \(accepted, transferred, mitigated or dismissed\)\.\n/);
+    const scoped = await runCli(["plan", "examples/support-assistant", "--workflow", "support-chat", "--steps", "1", "--format", "json"]);
+    assert.equal(JSON.parse(scoped.out).workflow, "support-chat");
+    assert.match((await runCli(["plan", "examples/support-assistant", "--workflow", "support-chat", "--steps", "1"])).out, /^Remediation plan for Customer support assistant, workflow support-chat \(2026-11-22\)\n/);
   });
 
   it("refuses bad options and unknown workflows with exit 2, and an invalid model with exit 1", async () => {

@@ -5,7 +5,7 @@ import { candidates, EVIDENCE_PLACEHOLDER } from "../../src/planning/candidates.
 import type { Rule } from "../../src/rules/rule.js";
 import type { RemediationPlan } from "../../src/planning/plan.js";
 import { planRemediation } from "../../src/planning/plan.js";
-import { planText } from "../../src/report/plan.js";
+import { nothingToDo, planText } from "../../src/report/plan.js";
 import { diskFiles } from "../../src/model/files.js";
 import { loadModel } from "../../src/model/load.js";
 import type { ThreatModel } from "../../src/model/model.js";
@@ -57,8 +57,9 @@ function assertConsistent(plan: RemediationPlan): void {
 describe("remediation plan", () => {
   it("takes the control that lowers the most first, each measured with the ones before it in place, and stops when nothing helps", () => {
     // TW-EXF-001 at 5x5 = 25. Egress allowlist and approval each take 2 off likelihood (25 -> 15, a
-    // gain of 10); the allowlist comes first on the tie by key (add egress-allowlist agent <
-    // add human-approval email). With it in place, the approval takes likelihood from 3 to 1 (15 -> 5).
+    // gain of 10), both on the email tool that sends (placement.ts); the allowlist comes first on the
+    // tie by key (add egress-allowlist email < add human-approval email). With it in place, the
+    // approval takes likelihood from 3 to 1 (15 -> 5).
     // At likelihood 1 only impact can move: data minimisation takes 1 off (5x5 -> 1x4). Content
     // isolation and output validation work on likelihood, already 1: nothing is left, so 3 steps of 5.
     const plan = exfiltrationOnly(leakyAgent());
@@ -66,7 +67,7 @@ describe("remediation plan", () => {
     assert.deepEqual(
       plan.steps.map((s) => [s.kind, s.control.type, s.control.covers, s.residual]),
       [
-        ["add", "egress-allowlist", ["agent"], { before: 25, after: 15, delta: -10 }],
+        ["add", "egress-allowlist", ["email"], { before: 25, after: 15, delta: -10 }],
         ["add", "human-approval", ["email"], { before: 15, after: 5, delta: -10 }],
         ["add", "data-minimisation", ["agent"], { before: 5, after: 4, delta: -1 }],
       ],
@@ -78,13 +79,14 @@ describe("remediation plan", () => {
 
   it("writes an element without a name once, and a named one with its ID", () => {
     const plan = exfiltrationOnly(leakyAgent(), { steps: 1 });
-    assert.match(planText(plan, (id) => id), /\n1\. Add egress-allowlist on agent: residual 25 -> 15 \(-10\)\n/);
-    assert.match(planText(plan, (id) => (id === "agent" ? "Order bot" : id)), /\n1\. Add egress-allowlist on Order bot \(agent\): /);
+    assert.match(planText(plan, (id) => id), /\n1\. Add egress-allowlist on email: residual 25 -> 15 \(-10\)\n/);
+    assert.match(planText(plan, (id) => (id === "email" ? "Order mail" : id)), /\n1\. Add egress-allowlist on Order mail \(email\): /);
   });
 
   it("proposes a control as the model would hold it: implemented, verified, with evidence to fill in, under an ID not taken", () => {
-    const plan = exfiltrationOnly(leakyAgent({ services: [{ id: "egress-allowlist-agent", type: "api" }] }), { steps: 1 });
-    assert.deepEqual(plan.steps[0]!.control, { id: "egress-allowlist-agent-2", type: "egress-allowlist", covers: ["agent"], status: "implemented", verified: true, evidence: [EVIDENCE_PLACEHOLDER] });
+    const plan = exfiltrationOnly(leakyAgent({ services: [{ id: "egress-allowlist-email", type: "api" }] }), { steps: 1 });
+    assert.deepEqual(plan.steps[0]!.control, { id: "egress-allowlist-email-2", type: "egress-allowlist", covers: ["email"], status: "implemented", verified: true, evidence: [EVIDENCE_PLACEHOLDER] });
+    assert.deepEqual(plan.steps[0]!.fillIn, ["evidence"]);
   });
 
   it("puts an approval on the tool that acts, not on the agent: a person approves the email, not every answer", () => {
@@ -123,6 +125,9 @@ describe("remediation plan", () => {
     const plan = exfiltrationOnly(accepted);
     assert.deepEqual(plan.start, { residual: 0, findings: 0, bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 } });
     assert.deepEqual(plan.steps, []);
+    assert.equal(plan.settled, 1);
+    assert.equal(nothingToDo(plan), "Nothing left to act on: the one finding is decided (accepted, transferred, mitigated or dismissed).");
+    assert.equal(nothingToDo(exfiltrationOnly(publicChat("agent"))), "Nothing to act on: there is no finding.");
   });
 
   it("plans for one workflow's findings only when asked", () => {
@@ -151,18 +156,18 @@ describe("remediation plan", () => {
     assert.deepEqual(exfiltrationOnly(leakyAgent()).truncated, []);
   });
 
-  it("on the support assistant, starts with an egress allowlist on the agent: four ways out lose 2 likelihood steps (1 for the one at 2)", () => {
+  it("on the support assistant, starts with an egress allowlist on the email tool: two ways out lose 2 likelihood steps, the sent mail 1 impact step", () => {
     // By hand from the findings' reasons (docs/scoring.md): EXF-001 +send-customer-email 5x5 -> 3x5;
-    // EXF-002 +chat-widget 4.75x5 -> 2.75x5; EXF-002 +customer-mailbox 5x5 -> 3x5; OUT-002 +email-api
-    // 2x5 -> 1x5 (clamped at 1). 10 + 10 + 10 + 5 = 35 off 358.75.
+    // EXF-002 +customer-mailbox 5x5 -> 3x5 (the mail goes through the tool); OUT-002 +email-api is
+    // 5x2 after the chat rate limit, and the allowlist takes 1 off impact: 5x1. 10 + 10 + 5 = 25 off
+    // 358.75. The chat widget's EXF-002 is not lowered: the allowlist is on the email tool, not the widget.
     const plan = planRemediation(example("support-assistant"), { today, steps: 1 });
     const [step] = plan.steps;
-    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["egress-allowlist", ["support-agent"], { before: 358.75, after: 323.75, delta: -35 }]);
+    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["egress-allowlist", ["send-customer-email"], { before: 358.75, after: 333.75, delta: -25 }]);
     assert.deepEqual(
       step?.lowered.map((f) => [f.id, f.before.residual, f.after.residual]),
       [
         ["TW-EXF-001@support-agent+send-customer-email", 25, 15],
-        ["TW-EXF-002@support-agent+chat-widget", 23.75, 13.75],
         ["TW-EXF-002@support-agent+customer-mailbox", 25, 15],
         ["TW-OUT-002@support-agent+email-api", 10, 5],
       ],

@@ -7,7 +7,7 @@ import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES, SEVERITY_SCALE_TEXT, severityOf } from "../../analysis/scoring.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
 import type { PlanStep, RemediationPlan } from "../../planning/plan.js";
-import { controlYaml, stepTitle } from "../plan.js";
+import { controlYaml, nothingToDo, stepTitle } from "../plan.js";
 import type { CoverageTable, ReportView, TreeStepView } from "./data.js";
 import { escapeHtml as h, inlineCode, jsonForScript } from "./escape.js";
 import type { ClientData, DiagramRow } from "./types.js";
@@ -159,7 +159,7 @@ function planSection(view: ReportView, input: PageInput["plan"]): string {
   const more = `<code>${h(planCommand(view.workflow?.[0]))}</code>`;
   if ("skipped" in input) return [...head, `<p class="muted">${h(input.skipped)} Run ${more} for the plan.</p>`, `</section>`].join("\n");
   const { plan, nameOf } = input;
-  if (plan.steps.length === 0) return [...head, `<p class="lede">No control the plan can propose lowers the residual risk of the findings still to act on.</p>`, `</section>`].join("\n");
+  if (plan.steps.length === 0) return [...head, `<p class="lede">${h(nothingToDo(plan))}</p>`, `</section>`].join("\n");
   const count = plan.steps.length;
   const shown = new Set(view.client.findings.map((f) => f.id));
   // A finding on the page opens in the detail panel; one a control would bring is not on the page yet.
@@ -182,7 +182,7 @@ function planSection(view: ReportView, input: PageInput["plan"]): string {
         `<li>`,
         `<div class="plan-step"><b>${stepTitle(step, (id) => h(nameOf(id)))}</b> <span class="plan-delta">${step.residual.delta}</span> <span class="muted">(${step.residual.before} → ${step.residual.after})</span></div>`,
         `<ul class="plan-findings">${changes(step)}</ul>`,
-        `<details><summary>${step.kind === "add" ? "Add to the model's controls" : `Set on ${h(step.control.id)}`}</summary><pre><code>${h(controlYaml(step).join("\n"))}</code></pre></details>`,
+        `<details><summary>${step.kind === "add" ? "Add to the model's controls" : `Set on ${h(step.control.id)}`}${step.fillIn.length ? `, then fill in ${h(step.fillIn.join(" and "))}` : ""}</summary><pre><code>${h(controlYaml(step).join("\n"))}</code></pre></details>`,
         `</li>`,
       ].join("\n"),
     ),

@@ -246,11 +246,11 @@ describe("what to do first, in the page", async () => {
 
   it("comes right after the summary, with the plan's first three steps and the YAML of each", () => {
     assert.ok(html.indexOf('<section id="plan"') > html.indexOf('<section id="summary"') && html.indexOf('<section id="plan"') < html.indexOf('<section id="heatmap"'));
-    // The first two steps, as test/planning/plan.test.ts checks them by hand: 358.75 - 35 - 31.5.
-    assert.match(section, /<b>Add egress-allowlist on Support agent \(support-agent\)<\/b> <span class="plan-delta">-35<\/span> <span class="muted">\(358\.75 → 323\.75\)<\/span>/);
-    assert.match(section, /<b>Add authorization on Support agent \(support-agent\)<\/b> <span class="plan-delta">-31\.5<\/span>/);
+    // The first two steps, as test/planning/plan.test.ts and test/cli/plan.test.ts check them: 358.75 - 25 - 23.25.
+    assert.match(section, /<b>Add egress-allowlist on Send email to customer \(send-customer-email\)<\/b> <span class="plan-delta">-25<\/span> <span class="muted">\(358\.75 → 333\.75\)<\/span>/);
+    assert.match(section, /<b>Add content-isolation on Support agent \(support-agent\)<\/b> <span class="plan-delta">-23\.25<\/span>/);
     assert.equal(section.match(/<div class="plan-step">/g)?.length, 3);
-    assert.equal(section.match(/<details><summary>Add to the model's controls<\/summary><pre><code>- id: [a-z-]+\n {2}type: /g)?.length, 3);
+    assert.equal(section.match(/<details><summary>Add to the model's controls, then fill in evidence<\/summary><pre><code>- id: [a-z-]+\n {2}type: /g)?.length, 3);
     assert.match(section, /<code>threatwright plan<\/code>/);
   });
 
