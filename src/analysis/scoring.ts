@@ -72,7 +72,11 @@ export function severityOf(score: number): Severity {
 export const SEVERITY_SCALE_TEXT = `${SEVERITY_FLOORS.map((f, i) => `${f.from}${i === 0 ? " and above" : ""} ${f.severity}`).join(", ")}, below that info`;
 
 const clamp = (value: number) => Math.min(5, Math.max(1, value));
-const round = (value: number) => Math.round(value * 100) / 100;
+// Two decimals for scores; the nudge keeps a half such as 2.875 (stored as 2.87499...) rounding up.
+const round = (value: number) => Math.round(value * 100 + 1e-9) / 100;
+// Steps taken off are products of halvings (2 x 0.5 x 0.5 x 0.5 = 0.25, 1 x 0.125): kept exact to
+// four decimals, so 0.125 is not taken as 0.13 and the residual stays the product it explains.
+const roundSteps = (value: number) => Math.round(value * 10000) / 10000;
 
 function toScore(likelihood: number, impact: number): Score {
   const score = round(likelihood * impact);
@@ -229,9 +233,11 @@ function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], g
   if (!strongestGate.gate || byOf(strongestGate) === 0) return undefined;
   if (byOf(weakestGate) >= byOf(strongestGate) / 2) return weakestGate.gate;
   const open = gates.filter((g) => byOf(g) === 0).map((g) => g.tool);
-  const by = round(byOf(strongestGate) / 2);
+  const by = roundSteps(byOf(strongestGate) / 2);
   const gap = open.length > 0 ? `leaves ${open.join(", ")} ungated` : `gates ${weakestGate.tool} less`;
-  return { ...strongestGate.gate, by, note: `${strongestGate.gate.control} (human-approval) gates ${strongestGate.tool} but ${gap}, so it lowers ${mitigation.reduces} by ${by}, half of its ${byOf(strongestGate)}` };
+  // The gate's own words (status, verification, what limits it) explain the full reduction that is halved.
+  const gate = strongestGate.gate.note.slice(0, strongestGate.gate.note.lastIndexOf(" lowers "));
+  return { ...strongestGate.gate, by, note: `${gate} gates ${strongestGate.tool} but ${gap}, so it lowers ${mitigation.reduces} by ${by}, half of its ${byOf(strongestGate)}` };
 }
 
 /**
@@ -254,7 +260,7 @@ function strongest(mitigation: Mitigation, controls: readonly Control[], graph: 
   for (const control of controls) {
     // A spend limit that caps each payment, where the rule counts one, takes off the rule's per-payment steps.
     const steps = mitigation.control === "spend-limit" && !capsTotal(control) ? (mitigation.perPayment ?? 0) : mitigation.by;
-    const by = round(steps * controlStrength(control, limits.get(control.id)));
+    const by = roundSteps(steps * controlStrength(control, limits.get(control.id)));
     if (!best || by > bestBy || (by === bestBy && control.id < best.id)) {
       best = control;
       bestBy = by;

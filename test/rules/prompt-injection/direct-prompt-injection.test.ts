@@ -82,7 +82,7 @@ ruleTester(directPromptInjection, {
           check: (finding) => {
             assert.equal(finding.inherent.score, 20);
             assert.equal(finding.residual.score, 18);
-            assert.match(finding.reasons[2]!, /refund-approval \(human-approval\) gates refund but leaves email ungated, so it lowers likelihood by 0.5, half of its 1/);
+            assert.match(finding.reasons[2]!, /refund-approval \(human-approval, implemented, verified\) gates refund but leaves email ungated, so it lowers likelihood by 0.5, half of its 1/);
           },
         },
       ],
