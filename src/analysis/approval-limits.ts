@@ -53,7 +53,13 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
       whys.push(`approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation`);
     }
     const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control);
-    if (selfApprovers.length > 0) whys.push(selfApprovalWhy(graph, selfApprovers));
+    if (selfApprovers.length > 0) {
+      // The same people outside and asking the same agents: one sentence about them, not "approvers include" twice.
+      const agents = selfApprovers[0]!.agents.join("\0");
+      const same = selfApprovers.length === outsiders.length && selfApprovers.every((s) => outsiders.includes(s.approver) && s.agents.join("\0") === agents);
+      if (same) whys[whys.length - 1] += `, and they also ask ${joinWords(selfApprovers[0]!.agents.map((id) => graph.nameOf(id)))} for the actions it gates: nothing stops them approving their own request`;
+      else whys.push(selfApprovalWhy(graph, selfApprovers));
+    }
     if (whys.length === 0) continue;
     const factor = bypassedBy.length > 0 ? 0 : (outsiders.length > 0 ? 0.5 : 1) * (selfApprovers.length > 0 ? 0.5 : 1);
     limits.set(control.id, { factor, why: whys.join("; "), bypassedBy });

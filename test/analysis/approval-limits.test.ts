@@ -143,15 +143,20 @@ describe("approval limits: approvers who also request (four eyes)", () => {
     const both = limitOf(opsBot({ approvers: ["reseller"] }, resellerChats));
     assert.deepEqual(both, {
       factor: 0.25,
-      why: "approvers include Reseller (partner), outside the organisation; approvers include Reseller, who also ask Ops bot for the actions it gates: nothing stops them approving their own request",
+      // One sentence about the reseller, not "approvers include" twice.
+      why: "approvers include Reseller (partner), outside the organisation, and they also ask Ops bot for the actions it gates: nothing stops them approving their own request",
       bypassedBy: [],
     });
     // by 2 x 1 x 0.25 = 0.5: residual likelihood 5 - 0.5 = 4.5, 4.5x3 = 13.5, high.
     assert.deepEqual(destructive(opsBot({ approvers: ["reseller"] }, resellerChats)).residual, { likelihood: 4.5, impact: 3, score: 13.5, severity: "high" });
     // An outsider who does not ask: 0.5 only (by 1, residual 4x3 = 12), the existing wording unchanged.
     assert.deepEqual(limitOf(opsBot({ approvers: ["reseller"] })), { factor: 0.5, why: "approvers include Reseller (partner), outside the organisation", bypassedBy: [] });
-    // An outsider and a different requester: 0.25 as well.
-    assert.equal(limitOf(opsBot({ approvers: ["oncall", "reseller"] }))?.factor, 0.25);
+    // An outsider and a different requester: 0.25 as well, a clause for each.
+    assert.deepEqual(limitOf(opsBot({ approvers: ["oncall", "reseller"] })), {
+      factor: 0.25,
+      why: `approvers include Reseller (partner), outside the organisation; ${SELF_APPROVAL}`,
+      bypassedBy: [],
+    });
     // Routed by the agent public users steer: nothing is left, whoever approves. Residual equals inherent.
     const steered = opsBot({ approvers: ["oncall"], routedBy: ["agent"] });
     assert.equal(limitOf(steered)?.factor, 0);
