@@ -78,18 +78,18 @@ export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData,
     const writers = graph.node(origin.id)?.element.writableBy;
     return Array.isArray(writers) && writers.length > 0 && writers.every((writer) => ownedBy.has(writer as string));
   };
-  return origins.every(speaksForOwners) && !contextData.fromStore(agentId, dataId);
+  return origins.every(speaksForOwners) && contextData.fromStore(agentId, dataId) === undefined;
 }
 
 export interface ContextData {
   /** Sensitive data (confidential or above) that can be in the agent's context, with the element it comes from. */
   of(agentId: string): Map<string, string>;
   /**
-   * Whether some way the data reaches the agent starts at a store of records: a component that
-   * holds it, a resource a tool reads, or a store other agents write to. Otherwise the agent only
+   * The store of records some way the data reaches the agent starts at (a component that holds it,
+   * a resource a tool reads, or a store other agents write to), or undefined when the agent only
    * gets it passed on, one case's record at a time (from a client, a service or another agent).
    */
-  fromStore(agentId: string, dataId: string): boolean;
+  fromStore(agentId: string, dataId: string): string | undefined;
 }
 
 /**
@@ -101,10 +101,10 @@ export interface ContextData {
  */
 export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent): ContextData {
   const cache = new Map<string, Map<string, string>>();
-  const stored = new Map<string, Set<string>>();
+  const stored = new Map<string, Map<string, string>>();
   const visiting = new Set<string>();
   const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
-  const NONE: ReadonlySet<string> = new Set();
+  const NONE: ReadonlyMap<string, string> = new Map();
 
   const of = (agentId: string): Map<string, string> => {
     const cached = cache.get(agentId);
@@ -112,29 +112,29 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     const found = new Map<string, string>();
     if (visiting.has(agentId)) return found;
     visiting.add(agentId);
-    const fromStores = new Set<string>();
-    const add = (dataId: string, from: string, fromStore: boolean) => {
+    const fromStores = new Map<string, string>();
+    const add = (dataId: string, from: string, store: string | undefined) => {
       if (!sensitiveIds.has(dataId)) return;
       if (!found.has(dataId)) found.set(dataId, from);
-      if (fromStore) fromStores.add(dataId);
+      if (store !== undefined && !fromStores.has(dataId)) fromStores.set(dataId, store);
     };
     for (const flow of graph.flowsTo(agentId)) {
       const held = heldData(graph, flow.from);
-      for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId));
+      for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId) ? flow.from : undefined);
       if (graph.kindOf(flow.from) === "agent" && untrusted.reaches(flow.from)) {
         const forwarded = of(flow.from);
         const upstream = stored.get(flow.from) ?? NONE;
-        for (const [dataId] of forwarded) add(dataId, flow.from, upstream.has(dataId));
+        for (const [dataId] of forwarded) add(dataId, flow.from, upstream.get(dataId));
       }
       // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
       for (const writer of graph.flowsTo(flow.from)) {
-        if (writer.from !== agentId && graph.kindOf(writer.from) === "agent" && untrusted.reaches(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from, true);
+        if (writer.from !== agentId && graph.kindOf(writer.from) === "agent" && untrusted.reaches(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from, flow.from);
       }
     }
     for (const tool of graph.toolsOf(agentId)) {
       for (const capability of tool.capabilities) {
         if (capability.action !== "read") continue;
-        for (const resource of capability.on ?? []) for (const dataId of heldData(graph, resource)) add(dataId, resource, true);
+        for (const resource of capability.on ?? []) for (const dataId of heldData(graph, resource)) add(dataId, resource, resource);
       }
     }
     visiting.delete(agentId);
@@ -142,9 +142,9 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     stored.set(agentId, fromStores);
     return found;
   };
-  const fromStore = (agentId: string, dataId: string): boolean => {
+  const fromStore = (agentId: string, dataId: string): string | undefined => {
     of(agentId);
-    return (stored.get(agentId) ?? NONE).has(dataId);
+    return (stored.get(agentId) ?? NONE).get(dataId);
   };
   return { of, fromStore };
 }

@@ -218,6 +218,11 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
       if (weakened) reason("blast-radius", id, `control '${id}' (${str(was?.type) ?? "?"}) ${weakened}: what it held back on ${list(strings(was?.covers))} is less held back`);
       continue;
     }
+    // Whose data it is decides whether an attacker among its owners is after it: claiming owners takes it off what is at stake.
+    if (kind === "data" && change.change === "changed") {
+      const owners = strings(is?.belongsTo).filter((a) => !strings(was?.belongsTo).includes(a));
+      if (owners.length > 0) reason("blast-radius", id, `data element '${id}' now belongs to ${list(owners)}: where one of them is the attacker and it is passed on for their own case, findings no longer count it as at stake`);
+    }
     if (change.change !== "changed") {
       const verb = change.change;
       if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' ${verb}`);
@@ -271,7 +276,11 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         const decision = agent?.decision as { stakes?: unknown; aboutPeople?: unknown } | undefined;
         return decision ? `${str(decision.stakes) ?? "unset"}${decision.aboutPeople === true ? ", about people" : ""}` : undefined;
       };
-      if (heads.has("decision") && stakes(was) !== stakes(is)) reason("blast-radius", id, `agent '${id}' decision stakes changed from ${stakes(was) ?? "none"} to ${stakes(is) ?? "none"}: what a steered answer decides`);
+      const [before, after] = [stakes(was), stakes(is)];
+      if (heads.has("decision") && before !== after) {
+        const what = before === undefined ? `now declares a decision (stakes ${after})` : after === undefined ? `no longer declares a decision (it had stakes ${before})` : `decision stakes changed from ${before} to ${after}`;
+        reason("blast-radius", id, `agent '${id}' ${what}: what a steered answer decides`);
+      }
     }
     if ((kind === "client" || kind === "service") && heads.has("handles")) {
       const gained = strings(is?.handles).filter((h) => ACTING_HANDLING.has(h) && !strings(was?.handles).includes(h));

@@ -80,6 +80,28 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
   return found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item);
 }
 
+/**
+ * What an item at stake that belongs to someone (`belongsTo`) adds to its evidence note: the store it
+ * also comes from, which is why it counts although the attacker may be one of its owners.
+ */
+export function storeNote(context: AnalysisContext, agentId: string, dataId: string): string {
+  const owners = context.graph.data(dataId)?.belongsTo;
+  const store = owners?.length ? context.contextData.fromStore(agentId, dataId) : undefined;
+  return store === undefined ? "" : `; it belongs to ${names(context, owners!)}, but also comes from ${context.graph.nameOf(store)}, which holds everyone's records`;
+}
+
+/** Evidence for the data a finding leaves out as the attacker's own record (attackersOwnRecord), at most three. */
+export function ownRecordsLeftOut(context: AnalysisContext, agentId: string, origins: readonly { id: string }[]): EvidenceItem[] {
+  const left: EvidenceItem[] = [];
+  for (const [data] of context.contextData.of(agentId)) {
+    if (left.length === 3) break;
+    if (!attackersOwnRecord(context.graph, context.contextData, agentId, data, origins)) continue;
+    const owners = context.graph.data(data)!.belongsTo!;
+    left.push({ element: data, note: `not counted: the attacker's own record (it belongs to ${names(context, owners)}), passed on for the case at hand, not read from a store of everyone's` });
+  }
+  return left;
+}
+
 /** Ways out: tool effects that carry data to recipients the attacker can choose. */
 export function outboundEffects(effects: readonly Effect[]): Effect[] {
   return ownToolEffects(effects).filter((e) => (e.action === "send" || e.action === "publish" || e.action === "fetch") && e.destination !== "fixed");

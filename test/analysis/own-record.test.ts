@@ -44,6 +44,26 @@ describe("the attacker's own record is no prize", () => {
     assert.deepEqual(exfiltration(onboarding(theirs)), []);
   });
 
+  it("says which data it left out as the attacker's own, and why data that belongs to them still counts", () => {
+    // A card number nobody owns keeps the finding alive; the passport is named as left out.
+    const card = { data: [{ id: "card", classification: "restricted", flags: ["payment"] }], datastores: [{ id: "cards", type: "relational", holds: ["card"] }], tools: [{ id: "read-card", capabilities: [{ action: "read", on: ["cards"] }] }] };
+    const base = onboarding(theirs, card) as { agents: Record<string, unknown>[] };
+    const model = { ...base, agents: [base.agents[0], { id: "orchestrator", models: ["llm"], tools: ["email", "read-card"] }] };
+    const [finding] = findingsOf(exfiltrationPath, model);
+    assert.deepEqual(
+      finding?.evidence.filter((e) => e.element === "passport" || e.element === "card").map((e) => [e.element, e.note]),
+      [
+        ["card", "sensitive data in the agent's context, from cards"],
+        ["passport", "not counted: the attacker's own record (it belongs to applicants), passed on for the case at hand, not read from a store of everyone's"],
+      ],
+    );
+    // Read from the case database too, the passport counts, and the note says why.
+    const caseDb = { datastores: [{ id: "case-db", type: "relational", holds: ["passport"] }], tools: [{ id: "read-case", capabilities: [{ action: "read", on: ["case-db"] }] }] };
+    const withDb = onboarding(theirs, caseDb) as { agents: Record<string, unknown>[] };
+    const [counted] = findingsOf(exfiltrationPath, { ...withDb, agents: [withDb.agents[0], { id: "orchestrator", models: ["llm"], tools: ["email", "read-case"] }] });
+    assert.equal(counted?.evidence.find((e) => e.element === "passport")?.note, "sensitive data in the agent's context, from extractor; it belongs to applicants, but also comes from case-db, which holds everyone's records");
+  });
+
   it("without belongsTo, the same passport is at stake (the field is what changes it)", () => {
     const [finding] = findingsOf(exfiltrationPath, onboarding({}));
     assert.equal(finding?.id, "TW-EXF-001@orchestrator+email");
@@ -97,7 +117,7 @@ describe("the attacker's own record is no prize", () => {
     const own = findingsOf(directPromptInjection, onboarding(theirs, chat));
     const notOwn = findingsOf(directPromptInjection, onboarding({}, chat));
     const atStake = (findings: typeof own) => findings.flatMap((f) => f.evidence.filter((e) => e.element === "passport").map((e) => e.note));
-    assert.deepEqual(atStake(own), []);
+    assert.deepEqual(atStake(own), ["not counted: the attacker's own record (it belongs to applicants), passed on for the case at hand, not read from a store of everyone's"]);
     assert.deepEqual(atStake(notOwn), ["sensitive data in the agent's context from extractor, not from the user"]);
   });
 });

@@ -317,12 +317,24 @@ describe("diffModels: material or delta", () => {
     assertMaterial((m) => (find(m.agents, "helper").autonomy = "autonomous"), ["blast-radius"]);
   });
 
+  it("data that starts to belong to someone is material: findings stop counting it where they are the attacker", () => {
+    const [before, after] = variant((m) => (m.data[0]!.belongsTo = ["visitors"]));
+    const diff = diffModels(before, after);
+    assert.equal(diff.classification, "material");
+    assert.deepEqual(
+      diff.reasons.map((r) => [r.code, r.message]),
+      [["blast-radius", `data element '${before.data[0]!.id}' now belongs to 'visitors': where one of them is the attacker and it is passed on for their own case, findings no longer count it as at stake`]],
+    );
+    // Dropping the owners puts the data back at stake: the findings diff shows that, no review needed.
+    assert.deepEqual(diffModels(after, before).reasons, []);
+  });
+
   it("an agent whose answer starts to decide something, or decides at higher stakes, is material; rewording the decision is not", () => {
     const decides = (m: ThreatModel) => (find(m.agents, "helper").decision = { what: "which refunds are paid", stakes: "medium" });
     const gained = assertMaterial(decides, ["blast-radius"]);
     assert.deepEqual(
       gained.reasons.map((r) => r.message),
-      ["agent 'helper' decision stakes changed from none to medium: what a steered answer decides"],
+      ["agent 'helper' now declares a decision (stakes medium): what a steered answer decides"],
     );
     const [before, after] = variant(decides);
     decides(before);
@@ -330,6 +342,17 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(
       diffModels(before, after).reasons.map((r) => r.message),
       ["agent 'helper' decision stakes changed from medium to high, about people: what a steered answer decides"],
+    );
+    assert.deepEqual(
+      diffModels(after, before).reasons.map((r) => r.message),
+      ["agent 'helper' decision stakes changed from high, about people to medium: what a steered answer decides"],
+    );
+    const [had, dropped] = variant(decides);
+    decides(had);
+    delete find(dropped.agents, "helper").decision;
+    assert.deepEqual(
+      diffModels(had, dropped).reasons.map((r) => r.message),
+      ["agent 'helper' no longer declares a decision (it had stakes medium): what a steered answer decides"],
     );
     const [same, reworded] = variant(decides);
     decides(same);

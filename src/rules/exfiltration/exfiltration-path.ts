@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, outboundEffects, sensitiveDataAtStake } from "../helpers.js";
+import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, outboundEffects, ownRecordsLeftOut, sensitiveDataAtStake, storeNote } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const exfiltrationPath: Rule = {
@@ -53,7 +53,8 @@ export const exfiltrationPath: Rule = {
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)}, holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}, and can ${channel.action} through ${graph.nameOf(tool)} to a destination the attacker can choose.`,
           evidence: [
             ...originEvidence(context, origins, agent.id),
-            ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}` })),
+            ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, agent.id, d.data)}` })),
+            ...ownRecordsLeftOut(context, agent.id, injectable.origins),
             { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination` },
             ...onTheWayIn.evidence,
           ],

@@ -1,7 +1,7 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, ownRecordsLeftOut, sensitiveDataAtStake, storeNote } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 type Rendering = "image" | "unfurl" | "link";
@@ -133,7 +133,8 @@ export const renderedOutputExfiltration: Rule = {
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}; its output is shown in ${renderer}${surface.through.length ? ` (through ${names(context, surface.through)})` : ""}, which ${SURFACE_WORDS[surface.how]}.`,
           evidence: [
             ...originEvidence(context, attackers, agent.id),
-            ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}` })),
+            ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, injectable.agent.id, d.data)}` })),
+            ...ownRecordsLeftOut(context, injectable.agent.id, injectable.origins),
             { element: surface.renderer, note: SURFACE_NOTES[surface.how] },
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
             ...onTheWayIn.evidence,

@@ -2,7 +2,7 @@ import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { attackersOwnRecord, sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
-import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownRecordsLeftOut, ownToolEffects, ownToolsFirst, storeNote, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
 import type { Detection, PathStep, Rule } from "../rule.js";
 
@@ -86,7 +86,8 @@ export const directPromptInjection: Rule = {
         evidence: [
           ...originEvidence(context, direct, agent.id),
           ...tools.map((tool) => ({ element: tool, note: `side effects within the user's reach: ${[...new Set(effects.filter((e) => e.tool === tool).map((e) => e.action))].join(", ")}` })),
-          ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context from ${graph.nameOf(d.from)}, not from the user` })),
+          ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context from ${graph.nameOf(d.from)}, not from the user${storeNote(context, agent.id, d.data)}` })),
+          ...ownRecordsLeftOut(context, agent.id, direct),
           ...onTheWayIn.evidence,
         ],
         factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...(effects.length ? effectImpactFactors(context, agent.id, effects) : []), ...sensitivityFactor(graph, atStake.slice(0, 1).map((d) => d.data))],
