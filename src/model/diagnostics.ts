@@ -41,7 +41,9 @@ export type DiagnosticCode =
   | "include-cycle"
   | "include-outside-root"
   | "too-many-files"
-  | "secret-value";
+  | "secret-value"
+  | "field-for-another-type"
+  | "four-eyes-without-approvers";
 
 export interface Diagnostic extends SourceLocation {
   severity: "error" | "warning";

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { diskFiles, memoryFiles } from "../../src/model/files.js";
+import { loadModel } from "../../src/model/load.js";
+
+/** Loads a model whose controls are `controls` (YAML flow mappings, one per line) and gives its diagnostics. */
+function diagnosticsOf(...controls: string[]) {
+  const text = [
+    "threatwright: 1",
+    "system: { id: s, name: S, owner: a@example.com }",
+    "actors:",
+    "  - { id: staff, type: employee }",
+    "models:",
+    '  - { id: llm, provider: V, hosting: hosted-api, version: "1", pinned: true }',
+    "agents:",
+    "  - { id: bot, models: [llm] }",
+    "controls:",
+    ...controls.map((c) => `  - ${c}`),
+    "",
+  ].join("\n");
+  const result = loadModel("m/threatwright.yaml", memoryFiles({ "m/threatwright.yaml": text }));
+  assert.ok(result.ok, "a warning leaves the model valid");
+  return result.diagnostics.map((d) => [d.line, d.col, d.severity, d.code, d.message]);
+}
+
+describe("warnings about controls", () => {
+  it("names who approves on a control that is not an approval as ignored, at the control", () => {
+    assert.deepEqual(diagnosticsOf("{ id: logs, type: telemetry, covers: [bot], approvers: [staff], separateFromRequester: true }"), [
+      [10, 11, "warning", "field-for-another-type", "control 'logs' is a telemetry, and approvers and separateFromRequester are read only on a human-approval control: the analysis ignores them"],
+    ]);
+  });
+
+  it("says four eyes with nobody named to approve is ignored", () => {
+    assert.deepEqual(diagnosticsOf("{ id: ok, type: human-approval, covers: [bot], separateFromRequester: true }"), [
+      [10, 11, "warning", "four-eyes-without-approvers", "control 'ok' says approvers are kept off their own requests (separateFromRequester), but names no approvers: the analysis cannot tell who approves, and ignores it"],
+    ]);
+  });
+
+  it("stays silent on an approval that names its approvers, and on a condition elsewhere, which still halves that control", () => {
+    assert.deepEqual(diagnosticsOf("{ id: ok, type: human-approval, covers: [bot], approvers: [staff], separateFromRequester: true }", "{ id: cap, type: rate-limit, covers: [bot], condition: anonymous users only }"), []);
+  });
+
+  it("finds nothing to warn about in the shipped examples", () => {
+    for (const example of ["support-assistant", "coding-agent", "invoice-agents"]) {
+      const result = loadModel(`examples/${example}`, diskFiles);
+      assert.deepEqual(result.diagnostics, [], example);
+    }
+  });
+});
