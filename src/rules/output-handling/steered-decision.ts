@@ -82,7 +82,7 @@ export const steeredDecision: Rule = {
         {
           anchors: [agent.id],
           summary: `Text from ${graph.nameOf(top.id)} reaches ${name} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}, whose answer decides ${decision.what}: a steered answer decides it the attacker's way.`,
-          evidence: [...originEvidence(context, origins, agent.id), decisionEvidence(agent.id, decision), ...onTheWayIn.evidence],
+          evidence: [...originEvidence(context, origins, agent.id), decisionEvidence(agent, decision), ...onTheWayIn.evidence],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id), stakes],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
@@ -96,7 +96,14 @@ export const steeredDecision: Rule = {
   },
 };
 
-function decisionEvidence(agentId: string, decision: Decision): EvidenceItem {
+/** Who acts on the decision, as the agent's autonomy says: the system, or a person who approves or applies each one. */
+const ACTED_ON: Readonly<Record<string, string>> = {
+  autonomous: "the system acts on its answer",
+  supervised: "a person approves each decision before it takes effect",
+  suggest: "a person applies each decision",
+};
+
+function decisionEvidence(agent: Agent, decision: Decision): EvidenceItem {
   const people = decision.aboutPeople ? "; the decision is about people, which brings the EU AI Act's human-oversight duties (Art. 14, and Art. 26 for deployers)" : "";
-  return { element: agentId, note: `decides ${decision.what}; the system acts on its answer (stakes ${decision.stakes})${people}` };
+  return { element: agent.id, note: `decides ${decision.what}; ${ACTED_ON[agent.autonomy ?? "autonomous"]} (stakes ${decision.stakes})${people}` };
 }

@@ -174,7 +174,11 @@ ruleTester(steeredDecision, {
           anchors: ["claims"],
           // Likelihood 3 + 1 (public actor) - 2 (suggest) = 2. Impact 5. 2 x 5 = 10: medium.
           severity: "medium",
-          check: (finding) => assertScores(finding, [2, 5, 10]),
+          check: (finding) => {
+            assertScores(finding, [2, 5, 10]);
+            // The evidence says who acts on the decision as the autonomy does, not "the system".
+            assert.equal(finding.evidence.find((e) => e.element === "claims")?.note, "decides which refund claims are paid; a person applies each decision (stakes high)");
+          },
         },
       ],
     },
