@@ -11,7 +11,7 @@ import { terminalText } from "./terminal-text.js";
 
 export const PLAN_SCHEMA_VERSION = "1.0";
 
-/** Findings named per step in text and Markdown; JSON lists them all. */
+/** Findings named per step in the terminal; Markdown and JSON name them all. */
 const LISTED = 5;
 
 export const ASSUMPTIONS =
@@ -53,7 +53,8 @@ export function planMarkdown(plan: RemediationPlan, nameOf: (id: string) => stri
   }
   for (const step of plan.steps) {
     out.push(`### ${step.rank}. ${stepTitle(step, name)}`, "");
-    for (const [label, list] of findingLists(step, (id) => `\`${id}\``, "→")) out.push(`- ${label}: ${list}`);
+    // A pull request's reviewers read the whole plan there: every finding a step changes is named.
+    for (const [label, list] of findingLists(step, (id) => `\`${id}\``, "→", Infinity)) out.push(`- ${label}: ${list}`);
     out.push("", `${step.kind === "add" ? "Add to the model's controls" : `Set on \`${step.control.id}\``}${fillInText(step)}:`, "", "```yaml", ...controlYaml(step), "```", "");
   }
   out.push(...plan.truncated.map((note) => `Truncated: ${mdEscape(note)}.`), "", ASSUMPTIONS, "");
@@ -97,7 +98,7 @@ function totalsText(totals: PlanTotals): string {
 }
 
 /** Labelled lists of the findings a step changes, the first few of each named. */
-function findingLists(step: PlanStep, code: (id: string) => string, arrow: string): [string, string][] {
+function findingLists(step: PlanStep, code: (id: string) => string, arrow: string, listed = LISTED): [string, string][] {
   const rescored = (f: RescoredFinding) => `${code(f.id)} ${f.before.severity} ${f.before.residual} ${arrow} ${f.after.severity} ${f.after.residual}`;
   const lists: [string, string[]][] = [
     ["lowers", step.lowered.map(rescored)],
@@ -107,7 +108,7 @@ function findingLists(step: PlanStep, code: (id: string) => string, arrow: strin
   ];
   return lists
     .filter(([, items]) => items.length > 0)
-    .map(([label, items]) => [`${label} ${items.length} finding${items.length === 1 ? "" : "s"}`, items.slice(0, LISTED).join("; ") + (items.length > LISTED ? `; and ${items.length - LISTED} more` : "")]);
+    .map(([label, items]) => [`${label} ${items.length} finding${items.length === 1 ? "" : "s"}`, items.slice(0, listed).join("; ") + (items.length > listed ? `; and ${items.length - listed} more` : "")]);
 }
 
 /** The YAML to write: the whole control for one to add, the fields that change for one to complete. */
