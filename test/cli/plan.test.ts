@@ -36,6 +36,12 @@ describe("threatwright plan", () => {
     assert.match(markdown, /^## Threatwright remediation plan: Back-office invoice agents\n/);
     for (const step of json.steps) assert.ok(markdown.includes(`| ${step.rank} | `) && markdown.includes(`${step.residual.before} → ${step.residual.after}`), `step ${step.rank} in the table`);
     assert.match(markdown, /\n```yaml\n- id: /);
+    // Markdown names every finding a step changes; the terminal names five and counts the rest.
+    const lowers = (await runCli(["plan", "examples/coding-agent", "--format", "markdown", "--steps", "1"])).out.split("\n").find((line) => line.startsWith("- lowers "))!;
+    const count = Number(/^- lowers (\d+) findings: /.exec(lowers)![1]);
+    assert.ok(count > 5);
+    assert.equal(lowers.match(/`TW-[A-Z]+-\d+@[^`]+`/g)?.length, count);
+    assert.match((await runCli(["plan", "examples/coding-agent", "--steps", "1"])).out, new RegExp(`lowers ${count} findings: .*; and ${count - 5} more\n`));
   });
 
   it("leaves the spend cap's amount empty for the team to choose, so the pasted control does not validate until they do", async () => {
