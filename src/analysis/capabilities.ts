@@ -90,6 +90,7 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
         resource: permission.resource,
         identity: identityId,
         ...(credential ? { credential } : {}),
+        ...(action === "spend" && permission.limit ? { limit: permission.limit } : {}),
         via: [...via, identityId, permission.resource],
       })),
     );

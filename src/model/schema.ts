@@ -367,6 +367,10 @@ export const Permission = z
     resource: ref(COMPONENT_REF, "Resource the permission is on"),
     actions: z.array(z.enum(v.ACTIONS)).min(1).meta({ description: "Actions granted on the resource." }),
     scope: text("Provider's name for the grant, such as repo or workflow.").optional(),
+    limit: SpendLimit.optional().meta({
+      description:
+        "For spend: the most the identity may spend, such as a billing cap or quota on a metered API key. A cap on the total per hour, day or month makes spending through this grant a known cost rather than money moved at will: findings no longer count it among the damaging actions.",
+    }),
     description: text("What the grant covers.").optional(),
   })
   .meta({ title: "Permission", description: "What an identity is allowed to do, whether or not it uses it." });

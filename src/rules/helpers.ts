@@ -2,7 +2,7 @@
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect } from "../analysis/attack-paths.js";
 import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
-import { controlStrength } from "../analysis/scoring.js";
+import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
@@ -172,6 +172,16 @@ export function byDamage(a: Action, b: Action): number {
 /** The most damaging actions (ACTION_SEVERITY 4 and up): spending, running code, deleting and administering. */
 export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set(ACTIONS.filter((a) => ACTION_SEVERITY[a] >= 4));
 
+/**
+ * Whether an effect is among the damaging ones (SEVERE_ACTIONS). Spending through an identity's
+ * grant capped in total per hour, day or month (a metered API key's billing cap) is a known cost,
+ * not money moved at will, and is not. A tool's own spend stays damaging whatever its cap: the
+ * spending rules weigh that cap themselves (TW-AGY-002).
+ */
+export function isSevere(effect: Pick<Effect, "action" | "limit" | "identity">): boolean {
+  return SEVERE_ACTIONS.has(effect.action) && !(effect.action === "spend" && effect.identity !== undefined && isTotalPeriod(effect.limit?.per));
+}
+
 /** The most damaging effect (in DAMAGE_ORDER), the first such in the list. */
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
   let worst: Effect | undefined;
@@ -201,7 +211,7 @@ export function worstToolAction(tools: readonly Tool[]): { action: Action; tool:
  */
 export function effectImpactFactors(context: AnalysisContext, agentId: string, effects: readonly Effect[], whose = context.graph.nameOf(agentId)): Factor[] {
   const { graph } = context;
-  const severe = effects.filter((e) => SEVERE_ACTIONS.has(e.action));
+  const severe = effects.filter(isSevere);
   if (severe.length > 0) {
     const actions = [...new Set(severe.map((e) => e.action))].sort(byDamage);
     const through = [...new Set(severe.map((e) => (e.tool ? graph.nameOf(e.tool) : e.credential ? `credential ${graph.nameOf(e.credential)}` : e.identity ? graph.nameOf(e.identity) : "")))].filter(Boolean);
@@ -289,10 +299,10 @@ export function credentialsWithOwners(context: AnalysisContext): { credential: C
     .sort((a, b) => (a.credential.id < b.credential.id ? -1 : a.credential.id > b.credential.id ? 1 : 0));
 }
 
-/** Impact +1 when the identity may administer, delete, spend or run code: what a stolen or misused credential of it can do. */
+/** Impact +1 when the identity may administer, delete, spend (with no cap on the total) or run code: what a stolen or misused credential of it can do. */
 export function powerfulGrantsFactor(context: AnalysisContext, identity: Identity | undefined): Factor[] {
   if (!identity) return [];
-  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((a) => SEVERE_ACTIONS.has(a)).map((a) => `${a} on ${context.graph.nameOf(p.resource)}`));
+  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((action) => isSevere({ action, identity: identity.id, ...(p.limit ? { limit: p.limit } : {}) })).map((a) => `${a} on ${context.graph.nameOf(p.resource)}`));
   if (grants.length === 0) return [];
   return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${grants.slice(0, 3).join(", ")}${grants.length > 3 ? " and more" : ""}` }];
 }

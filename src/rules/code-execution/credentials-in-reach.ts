@@ -2,7 +2,7 @@ import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive } from "../../analysis/sensitivity.js";
 import { codeSite, isOwnRuntime } from "../../analysis/capabilities.js";
-import { SEVERE_ACTIONS, autonomyFactor, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
+import { autonomyFactor, isSevere, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const credentialsInReach: Rule = {
@@ -60,7 +60,7 @@ export const credentialsInReach: Rule = {
         const where = via.length === 2 ? `in ${graph.nameOf(tool)}'s environment` : via.length === 3 ? `on ${graph.nameOf(holder)}, where ${graph.nameOf(tool)} runs code` : `in ${graph.nameOf(holder)}'s configuration on ${graph.nameOf(via[2]!)}, where ${graph.nameOf(tool)} runs code`;
         const grants = capabilities.identityEffects(owner.id);
         // Spending on a model is usage billed to the account (cost harvesting, capped by spend limits), not moving money.
-        const severe = worstEffect(grants.filter((g) => SEVERE_ACTIONS.has(g.action) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
+        const severe = worstEffect(grants.filter((g) => isSevere(g) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
         const worst = severe ?? worstEffect(grants);
         const impact: Factor[] = [];
         if (!worst) impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} has no permissions in the model` });

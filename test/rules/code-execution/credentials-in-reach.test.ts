@@ -59,6 +59,33 @@ ruleTester(credentialsInReach, {
       ],
     },
     {
+      name: "a key whose spending on a metered API is capped per month: no +1 for spend (uncapped, it would be +1 like admin above)",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, {
+        services: [{ id: "search-api", type: "api" }],
+        identities: [
+          {
+            id: "search-sa",
+            type: "service-account",
+            permissions: [
+              { resource: "search-api", actions: ["fetch", "spend"], limit: { amount: 50, currency: "USD", per: "month" } },
+              { resource: "prod-cluster", actions: ["read"] },
+            ],
+            credentials: [{ id: "search-key", type: "api-key", lifetime: "static", storage: "env-var", location: "SEARCH_KEY", presentIn: ["runner"] }],
+          },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "search-key"],
+          // Likelihood 4 + 1 (public) = 5. Impact 4: the spend is capped at 50 USD a month, so no +1; fetch is not read-only, so no -1. 20: critical.
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 4);
+            assert.equal(finding.reasons[1], "Impact 4/5: rule default 4.");
+          },
+        },
+      ],
+    },
+    {
       name: "a tool that has code run on a CI service reaches the key in that service, not the runner's",
       model: spec(publicChat("agent", { tools: ["dispatch"] }), runner, deployer(["ci-service"]), {
         services: [{ id: "ci-service", type: "ci-runner" }],

@@ -22,6 +22,23 @@ ruleTester(unrotatedCredential, {
       findings: [{ anchors: ["backend-key"], severity: "medium", summary: /never rotated/ }],
     },
     {
+      name: "a key that may spend on a metered API with no cap: spending is among the damaging grants",
+      model: spec(backendCredential({}, { permissions: [{ resource: "orders-api", actions: ["read", "spend"] }] })),
+      // 3 x (3 + 1) = 12: high.
+      findings: [{ anchors: ["backend-key"], severity: "high", check: (finding) => assert.match(finding.reasons[1]!, /\+1 backend-sa may spend on orders-api/) }],
+    },
+    {
+      name: "the same key with a billing cap per month: a known cost, the grant adds nothing",
+      model: spec(backendCredential({}, { permissions: [{ resource: "orders-api", actions: ["read", "spend"], limit: { amount: 50, currency: "USD", per: "month" } }] })),
+      // Default 3 x 3 = 9, as a read-only key.
+      findings: [{ anchors: ["backend-key"], severity: "medium", check: (finding) => assert.equal(finding.reasons[1], "Impact 3/5: rule default 3.") }],
+    },
+    {
+      name: "a cap on each call is not a cap on the total: still damaging",
+      model: spec(backendCredential({}, { permissions: [{ resource: "orders-api", actions: ["read", "spend"], limit: { amount: 1, currency: "USD", per: "action" } }] })),
+      findings: [{ anchors: ["backend-key"], severity: "high" }],
+    },
+    {
       name: "rotation overdue: last rotated 2026-08-01, every P90D, so due 2026-10-30",
       model: spec(backendCredential(rotation("2026-08-01"))),
       findings: [{ anchors: ["backend-key"], severity: "medium", summary: /due for rotation on 2026-10-30/ }],
