@@ -31,7 +31,7 @@ export interface Candidate {
  */
 export const EVIDENCE_PLACEHOLDER: NonNullable<Control["evidence"]>[number] = { type: "doc", ref: EVIDENCE_TO_FILL_IN };
 
-/** Every candidate for the model as it stands, most promising first (ties by key). */
+/** Every candidate for the model as it stands, most promising first (ties: completions first, then by key). */
 export function candidates(model: ThreatModel, findings: readonly Finding[], rules: readonly Rule[]): Candidate[] {
   const ruleById = new Map(rules.map((rule) => [rule.id, rule]));
   const adds = new Map<string, { type: ControlType; element: string; estimate: number }>();
@@ -75,7 +75,8 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
     const was = controls.get(id)!;
     list.push({ key: `complete ${id}`, kind: "complete", control: completed(was), was, estimate: round(estimate) });
   }
-  return list.sort((a, b) => b.estimate - a.estimate || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // On a tie, finishing a control the team already has comes before adding one.
+  return list.sort((a, b) => b.estimate - a.estimate || (a.kind === b.kind ? 0 : a.kind === "complete" ? -1 : 1) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Implemented, verified, with evidence, and for an approval with named approvers, four eyes: nothing left to complete. */

@@ -93,8 +93,6 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
     // Every candidate is measured again on every step, as far as the limit goes: controls on
     // different ways in complement each other, so a gain measured before bounds nothing.
     const pool = candidates(current, findings, rules);
-    // On a tie, finishing a control the team already has comes before adding one.
-    pool.sort((a, b) => b.estimate - a.estimate || (a.kind === b.kind ? 0 : a.kind === "complete" ? -1 : 1) || (a.key < b.key ? -1 : 1));
     if (pool.length > limit) truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
     const before = totals(findings).residual;
     let best: { candidate: Candidate; model: ThreatModel; findings: Finding[]; gain: number } | undefined;
