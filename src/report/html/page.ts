@@ -187,7 +187,7 @@ function planSection(view: ReportView, input: PageInput["plan"]): string {
       ].join("\n"),
     ),
     `</ol>`,
-    `<p class="muted">More steps, and the plan as Markdown or JSON: ${more}.${plan.truncated.map((note) => ` Cut short: ${h(note)}.`).join("")}</p>`,
+    `<p class="muted">More steps, and the plan as Markdown or JSON: ${more}.${plan.truncated.length ? " The page measures only the candidates most promising by estimate on each step; the command measures more." : ""}</p>`,
     `</section>`,
   ].join("\n");
 }
