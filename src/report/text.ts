@@ -3,6 +3,7 @@ import type { AnalysisResult, Finding } from "../analysis/analyze.js";
 import { SEVERITIES } from "../analysis/scoring.js";
 import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
 import { attackTrees, drawTreeCommand, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
+import { isSettled } from "../lifecycle/decisions.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
@@ -22,6 +23,8 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
   const decided = result.decisions.summary;
   lines.push(`Decisions: ${decided.undecided} undecided, ${decided.reopened} reopened, ${decided.overdue} overdue, ${decided.expiringSoon} acceptance${decided.expiringSoon === 1 ? "" : "s"} expiring within 30 days`);
   for (const orphan of result.decisions.orphans) lines.push(`  decision for a finding that no longer exists: ${orphan.hint}`);
+  // Findings still to act on are what the plan weighs.
+  if (result.findings.some((f) => !isSettled(f.status))) lines.push(`What to do first: 'threatwright plan${options.workflow ? ` --workflow ${options.workflow}` : ""}' measures which controls lower the residual risk most`);
 
   const paths = result.attackPaths.slice(0, options.paths ?? 3);
   if (paths.length > 0) {

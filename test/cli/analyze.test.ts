@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { memoryFiles } from "../../src/model/files.js";
 import { terminalText } from "../../src/report/terminal-text.js";
 import { RULES } from "../../src/rules/index.js";
 import { runCli } from "./harness.js";
@@ -12,9 +13,18 @@ describe("threatwright analyze", () => {
     const { code, out } = await cli(["analyze", "examples/support-assistant"]);
     assert.equal(code, 0);
     assert.match(out, /^Threatwright analysis of Customer support assistant \(2026-11-22\)\n/);
+    assert.match(out, /\nWhat to do first: 'threatwright plan' measures which controls lower the residual risk most\n/);
     assert.match(out, /\nTop attack paths\n {2}1\. \[critical/);
     assert.ok(out.indexOf("CRITICAL (") < out.indexOf("HIGH ("), "most severe group first");
     assert.match(out, / {4}at examples\/support-assistant\/[a-z-]+\.yaml:\d+:\d+\n/);
+  });
+
+  it("points to the plan only while some finding is still to act on", async () => {
+    const root = "threatwright: 1\nsystem: { id: s, name: Empty, owner: a@example.com }\n";
+    const open = await runCli(["analyze", "m"], { files: memoryFiles({ "m/threatwright.yaml": root }) });
+    assert.match(open.out, /\nWhat to do first: 'threatwright plan' measures/);
+    const decided = memoryFiles({ "m/threatwright.yaml": `${root}decisions:\n  - { finding: TW-GOV-002@s, status: accepted, owner: a@example.com, justification: first review booked, expires: 2027-01-31 }\n` });
+    assert.doesNotMatch((await runCli(["analyze", "m"], { files: decided })).out, /What to do first/);
   });
 
   it("lists where the attack paths lead, worst goal first, after the top paths (text and Markdown)", async () => {
