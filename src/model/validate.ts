@@ -90,7 +90,11 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
         if (actual === undefined) {
           pushMissing(path);
         } else {
-          push(locate(parsed, path), "wrong-type", `${where} must be ${expectedName(issue.expected)}, not ${typeName(actual)}`, describeField(schema, path));
+          // One ID where a list is expected: the fix is the brackets, shown with the ID when it is a plain word.
+          const field = String(path[path.length - 1]);
+          const oneForMany = typeof actual === "string" && SAFE_WORD.test(field) && isListOfWords(schemaAt(schema, path));
+          const hint = oneForMany ? `write it as a list: ${field}: [${SAFE_WORD.test(actual) ? actual : "…"}]` : describeField(schema, path);
+          push(locate(parsed, path), "wrong-type", `${where} must be ${expectedName(issue.expected)}, not ${typeName(actual)}`, hint);
         }
         break;
       }
@@ -123,6 +127,15 @@ export function validateFile<T>(parsed: ParsedFile, schema: z.ZodType<T>): { val
     }
   }
   return { diagnostics };
+}
+
+/** A list of IDs or words (tools: [a, b]), as opposed to a list of elements written out in full. */
+function isListOfWords(fieldSchema: z.ZodType | undefined): boolean {
+  if (!fieldSchema) return false;
+  const list = unwrap(fieldSchema);
+  if (list._zod.def.type !== "array") return false;
+  const item = unwrap((list as z.ZodArray<z.ZodType>).element);
+  return item._zod.def.type === "string" || item._zod.def.type === "enum";
 }
 
 function issueWording(issue: z.core.$ZodIssue): string {

@@ -133,6 +133,13 @@ describe("reporting bad input with its exact position", () => {
     ]);
   });
 
+  it("shows the brackets when one ID is written where a list of IDs goes, and never echoes a secret-shaped value", () => {
+    const model = (owners: string) => `threatwright: 1\nsystem: { id: s, name: S, owner: a@example.com }\nactors:\n  - { id: applicants, type: customer }\ndata:\n  - { id: d, classification: confidential, belongsTo: ${owners} }\n`;
+    const hints = (owners: string) => diagnosticsOf(loadModel("m.yaml", memoryFiles({ "m.yaml": model(owners) }))).map((d) => [d.code, d.message, d.hint]);
+    assert.deepEqual(hints("applicants"), [["wrong-type", "data[0].belongsTo must be a list, not text", "write it as a list: belongsTo: [applicants]"]]);
+    assert.doesNotMatch(JSON.stringify(hints("ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9")), /ghp_A1b2/);
+  });
+
   it("reports two decisions on one finding", () => {
     const file = fixture("duplicate-decision", "threatwright.yaml");
     assert.deepEqual(diagnosticsOf(load("duplicate-decision")), [
