@@ -4,6 +4,7 @@ import { isDirect } from "../analysis/attack-paths.js";
 import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
+import type { SystemGraph } from "../graph/graph.js";
 import type { Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
@@ -100,6 +101,12 @@ export function ownRecordsLeftOut(context: AnalysisContext, agentId: string, ori
     left.push({ element: data, note: `not counted: the attacker's own record (it belongs to ${names(context, owners)}), passed on for the case at hand, not read from a store of everyone's` });
   }
   return left;
+}
+
+/** The identity a tool acts as when an agent calls it: its own, else the agent's, else that of the host either runs on. */
+export function actingIdentity(graph: SystemGraph, tool: Tool, agent: Agent): string | undefined {
+  const hostIdentity = (host: string | undefined) => (host ? graph.identityOf(host)?.id : undefined);
+  return tool.runsAs ?? agent.runsAs ?? hostIdentity(tool.runsOn) ?? hostIdentity(agent.runsOn);
 }
 
 /** Ways out: tool effects that carry data to recipients the attacker can choose. */

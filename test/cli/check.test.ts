@@ -53,11 +53,12 @@ describe("threatwright check on a git history", () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("(e) defaults, no baseline, unchanged example: fails on its 15 open critical and high findings only", async () => {
-    // On 2026-10-02 the example has 26 findings, none decided; 5 critical + 10 high are open (one of them
-    // TW-EXF-005, visitors' answers built from other customers' tickets, residual 18.75), so the
-    // findings check fails. (The refunds key, rotated 2026-05-02 every P180D, is due on 2026-10-29:
-    // its TW-NHI-002, high, appears only after that, as on the 27-finding analysis of 2026-11-22.)
+  it("(e) defaults, no baseline, unchanged example: fails on its 16 open critical and high findings only", async () => {
+    // On 2026-10-02 the example has 28 findings, none decided; 5 critical + 11 high are open (among them
+    // TW-EXF-005, visitors' answers built from other customers' tickets, residual 18.75, and TW-PRV-002,
+    // refunds for anyone who asks, 15), so the findings check fails. (The refunds key, rotated 2026-05-02
+    // every P180D, is due on 2026-10-29: its TW-NHI-002, high, appears only after that, as on the
+    // 29-finding analysis of 2026-11-22.)
     // No decisions: nothing expired or overdue. Committed on the review day, due 2026-12-29: not stale.
     const { code, report, outcomes, byCheck } = await check("--date", "2026-10-02");
     assert.equal(code, 1);
@@ -65,7 +66,7 @@ describe("threatwright check on a git history", () => {
     assert.equal(report.baseline, null);
     assert.equal(report.policy.file, null);
     assert.deepEqual(outcomes, { findings: "fail", "expired-acceptances": "pass", overdue: "pass", stale: "pass", "material-change-review": "pass" });
-    assert.equal(byCheck.findings?.reason, "15 unmitigated findings at or above high");
+    assert.equal(byCheck.findings?.reason, "16 unmitigated findings at or above high");
     assert.equal(byCheck.findings?.findings?.[0], "TW-EXF-001@support-agent+send-customer-email");
     assert.equal(byCheck["material-change-review"]?.reason, "not checked: needs --baseline");
   });
@@ -231,7 +232,8 @@ describe("threatwright check against a baseline the change made worse", () => {
 
   it("fails on the findings re-scored up to high and the accepted finding now open, saying which and why", async () => {
     // Without chat-rate-limit, four findings it alone lowered go back to their inherent scores (docs/scoring.md):
-    // TW-OUT-002 10 -> 15, TW-GOV-006 9 -> 12, TW-INF-002 6 -> 12, TW-INF-003 9 -> 12, all medium -> high. TW-AGY-002, which it
+    // TW-OUT-002 10 -> 15, TW-GOV-006 9 -> 12, TW-INF-002 6 -> 12, TW-INF-003 9 -> 12, all medium -> high; TW-PRV-002 (refunds
+    // for anyone who asks) 5x3 = 15 -> 5x4 = 20, high -> critical. TW-AGY-002, which it
     // lowered with the refund cap, rises too, but is accepted on both sides: a settled finding does not count.
     // TW-PRV-001 (critical 20) was accepted on main and is open now. Most severe first, then by residual, then by ID.
     const run = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "json"]);
@@ -239,10 +241,11 @@ describe("threatwright check against a baseline the change made worse", () => {
     const report = JSON.parse(run.out) as CheckReport;
     const findings = report.checks.find((c) => c.check === "findings")!;
     assert.equal(findings.outcome, "fail");
-    assert.deepEqual(findings.findings, [PRV, "TW-OUT-002@support-agent+email-api", "TW-GOV-006@support-agent", "TW-INF-002@support-agent", "TW-INF-003@support-agent+chat-llm"]);
-    assert.equal(findings.reason, "5 unmitigated findings at or above high new or worse than at the baseline (1 no longer settled, 4 re-scored upward)");
+    assert.deepEqual(findings.findings, [PRV, "TW-PRV-002@support-agent", "TW-OUT-002@support-agent+email-api", "TW-GOV-006@support-agent", "TW-INF-002@support-agent", "TW-INF-003@support-agent+chat-llm"]);
+    assert.equal(findings.reason, "6 unmitigated findings at or above high new or worse than at the baseline (1 no longer settled, 5 re-scored upward)");
     assert.deepEqual(findings.why, {
       [PRV]: "accepted at the baseline, open now: recorded as open",
+      "TW-PRV-002@support-agent": "re-scored high → critical (residual 15 → 20)",
       "TW-OUT-002@support-agent+email-api": "re-scored medium → high (residual 10 → 15)",
       "TW-GOV-006@support-agent": "re-scored medium → high (residual 9 → 12)",
       "TW-INF-002@support-agent": "re-scored medium → high (residual 6 → 12)",
@@ -254,10 +257,10 @@ describe("threatwright check against a baseline the change made worse", () => {
     const text = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02"]);
     assert.equal(text.code, 1);
     assert.match(text.out, /^Threatwright check of Customer support assistant \(2026-10-02\) against main \(delta change\)\n/);
-    assert.match(text.out, /\n {2}FAIL findings: 5 unmitigated findings at or above high new or worse than at the baseline \(1 no longer settled, 4 re-scored upward\)\n {9}- \[critical 20\] TW-PRV-001@support-agent\+lookup-order {2}[^\n]+ \(open\): accepted at the baseline, open now: recorded as open\n {9}- \[high 15\] TW-OUT-002@support-agent\+email-api {2}[^\n]+ \(open\): re-scored medium → high \(residual 10 → 15\)\n/);
+    assert.match(text.out, /\n {2}FAIL findings: 6 unmitigated findings at or above high new or worse than at the baseline \(1 no longer settled, 5 re-scored upward\)\n {9}- \[critical 20\] TW-PRV-001@support-agent\+lookup-order {2}[^\n]+ \(open\): accepted at the baseline, open now: recorded as open\n {9}- \[critical 20\] TW-PRV-002@support-agent {2}[^\n]+ \(open\): re-scored high → critical \(residual 15 → 20\)\n {9}- \[high 15\] TW-OUT-002@support-agent\+email-api {2}[^\n]+ \(open\): re-scored medium → high \(residual 10 → 15\)\n/);
 
     const md = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "markdown"]);
-    assert.match(md.out, /### Failing findings\n\n\| Severity \| Finding \| Status \| Residual \| Against the baseline \|\n\|---\|---\|---\|---:\|---\|\n\| critical \| `TW-PRV-001@support-agent\+lookup-order` [^\n]+ \| open: recorded as open \| 20 \| accepted at the baseline, open now: recorded as open \|\n\| high \| `TW-OUT-002@support-agent\+email-api` [^\n]+ \| 15 \| re-scored medium → high \\\(residual 10 → 15\\\) \|\n/);
+    assert.match(md.out, /### Failing findings\n\n\| Severity \| Finding \| Status \| Residual \| Against the baseline \|\n\|---\|---\|---\|---:\|---\|\n\| critical \| `TW-PRV-001@support-agent\+lookup-order` [^\n]+ \| open: recorded as open \| 20 \| accepted at the baseline, open now: recorded as open \|\n\| critical \| `TW-PRV-002@support-agent` [^\n]+ \| 20 \| re-scored high → critical \\\(residual 15 → 20\\\) \|\n\| high \| `TW-OUT-002@support-agent\+email-api` [^\n]+ \| 15 \| re-scored medium → high \\\(residual 10 → 15\\\) \|\n/);
 
     // SARIF: a re-scored finding is "updated"; one whose residual stayed (reopened, still 20) "unchanged"; none is new.
     const sarif = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02", "--format", "sarif"]);
@@ -371,14 +374,14 @@ describe("threatwright check against a baseline without a usable model", () => {
     commitFiles(repo, files, "Threat model", "2026-09-30");
     for (const baseline of ["main", "main:threatmodel/", "main:threatmodel/threatwright.yaml"]) {
       const run = await cli(repo.root, ["check", model, "--baseline", baseline, "--date", "2026-10-02", "--format", "json"]);
-      // The 15 open critical and high findings of the example on 2026-10-02 (see (e) above), all new.
+      // The 16 open critical and high findings of the example on 2026-10-02 (see (e) above), all new.
       assert.equal(run.code, 1, `${baseline}: ${run.err}`);
       const report = JSON.parse(run.out) as CheckReport;
       assert.equal(report.baseline?.model, "missing");
       assert.equal(report.baseline?.findings, 0);
       const findings = report.checks.find((c) => c.check === "findings")!;
-      assert.equal(findings.reason, "15 new unmitigated findings at or above high (no model at the baseline: every finding is new)");
-      assert.equal(Object.values(findings.why ?? {}).filter((w) => w === "new").length, 15);
+      assert.equal(findings.reason, "16 new unmitigated findings at or above high (no model at the baseline: every finding is new)");
+      assert.equal(Object.values(findings.why ?? {}).filter((w) => w === "new").length, 16);
       // A new model is reviewed in the change that adds it: the example records its review.
       assert.equal(report.checks.find((c) => c.check === "material-change-review")?.outcome, "pass");
       const at = baseline === "main" ? "main:threatmodel/threatwright.yaml" : baseline.replace(/\/$/, "");
@@ -408,7 +411,7 @@ describe("threatwright check against a baseline without a usable model", () => {
     const warning = `the model at main:threatmodel/threatwright.yaml is invalid (1 problem), and so is every earlier version on main: compared with an empty baseline, so every finding is new; the first problem: main:threatmodel/threatwright.yaml:${line}:12: review.cadence: `;
     assert.ok(report.baseline?.note?.startsWith(warning), report.baseline?.note ?? "no note");
     assert.ok(run.err.startsWith(`warning: baseline: ${warning}`), run.err);
-    assert.equal(report.checks.find((c) => c.check === "findings")?.reason, "15 new unmitigated findings at or above high (the baseline's model is invalid: every finding is new)");
+    assert.equal(report.checks.find((c) => c.check === "findings")?.reason, "16 new unmitigated findings at or above high (the baseline's model is invalid: every finding is new)");
     const text = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02"]);
     assert.match(text.out, /^Threatwright check of Customer support assistant \(2026-10-02\) against main \(invalid there: everything is new\)\n {2}WARN baseline: the model at main:threatmodel\/threatwright\.yaml is invalid \(1 problem\)/);
     assert.match(text.out, /\nFAILED \(1 failed, 1 warning\)\n$/);
@@ -429,7 +432,7 @@ describe("threatwright check against a baseline without a usable model", () => {
       assert.equal(report.baseline?.model, "invalid");
       assert.equal(report.baseline?.fallback, good);
       assert.equal(report.baseline?.classification, "unchanged");
-      assert.equal(report.baseline?.findings, 27);
+      assert.equal(report.baseline?.findings, 28);
       assert.deepEqual(report.checks.map((c) => c.outcome), CHECKS.map(() => "pass"));
       assert.match(report.baseline?.note ?? "", new RegExp(`^the model at main:threatmodel/threatwright\\.yaml is invalid \\(1 problem\\): compared with its last valid version on main, ${good.slice(0, 7)} 'Threat model' \\(2026-09-30\\); the first problem: main:threatmodel/threatwright\\.yaml:\\d+:12: review\\.cadence: `));
       // The same warning on stderr, whatever the format.
@@ -470,7 +473,7 @@ describe("threatwright check of a model in another repository", () => {
       const report = JSON.parse(run.out) as CheckReport;
       assert.equal(report.baseline?.model, "found");
       assert.equal(report.baseline?.classification, "unchanged");
-      assert.equal(report.baseline?.findings, 27);
+      assert.equal(report.baseline?.findings, 28);
       // ./ and ../ are relative to the current folder, here another repository: outside the model's.
       const relative = await cli(here.root, ["check", model, "--baseline", "main:./threatmodel"]);
       assert.equal(relative.code, 2);

@@ -8,10 +8,13 @@ describe("threatwright plan", () => {
   it("prints each control to add with what it lowers and the YAML to write", async () => {
     const { code, out, err } = await runCli(["plan", "examples/support-assistant", "--steps", "2"]);
     assert.equal(code, 0, err);
-    assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(5 critical, 11 high, 9 medium, 3 low\), residual risk 358\.75\.\n/);
-    // The first step as test/planning/plan.test.ts checks it by hand (-25); the second, content isolation on the agent, -23.25.
-    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 310\.5, 48\.25 less\.\n/);
-    assert.match(out, /\n1\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 358\.75 -> 333\.75 \(-25\)\n {3}lowers 3 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> high 15;/);
+    assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 29 findings \(5 critical, 12 high, 9 medium, 3 low\), residual risk 373\.75\.\n/);
+    // The first step as test/planning/plan.test.ts checks it by hand (-25). The second, least privilege on the
+    // role the agent's backend runs as, takes 1 impact step off TW-PRV-002 (5x3 -> 5x2, -5), TW-PI-001
+    // (4.75x5 -> 4.75x4, -4.75) and four more: -23.25.
+    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 325\.5, 48\.25 less\.\n/);
+    assert.match(out, /\n2\. Add least-privilege on Chat backend workload role \(support-backend-role\): residual 348\.75 -> 325\.5 \(-23\.25\)\n {3}lowers 6 findings: TW-PRV-002@support-agent high 15 -> medium 10; TW-PI-001@support-agent critical 23\.75 -> high 19;/);
+    assert.match(out, /\n1\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 373\.75 -> 348\.75 \(-25\)\n {3}lowers 3 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> high 15;/);
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
     const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
     assert.deepEqual(parse(block.replace(/^ {5}/gm, "")), [

@@ -48,6 +48,16 @@ describe("support-assistant", () => {
     finding(result, "TW-PRV-001@support-agent+lookup-order");
   });
 
+  it("finds refunds for anyone who asks: the refund tool acts with the payments key's rights, whoever the order belongs to", () => {
+    const refunds = finding(result, "TW-PRV-002@support-agent");
+    assert.ok(cites(refunds, "issue-refund") && cites(refunds, "web-visitors"));
+    // Likelihood 3 +1 (visitors are outside the organisation) +1 (they do not sign in) = 5; impact 3 +1 (the tool
+    // spends) = 4: 20. chat-rate-limit (rate-limit, implemented, verified) takes 1 off impact: 5 x 3 = 15, high.
+    assert.deepEqual([refunds.inherent.score, refunds.residual.likelihood, refunds.residual.impact, refunds.severity], [20, 5, 3, "high"]);
+    assert.deepEqual(refunds.controls.map((c) => c.control), ["chat-rate-limit"]);
+    assert.ok(refunds.missingControls.includes("authorization"));
+  });
+
   it("finds other customers' past tickets retrieved into answers for any visitor, without an injection", () => {
     const retrieval = finding(result, "TW-EXF-005@help-vector-store+support-agent");
     assert.ok(cites(retrieval, "ticket-history") && cites(retrieval, "web-visitors") && cites(retrieval, "retrieve-context"));

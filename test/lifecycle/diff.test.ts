@@ -106,8 +106,9 @@ describe("threatwright diff on a git history", () => {
       rescored: [],
       delta: 8,
     });
-    assert.equal(report.findings.residual.before, 358.75, "the example's total residual risk, from its analysis");
-    assert.equal(report.findings.residual.after, 366.75);
+    // TW-PRV-002 (refunds for anyone who asks) now names cancel-order too, at the same 15: its worst tool still refunds.
+    assert.equal(report.findings.residual.before, 373.75, "the example's total residual risk, from its analysis");
+    assert.equal(report.findings.residual.after, 381.75);
   });
 
   it("widening a token's scope is material: a permission, a credential and the identity's blast radius", async () => {
@@ -316,8 +317,8 @@ describe("threatwright diff on a git history", () => {
   });
 });
 
-/** Total residual risk of the example as committed (358.75, from its analysis) after the series: +8, +19, 0, 0, -25. */
-const RESIDUAL_AT_HEAD = 358.75 + 8 + 19 - 25;
+/** Total residual risk of the example as committed (373.75, from its analysis) after the series: +8, +19, 0, 0, -25. */
+const RESIDUAL_AT_HEAD = 373.75 + 8 + 19 - 25;
 
 const KIND_ORDER = ["system", "review", "boundary", "actor", "client", "service", "model", "agent", "prompt", "tool", "mcp-server", "datastore", "source", "pipeline", "dataset", "data", "flow", "identity", "credential", "control"];
 const order = (line: string) => KIND_ORDER.indexOf(line.split(" ")[1]!);

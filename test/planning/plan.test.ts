@@ -160,10 +160,10 @@ describe("remediation plan", () => {
     // By hand from the findings' reasons (docs/scoring.md): EXF-001 +send-customer-email 5x5 -> 3x5;
     // EXF-002 +customer-mailbox 5x5 -> 3x5 (the mail goes through the tool); OUT-002 +email-api is
     // 5x2 after the chat rate limit, and the allowlist takes 1 off impact: 5x1. 10 + 10 + 5 = 25 off
-    // 358.75. The chat widget's EXF-002 is not lowered: the allowlist is on the email tool, not the widget.
+    // 373.75. The chat widget's EXF-002 is not lowered: the allowlist is on the email tool, not the widget.
     const plan = planRemediation(example("support-assistant"), { today, steps: 1 });
     const [step] = plan.steps;
-    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["egress-allowlist", ["send-customer-email"], { before: 358.75, after: 333.75, delta: -25 }]);
+    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["egress-allowlist", ["send-customer-email"], { before: 373.75, after: 348.75, delta: -25 }]);
     assert.deepEqual(
       step?.lowered.map((f) => [f.id, f.before.residual, f.after.residual]),
       [

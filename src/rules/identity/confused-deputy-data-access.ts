@@ -1,16 +1,9 @@
 import { isDirect } from "../../analysis/attack-paths.js";
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive, sensitiveSorted } from "../../analysis/sensitivity.js";
-import type { SystemGraph } from "../../graph/graph.js";
-import type { Actor, Agent, Tool } from "../../model/schema.js";
-import { names } from "../helpers.js";
+import type { Actor } from "../../model/schema.js";
+import { actingIdentity, names } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
-
-/** The identity a tool acts as: its own, else the agent's, else that of the host either runs on. */
-function actingIdentity(graph: SystemGraph, tool: Tool, agent: Agent): string | undefined {
-  const hostIdentity = (host: string | undefined) => (host ? graph.identityOf(host)?.id : undefined);
-  return tool.runsAs ?? agent.runsAs ?? hostIdentity(tool.runsOn) ?? hostIdentity(agent.runsOn);
-}
 
 export const confusedDeputyDataAccess: Rule = {
   id: "TW-PRV-001",

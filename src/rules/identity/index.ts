@@ -5,6 +5,7 @@ import { crossEnvironmentIdentity } from "./cross-environment-identity.js";
 import { humanUseOfIdentity } from "./human-use-of-identity.js";
 import { overPrivilegedIdentity } from "./over-privileged-identity.js";
 import { passwordAuthentication } from "./password-authentication.js";
+import { privilegedActionsForAnyone } from "./privileged-actions-for-anyone.js";
 import { secretInCodeOrConfig } from "./secret-in-code-or-config.js";
 import { sharedIdentity } from "./shared-identity.js";
 import { staleIdentity } from "./stale-identity.js";
@@ -26,4 +27,5 @@ export const RULES: readonly Rule[] = [
   credentialInAgentContext,
   passwordAuthentication,
   confusedDeputyDataAccess,
+  privilegedActionsForAnyone,
 ];

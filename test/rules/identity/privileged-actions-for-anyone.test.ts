@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { privilegedActionsForAnyone } from "../../../src/rules/identity/privileged-actions-for-anyone.js";
+import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { ruleTester, spec } from "../rule-tester.js";
+
+/** A refund tool that spends through the payments API as the payments service account. */
+const refunds = (toolExtra: Record<string, unknown> = {}) => ({
+  services: [{ id: "payments", type: "api" }],
+  tools: [{ id: "refund", runsAs: "payments-sa", capabilities: [{ action: "spend", on: ["payments"] }], ...toolExtra }],
+  identities: [{ id: "payments-sa", type: "service-account", permissions: [{ resource: "payments", actions: ["spend"] }] }],
+});
+
+/** Signed-in customers talk to the agent through an app; a tool updates their orders as the orders account. */
+const signedInCustomers = (agentExtra: Record<string, unknown> = {}) =>
+  spec({
+    actors: [{ id: "customers", type: "customer", authenticated: true }],
+    clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+    models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+    agents: [{ id: "agent", models: ["llm"], tools: ["update-order"], ...agentExtra }],
+    datastores: [{ id: "orders", type: "relational" }],
+    tools: [{ id: "update-order", runsAs: "orders-sa", capabilities: [{ action: "write", on: ["orders"] }] }],
+    identities: [{ id: "orders-sa", type: "service-account", permissions: [{ resource: "orders", actions: ["write"] }] }],
+    flows: [
+      { id: "customers-to-app", from: "customers", to: "app", channel: "api" },
+      { id: "app-to-agent", from: "app", to: "agent", channel: "api" },
+    ],
+  });
+
+ruleTester(privilegedActionsForAnyone, {
+  valid: [
+    { name: "near miss: the refund tool acts as nobody the model names", model: spec(publicChat("agent", { tools: ["refund"] }), { ...refunds(), tools: [{ id: "refund", capabilities: [{ action: "spend", on: ["payments"] }] }] }) },
+    {
+      name: "reading and sending are other rules' (TW-PRV-001, TW-OUT-002)",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), {
+        datastores: [{ id: "orders", type: "relational" }],
+        tools: [
+          { id: "lookup", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders"] }] },
+          { id: "email", runsAs: "orders-sa", capabilities: [{ action: "send", destination: "any" }] },
+        ],
+        identities: [{ id: "orders-sa", type: "service-account" }],
+      }),
+    },
+    { name: "only employees ask, and no insider is among the adversaries", model: spec(internalAgent("agent", { tools: ["refund"] }), refunds()) },
+    {
+      name: "customers only write tickets the agent reads later: nobody asks it directly",
+      model: spec(internalAgent("agent", { tools: ["refund", "read-tickets"] }), customerTickets("agent"), refunds()),
+    },
+  ],
+  invalid: [
+    {
+      name: "anyone on the internet, not signed in, can have the agent refund",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds()),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 3 + 1 (public: anyone outside can ask) + 1 (not signed in) = 5. Impact 3 + 1 (spend) = 4. 20: critical.
+          severity: "critical",
+          summary: /agent is reached directly by public-user, and its tool refund acts with a service identity's rights, whoever asks: spend on payments as payments-sa\./,
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact, finding.inherent.score], [5, 4, 20]);
+            assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0053", "AML.T0053", "AML.T0048"]);
+            assert.ok(finding.evidence.some((e) => e.element === "refund" && e.note === "can spend on payments as payments-sa, with nothing in the model checking that the requester may"));
+          },
+        },
+      ],
+    },
+    {
+      name: "signed-in customers and a tool that only writes",
+      model: signedInCustomers(),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 3 + 1 (customers are outside the organisation); signed in: no +1. Impact 3 (write is not among the damaging actions). 12: high.
+          severity: "high",
+          check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [4, 3]),
+        },
+      ],
+    },
+    {
+      name: "a verified authorisation check in the tool takes 2 off the likelihood",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds(), {
+        controls: [{ id: "owner-check", type: "authorization", covers: ["refund"], status: "implemented", verified: true, evidence: [{ type: "test", ref: "refund.test.ts" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // 5 - 2 = 3, x 4 = 12: high.
+          severity: "high",
+          check: (finding) => {
+            assert.deepEqual([finding.residual.likelihood, finding.residual.impact, finding.residual.score], [3, 4, 12]);
+            assert.ok(!finding.missingControls.includes("authorization"));
+          },
+        },
+      ],
+    },
+    {
+      name: "one finding for all the agent's acting tools, naming the worst",
+      model: spec(publicChat("agent", { tools: ["refund", "update-order"] }), refunds(), {
+        datastores: [{ id: "orders", type: "relational" }],
+        tools: [{ id: "update-order", runsAs: "payments-sa", capabilities: [{ action: "write", on: ["orders"] }] }],
+      }),
+      findings: [{ anchors: ["agent"], summary: /its tools refund and update-order act with a service identity's rights, whoever asks: spend on payments as payments-sa\./ }],
+    },
+  ],
+});
