@@ -21,6 +21,7 @@ const ON_ARTIFACT: ReadonlySet<ControlType> = new Set(["pinned-artifacts", "sign
  * - tenant isolation on the stores its tools read or it retrieves from;
  * - a spend cap on the tools that spend and on the models it calls, one budget each;
  * - an egress allowlist on the tools that send, publish or fetch where the caller chooses;
+ * - output encoding where its output is rendered, on the clients and services it writes to;
  * - pinning, signing and dependency scanning on its MCP servers and models.
  * On an agent or tool, least privilege and rotation go on the identity it acts as (its own, else
  * its host's). Otherwise, or with nowhere to move to, the control stays on the anchor.
@@ -69,6 +70,9 @@ export function placer(model: ThreatModel): (anchors: readonly string[], type: C
       }
       case "spend-limit":
         return nonEmpty([...toolsOf(id, (t) => t.capabilities.some((c) => c.action === "spend")), ...agent.models]);
+      case "output-encoding":
+        // Encoding is done where the output is rendered: the clients and services the agent's output goes to.
+        return nonEmpty([...new Set(model.flows.filter((f) => f.from === id && f.channel === "output").map((f) => f.to))]);
       case "egress-allowlist":
         return nonEmpty(toolsOf(id, (t) => t.capabilities.some((c) => (c.action === "send" || c.action === "publish" || c.action === "fetch") && c.destination !== "fixed")));
       default:

@@ -95,9 +95,9 @@ describe("remediation plan", () => {
     assert.deepEqual(approval?.control.covers, ["email"]);
   });
 
-  it("puts least privilege on the identity an agent acts as, and pinning on its MCP servers and models; with nowhere to move, on the agent", () => {
+  it("puts least privilege on the identity an agent acts as, pinning on its MCP servers and models, output encoding where its output is rendered; with nowhere to move, on the agent", () => {
     // One open finding anchored at the agent that misses each type; a stand-in rule whose mitigations take 1 step off impact.
-    const types = ["least-privilege", "pinned-artifacts", "content-isolation"] as const;
+    const types = ["least-privilege", "pinned-artifacts", "content-isolation", "output-encoding"] as const;
     const rule = { id: "TW-TEST-001", mitigations: types.map((control) => ({ control, reduces: "impact", by: 1, how: "test" })) } as unknown as Rule;
     const finding = { id: "TW-TEST-001@agent", ruleId: rule.id, anchors: ["agent"], missingControls: [...types], controls: [], status: "open", residual: { likelihood: 4, impact: 4, score: 16, severity: "high" } } as unknown as Finding;
     const placed = (model: ModelSpec) => candidates(loadSpec(model), [finding], [rule]).map((c) => `${c.control.type} ${c.control.covers.join(",")}`).sort();
@@ -107,8 +107,9 @@ describe("remediation plan", () => {
     });
     (withIdentity.agents as Record<string, unknown>[])[0]!.runsAs = "agent-sa";
     (withIdentity.agents as Record<string, unknown>[])[0]!.mcpServers = ["docs-mcp"];
-    assert.deepEqual(placed(withIdentity), ["content-isolation agent", "least-privilege agent-sa", "pinned-artifacts docs-mcp", "pinned-artifacts llm"]);
-    assert.deepEqual(placed(leakyAgent()), ["content-isolation agent", "least-privilege agent", "pinned-artifacts llm"]);
+    // Output encoding goes to the widget the agent's output is rendered in (the flow agent-to-widget, channel output).
+    assert.deepEqual(placed(withIdentity), ["content-isolation agent", "least-privilege agent-sa", "output-encoding widget", "pinned-artifacts docs-mcp", "pinned-artifacts llm"]);
+    assert.deepEqual(placed(leakyAgent()), ["content-isolation agent", "least-privilege agent", "output-encoding widget", "pinned-artifacts llm"]);
   });
 
   it("finishes a planned control before adding a new one that takes off as much", () => {
