@@ -4,10 +4,10 @@
 // implemented, verified and evidenced (or, for an approval, kept from self-approval). The estimate only
 // orders the candidates; the plan re-analyses the model to measure the ones it considers.
 import type { Finding } from "../analysis/analyze.js";
+import type { SystemGraph } from "../graph/graph.js";
 import { isSettled } from "../lifecycle/decisions.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Control } from "../model/schema.js";
-import { ELEMENT_LIST_KEYS } from "../model/schema.js";
 import type { ControlType } from "../model/vocabulary.js";
 import { EVIDENCE_TO_FILL_IN } from "../model/vocabulary.js";
 import type { Mitigation, Rule } from "../rules/rule.js";
@@ -32,12 +32,13 @@ export interface Candidate {
 export const EVIDENCE_PLACEHOLDER: NonNullable<Control["evidence"]>[number] = { type: "doc", ref: EVIDENCE_TO_FILL_IN };
 
 /** Every candidate for the model as it stands, most promising first (ties: completions first, then by key). */
-export function candidates(model: ThreatModel, findings: readonly Finding[], rules: readonly Rule[]): Candidate[] {
+export function candidates(graph: SystemGraph, findings: readonly Finding[], rules: readonly Rule[]): Candidate[] {
+  const { model } = graph;
   const ruleById = new Map(rules.map((rule) => [rule.id, rule]));
   const adds = new Map<string, { type: ControlType; element: string; estimate: number }>();
   const completions = new Map<string, number>();
   const controls = new Map(model.controls.map((c) => [c.id, c]));
-  const placements = placer(model);
+  const placements = placer(graph);
   // Where a control of each type already sits: there, the plan completes it rather than add a second.
   const covered = new Set(model.controls.flatMap((c) => c.covers.map((id) => `${c.type} ${id}`)));
   for (const finding of findings) {
@@ -68,7 +69,7 @@ export function candidates(model: ThreatModel, findings: readonly Finding[], rul
   for (const control of model.controls) if (!atFullStrength(control) && !completions.has(control.id)) completions.set(control.id, 0);
 
   const currency = modelCurrency(model);
-  const taken = elementIds(model);
+  const taken = (id: string) => graph.node(id) !== undefined;
   const list: Candidate[] = [];
   for (const [key, { type, element, estimate }] of adds) list.push({ key, kind: "add", control: proposed(type, element, taken, currency), estimate: round(estimate) });
   for (const [id, estimate] of completions) {
@@ -103,9 +104,9 @@ function bestGain(mitigations: readonly Mitigation[], type: ControlType, finding
   return best;
 }
 
-function proposed(type: ControlType, element: string, taken: ReadonlySet<string>, currency: string): Control {
+function proposed(type: ControlType, element: string, taken: (id: string) => boolean, currency: string): Control {
   let id = `${type}-${element}`;
-  for (let n = 2; taken.has(id); n++) id = `${type}-${element}-${n}`;
+  for (let n = 2; taken(id); n++) id = `${type}-${element}-${n}`;
   return {
     id,
     type,
@@ -133,12 +134,6 @@ function modelCurrency(model: ThreatModel): string {
   for (const control of model.controls) if (control.threshold) return control.threshold.currency;
   for (const tool of model.tools) for (const capability of tool.capabilities) if (capability.limit) return capability.limit.currency;
   return "EUR";
-}
-
-function elementIds(model: ThreatModel): Set<string> {
-  const ids = new Set<string>();
-  for (const key of ELEMENT_LIST_KEYS) for (const element of model[key] as readonly { id?: string }[]) if (element.id !== undefined) ids.add(element.id);
-  return ids;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -2,8 +2,8 @@
 // scoring counts a control on any element of a finding's scope, so the element where a control
 // scores most is often the agent; but no one builds a spend cap or an authorisation check "on an
 // agent": they build it in the tool that pays, or the retrieval that filters.
-import type { ThreatModel } from "../model/model.js";
-import { ELEMENT_LIST_KEYS } from "../model/schema.js";
+import type { SystemGraph } from "../graph/graph.js";
+import type { Tool } from "../model/schema.js";
 import type { ControlType } from "../model/vocabulary.js";
 import { CONSEQUENTIAL_ACTIONS } from "../model/vocabulary.js";
 
@@ -26,30 +26,21 @@ const ON_ARTIFACT: ReadonlySet<ControlType> = new Set(["pinned-artifacts", "sign
  * On an agent or tool, least privilege and rotation go on the identity it acts as (its own, else
  * its host's). Otherwise, or with nowhere to move to, the control stays on the anchor.
  */
-export function placer(model: ThreatModel): (anchors: readonly string[], type: ControlType) => string[] {
-  const agents = new Map(model.agents.map((a) => [a.id, a]));
-  const tools = new Map(model.tools.map((t) => [t.id, t]));
-  const runsAs = new Map<string, string>();
-  const runsOn = new Map<string, string>();
-  for (const key of ELEMENT_LIST_KEYS) {
-    for (const element of model[key] as readonly { id?: string; runsAs?: string; runsOn?: string }[]) {
-      if (element.id === undefined) continue;
-      if (element.runsAs !== undefined) runsAs.set(element.id, element.runsAs);
-      if (element.runsOn !== undefined) runsOn.set(element.id, element.runsOn);
-    }
-  }
-  const stores = new Set([...model.datastores, ...model.sources].map((s) => s.id));
-  const identityOf = (id: string) => runsAs.get(id) ?? runsAs.get(runsOn.get(id) ?? "");
-  const toolsOf = (agentId: string, does: (tool: NonNullable<ReturnType<typeof tools.get>>) => boolean) =>
-    (agents.get(agentId)?.tools ?? []).filter((id) => {
-      const tool = tools.get(id);
+export function placer(graph: SystemGraph): (anchors: readonly string[], type: ControlType) => string[] {
+  const { model } = graph;
+  const identityOf = (id: string) => graph.identityOf(id)?.id ?? graph.identityOf(graph.hostOf(id) ?? "")?.id;
+  const isStore = (id: string) => graph.kindOf(id) === "datastore" || graph.kindOf(id) === "source";
+  // The tools the agent lists itself (not its MCP servers'), as a team wires controls to them.
+  const toolsOf = (agentId: string, does: (tool: Tool) => boolean) =>
+    (graph.agent(agentId)?.tools ?? []).filter((id) => {
+      const tool = graph.tool(id);
       return tool !== undefined && does(tool);
     });
 
   /** Where the control goes instead of the anchor; undefined to keep it on the anchor, [] for nowhere. */
   const moved = (id: string, type: ControlType): string[] | undefined => {
-    const agent = agents.get(id);
-    if (ON_IDENTITY.has(type) && (agent || tools.has(id))) {
+    const agent = graph.agent(id);
+    if (ON_IDENTITY.has(type) && (agent || graph.tool(id))) {
       const identity = identityOf(id);
       return identity === undefined ? undefined : [identity];
     }
@@ -60,19 +51,19 @@ export function placer(model: ThreatModel): (anchors: readonly string[], type: C
       case "authorization": {
         const called = toolsOf(id, () => true);
         if (called.length > 0) return called;
-        return [...new Set(model.flows.filter((f) => f.to === id && stores.has(f.from)).map((f) => f.from))];
+        return [...new Set(graph.flowsTo(id).map((f) => f.from).filter(isStore))];
       }
       case "tenant-isolation": {
         // The store returns only the caller's rows: the stores its tools read and those it retrieves from.
-        const read = toolsOf(id, () => true).flatMap((t) => tools.get(t)!.capabilities.filter((c) => c.action === "read").flatMap((c) => c.on ?? []));
-        const retrieved = model.flows.filter((f) => f.to === id).map((f) => f.from);
-        return nonEmpty([...new Set([...read, ...retrieved])].filter((s) => stores.has(s)));
+        const read = toolsOf(id, () => true).flatMap((t) => graph.tool(t)!.capabilities.filter((c) => c.action === "read").flatMap((c) => c.on ?? []));
+        const retrieved = graph.flowsTo(id).map((f) => f.from);
+        return nonEmpty([...new Set([...read, ...retrieved])].filter(isStore));
       }
       case "spend-limit":
         return nonEmpty([...toolsOf(id, (t) => t.capabilities.some((c) => c.action === "spend")), ...agent.models]);
       case "output-encoding":
         // Encoding is done where the output is rendered: the clients and services the agent's output goes to.
-        return nonEmpty([...new Set(model.flows.filter((f) => f.from === id && f.channel === "output").map((f) => f.to))]);
+        return nonEmpty([...new Set(graph.flowsFrom(id).filter((f) => f.channel === "output").map((f) => f.to))]);
       case "egress-allowlist":
         return nonEmpty(toolsOf(id, (t) => t.capabilities.some((c) => (c.action === "send" || c.action === "publish" || c.action === "fetch") && c.destination !== "fixed")));
       default:

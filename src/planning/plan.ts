@@ -2,12 +2,13 @@
 // on, one after another, each measured by analysing the model with it (and the steps before it) in
 // place. Pure, like the analysis: the same model and date give the same plan.
 import type { Finding } from "../analysis/analyze.js";
-import { analyze } from "../analysis/analyze.js";
+import { analyze, prepareModel } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
 import { countBySeverity } from "../analysis/scoring.js";
 import { isSettled } from "../lifecycle/decisions.js";
 import type { FindingSummary, RescoredFinding } from "../lifecycle/findings-diff.js";
 import { diffFindings } from "../lifecycle/findings-diff.js";
+import type { SystemGraph } from "../graph/graph.js";
 import type { ThreatModel } from "../model/model.js";
 import type { Control } from "../model/schema.js";
 import { EVIDENCE_TO_FILL_IN } from "../model/vocabulary.js";
@@ -76,14 +77,15 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
   const rules = options.rules ?? RULES;
   const maxSteps = options.steps ?? DEFAULT_STEPS;
   const limit = options.candidates ?? DEFAULT_CANDIDATES;
-  // The findings the plan weighs: all of them, or those that touch the workflow.
+  // The findings the plan weighs (all of them, or those that touch the workflow), and the graph the
+  // analysis built, which the next step's candidates are placed on.
   const run = (m: ThreatModel) => {
-    const all = analyze(m, { today: options.today, rules }).findings;
-    return options.workflow === undefined ? all : all.filter((f) => f.workflows.includes(options.workflow!));
+    const prepared = prepareModel(m);
+    const all = analyze(m, { today: options.today, rules, prepared }).findings;
+    return { graph: prepared.graph, findings: options.workflow === undefined ? all : all.filter((f) => f.workflows.includes(options.workflow!)) };
   };
 
-  let current = model;
-  let findings = run(model);
+  let { graph: current, findings } = run(model);
   let analyses = 1;
   const settled = findings.length - toDo(findings).length;
   const start = totals(findings);
@@ -94,14 +96,13 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
     // different ways in complement each other, so a gain measured before bounds nothing.
     const pool = candidates(current, findings, rules);
     if (pool.length > limit) truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
-    const before = totals(findings).residual;
-    let best: { candidate: Candidate; model: ThreatModel; findings: Finding[]; gain: number } | undefined;
+    const before = openResidual(findings);
+    let best: { candidate: Candidate; graph: SystemGraph; findings: Finding[]; gain: number } | undefined;
     for (const candidate of pool.slice(0, limit)) {
-      const next = withControl(current, candidate);
-      const after = run(next);
+      const after = run(withControl(current.model, candidate));
       analyses++;
-      const gain = round(before - totals(after).residual);
-      if (gain > 0 && (!best || gain > best.gain)) best = { candidate, model: next, findings: after, gain };
+      const gain = round(before - openResidual(after.findings));
+      if (gain > 0 && (!best || gain > best.gain)) best = { candidate, ...after, gain };
     }
     if (!best) break;
     const diff = diffFindings(toDo(findings), toDo(best.findings));
@@ -117,7 +118,7 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
       added: diff.new,
       fillIn: toFillIn(best.candidate),
     });
-    current = best.model;
+    current = best.graph;
     findings = best.findings;
   }
   return {
@@ -155,9 +156,12 @@ function withControl(model: ThreatModel, candidate: Candidate): ThreatModel {
 
 const toDo = (findings: readonly Finding[]) => findings.filter((f) => !isSettled(f.status));
 
+/** The summed residual score of the findings still to act on. */
+const openResidual = (findings: readonly Finding[]) => round(toDo(findings).reduce((sum, f) => sum + f.residual.score, 0));
+
 function totals(findings: readonly Finding[]): PlanTotals {
   const open = toDo(findings);
-  return { residual: round(open.reduce((sum, f) => sum + f.residual.score, 0)), findings: open.length, bySeverity: countBySeverity(open) };
+  return { residual: openResidual(open), findings: open.length, bySeverity: countBySeverity(open) };
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

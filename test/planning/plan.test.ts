@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Finding } from "../../src/analysis/analyze.js";
+import { buildGraph } from "../../src/graph/graph.js";
 import { candidates, EVIDENCE_PLACEHOLDER } from "../../src/planning/candidates.js";
 import type { Rule } from "../../src/rules/rule.js";
 import type { RemediationPlan } from "../../src/planning/plan.js";
@@ -100,7 +101,7 @@ describe("remediation plan", () => {
     const types = ["least-privilege", "pinned-artifacts", "content-isolation", "output-encoding"] as const;
     const rule = { id: "TW-TEST-001", mitigations: types.map((control) => ({ control, reduces: "impact", by: 1, how: "test" })) } as unknown as Rule;
     const finding = { id: "TW-TEST-001@agent", ruleId: rule.id, anchors: ["agent"], missingControls: [...types], controls: [], status: "open", residual: { likelihood: 4, impact: 4, score: 16, severity: "high" } } as unknown as Finding;
-    const placed = (model: ModelSpec) => candidates(loadSpec(model), [finding], [rule]).map((c) => `${c.control.type} ${c.control.covers.join(",")}`).sort();
+    const placed = (model: ModelSpec) => candidates(buildGraph(loadSpec(model)), [finding], [rule]).map((c) => `${c.control.type} ${c.control.covers.join(",")}`).sort();
     const withIdentity = leakyAgent({
       identities: [{ id: "agent-sa", type: "service-account" }],
       mcpServers: [{ id: "docs-mcp", transport: "stdio", publisher: "someone", publisherTrust: "community" }],

@@ -1,6 +1,7 @@
 // threatwright plan: the controls that lower the residual risk still to act on the most, in order.
 import type { Command } from "commander";
 import { Option } from "commander";
+import { buildGraph } from "../../graph/graph.js";
 import { DEFAULT_CANDIDATES, DEFAULT_STEPS, planRemediation } from "../../planning/plan.js";
 import { planJson, planMarkdown, planText } from "../../report/plan.js";
 import type { CliIO } from "../io.js";
@@ -35,9 +36,7 @@ export function planCommand(io: CliIO, target: string, options: PlanCommandOptio
   const { model } = loaded.loaded;
   if (!knownWorkflow(io, model, options.workflow)) return EXIT.usage;
   const plan = planRemediation(model, { today: options.date ?? io.today(), steps: options.steps, candidates: options.candidates, ...(options.workflow ? { workflow: options.workflow } : {}) });
-  const names = new Map<string, string>();
-  for (const list of Object.values(model)) if (Array.isArray(list)) for (const element of list as { id?: unknown; name?: unknown }[]) if (typeof element.id === "string" && typeof element.name === "string") names.set(element.id, element.name);
-  const nameOf = (id: string) => names.get(id) ?? id;
+  const { nameOf } = buildGraph(model);
   io.out(options.format === "json" ? planJson(plan) : options.format === "markdown" ? planMarkdown(plan, nameOf) : planText(plan, nameOf));
   return EXIT.ok;
 }
