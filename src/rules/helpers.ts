@@ -448,6 +448,12 @@ export function directEntry(context: AnalysisContext, agentId: string): DirectEn
   return { origin, origins, hops, frontends: hops.slice(1, -1).map((h) => h.node) };
 }
 
+/** The untrusted actors who talk to the agent directly (through clients and services only), most exposed first: the people asking it. */
+export function directAskers(context: AnalysisContext, agentId: string): UntrustedOrigin[] {
+  const { graph, untrusted } = context;
+  return untrusted.originsReaching(agentId).filter((o) => graph.kindOf(o.id) === "actor" && isDirect(graph, untrusted.pathFrom(o.id, agentId)));
+}
+
 export function directEntryEvidence(context: AnalysisContext, entry: DirectEntry, agentId: string): EvidenceItem[] {
   return entry.origins.slice(0, 3).map((origin) => ({
     element: origin.id,

@@ -1,8 +1,7 @@
-import { isDirect } from "../../analysis/attack-paths.js";
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { Actor } from "../../model/schema.js";
-import { actingIdentity, names } from "../helpers.js";
+import { actingIdentity, directAskers, names } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
@@ -32,12 +31,11 @@ export const confusedDeputyDataAccess: Rule = {
     { control: "data-minimisation", reduces: "impact", by: 1, how: "the tool returns fewer and less sensitive fields" },
   ],
   detect(context) {
-    const { graph, untrusted } = context;
+    const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
-      const direct = untrusted.originsReaching(agent.id).filter((o) => graph.kindOf(o.id) === "actor" && isDirect(graph, untrusted.pathFrom(o.id, agent.id)));
-      const top = direct[0];
+      const top = directAskers(context, agent.id)[0];
       if (!top) continue;
       const actor = graph.node(top.id)!.element as Actor;
       for (const tool of graph.toolsOf(agent.id)) {

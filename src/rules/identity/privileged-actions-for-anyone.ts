@@ -1,7 +1,6 @@
-import { isDirect } from "../../analysis/attack-paths.js";
 import type { Actor } from "../../model/schema.js";
 import type { Action } from "../../model/vocabulary.js";
-import { actingIdentity, byDamage, isSevere, names } from "../helpers.js";
+import { actingIdentity, byDamage, directAskers, names, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 /** Actions that change something in the organisation's systems: what a requester should be entitled to. Sending a message and reading are other rules' (TW-OUT-002, TW-PRV-001). */
@@ -43,11 +42,11 @@ export const privilegedActionsForAnyone: Rule = {
     { control: "rate-limit", reduces: "impact", by: 1, how: "caps how many actions one requester can have taken" },
   ],
   detect(context) {
-    const { graph, untrusted } = context;
+    const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
-      const askers = untrusted.originsReaching(agent.id).filter((o) => graph.kindOf(o.id) === "actor" && isDirect(graph, untrusted.pathFrom(o.id, agent.id)));
+      const askers = directAskers(context, agent.id);
       const top = askers[0];
       if (!top) continue;
       const acting: { tool: string; actions: Action[]; on: string[]; identity: string; severe: boolean }[] = [];
@@ -60,8 +59,8 @@ export const privilegedActionsForAnyone: Rule = {
           actions: [...new Set(privileged.map((c) => c.action))].sort(byDamage),
           on: [...new Set(privileged.flatMap((c) => c.on ?? []))],
           identity,
-          // A tool's own spend stays damaging whatever its cap (isSevere): the asker picks what it is spent on.
-          severe: privileged.some((c) => isSevere({ action: c.action })),
+          // A tool's own spend stays damaging whatever its cap (only a grant's capped spend is not, isSevere): the asker picks what it is spent on.
+          severe: privileged.some((c) => SEVERE_ACTIONS.has(c.action)),
         });
       }
       if (acting.length === 0) continue;

@@ -94,12 +94,13 @@ ruleTester(privilegedActionsForAnyone, {
       ],
     },
     {
+      // The writing tool comes first in ID order, so naming the first tool instead of the worst would say "write on orders".
       name: "one finding for all the agent's acting tools, naming the worst",
-      model: spec(publicChat("agent", { tools: ["refund", "update-order"] }), refunds(), {
+      model: spec(publicChat("agent", { tools: ["amend-order", "refund"] }), refunds(), {
         datastores: [{ id: "orders", type: "relational" }],
-        tools: [{ id: "update-order", runsAs: "payments-sa", capabilities: [{ action: "write", on: ["orders"] }] }],
+        tools: [{ id: "amend-order", runsAs: "payments-sa", capabilities: [{ action: "write", on: ["orders"] }] }],
       }),
-      findings: [{ anchors: ["agent"], summary: /its tools refund and update-order act with a service identity's rights, whoever asks: spend on payments as payments-sa\./ }],
+      findings: [{ anchors: ["agent"], summary: /its tools amend-order and refund act with a service identity's rights, whoever asks: spend on payments as payments-sa\./ }],
     },
   ],
 });
