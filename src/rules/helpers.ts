@@ -61,24 +61,35 @@ export interface DataAtStake {
 }
 
 /**
- * Sensitive data in an agent's context that an attacker would want. When every
- * origin speaks to the agent directly, what those actors type themselves is not
- * a secret from them, so it is left out; so is the attacker's own record, data that
- * belongs to the people the origins speak for and that the agent holds only for the
- * case at hand (attackersOwnRecord).
+ * Sensitive data in an agent's context that an attacker would want, most sensitive first. When
+ * every origin speaks to the agent directly, what those actors type themselves is not a secret from
+ * them, so it is left out; so is the attacker's own record, data that belongs to the people the
+ * origins speak for and that the agent holds only for the case at hand (attackersOwnRecord), which
+ * `ownRecords` names (at most three) so the finding says what it did not count.
  */
-export function sensitiveDataAtStake(context: AnalysisContext, injectable: InjectableAgent): DataAtStake[] {
+export function sensitiveDataAtStake(context: AnalysisContext, injectable: InjectableAgent): { atStake: DataAtStake[]; ownRecords: EvidenceItem[] } {
   const { graph } = context;
   const allDirect = injectable.origins.every((origin) => isDirect(graph, context.untrusted.pathFrom(origin.id, injectable.agent.id)));
   const directPath = new Set(allDirect ? injectable.origins.flatMap((o) => context.untrusted.pathFrom(o.id, injectable.agent.id).map((h) => h.node)) : []);
   const found: { item: DataAtStake; rank: number }[] = [];
+  const ownRecords: EvidenceItem[] = [];
   // The context holds only sensitive data, all of it in the model's data list.
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
-    if (directPath.has(from) || attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins)) continue;
+    if (directPath.has(from)) continue;
+    if (attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins)) {
+      if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, data));
+      continue;
+    }
     found.push({ item: { data, from }, rank: sensitivity(graph.data(data)!) });
   }
   // Rank once per item, not per comparison: contexts can hold thousands of data items.
-  return found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item);
+  return { atStake: found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item), ownRecords };
+}
+
+/** Evidence for data a finding leaves out as the attacker's own record (attackersOwnRecord says when). */
+export function ownRecordNote(context: AnalysisContext, dataId: string): EvidenceItem {
+  const owners = context.graph.data(dataId)?.belongsTo ?? [];
+  return { element: dataId, note: `not counted: the attacker's own record (it belongs to ${names(context, owners)}), passed on for the case at hand, not read from a store of everyone's` };
 }
 
 /**
@@ -89,18 +100,6 @@ export function storeNote(context: AnalysisContext, agentId: string, dataId: str
   const owners = context.graph.data(dataId)?.belongsTo;
   const store = owners?.length ? context.contextData.fromStore(agentId, dataId) : undefined;
   return store === undefined ? "" : `; it belongs to ${names(context, owners!)}, but also comes from ${context.graph.nameOf(store)}, which holds everyone's records`;
-}
-
-/** Evidence for the data a finding leaves out as the attacker's own record (attackersOwnRecord), at most three. */
-export function ownRecordsLeftOut(context: AnalysisContext, agentId: string, origins: readonly { id: string }[]): EvidenceItem[] {
-  const left: EvidenceItem[] = [];
-  for (const [data] of context.contextData.of(agentId)) {
-    if (left.length === 3) break;
-    if (!attackersOwnRecord(context.graph, context.contextData, agentId, data, origins)) continue;
-    const owners = context.graph.data(data)!.belongsTo!;
-    left.push({ element: data, note: `not counted: the attacker's own record (it belongs to ${names(context, owners)}), passed on for the case at hand, not read from a store of everyone's` });
-  }
-  return left;
 }
 
 /** The identity a tool acts as when an agent calls it: its own, else the agent's, else that of the host either runs on. */

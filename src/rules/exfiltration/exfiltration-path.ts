@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, outboundEffects, ownRecordsLeftOut, sensitiveDataAtStake, storeNote } from "../helpers.js";
+import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const exfiltrationPath: Rule = {
@@ -36,7 +36,7 @@ export const exfiltrationPath: Rule = {
     const detections: Detection[] = [];
     for (const injectable of injectableAgents(context)) {
       const { agent, origins } = injectable;
-      const atStake = sensitiveDataAtStake(context, injectable);
+      const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
       // The story of an exfiltration is most often someone else's text stealing the victim's data: prefer an indirect entry.
       const top = origins.find((o) => !isDirect(graph, untrusted.pathFrom(o.id, agent.id))) ?? origins[0]!;
@@ -54,7 +54,7 @@ export const exfiltrationPath: Rule = {
           evidence: [
             ...originEvidence(context, origins, agent.id),
             ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, agent.id, d.data)}` })),
-            ...ownRecordsLeftOut(context, agent.id, injectable.origins),
+            ...ownRecords,
             { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination` },
             ...onTheWayIn.evidence,
           ],

@@ -1,7 +1,7 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, ownRecordsLeftOut, sensitiveDataAtStake, storeNote } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 type Rendering = "image" | "unfurl" | "link";
@@ -114,7 +114,7 @@ export const renderedOutputExfiltration: Rule = {
       const { agent, origins } = injectable;
       const surfaces = renderingSurfaces(context, agent.id);
       if (surfaces.length === 0) continue;
-      const atStake = sensitiveDataAtStake(context, injectable);
+      const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
       for (const surface of surfaces) {
         // Someone who reaches the agent only through the client that renders its output is the reader: leaking to them is no leak.
@@ -134,7 +134,7 @@ export const renderedOutputExfiltration: Rule = {
           evidence: [
             ...originEvidence(context, attackers, agent.id),
             ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, injectable.agent.id, d.data)}` })),
-            ...ownRecordsLeftOut(context, injectable.agent.id, injectable.origins),
+            ...ownRecords,
             { element: surface.renderer, note: SURFACE_NOTES[surface.how] },
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
             ...onTheWayIn.evidence,

@@ -2,9 +2,9 @@ import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { attackersOwnRecord, sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
-import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownRecordsLeftOut, ownToolEffects, ownToolsFirst, storeNote, worstEffect } from "../helpers.js";
+import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownRecordNote, ownToolEffects, ownToolsFirst, storeNote, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
-import type { Detection, PathStep, Rule } from "../rule.js";
+import type { Detection, EvidenceItem, PathStep, Rule } from "../rule.js";
 
 /** How many data items a finding cites. */
 const KEEP = 6;
@@ -49,8 +49,13 @@ export const directPromptInjection: Rule = {
       // Agents' contexts can be large: keep only the most sensitive few (for evidence) and a count.
       const atStake: (DataAtStake & { rank: number })[] = [];
       let stakeCount = 0;
+      const ownRecords: EvidenceItem[] = [];
       for (const [data, from] of context.contextData.of(agent.id)) {
-        if (ownInput.has(from) || attackersOwnRecord(graph, context.contextData, agent.id, data, direct)) continue;
+        if (ownInput.has(from)) continue;
+        if (attackersOwnRecord(graph, context.contextData, agent.id, data, direct)) {
+          if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, data));
+          continue;
+        }
         // Contexts hold only sensitive data, by known data IDs.
         const rank = sensitivity(graph.data(data)!);
         stakeCount++;
@@ -87,7 +92,7 @@ export const directPromptInjection: Rule = {
           ...originEvidence(context, direct, agent.id),
           ...tools.map((tool) => ({ element: tool, note: `side effects within the user's reach: ${[...new Set(effects.filter((e) => e.tool === tool).map((e) => e.action))].join(", ")}` })),
           ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context from ${graph.nameOf(d.from)}, not from the user${storeNote(context, agent.id, d.data)}` })),
-          ...ownRecordsLeftOut(context, agent.id, direct),
+          ...ownRecords,
           ...onTheWayIn.evidence,
         ],
         factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...(effects.length ? effectImpactFactors(context, agent.id, effects) : []), ...sensitivityFactor(graph, atStake.slice(0, 1).map((d) => d.data))],
