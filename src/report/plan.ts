@@ -97,18 +97,34 @@ function totalsText(totals: PlanTotals): string {
   return `${totals.findings} finding${totals.findings === 1 ? "" : "s"}${severities.length ? ` (${severities.join(", ")})` : ""}, residual risk ${totals.residual}`;
 }
 
+/** How a step changes one finding: lowered or raised (with its score before and after), resolved (before), or brought (after). */
+export interface FindingChange {
+  kind: "lowers" | "resolves" | "raises" | "brings";
+  id: string;
+  before?: { severity: Severity; residual: number };
+  after?: { severity: Severity; residual: number };
+}
+
+/** The findings a step changes, in the order every format lists them: lowered, resolved, raised, brought. */
+export function stepChanges(step: PlanStep): FindingChange[] {
+  const rescored = (kind: "lowers" | "raises") => (f: RescoredFinding): FindingChange => ({ kind, id: f.id, before: f.before, after: f.after });
+  return [
+    ...step.lowered.map(rescored("lowers")),
+    ...step.resolved.map((f): FindingChange => ({ kind: "resolves", id: f.id, before: { severity: f.severity, residual: f.residual } })),
+    ...step.raised.map(rescored("raises")),
+    ...step.added.map((f): FindingChange => ({ kind: "brings", id: f.id, after: { severity: f.severity, residual: f.residual } })),
+  ];
+}
+
 /** Labelled lists of the findings a step changes, the first few of each named. */
 function findingLists(step: PlanStep, code: (id: string) => string, arrow: string, listed = LISTED): [string, string][] {
-  const rescored = (f: RescoredFinding) => `${code(f.id)} ${f.before.severity} ${f.before.residual} ${arrow} ${f.after.severity} ${f.after.residual}`;
-  const lists: [string, string[]][] = [
-    ["lowers", step.lowered.map(rescored)],
-    ["resolves", step.resolved.map((f) => `${code(f.id)} ${f.severity} ${f.residual}`)],
-    ["raises", step.raised.map(rescored)],
-    ["brings", step.added.map((f) => `${code(f.id)} ${f.severity} ${f.residual}`)],
-  ];
-  return lists
-    .filter(([, items]) => items.length > 0)
-    .map(([label, items]) => [`${label} ${items.length} finding${items.length === 1 ? "" : "s"}`, items.slice(0, listed).join("; ") + (items.length > listed ? `; and ${items.length - listed} more` : "")]);
+  const score = (s: { severity: Severity; residual: number }) => `${s.severity} ${s.residual}`;
+  const groups = new Map<FindingChange["kind"], string[]>();
+  for (const change of stepChanges(step)) {
+    const item = `${code(change.id)} ${change.before && change.after ? `${score(change.before)} ${arrow} ${score(change.after)}` : score((change.before ?? change.after)!)}`;
+    groups.set(change.kind, [...(groups.get(change.kind) ?? []), item]);
+  }
+  return [...groups].map(([label, items]) => [`${label} ${items.length} finding${items.length === 1 ? "" : "s"}`, items.slice(0, listed).join("; ") + (items.length > listed ? `; and ${items.length - listed} more` : "")]);
 }
 
 /** The YAML to write: the whole control for one to add, the fields that change for one to complete. */

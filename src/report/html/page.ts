@@ -7,7 +7,8 @@ import type { Severity } from "../../analysis/scoring.js";
 import { SEVERITIES, SEVERITY_SCALE_TEXT, severityOf } from "../../analysis/scoring.js";
 import { DECISION_STATUS } from "../../model/vocabulary.js";
 import type { PlanStep, RemediationPlan } from "../../planning/plan.js";
-import { controlYaml, nothingToDo, stepTitle } from "../plan.js";
+import type { FindingChange } from "../plan.js";
+import { controlYaml, nothingToDo, stepChanges, stepTitle } from "../plan.js";
 import type { CoverageTable, ReportView, TreeStepView } from "./data.js";
 import { escapeHtml as h, inlineCode, jsonForScript } from "./escape.js";
 import type { ClientData, DiagramRow } from "./types.js";
@@ -164,15 +165,14 @@ function planSection(view: ReportView, input: PageInput["plan"]): string {
   const shown = new Set(view.client.findings.map((f) => f.id));
   // A finding on the page opens in the detail panel; one a control would bring is not on the page yet.
   const finding = (id: string) => (shown.has(id) ? `<button type="button" class="link" data-open-finding="${h(id)}">${h(id)}</button>` : `<code>${h(id)}</code>`);
-  const changes = (step: PlanStep) =>
-    [
-      ...step.lowered.map((f) => `${finding(f.id)} ${badge(f.before.severity)} ${f.before.residual} → ${badge(f.after.severity)} ${f.after.residual}`),
-      ...step.resolved.map((f) => `${finding(f.id)} ${badge(f.severity)} ${f.residual} → resolved`),
-      ...step.raised.map((f) => `${finding(f.id)} ${badge(f.before.severity)} ${f.before.residual} → ${badge(f.after.severity)} ${f.after.residual} <span class="muted">(raised)</span>`),
-      ...step.added.map((f) => `${finding(f.id)} new ${badge(f.severity)} ${f.residual} <span class="muted">(the control brings it)</span>`),
-    ]
-      .map((line) => `<li>${line}</li>`)
-      .join("");
+  const score = (s: { severity: Severity; residual: number }) => `${badge(s.severity)} ${s.residual}`;
+  const line = (c: FindingChange) =>
+    c.kind === "resolves"
+      ? `${finding(c.id)} ${score(c.before!)} → resolved`
+      : c.kind === "brings"
+        ? `${finding(c.id)} new ${score(c.after!)} <span class="muted">(the control brings it)</span>`
+        : `${finding(c.id)} ${score(c.before!)} → ${score(c.after!)}${c.kind === "raises" ? ` <span class="muted">(raised)</span>` : ""}`;
+  const changes = (step: PlanStep) => stepChanges(step).map((c) => `<li>${line(c)}</li>`).join("");
   return [
     ...head,
     `<p class="lede">${count === 1 ? "One control takes" : `${count} controls take`} the residual risk of the ${plan.start.findings} finding${plan.start.findings === 1 ? "" : "s"} still to act on from ${plan.start.residual} to ${plan.end.residual}. Each is measured by analysing the model with it in place, after the ones before it, and counted as implemented and verified.</p>`,
