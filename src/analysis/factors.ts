@@ -1,25 +1,72 @@
 // The documented score factors rules attach to their detections.
 import type { SystemGraph } from "../graph/graph.js";
 import type { Factor } from "../rules/rule.js";
-import type { Data } from "../model/schema.js";
+import type { Adversary, Data } from "../model/schema.js";
 import { integrityValue, SENSITIVITY_WORDS, sensitivity } from "./sensitivity.js";
 import type { UntrustedOrigin } from "./untrusted-content.js";
 
+const exposureDelta = (origin: UntrustedOrigin) => Math.max(-2, Math.min(1, origin.exposure - 4));
+
 /** Exposure of the entry point: anyone on the internet +1, customers 0, partners -1, insiders -2. */
 export function exposureFactor(graph: SystemGraph, origin: UntrustedOrigin): Factor[] {
-  const delta = Math.max(-2, Math.min(1, origin.exposure - 4));
+  const delta = exposureDelta(origin);
   if (delta === 0) return [];
   return [{ dimension: "likelihood", delta, reason: `entry ${graph.nameOf(origin.id)} (${origin.reason})` }];
 }
 
-/** Attacker capability: the most capable adversary in the model; none modelled counts as medium. */
-export function attackerFactor(graph: SystemGraph): Factor[] {
-  const adversaries = graph.model.adversaries;
-  if (adversaries.length === 0) return [];
-  const top = [...adversaries].sort((a, b) => rank(b.capability) - rank(a.capability) || (a.id < b.id ? -1 : 1))[0]!;
-  const delta = rank(top.capability) - 2;
-  if (delta === 0) return [];
-  return [{ dimension: "likelihood", delta, reason: `most capable adversary in the model is ${top.name ?? top.id} (${top.capability} capability)` }];
+/**
+ * The most capable adversary that comes in through an entry: one whose `via` names the entry or an
+ * actor who writes to it, or one that names no way in (it may use any). Undefined when no adversary
+ * is modelled or none comes this way. Asked for every finding, so answered once per entry.
+ */
+export function adversaryAt(graph: SystemGraph, entry: string): Adversary | undefined {
+  let byEntry = adversariesAt.get(graph);
+  if (!byEntry) adversariesAt.set(graph, (byEntry = new Map()));
+  if (byEntry.has(entry)) return byEntry.get(entry);
+  const ways = waysIn(graph, entry);
+  let top: Adversary | undefined;
+  for (const adversary of graph.model.adversaries) {
+    if (adversary.via && !adversary.via.some((id) => ways.has(id))) continue;
+    if (!top || rank(adversary.capability) > rank(top.capability) || (rank(adversary.capability) === rank(top.capability) && adversary.id < top.id)) top = adversary;
+  }
+  byEntry.set(entry, top);
+  return top;
+}
+
+/** What an adversary may name to come in through an entry: the entry, the actors who write to it, and for a tool that fetches, what it fetches and who writes that. */
+function waysIn(graph: SystemGraph, entry: string): Set<string> {
+  const ways = new Set<string>();
+  const add = (id: string) => {
+    ways.add(id);
+    const writers = graph.node(id)?.element.writableBy;
+    if (Array.isArray(writers)) for (const writer of writers as string[]) ways.add(writer);
+  };
+  add(entry);
+  for (const capability of graph.tool(entry)?.capabilities ?? []) if (capability.action === "fetch") for (const target of capability.on ?? []) add(target);
+  return ways;
+}
+
+const adversariesAt = new WeakMap<SystemGraph, Map<string, Adversary | undefined>>();
+
+/** Attacker capability at an entry: the most capable adversary coming in that way (adversaryAt) high +1, medium 0, low -1; none counts as medium. */
+export function attackerFactor(graph: SystemGraph, entry: string): Factor[] {
+  const top = adversaryAt(graph, entry);
+  const delta = top ? rank(top.capability) - 2 : 0;
+  if (!top || delta === 0) return [];
+  // Without `via` on any adversary, each may come in anywhere: the most capable in the model.
+  const where = graph.model.adversaries.some((a) => a.via) ? `coming in through ${graph.nameOf(entry)}` : "in the model";
+  return [{ dimension: "likelihood", delta, reason: `most capable adversary ${where} is ${top.name ?? top.id} (${top.capability} capability)` }];
+}
+
+/** How many likelihood steps an entry adds (exposure and the attacker coming in there): ranks entries, most dangerous first. */
+export function entryThreat(graph: SystemGraph, origin: UntrustedOrigin): number {
+  const top = adversaryAt(graph, origin.id);
+  return exposureDelta(origin) + (top ? rank(top.capability) - 2 : 0);
+}
+
+/** Orders entries most dangerous first (entryThreat), then most exposed, so ties keep the exposure order. */
+export function moreDangerous(graph: SystemGraph, a: UntrustedOrigin, b: UntrustedOrigin): number {
+  return entryThreat(graph, b) - entryThreat(graph, a) || b.exposure - a.exposure;
 }
 
 const rank = (level: "low" | "medium" | "high") => (level === "low" ? 1 : level === "medium" ? 2 : 3);

@@ -2,6 +2,7 @@
 // along flows, retrieval, tool output, memory, instruction files, MCP tool
 // descriptions and messages between agents.
 import type { SystemGraph } from "../graph/graph.js";
+import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
 import type { ActorType } from "../model/vocabulary.js";
 
@@ -32,7 +33,7 @@ export interface Hop {
 export interface UntrustedContent {
   origins: UntrustedOrigin[];
   edges: Map<string, ContentEdge[]>;
-  /** Origins whose text can reach the node, most exposed first. */
+  /** Origins whose text can reach the node, most dangerous first (exposure and the adversary coming in there: moreDangerous). */
   originsReaching(nodeId: string): UntrustedOrigin[];
   /** The hops by which an origin's text reaches the node, origin first. */
   pathFrom(originId: string, nodeId: string): readonly Hop[];
@@ -93,7 +94,7 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
       origins.push({ id: tool.id, reason: "fetches pages at URLs the agent chooses: their content is written by anyone", exposure: 4 });
     }
   }
-  return origins.sort((a, b) => b.exposure - a.exposure || (a.id < b.id ? -1 : 1));
+  return origins.sort((a, b) => moreDangerous(graph, a, b) || (a.id < b.id ? -1 : 1));
 }
 
 /**
@@ -218,7 +219,7 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     if (!reached) return [];
     const sorted = [...reached.keys()]
       .map((id) => ({ origin: originById.get(id)!, length: pathFrom(id, nodeId).length }))
-      .sort((a, b) => b.origin.exposure - a.origin.exposure || a.length - b.length || (a.origin.id < b.origin.id ? -1 : 1))
+      .sort((a, b) => moreDangerous(graph, a.origin, b.origin) || a.length - b.length || (a.origin.id < b.origin.id ? -1 : 1))
       .map((entry) => entry.origin);
     originsCache.set(nodeId, sorted);
     return sorted;
@@ -239,7 +240,7 @@ export function toolsFeeding(graph: SystemGraph, modelId: string): string[] {
   return [...tools].sort();
 }
 
-/** Something that gives a model input an attacker shapes, and the most exposed origin of that text. */
+/** Something that gives a model input an attacker shapes, and the most dangerous origin of that text. */
 export interface AttackerFedInput {
   /** A component sending the model input, an agent whose context it is, or a tool calling it. */
   input: string;
@@ -250,7 +251,7 @@ export interface AttackerFedInput {
  * What feeds a model input an attacker shapes: a component that sends it input (a flow other than
  * training) or an agent calling it, reached by untrusted content (an untrusted actor or source sending
  * straight to it counts), or a tool acting on it that such a component or agent calls. A classifier
- * fed this way scores what the attacker wrote, without any injection. Sorted by exposure, then ID.
+ * fed this way scores what the attacker wrote, without any injection. Most dangerous entry first (moreDangerous), then ID.
  */
 export function attackerFedInputs(graph: SystemGraph, untrusted: UntrustedContent, modelId: string): AttackerFedInput[] {
   const found = new Map<string, UntrustedOrigin>();
@@ -259,7 +260,7 @@ export function attackerFedInputs(graph: SystemGraph, untrusted: UntrustedConten
     const origin = untrusted.originsReaching(reachedAt)[0];
     if (!origin) return;
     const known = found.get(input);
-    if (!known || origin.exposure > known.exposure) found.set(input, origin);
+    if (!known || moreDangerous(graph, origin, known) < 0) found.set(input, origin);
   };
   for (const agent of graph.agentsUsingModel(modelId)) note(agent.id, agent.id);
   for (const flow of inputFlows(graph, modelId)) if (graph.kindOf(flow.from) !== "tool") note(flow.from, flow.from);
@@ -269,5 +270,5 @@ export function attackerFedInputs(graph: SystemGraph, untrusted: UntrustedConten
   }
   return [...found]
     .map(([input, origin]) => ({ input, origin }))
-    .sort((a, b) => b.origin.exposure - a.origin.exposure || (a.input < b.input ? -1 : 1));
+    .sort((a, b) => moreDangerous(graph, a.origin, b.origin) || (a.input < b.input ? -1 : 1));
 }

@@ -512,11 +512,15 @@ export const Adversary = z
     type: oneOf(v.ADVERSARY_TYPES, "Kind of adversary. An insider makes the model's employees and contractors untrusted sources of text, so the injection and misuse rules look at what they write and ask too"),
     capability: oneOf(v.LEVELS, "Skill and resources"),
     motivation: text("What they want.").optional(),
+    via: refs(
+      v.COMPONENT_KINDS,
+      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere",
+    ).optional(),
   })
   .meta({
     title: "Adversary",
     description: "An adversary worth defending against.",
-    examples: [{ id: "fraudsters", type: "organised-crime", capability: "medium", motivation: "Payments and refunds to their accounts" }],
+    examples: [{ id: "fraudsters", type: "organised-crime", capability: "medium", motivation: "Payments and refunds to their accounts", via: ["customers"] }],
   });
 
 export const Workflow = z

@@ -11,13 +11,13 @@ import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
 export interface InjectableAgent {
   agent: Agent;
-  /** Most exposed origin first. */
+  /** Most dangerous origin first (moreDangerous). */
   origins: UntrustedOrigin[];
-  /** The most exposed origin: the entry an attack path starts from. */
+  /** The most dangerous origin: the entry an attack path starts from. */
   top: UntrustedOrigin;
   /** How the top origin's text reaches the agent, origin first. */
   hops: readonly Hop[];
-  /** Whether the most exposed origin talks to the agent directly (not through stored content). */
+  /** Whether the top origin talks to the agent directly (not through stored content). */
   direct: boolean;
 }
 

@@ -48,7 +48,7 @@ export const classifierEvasion: Rule = {
       // What passes the top origin's input on to the model, for the summary (none when the origin sends it straight).
       const front = feeders.find((i) => i.origin.id === top.origin.id && i.input !== top.origin.id)?.input;
       const approvals = routedApprovals(context, model);
-      const factors: Factor[] = [...exposureFactor(graph, top.origin), ...attackerFactor(graph)];
+      const factors: Factor[] = [...exposureFactor(graph, top.origin), ...attackerFactor(graph, top.origin.id)];
       if (approvals.length > 0) {
         const covered = approvals.flatMap((c) => c.covers);
         const tools = covered.filter((id) => graph.kindOf(id) === "tool");

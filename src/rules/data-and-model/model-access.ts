@@ -1,3 +1,4 @@
+import { moreDangerous } from "../../analysis/factors.js";
 // Questions the data-and-model rules share: what a model was trained on, who can
 // put input into it, and which inference endpoints answer without authentication.
 import { isDirect } from "../../analysis/attack-paths.js";
@@ -126,7 +127,7 @@ export function modelQueriers(context: AnalysisContext, modelId: string): ModelQ
       direct: true,
     });
   }
-  return [...best.values()].sort((a, b) => Number(b.direct) - Number(a.direct) || b.origin.exposure - a.origin.exposure || (a.origin.id < b.origin.id ? -1 : 1));
+  return [...best.values()].sort((a, b) => Number(b.direct) - Number(a.direct) || moreDangerous(graph, a.origin, b.origin) || (a.origin.id < b.origin.id ? -1 : 1));
 }
 
 /** The sentence-initial form of a phrase. */

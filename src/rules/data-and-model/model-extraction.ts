@@ -48,7 +48,7 @@ export const modelExtraction: Rule = {
       const stated = graph.node(element)?.element.authentication === "none" ? "authentication none" : "no authentication stated";
       const factors: Factor[] = [];
       if (exposure === "partner") factors.push({ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(element)} is reachable from partner networks, not the whole internet` });
-      factors.push(...attackerFactor(graph), ...valueFactors(graph, models));
+      factors.push(...attackerFactor(graph, element), ...valueFactors(graph, models));
       const served = models.filter((m) => m !== element);
       return {
         anchors: [element],

@@ -50,7 +50,7 @@ export const modelInversion: Rule = {
               reason: `input from ${top.who} reaches the model only through content ${graph.nameOf(top.through)} processes; they do not read its answers directly, and these attacks need many observed answers`,
             },
           ];
-      factors.push(...attackerFactor(graph), ...sensitivityFactor(graph, sensitive));
+      factors.push(...attackerFactor(graph, top.origin.id), ...sensitivityFactor(graph, sensitive));
       detections.push({
         anchors: [node.id],
         summary: `${capitalised(top.who)} can ${top.direct ? "query" : "feed input to"} ${graph.nameOf(node.id)}${top.through === node.id ? "" : ` through ${graph.nameOf(top.through)}`}, which was trained on ${someNames(context, datasets)} with ${someNames(context, sensitive)}: its answers can reveal whether a record was in the training data and reconstruct parts of it.`,

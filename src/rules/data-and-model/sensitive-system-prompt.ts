@@ -1,5 +1,5 @@
 import { isDirect } from "../../analysis/attack-paths.js";
-import { sensitivityFactor } from "../../analysis/factors.js";
+import { sensitivityFactor, moreDangerous } from "../../analysis/factors.js";
 import { SENSITIVITY_WORDS, heldData, sensitiveSorted, sensitivity } from "../../analysis/sensitivity.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import { someNames } from "../helpers.js";
@@ -51,7 +51,7 @@ export const sensitiveSystemPrompt: Rule = {
           reaches.push({ origin, agent: agent.id, direct: isDirect(graph, untrusted.pathFrom(origin.id, agent.id)) });
         }
       }
-      reaches.sort((a, b) => Number(b.direct) - Number(a.direct) || b.origin.exposure - a.origin.exposure || (a.origin.id < b.origin.id ? -1 : a.origin.id > b.origin.id ? 1 : a.agent < b.agent ? -1 : 1));
+      reaches.sort((a, b) => Number(b.direct) - Number(a.direct) || moreDangerous(graph, a.origin, b.origin) || (a.origin.id < b.origin.id ? -1 : a.origin.id > b.origin.id ? 1 : a.agent < b.agent ? -1 : 1));
       const top = reaches[0];
       const factors: Factor[] = [];
       if (top) {

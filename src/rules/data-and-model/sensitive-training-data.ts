@@ -50,7 +50,7 @@ export const sensitiveTrainingData: Rule = {
             reason: `${top.who} can choose input to the model${top.through === node.id ? "" : ` through ${graph.nameOf(top.through)}`} and probe it for memorised records`,
           });
           if (top.direct) factors.push({ dimension: "likelihood", delta: 1, reason: `the answers go straight back to ${top.who}` });
-          factors.push(...attackerFactor(graph));
+          factors.push(...attackerFactor(graph, top.origin.id));
         }
         const how = set.via === "fineTunedOn" ? "fine-tuned on" : `trained through ${graph.nameOf(set.via)} on`;
         detections.push({

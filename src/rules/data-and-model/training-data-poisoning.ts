@@ -55,7 +55,7 @@ export const trainingDataPoisoning: Rule = {
       const provenance = OUTSIDE_PROVENANCE[String(node.element.provenance)];
       if (!origin && !provenance) continue;
       const factors: Factor[] = origin ? exposureFactor(graph, origin) : provenance!.delta !== 0 ? [{ dimension: "likelihood", delta: provenance!.delta, reason: `${String(node.element.provenance)} provenance: ${provenance!.who} can shape the records` }] : [];
-      factors.push(...attackerFactor(graph));
+      factors.push(...attackerFactor(graph, node.id));
       const produced = [...new Set([...models, ...pipelines.flatMap((p) => graph.flowsFrom(p).map((f) => f.to).filter((to) => graph.kindOf(to) === "model"))])].sort();
       const writers = origin ? ((node.element.writableBy as string[] | undefined) ?? []).filter((w) => originById.has(w)) : [];
       const evidence: EvidenceItem[] = [

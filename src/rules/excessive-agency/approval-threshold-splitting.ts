@@ -1,5 +1,5 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
-import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { attackerFactor, exposureFactor, pathLengthFactor, moreDangerous } from "../../analysis/factors.js";
 import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import type { Control } from "../../model/schema.js";
 import { entryControls, entryWays, originEvidence } from "../helpers.js";
@@ -50,7 +50,7 @@ export const approvalThresholdSplitting: Rule = {
       const entries = agents
         .map((agent) => ({ agent: agent.id, origins: untrusted.originsReaching(agent.id) }))
         .filter((e) => e.origins.length > 0)
-        .sort((a, b) => b.origins[0]!.exposure - a.origins[0]!.exposure || (a.agent < b.agent ? -1 : 1));
+        .sort((a, b) => moreDangerous(graph, a.origins[0]!, b.origins[0]!) || (a.agent < b.agent ? -1 : 1));
       const entry = entries[0];
       if (!entry) continue;
       const top = entry.origins[0]!;
@@ -74,7 +74,7 @@ export const approvalThresholdSplitting: Rule = {
             ...controls.filter((c) => c.type === "spend-limit").map((c): EvidenceItem => ({ element: c.id, note: `spend limit${c.threshold ? ` of ${c.threshold.amount} ${c.threshold.currency} per ${c.threshold.per ?? "action"}` : ""}, not a total per period` })),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length)],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length)],
           path: [
             ...entrySteps(graph, untrusted, top, entry.agent),
             { element: tool.id, action: `calls ${graph.nameOf(tool.id)} several times, each payment under ${amount}, so none waits for approval`, technique: TECHNIQUE.financialHarm },

@@ -58,7 +58,7 @@ export const exfiltrationPath: Rule = {
             { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination` },
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...narrowed],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...narrowed],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             graph.kindOf(richest.from) === "datastore" && graph.node(richest.from)?.element.type === "vector"

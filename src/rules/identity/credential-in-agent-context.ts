@@ -64,7 +64,7 @@ export const credentialInAgentContext: Rule = {
         const credential = graph.credential(entry.secret);
         const owner = credential ? graph.ownerOfCredential(credential.id) : undefined;
         const factors: Factor[] = top
-          ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(agent.id)} reads untrusted text from ${graph.nameOf(top.id)}, which can ask for the secret` }, ...exposureFactor(graph, top), ...attackerFactor(graph)]
+          ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(agent.id)} reads untrusted text from ${graph.nameOf(top.id)}, which can ask for the secret` }, ...exposureFactor(graph, top), ...attackerFactor(graph, top.id)]
           : [{ dimension: "likelihood", delta: -1, reason: `only trusted people talk to ${graph.nameOf(agent.id)}, though it may still echo the secret into answers and logs` }];
         factors.push(...(credential ? powerfulGrantsFactor(context, owner) : sensitivityFactor(graph, [entry.secret])));
         const where = entry.how === "prompt" ? `the prompt ${graph.nameOf(entry.from)}` : graph.nameOf(entry.from);

@@ -55,7 +55,7 @@ export const unauthenticatedControlPlane: Rule = {
       if (!exposure) continue; // local, or not stated
       const kind = node.kind === "model" ? "model" : (element.type as string);
       const name = graph.nameOf(node.id);
-      const factors: Factor[] = [...attackerFactor(graph)];
+      const factors: Factor[] = [...attackerFactor(graph, node.id)];
       if (exposure.delta !== 0) factors.push({ dimension: "likelihood", delta: exposure.delta, reason: `exposure ${exposureName}: ${exposure.words}` });
       if (kind === "model" || kind === "inference-server") factors.push({ dimension: "impact", delta: -1, reason: "an inference endpoint gives away compute and the model rather than the hosts" });
       // Credentials in it, or in what runs on it, are within reach of whoever controls it.

@@ -59,7 +59,7 @@ export const mcpToolShadowing: Rule = {
             ...others.map((s) => ({ element: s.id, note: `${s.publisherTrust} MCP server whose tools ${graph.nameOf(shadower.id)} can shadow` })),
             ...(worst ? [{ element: worst.tool!, note: `shadowed tool: ${worst.action}${worst.resource ? ` on ${graph.nameOf(worst.resource)}` : ""}${worst.destination ? ` to ${worst.destination} destinations` : ""}` }] : []),
           ],
-          factors: [...attackerFactor(graph), ...effectImpactFactors(context, agent, shadowedEffects, `the tools of ${otherNames}`)],
+          factors: [...attackerFactor(graph, shadower.id), ...effectImpactFactors(context, agent, shadowedEffects, `the tools of ${otherNames}`)],
           path,
           scope: [...shadowed.map((t) => t.id)],
         });

@@ -46,7 +46,7 @@ export const untrustedMcpToolPoisoning: Rule = {
       const worst = worstEffect(ownToolEffects(effects));
       for (const server of untrusted) {
         const serverTools = graph.toolsOf(agent).filter((t) => t.server === server.id).map((t) => t.id);
-        const factors: Factor[] = [...attackerFactor(graph), ...impact];
+        const factors: Factor[] = [...attackerFactor(graph, server.id), ...impact];
         if (server.pinned === "digest") factors.push({ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(server.id)} is pinned by digest: its descriptions change only when the team moves the pin` });
         const path: PathStep[] = [
           { element: server.id, action: `${graph.nameOf(server.id)} serves tool descriptions that carry hidden instructions`, technique: TECHNIQUE.toolPoisoning },

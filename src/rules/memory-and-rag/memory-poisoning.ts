@@ -1,5 +1,5 @@
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
-import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { attackerFactor, exposureFactor, pathLengthFactor, moreDangerous } from "../../analysis/factors.js";
 import type { Control } from "../../model/schema.js";
 import { agentsReading, agentsWriting, byDamage, names, originEvidence, ownToolEffects, SEVERE_ACTIONS, type StoreAccess, strengthIn, worstEffect } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
@@ -45,7 +45,7 @@ export const memoryPoisoning: Rule = {
       const writers = memory.writers
         .map((w) => ({ ...w, origins: untrusted.originsReaching(w.agent) }))
         .filter((w) => w.origins.length > 0)
-        .sort((a, b) => b.origins[0]!.exposure - a.origins[0]!.exposure || (a.agent < b.agent ? -1 : 1));
+        .sort((a, b) => moreDangerous(graph, a.origins[0]!, b.origins[0]!) || (a.agent < b.agent ? -1 : 1));
       const writer = writers[0];
       if (!writer) continue;
       const top = writer.origins[0]!;
@@ -77,7 +77,7 @@ export const memoryPoisoning: Rule = {
           ...readers.map((r): EvidenceItem => ({ element: r.agent, note: `recalls entries from ${store} (via ${graph.nameOf(r.via)})` })),
           ...approval.evidence,
         ],
-        factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length + 1), ...impact],
+        factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length + 1), ...impact],
         path,
         scope: [...new Set([...writers.map((w) => w.via), ...readers.map((r) => r.via), ...readers.map((r) => r.agent), ...approval.scope])],
       });

@@ -1,6 +1,6 @@
 import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
-import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
+import { attackerFactor, exposureFactor, pathLengthFactor, moreDangerous } from "../../analysis/factors.js";
 import { capabilitiesBeyond, names, originEvidence, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 import { agentMemories } from "./memory-poisoning.js";
@@ -37,12 +37,12 @@ export const sharedMemoryPrivilege: Rule = {
     for (const { store: storeId, writers, readers, why } of agentMemories(context)) {
       const store = graph.nameOf(storeId);
       for (const reader of readers) {
-        // Other writers that lack what the reader can do (the reader itself lacks nothing, so it is skipped before the work); the most exposed first.
+        // Other writers that lack what the reader can do (the reader itself lacks nothing, so it is skipped before the work); the most dangerous first.
         const weaker = writers
           .filter((w) => w.agent !== reader.agent)
           .map((w) => ({ ...w, beyond: capabilitiesBeyond(context, reader.agent, w.agent), origins: untrusted.originsReaching(w.agent) }))
           .filter((w) => w.beyond.length > 0)
-          .sort((a, b) => (b.origins[0]?.exposure ?? 0) - (a.origins[0]?.exposure ?? 0) || (a.agent < b.agent ? -1 : 1));
+          .sort((a, b) => (a.origins[0] && b.origins[0] ? moreDangerous(graph, a.origins[0], b.origins[0]) : Number(b.origins[0] !== undefined) - Number(a.origins[0] !== undefined)) || (a.agent < b.agent ? -1 : 1));
         const writer = weaker[0];
         if (!writer) continue;
         const beyond: Effect[] = writer.beyond;
@@ -50,7 +50,7 @@ export const sharedMemoryPrivilege: Rule = {
         const top = writer.origins[0];
         const hops = top ? untrusted.pathFrom(top.id, writer.agent) : [];
         const likelihood: Factor[] = top
-          ? [...exposureFactor(graph, top), ...attackerFactor(graph), ...pathLengthFactor(hops.length + 1)]
+          ? [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length + 1)]
           : [{ dimension: "likelihood", delta: -1, reason: `no untrusted text reaches ${names(context, weaker.map((w) => w.agent))}; only a mistake or a compromise of the writer carries over` }];
         const impact: Factor[] = !SEVERE_ACTIONS.has(worst.action) ? [{ dimension: "impact", delta: -1, reason: `the most ${graph.nameOf(reader.agent)} can do beyond the writer is ${worst.action}` }] : [];
         const abilities = [...new Set(beyond.map((e) => `${e.action}${e.resource ? ` on ${graph.nameOf(e.resource)}` : ""}`))];

@@ -1,5 +1,5 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
-import { attackerFactor, exposureFactor, integrityFactor } from "../../analysis/factors.js";
+import { attackerFactor, exposureFactor, integrityFactor, moreDangerous } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
 import { attackerFedInputs, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Tool } from "../../model/schema.js";
@@ -47,7 +47,7 @@ export const approvalRoutedBySteeredAgent: Rule = {
       if (steered.length === 0) continue;
       const gated = gatedTools(context, control.covers);
       const worst = worstToolAction(gated);
-      const top = [...steered].sort((a, b) => b.origin.exposure - a.origin.exposure || (a.router < b.router ? -1 : 1))[0]!;
+      const top = [...steered].sort((a, b) => moreDangerous(graph, a.origin, b.origin) || (a.router < b.router ? -1 : 1))[0]!;
       const changed = [...new Set(gated.flatMap((t) => t.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])))].sort();
       const impact: Factor[] = [...integrityFactor(graph, [...new Set(changed.flatMap((id) => heldData(graph, id)))])];
       impact.push(
@@ -78,7 +78,7 @@ export const approvalRoutedBySteeredAgent: Rule = {
         anchors: [control.id],
         summary: `${graph.nameOf(control.id)} sees only what ${routerNames} route${steered.length === 1 ? "s" : ""} to it, and ${graph.nameOf(top.router)} ${graph.kindOf(top.router) === "model" ? "scores input shaped by" : "reads text from"} ${graph.nameOf(top.origin.id)}: an attacker can keep ${what} from ever reaching an approver.`,
         evidence,
-        factors: [...exposureFactor(graph, top.origin), ...attackerFactor(graph), ...impact],
+        factors: [...exposureFactor(graph, top.origin), ...attackerFactor(graph, top.origin.id), ...impact],
         path,
         scope: [...new Set([...steered.map((s) => s.router), ...gated.map((t) => t.id)])],
       });

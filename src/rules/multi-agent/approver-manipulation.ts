@@ -1,3 +1,4 @@
+import { moreDangerous } from "../../analysis/factors.js";
 import { entrySteps } from "../../analysis/attack-paths.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Control, Tool } from "../../model/schema.js";
@@ -54,7 +55,7 @@ export const approverManipulation: Rule = {
       const preparers = candidates
         .map((p) => ({ ...p, origins: untrusted.originsReaching(p.agent) }))
         .filter((p) => p.origins.length > 0)
-        .sort((a, b) => b.origins[0]!.exposure - a.origins[0]!.exposure || (a.agent < b.agent ? -1 : 1));
+        .sort((a, b) => moreDangerous(graph, a.origins[0]!, b.origins[0]!) || (a.agent < b.agent ? -1 : 1));
       const preparer = preparers[0];
       if (!preparer) continue;
       // Without a review queue the prompt shows each call: only the tools a steered agent calls are requests the attacker words.

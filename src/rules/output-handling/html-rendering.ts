@@ -39,7 +39,7 @@ export const htmlRendering: Rule = {
         const origins = untrusted.originsReaching(producer);
         const top = origins[0];
         const factors: Factor[] = top
-          ? [{ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so the attacker chooses the markup` }, ...exposureFactor(graph, top), ...attackerFactor(graph)]
+          ? [{ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so the attacker chooses the markup` }, ...exposureFactor(graph, top), ...attackerFactor(graph, top.id)]
           : [{ dimension: "likelihood", delta: -1, reason: `no untrusted text reaches ${graph.nameOf(producer)}: harmful markup would have to come from the model or its own users` }];
         const carriers = [...new Set(vias.flatMap((v) => [v.flow, v.tool].filter((x): x is string => x !== undefined)))];
         detections.push({

@@ -95,7 +95,7 @@ export const directPromptInjection: Rule = {
           ...ownRecords,
           ...onTheWayIn.evidence,
         ],
-        factors: [...exposureFactor(graph, top), ...attackerFactor(graph), ...(effects.length ? effectImpactFactors(context, agent.id, effects) : []), ...sensitivityFactor(graph, atStake.slice(0, 1).map((d) => d.data))],
+        factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...(effects.length ? effectImpactFactors(context, agent.id, effects) : []), ...sensitivityFactor(graph, atStake.slice(0, 1).map((d) => d.data))],
         path: [...entrySteps(graph, untrusted, top, agent.id), ...last],
         scope: [...hops.map((h) => h.node), ...flows, ...tools, ...onTheWayIn.scope],
       });

@@ -76,7 +76,7 @@ export const thirdPartyToolOutput: Rule = {
           anchors: [agentId, tool.id],
           summary: `${graph.nameOf(agentId)} calls ${toolName}, which ${what}${fetch && thirdParty ? ` and is served by ${graph.nameOf(thirdParty.id)}, a ${thirdParty.publisherTrust} MCP server` : ""}; its output lands in the agent's context${worst && worst.action !== "read" ? ` next to the power to ${worst.action} through ${graph.nameOf(worst.tool!)}` : ""}.`,
           evidence,
-          factors: [...likelihood, ...attackerFactor(graph), ...impact],
+          factors: [...likelihood, ...attackerFactor(graph, fetch ? tool.id : thirdParty!.id), ...impact],
           path,
           scope: [tool.id, ...(thirdParty ? [thirdParty.id] : []), ...(fetch?.on ?? [])],
         });

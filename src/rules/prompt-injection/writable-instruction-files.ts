@@ -57,7 +57,7 @@ export const writableInstructionFiles: Rule = {
             ...writers.map((w) => ({ element: w, note: `${actors.get(w)!.type} actor who can write the file` })),
             ...(worst && worst.action !== "read" ? [{ element: worst.tool!, note: `a reconfigured agent can ${worst.action} through it` }] : []),
           ],
-          factors: [...(origin ? exposureFactor(graph, origin) : []), ...attackerFactor(graph), ...effectImpactFactors(context, agent.id, effects)],
+          factors: [...(origin ? exposureFactor(graph, origin) : []), ...attackerFactor(graph, prompt.id), ...effectImpactFactors(context, agent.id, effects)],
           path: [
             { element: writers[0]!, action: `${graph.nameOf(writers[0]!)} edits ${graph.nameOf(prompt.id)} to add their own instructions`, technique: "AML.T0081" },
             { element: agent.id, action: `${graph.nameOf(agent.id)} loads the file as its own instructions and follows them`, technique: "AML.T0051.001" },
