@@ -31,7 +31,9 @@ export const credentialInAgentContext: Rule = {
     nistAiRmf: ["MAP", "MANAGE"],
     nistCsf: ["PR.AA-01"],
   },
-  likelihood: 3,
+  // The default is for an agent untrusted text reaches (the exposure of its entry and who comes in
+  // there adjust it); only trusted people talking to it takes two steps off.
+  likelihood: 4,
   impact: 3,
   mitigations: [
     { control: "data-minimisation", reduces: "likelihood", by: 2, how: "secrets are redacted before text reaches the context" },
@@ -64,8 +66,8 @@ export const credentialInAgentContext: Rule = {
         const credential = graph.credential(entry.secret);
         const owner = credential ? graph.ownerOfCredential(credential.id) : undefined;
         const factors: Factor[] = top
-          ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(agent.id)} reads untrusted text from ${graph.nameOf(top.id)}, which can ask for the secret` }, ...exposureFactor(graph, top), ...attackerFactor(graph, top.id)]
-          : [{ dimension: "likelihood", delta: -1, reason: `only trusted people talk to ${graph.nameOf(agent.id)}, though it may still echo the secret into answers and logs` }];
+          ? [...exposureFactor(graph, top), ...attackerFactor(graph, top.id)]
+          : [{ dimension: "likelihood", delta: -2, reason: `only trusted people talk to ${graph.nameOf(agent.id)}, though it may still echo the secret into answers and logs` }];
         factors.push(...(credential ? powerfulGrantsFactor(context, owner) : sensitivityFactor(graph, [entry.secret])));
         const where = entry.how === "prompt" ? `the prompt ${graph.nameOf(entry.from)}` : graph.nameOf(entry.from);
         const enters: PathStep = {

@@ -24,7 +24,7 @@ ruleTester(credentialInAgentContext, {
       findings: [
         {
           anchors: ["agent", "api-secrets"],
-          // Likelihood 3 + 1 (reads untrusted text) + 1 (public entry) = 5, impact 3 + 1 (restricted) = 4: 20, critical.
+          // Likelihood 4 (untrusted text reaches it) + 1 (public entry) = 5, impact 3 + 1 (restricted) = 4: 20, critical.
           severity: "critical",
           check: (finding) => {
             assert.equal(finding.inherent.score, 20);
@@ -39,7 +39,7 @@ ruleTester(credentialInAgentContext, {
       findings: [
         {
           anchors: ["agent", "backend-key"],
-          // Likelihood 3 - 1 (only trusted people talk to it) = 2, impact 3: 6, medium; no attack path.
+          // Likelihood 4 - 2 (only trusted people talk to it) = 2, impact 3: 6, medium; no attack path.
           severity: "medium",
           summary: /The credential backend-key can enter the context of agent from the prompt system/,
           check: (finding) => assert.equal(finding.path, undefined),
