@@ -143,7 +143,7 @@ export const Agent = z
     prompts: refs(["prompt"], "System prompts, instruction files, rules files and skills the agent loads").optional(),
     tools: refs(["tool"], "Tools the agent may call").optional(),
     mcpServers: refs(["mcp-server"], "MCP servers the agent connects to; all their tools and tool descriptions reach it").optional(),
-    autonomy: oneOf(v.AUTONOMY_LEVELS, "Whether a person applies each action (suggest), approves it (supervised) or the agent acts alone (autonomous)").optional(),
+    autonomy: oneOf(v.AUTONOMY_LEVELS, "Whether a person applies each action (suggest), approves it (supervised) or the agent acts alone (autonomous). Where only some tools need a person's click, say so with a human-approval control on those tools: on a tool such a control gates, supervised is not counted again").optional(),
     decision: AgentDecision.optional(),
   })
   .meta({

@@ -268,13 +268,24 @@ export function outputConsumers(context: AnalysisContext, producerId: string): O
   return [...found.values()].sort((a, b) => (a.consumer < b.consumer ? -1 : 1));
 }
 
-/** A person in the loop declared on the agent itself: supervised (approves each action) -1, suggest (applies each action) -2. */
-export function autonomyFactor(context: AnalysisContext, agentId: string): Factor[] {
+/** A person in the loop declared on the agent itself: supervised (approves each action) -1, unless an approval control gates the tool the finding is about (the same person, counted once as the control); suggest (applies each action) -2. */
+export function autonomyFactor(context: AnalysisContext, agentId: string, tool?: string): Factor[] {
   const autonomy = context.graph.agent(agentId)?.autonomy;
   const name = context.graph.nameOf(agentId);
-  if (autonomy === "supervised") return [{ dimension: "likelihood", delta: -1, reason: `${name} is supervised: a person approves each action` }];
+  if (autonomy === "supervised") {
+    // An approval control on the tool is that person approving: counted once, as the control (with its status and verification).
+    if (tool !== undefined && approvalsOn(context, tool).length > 0) return [];
+    return [{ dimension: "likelihood", delta: -1, reason: `${name} is supervised: a person approves each action` }];
+  }
   if (autonomy === "suggest") return [{ dimension: "likelihood", delta: -2, reason: `${name} only suggests: a person applies each action` }];
   return [];
+}
+
+/** Approval controls that gate a tool and count for something: on the tool, the host it runs on or the identity it acts as. */
+export function approvalsOn(context: AnalysisContext, tool: string): Control[] {
+  const { graph } = context;
+  const places = [tool, graph.hostOf(tool), graph.identityOf(tool)?.id];
+  return places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place))).filter((c) => c.type === "human-approval" && strengthIn(context, c) > 0);
 }
 
 /** Whether a component is or runs in a sandbox: a sandbox service itself, on one, or inside a boundary of type sandbox (or one nested in it). */

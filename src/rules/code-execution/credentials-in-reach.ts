@@ -82,7 +82,7 @@ export const credentialsInReach: Rule = {
             { element: credentialId, note: `${credential.type}, ${credential.lifetime}, stored in ${credential.storage}${credential.location ? ` (${credential.location})` : ""}; present ${where}` },
             { element: owner.id, note: `the identity the credential authenticates${unlocks.length ? `: ${unlocks.join(", ")}` : ": no permissions modelled"}` },
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id), ...impact],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id, tool), ...impact],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             effectStep(graph, execute),

@@ -4,6 +4,7 @@ import { internalAgent, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 const shell = (extra: Record<string, unknown> = {}) => ({ tools: [{ id: "shell", capabilities: [{ action: "execute" }], ...extra }] });
+const confirmShell = (extra: Record<string, unknown> = {}) => ({ id: "confirm", type: "human-approval", covers: ["shell"], verified: true, evidence: [{ type: "config", ref: "agent/confirm.ts" }], ...extra });
 const sandboxHost = { services: [{ id: "box", type: "sandbox" }] };
 
 ruleTester(injectableCodeExecution, {
@@ -69,6 +70,28 @@ ruleTester(injectableCodeExecution, {
       model: spec(publicChat("agent", { tools: ["shell"], autonomy: "supervised" }), shell()),
       // Likelihood 4 + 1 (public) - 1 (supervised) = 4. Impact 4. 16: high.
       findings: [{ anchors: ["agent", "shell"], severity: "high", check: (finding) => assert.equal(finding.inherent.likelihood, 4) }],
+    },
+    {
+      name: "a supervised agent whose shell has its own confirmation: the same person's click counts once, as the control",
+      model: spec(publicChat("agent", { tools: ["shell"], autonomy: "supervised" }), shell(), { controls: [confirmShell()] }),
+      // Likelihood 4 + 1 (public) = 5, supervised not counted again. Residual 5 - 2 (confirmation, verified) = 3. Impact 4. 3 x 4 = 12: high.
+      findings: [
+        {
+          anchors: ["agent", "shell"],
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.likelihood, 5);
+            assert.equal(finding.residual.likelihood, 3);
+            assert.doesNotMatch(finding.reasons[0]!, /supervised/);
+          },
+        },
+      ],
+    },
+    {
+      name: "a supervised agent whose shell confirmation is only planned: supervised still counts",
+      model: spec(publicChat("agent", { tools: ["shell"], autonomy: "supervised" }), shell(), { controls: [confirmShell({ status: "planned" })] }),
+      // Likelihood 4 + 1 (public) - 1 (supervised) = 4; the planned control takes nothing off. Impact 4. 16: high.
+      findings: [{ anchors: ["agent", "shell"], severity: "high", check: (finding) => assert.equal(finding.residual.likelihood, 4) }],
     },
   ],
 });
