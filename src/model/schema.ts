@@ -294,6 +294,7 @@ export const Prompt = z
     role: oneOf(v.PROMPT_ROLES, "What the text is to the agent"),
     version: text("Version or revision of the prompt.").optional(),
     path: text("File in the repository that holds the prompt.").optional(),
+    storedIn: ref(["datastore", "source", "service"], "Repository or store that holds the file. Where set, only a change to it changes the prompt; unset, a rules file or skill is taken to live in every repository its agent can write").optional(),
   })
   .meta({
     title: "Prompt",

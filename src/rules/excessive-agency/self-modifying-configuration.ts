@@ -38,7 +38,7 @@ export const selfModifyingConfiguration: Rule = {
   rationale:
     "An agent that can rewrite the instructions it or another agent loads (a system prompt, a rules file, a skill) turns a one-off injection into a lasting one: the injected text becomes part of every later run, survives the end of the conversation, and reaches every user and every agent that loads the file. Without an attacker, an agent editing its own rules drifts from what its owners reviewed.",
   appliesWhen:
-    "An agent has a write, publish or admin effect (through its tools, or laterally through credentials it reaches) on a prompt that it or another agent loads; or on a code repository or code host while it loads a rules file, instructions or a skill, which live in the repository. Where several repositories qualify, those the agent works in (checked out into it, its host or its shell) are the ones reported.",
+    "An agent has a write, publish or admin effect (through its tools, or laterally through credentials it reaches) on a prompt that it or another agent loads; or on a code repository or code host while it loads a rules file, instructions or a skill, which live in the repository (in the one the prompt's storedIn names, where it names one). Where several repositories qualify, those the agent works in (checked out into it, its host or its shell) are the ones reported.",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM06:2025", "LLM01:2025"],
@@ -72,7 +72,12 @@ export const selfModifyingConfiguration: Rule = {
           if (graph.agentsLoadingPrompt(resource).length === 0) continue;
           prompts = [resource];
         } else if (repositoryPrompts.length > 0 && isRepository(graph, resource)) {
-          prompts = repositoryPrompts;
+          // A file that says where it is kept lives there only.
+          prompts = repositoryPrompts.filter((id) => {
+            const storedIn = graph.node(id)?.element.storedIn;
+            return storedIn === undefined || storedIn === resource;
+          });
+          if (prompts.length === 0) continue;
         } else continue;
         const entry = targets.get(resource);
         if (entry) entry.effects.push(effect);

@@ -15,11 +15,21 @@ const codingAgent = (role = "rules-file", extra: Record<string, unknown> = {}) =
     flows: [{ id: "checkout", from: "repo", to: "coder", channel: "file" }],
   });
 
+/** The same model with AGENTS.md kept in rules-repo (storedIn), not in the repository the agent checks out. */
+const storedElsewhere = (model: Record<string, unknown>) => {
+  const prompts = model.prompts as Record<string, unknown>[];
+  return { ...model, prompts: prompts.map((p) => (p.id === "agents-md" ? { ...p, storedIn: "rules-repo" } : p)) };
+};
+
 ruleTester(selfModifyingConfiguration, {
   valid: [
     { name: "near miss: the agent only reads the prompt", model: spec(publicChat("agent", { prompts: ["system"], tools: ["edit-prompt"] }), editPrompt("read")) },
     { name: "the agent writes a prompt that no agent loads", model: spec(publicChat("agent", { tools: ["edit-prompt"] }), editPrompt()) },
     { name: "near miss: the agent writes a repository but loads only a system prompt, not a file from it", model: codingAgent("system") },
+    {
+      name: "near miss: the rules file says it is kept in another repository than the one the agent writes",
+      model: spec(storedElsewhere(codingAgent()), { datastores: [{ id: "rules-repo", type: "code-repository" }] }),
+    },
   ],
   invalid: [
     {
@@ -61,6 +71,14 @@ ruleTester(selfModifyingConfiguration, {
         tools: [{ id: "gh", capabilities: [{ action: "write", on: ["other-repo", "repo"] }] }],
       }),
       findings: [{ anchors: ["coder", "repo"], summary: /through gh and git/ }],
+    },
+    {
+      name: "the repository the rules file is kept in is reported, not the one the agent works in",
+      model: spec(storedElsewhere(codingAgent("rules-file", { tools: ["git", "gh"] })), {
+        datastores: [{ id: "rules-repo", type: "code-repository" }],
+        tools: [{ id: "gh", capabilities: [{ action: "write", on: ["rules-repo", "repo"] }] }],
+      }),
+      findings: [{ anchors: ["coder", "rules-repo"], summary: /can write to rules-repo, where agents-md lives, through gh/ }],
     },
   ],
 });
