@@ -51,7 +51,7 @@ const adversariesAt = new WeakMap<SystemGraph, Map<string, Adversary | undefined
 /** Attacker capability at an entry: the most capable adversary coming in that way (adversaryAt) high +1, medium 0, low -1; none counts as medium. */
 export function attackerFactor(graph: SystemGraph, entry: string): Factor[] {
   const top = adversaryAt(graph, entry);
-  const delta = top ? rank(top.capability) - 2 : 0;
+  const delta = capabilityStep(top);
   if (!top || delta === 0) return [];
   // Without `via` on any adversary, each may come in anywhere: the most capable in the model.
   const where = graph.model.adversaries.some((a) => a.via) ? `coming in through ${graph.nameOf(entry)}` : "in the model";
@@ -59,9 +59,8 @@ export function attackerFactor(graph: SystemGraph, entry: string): Factor[] {
 }
 
 /** How many likelihood steps an entry adds (exposure and the attacker coming in there): ranks entries, most dangerous first. */
-export function entryThreat(graph: SystemGraph, origin: UntrustedOrigin): number {
-  const top = adversaryAt(graph, origin.id);
-  return exposureDelta(origin) + (top ? rank(top.capability) - 2 : 0);
+function entryThreat(graph: SystemGraph, origin: UntrustedOrigin): number {
+  return exposureDelta(origin) + capabilityStep(adversaryAt(graph, origin.id));
 }
 
 /** Orders entries most dangerous first (entryThreat), then most exposed, so ties keep the exposure order. */
@@ -70,6 +69,8 @@ export function moreDangerous(graph: SystemGraph, a: UntrustedOrigin, b: Untrust
 }
 
 const rank = (level: "low" | "medium" | "high") => (level === "low" ? 1 : level === "medium" ? 2 : 3);
+/** The likelihood step of an adversary's capability: high +1, medium 0, low -1; none modelled counts as medium. */
+const capabilityStep = (adversary: Adversary | undefined) => (adversary ? rank(adversary.capability) - 2 : 0);
 
 /** Sensitivity of the data at stake (its confidentiality): restricted +1, confidential 0, internal -1, public -2. */
 export function sensitivityFactor(graph: SystemGraph, dataIds: readonly string[]): Factor[] {
