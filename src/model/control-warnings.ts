@@ -1,8 +1,10 @@
 // Warnings about controls that say something the analysis cannot use: who approves, on a control
-// that is not an approval, and four eyes with nobody named to approve. The model is
-// valid; the warning says which field is ignored and why, so the author's intent is not lost.
+// that is not an approval, and four eyes with nobody named to approve; and a supervised agent whose
+// approvals say otherwise. The model is valid; the warning says which field is ignored or doubtful
+// and why, so the author's intent is not lost.
 import type { Diagnostic, DiagnosticCode, SourceLocation } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
+import { CONSEQUENTIAL_ACTIONS } from "./vocabulary.js";
 
 /**
  * Fields only a human approval reads. A condition, a router or a threshold on another control still
@@ -31,6 +33,34 @@ export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<strin
         "name the actors who may approve under approvers",
       );
     }
+  }
+  return [...warnings, ...supervisedWarnings(model, locations, rootFile)];
+}
+
+/**
+ * `supervised` says a person approves each action. An agent that has approval controls on some of
+ * its acting tools and none on others most likely runs the others without a click (an IDE agent's
+ * auto-run MCP tools): the analysis would take supervised at its word for those.
+ */
+function supervisedWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
+  const gated = new Set<string>();
+  for (const control of model.controls) if (control.type === "human-approval" && control.status !== "planned") for (const id of control.covers) gated.add(id);
+  const warnings: Diagnostic[] = [];
+  for (const agent of model.agents) {
+    if (agent.autonomy !== "supervised") continue;
+    const servers = new Set(agent.mcpServers ?? []);
+    const own = new Set(agent.tools ?? []);
+    const acting = model.tools.filter((t) => (own.has(t.id) || (t.server !== undefined && servers.has(t.server))) && t.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action)));
+    const isGated = (tool: (typeof acting)[number]) => [tool.id, tool.runsOn, tool.runsAs].some((id) => id !== undefined && gated.has(id));
+    const open = acting.filter((t) => !isGated(t)).map((t) => t.id).sort();
+    if (open.length === 0 || open.length === acting.length) continue;
+    warnings.push({
+      ...(locations.get(agent.id) ?? { file: rootFile, line: 1, col: 1 }),
+      severity: "warning",
+      code: "supervised-with-some-approvals",
+      message: `agent '${agent.id}' is supervised (a person approves each action), yet only some of its acting tools have an approval control; the analysis takes supervised at its word for ${open.join(", ")}`,
+      hint: `if ${open.length === 1 ? "it runs" : "they run"} without a person's click, write autonomy: autonomous and keep the approval controls on the tools that ask`,
+    });
   }
   return warnings;
 }

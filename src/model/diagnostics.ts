@@ -43,7 +43,8 @@ export type DiagnosticCode =
   | "too-many-files"
   | "secret-value"
   | "field-for-another-type"
-  | "four-eyes-without-approvers";
+  | "four-eyes-without-approvers"
+  | "supervised-with-some-approvals";
 
 export interface Diagnostic extends SourceLocation {
   severity: "error" | "warning";

@@ -40,6 +40,41 @@ describe("warnings about controls", () => {
     assert.deepEqual(diagnosticsOf("{ id: ok, type: human-approval, covers: [bot], approvers: [staff], separateFromRequester: true }", "{ id: cap, type: rate-limit, covers: [bot], condition: anonymous users only }"), []);
   });
 
+  it("asks about a supervised agent with an approval on some acting tools and none on others, at the agent", () => {
+    const supervised = (controls: string[]) => {
+      const text = [
+        "threatwright: 1",
+        "system: { id: s, name: S, owner: a@example.com }",
+        "models:",
+        '  - { id: llm, provider: V, hosting: hosted-api, version: "1", pinned: true }',
+        "agents:",
+        "  - { id: coder, models: [llm], autonomy: supervised, tools: [terminal, query, search] }",
+        "tools:",
+        "  - { id: terminal, capabilities: [{ action: execute }] }",
+        "  - { id: query, capabilities: [{ action: delete }] }",
+        "  - { id: search, capabilities: [{ action: read }] }",
+        ...(controls.length ? ["controls:", ...controls.map((c) => `  - ${c}`)] : []),
+        "",
+      ].join("\n");
+      const result = loadModel("m/threatwright.yaml", memoryFiles({ "m/threatwright.yaml": text }));
+      assert.ok(result.ok);
+      return result.diagnostics.map((d) => [d.line, d.col, d.code, d.message, d.hint]);
+    };
+    assert.deepEqual(supervised(["{ id: click, type: human-approval, covers: [terminal] }"]), [
+      [
+        6,
+        11,
+        "supervised-with-some-approvals",
+        "agent 'coder' is supervised (a person approves each action), yet only some of its acting tools have an approval control; the analysis takes supervised at its word for query",
+        "if it runs without a person's click, write autonomy: autonomous and keep the approval controls on the tools that ask",
+      ],
+    ]);
+    // Every acting tool gated, or none (the read-only search does not count), or the approval only planned: nothing to ask.
+    assert.deepEqual(supervised(["{ id: click, type: human-approval, covers: [terminal, query] }"]), []);
+    assert.deepEqual(supervised([]), []);
+    assert.deepEqual(supervised(["{ id: click, type: human-approval, covers: [terminal], status: planned }"]), []);
+  });
+
   it("finds nothing to warn about in the shipped examples", () => {
     for (const example of ["support-assistant", "coding-agent", "invoice-agents"]) {
       const result = loadModel(`examples/${example}`, diskFiles);
