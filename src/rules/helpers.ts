@@ -274,18 +274,19 @@ export function autonomyFactor(context: AnalysisContext, agentId: string, tool?:
   const name = context.graph.nameOf(agentId);
   if (autonomy === "supervised") {
     // An approval control on the tool is that person approving: counted once, as the control (with its status and verification).
-    if (tool !== undefined && approvalsOn(context, tool).length > 0) return [];
+    if (tool !== undefined && gatedByApproval(context, tool)) return [];
     return [{ dimension: "likelihood", delta: -1, reason: `${name} is supervised: a person approves each action` }];
   }
   if (autonomy === "suggest") return [{ dimension: "likelihood", delta: -2, reason: `${name} only suggests: a person applies each action` }];
   return [];
 }
 
-/** Approval controls that gate a tool and count for something: on the tool, the host it runs on or the identity it acts as. */
-export function approvalsOn(context: AnalysisContext, tool: string): Control[] {
+/** Whether an approval control that counts for something gates the tool: on the tool, the host it runs on or the identity it acts as. */
+function gatedByApproval(context: AnalysisContext, tool: string): boolean {
   const { graph } = context;
-  const places = [tool, graph.hostOf(tool), graph.identityOf(tool)?.id];
-  return places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place))).filter((c) => c.type === "human-approval" && strengthIn(context, c) > 0);
+  return [tool, graph.hostOf(tool), graph.identityOf(tool)?.id].some(
+    (place) => place !== undefined && graph.controlsCovering(place).some((c) => c.type === "human-approval" && strengthIn(context, c) > 0),
+  );
 }
 
 /** Whether a component is or runs in a sandbox: a sandbox service itself, on one, or inside a boundary of type sandbox (or one nested in it). */
@@ -439,9 +440,9 @@ export function publisherNote(server: McpServer): string {
 }
 
 export interface DirectEntry {
-  /** The most exposed untrusted actor who reaches the agent directly. */
+  /** The most dangerous untrusted actor who reaches the agent directly. */
   origin: UntrustedOrigin;
-  /** Every such actor, most exposed first. */
+  /** Every such actor, most dangerous first. */
   origins: UntrustedOrigin[];
   hops: readonly Hop[];
   /** Clients and services between the actor and the agent (where a rate limit would sit). */
@@ -458,7 +459,7 @@ export function directEntry(context: AnalysisContext, agentId: string): DirectEn
   return { origin, origins, hops, frontends: hops.slice(1, -1).map((h) => h.node) };
 }
 
-/** The untrusted actors who talk to the agent directly (through clients and services only), most exposed first: the people asking it. */
+/** The untrusted actors who talk to the agent directly (through clients and services only), most dangerous first: the people asking it. */
 export function directAskers(context: AnalysisContext, agentId: string): UntrustedOrigin[] {
   const { graph, untrusted } = context;
   return untrusted.originsReaching(agentId).filter((o) => graph.kindOf(o.id) === "actor" && isDirect(graph, untrusted.pathFrom(o.id, agentId)));
