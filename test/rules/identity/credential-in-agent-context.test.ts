@@ -28,6 +28,8 @@ ruleTester(credentialInAgentContext, {
           severity: "critical",
           check: (finding) => {
             assert.equal(finding.inherent.score, 20);
+            // The entry is named once, by its exposure: no second step for untrusted text reaching the agent.
+            assert.equal(finding.reasons[0], "Likelihood 5/5: rule default 4; +1 entry public-user (public actor: writes whatever they like).");
             assert.deepEqual(finding.path?.map((s) => s.technique), ["AML.T0051.000", "AML.T0051.000", "AML.T0098", "AML.T0057"]);
           },
         },
