@@ -16,9 +16,11 @@ import { analyseCapabilities } from "./capabilities.js";
 import type { AppliedControl, Score, Severity } from "./scoring.js";
 import { countBySeverity, SEVERITY_RANK, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
+import type { RootCause } from "./root-causes.js";
+import { causeOf, rootCauses } from "./root-causes.js";
 import { entryPoints, ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
-export const RESULT_SCHEMA_VERSION = "1.0";
+export const RESULT_SCHEMA_VERSION = "1.1";
 
 /** Upper bound on findings one rule may raise; a dense worst-case model stops here and says so. */
 export const MAX_FINDINGS_PER_RULE = 2000;
@@ -40,6 +42,8 @@ export interface Finding {
   missingControls: ControlType[];
   mappings: Mappings;
   workflows: string[];
+  /** The root cause it follows from (see root-causes.ts): the ID of one of the result's causes. */
+  cause: string;
   location?: SourceLocation;
   decision?: Decision;
   /** Where the finding stands once the team's decision is judged (no decision: open). */
@@ -73,6 +77,8 @@ export interface AnalysisResult {
   };
   findings: Finding[];
   attackPaths: AttackPath[];
+  /** Findings grouped by the weakness they follow from, in the order of their worst finding. */
+  causes: RootCause[];
   /** Where the bounded search stopped short, in words; empty when nothing was cut. */
   truncated: string[];
   /** Decisions whose finding no longer exists, acceptances about to lapse, and counts by status. */
@@ -133,6 +139,9 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
     .filter((f) => f.path && f.path.length > 0)
     .map((f, index) => ({ finding: f.id, rank: index + 1, severity: f.severity, score: f.residual.score, title: f.title, steps: f.path! }));
 
+  const entries = entryPoints(graph, context.untrusted);
+  const entryIds = new Set(entries.map((o) => o.id));
+  const causes = rootCauses(findings, (agent) => context.untrusted.originsReaching(agent).map((o) => o.id).filter((id) => entryIds.has(id)).sort());
   const bySeverity = countBySeverity(findings);
   const review = reviewDecisions({ findings }, model, options.today);
   review.findings.forEach((standing, index) => {
@@ -150,10 +159,11 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
       findings: findings.length,
       bySeverity,
       injectableAgents: model.agents.map((a) => a.id).filter((id) => context.untrusted.reaches(id)).sort(),
-      untrustedEntryPoints: entryPoints(graph, context.untrusted).map((o) => o.id).sort(),
+      untrustedEntryPoints: entries.map((o) => o.id).sort(),
     },
     findings,
     attackPaths,
+    causes,
     truncated,
     decisions: { orphans: review.orphans, expiringSoon: review.expiringSoon, summary: review.summary },
   };
@@ -199,6 +209,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
     missingControls: scoring.missing,
     mappings: rule.mappings,
     workflows,
+    cause: causeOf(graph, detection.anchors, detection.path),
     ...(location ? { location } : {}),
     ...(decision ? { decision } : {}),
     // Set from the decision review once all findings are known.

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import type { AttackPath, Finding } from "../analysis/analyze.js";
 import { RESULT_SCHEMA_VERSION } from "../analysis/analyze.js";
+import type { RootCause } from "../analysis/root-causes.js";
+import { CAUSE_KINDS } from "../analysis/root-causes.js";
 import { SEVERITIES, SEVERITY_SCALE_TEXT } from "../analysis/scoring.js";
 import type { ReopenCause } from "../lifecycle/decisions.js";
 import { Decision } from "../model/schema.js";
@@ -62,6 +64,7 @@ export const FindingJson = z
       .describe("Controls that lowered the finding, or that would once no longer planned."),
     missingControls: z.array(z.enum(CONTROL_TYPES)).describe("Control types that would lower the finding and are not in place."),
     workflows: ids("Workflows the finding's elements take part in."),
+    cause: id("The root cause it follows from: the id of one of causes[]."),
     location: z.strictObject({ file: z.string(), line: z.number().int().min(1), col: z.number().int().min(1) }).optional().describe("Where the first anchor with a known place is defined; for a system-level finding, the system's id in the root file."),
     decision: Decision.optional().describe("The model's decision on this finding ID, as written."),
     status: z.enum(DECISION_STATUS).describe("Where the finding stands once its decision is judged."),
@@ -80,6 +83,17 @@ export const AttackPathJson = z.strictObject({
   steps: z.array(PathStep).min(1),
 });
 
+export const RootCauseJson = z.strictObject({
+  id: id("'<kind>:<element ID>'; findings name it in 'cause'."),
+  kind: z.enum(CAUSE_KINDS).describe("steered-agent: an attack path has untrusted text steer the agent; identity: the finding is about a non-human identity or one of its credentials; element: any other, by the element it is anchored at."),
+  element: id("The agent, identity or element."),
+  entries: ids("For a steered agent: the untrusted entry points whose text reaches it.").optional(),
+  findings: ids("The findings it causes, worst first."),
+  severity: Severity.describe("The worst of its findings."),
+  score: z.number().describe("The worst residual score of its findings."),
+  bySeverity: z.strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, count(`${s} findings`)])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>),
+});
+
 const frameworkIds = z.array(z.string()).optional();
 
 export const AnalysisReport = z
@@ -96,6 +110,7 @@ export const AnalysisReport = z
     }),
     findings: z.array(FindingJson).describe("Most severe first, then by residual score, then by ID."),
     attackPaths: z.array(AttackPathJson).describe("Findings that are paths, ranked."),
+    causes: z.array(RootCauseJson).describe("Findings grouped by the weakness they follow from, in the order of their worst finding."),
     truncated: z.array(z.string()).describe("Where the bounded search stopped short, in words."),
     decisions: z.strictObject({
       orphans: z.array(z.strictObject({ finding: z.string(), decision: Decision, suggestion: z.string().optional(), hint: z.string() })).describe("Decisions whose finding no longer exists."),
@@ -141,8 +156,10 @@ export const AnalysisReport = z
 type Fits<T, Schema extends z.ZodType> = T extends z.output<Schema> ? true : false;
 const findingFits: Fits<Omit<Finding, "mappings">, typeof FindingJson> = true;
 const pathFits: Fits<AttackPath, typeof AttackPathJson> = true;
+const causeFits: Fits<RootCause, typeof RootCauseJson> = true;
 void findingFits;
 void pathFits;
+void causeFits;
 
 export function analysisJsonSchema(): JsonSchema {
   return deriveJsonSchema(AnalysisReport, `urn:threatwright:schema:analysis:${RESULT_SCHEMA_VERSION}`, { io: "output", forEditors: false });

@@ -223,6 +223,6 @@ function toResult(finding: Finding, ruleIndex: number, place: Placer, baseline: 
     ...(baseline ? { baselineState: !baseline.has(finding.id) ? "new" : baseline.get(finding.id) === finding.residual.score ? "unchanged" : "updated" } : {}),
     // Settled findings stay in the log, marked as suppressed by the team's decision, so code scanning does not raise them again.
     ...(isSettled(finding.status) ? { suppressions: [{ kind: "external", status: "accepted", justification: finding.statusReason }] } : {}),
-    properties: { severity: finding.severity, ...(securitySeverity ? { "security-severity": securitySeverity } : {}), residualScore: finding.residual.score, anchors: finding.anchors },
+    properties: { severity: finding.severity, ...(securitySeverity ? { "security-severity": securitySeverity } : {}), residualScore: finding.residual.score, anchors: finding.anchors, cause: finding.cause },
   };
 }

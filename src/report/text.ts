@@ -4,6 +4,8 @@ import { SEVERITIES } from "../analysis/scoring.js";
 import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
 import { attackTrees, drawTreeCommand, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { isSettled } from "../lifecycle/decisions.js";
+import type { RootCause } from "../analysis/root-causes.js";
+import { CAUSES_LISTED, causeCounts, causeText, sharedCauses } from "../analysis/root-causes.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
@@ -11,7 +13,12 @@ export interface TextOptions {
   paths?: number;
   /** The workflow the result was scoped to: tree ranks are the workflow's, so the hint names it. */
   workflow?: string;
+  /** List the findings under their severity (the default) or under their root cause. */
+  groupBy?: FindingGrouping;
 }
+
+export const FINDING_GROUPINGS = ["severity", "cause"] as const;
+export type FindingGrouping = (typeof FINDING_GROUPINGS)[number];
 
 export function textReport(result: AnalysisResult, options: TextOptions = {}): string {
   const lines: string[] = [];
@@ -26,6 +33,15 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
   // Findings still to act on are what the plan weighs.
   if (result.findings.some((f) => !isSettled(f.status))) lines.push(`What to do first: 'threatwright plan${options.workflow ? ` --workflow ${options.workflow}` : ""}' measures which controls lower the residual risk most`);
 
+  const shared = sharedCauses(result.causes);
+  if (shared.length > 0) {
+    const alone = result.causes.length - shared.length;
+    lines.push("", `Root causes (the ${summary.findings} findings follow from ${result.causes.length} weaknesses; '--group-by cause' lists them so)`);
+    for (const cause of shared.slice(0, CAUSES_LISTED)) lines.push(`  - ${causeLine(cause)}`);
+    if (shared.length > CAUSES_LISTED) lines.push(`  … ${shared.length - CAUSES_LISTED} more shared causes`);
+    if (alone > 0) lines.push(alone === 1 ? "  1 other finding has a cause of its own" : `  ${alone} other findings each have a cause of their own`);
+  }
+
   const paths = result.attackPaths.slice(0, options.paths ?? 3);
   if (paths.length > 0) {
     lines.push("", "Top attack paths");
@@ -38,22 +54,38 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
     for (const tree of trees.slice(0, GOALS_LISTED)) lines.push(`  ${tree.rank}. [${tree.severity} ${tree.score}] ${goalText(tree, (id) => id)}: ${tree.findings.length} path${tree.findings.length === 1 ? "" : "s"}`);
     if (trees.length > GOALS_LISTED) lines.push(`  … ${trees.length - GOALS_LISTED} more`);
   }
-  for (const severity of [...SEVERITIES].reverse()) {
-    const group = result.findings.filter((f) => f.severity === severity);
-    if (group.length === 0) continue;
-    lines.push("", `${severity.toUpperCase()} (${group.length})`);
-    for (const finding of group) lines.push(...findingLines(finding));
+  const causes = new Map(result.causes.map((c) => [c.id, c]));
+  if (options.groupBy === "cause") {
+    const byId = new Map(result.findings.map((f) => [f.id, f]));
+    for (const cause of result.causes) {
+      lines.push("", `CAUSE: ${causeLine(cause)}`);
+      for (const id of cause.findings) lines.push(...findingLines(byId.get(id)!));
+    }
+  } else {
+    for (const severity of [...SEVERITIES].reverse()) {
+      const group = result.findings.filter((f) => f.severity === severity);
+      if (group.length === 0) continue;
+      lines.push("", `${severity.toUpperCase()} (${group.length})`);
+      for (const finding of group) lines.push(...findingLines(finding, causes.get(finding.cause)));
+    }
   }
   if (result.truncated.length > 0) lines.push("", "The search was bounded:", ...result.truncated.map((t) => `  - ${t}`));
   // Every line quotes model text somewhere; none of ours holds a control character.
   return lines.map(terminalText).join("\n") + "\n";
 }
 
-function findingLines(finding: Finding): string[] {
+/** A cause, its worst finding and its findings by severity, on one line. */
+function causeLine(cause: RootCause): string {
+  return `[${cause.severity} ${cause.score}] ${causeText(cause, (id) => id)}: ${cause.findings.length} finding${cause.findings.length === 1 ? "" : "s"} (${causeCounts(cause)})`;
+}
+
+/** `cause`: the finding's root cause, named when other findings share it (under a cause heading it goes without saying). */
+function findingLines(finding: Finding, cause?: RootCause): string[] {
   const lines = [``, `  ${finding.id}  ${finding.title}`];
   if (finding.location) lines.push(`    at ${finding.location.file}:${finding.location.line}:${finding.location.col}`);
   lines.push(`    ${finding.summary}`);
   lines.push(`    status: ${finding.status}${finding.overdue ? ", overdue" : ""}: ${finding.statusReason}${finding.decision?.owner ? ` (owner ${finding.decision.owner})` : ""}`);
+  if (cause && cause.findings.length > 1) lines.push(`    cause: ${causeText(cause, (id) => id)}, shared with ${cause.findings.length - 1} other finding${cause.findings.length === 2 ? "" : "s"}`);
   lines.push(`    risk: inherent ${finding.inherent.likelihood}x${finding.inherent.impact}=${finding.inherent.score}, residual ${finding.residual.likelihood}x${finding.residual.impact}=${finding.residual.score}`);
   lines.push("    evidence:");
   for (const item of finding.evidence) lines.push(`      - ${item.element}: ${item.note}`);

@@ -48,7 +48,7 @@ describe("threatwright analyze", () => {
     const second = await cli(["analyze", "examples/invoice-agents", "--format", "json"]);
     assert.equal(first.out, second.out);
     const report = JSON.parse(first.out);
-    assert.equal(report.schemaVersion, "1.0");
+    assert.equal(report.schemaVersion, "1.1");
     assert.equal(report.tool.name, "threatwright");
     const order = ["critical", "high", "medium", "low", "info"];
     const ranks: number[] = report.findings.map((f: { severity: string }) => order.indexOf(f.severity));
@@ -134,7 +134,17 @@ describe("threatwright analyze", () => {
     assert.match(out, /^ {5}2\) triage\.agent: Triage agent second line \{\{hexagon\}\} \(round\) \[square\] reads the text and follows the injected instructions {2}\[AML\.T0051\.001 Indirect\]$/m);
   });
 
-  it("refuses an unknown workflow, format or date with exit 2", async () => {
+  it("groups findings by root cause when asked, in text and Markdown", async () => {
+    const text = await cli(["analyze", "examples/coding-agent", "--group-by", "cause"]);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /\nCAUSE: \[critical 23\.75\] untrusted text steers pr-agent \(it enters at [^)]*\): 27 findings \(/);
+    assert.doesNotMatch(text.out, /\nCRITICAL \(/);
+    const markdown = await cli(["analyze", "examples/coding-agent", "--group-by", "cause", "--format", "markdown"]);
+    assert.match(markdown.out, /\n#### Cause: untrusted text steers pr-agent /);
+  });
+
+  it("refuses an unknown workflow, format, grouping or date with exit 2", async () => {
+    assert.equal((await cli(["analyze", "examples/coding-agent", "--group-by", "rule"])).code, 2);
     assert.equal((await cli(["analyze", "examples/coding-agent", "--workflow", "nope"])).code, 2);
     assert.equal((await cli(["analyze", "examples/coding-agent", "--format", "pdf"])).code, 2);
     assert.equal((await cli(["analyze", "examples/coding-agent", "--date", "22/11/2026"])).code, 2);

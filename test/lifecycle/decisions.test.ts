@@ -32,6 +32,7 @@ function finding(id: string, extra: Partial<Finding> = {}): Finding {
     missingControls: [],
     mappings: {} as Finding["mappings"],
     workflows: [],
+    cause: `element:${id.slice(id.indexOf("@") + 1).split("+")[0]}`,
     status: "open",
     statusReason: "",
     overdue: false,
@@ -48,6 +49,7 @@ function result(findings: Finding[]): AnalysisResult {
     findings,
     decisions: { orphans: [], expiringSoon: [], summary: { byStatus: { open: 0, mitigating: 0, mitigated: 0, accepted: 0, transferred: 0, "false-positive": 0 }, undecided: 0, reopened: 0, expired: 0, overdue: 0, orphans: 0, expiringSoon: 0 } },
     attackPaths: [],
+    causes: [],
     truncated: [],
   };
 }

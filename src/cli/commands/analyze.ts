@@ -7,7 +7,8 @@ import { SEVERITIES } from "../../analysis/scoring.js";
 import { jsonReport } from "../../report/json.js";
 import { markdownReport } from "../../report/markdown.js";
 import { sarifReport } from "../../report/sarif.js";
-import { textReport } from "../../report/text.js";
+import type { FindingGrouping } from "../../report/text.js";
+import { FINDING_GROUPINGS, textReport } from "../../report/text.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
@@ -19,6 +20,7 @@ export interface AnalyzeCommandOptions {
   minSeverity: Severity;
   workflow?: string;
   date?: string;
+  groupBy: FindingGrouping;
 }
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -29,6 +31,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text"))
     .addOption(new Option("--min-severity <severity>", "leave out findings below this severity").choices([...SEVERITIES]).default("info"))
     .option("--workflow <id>", "only findings that touch this workflow")
+    .addOption(new Option("--group-by <grouping>", "text and markdown: list findings under their severity or their root cause").choices([...FINDING_GROUPINGS]).default("severity"))
     .addOption(dateOption("analysis date (default: today); fixes the clock for reproducible runs"))
     .action((target: string, options: AnalyzeCommandOptions) => setExit(analyzeCommand(io, target, options)));
 }
@@ -44,13 +47,13 @@ export function analyzeCommand(io: CliIO, target: string, options: AnalyzeComman
       io.out(jsonReport(result));
       break;
     case "markdown":
-      io.out(markdownReport(result, options.workflow));
+      io.out(markdownReport(result, { workflow: options.workflow, groupBy: options.groupBy }));
       break;
     case "sarif":
       io.out(sarifReport(result, RULES, { locations, base: sarifBase(io, files[0]!) }));
       break;
     default:
-      io.out(textReport(result, { workflow: options.workflow }));
+      io.out(textReport(result, { workflow: options.workflow, groupBy: options.groupBy }));
   }
   return EXIT.ok;
 }
