@@ -20,7 +20,7 @@ const EXAMPLES = ["support-assistant", "coding-agent", "invoice-agents"];
 const HOSTILE = path.join(repoRoot, "test", "fixtures", "hostile-model");
 const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 const SECTIONS = ["#summary", "#heatmap", "#diagram", "#paths", "#trees", "#findings", "#coverage", "#decisions", "#figures"];
-const FILTERS = ["#filter-severity", "#filter-status", "#filter-component", "#filter-framework", "#filter-workflow", "#filter-text"];
+const FILTERS = ["#filter-severity", "#filter-status", "#filter-component", "#filter-framework", "#filter-workflow", "#filter-cause", "#filter-text"];
 const COVERAGE_FRAMEWORKS = ["owasp-llm", "owasp-agentic", "owasp-nhi", "atlas", "maestro"];
 
 interface Step {
@@ -40,11 +40,13 @@ interface Finding {
   evidence: { element: string; note: string }[];
   path?: Step[];
   workflows: string[];
+  cause: string;
   overdue: boolean;
 }
 interface Analysis {
   summary: { findings: number; bySeverity: Record<string, number> };
   findings: Finding[];
+  causes: { id: string; findings: string[] }[];
   attackPaths: { finding: string; rank: number; steps: Step[] }[];
   rules: Record<string, { mappings: Record<string, string[] | undefined> }>;
 }
@@ -237,6 +239,7 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
           "#filter-component": (v) => (f) => touched(f).has(v),
           "#filter-framework": (v) => frameworkPredicate(s, v),
           "#filter-workflow": (v) => (f) => f.workflows.includes(v),
+          "#filter-cause": (v) => (f) => f.cause === v,
         };
         try {
           for (const [selector, predicate] of Object.entries(predicates)) {
@@ -261,6 +264,16 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
           }
           await page.fill("#filter-text", "");
           await expectShown(page, all, all.length, "text cleared");
+          // A root cause in the summary lists its findings, as the filter does, and says so in the select.
+          const shared = s.analysis.causes.filter((c) => c.findings.length > 1);
+          assert.equal(await page.locator("#root-causes > li").count(), shared.length);
+          for (const cause of shared) {
+            await page.locator(`[data-filter-cause="${cause.id}"]`).click();
+            await expectShown(page, all.filter((f) => f.cause === cause.id), all.length, `summary cause ${cause.id}`);
+            assert.equal(await page.locator("#filter-cause").inputValue(), cause.id);
+          }
+          await page.click("#filters-reset");
+          await expectShown(page, all, all.length, "filters reset");
         } finally {
           await opened.close();
         }
@@ -349,6 +362,8 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
             const text = squash(await detail.innerText());
             assert.ok(text.includes(squash(finding.summary)), `detail shows the summary of ${finding.id}`);
             for (const evidence of finding.evidence) assert.ok(text.includes(squash(evidence.note)), `detail shows evidence "${evidence.note}"`);
+            const cause = analysis.causes.find((c) => c.id === finding.cause)!;
+            assert.match(text, cause.findings.length > 1 ? new RegExp(`ROOT CAUSE .*, shared with ${cause.findings.length - 1} other finding`, "i") : /ROOT CAUSE .*, this finding only/i, `detail names the root cause of ${finding.id}`);
             if (index === 0) await opened.screenshot(`${name}-finding-detail`);
           }
           // The drawer sits beside the page, not over it: every filter and the table's last column stay uncovered.

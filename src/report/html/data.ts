@@ -4,6 +4,7 @@ import type { AnalysisResult, Finding } from "../../analysis/analyze.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { AttackTreeNode } from "../../analysis/attack-trees.js";
 import { attackTrees, goalText } from "../../analysis/attack-trees.js";
+import { CAUSES_LISTED, causeCounts, causeText, sharedCauses } from "../../analysis/root-causes.js";
 import { scopeResult } from "../../analysis/scope.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { worseSeverity } from "../../analysis/scoring.js";
@@ -69,6 +70,9 @@ export interface ReportView {
   bySeverity: Record<Severity, number>;
   review: { state: "stale" | "up to date" | "no review recorded"; reasons: string[]; notes: string[]; nextDue: string | null; owner?: string; lastReview?: string };
   topRisks: TopRisk[];
+  /** Root causes behind more than one finding, worst first: the first CAUSES_LISTED of sharedCauses. */
+  causes: CauseView[];
+  sharedCauses: number;
   /** counts[likelihood - 1][impact - 1], residual values rounded. */
   heatmap: number[][];
   coverage: CoverageTable[];
@@ -91,6 +95,17 @@ export interface ReportView {
   trees: TreeView[];
   treeCount: number;
   client: Omit<ClientData, "diagrams">;
+}
+
+/** A root cause shared by several findings, in words. */
+export interface CauseView {
+  id: string;
+  text: string;
+  severity: Severity;
+  score: number;
+  findings: number;
+  /** Its findings by severity, worst first: "12 critical, 5 high". */
+  counts: string;
 }
 
 /** One attack tree with names resolved: the goal, and the steps from the last back to the entry points. */
@@ -148,6 +163,8 @@ export function buildReportView(input: ReportInput, scoped = scopeResult(input.a
     bySeverity: scoped.summary.bySeverity,
     review: reviewState(model, staleness),
     topRisks: topRisks(findings),
+    sharedCauses: sharedCauses(scoped.causes).length,
+    causes: sharedCauses(scoped.causes).slice(0, CAUSES_LISTED).map((c) => ({ id: c.id, text: causeText(c, graph.nameOf), severity: c.severity, score: c.score, findings: c.findings.length, counts: causeCounts(c) })),
     heatmap: heatmap(findings),
     coverage: COVERAGE_FRAMEWORKS.map((slug) => coverageTable(frameworkBySlug(slug)!, findings)),
     decisions,
@@ -157,7 +174,7 @@ export function buildReportView(input: ReportInput, scoped = scopeResult(input.a
     truncated: analysis.truncated,
     workflows: workflowList,
     ...treesView(graph, attackPaths),
-    client: clientData(graph, findings, attackPaths, workflowList),
+    client: clientData(graph, scoped, workflowList),
   };
 }
 
@@ -273,7 +290,7 @@ function figuresOf(findings: readonly Finding[], analysis: AnalysisResult, compo
   return computeFigures([snapshot])[0]!;
 }
 
-function clientData(graph: SystemGraph, findings: readonly Finding[], attackPaths: AnalysisResult["attackPaths"], workflows: [string, string][]): Omit<ClientData, "diagrams"> {
+function clientData(graph: SystemGraph, { findings, attackPaths, causes }: AnalysisResult, workflows: [string, string][]): Omit<ClientData, "diagrams"> {
   const elements: ClientData["elements"] = [];
   const elementIndex = new Map<string, number>();
   const element = (id: string): number => {
@@ -312,6 +329,7 @@ function clientData(graph: SystemGraph, findings: readonly Finding[], attackPath
     return index;
   };
   const workflowIndex = new Map(workflows.map(([id], index) => [id, index]));
+  const causeIndex = new Map(causes.map((c, index) => [c.id, index]));
 
   const rows: FindingRow[] = findings.map((f) => {
     const row: FindingRow = {
@@ -328,6 +346,7 @@ function clientData(graph: SystemGraph, findings: readonly Finding[], attackPath
       ctl: f.controls.map((c) => text(c.note)),
       missing: f.missingControls,
       wf: f.workflows.map((w) => workflowIndex.get(w)).filter((w): w is number => w !== undefined),
+      c: causeIndex.get(f.cause)!,
       status: f.status,
       why: text(f.statusReason),
     };
@@ -348,6 +367,7 @@ function clientData(graph: SystemGraph, findings: readonly Finding[], attackPath
     frameworks,
     items,
     workflows,
+    causes: causes.map((c): [string, string, number] => [c.id, causeText(c, graph.nameOf), c.findings.length]),
     texts,
     findings: rows,
     paths: attackPaths.map((p) => ({ rank: p.rank, f: findingIndex.get(p.finding)! })),

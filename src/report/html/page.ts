@@ -128,6 +128,16 @@ function summary(view: ReportView): string {
         )
         .join("")}</ol>`
     : `<ol id="top-risks"></ol><p class="muted">No open finding.</p>`;
+  const causes = view.causes.length
+    ? [
+        `<h3>Root causes</h3>`,
+        `<p class="muted">Weaknesses that several findings follow from, worst first.</p>`,
+        `<ol id="root-causes">${view.causes
+          .map((c) => `<li>${badge(c.severity)} ${h(c.text)} <span class="muted">(${c.score})</span><div class="risk-summary"><button type="button" class="link" data-filter-cause="${h(c.id)}">${c.findings} findings</button>: ${h(c.counts)}</div></li>`)
+          .join("")}</ol>`,
+        view.sharedCauses > view.causes.length ? `<p class="muted">…and ${view.sharedCauses - view.causes.length} more in the findings' Root cause filter.</p>` : "",
+      ].join("\n")
+    : "";
   const truncated = view.truncated.length ? `<p class="notes">The analysis stopped short: ${view.truncated.map(h).join("; ")}.</p>` : "";
   return [
     `<section id="summary" aria-labelledby="summary-title">`,
@@ -138,6 +148,7 @@ function summary(view: ReportView): string {
     `<h3>Top risks</h3>`,
     `<p class="muted">The highest residual risks not yet mitigated, accepted, transferred or dismissed.</p>`,
     risks,
+    causes,
     `</div><div>`,
     `<dl class="facts">`,
     `<dt>Review</dt><dd><span id="stale" class="state ${stateClass}">${h(review.state)}</span></dd>`,
@@ -311,6 +322,7 @@ function findings(view: ReportView): string {
     )
     .join("");
   const workflows = view.workflows.map(([id, name]) => `<option value="${h(id)}">${h(name)}</option>`).join("");
+  const causes = view.client.causes.map(([id, text, count]) => `<option value="${h(id)}">${h(text)} (${count})</option>`).join("");
   return [
     `<section id="findings" aria-labelledby="findings-title">`,
     `<h2 id="findings-title">Findings</h2>`,
@@ -320,6 +332,7 @@ function findings(view: ReportView): string {
     select("filter-component", "Component", ""),
     select("filter-framework", "Framework", frameworks),
     select("filter-workflow", "Workflow", workflows),
+    select("filter-cause", "Root cause", causes),
     `<label>Text<input id="filter-text" type="search" placeholder="ID, title, summary, element" autocomplete="off"></label>`,
     `</div>`,
     `<div class="filter-bar"><p id="findings-count" aria-live="polite">${view.findings} of ${view.findings} findings</p><span class="chip" id="cell-filter" hidden><span id="cell-filter-label"></span><button type="button" class="link" id="cell-filter-clear">clear</button></span><button type="button" class="btn no-print" id="filters-reset">Reset filters</button></div>`,

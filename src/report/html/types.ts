@@ -62,6 +62,8 @@ export interface FindingRow {
   missing: string[];
   /** Workflow indexes. */
   wf: number[];
+  /** Index into causes: the root cause the finding follows from. */
+  c: number;
   status: string;
   why: T;
   overdue?: 1;
@@ -88,6 +90,8 @@ export interface ClientData {
   /** Names of the framework items and ATLAS techniques the data mentions. */
   items: Record<string, string>;
   workflows: [id: string, name: string][];
+  /** Root causes of the findings shown, worst first: [id, the cause in words, how many findings]. */
+  causes: [id: string, text: string, findings: number][];
   texts: string[];
   findings: FindingRow[];
   paths: PathRow[];

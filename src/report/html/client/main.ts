@@ -15,11 +15,12 @@ interface Filters {
   component: string;
   framework: string;
   workflow: string;
+  cause: string;
   text: string;
   cell?: [number, number];
 }
 
-const noFilters = (): Filters => ({ severity: "", status: "", component: "", framework: "", workflow: "", text: "" });
+const noFilters = (): Filters => ({ severity: "", status: "", component: "", framework: "", workflow: "", cause: "", text: "" });
 
 const state = {
   filters: noFilters(),
@@ -86,6 +87,7 @@ function matches(f: FindingRow, index: number, filters: Filters): boolean {
   if (filters.severity && f.sev !== filters.severity) return false;
   if (filters.status === "overdue" ? !f.overdue : filters.status && f.status !== filters.status) return false;
   if (filters.workflow && !f.wf.some((w) => data.workflows[w]![0] === filters.workflow)) return false;
+  if (filters.cause && data.causes[f.c]![0] !== filters.cause) return false;
   if (filters.framework) {
     const keys = ruleKeys[f.r]!;
     const onPath = (f.path ?? []).some((s) => s[2] === filters.framework || (filters.framework === "atlas" && s[2] !== ""));
@@ -186,6 +188,17 @@ function wireFilters(): void {
   bind("filter-component", "component");
   bind("filter-framework", "framework");
   bind("filter-workflow", "workflow");
+  bind("filter-cause", "cause");
+  // A root cause in the summary lists its findings: the same as choosing it in the filter.
+  for (const button of document.querySelectorAll<HTMLElement>("[data-filter-cause]")) {
+    button.addEventListener("click", () => {
+      const select = byId<HTMLSelectElement>("filter-cause");
+      state.filters.cause = button.dataset.filterCause!;
+      if (select) select.value = state.filters.cause;
+      applyFilters();
+      byId("findings")?.scrollIntoView({ block: "start" });
+    });
+  }
   const input = byId<HTMLInputElement>("filter-text");
   input?.addEventListener("input", () => {
     state.filters.text = input.value.trim().toLowerCase();
@@ -313,6 +326,9 @@ function detailContent(f: FindingRow): Node[] {
     severityBadge(f.sev),
   );
   parts.push(section("Why it scored so", scores, list(f.reasons.map((r) => [document.createTextNode(text(r))]))));
+
+  const [, causeText, causeCount] = data.causes[f.c]!;
+  parts.push(section("Root cause", el("p", undefined, causeCount > 1 ? `${causeText}, shared with ${causeCount - 1} other finding${causeCount === 2 ? "" : "s"}` : `${causeText}, this finding only`)));
 
   if (f.ev.length) parts.push(section("Evidence", list(f.ev.map(([element, note]) => [...elementRef(element), el("div", "note", text(note))]))));
   if (f.path?.length) parts.push(section("Attack path", stepList(f.path)));
