@@ -293,7 +293,7 @@ export const Prompt = z
     ...holds,
     role: oneOf(v.PROMPT_ROLES, "What the text is to the agent"),
     version: text("Version or revision of the prompt.").optional(),
-    path: text("File in the repository that holds the prompt.").optional(),
+    path: text("File in the repository that holds the prompt. A prompt people edit (writableBy) with neither path nor storedIn is taken to be edited live, outside version control (TW-GOV-007).").optional(),
     storedIn: ref(["datastore", "source", "service"], "Repository or store that holds the file. Where set, only a change to it changes the prompt; unset, a rules file or skill is taken to live in every repository its agent can write").optional(),
   })
   .meta({

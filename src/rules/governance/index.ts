@@ -5,6 +5,7 @@ import { noHumanReviewPath } from "./no-human-review-path.js";
 import { noWayToStopAgent } from "./no-way-to-stop-agent.js";
 import { reviewOverdue } from "./review-overdue.js";
 import { unownedComponents } from "./unowned-components.js";
+import { unreviewedInstructionChanges } from "./unreviewed-instruction-changes.js";
 import type { Rule } from "../rule.js";
 
-export const RULES: readonly Rule[] = [unownedComponents, reviewOverdue, agentActionsUnrecorded, noHumanReviewPath, controlWithoutEvidence, noWayToStopAgent];
+export const RULES: readonly Rule[] = [unownedComponents, reviewOverdue, agentActionsUnrecorded, noHumanReviewPath, controlWithoutEvidence, noWayToStopAgent, unreviewedInstructionChanges];
