@@ -204,7 +204,10 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   const planned = applied.filter((a) => a.by === 0).map((a) => a.control);
   const plannedNote = planned.length ? ` Planned, not yet counted: ${planned.join(", ")}.` : "";
   const notCountedText = notCounted.size ? ` Not counted: ${[...notCounted].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, note]) => note).join("; ")}.` : "";
-  if (effective.length > 0) reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${effective.map((a) => a.note).join("; ")}.${plannedNote}${notCountedText}`);
+  // A score stops at 1: say so rather than claim a reduction the residual does not show.
+  const floors = [...(residualLikelihood < 1 ? [`likelihood stops at 1`] : []), ...(residualImpact < 1 ? [`impact stops at 1`] : [])];
+  const floorText = floors.length ? `, but ${floors.join(" and ")}` : "";
+  if (effective.length > 0) reasons.push(`Residual ${residual.likelihood}x${residual.impact}: ${effective.map((a) => a.note).join("; ")}${floorText}.${plannedNote}${notCountedText}`);
   else reasons.push(`Residual equals inherent: no control in place reduces this finding.${plannedNote}${notCountedText}`);
   return { inherent, residual, reasons, applied, missing };
 }

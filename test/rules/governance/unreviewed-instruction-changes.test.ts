@@ -62,5 +62,24 @@ ruleTester(unreviewedInstructionChanges, {
         },
       ],
     },
+    {
+      name: "a verified change review and a verified audit trail take likelihood to its floor, and the reason says where it stops",
+      model: spec(consolePrompt({}, { tools: ["purge-crm"] }), {
+        controls: [
+          { id: "prompt-review", type: "human-approval", covers: ["system-prompt"], verified: true, evidence: [{ type: "link", ref: "https://wiki.example.com/prompt-review" }] },
+          { id: "prompt-audit", type: "telemetry", covers: ["system-prompt"], verified: true, evidence: [{ type: "link", ref: "https://wiki.example.com/prompt-audit" }] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["system-prompt"],
+          check: (finding) => {
+            // 2 - 1 - 1 = 0, which the scale stops at 1: 1 x 4 = 4.
+            assert.equal(finding.residual.score, 4);
+            assert.equal(finding.reasons[2], "Residual 1x4: prompt-review (human-approval, implemented, verified) lowers likelihood by 1; prompt-audit (telemetry, implemented, verified) lowers likelihood by 1, but likelihood stops at 1.");
+          },
+        },
+      ],
+    },
   ],
 });
