@@ -1,6 +1,7 @@
 // Rules of this category; the catalogue in ../index.ts collects them.
 import type { Rule } from "../rule.js";
 import { classifierEvasion } from "./classifier-evasion.js";
+import { contextExportedToThirdParty } from "./context-exported-to-third-party.js";
 import { modelExtraction } from "./model-extraction.js";
 import { modelInversion } from "./model-inversion.js";
 import { restrictedDataToProvider } from "./restricted-data-to-provider.js";
@@ -22,4 +23,5 @@ export const RULES: readonly Rule[] = [
   sensitiveSystemPrompt,
   restrictedDataToProvider,
   classifierEvasion,
+  contextExportedToThirdParty,
 ];
