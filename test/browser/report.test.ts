@@ -239,7 +239,7 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
           "#filter-component": (v) => (f) => touched(f).has(v),
           "#filter-framework": (v) => frameworkPredicate(s, v),
           "#filter-workflow": (v) => (f) => f.workflows.includes(v),
-          "#filter-cause": (v) => (f) => f.cause === v,
+          "#filter-cause": (v) => (f) => f.cause === v, // offered for causes shared by several findings
         };
         try {
           for (const [selector, predicate] of Object.entries(predicates)) {

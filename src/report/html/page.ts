@@ -322,7 +322,8 @@ function findings(view: ReportView): string {
     )
     .join("");
   const workflows = view.workflows.map(([id, name]) => `<option value="${h(id)}">${h(name)}</option>`).join("");
-  const causes = view.client.causes.map(([id, text, count]) => `<option value="${h(id)}">${h(text)} (${count})</option>`).join("");
+  // Causes behind one finding only are that finding: the text filter finds it, and thousands of options would not help.
+  const causes = view.client.causes.filter(([, , count]) => count > 1).map(([id, text, count]) => `<option value="${h(id)}">${h(text)} (${count})</option>`).join("");
   return [
     `<section id="findings" aria-labelledby="findings-title">`,
     `<h2 id="findings-title">Findings</h2>`,
