@@ -1,7 +1,30 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { effectImpactFactors, entryControls, entryWays, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
-import type { Detection, Rule } from "../rule.js";
+import type { AnalysisContext, Detection, Rule } from "../rule.js";
+
+/** Formats whose hidden text is in pixels or sound: it survives only a multimodal model or a transcript, not text extraction. */
+const NOT_TEXT = new Set(["image", "audio"]);
+
+/**
+ * Whether the origin's content reaches the agent as the file itself on some way, rather than only as text
+ * an embedding-ingestion pipeline extracted into an index: a way through no such pipeline and no other agent.
+ */
+function reachesAsFile(context: AnalysisContext, origin: string, agentId: string): boolean {
+  const { graph, untrusted } = context;
+  const seen = new Set([origin]);
+  const queue = [origin];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const edge of untrusted.edges.get(node) ?? []) {
+      if (edge.to === agentId) return true;
+      if (seen.has(edge.to) || graph.kindOf(edge.to) === "agent" || graph.node(edge.to)?.element.type === "embedding-ingestion") continue;
+      seen.add(edge.to);
+      queue.push(edge.to);
+    }
+  }
+  return false;
+}
 
 /** Formats that can carry text a person reviewing the content does not see. */
 const RICH = new Map<string, string>([
@@ -19,7 +42,7 @@ export const hiddenInstructionsRichContent: Rule = {
   rationale:
     "PDFs, HTML, office documents, images and audio can carry text that a person looking at them never sees (white or tiny text, hidden layers and elements, metadata, text inside an image) but that text extraction or a multimodal model passes to the agent. Such instructions slip past human review and past filters that only look at the visible text.",
   appliesWhen:
-    "A source whose content types include pdf, html, image, office or audio is written by untrusted actors (it is an untrusted origin) and its content reaches an agent without another agent in between (the first agent to parse it).",
+    "A source whose content types include pdf, html, image, office or audio is written by untrusted actors (it is an untrusted origin) and its content reaches an agent without another agent in between (the first agent to parse it). Images and audio count only where the file itself reaches the agent: text an embedding-ingestion pipeline extracts for an index does not carry what is in their pixels or sound.",
   mappings: {
     stride: ["T"],
     owaspLlm: ["LLM01:2025"],
@@ -45,7 +68,9 @@ export const hiddenInstructionsRichContent: Rule = {
       const agentId = node.id;
       for (const origin of untrusted.originsReaching(agentId)) {
         if (graph.kindOf(origin.id) !== "source") continue;
-        const types = ((graph.node(origin.id)?.element.contentTypes as string[] | undefined) ?? []).filter((t) => RICH.has(t));
+        let types = ((graph.node(origin.id)?.element.contentTypes as string[] | undefined) ?? []).filter((t) => RICH.has(t));
+        // Text in an image or a recording is lost when an ingestion pipeline extracts text for an index.
+        if (types.some((t) => NOT_TEXT.has(t)) && !reachesAsFile(context, origin.id, agentId)) types = types.filter((t) => !NOT_TEXT.has(t));
         if (types.length === 0) continue;
         const hops = untrusted.pathFrom(origin.id, agentId);
         // Once another agent has parsed the file, what it passes on is plain text: that is indirect injection, not hidden content.

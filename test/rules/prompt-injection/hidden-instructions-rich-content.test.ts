@@ -10,6 +10,16 @@ const inbox = (contentTypes: string[], writableBy = ["senders"], direct = true) 
   flows: direct ? [{ id: "inbox-to-agent", from: "inbox", to: "agent", channel: "retrieval", data: ["mail"] }] : [],
 });
 const reply = { tools: [{ id: "reply", capabilities: [{ action: "send", destination: "any" }] }] };
+/** The inbox indexed by an embedding-ingestion pipeline into a vector store the agent retrieves from. */
+const indexed = {
+  pipelines: [{ id: "ingest", type: "embedding-ingestion" }],
+  datastores: [{ id: "index", type: "vector", holds: ["mail"] }],
+  flows: [
+    { id: "inbox-to-ingest", from: "inbox", to: "ingest", channel: "ingestion" },
+    { id: "ingest-to-index", from: "ingest", to: "index", channel: "ingestion" },
+    { id: "index-to-agent", from: "index", to: "agent", channel: "retrieval" },
+  ],
+};
 
 ruleTester(hiddenInstructionsRichContent, {
   valid: [
@@ -18,8 +28,28 @@ ruleTester(hiddenInstructionsRichContent, {
       name: "PDFs written only by employees (no insider adversary): not an untrusted origin",
       model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["pdf"], ["staff"]), reply),
     },
+    {
+      name: "near miss: images only, and the agent gets them as text an ingestion pipeline extracted for an index",
+      model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["image", "audio"], ["senders"], false), indexed, reply),
+    },
   ],
   invalid: [
+    {
+      name: "images read as files by the agent (it also retrieves from the index): the pixels reach the model",
+      model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["image"]), indexed, reply),
+      findings: [{ anchors: ["agent", "inbox"], summary: /^Content from inbox \(image\), written by untrusted actors/ }],
+    },
+    {
+      name: "PDFs and images through the index: the PDF's hidden text survives extraction, the image's does not",
+      model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["pdf", "image"], ["senders"], false), indexed, reply),
+      findings: [
+        {
+          anchors: ["agent", "inbox"],
+          summary: /^Content from inbox \(pdf\), written by untrusted actors/,
+          check: (finding) => assert.doesNotMatch(finding.evidence[0]!.note, /image/),
+        },
+      ],
+    },
     {
       name: "public senders' PDFs reach an agent that can reply",
       model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["pdf", "text"]), reply),
