@@ -321,6 +321,10 @@ export const Data = z
     ...common,
     classification: oneOf(v.CLASSIFICATIONS, "How sensitive the data is"),
     flags: z.array(z.enum(v.DATA_FLAGS)).meta({ description: "Categories that raise how sensitive the data is (docs/scoring.md); on data classified public, only restricted categories (credentials, payment, health and the like) raise it for disclosure." }).optional(),
+    credentials: refs(
+      ["credential"],
+      "For data flagged credentials: the modelled credentials whose values it is (the job environment's copy of the keys). Code that reads it is then reported once per credential, with the identity each unlocks. Secrets with no credential element of their own (an engineer's ~/.aws, ~/.ssh or git token on a laptop, since identities are non-human) leave it out and count as the data itself",
+    ).optional(),
     belongsTo: refs(
       ["actor"],
       "Whose data it is: the people each record is about, for data they supply or that is derived from what they supply (an applicant's passport and the fields read from it belong to the applicants). An attacker who is one of them already has their own record: an agent that holds only the record of the case at hand puts nothing of theirs at stake, and findings count the data only where it comes from a store of everyone's records",

@@ -1,9 +1,11 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { heldData, isSensitive } from "../../analysis/sensitivity.js";
+import { heldData, isSensitive, SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
 import { codeSite, isOwnRuntime } from "../../analysis/capabilities.js";
+import type { InjectableAgent } from "../helpers.js";
 import { autonomyFactor, isSevere, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
-import type { Detection, Factor, Rule } from "../rule.js";
+import type { Effect } from "../../analysis/capabilities.js";
+import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 export const credentialsInReach: Rule = {
   id: "TW-RCE-002",
@@ -12,7 +14,7 @@ export const credentialsInReach: Rule = {
   rationale:
     "Code that an injected agent runs can read every secret in its environment: variables, config files, tokens other tools left on the host. The attacker then acts as that identity from anywhere, with all its permissions and not only the ones the agent uses: the blast radius of the injection is the union of every identity whose secret sits where the code runs (lateral movement).",
   appliesWhen:
-    "An injectable agent has a tool that executes code, and a credential is present where that code runs (the components the execute capability names, else the tool's own runtime and host) or in another component running there. A tool that has code run elsewhere, such as a CI job it dispatches, does not expose its own runtime.",
+    "An injectable agent has a tool that executes code, and a credential is present where that code runs (the components the execute capability names, else the tool's own runtime and host) or in another component running there. A tool that has code run elsewhere, such as a CI job it dispatches, does not expose its own runtime. Data flagged credentials held where the code runs counts too (an engineer's own keys on a laptop), unless it names the modelled credentials whose values it is.",
   mappings: {
     stride: ["E", "I"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],
@@ -96,7 +98,55 @@ export const credentialsInReach: Rule = {
           scope: [...new Set([tool, ...via.slice(2), credentialId, owner.id])],
         });
       }
+      detections.push(...secretsHeldWhereCodeRuns(context, agent.id, executes, ownTools, { origins, top, hops }));
     }
     return detections;
   },
 };
+
+/**
+ * Secrets the model holds only as data (an engineer's ~/.aws, ~/.ssh or git token on a laptop): data flagged
+ * credentials on the component where the agent's code runs. Data that names the credentials whose values it is
+ * is left out: those are reported one by one above, with the identity each unlocks.
+ */
+function secretsHeldWhereCodeRuns(
+  context: AnalysisContext,
+  agentId: string,
+  executes: readonly Effect[],
+  ownTools: ReadonlySet<string>,
+  entry: Pick<InjectableAgent, "origins" | "top" | "hops">,
+): Detection[] {
+  const { graph, untrusted } = context;
+  const detections: Detection[] = [];
+  const seen = new Set<string>();
+  // The agent's own (built-in) tools first, as for credentials.
+  for (const execute of [...executes].sort((a, b) => Number(ownTools.has(b.tool!)) - Number(ownTools.has(a.tool!)))) {
+    const tool = execute.tool!;
+    const site = codeSite(graph.tool(tool)!, execute.resource);
+    for (const dataId of heldData(graph, site)) {
+      const data = graph.data(dataId);
+      if (!data?.flags?.includes("credentials") || (data.credentials?.length ?? 0) > 0 || seen.has(dataId)) continue;
+      seen.add(dataId);
+      const level = SENSITIVITY_WORDS[sensitivity(data)];
+      const impact: Factor[] = sensitivity(data) >= 4 ? [{ dimension: "impact", delta: 1, reason: `${graph.nameOf(dataId)}: restricted secrets, and what they unlock is not modelled` }] : [];
+      const where = `on ${graph.nameOf(site)}, where ${graph.nameOf(tool)} runs code`;
+      detections.push({
+        anchors: [agentId, dataId],
+        summary: `${graph.nameOf(agentId)} reads text from ${graph.nameOf(entry.top.id)} and runs code through ${graph.nameOf(tool)}, so it can read ${graph.nameOf(dataId)} (${where}): secrets with no credential element, so what they unlock is not in the model.`,
+        evidence: [
+          ...originEvidence(context, entry.origins, agentId),
+          { element: tool, note: `runs code${execute.resource ? ` on ${graph.nameOf(execute.resource)}` : ""}` },
+          { element: dataId, note: `${level} data flagged credentials, held ${where}` },
+        ],
+        factors: [...exposureFactor(graph, entry.top), ...attackerFactor(graph, entry.top.id), ...pathLengthFactor(entry.hops.length), ...autonomyFactor(context, agentId, tool), ...impact],
+        path: [
+          ...entrySteps(graph, untrusted, entry.top, agentId),
+          effectStep(graph, execute),
+          { element: dataId, action: `the commands read ${graph.nameOf(dataId)} ${where}`, technique: "AML.T0055" },
+        ],
+        scope: [...new Set([tool, site, dataId])],
+      });
+    }
+  }
+  return detections;
+}

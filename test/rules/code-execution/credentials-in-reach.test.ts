@@ -21,8 +21,24 @@ const deployer = (presentIn: string[]) => ({
   ],
 });
 
+/** An engineer's own keys, which no identity element stands for, held on the runner as data flagged credentials. */
+const ownKeys = (extra: Record<string, unknown> = {}, holder = "runner") => ({
+  data: [{ id: "engineer-keys", classification: "restricted", flags: ["credentials"], ...extra }],
+  services: [{ id: "laptop", type: "runtime", ...(holder === "laptop" ? { holds: ["engineer-keys"] } : {}) }],
+});
+/** The runner as above, holding the keys. */
+const runnerHolding = (data: string[]) => ({ ...runner, services: [{ ...runner.services[0]!, holds: data }, runner.services[1]!] });
+
 ruleTester(credentialsInReach, {
   valid: [
+    {
+      name: "near miss: restricted data on the runner that is no secret",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runnerHolding(["engineer-keys"]), ownKeys({ flags: ["payment"] })),
+    },
+    {
+      name: "near miss: the keys stay on the laptop while the shell runs on the runner",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, ownKeys({}, "laptop")),
+    },
     { name: "near miss: the same runner and key, but the agent is not injectable", model: spec(internalAgent("agent", { tools: ["shell"] }), runner, deployer(["runner"])) },
     { name: "the key sits in the agent's own configuration and the agent runs no code", model: spec(publicChat("agent"), runner, deployer(["agent"])) },
     {
@@ -40,6 +56,28 @@ ruleTester(credentialsInReach, {
     },
   ],
   invalid: [
+    {
+      name: "data on the runner that names the credential whose value it is: one finding, the credential's, with its identity",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runnerHolding(["engineer-keys"]), deployer(["runner"]), ownKeys({ credentials: ["deploy-key"] })),
+      findings: [{ anchors: ["agent", "deploy-key"] }],
+    },
+    {
+      name: "an engineer's keys, written as data flagged credentials, on the host where the shell runs",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runnerHolding(["engineer-keys"]), ownKeys()),
+      findings: [
+        {
+          anchors: ["agent", "engineer-keys"],
+          // Likelihood 4 + 1 (public) = 5. Impact 4 + 1 (restricted secrets, their reach unknown) = 5. 25: critical.
+          severity: "critical",
+          summary: /so it can read engineer-keys \(on runner, where shell runs code\): secrets with no credential element, so what they unlock is not in the model\.$/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 25);
+            assert.equal(finding.reasons[1], "Impact 5/5: rule default 4; +1 engineer-keys: restricted secrets, and what they unlock is not modelled.");
+            assert.deepEqual(finding.path?.map((s) => [s.element, s.technique]).slice(-2), [["shell", "AML.T0050"], ["engineer-keys", "AML.T0055"]]);
+          },
+        },
+      ],
+    },
     {
       name: "public chat agent runs commands on a runner that holds an admin key",
       model: spec(publicChat("agent", { tools: ["shell"] }), runner, deployer(["runner"])),
