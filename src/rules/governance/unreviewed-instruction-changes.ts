@@ -2,6 +2,9 @@ import { isUntrustedActor } from "../../analysis/untrusted-content.js";
 import { effectImpactFactors, names, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
+/** Roles a team may keep in a console or a database; rules files and skills are files in a repository by nature, tool descriptions come with a server's code. */
+const EDITABLE_LIVE = new Set(["system", "developer", "instructions", "template"]);
+
 const impactOf = (factors: readonly Factor[]): number => factors.reduce((sum, f) => sum + (f.dimension === "impact" ? f.delta : 0), 0);
 
 export const unreviewedInstructionChanges: Rule = {
@@ -11,7 +14,7 @@ export const unreviewedInstructionChanges: Rule = {
   rationale:
     "A system prompt is the agent's orders. When people edit it in an admin console or a database and the change takes effect at once, no second person sees it, no history says what it said last week, and nothing can roll it back: a mistaken edit, an insider or a hijacked admin account reconfigures the agent without review. A prompt kept as a file in a repository gets history, review and rollback from the repository.",
   appliesWhen:
-    "A prompt an agent loads is written by actors the analysis trusts (employees, admins; untrusted writers are TW-PI-004), and says neither the file it is kept in (path) nor the repository that keeps it (storedIn).",
+    "A system, developer, instructions or template prompt an agent loads is written by actors the analysis trusts (employees, admins; untrusted writers are TW-PI-004), and says neither the file it is kept in (path) nor the repository that keeps it (storedIn). Rules files and skills are files in a repository by nature, and tool descriptions come with a server's code, so they are left out.",
   mappings: {
     stride: ["T", "R"],
     owaspAgentic: ["ASI01", "ASI10"],
@@ -34,7 +37,7 @@ export const unreviewedInstructionChanges: Rule = {
     const actors = new Map(graph.model.actors.map((a) => [a.id, a]));
     const detections: Detection[] = [];
     for (const prompt of [...graph.model.prompts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-      if (prompt.path !== undefined || prompt.storedIn !== undefined) continue;
+      if (!EDITABLE_LIVE.has(prompt.role) || prompt.path !== undefined || prompt.storedIn !== undefined) continue;
       const writers = (prompt.writableBy ?? []).filter((id) => actors.has(id));
       // An untrusted writer is an injection (TW-PI-004), whatever the change control.
       if (writers.length === 0 || writers.some((id) => isUntrustedActor(actors.get(id)!, insiders))) continue;

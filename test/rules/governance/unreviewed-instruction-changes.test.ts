@@ -21,6 +21,7 @@ ruleTester(unreviewedInstructionChanges, {
     // Public writers make it an injection: TW-PI-004 reports that.
     { name: "an untrusted actor can edit it", model: spec(consolePrompt({ writableBy: ["admins", "visitor"] }), { actors: [{ id: "visitor", type: "public" }] }) },
     { name: "no agent loads it", model: consolePrompt({}, { prompts: [] }) },
+    { name: "a rules file with no path given: rules files live in a repository by nature", model: consolePrompt({ role: "rules-file" }) },
   ],
   invalid: [
     {
