@@ -56,6 +56,25 @@ function steers(technique: string): boolean {
   return STEERING.some((t) => technique === t || technique.startsWith(`${t}.`));
 }
 
+/** The kind and element of a cause ID (`kind:element`; element IDs hold no colon). */
+export function parseCauseId(id: string): Pick<RootCause, "kind" | "element"> {
+  const split = id.indexOf(":");
+  return { kind: id.slice(0, split) as CauseKind, element: id.slice(split + 1) };
+}
+
+/**
+ * Findings of a list (worst first) counted by cause, in words, for a change's summary:
+ * "untrusted text steers pr-agent (3), how web-fetch-mcp is set up (1)". Causes with the most findings first.
+ */
+export function causeTally(findings: readonly { cause: string }[], nameOf: (id: string) => string = (id) => id): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.cause, (counts.get(f.cause) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, n]) => `${causeText(parseCauseId(id), nameOf)} (${n})`)
+    .join(", ");
+}
+
 /** The cause of a finding with these anchors and this attack path. */
 export function causeOf(graph: SystemGraph, anchors: readonly string[], path: readonly PathStep[] | undefined): string {
   // The first step is where the attacker starts; an agent there is a source, not a victim.
@@ -80,9 +99,7 @@ export function rootCauses(findings: readonly CausedFinding[], entriesOf: (agent
   for (const finding of findings) {
     let group = causes.get(finding.cause);
     if (!group) {
-      const split = finding.cause.indexOf(":");
-      const kind = finding.cause.slice(0, split) as CauseKind;
-      const element = finding.cause.slice(split + 1);
+      const { kind, element } = parseCauseId(finding.cause);
       const cause: RootCause = { id: finding.cause, kind, element, ...(kind === "steered-agent" ? { entries: entriesOf(element) } : {}), findings: [], severity: finding.severity, score: finding.residual.score, bySeverity: countBySeverity([]) };
       group = { cause, members: [] };
       causes.set(finding.cause, group);

@@ -10,6 +10,8 @@ export interface FindingSummary {
   summary: string;
   severity: Severity;
   residual: number;
+  /** Its root cause (see analysis/root-causes.ts), as on the side it is found on. */
+  cause: string;
 }
 
 export interface RescoredFinding {
@@ -36,7 +38,7 @@ export interface FindingsDiff {
 /** Scores are products of steps such as 3.5 x 2.25: two decimals are exact enough, and sums stay free of 0.1 + 0.2 noise. */
 const round = (value: number) => Math.round(value * 100) / 100;
 
-const summarise = (f: Finding): FindingSummary => ({ id: f.id, ruleId: f.ruleId, title: f.title, summary: f.summary, severity: f.severity, residual: f.residual.score });
+const summarise = (f: Finding): FindingSummary => ({ id: f.id, ruleId: f.ruleId, title: f.title, summary: f.summary, severity: f.severity, residual: f.residual.score, cause: f.cause });
 
 const byRiskThenId = (a: { residual: number; id: string }, b: { residual: number; id: string }) => b.residual - a.residual || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

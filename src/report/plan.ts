@@ -9,7 +9,7 @@ import { TOOL } from "./json.js";
 import { mdEscape } from "./markdown.js";
 import { terminalText } from "./terminal-text.js";
 
-export const PLAN_SCHEMA_VERSION = "1.0";
+export const PLAN_SCHEMA_VERSION = "1.1";
 
 /** Findings named per step in the terminal; Markdown and JSON name them all. */
 const LISTED = 5;

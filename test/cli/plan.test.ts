@@ -31,7 +31,7 @@ describe("threatwright plan", () => {
 
   it("gives versioned JSON and Markdown with the same steps", async () => {
     const json = JSON.parse((await runCli(["plan", "examples/invoice-agents", "--format", "json", "--steps", "3"])).out);
-    assert.equal(json.schemaVersion, "1.0");
+    assert.equal(json.schemaVersion, "1.1");
     assert.equal(json.tool.name, "threatwright");
     assert.equal(json.steps.length, 3);
     assert.equal(json.start.residual, 428);

@@ -190,6 +190,11 @@ describe("threatwright diff on a git history", () => {
     );
     assert.equal(report.findings.residual.delta, 8 + 19 + 0 + 0 - 25);
     assert.deepEqual(report.findings.new.map((f) => f.id).sort(), ["TW-AGY-001@support-agent+cancel-order", "TW-NHI-001@email-api-key"]);
+    // The new tool is one more thing the steered agent can do; the widened token is the identity's own.
+    assert.deepEqual(report.findings.new.map((f) => [f.id, f.cause]).sort(), [
+      ["TW-AGY-001@support-agent+cancel-order", "steered-agent:support-agent"],
+      ["TW-NHI-001@email-api-key", "identity:email-api-key"],
+    ]);
     assert.deepEqual(report.findings.resolved.map((f) => f.id), ["TW-NHI-001@orders-service-account"]);
     assert.deepEqual(report.findings.rescored.map((f) => [f.id, f.delta]).sort(), [
       ["TW-EXF-001@support-agent+send-customer-email", -10],
@@ -247,6 +252,18 @@ describe("threatwright diff on a git history", () => {
     assert.match(out, /\n\| new \| critical \| `TW-AGY-001@support-agent\+cancel-order` Injectable agent can change or delete important data \| 20 \|\n/);
     assert.match(out, /\n\| resolved \| high \| `TW-NHI-001@orders-service-account` Over-privileged non-human identity \| ~~12~~ \|\n/);
     assert.match(out, /\| tool \| tool 'cancel-order' added \| orders-team@example\.com \|/);
+  });
+
+  it("counts the new findings by root cause, when there are several (Markdown and text)", async () => {
+    const args = [`${commits.base}:threatmodel`, `${commits.control}:threatmodel`];
+    const markdown = (await cli(repo.root, ["diff", ...args, "--format", "markdown"])).out;
+    // Markdown escapes the parentheses, as all model text.
+    assert.match(markdown, /\nNew findings by root cause: (?=.*untrusted text steers support-agent \\\(1\\\))(?=.*non-human identity email-api-key and its credentials \\\(1\\\)).*\.\n/);
+    const text = (await cli(repo.root, ["diff", ...args])).out;
+    assert.match(text, /\n {2}New, by root cause: (?=.*untrusted text steers support-agent \(1\))(?=.*non-human identity email-api-key and its credentials \(1\)).*\n/);
+    // One new finding needs no tally (the working-tree case above prints a bare "New").
+    const single = (await cli(repo.root, ["diff", `${commits.base}:threatmodel`, `${commits.tool}:threatmodel`, "--format", "markdown"])).out;
+    assert.doesNotMatch(single, /by root cause/);
   });
 
   it("says what is wrong, without a stack trace, for an unknown revision, a missing path, or no repository (exit 2)", async () => {

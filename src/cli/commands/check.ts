@@ -22,6 +22,7 @@ import { loadModel, resolveModelPath } from "../../model/load.js";
 import { emptyModel } from "../../model/model.js";
 import { TOOL } from "../../report/json.js";
 import { mdEscape } from "../../report/markdown.js";
+import { causeTally } from "../../analysis/root-causes.js";
 import { sarifReport } from "../../report/sarif.js";
 import { RULES } from "../../rules/index.js";
 import type { CliIO } from "../io.js";
@@ -314,7 +315,9 @@ export function markdownCheck(report: CheckReport, result: AnalysisResult): stri
   if (failing.length > 0) {
     // With a baseline, a column says what the change did to each finding.
     const why = report.baseline ? whyById(report) : undefined;
-    out.push("### Failing findings", "", `| Severity | Finding | Status | Residual |${why ? " Against the baseline |" : ""}`, `|---|---|---|---:|${why ? "---|" : ""}`);
+    out.push("### Failing findings", "");
+    if (failing.length > 1) out.push(`By root cause: ${mdEscape(causeTally(failing))}.`, "");
+    out.push(`| Severity | Finding | Status | Residual |${why ? " Against the baseline |" : ""}`, `|---|---|---|---:|${why ? "---|" : ""}`);
     for (const f of failing.slice(0, MAX_ROWS)) out.push(`| ${f.severity} | \`${f.id}\` ${mdEscape(f.title)} | ${f.status}: ${mdEscape(f.statusReason)} | ${f.residual.score} |${why ? ` ${mdEscape(why.get(f.id) ?? "")} |` : ""}`);
     if (failing.length > MAX_ROWS) out.push(`| … and ${failing.length - MAX_ROWS} more (see the JSON output) | | | |${why ? " |" : ""}`);
     out.push("");

@@ -16,13 +16,14 @@ import type { LoadedModel } from "../../model/load.js";
 import type { ThreatModel } from "../../model/model.js";
 import { TOOL } from "../../report/json.js";
 import { mdEscape } from "../../report/markdown.js";
+import { causeTally } from "../../analysis/root-causes.js";
 import type { CliIO } from "../io.js";
 import { EXIT } from "../io.js";
 import { loadOrReport, reportGitError } from "../load-or-report.js";
 import { dateOption } from "../options.js";
 import { terminalText } from "../../report/terminal-text.js";
 
-export const DIFF_SCHEMA_VERSION = "1.0";
+export const DIFF_SCHEMA_VERSION = "1.1";
 
 export interface DiffCommandOptions {
   format: "text" | "markdown" | "json";
@@ -176,7 +177,7 @@ export function textDiff(report: DiffReport): string {
     "",
     `Findings: ${findings.new.length} new, ${findings.resolved.length} resolved, ${findings.rescored.length} re-scored; residual risk ${findings.residual.before} -> ${findings.residual.after} (${signed(findings.residual.delta)})`,
   );
-  if (findings.new.length > 0) lines.push("  New", ...findings.new.map((f) => `    + [${f.severity} ${f.residual}] ${f.id}  ${f.title}`));
+  if (findings.new.length > 0) lines.push(`  New${findings.new.length > 1 ? `, by root cause: ${causeTally(findings.new)}` : ""}`, ...findings.new.map((f) => `    + [${f.severity} ${f.residual}] ${f.id}  ${f.title}`));
   if (findings.resolved.length > 0) lines.push("  Resolved", ...findings.resolved.map((f) => `    - [${f.severity} ${f.residual}] ${f.id}  ${f.title}`));
   if (findings.rescored.length > 0) {
     lines.push("  Re-scored", ...findings.rescored.map((f) => `    ~ ${f.id}  ${f.before.residual} -> ${f.after.residual} (${signed(f.delta)})${f.before.severity === f.after.severity ? ` ${f.after.severity}` : ` ${f.before.severity} -> ${f.after.severity}`}`));
@@ -226,6 +227,7 @@ export function markdownDiff(report: DiffReport): string {
 
   out.push(`### Findings`, "");
   out.push(`${findings.new.length} new, ${findings.resolved.length} resolved, ${findings.rescored.length} re-scored. Residual risk ${findings.residual.before} → ${findings.residual.after} (**${signed(findings.residual.delta)}**).`, "");
+  if (findings.new.length > 1) out.push(`New findings by root cause: ${mdEscape(causeTally(findings.new))}.`, "");
   const rows: { mark: string; severity: string; id: string; title: string; residual: string }[] = [
     ...findings.new.map((f) => ({ mark: "new", severity: f.severity, id: f.id, title: f.title, residual: `${f.residual}` })),
     ...findings.resolved.map((f) => ({ mark: "resolved", severity: f.severity, id: f.id, title: f.title, residual: `~~${f.residual}~~` })),
