@@ -21,10 +21,15 @@ export function sensitivity(data: Data): number {
 
 /**
  * Integrity: what altering the data costs, on the same scale. Every flag raises it, public
- * or not: public source code an attacker edits still ships to everyone who builds it.
+ * or not: public source code an attacker edits still ships to everyone who builds it. Secrets
+ * alone count as confidential: what they are worth is their confidentiality.
  */
 export function integrityValue(data: Data): number {
-  return flagRank(data, true);
+  const rank = flagRank(data, true);
+  // Secrets are restricted for who may read them. Altering one breaks what uses it, or points it elsewhere,
+  // but gives the attacker no access, as reading it does: as much as altering confidential data.
+  const onlySecrets = data.flags?.includes("credentials") && !data.flags.some((f) => f !== "credentials" && RESTRICTED_FLAGS.has(f));
+  return onlySecrets ? Math.min(rank, 3) : rank;
 }
 
 function flagRank(data: Data, confidentialFlagsCount: boolean): number {

@@ -30,8 +30,19 @@ describe("data sensitivity (confidentiality) and integrity value", () => {
     assert.equal(integrityValue(data("public", ["payment"])), 4);
   });
 
-  it("never lowers a classification", () => {
+  it("never lowers a classification, except the integrity of secrets alone", () => {
     assert.equal(sensitivity(data("restricted", ["source-code"])), 4);
     assert.equal(integrityValue(data("confidential", ["personal"])), 3);
+    assert.equal(integrityValue(data("restricted")), 4);
+  });
+
+  it("counts altering secrets as altering confidential data: their worth is who may read them", () => {
+    // The IDE reviewer's .env secrets: git operations that can rewrite them are not worth a critical.
+    assert.equal(sensitivity(data("restricted", ["credentials"])), 4);
+    assert.equal(integrityValue(data("restricted", ["credentials"])), 3);
+    assert.equal(integrityValue(data("public", ["credentials"])), 3);
+    // Altering bank details or health records is as bad as reading them, secrets or not beside them.
+    assert.equal(integrityValue(data("restricted", ["credentials", "payment"])), 4);
+    assert.equal(integrityValue(data("internal", ["credentials", "health"])), 4);
   });
 });
