@@ -2,7 +2,7 @@
 // with many consequences rather than a wall of criticals. An agent that reads a README and
 // holds strong tools yields exfiltration, destructive-change, code-execution and memory
 // findings; they are one cause, "untrusted text steers the agent", and a fix at the cause
-// (cutting the entry, isolating the content) moves all of them.
+// (cutting the entry, isolating the content) moves many of them at once.
 //
 // A finding's cause, first that applies:
 //  - steered-agent: its attack path has an agent take in the attacker's instructions (prompt
@@ -41,7 +41,7 @@ interface CausedFinding {
   residual: { score: number };
 }
 
-export function causeId(kind: CauseKind, element: string): string {
+function causeId(kind: CauseKind, element: string): string {
   return `${kind}:${element}`;
 }
 
@@ -56,25 +56,6 @@ function steers(technique: string): boolean {
   return STEERING.some((t) => technique === t || technique.startsWith(`${t}.`));
 }
 
-/** The kind and element of a cause ID (`kind:element`; element IDs hold no colon). */
-export function parseCauseId(id: string): Pick<RootCause, "kind" | "element"> {
-  const split = id.indexOf(":");
-  return { kind: id.slice(0, split) as CauseKind, element: id.slice(split + 1) };
-}
-
-/**
- * Findings of a list (worst first) counted by cause, in words, for a change's summary:
- * "untrusted text steers pr-agent (3), how web-fetch-mcp is set up (1)". Causes with the most findings first.
- */
-export function causeTally(findings: readonly { cause: string }[], nameOf: (id: string) => string = (id) => id): string {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.cause, (counts.get(f.cause) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .map(([id, n]) => `${causeText(parseCauseId(id), nameOf)} (${n})`)
-    .join(", ");
-}
-
 /** The cause of a finding with these anchors and this attack path. */
 export function causeOf(graph: SystemGraph, anchors: readonly string[], path: readonly PathStep[] | undefined): string {
   // The first step is where the attacker starts; an agent there is a source, not a victim.
@@ -87,6 +68,12 @@ export function causeOf(graph: SystemGraph, anchors: readonly string[], path: re
   const owner = graph.ownerOfCredential(anchor);
   if (owner) return causeId("identity", owner.id);
   return causeId("element", anchor);
+}
+
+/** The kind and element of a cause ID (`kind:element`; element IDs hold no colon). */
+export function parseCauseId(id: string): Pick<RootCause, "kind" | "element"> {
+  const split = id.indexOf(":");
+  return { kind: id.slice(0, split) as CauseKind, element: id.slice(split + 1) };
 }
 
 /**
@@ -135,4 +122,17 @@ export function causeText(cause: Pick<RootCause, "kind" | "element" | "entries">
 /** The cause's findings by severity in words, worst first: "12 critical, 5 high". */
 export function causeCounts(cause: Pick<RootCause, "bySeverity">): string {
   return [...SEVERITIES].reverse().filter((s) => cause.bySeverity[s] > 0).map((s) => `${cause.bySeverity[s]} ${s}`).join(", ");
+}
+
+/**
+ * Findings of a list (worst first) counted by cause, in words, for a change's summary:
+ * "untrusted text steers pr-agent (3), how web-fetch-mcp is set up (1)". Causes with the most findings first.
+ */
+export function causeTally(findings: readonly { cause: string }[], nameOf: (id: string) => string = (id) => id): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.cause, (counts.get(f.cause) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, n]) => `${causeText(parseCauseId(id), nameOf)} (${n})`)
+    .join(", ");
 }
