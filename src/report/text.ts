@@ -25,8 +25,8 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
   const { summary } = result;
   lines.push(`Threatwright analysis of ${result.system.name} (${result.date})`);
   lines.push(`${summary.findings} finding${summary.findings === 1 ? "" : "s"}: ${[...SEVERITIES].reverse().map((s) => `${summary.bySeverity[s]} ${s}`).join(", ")}`);
-  lines.push(`Injectable agents: ${summary.injectableAgents.join(", ") || "none"}`);
-  lines.push(`Untrusted entry points: ${summary.untrustedEntryPoints.join(", ") || "none"}`);
+  lines.push(`Injectable agents: ${idList(summary.injectableAgents)}`);
+  lines.push(`Untrusted entry points: ${idList(summary.untrustedEntryPoints)}`);
   const decided = result.decisions.summary;
   lines.push(`Decisions: ${decided.undecided} undecided, ${decided.reopened} reopened, ${decided.overdue} overdue, ${decided.expiringSoon} acceptance${decided.expiringSoon === 1 ? "" : "s"} expiring within 30 days`);
   for (const orphan of result.decisions.orphans) lines.push(`  decision for a finding that no longer exists: ${orphan.hint}`);
@@ -72,6 +72,14 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
   if (result.truncated.length > 0) lines.push("", "The search was bounded:", ...result.truncated.map((t) => `  - ${t}`));
   // Every line quotes model text somewhere; none of ours holds a control character.
   return lines.map(terminalText).join("\n") + "\n";
+}
+
+/** IDs the header lists before '… and N more': a large model's hundreds would bury the rest of the summary (the JSON has them all). */
+const IDS_LISTED = 20;
+
+function idList(ids: readonly string[]): string {
+  if (ids.length === 0) return "none";
+  return ids.length > IDS_LISTED ? `${ids.slice(0, IDS_LISTED).join(", ")} … and ${ids.length - IDS_LISTED} more` : ids.join(", ");
 }
 
 /** A cause, its worst finding and its findings by severity, on one line. */
