@@ -43,6 +43,7 @@ export type DiagnosticCode =
   | "too-many-files"
   | "secret-value"
   | "field-for-another-type"
+  | "field-for-another-action"
   | "four-eyes-without-approvers"
   | "supervised-with-some-approvals";
 
