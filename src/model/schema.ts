@@ -298,7 +298,7 @@ export const Prompt = z
   })
   .meta({
     title: "Prompt",
-    description: "A system prompt or instruction file, treated as a versioned asset.",
+    description: "A system prompt or instruction file, treated as a versioned asset. A rules file the agent loads from whatever repository is open (the .cursorrules or AGENTS.md of a cloned project) is a prompt kept in that repository (storedIn) and written by its authors (writableBy).",
     examples: [{ id: "support-system-prompt", role: "system", version: "14", path: "prompts/support.md" }],
   });
 

@@ -19,6 +19,15 @@ ruleTester(writableInstructionFiles, {
   ],
   invalid: [
     {
+      // The pattern model.md gives for .cursorrules or AGENTS.md of whatever repository an IDE agent has open.
+      name: "the rules file of a cloned repository, kept in it and written by its authors",
+      model: spec(internalAgent("agent", { prompts: ["open-repo-rules"], tools: ["shell"] }), contributors, shell, {
+        datastores: [{ id: "cloned-repos", type: "code-repository", writableBy: ["contributors"] }],
+        prompts: [{ id: "open-repo-rules", role: "rules-file", path: "AGENTS.md of the open repository", storedIn: "cloned-repos", writableBy: ["contributors"] }],
+      }),
+      findings: [{ anchors: ["agent", "open-repo-rules"], severity: "critical", summary: /loads open-repo-rules \(rules-file, AGENTS\.md of the open repository\) as instructions, and contributors can edit it/ }],
+    },
+    {
       name: "a rules file any contributor can edit, loaded by an agent with a shell",
       model: spec(internalAgent("agent", { prompts: ["agents-md"], tools: ["shell"] }), contributors, rulesFile(["staff", "contributors"]), shell),
       findings: [
