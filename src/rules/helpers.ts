@@ -5,7 +5,7 @@ import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
-import type { Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
+import type { Actor, Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
@@ -451,18 +451,27 @@ export interface DirectEntry {
 
 /** Untrusted actors who send requests to the agent themselves, through clients and services only (isDirect). */
 export function directEntry(context: AnalysisContext, agentId: string): DirectEntry | undefined {
-  const { graph, untrusted } = context;
-  const origins = untrusted.originsReaching(agentId).filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agentId)));
+  const origins = directAskers(context, agentId);
   const origin = origins[0];
   if (!origin) return undefined;
-  const hops = untrusted.pathFrom(origin.id, agentId);
+  const hops = context.untrusted.pathFrom(origin.id, agentId);
   return { origin, origins, hops, frontends: hops.slice(1, -1).map((h) => h.node) };
 }
 
-/** The untrusted actors who talk to the agent directly (through clients and services only), most dangerous first: the people asking it. */
+/** The untrusted actors who talk to the agent directly (through clients and services only; isDirect starts at an actor), most dangerous first: the people asking it. */
 export function directAskers(context: AnalysisContext, agentId: string): UntrustedOrigin[] {
   const { graph, untrusted } = context;
-  return untrusted.originsReaching(agentId).filter((o) => graph.kindOf(o.id) === "actor" && isDirect(graph, untrusted.pathFrom(o.id, agentId)));
+  return untrusted.originsReaching(agentId).filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agentId)));
+}
+
+/**
+ * The asker, as an actor, and the likelihood step when they do not sign in: then there is nobody whose
+ * rights a tool could check. `unchecked` says what could not be checked against them.
+ */
+export function askerSignIn(context: AnalysisContext, asker: UntrustedOrigin, unchecked: string): { actor: Actor; factors: Factor[] } {
+  const actor = context.graph.node(asker.id)!.element as Actor;
+  const factors: Factor[] = actor.authenticated === true ? [] : [{ dimension: "likelihood", delta: 1, reason: `${context.graph.nameOf(actor.id)} reach it without signing in, so there is no ${unchecked}` }];
+  return { actor, factors };
 }
 
 export function directEntryEvidence(context: AnalysisContext, entry: DirectEntry, agentId: string): EvidenceItem[] {

@@ -1,7 +1,6 @@
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, isSensitive, sensitiveSorted } from "../../analysis/sensitivity.js";
-import type { Actor } from "../../model/schema.js";
-import { actingIdentity, directAskers, names } from "../helpers.js";
+import { actingIdentity, askerSignIn, directAskers, names } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
@@ -37,7 +36,7 @@ export const confusedDeputyDataAccess: Rule = {
       const agent = graph.agent(node.id)!;
       const top = directAskers(context, agent.id)[0];
       if (!top) continue;
-      const actor = graph.node(top.id)!.element as Actor;
+      const { actor, factors: signIn } = askerSignIn(context, top, "user the records could be checked against");
       for (const tool of graph.toolsOf(agent.id)) {
         const reads: { resource: string; data: string[] }[] = [];
         for (const capability of tool.capabilities) {
@@ -54,9 +53,7 @@ export const confusedDeputyDataAccess: Rule = {
         const identity = actingIdentity(graph, tool, agent);
         if (!identity) continue;
         const dataIds = sensitiveSorted(graph, new Set(reads.flatMap((r) => r.data)));
-        const factors: Factor[] = [...exposureFactor(graph, top)];
-        if (actor.authenticated !== true) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(actor.id)} reach it without signing in, so there is no user the records could be checked against` });
-        factors.push(...sensitivityFactor(graph, dataIds));
+        const factors: Factor[] = [...exposureFactor(graph, top), ...signIn, ...sensitivityFactor(graph, dataIds)];
         detections.push({
           anchors: [agent.id, tool.id],
           summary: `${graph.nameOf(agent.id)} is reached directly by ${graph.nameOf(actor.id)}, and its tool ${graph.nameOf(tool.id)} reads ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} from ${names(context, reads.map((r) => r.resource))} as ${graph.nameOf(identity)}, whoever the records belong to.`,

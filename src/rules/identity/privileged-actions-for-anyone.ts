@@ -1,6 +1,5 @@
-import type { Actor } from "../../model/schema.js";
 import type { Action } from "../../model/vocabulary.js";
-import { actingIdentity, byDamage, directAskers, names, SEVERE_ACTIONS } from "../helpers.js";
+import { actingIdentity, askerSignIn, byDamage, directAskers, names, SEVERE_ACTIONS } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 /** Actions that change something in the organisation's systems: what a requester should be entitled to. Sending a message and reading are other rules' (TW-OUT-002, TW-PRV-001). */
@@ -64,13 +63,13 @@ export const privilegedActionsForAnyone: Rule = {
         });
       }
       if (acting.length === 0) continue;
-      const actor = graph.node(top.id)!.element as Actor;
+      const { actor, factors: signIn } = askerSignIn(context, top, "requester whose rights could be checked");
       const worst = acting.reduce((a, b) => (byDamage(a.actions[0]!, b.actions[0]!) <= 0 ? a : b));
       // Who may ask, not how far their text travels: an ordinary requester needs no injection, so
       // partners and employees count as much as the default; anyone outside, customers or the public, more.
       const outsider = askers.find((o) => OUTSIDE.has(String(graph.node(o.id)?.element.type)));
       const factors: Factor[] = outsider ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(outsider.id)} (${String(graph.node(outsider.id)?.element.type)}) can ask: anyone outside the organisation` }] : [];
-      if (actor.authenticated !== true) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(actor.id)} reach it without signing in, so there is no requester whose rights could be checked` });
+      factors.push(...signIn);
       if (acting.some((a) => a.severe)) factors.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(worst.tool)} can ${worst.actions.join(", ")}` });
       const what = (a: (typeof acting)[number]) => `${a.actions.join(", ")}${a.on.length ? ` on ${names(context, a.on)}` : ""} as ${graph.nameOf(a.identity)}`;
       detections.push({
