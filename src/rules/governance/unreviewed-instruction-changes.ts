@@ -1,4 +1,3 @@
-import { isUntrustedActor } from "../../analysis/untrusted-content.js";
 import { effectImpactFactors, names, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -32,29 +31,27 @@ export const unreviewedInstructionChanges: Rule = {
     { control: "telemetry", reduces: "likelihood", by: 1, how: "every change is recorded with who made it and what it said, so a bad one is noticed and rolled back", countsOn: "anchors" },
   ],
   detect(context) {
-    const { graph, capabilities } = context;
-    const insiders = graph.model.adversaries.some((a) => a.type === "insider");
-    const actors = new Map(graph.model.actors.map((a) => [a.id, a]));
+    const { graph, capabilities, untrusted } = context;
+    // A prompt an untrusted actor writes is an untrusted origin: an injection (TW-PI-004), whatever the change control.
+    const untrustedOrigins = new Set(untrusted.origins.map((o) => o.id));
+    const actorType = new Map(graph.model.actors.map((a) => [a.id, a.type]));
     const detections: Detection[] = [];
     for (const prompt of [...graph.model.prompts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-      if (!EDITABLE_LIVE.has(prompt.role) || prompt.path !== undefined || prompt.storedIn !== undefined) continue;
-      const writers = (prompt.writableBy ?? []).filter((id) => actors.has(id));
-      // An untrusted writer is an injection (TW-PI-004), whatever the change control.
-      if (writers.length === 0 || writers.some((id) => isUntrustedActor(actors.get(id)!, insiders))) continue;
+      const writers = prompt.writableBy ?? [];
+      if (!EDITABLE_LIVE.has(prompt.role) || prompt.path !== undefined || prompt.storedIn !== undefined || writers.length === 0 || untrustedOrigins.has(prompt.id)) continue;
       const agents = graph.agentsLoadingPrompt(prompt.id);
       if (agents.length === 0) continue;
       // The impact is that of the agent that can do most once reconfigured.
-      const impacts = agents.map((agent) => ({ agent, factors: effectImpactFactors(context, agent.id, ownToolEffects(capabilities.agentEffects(agent.id))) }));
-      const worst = impacts.reduce((a, b) => (impactOf(b.factors) > impactOf(a.factors) ? b : a));
+      const worst = agents.map((agent) => effectImpactFactors(context, agent.id, ownToolEffects(capabilities.agentEffects(agent.id)))).reduce((a, b) => (impactOf(b) > impactOf(a) ? b : a));
       detections.push({
         anchors: [prompt.id],
         summary: `${graph.nameOf(prompt.id)}, the ${prompt.role} instructions of ${names(context, agents.map((a) => a.id))}, is edited by ${names(context, writers)} outside any repository: a change comes with no history, review or rollback.`,
         evidence: [
           { element: prompt.id, note: `${prompt.role}${prompt.version ? ` version ${prompt.version}` : ""}; no path or storedIn says where it is versioned` },
-          ...writers.map((w) => ({ element: w, note: `${actors.get(w)!.type} actor who can edit it` })),
+          ...writers.map((w) => ({ element: w, note: `${actorType.get(w)} actor who can edit it` })),
           ...agents.map((a) => ({ element: a.id, note: `loads it as instructions` })),
         ],
-        factors: worst.factors,
+        factors: worst,
         scope: agents.map((a) => a.id),
       });
     }
