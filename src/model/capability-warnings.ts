@@ -4,10 +4,11 @@
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 import type { Action } from "./vocabulary.js";
+import { DESTINATION_ACTIONS } from "./vocabulary.js";
 
 /** Which actions read each action-specific field of a capability (docs/model.md says the same). */
 const READ_BY: Readonly<Record<"destination" | "limit", readonly Action[]>> = {
-  destination: ["send", "publish", "fetch"],
+  destination: DESTINATION_ACTIONS,
   limit: ["spend"],
 };
 

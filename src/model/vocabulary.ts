@@ -56,6 +56,13 @@ export type Action = (typeof ACTIONS)[number];
 export const CONSEQUENTIAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
 
 export const DESTINATIONS = ["any", "allow-listed", "fixed"] as const;
+/** Actions that carry something to a destination, the only ones a capability's `destination` applies to. */
+export const DESTINATION_ACTIONS: readonly Action[] = ["send", "publish", "fetch"];
+
+/** Whether a capability or effect is a way out whose recipient or URL the caller may choose: a destination action not fixed to one place. */
+export function choosesDestination(way: { action: Action; destination?: (typeof DESTINATIONS)[number] }): boolean {
+  return DESTINATION_ACTIONS.includes(way.action) && way.destination !== "fixed";
+}
 
 export const EXPOSURES = ["internet", "partner", "internal", "local"] as const;
 export const AUTHENTICATIONS = ["none", "api-key", "oauth", "session", "mtls", "iam", "basic"] as const;

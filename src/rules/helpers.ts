@@ -6,7 +6,7 @@ import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
-import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
+import { ACTIONS, choosesDestination, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
 
 export interface InjectableAgent {
@@ -110,7 +110,7 @@ export function actingIdentity(graph: SystemGraph, tool: Tool, agent: Agent): st
 
 /** Ways out: tool effects that carry data to recipients the attacker can choose. */
 export function outboundEffects(effects: readonly Effect[]): Effect[] {
-  return ownToolEffects(effects).filter((e) => (e.action === "send" || e.action === "publish" || e.action === "fetch") && e.destination !== "fixed");
+  return ownToolEffects(effects).filter(choosesDestination);
 }
 
 /** Effects of the agent's own tools, leaving out what it reaches laterally through an identity's permissions. */
