@@ -119,6 +119,12 @@ export function causeText(cause: Pick<RootCause, "kind" | "element" | "entries">
   }
 }
 
+/** The cause in words and how many other findings it is behind, said at a finding whose cause is shared: "untrusted text steers X, shared with 17 other findings". */
+export function sharedCauseText(cause: Pick<RootCause, "kind" | "element" | "entries" | "findings">, nameOf: (id: string) => string): string {
+  const others = cause.findings.length - 1;
+  return `${causeText(cause, nameOf)}, shared with ${others} other finding${others === 1 ? "" : "s"}`;
+}
+
 /** The cause's findings by severity in words, worst first: "12 critical, 5 high". */
 export function causeCounts(cause: Pick<RootCause, "bySeverity">): string {
   return [...SEVERITIES].reverse().filter((s) => cause.bySeverity[s] > 0).map((s) => `${cause.bySeverity[s]} ${s}`).join(", ");

@@ -4,7 +4,7 @@ import { attackTrees, drawTreeCommand, goalText, GOALS_LISTED } from "../analysi
 import { SEVERITIES } from "../analysis/scoring.js";
 import { techniqueName } from "../catalog/frameworks.js";
 import type { RootCause } from "../analysis/root-causes.js";
-import { CAUSES_LISTED, causeCounts, causeText, sharedCauses } from "../analysis/root-causes.js";
+import { CAUSES_LISTED, causeCounts, causeText, sharedCauses, sharedCauseText } from "../analysis/root-causes.js";
 import { terminalText } from "./terminal-text.js";
 import type { FindingGrouping } from "./text.js";
 
@@ -79,7 +79,7 @@ function details(f: Finding, cause: RootCause | undefined): string[] {
   return [
     `#### \`${f.id}\``,
     "",
-    ...(cause && cause.findings.length > 1 ? [`- cause: ${mdEscape(causeText(cause, (id) => id))}, shared with ${cause.findings.length - 1} other finding${cause.findings.length === 2 ? "" : "s"}`] : []),
+    ...(cause && cause.findings.length > 1 ? [`- cause: ${mdEscape(sharedCauseText(cause, (id) => id))}`] : []),
     ...f.reasons.map((r) => `- ${mdEscape(r)}`),
     ...f.evidence.map((e) => `- evidence \`${e.element}\`: ${mdEscape(e.note)}`),
     ...(f.missingControls.length ? [`- would reduce it: ${f.missingControls.join(", ")}`] : []),

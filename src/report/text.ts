@@ -5,7 +5,7 @@ import { FRAMEWORKS, mappedIds, techniqueName } from "../catalog/frameworks.js";
 import { attackTrees, drawTreeCommand, goalText, GOALS_LISTED } from "../analysis/attack-trees.js";
 import { isSettled } from "../lifecycle/decisions.js";
 import type { RootCause } from "../analysis/root-causes.js";
-import { CAUSES_LISTED, causeCounts, causeText, sharedCauses } from "../analysis/root-causes.js";
+import { CAUSES_LISTED, causeCounts, causeText, sharedCauses, sharedCauseText } from "../analysis/root-causes.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface TextOptions {
@@ -93,7 +93,7 @@ function findingLines(finding: Finding, cause?: RootCause): string[] {
   if (finding.location) lines.push(`    at ${finding.location.file}:${finding.location.line}:${finding.location.col}`);
   lines.push(`    ${finding.summary}`);
   lines.push(`    status: ${finding.status}${finding.overdue ? ", overdue" : ""}: ${finding.statusReason}${finding.decision?.owner ? ` (owner ${finding.decision.owner})` : ""}`);
-  if (cause && cause.findings.length > 1) lines.push(`    cause: ${causeText(cause, (id) => id)}, shared with ${cause.findings.length - 1} other finding${cause.findings.length === 2 ? "" : "s"}`);
+  if (cause && cause.findings.length > 1) lines.push(`    cause: ${sharedCauseText(cause, (id) => id)}`);
   lines.push(`    risk: inherent ${finding.inherent.likelihood}x${finding.inherent.impact}=${finding.inherent.score}, residual ${finding.residual.likelihood}x${finding.residual.impact}=${finding.residual.score}`);
   lines.push("    evidence:");
   for (const item of finding.evidence) lines.push(`      - ${item.element}: ${item.note}`);

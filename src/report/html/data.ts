@@ -155,6 +155,7 @@ export function buildReportView(input: ReportInput, scoped = scopeResult(input.a
   const components = COMPONENT_LIST_KEYS.flatMap((key) => model[key].map((element) => element.id)).filter((id) => !scope || scope.has(id));
 
   const decisions = decisionsView(scoped);
+  const shared = sharedCauses(scoped.causes);
   return {
     system: { id: model.system.id, name: model.system.name, owner: model.system.owner },
     date: analysis.date,
@@ -163,8 +164,8 @@ export function buildReportView(input: ReportInput, scoped = scopeResult(input.a
     bySeverity: scoped.summary.bySeverity,
     review: reviewState(model, staleness),
     topRisks: topRisks(findings),
-    sharedCauses: sharedCauses(scoped.causes).length,
-    causes: sharedCauses(scoped.causes).slice(0, CAUSES_LISTED).map((c) => ({ id: c.id, text: causeText(c, graph.nameOf), severity: c.severity, score: c.score, findings: c.findings.length, counts: causeCounts(c) })),
+    sharedCauses: shared.length,
+    causes: shared.slice(0, CAUSES_LISTED).map((c) => ({ id: c.id, text: causeText(c, graph.nameOf), severity: c.severity, score: c.score, findings: c.findings.length, counts: causeCounts(c) })),
     heatmap: heatmap(findings),
     coverage: COVERAGE_FRAMEWORKS.map((slug) => coverageTable(frameworkBySlug(slug)!, findings)),
     decisions,

@@ -14,9 +14,8 @@ function reachesAsFile(context: AnalysisContext, origin: string, agentId: string
   const { graph, untrusted } = context;
   const seen = new Set([origin]);
   const queue = [origin];
-  while (queue.length > 0) {
-    const node = queue.shift()!;
-    for (const edge of untrusted.edges.get(node) ?? []) {
+  for (let next = 0; next < queue.length; next++) {
+    for (const edge of untrusted.edges.get(queue[next]!) ?? []) {
       if (edge.to === agentId) return true;
       if (seen.has(edge.to) || graph.kindOf(edge.to) === "agent" || graph.node(edge.to)?.element.type === "embedding-ingestion") continue;
       seen.add(edge.to);
