@@ -133,6 +133,21 @@ describe("root causes in the reports", () => {
   });
 });
 
+describe("root causes in the reports of a large model", () => {
+  it("list the first 10 shared causes and count the rest (text and Markdown)", () => {
+    const shared = support.causes.find((c) => c.findings.length > 1)!;
+    // Twelve shared causes, made from one: only their number and words matter here.
+    const causes = Array.from({ length: 12 }, (_, i) => ({ ...shared, id: `element:part-${i}`, kind: "element" as const, element: `part-${i}` }));
+    const many = { ...support, causes };
+    const text = textReport(many);
+    assert.equal(text.match(/\n {2}- \[.*how part-\d+ is set up/g)?.length, 10);
+    assert.match(text, /\n {2}… 2 more shared causes\n/);
+    const markdown = markdownReport(many);
+    assert.equal(markdown.match(/\n\| how part-\d+ is set up \|/g)?.length, 10);
+    assert.match(markdown, /\n…and 2 more shared causes\.\n/);
+  });
+});
+
 describe("root causes of the coding agent (docs/scoring.md quotes them)", () => {
   const coding = analysed("examples/coding-agent").analysis;
   it("has 27 of its 42 findings follow from untrusted text steering the PR agent, and four from the bot identity and its token", () => {
