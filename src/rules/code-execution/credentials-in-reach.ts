@@ -84,7 +84,7 @@ export const credentialsInReach: Rule = {
             { element: credentialId, note: `${credential.type}, ${credential.lifetime}, stored in ${credential.storage}${credential.location ? ` (${credential.location})` : ""}; present ${where}` },
             { element: owner.id, note: `the identity the credential authenticates${unlocks.length ? `: ${unlocks.join(", ")}` : ": no permissions modelled"}` },
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id, tool), ...impact],
+          factors: [...reachLikelihood(context, { top, hops }, agent.id, tool), ...impact],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             effectStep(graph, execute),
@@ -103,6 +103,12 @@ export const credentialsInReach: Rule = {
     return detections;
   },
 };
+
+/** How likely the attacker gets the agent to run code through the tool: the entry's exposure and attacker, the path's length, a person in the loop. */
+function reachLikelihood(context: AnalysisContext, entry: Pick<InjectableAgent, "top" | "hops">, agentId: string, tool: string): Factor[] {
+  const { graph } = context;
+  return [...exposureFactor(graph, entry.top), ...attackerFactor(graph, entry.top.id), ...pathLengthFactor(entry.hops.length), ...autonomyFactor(context, agentId, tool)];
+}
 
 /**
  * Secrets the model holds only as data (an engineer's ~/.aws, ~/.ssh or git token on a laptop): data flagged
@@ -138,7 +144,7 @@ function secretsHeldWhereCodeRuns(
           { element: tool, note: `runs code${execute.resource ? ` on ${graph.nameOf(execute.resource)}` : ""}` },
           { element: dataId, note: `${level} data flagged credentials, held ${where}` },
         ],
-        factors: [...exposureFactor(graph, entry.top), ...attackerFactor(graph, entry.top.id), ...pathLengthFactor(entry.hops.length), ...autonomyFactor(context, agentId, tool), ...impact],
+        factors: [...reachLikelihood(context, entry, agentId, tool), ...impact],
         path: [
           ...entrySteps(graph, untrusted, entry.top, agentId),
           effectStep(graph, execute),
