@@ -188,6 +188,12 @@ export function isSevere(effect: Pick<Effect, "action" | "limit" | "identity">):
   return SEVERE_ACTIONS.has(effect.action) && !(effect.action === "spend" && effect.identity !== undefined && isTotalPeriod(effect.limit?.per));
 }
 
+/**
+ * Said after damaging grants that include spending: nothing caps its total, which is what makes it damaging
+ * (isSevere), and a cap per hour, day or month on the grant is what the team can add.
+ */
+export const UNCAPPED_SPEND = ", with no cap on the total spent";
+
 /** The most damaging effect (in DAMAGE_ORDER), the first such in the list. */
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
   let worst: Effect | undefined;
@@ -320,9 +326,11 @@ export function credentialsWithOwners(context: AnalysisContext): { credential: C
 /** Impact +1 when the identity may administer, delete, spend (with no cap on the total) or run code: what a stolen or misused credential of it can do. */
 export function powerfulGrantsFactor(context: AnalysisContext, identity: Identity | undefined): Factor[] {
   if (!identity) return [];
-  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((action) => isSevere({ action, identity: identity.id, ...(p.limit ? { limit: p.limit } : {}) })).map((a) => `${a} on ${context.graph.nameOf(p.resource)}`));
+  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((action) => isSevere({ action, identity: identity.id, ...(p.limit ? { limit: p.limit } : {}) })).map((action) => ({ action, resource: p.resource })));
   if (grants.length === 0) return [];
-  return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${grants.slice(0, 3).join(", ")}${grants.length > 3 ? " and more" : ""}` }];
+  const named = grants.slice(0, 3);
+  const words = named.map((g) => `${g.action} on ${context.graph.nameOf(g.resource)}`).join(", ");
+  return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${words}${grants.length > 3 ? " and more" : ""}${named.some((g) => g.action === "spend") ? UNCAPPED_SPEND : ""}` }];
 }
 
 const hijackableHolders = new WeakMap<AnalysisContext, Map<string, { agent: string; via: string[] }[]>>();

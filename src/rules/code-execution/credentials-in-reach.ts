@@ -3,7 +3,7 @@ import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis
 import { heldData, isSensitive, SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
 import { codeSite, isOwnRuntime } from "../../analysis/capabilities.js";
 import type { InjectableAgent } from "../helpers.js";
-import { autonomyFactor, isSevere, injectableAgents, originEvidence, ownToolEffects, worstEffect } from "../helpers.js";
+import { autonomyFactor, isSevere, injectableAgents, originEvidence, ownToolEffects, UNCAPPED_SPEND, worstEffect } from "../helpers.js";
 import type { Effect } from "../../analysis/capabilities.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
@@ -66,7 +66,7 @@ export const credentialsInReach: Rule = {
         const worst = severe ?? worstEffect(grants);
         const impact: Factor[] = [];
         if (!worst) impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} has no permissions in the model` });
-        else if (severe) impact.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(owner.id)} can ${severe.action} on ${graph.nameOf(severe.resource!)}` });
+        else if (severe) impact.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(owner.id)} can ${severe.action} on ${graph.nameOf(severe.resource!)}${severe.action === "spend" ? UNCAPPED_SPEND : ""}` });
         else if (grants.every((g) => g.action === "read") && !grants.some((g) => heldData(graph, g.resource!).some((d) => graph.data(d) && isSensitive(graph.data(d)!)))) {
           impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} can only read, and nothing sensitive` });
         }

@@ -124,6 +124,31 @@ ruleTester(credentialsInReach, {
       ],
     },
     {
+      name: "the same key with no cap on its spending: +1, and the reason says that the missing cap is why",
+      model: spec(publicChat("agent", { tools: ["shell"] }), runner, {
+        services: [{ id: "search-api", name: "Search API", type: "api" }],
+        identities: [
+          {
+            id: "search-sa",
+            name: "Search account",
+            type: "service-account",
+            permissions: [{ resource: "search-api", actions: ["fetch", "spend"] }],
+            credentials: [{ id: "search-key", type: "api-key", lifetime: "static", storage: "env-var", location: "SEARCH_KEY", presentIn: ["runner"] }],
+          },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "search-key"],
+          // Likelihood 4 + 1 (public) = 5. Impact 4 + 1 (uncapped spend) = 5. 25: critical.
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 5);
+            assert.equal(finding.reasons[1], "Impact 5/5: rule default 4; +1 Search account can spend on Search API, with no cap on the total spent.");
+          },
+        },
+      ],
+    },
+    {
       name: "a tool that has code run on a CI service reaches the key in that service, not the runner's",
       model: spec(publicChat("agent", { tools: ["dispatch"] }), runner, deployer(["ci-service"]), {
         services: [{ id: "ci-service", type: "ci-runner" }],

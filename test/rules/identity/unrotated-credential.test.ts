@@ -25,7 +25,7 @@ ruleTester(unrotatedCredential, {
       name: "a key that may spend on a metered API with no cap: spending is among the damaging grants",
       model: spec(backendCredential({}, { permissions: [{ resource: "orders-api", actions: ["read", "spend"] }] })),
       // 3 x (3 + 1) = 12: high.
-      findings: [{ anchors: ["backend-key"], severity: "high", check: (finding) => assert.match(finding.reasons[1]!, /\+1 backend-sa may spend on orders-api/) }],
+      findings: [{ anchors: ["backend-key"], severity: "high", check: (finding) => assert.match(finding.reasons[1]!, /\+1 backend-sa may spend on orders-api, with no cap on the total spent/) }],
     },
     {
       name: "the same key with a billing cap per month: a known cost, the grant adds nothing",
