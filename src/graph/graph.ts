@@ -71,6 +71,8 @@ export function buildGraph(model: ThreatModel): SystemGraph {
   const nodes = new Map<string, Node>();
   // Names are asked for constantly (every sentence a rule writes); read once, not off elements of many shapes each time.
   const names = new Map<string, string>();
+  // System-level findings are anchored at the system's ID; an element of the same ID (set below) wins.
+  names.set(model.system.id, model.system.name);
   const add = (kind: ElementKind, element: Node["element"]) => {
     nodes.set(element.id, { id: element.id, kind, element });
     if (element.name !== undefined && element.name !== null) names.set(element.id, element.name);

@@ -164,6 +164,26 @@ describe("report view on the support assistant", () => {
   });
 });
 
+describe("root causes in the page", () => {
+  it("lists the first 10 shared causes, says how many more the filter holds, and names a system-level cause by the system's name", async () => {
+    const model = support();
+    const input = inputs(model);
+    const shared = input.analysis.causes.find((c) => c.findings.length > 1)!;
+    // Twelve shared causes made from one, the last anchored at the system: only their number and words matter here.
+    const ids = [...Array.from({ length: 11 }, (_, i) => `part-${i}`), model.system.id];
+    const causes = ids.map((element, i) => ({ ...shared, id: `element:${element}`, kind: "element" as const, element, score: 25 - i }));
+    const analysis = { ...input.analysis, causes };
+    const view = buildReportView({ ...input, analysis });
+    assert.equal(view.sharedCauses, 12);
+    assert.deepEqual(view.causes.map((c) => c.id), causes.slice(0, 10).map((c) => c.id));
+    const html = (await htmlReport({ ...input, analysis, generator: "Threatwright test" })).html;
+    assert.equal(html.match(/data-filter-cause="element:part-\d+"/g)?.length, 10);
+    assert.match(html, /…and 2 more in the findings' Root cause filter\./);
+    // Past the first ten in the summary, the system's cause is still named in the filter, by the system's name.
+    assert.match(html, /<option value="element:support-assistant">how Customer support assistant is set up \(\d+\)<\/option>/);
+  });
+});
+
 describe("which workflows get a diagram", () => {
   const finding = (severity: Finding["severity"], score: number, workflows: string[]) => ({ severity, residual: { score }, workflows }) as Finding;
   const workflows = ["w1", "w2", "w3", "w4"].map((id) => ({ id }));
