@@ -1,6 +1,8 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { entryControls, entryWays, firstPerTool, injectableAgents, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote } from "../helpers.js";
+import type { SystemGraph } from "../../graph/graph.js";
+import type { UntrustedContent, UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const exfiltrationPath: Rule = {
@@ -38,9 +40,7 @@ export const exfiltrationPath: Rule = {
       const { agent, origins } = injectable;
       const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
-      // The story of an exfiltration is most often someone else's text stealing the victim's data: prefer an indirect entry.
-      const top = origins.find((o) => !isDirect(graph, untrusted.pathFrom(o.id, agent.id))) ?? origins[0]!;
-      const hops = untrusted.pathFrom(top.id, agent.id);
+      const { top, entryFactors } = likeliestEntry(graph, untrusted, origins, agent.id);
       // Any of the entries will do for the attacker: a control on the way in counts where it covers all of them.
       const onTheWayIn = entryControls(context, exfiltrationPath, entryWays(origins, agent.id));
       for (const channel of firstPerTool(outboundEffects(capabilities.agentEffects(agent.id)))) {
@@ -58,7 +58,7 @@ export const exfiltrationPath: Rule = {
             { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination` },
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...narrowed],
+          factors: [...entryFactors, ...sensitivityFactor(graph, dataIds), ...narrowed],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             graph.kindOf(richest.from) === "datastore" && graph.node(richest.from)?.element.type === "vector"
@@ -73,3 +73,21 @@ export const exfiltrationPath: Rule = {
     return detections;
   },
 };
+
+/**
+ * The entry the finding is scored and told from: the one that makes the theft likeliest (exposure,
+ * the attacker coming in there, the length of the way), so that naming one more entry or adversary
+ * never lowers the score. Among equally likely ones, an indirect entry: the story of an exfiltration
+ * is most often someone else's text stealing the victim's data.
+ */
+function likeliestEntry(graph: SystemGraph, untrusted: UntrustedContent, origins: readonly UntrustedOrigin[], agentId: string): { top: UntrustedOrigin; entryFactors: Factor[] } {
+  let best: { top: UntrustedOrigin; entryFactors: Factor[]; sum: number; indirect: boolean } | undefined;
+  for (const origin of origins) {
+    const hops = untrusted.pathFrom(origin.id, agentId);
+    const entryFactors = [...exposureFactor(graph, origin), ...attackerFactor(graph, origin.id), ...pathLengthFactor(hops.length)];
+    const sum = entryFactors.reduce((total, f) => total + f.delta, 0);
+    const indirect = !isDirect(graph, hops);
+    if (!best || sum > best.sum || (sum === best.sum && indirect && !best.indirect)) best = { top: origin, entryFactors, sum, indirect };
+  }
+  return best!;
+}

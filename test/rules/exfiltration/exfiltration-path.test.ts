@@ -111,6 +111,29 @@ ruleTester(exfiltrationPath, {
       ],
     },
     {
+      name: "an insider adversary who can edit the system prompt does not lower the score: it is told and scored from the public chat, the likelier way in",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"], prompts: ["system"] }), ordersAndEmail, {
+        actors: [{ id: "supervisors", type: "employee", authenticated: true }],
+        prompts: [{ id: "system", role: "system", writableBy: ["supervisors"] }],
+        adversaries: [
+          { id: "caller", type: "opportunistic", capability: "medium", via: ["public-user"] },
+          { id: "insider", type: "insider", capability: "medium", via: ["supervisors"] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            // The prompt is an indirect entry (insiders count as untrusted once an insider adversary is modelled), but
+            // exposure -2; the public chat is +1. Likelihood 4 + 1 = 5; impact 4 + 1 (payment data: restricted) = 5: 25.
+            assert.equal(finding.inherent.score, 25);
+            assert.match(finding.summary, /reads text from public-user/);
+            assert.match(finding.reasons[0]!, /\+1 entry public-user/);
+          },
+        },
+      ],
+    },
+    {
       name: "content isolation on the tickets does nothing against the public chat, which is a way in too",
       model: spec(publicChat("agent", { tools: ["lookup", "email"] }), customerTickets("agent"), ordersAndEmail, {
         controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets"], verified: true }],
@@ -119,11 +142,12 @@ ruleTester(exfiltrationPath, {
         {
           anchors: ["agent", "email"],
           check: (finding) => {
-            // Likelihood 4 + 0 (the tickets, the indirect entry the finding tells of, exposure 4); impact 5: 20, critical.
-            // The tickets are also a source of the data at stake, but the control is on their way only: the public user's
-            // chat reaches the agent without it, so nothing comes off.
-            assert.equal(finding.inherent.score, 20);
-            assert.equal(finding.residual.score, 20);
+            // Likelihood 4 + 1 (the public chat, exposure 5: the likeliest of the two entries, ahead of the tickets' +0);
+            // impact 5: 25, critical. The tickets are also a source of the data at stake, but the control is on their
+            // way only: the public user's chat reaches the agent without it, so nothing comes off.
+            assert.equal(finding.inherent.score, 25);
+            assert.equal(finding.residual.score, 25);
+            assert.match(finding.reasons[0]!, /\+1 entry public-user/);
             assert.ok(finding.missingControls.includes("content-isolation"));
             assert.match(finding.evidence.find((e) => e.element === "ticket-tags")?.note ?? "", /part of the way in only: text from public-user reaches agent without passing it/);
           },
