@@ -4,6 +4,7 @@
 import type { SystemGraph } from "../graph/graph.js";
 import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
+import type { ThreatModel } from "../model/model.js";
 import type { ActorType } from "../model/vocabulary.js";
 
 export interface UntrustedOrigin {
@@ -49,9 +50,35 @@ export const ORIGINS_PER_NODE = 8;
 const ACTOR_EXPOSURE: Record<ActorType, number> = { public: 5, customer: 4, partner: 3, contractor: 2, employee: 2, admin: 1 };
 const OPEN_SOURCE_TYPES = new Set(["web", "email", "comments", "issue-tracker", "feed"]);
 
-export function isUntrustedActor(actor: Actor, insidersConsidered: boolean): boolean {
+/** The people an insider adversary makes untrusted: every employee and contractor, or only those it names. */
+export interface Insiders {
+  /** An insider adversary names no way in: any employee or contractor may be one. */
+  all: boolean;
+  /** Actors an insider adversary's `via` names, or who write to what it names (administrators included, when named). */
+  named: ReadonlySet<string>;
+}
+
+export function insidersOf(model: Pick<ThreatModel, "adversaries" | "actors" | "sources" | "datastores" | "prompts" | "datasets">): Insiders {
+  const named = new Set<string>();
+  let all = false;
+  const actorIds = new Set(model.actors.map((a) => a.id));
+  const writers = new Map<string, readonly string[]>();
+  for (const list of [model.sources, model.datastores, model.prompts, model.datasets]) for (const element of list) if (element.writableBy) writers.set(element.id, element.writableBy);
+  for (const adversary of model.adversaries) {
+    if (adversary.type !== "insider") continue;
+    if (!adversary.via) all = true;
+    for (const id of adversary.via ?? []) {
+      if (actorIds.has(id)) named.add(id);
+      for (const writer of writers.get(id) ?? []) named.add(writer);
+    }
+  }
+  return { all, named };
+}
+
+export function isUntrustedActor(actor: Actor, insiders: Insiders): boolean {
   if (actor.type === "public" || actor.type === "customer" || actor.type === "partner") return true;
-  return insidersConsidered && (actor.type === "contractor" || actor.type === "employee");
+  if (insiders.named.has(actor.id)) return true;
+  return insiders.all && (actor.type === "contractor" || actor.type === "employee");
 }
 
 /** Publishers whose tool descriptions and output are third-party text. */
@@ -63,7 +90,7 @@ export function isUntrustedServer(server: McpServer): boolean {
 }
 
 export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
-  const insiders = graph.model.adversaries.some((a) => a.type === "insider");
+  const insiders = insidersOf(graph.model);
   const untrustedActors = new Map<string, number>();
   const origins: UntrustedOrigin[] = [];
   for (const actor of graph.model.actors) {

@@ -78,7 +78,7 @@ export const Actor = z
     ...common,
     type: oneOf(
       v.ACTOR_TYPES,
-      "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator. Public, customer and partner actors are untrusted sources of text; contractors and employees are too once the model names an insider adversary; administrators never are",
+      "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator. Public, customer and partner actors are untrusted sources of text; contractors and employees are too once the model names an insider adversary (only those its `via` names, when it names any); administrators only when an insider adversary names them",
     ),
     authenticated: z.boolean().meta({ description: "Whether the actor signs in before interacting." }).optional(),
     boundary: ref(["boundary"], "Trust boundary the actor acts from").optional(),
@@ -514,7 +514,7 @@ export const Decision = z
 export const Adversary = z
   .strictObject({
     ...common,
-    type: oneOf(v.ADVERSARY_TYPES, "Kind of adversary. An insider makes the model's employees and contractors untrusted sources of text, so the injection and misuse rules look at what they write and ask too"),
+    type: oneOf(v.ADVERSARY_TYPES, "Kind of adversary. An insider makes the model's employees and contractors untrusted sources of text, so the injection and misuse rules look at what they write and ask too; with `via`, only the actors it names and those who write to what it names"),
     capability: oneOf(v.LEVELS, "Skill and resources"),
     motivation: text("What they want.").optional(),
     via: refs(

@@ -101,3 +101,33 @@ describe("the attacker capability of a finding is that of who comes in its way",
     assert.equal(origins([{ ...supplyChain }])[0], "a-notes", "an adversary who may come in anywhere changes no order");
   });
 });
+
+describe("who an insider adversary makes untrusted", () => {
+  /** Employees ask the agent; contractors write a runbook store it reads; admins edit its system prompt. */
+  const staffModel = (insider: Record<string, unknown>) =>
+    loadSpec(
+      spec(internalAgent("agent", { prompts: ["system"] }), {
+        actors: [
+          { id: "contractors", type: "contractor", authenticated: true },
+          { id: "admins", type: "admin", authenticated: true },
+        ],
+        datastores: [{ id: "runbooks", type: "document", writableBy: ["contractors"] }],
+        prompts: [{ id: "system", role: "system", writableBy: ["admins"] }],
+        flows: [{ id: "runbooks-to-agent", from: "runbooks", to: "agent", channel: "retrieval" }],
+        adversaries: [{ id: "insider", type: "insider", capability: "medium", ...insider }],
+      }),
+    );
+  const entries = (insider: Record<string, unknown>) => traceUntrustedContent(buildGraph(staffModel(insider))).origins.map((o) => o.id).sort();
+
+  it("without `via`, every employee and contractor may be one, administrators not", () => {
+    assert.deepEqual(entries({}), ["contractors", "runbooks", "staff"]);
+  });
+
+  it("with `via`, only the actors it names: naming the contractors leaves the employees trusted", () => {
+    assert.deepEqual(entries({ via: ["contractors"] }), ["contractors", "runbooks"]);
+  });
+
+  it("naming what they write names its writers: via the system prompt, the administrators who edit it (named, so counted)", () => {
+    assert.deepEqual(entries({ via: ["system"] }), ["admins", "system"]);
+  });
+});

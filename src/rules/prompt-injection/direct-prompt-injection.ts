@@ -17,7 +17,7 @@ export const directPromptInjection: Rule = {
   rationale:
     "Whoever types into the agent writes part of its prompt. Instructions in a system prompt do not reliably outrank a user's message, so an untrusted user can talk the agent into using its tools against the operator or into revealing data the agent can read on other people's behalf. A read-only assistant over public content gives them nothing; tools with side effects or other people's data do.",
   appliesWhen:
-    "An untrusted actor (public, customer or partner; insiders when an insider adversary is modelled) reaches an agent through clients and services only, and the agent has a tool with side effects or sensitive data in its context that does not come from that actor's own messages.",
+    "An untrusted actor (public, customer or partner; employees and contractors when an insider adversary is modelled, only those it names when its `via` names any) reaches an agent through clients and services only, and the agent has a tool with side effects or sensitive data in its context that does not come from that actor's own messages.",
   mappings: {
     stride: ["T", "E", "I"],
     owaspLlm: ["LLM01:2025", "LLM06:2025"],

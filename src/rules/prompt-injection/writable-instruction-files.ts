@@ -1,6 +1,6 @@
 import { effectStep } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
-import { isUntrustedActor } from "../../analysis/untrusted-content.js";
+import { insidersOf, isUntrustedActor } from "../../analysis/untrusted-content.js";
 import { effectImpactFactors, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 
@@ -11,7 +11,7 @@ export const writableInstructionFiles: Rule = {
   rationale:
     "System prompts, rules files (AGENTS.md, .cursorrules), skills and instruction files are read by the agent as its own orders, with more authority than anything a user or a document says. Whoever can edit one does not have to trick the model: they reconfigure the agent. A rules file loaded from a pull request's head or a shared folder is such a file.",
   appliesWhen:
-    "A prompt of any role that an agent loads is writable by an untrusted actor (public, customer or partner; contractors and employees when an insider adversary is modelled).",
+    "A prompt of any role that an agent loads is writable by an untrusted actor (public, customer or partner; contractors and employees when an insider adversary is modelled, only those it names when its `via` names any).",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM01:2025"],
@@ -33,7 +33,7 @@ export const writableInstructionFiles: Rule = {
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;
-    const insiders = graph.model.adversaries.some((a) => a.type === "insider");
+    const insiders = insidersOf(graph.model);
     const originById = new Map(untrusted.origins.map((o) => [o.id, o]));
     const actors = new Map(graph.model.actors.map((a) => [a.id, a]));
     const prompts = [...graph.model.prompts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
