@@ -539,6 +539,8 @@ interface StageCut {
   on: Control[];
   /** Entries whose text still reaches the target with every such control in place. */
   open: string[];
+  /** The open entries are people who talk to the target agent themselves, which content isolation cannot cut. */
+  ownWords?: boolean;
 }
 
 const reverseEdgeIndex = new WeakMap<UntrustedContent, Map<string, { from: string; ref?: string }[]>>();
@@ -595,9 +597,10 @@ export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitiga
     const entryId = firstOpen.way.stages[0]!.to;
     const past = firstOpen.entry.open.filter((id) => id !== entryId);
     const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
-    for (const control of [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      evidence.push({ element: control.id, note: `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count` });
-    }
+    const why = firstOpen.entry.ownWords
+      ? `${type} does not count: ${who} talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data`
+      : `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count`;
+    for (const control of [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) evidence.push({ element: control.id, note: why });
   }
   return { scope, evidence };
 }
@@ -613,9 +616,21 @@ function stageCut(context: AnalysisContext, type: ControlType, stage: EntryStage
   const key = `${type}\u0000${stage.direct ? "direct" : "any"}\u0000${stage.to}\u0000${[...new Set(stage.from)].sort().join("\u0000")}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const cut = computeStageCut(context, type, stage);
+  const cut = ownWordsStayOpen(context, type, stage, computeStageCut(context, type, stage));
   cache.set(key, cut);
   return cut;
+}
+
+/**
+ * Isolation marks retrieved content as data, not as orders; it cannot do that to what a person types to
+ * the agent, which is the conversation itself. A cut of that type that would close the way still leaves
+ * open the people who talk to the agent directly (a cut already open says so of its own).
+ */
+function ownWordsStayOpen(context: AnalysisContext, type: ControlType, stage: EntryStage, cut: StageCut): StageCut {
+  if (type !== "content-isolation" || cut.open.length > 0 || cut.level === undefined || context.graph.kindOf(stage.to) !== "agent") return cut;
+  const from = new Set(stage.from);
+  const speakers = directAskers(context, stage.to).filter((o) => from.has(o.id)).map((o) => o.id);
+  return speakers.length > 0 ? { on: cut.on, open: speakers, ownWords: true } : cut;
 }
 
 const upstreamSets = new WeakMap<AnalysisContext, Map<string, ReadonlySet<string>>>();

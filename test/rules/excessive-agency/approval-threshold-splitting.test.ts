@@ -64,34 +64,51 @@ ruleTester(approvalThresholdSplitting, {
       ],
     },
     {
-      name: "content isolation on the public chat only: the attacker steers the other payer through its tickets, so it does not count",
-      model: twoPayers([chatFilter]),
+      name: "content isolation on the tickets only: the public chat reaches the other payer without it, so it does not count",
+      model: twoPayers([ticketTags]),
       findings: [
         {
           anchors: ["pay", "approval"],
-          // Likelihood 3 +1 (the public chat, exposure 5, is the most exposed entry) = 4; impact 4: 16, high. The filter is on
-          // the chat's way only; the tickets reach intake, which pays through the same tool, without it: nothing off, 16.
+          // Likelihood 3 +1 (the public chat, exposure 5, is the most exposed entry) = 4; impact 4: 16, high. The tags are on
+          // the tickets' way only; the chat reaches the agent, which pays through the same tool, without them: nothing off, 16.
           severity: "high",
           check: (finding) => {
             assert.equal(finding.inherent.score, 16);
             assert.equal(finding.residual.score, 16);
             assert.deepEqual(finding.controls, []);
-            assert.match(finding.evidence.find((e) => e.element === "chat-filter")?.note ?? "", /part of the way in only: text from .*tickets.* reaches intake without passing it/);
+            assert.match(finding.evidence.find((e) => e.element === "ticket-tags")?.note ?? "", /part of the way in only: text from .*public-user.* reaches agent without passing it/);
           },
         },
       ],
     },
     {
-      name: "content isolation on the way into every agent that pays counts",
+      name: "content isolation on the public chat's own messages as well does not count either: a person's own words cannot be marked as data",
       model: twoPayers([chatFilter, ticketTags]),
       findings: [
         {
           anchors: ["pay", "approval"],
-          // Inherent 16 as above; verified controls on both ways, equally strong: the full 1 off likelihood: 3 x 4 = 12, high.
+          // Inherent 16 as above. Both ways carry a verified control, but the chat user talks to the agent directly: the way stays open, 16.
           severity: "high",
           check: (finding) => {
-            assert.equal(finding.residual.score, 12);
-            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["chat-filter", 1]]);
+            assert.equal(finding.residual.score, 16);
+            assert.deepEqual(finding.controls, []);
+            assert.match(finding.evidence.find((e) => e.element === "chat-filter")?.note ?? "", /content-isolation does not count: public-user talk to agent themselves/);
+          },
+        },
+      ],
+    },
+    {
+      name: "content isolation on the only way in, customer tickets, counts",
+      // On the tickets themselves: the agent also reads them through its tool, which the flow's tags would not cover.
+      model: spec(ticketAgent(), payments({ amount: 9000, currency: "EUR", per: "action" }, [{ ...ticketTags, covers: ["tickets"] }])),
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          // Inherent 3 x 4 = 12 (customers' tickets +0); verified tags on the tickets' way: the full 1 off likelihood: 2 x 4 = 8, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 8);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["ticket-tags", 1]]);
           },
         },
       ],

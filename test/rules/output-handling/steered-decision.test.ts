@@ -258,15 +258,31 @@ ruleTester(steeredDecision, {
       ],
     },
     {
-      name: "content isolation on the agent covers every way in",
+      name: "content isolation on the agent does not count against the public user's own messages",
       model: chatAndTickets([{ id: "delimiting", type: "content-isolation", covers: ["claims"], verified: true }]),
       findings: [
         {
           anchors: ["claims"],
           // Likelihood 3 + 1 (public-user, exposure 5, is the most exposed entry; 3 hops) = 4. Impact 5. 20.
-          // On the agent itself, every way passes it: verified, the full 1 off. 3 x 5 = 15: high.
-          severity: "high",
-          check: (finding) => assertScores(finding, [4, 5, 20], [3, 5, 15]),
+          // The control is on every way, but the public user talks to the agent itself: their words are the
+          // conversation, which isolation cannot mark as data. Nothing off: 20, critical.
+          severity: "critical",
+          check: (finding) => {
+            assertScores(finding, [4, 5, 20], [4, 5, 20]);
+            assert.match(finding.evidence.find((e) => e.element === "delimiting")?.note ?? "", /content-isolation does not count: public-user talk to claims themselves/);
+          },
+        },
+      ],
+    },
+    {
+      name: "content isolation on the agent counts when its only way in is the tickets it reads",
+      model: spec(internalAgent("claims", decides("high")), customerTickets("claims"), { controls: [{ id: "delimiting", type: "content-isolation", covers: ["claims"], verified: true }] }),
+      findings: [
+        {
+          anchors: ["claims"],
+          // Likelihood 3 + 0 (customer-written tickets, exposure 4) = 3. Impact 5. 15. Verified, on the agent: the full 1 off. 2 x 5 = 10: medium.
+          severity: "medium",
+          check: (finding) => assertScores(finding, [3, 5, 15], [2, 5, 10]),
         },
       ],
     },
