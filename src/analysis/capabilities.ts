@@ -162,12 +162,13 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       for (const action of actions) use(resource, action);
       use(resource, "spend");
     };
+    // Calling a model: some clouds grant it as invoke, which teams write as execute; that is the same call, not running code.
     for (const componentId of graph.runningAs(identityId)) {
       const tool = graph.tool(componentId);
       for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) call(resource, USES[capability.action]);
-      for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write"] : ["write"]);
+      for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write", "execute"] : ["write"]);
       for (const flow of graph.flowsTo(componentId)) use(flow.from, "read");
-      for (const model of graph.agent(componentId)?.models ?? []) call(model, ["read"]);
+      for (const model of graph.agent(componentId)?.models ?? []) call(model, ["read", "execute"]);
     }
     const unused: PermissionUse[] = [];
     for (const permission of identity.permissions ?? []) {

@@ -370,7 +370,7 @@ export const Boundary = z
 export const Permission = z
   .strictObject({
     resource: ref(COMPONENT_REF, "Resource the permission is on"),
-    actions: z.array(z.enum(v.ACTIONS)).min(1).meta({ description: "Actions granted on the resource." }),
+    actions: z.array(z.enum(v.ACTIONS)).min(1).meta({ description: "Actions granted on the resource. Calling a model is read and spend (execute, where a cloud names it invoke, is read as the same call)." }),
     scope: text("Provider's name for the grant, such as repo or workflow.").optional(),
     limit: SpendLimit.optional().meta({
       description:

@@ -56,6 +56,15 @@ describe("unused permissions", () => {
     assert.deepEqual(unused(model, "agent-sa"), ["admin on llm"]);
   });
 
+  it("counts execute on a model the identity calls as the call itself (a cloud's invoke), and leaves write and admin unused", () => {
+    const model: ModelSpec = {
+      models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+      agents: [{ id: "agent", models: ["llm"], runsAs: "agent-sa" }],
+      identities: [{ id: "agent-sa", type: "workload-identity", permissions: [{ resource: "llm", actions: ["execute", "write", "admin"] }] }],
+    };
+    assert.deepEqual(unused(model, "agent-sa"), ["write on llm", "admin on llm"]);
+  });
+
   it("leaves delete unused for a pipeline that ingests into the index it rebuilds: no field says it deletes", () => {
     // An ingestion flow writes; whether the job also drops chunks of removed documents, or only upserts, the model cannot say.
     const model: ModelSpec = {
