@@ -442,7 +442,7 @@ export const Evidence = z
 export const Control = z
   .strictObject({
     ...common,
-    type: oneOf(v.CONTROL_TYPES, "What the control does. Where code runs in a sandbox (a dev container, a throwaway VM), write the sandbox as the service the tool runs on (runsOn) rather than as a sandbox control: then the analysis sees which credentials and data are on the sandbox and which stay out of reach, while a control only takes steps off the likelihood"),
+    type: oneOf(v.CONTROL_TYPES, "What the control does. Where code runs in a sandbox (a dev container, a throwaway VM), write the sandbox as the service the tool runs on (runsOn) rather than as a sandbox control: then the analysis sees which credentials and data are on the sandbox and which stay out of reach, while a control only takes steps off the likelihood. Checking who a person is (sign-in, a caller's one-time code) is the actor's `authenticated`, and a check that tools reach only that person's own records is `authorization`; `authentication` is for the machine callers of an interface (mTLS, signed messages, keys). A `rate-limit` counts as a cap on how often the covered element acts, per period: a budget per conversation is not one, since an attacker starts another"),
     covers: refs(v.ELEMENT_KINDS, "Elements the control protects").min(1),
     status: oneOf(v.CONTROL_STATUS, "Whether the control is in place, partly in place or only planned").optional(),
     threshold: SpendLimit.optional().meta({ description: "For human-approval and spend-limit: the amount above which the control applies." }),
