@@ -45,7 +45,8 @@ export type DiagnosticCode =
   | "field-for-another-type"
   | "field-for-another-action"
   | "four-eyes-without-approvers"
-  | "supervised-with-some-approvals";
+  | "supervised-with-some-approvals"
+  | "via-names-no-entry";
 
 export interface Diagnostic extends SourceLocation {
   severity: "error" | "warning";

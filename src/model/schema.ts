@@ -519,7 +519,7 @@ export const Adversary = z
     motivation: text("What they want.").optional(),
     via: refs(
       v.COMPONENT_KINDS,
-      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere",
+      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent is no way in (loading warns): for a third party's agent, name the partner actor whose messages reach it",
     ).optional(),
   })
   .meta({
