@@ -5,7 +5,7 @@ const TRUST_LIKELIHOOD = { "first-party": -1, vendor: 0, community: 1, unknown: 
 
 export const unpinnedMcpServer: Rule = {
   id: "TW-MCP-002",
-  title: "Rug pull: MCP server not pinned",
+  title: "Rug pull: MCP server can change after it was reviewed",
   category: "mcp",
   rationale:
     "An MCP server that is installed at whatever version is current (npx -y, latest tags), or that runs remotely under someone else's control, can change after it was reviewed: new tool descriptions with hidden instructions, tools that do more than they say, or, for a local server, new code that runs with the environment it is started in. The change reaches every agent at its next start, and nobody is asked.",
