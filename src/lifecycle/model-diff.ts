@@ -215,7 +215,9 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
     const is = now.get(elementKey(kind, id))?.value;
     if (kind === "control") {
       const weakened = controlWeakening(was, is);
-      if (weakened) reason("blast-radius", id, `control '${id}' (${str(was?.type) ?? "?"}) ${weakened}: what it held back on ${list(strings(was?.covers))} is less held back`);
+      // A new type is not a weaker control, only another one: say what stops counting, not that less is held back.
+      if (weakened && is && str(is.type) !== str(was?.type)) reason("blast-radius", id, `control '${id}' ${weakened}: findings that counted it as ${str(was?.type)} on ${list(strings(was?.covers))} no longer do, and those that take ${str(is.type)} may`);
+      else if (weakened) reason("blast-radius", id, `control '${id}' (${str(was?.type) ?? "?"}) ${weakened}: what it held back on ${list(strings(was?.covers))} is less held back`);
       continue;
     }
     // Whose data it is decides whether an attacker among its owners is after it: claiming owners takes it off what is at stake.

@@ -378,6 +378,10 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 5000, currency: "EUR" }))), [["blast-radius", "approval", `control 'approval' (human-approval) threshold raised from 100 to 5000: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.condition = "the customer is new"))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only under a condition: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.routedBy = ["helper"]))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only to what 'helper' routes to it: ${held}`]]);
+    // Another type is another control, not a weaker one: still material (what counted it as an approval no longer does), said so.
+    assert.deepEqual(reasonsOf(weakened((c) => (c.type = "authorization"))), [
+      ["blast-radius", "approval", "control 'approval' changed from human-approval to authorization: findings that counted it as human-approval on 'lookup', 'mailer' no longer do, and those that take authorization may"],
+    ]);
     // Four eyes no longer enforced (separateFromRequester true, then absent or false): an approver who asks may approve their own request.
     for (const drop of [(c: ThreatModel["controls"][number]) => delete c.separateFromRequester, (c: ThreatModel["controls"][number]) => (c.separateFromRequester = false)]) {
       const [before, after] = weakened(drop);
