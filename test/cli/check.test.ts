@@ -53,12 +53,12 @@ describe("threatwright check on a git history", () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("(e) defaults, no baseline, unchanged example: fails on its 16 open critical and high findings only", async () => {
-    // On 2026-10-02 the example has 28 findings, none decided; 5 critical + 11 high are open (among them
+  it("(e) defaults, no baseline, unchanged example: fails on its 15 open critical and high findings only", async () => {
+    // On 2026-10-02 the example has 27 findings, none decided; 4 critical + 11 high are open (among them
     // TW-EXF-005, visitors' answers built from other customers' tickets, residual 18.75, and TW-PRV-002,
     // refunds for anyone who asks, 15), so the findings check fails. (The refunds key, rotated 2026-05-02
     // every P180D, is due on 2026-10-29: its TW-NHI-002, high, appears only after that, as on the
-    // 29-finding analysis of 2026-11-22.)
+    // 28-finding analysis of 2026-11-22.)
     // No decisions: nothing expired or overdue. Committed on the review day, due 2026-12-29: not stale.
     const { code, report, outcomes, byCheck } = await check("--date", "2026-10-02");
     assert.equal(code, 1);
@@ -66,7 +66,7 @@ describe("threatwright check on a git history", () => {
     assert.equal(report.baseline, null);
     assert.equal(report.policy.file, null);
     assert.deepEqual(outcomes, { findings: "fail", "expired-acceptances": "pass", overdue: "pass", stale: "pass", "material-change-review": "pass" });
-    assert.equal(byCheck.findings?.reason, "16 unmitigated findings at or above high");
+    assert.equal(byCheck.findings?.reason, "15 unmitigated findings at or above high");
     assert.equal(byCheck.findings?.findings?.[0], "TW-EXF-001@support-agent+send-customer-email");
     assert.equal(byCheck["material-change-review"]?.reason, "not checked: needs --baseline");
   });
@@ -376,14 +376,14 @@ describe("threatwright check against a baseline without a usable model", () => {
     commitFiles(repo, files, "Threat model", "2026-09-30");
     for (const baseline of ["main", "main:threatmodel/", "main:threatmodel/threatwright.yaml"]) {
       const run = await cli(repo.root, ["check", model, "--baseline", baseline, "--date", "2026-10-02", "--format", "json"]);
-      // The 16 open critical and high findings of the example on 2026-10-02 (see (e) above), all new.
+      // The 15 open critical and high findings of the example on 2026-10-02 (see (e) above), all new.
       assert.equal(run.code, 1, `${baseline}: ${run.err}`);
       const report = JSON.parse(run.out) as CheckReport;
       assert.equal(report.baseline?.model, "missing");
       assert.equal(report.baseline?.findings, 0);
       const findings = report.checks.find((c) => c.check === "findings")!;
-      assert.equal(findings.reason, "16 new unmitigated findings at or above high (no model at the baseline: every finding is new)");
-      assert.equal(Object.values(findings.why ?? {}).filter((w) => w === "new").length, 16);
+      assert.equal(findings.reason, "15 new unmitigated findings at or above high (no model at the baseline: every finding is new)");
+      assert.equal(Object.values(findings.why ?? {}).filter((w) => w === "new").length, 15);
       // A new model is reviewed in the change that adds it: the example records its review.
       assert.equal(report.checks.find((c) => c.check === "material-change-review")?.outcome, "pass");
       const at = baseline === "main" ? "main:threatmodel/threatwright.yaml" : baseline.replace(/\/$/, "");
@@ -413,7 +413,7 @@ describe("threatwright check against a baseline without a usable model", () => {
     const warning = `the model at main:threatmodel/threatwright.yaml is invalid (1 problem), and so is every earlier version on main: compared with an empty baseline, so every finding is new; the first problem: main:threatmodel/threatwright.yaml:${line}:12: review.cadence: `;
     assert.ok(report.baseline?.note?.startsWith(warning), report.baseline?.note ?? "no note");
     assert.ok(run.err.startsWith(`warning: baseline: ${warning}`), run.err);
-    assert.equal(report.checks.find((c) => c.check === "findings")?.reason, "16 new unmitigated findings at or above high (the baseline's model is invalid: every finding is new)");
+    assert.equal(report.checks.find((c) => c.check === "findings")?.reason, "15 new unmitigated findings at or above high (the baseline's model is invalid: every finding is new)");
     const text = await cli(repo.root, ["check", model, "--baseline", "main", "--date", "2026-10-02"]);
     assert.match(text.out, /^Threatwright check of Customer support assistant \(2026-10-02\) against main \(invalid there: everything is new\)\n {2}WARN baseline: the model at main:threatmodel\/threatwright\.yaml is invalid \(1 problem\)/);
     assert.match(text.out, /\nFAILED \(1 failed, 1 warning\)\n$/);
@@ -434,7 +434,7 @@ describe("threatwright check against a baseline without a usable model", () => {
       assert.equal(report.baseline?.model, "invalid");
       assert.equal(report.baseline?.fallback, good);
       assert.equal(report.baseline?.classification, "unchanged");
-      assert.equal(report.baseline?.findings, 28);
+      assert.equal(report.baseline?.findings, 27);
       assert.deepEqual(report.checks.map((c) => c.outcome), CHECKS.map(() => "pass"));
       assert.match(report.baseline?.note ?? "", new RegExp(`^the model at main:threatmodel/threatwright\\.yaml is invalid \\(1 problem\\): compared with its last valid version on main, ${good.slice(0, 7)} 'Threat model' \\(2026-09-30\\); the first problem: main:threatmodel/threatwright\\.yaml:\\d+:12: review\\.cadence: `));
       // The same warning on stderr, whatever the format.
@@ -475,7 +475,7 @@ describe("threatwright check of a model in another repository", () => {
       const report = JSON.parse(run.out) as CheckReport;
       assert.equal(report.baseline?.model, "found");
       assert.equal(report.baseline?.classification, "unchanged");
-      assert.equal(report.baseline?.findings, 28);
+      assert.equal(report.baseline?.findings, 27);
       // ./ and ../ are relative to the current folder, here another repository: outside the model's.
       const relative = await cli(here.root, ["check", model, "--baseline", "main:./threatmodel"]);
       assert.equal(relative.code, 2);

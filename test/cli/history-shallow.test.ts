@@ -53,9 +53,9 @@ describe("threatwright history in a shallow clone", () => {
     const cwd = clone(1);
     const { r, err } = await json(cwd);
     // The figures are still made, from the one commit: EXF-001 is mitigated at first sight,
-    // so 1 of 28 closed (0.035714...), in 0 days. That is what the note is about.
+    // so 1 of 27 closed (0.037037...), in 0 days. That is what the note is about.
     assert.deepEqual(r.points.map((p) => p.commit), [notes]);
-    assert.deepEqual([r.points[0]!.closure.rate, r.points[0]!.meanTimeToMitigate.days], [0.0357, 0]);
+    assert.deepEqual([r.points[0]!.closure.rate, r.points[0]!.meanTimeToMitigate.days], [0.037, 0]);
     assert.deepEqual(r.shallow, { commit: notes, date: "2026-10-06" });
     assert.equal(r.schemaVersion, "1.1");
     assert.match(err, /^note: the repository is a shallow clone: the model's history is cut at [0-9a-f]{10} \(2026-10-06\)/);

@@ -55,11 +55,11 @@ describe("threatwright history on a git history", () => {
     const r = await report();
     assert.deepEqual(r.commits, { listed: 5, considered: 5, analysed: 5, skipped: 0 });
     assert.deepEqual(r.points.map((p) => p.subject), ["Support assistant threat model", "Agent can cancel orders", "Recipient allow-list", "Decisions", "Reword"]);
-    // 28 findings throughout (one gone, one new at the tool commit; TW-PRV-002, refunds for anyone who asks,
-    // on every commit); the two decided ones leave open at 26, and the lapsed acceptance brings it back to 27.
-    assert.deepEqual(r.points.map((p) => [p.findings.total, p.findings.open]), [[28, 28], [28, 28], [28, 28], [28, 26], [28, 27]]);
-    // Seen: 28, then 29. Closed: the service-account finding gone (1), then EXF-001 mitigated too (2).
-    assert.deepEqual(r.points.map((p) => [p.closure.closed, p.closure.seen]), [[0, 28], [1, 29], [1, 29], [2, 29], [2, 29]]);
+    // 27 findings throughout (one gone, one new at the tool commit; TW-PRV-002, refunds for anyone who asks,
+    // on every commit); the two decided ones leave open at 25, and the lapsed acceptance brings it back to 26.
+    assert.deepEqual(r.points.map((p) => [p.findings.total, p.findings.open]), [[27, 27], [27, 27], [27, 27], [27, 25], [27, 26]]);
+    // Seen: 27, then 28. Closed: the service-account finding gone (1), then EXF-001 mitigated too (2).
+    assert.deepEqual(r.points.map((p) => [p.closure.closed, p.closure.seen]), [[0, 27], [1, 28], [1, 28], [2, 28], [2, 28]]);
     // MTTM: 2 days (09-28 → 09-30), then (2 + 10) / 2 = 6 with EXF-001 (09-28 → 10-08).
     assert.deepEqual(r.points.map((p) => p.meanTimeToMitigate.days), [null, 2, 2, 6, 6]);
     assert.deepEqual(r.points.map((p) => p.expiredAcceptances), [0, 0, 0, 0, 1]);
@@ -74,11 +74,11 @@ describe("threatwright history on a git history", () => {
 
   it("JSON: rates to 4 decimals, from the counts", async () => {
     const r = await report();
-    // Closure 0/28, then 1/29 = 0.034482..., then 2/29 = 0.068965...
-    assert.deepEqual(r.points.map((p) => p.closure.rate), [0, 0.0345, 0.0345, 0.069, 0.069]);
-    // Coverage: none covered (of 11 components with findings, 12 with the new tool), then 1 of 12 = 0.08333...
-    assert.deepEqual(r.points.map((p) => [p.coverage.covered, p.coverage.withFindings]), [[0, 11], [0, 12], [0, 12], [1, 12], [1, 12]]);
-    assert.deepEqual(r.points.map((p) => p.coverage.rate), [0, 0, 0, 0.0833, 0.0833]);
+    // Closure 0/27, then 1/28 = 0.035714..., then 2/28 = 0.071428...
+    assert.deepEqual(r.points.map((p) => p.closure.rate), [0, 0.0357, 0.0357, 0.0714, 0.0714]);
+    // Coverage: none covered (of 10 components with findings, 11 with the new tool), then 1 of 11 = 0.090909...
+    assert.deepEqual(r.points.map((p) => [p.coverage.covered, p.coverage.withFindings]), [[0, 10], [0, 11], [0, 11], [1, 11], [1, 11]]);
+    assert.deepEqual(r.points.map((p) => p.coverage.rate), [0, 0, 0, 0.0909, 0.0909]);
   });
 
   it("per week: the last commit of each ISO week", async () => {
@@ -104,9 +104,8 @@ describe("threatwright history on a git history", () => {
     // Right-aligned figures end in the same column: the 'expired' column lines up.
     const end = rows[0]!.indexOf("expired") + "expired".length;
     for (const row of rows.slice(1)) assert.match(row.slice(end - 1, end), /\d/);
-    // 2 of 28 closed: 7.1%, shown as 7%.
-    // 2 of 29 closed: 6.9%, shown as 7%.
-    assert.match(rows[4]!, /2026-10-08\s+28\s+26\s.*\s7%\s+6\.0\s+0\s+0\s+8% \(1\/12\)$/);
+    // 2 of 28 closed: 7.1%, shown as 7%; 1 of 11 components covered: 9%.
+    assert.match(rows[4]!, /2026-10-08\s+27\s+25\s.*\s7%\s+6\.0\s+0\s+0\s+9% \(1\/11\)$/);
   });
 
   it("CSV: a header row, RFC 4180 quoting, CRLF line ends", async () => {
@@ -117,12 +116,12 @@ describe("threatwright history on a git history", () => {
     assert.equal(lines.length, 4); // header, two rows, and the empty string after the last CRLF
     assert.ok(lines[0]!.startsWith("commit,date,week,subject,commits,findings,open,open_critical,"));
     assert.ok(lines[0]!.endsWith(",components,components_with_findings,components_covered,coverage"));
-    assert.match(lines[2]!, /^[0-9a-f]{40},2026-10-27,2026-W44,"Say ""hi"", then go",1,28,27,/);
+    assert.match(lines[2]!, /^[0-9a-f]{40},2026-10-27,2026-W44,"Say ""hi"", then go",1,27,26,/);
     assert.equal(lines[1]!.split(",").length, lines[0]!.split(",").length);
-    // Rates rounded as in the JSON: with every commit, 2 of 28 closed at the decisions.
+    // Rates rounded as in the JSON: 0/27, 1/28, then 2/28 from the decisions on.
     const [header, ...rows] = parseCsv((await cli(repo.root, ["history", "threatmodel", "--format", "csv"])).out);
     const rate = header!.indexOf("closure_rate");
-    assert.deepEqual(rows.map((row) => row[rate]), ["0", "0.0345", "0.0345", "0.069", "0.069", "0.069"]);
+    assert.deepEqual(rows.map((row) => row[rate]), ["0", "0.0357", "0.0357", "0.0714", "0.0714", "0.0714"]);
   });
 
   it("a commit where the model does not load is skipped, with the reason", async () => {
@@ -224,8 +223,8 @@ describe("threatwright history CSV and spreadsheets", () => {
     assert.deepEqual(column("mttm_days"), ["", "-5", "-5", "-5", "-5", "-5", "-5"]);
     assert.match(lines[2]!, /,-5,/);
     assert.doesNotMatch(out, /'-5\b(?! days)/);
-    // 1 of 28 findings closed: 0.035714...
-    assert.deepEqual(column("closure_rate"), ["0", "0.0357", "0.0357", "0.0357", "0.0357", "0.0357", "0.0357"]);
+    // 1 of 27 findings closed: 0.037037...
+    assert.deepEqual(column("closure_rate"), ["0", "0.037", "0.037", "0.037", "0.037", "0.037", "0.037"]);
     for (const row of rows) assert.equal(row.length, header!.length);
   });
 
@@ -235,7 +234,7 @@ describe("threatwright history CSV and spreadsheets", () => {
     assert.equal(r.points[0]!.subject, '=HYPERLINK("http://x","y")');
     assert.deepEqual(r.points.map((p) => p.meanTimeToMitigate.days), [null, -5, -5, -5, -5, -5, -5]);
     const table = await cli(repo.root, ["history", "threatmodel"]);
-    // 1 of 28 closed: 3.6%, shown as 4%.
-    assert.match(table.out, /2026-10-05\s+28\s+27\s.*\s4%\s+-5\.0\s/);
+    // 1 of 27 closed: 3.7%, shown as 4%.
+    assert.match(table.out, /2026-10-05\s+27\s+26\s.*\s4%\s+-5\.0\s/);
   });
 });

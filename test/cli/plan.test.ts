@@ -8,17 +8,17 @@ describe("threatwright plan", () => {
   it("prints each control to add with what it lowers and the YAML to write", async () => {
     const { code, out, err } = await runCli(["plan", "examples/support-assistant", "--steps", "2"]);
     assert.equal(code, 0, err);
-    assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 29 findings \(5 critical, 12 high, 9 medium, 3 low\), residual risk 373\.75\.\n/);
-    // The first step as test/planning/plan.test.ts checks it by hand (-25). The second, least privilege on the
-    // role the agent's backend runs as, takes 1 impact step off TW-PRV-002 (5x3 -> 5x2, -5), TW-PI-001
-    // (4.75x5 -> 4.75x4, -4.75) and four more: -23.25.
-    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 325\.5, 48\.25 less\.\n/);
-    assert.match(out, /\n2\. Add least-privilege on Chat backend workload role \(support-backend-role\): residual 348\.75 -> 325\.5 \(-23\.25\)\n {3}lowers 6 findings: TW-PRV-002@support-agent high 15 -> medium 10; TW-PI-001@support-agent critical 23\.75 -> high 19;/);
-    assert.match(out, /\n1\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 373\.75 -> 348\.75 \(-25\)\n {3}lowers 3 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> high 15;/);
+    assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(4 critical, 12 high, 9 medium, 3 low\), residual risk 348\.75\.\n/);
+    // The first step as test/planning/plan.test.ts checks it by hand (-23.25). The second, data minimisation on the
+    // agent, takes impact steps off what sits in its context: TW-EXF-001 (5x5 -> 5x4, -5), TW-PRV-001 (-5), TW-DAT-009
+    // (2x3 -> 2x1, -4), TW-EXF-005 (3.75x5 -> 3.75x4, -3.75) and TW-EXF-003 (3x4 -> 3x3, -3): -20.75.
+    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 304\.75, 44 less\.\n/);
+    assert.match(out, /\n1\. Add least-privilege on Chat backend workload role \(support-backend-role\): residual 348\.75 -> 325\.5 \(-23\.25\)\n {3}lowers 6 findings: TW-PRV-002@support-agent high 15 -> medium 10; TW-PI-001@support-agent critical 23\.75 -> high 19;/);
+    assert.match(out, /\n2\. Add data-minimisation on Support agent \(support-agent\): residual 325\.5 -> 304\.75 \(-20\.75\)\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
     const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
     assert.deepEqual(parse(block.replace(/^ {5}/gm, "")), [
-      { id: "egress-allowlist-send-customer-email", type: "egress-allowlist", covers: ["send-customer-email"], status: "implemented", verified: true, evidence: [{ type: "doc", ref: "to fill in: where the control can be seen working" }] },
+      { id: "least-privilege-support-backend-role", type: "least-privilege", covers: ["support-backend-role"], status: "implemented", verified: true, evidence: [{ type: "doc", ref: "to fill in: where the control can be seen working" }] },
     ]);
     assert.match(out, /\nEach control is counted as implemented and verified, with evidence;/);
   });

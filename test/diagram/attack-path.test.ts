@@ -64,7 +64,7 @@ describe("attack-path diagram", () => {
         (error: unknown) =>
           error instanceof DiagramOptionError &&
           error.message === `no attack path '${selector}'` &&
-          error.hint === `this model has 12 attack paths: give a rank from 1 to 12, or a finding ID such as ${TOP} ('threatwright analyze' lists them)`,
+          error.hint === `this model has 11 attack paths: give a rank from 1 to 11, or a finding ID such as ${TOP} ('threatwright analyze' lists them)`,
       );
     }
   });
@@ -106,8 +106,8 @@ describe("attack-path diagram", () => {
     assert.equal(ok.out.split("\n").filter((line) => line.includes(" ==>|")).length, 6);
     const missing = await runCli(["diagram", SUPPORT, "--path", "99", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /^error: no attack path '99'\n {2}hint: this model has 12 attack paths/);
-    // The knowledge-ingestion workflow holds 5 of the 12 paths (analyze --workflow ranks them so; TW-EXF-005, answers from other customers' tickets, is its third); its path 2 is the hidden-instructions one.
+    assert.match(missing.err, /^error: no attack path '99'\n {2}hint: this model has 11 attack paths/);
+    // The knowledge-ingestion workflow holds 5 of the 11 paths (analyze --workflow ranks them so; TW-EXF-005, answers from other customers' tickets, is its third); its path 2 is the hidden-instructions one.
     const scoped = await runCli(["diagram", SUPPORT, "--path", "2", "--workflow", "knowledge-ingestion", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(scoped.code, 0, scoped.err);
     assert.match(scoped.out, /label="Attack path 2 \(high, 19\): Hidden instructions in attachments and rich content"/);

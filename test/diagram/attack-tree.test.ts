@@ -125,10 +125,11 @@ describe("attack-tree diagram", () => {
     const both = await runCli(["diagram", INVOICE, "--tree", "1", "--path", "1"]);
     assert.equal(both.code, 2);
     assert.match(both.err, /^error: --path and --tree draw different things\n {2}hint: give one of them/);
-    // The support assistant's refund tree holds 3 paths (tree 4); of those only TW-PI-005 touches knowledge ingestion,
-    // whose 4 paths make 4 trees, the refund one second (after the email exfiltration).
-    const refund = await runCli(["diagram", "examples/support-assistant", "--tree", "4", "--format", "dot", "--date", "2026-11-22"]);
-    assert.match(refund.out, /label="Attack tree 4 \(3 paths, critical, 23\.75\): External Harms: Financial Harm at Issue refund"/);
+    // The support assistant's refund tree holds 3 paths (tree 3, after the email exfiltration and the chat widget's
+    // rendered images); of those only TW-PI-005 touches knowledge ingestion, whose 4 paths make 4 trees, the refund
+    // one second (after the email exfiltration).
+    const refund = await runCli(["diagram", "examples/support-assistant", "--tree", "3", "--format", "dot", "--date", "2026-11-22"]);
+    assert.match(refund.out, /label="Attack tree 3 \(3 paths, critical, 23\.75\): External Harms: Financial Harm at Issue refund"/);
     const ingestion = await runCli(["diagram", "examples/support-assistant", "--tree", "2", "--workflow", "knowledge-ingestion", "--format", "dot", "--date", "2026-11-22"]);
     assert.equal(ingestion.code, 0, ingestion.err);
     assert.match(ingestion.out, /label="Attack tree 2 \(1 path, high, 19\): External Harms: Financial Harm at Issue refund"/);

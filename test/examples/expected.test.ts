@@ -106,12 +106,13 @@ describe("support-assistant", () => {
     assert.deepEqual([widget.residual.likelihood, widget.residual.score, widget.severity], [4.75, 23.75, "critical"]);
     assert.ok(!widget.missingControls.includes("content-isolation"));
     // A visitor can also steer the agent by chatting, past the delimiting: no reduction, and the evidence says why.
-    for (const id of ["TW-EXF-001@support-agent+send-customer-email", "TW-EXF-002@support-agent+customer-mailbox"]) {
-      const exfiltration = finding(result, id);
-      assert.equal(exfiltration.residual.score, 25, id);
-      assert.ok(exfiltration.missingControls.includes("content-isolation"), id);
-      assert.match(exfiltration.evidence.find((e) => e.element === "retrieved-text-delimiting")?.note ?? "", /text from Website visitors reaches Support agent without passing it/, id);
-    }
+    const exfiltration = finding(result, "TW-EXF-001@support-agent+send-customer-email");
+    assert.equal(exfiltration.residual.score, 25);
+    assert.ok(exfiltration.missingControls.includes("content-isolation"));
+    assert.match(exfiltration.evidence.find((e) => e.element === "retrieved-text-delimiting")?.note ?? "", /text from Website visitors reaches Support agent without passing it/);
+    // The agent names the email's recipient, so an attacker mails the data to themselves (TW-EXF-001): no finding that a
+    // victim's mail client leaks it through an image, which only a fixed or allow-listed recipient would leave.
+    assert.ok(!result.findings.some((f) => f.id === "TW-EXF-002@support-agent+customer-mailbox"));
   });
 
   it("lowers every finding on the tickets' way in once the delimiting is implemented and verified", () => {
@@ -128,7 +129,6 @@ describe("support-assistant", () => {
     assert.deepEqual(residual("TW-EXF-002@support-agent+chat-widget"), [4, 5]); // 20, critical
     // The visitors' chat is another way in that the delimiting does not cover.
     assert.deepEqual(residual("TW-EXF-001@support-agent+send-customer-email"), [5, 5]);
-    assert.deepEqual(residual("TW-EXF-002@support-agent+customer-mailbox"), [5, 5]);
     assert.deepEqual(residual("TW-AGY-002@support-agent+issue-refund"), [5, 2]);
   });
 

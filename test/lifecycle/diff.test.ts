@@ -107,8 +107,8 @@ describe("threatwright diff on a git history", () => {
       delta: 8,
     });
     // TW-PRV-002 (refunds for anyone who asks) now names cancel-order too, at the same 15: its worst tool still refunds.
-    assert.equal(report.findings.residual.before, 373.75, "the example's total residual risk, from its analysis");
-    assert.equal(report.findings.residual.after, 381.75);
+    assert.equal(report.findings.residual.before, 348.75, "the example's total residual risk, from its analysis");
+    assert.equal(report.findings.residual.after, 356.75);
   });
 
   it("widening a token's scope is material: a permission, a credential and the identity's blast radius", async () => {
@@ -167,17 +167,17 @@ describe("threatwright diff on a git history", () => {
     assert.deepEqual(report.reviewItems, []);
     // An implemented, verified egress allow-list takes its full reduction off the findings whose
     // elements include the email tool: 2 likelihood steps off the exfiltration path (5 x 5 -> 3 x 5)
-    // and off the HTML-email exfiltration (5 x 5 -> 3 x 5), 1 impact step off mail sent in the
-    // organisation's name (5 x 2 -> 5 x 1).
+    // and 1 impact step off mail sent in the organisation's name (5 x 2 -> 5 x 1). It adds no finding:
+    // the tool's destination is still the agent's to name, so the customer's mail client is no way out
+    // of its own (TW-EXF-002), and which findings exist never follows from a control.
     assert.deepEqual(findings(report), {
       new: [],
       resolved: [],
       rescored: [
         ["TW-EXF-001@support-agent+send-customer-email", 25, 15, -10],
-        ["TW-EXF-002@support-agent+customer-mailbox", 25, 15, -10],
         ["TW-OUT-002@support-agent+email-api", 10, 5, -5],
       ],
-      delta: -25,
+      delta: -15,
     });
   });
 
@@ -188,7 +188,7 @@ describe("threatwright diff on a git history", () => {
       report.changes.map((c) => `${c.change} ${c.kind} ${c.id}`),
       ["changed datastore orders-db", "changed prompt support-system-prompt", "changed agent support-agent", "added tool cancel-order", "changed identity email-api-key", "changed credential email-sending-key", "added control recipient-allowlist"].sort((a, b) => order(a) - order(b)),
     );
-    assert.equal(report.findings.residual.delta, 8 + 19 + 0 + 0 - 25);
+    assert.equal(report.findings.residual.delta, 8 + 19 + 0 + 0 - 15);
     assert.deepEqual(report.findings.new.map((f) => f.id).sort(), ["TW-AGY-001@support-agent+cancel-order", "TW-NHI-001@email-api-key"]);
     // The new tool is one more thing the steered agent can do; the widened token is the identity's own.
     assert.deepEqual(report.findings.new.map((f) => [f.id, f.cause]).sort(), [
@@ -198,7 +198,6 @@ describe("threatwright diff on a git history", () => {
     assert.deepEqual(report.findings.resolved.map((f) => f.id), ["TW-NHI-001@orders-service-account"]);
     assert.deepEqual(report.findings.rescored.map((f) => [f.id, f.delta]).sort(), [
       ["TW-EXF-001@support-agent+send-customer-email", -10],
-      ["TW-EXF-002@support-agent+customer-mailbox", -10],
       ["TW-NHI-002@email-sending-key", 3],
       ["TW-OUT-002@support-agent+email-api", -5],
     ]);
@@ -334,8 +333,8 @@ describe("threatwright diff on a git history", () => {
   });
 });
 
-/** Total residual risk of the example as committed (373.75, from its analysis) after the series: +8, +19, 0, 0, -25. */
-const RESIDUAL_AT_HEAD = 373.75 + 8 + 19 - 25;
+/** Total residual risk of the example as committed (348.75, from its analysis) after the series: +8, +19, 0, 0, -15. */
+const RESIDUAL_AT_HEAD = 348.75 + 8 + 19 - 15;
 
 const KIND_ORDER = ["system", "review", "boundary", "actor", "client", "service", "model", "agent", "prompt", "tool", "mcp-server", "datastore", "source", "pipeline", "dataset", "data", "flow", "identity", "credential", "control"];
 const order = (line: string) => KIND_ORDER.indexOf(line.split(" ")[1]!);

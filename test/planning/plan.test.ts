@@ -158,22 +158,28 @@ describe("remediation plan", () => {
     assert.deepEqual(exfiltrationOnly(leakyAgent()).truncated, []);
   });
 
-  it("on the support assistant, starts with an egress allowlist on the email tool: two ways out lose 2 likelihood steps, the sent mail 1 impact step", () => {
-    // By hand from the findings' reasons (docs/scoring.md): EXF-001 +send-customer-email 5x5 -> 3x5;
-    // EXF-002 +customer-mailbox 5x5 -> 3x5 (the mail goes through the tool); OUT-002 +email-api is
-    // 5x2 after the chat rate limit, and the allowlist takes 1 off impact: 5x1. 10 + 10 + 5 = 25 off
-    // 373.75. The chat widget's EXF-002 is not lowered: the allowlist is on the email tool, not the widget.
-    const plan = planRemediation(example("support-assistant"), { today, steps: 1 });
+  it("on the support assistant, starts with least privilege on the agent's role: one impact step off six findings", () => {
+    // By hand from the findings' reasons (docs/scoring.md): least-privilege takes 1 off impact where the role is in
+    // scope. PRV-002 5x3 -> 5x2 (-5); PI-001 4.75x5 -> 4.75x4 (-4.75); PI-002 4.75x3 -> 4.75x2 (-4.75); PI-005 4.75x4 ->
+    // 4.75x3 (-4.75); DAT-009 2x4 -> 2x3 (-2); NHI-004 2x3 -> 2x2 (-2). 23.25 off 348.75. The egress allowlist on the
+    // email tool comes later: the agent names the recipient, so there is no mail-client finding (TW-EXF-002) for it to
+    // lower beside TW-EXF-001 and TW-OUT-002.
+    const plan = planRemediation(example("support-assistant"), { today });
     const [step] = plan.steps;
-    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["egress-allowlist", ["send-customer-email"], { before: 373.75, after: 348.75, delta: -25 }]);
+    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["least-privilege", ["support-backend-role"], { before: 348.75, after: 325.5, delta: -23.25 }]);
     assert.deepEqual(
       step?.lowered.map((f) => [f.id, f.before.residual, f.after.residual]),
       [
-        ["TW-EXF-001@support-agent+send-customer-email", 25, 15],
-        ["TW-EXF-002@support-agent+customer-mailbox", 25, 15],
-        ["TW-OUT-002@support-agent+email-api", 10, 5],
+        ["TW-PRV-002@support-agent", 15, 10],
+        ["TW-PI-001@support-agent", 23.75, 19],
+        ["TW-PI-002@support-agent", 14.25, 9.5],
+        ["TW-PI-005@support-agent+support-tickets", 19, 14.25],
+        ["TW-DAT-009@support-agent+chat-llm", 8, 6],
+        ["TW-NHI-004@llm-provider-key", 6, 4],
       ],
     );
+    const allowlist = plan.steps.find((s) => s.control.type === "egress-allowlist");
+    assert.deepEqual(allowlist?.lowered.map((f) => f.id), ["TW-EXF-001@support-agent+send-customer-email", "TW-OUT-002@support-agent+email-api"]);
   });
 
   it("gives the same plan every time, and every example's plan is consistent", () => {

@@ -1,6 +1,8 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
+import type { Capability, Tool } from "../../model/schema.js";
+import { choosesDestination } from "../../model/vocabulary.js";
 import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
@@ -23,6 +25,18 @@ interface Surface {
   how: Rendering;
   /** Elements the output passes through before it is rendered (tools, stores, services). */
   through: string[];
+  /** Every way there is a send or publish whose recipient the caller names: a steered agent addresses it to the attacker, who is then the reader. */
+  addressed: boolean;
+}
+
+/** A send or publish to any recipient (or one not stated): the attacker names it, so what it delivers reaches them directly (TW-EXF-001). */
+function attackerAddressed(capability: Capability): boolean {
+  return choosesDestination(capability) && capability.destination !== "allow-listed";
+}
+
+/** Capabilities by which a tool writes output somewhere. */
+function writing(tool: Tool): Capability[] {
+  return tool.capabilities.filter((c) => c.action === "write" || c.action === "publish" || c.action === "send");
 }
 
 /**
@@ -31,39 +45,47 @@ interface Surface {
  * service on the way (a comment on a code host, a record in a back office). A
  * service that renders output and passes it on is both a surface and a way to
  * the clients behind it, when they need no click and it does (a chat platform
- * that renders links, whose apps load images).
+ * that renders links, whose apps load images). Of several ways to a surface, one
+ * the attacker does not address is kept.
  */
 function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[] {
   const { graph } = context;
   const found = new Map<string, Surface>();
-  const note = (renderer: string, through: string[]) => {
+  const note = (renderer: string, through: string[], addressed: boolean) => {
     const how = rendering(graph, renderer);
-    if (how && !found.has(renderer)) found.set(renderer, { renderer, how, through });
+    const known = found.get(renderer);
+    if (how && (known === undefined || (known.addressed && !addressed))) found.set(renderer, { renderer, how, through, addressed });
   };
-  const intermediates: { node: string; through: string[] }[] = [];
-  const held = new Set<string>();
-  const hold = (node: string, through: string[]) => {
+  const held = new Map<string, { through: string[]; addressed: boolean }>();
+  const hold = (node: string, through: string[], addressed: boolean) => {
     const kind = graph.kindOf(node);
-    if (held.has(node) || !(kind === "datastore" || kind === "source" || kind === "service")) return;
-    held.add(node);
-    intermediates.push({ node, through: [...through, node] });
+    if (!(kind === "datastore" || kind === "source" || kind === "service")) return;
+    const known = held.get(node);
+    if (known === undefined || (known.addressed && !addressed)) held.set(node, { through: [...through, node], addressed });
   };
   for (const consumer of outputConsumers(context, agentId)) {
-    const direct = consumer.vias.some((v) => v.tool === undefined);
-    note(consumer.consumer, direct ? [] : [consumer.vias[0]!.tool!]);
+    const ways = consumer.vias.map((via) => {
+      if (via.tool === undefined) return { through: [], addressed: false };
+      const tool = graph.toolsOf(agentId).find((t) => t.id === via.tool)!;
+      // By a flow from the tool, whatever it writes may be what arrives; by a capability, only what acts on the consumer.
+      const carrying = via.flow !== undefined ? writing(tool) : tool.capabilities.filter((c) => c.action !== "read" && c.action !== "fetch" && (c.on ?? []).includes(consumer.consumer));
+      return { through: [tool.id], addressed: carrying.length > 0 && carrying.every(attackerAddressed) };
+    });
+    const way = ways.find((w) => w.through.length === 0) ?? ways.find((w) => !w.addressed) ?? ways[0]!;
+    note(consumer.consumer, way.through, way.addressed);
   }
-  for (const flow of graph.flowsFrom(agentId)) hold(flow.to, []);
+  for (const flow of graph.flowsFrom(agentId)) hold(flow.to, [], false);
   for (const tool of graph.toolsOf(agentId)) {
-    const writing = tool.capabilities.filter((c) => c.action === "write" || c.action === "publish" || c.action === "send");
-    for (const capability of writing) for (const resource of capability.on ?? []) hold(resource, [tool.id]);
-    if (writing.length > 0) for (const flow of graph.flowsFrom(tool.id)) hold(flow.to, [tool.id]);
+    const writes = writing(tool);
+    for (const capability of writes) for (const resource of capability.on ?? []) hold(resource, [tool.id], attackerAddressed(capability));
+    if (writes.length > 0) for (const flow of graph.flowsFrom(tool.id)) hold(flow.to, [tool.id], writes.every(attackerAddressed));
   }
-  for (const { node, through } of intermediates) {
+  for (const [node, { through, addressed }] of held) {
     // Behind a service that renders the output itself, only a surface that needs no click adds a way out.
     const shown = rendering(graph, node);
     for (const flow of graph.flowsFrom(node)) {
       const how = rendering(graph, flow.to);
-      if (how && (shown === undefined || (shown === "link" && how !== "link"))) note(flow.to, through);
+      if (how && (shown === undefined || (shown === "link" && how !== "link"))) note(flow.to, through, addressed);
     }
   }
   return [...found.values()].sort((a, b) => (a.renderer < b.renderer ? -1 : 1));
@@ -88,7 +110,7 @@ export const renderedOutputExfiltration: Rule = {
   rationale:
     "A steered agent does not need a sending tool to leak data: it can write a markdown image or link whose URL carries the data to the attacker's server. A client that loads images by itself, or a chat platform that unfurls links (fetches each URL for a preview), sends the request as soon as the answer is posted (zero-click); one that renders links sends it when the reader clicks. The reader is a legitimate user, so nothing looks wrong.",
   appliesWhen:
-    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader (some untrusted origin reaches the agent other than through that client).",
+    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader: some untrusted origin reaches the agent other than through that client, and the output gets there other than only by a send or publish whose recipient the caller names (any, or not stated), where the attacker names their own (TW-EXF-001).",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM05:2025", "LLM02:2025", "LLM01:2025"],
@@ -112,7 +134,8 @@ export const renderedOutputExfiltration: Rule = {
     const detections: Detection[] = [];
     for (const injectable of injectableAgents(context)) {
       const { agent, origins } = injectable;
-      const surfaces = renderingSurfaces(context, agent.id);
+      // Where the attacker picks who receives the output, they read it themselves: the direct send is TW-EXF-001's finding.
+      const surfaces = renderingSurfaces(context, agent.id).filter((s) => !s.addressed);
       if (surfaces.length === 0) continue;
       const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;

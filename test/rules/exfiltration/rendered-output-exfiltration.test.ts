@@ -35,6 +35,15 @@ const imageLoadingChat = (tools: string[]) => {
 /** Customer tickets steer an internal agent that reads orders. */
 const ticketAgent = () => spec(internalAgent("agent", { tools: ["lookup", "read-tickets"] }), customerTickets("agent"), orders);
 
+/** The ticket agent with a mail tool that sends through a mail API to a mail client that loads images; `send` is the tool's capability. */
+const mailingAgent = (send: Record<string, unknown>) =>
+  spec(internalAgent("agent", { tools: ["lookup", "read-tickets", "send-mail"] }), customerTickets("agent"), orders, {
+    services: [{ id: "mail-api", type: "email" }],
+    clients: [{ id: "mailbox", type: "email-client", handles: ["renders-html", "fetches-images"] }],
+    tools: [{ id: "send-mail", capabilities: [{ action: "send", on: ["mail-api"], ...send }] }],
+    flows: [{ id: "mail-delivered", from: "mail-api", to: "mailbox", channel: "email" }],
+  });
+
 ruleTester(renderedOutputExfiltration, {
   valid: [
     {
@@ -55,8 +64,58 @@ ruleTester(renderedOutputExfiltration, {
         flows: [{ id: "web-to-agent", from: "web", to: "agent", channel: "retrieval", data: ["page"] }],
       }),
     },
+    {
+      name: "the mail client is reached only by a send whose recipient the attacker names: they read it themselves (TW-EXF-001's finding)",
+      model: mailingAgent({ destination: "any" }),
+    },
+    {
+      // Which findings exist follows from the design (the capability's destination), never from a control: adding one must not add findings.
+      name: "the same with a recipient allow-list control on the tool: it lowers TW-EXF-001, and adds no finding here",
+      model: spec(mailingAgent({ destination: "any" }), { controls: [{ id: "recipient-allowlist", type: "egress-allowlist", covers: ["send-mail"], verified: true }] }),
+    },
+    {
+      name: "a text-message tool with no destination stated, sending to the phone itself rather than through a service",
+      model: spec(internalAgent("agent", { tools: ["lookup", "read-tickets", "send-sms"] }), customerTickets("agent"), orders, {
+        clients: [{ id: "phone", type: "mobile-app", handles: ["unfurls-links"] }],
+        tools: [{ id: "send-sms", capabilities: [{ action: "send", on: ["phone"] }] }],
+      }),
+    },
   ],
   invalid: [
+    {
+      name: "mail to a fixed recipient (the customer's own mailbox): the reader is a victim, so the zero-click image is a way out",
+      model: mailingAgent({ destination: "fixed" }),
+      findings: [
+        {
+          anchors: ["agent", "mailbox"],
+          // As the console that loads images: likelihood 4 (tickets by customers +0, no adversary, 2 hops), impact 4 +1 (restricted orders-data) = 5: 20, critical.
+          severity: "critical",
+          summary: /shown in mailbox \(through send-mail and mail-api\)/,
+          check: (finding) => assert.equal(finding.inherent.score, 20),
+        },
+      ],
+    },
+    {
+      name: "mail to an allow-listed recipient: the attacker cannot name their own address, so the reader is a victim",
+      model: mailingAgent({ destination: "allow-listed" }),
+      // Likelihood 4, impact 5, as with a fixed recipient: 20, critical.
+      findings: [{ anchors: ["agent", "mailbox"], severity: "critical", check: (finding) => assert.equal(finding.inherent.score, 20) }],
+    },
+    {
+      name: "a recipient the attacker names, but the agent's answers also reach the mail client by a flow of their own",
+      model: spec(mailingAgent({ destination: "any" }), { flows: [{ id: "agent-to-mailbox", from: "agent", to: "mailbox", channel: "output" }] }),
+      findings: [
+        {
+          anchors: ["agent", "mailbox"],
+          // The flow is a way the attacker does not address: likelihood 4, impact 5, 20, critical, and the summary names no tool.
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.doesNotMatch(finding.summary, /through/);
+          },
+        },
+      ],
+    },
     {
       name: "a chat platform that unfurls links fetches an injected URL without a click",
       model: spec(ticketAgent(), chatPlatform(["renders-markdown", "unfurls-links"], ["renders-markdown", "renders-links"])),
