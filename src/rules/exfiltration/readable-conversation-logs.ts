@@ -4,7 +4,6 @@ import type { SystemGraph } from "../../graph/graph.js";
 import { names } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
-const LOG_STORES = new Set(["log", "analytics"]);
 const OUTSIDERS = new Set(["public", "customer", "partner"]);
 
 /** Sensitive data a component holds or receives, most sensitive first. */
@@ -17,6 +16,28 @@ function sensitiveDataIn(graph: SystemGraph, id: string, fromAgentsOnly: boolean
   return sensitiveSorted(graph, ids);
 }
 
+/**
+ * Whether what passes through an agent or a model lands in the store: a flow into it from one, or
+ * from a tool of an agent or a component they send their output to (the service that speaks the
+ * answers), or a write on it by an agent's tool.
+ */
+function conversationLandsIn(graph: SystemGraph, storeId: string): boolean {
+  const producer = (id: string) => graph.kindOf(id) === "agent" || graph.kindOf(id) === "model";
+  const agentTool = (id: string) => graph.agentsUsingTool(id).length > 0;
+  if (graph.flowsTo(storeId).some((f) => producer(f.from) || agentTool(f.from) || graph.flowsTo(f.from).some((g) => producer(g.from)))) return true;
+  return graph.toolsActingOn(storeId).some((use) => (use.action === "write" || use.action === "send" || use.action === "publish") && agentTool(use.tool));
+}
+
+/**
+ * Stores the rule looks at: every log store, any store an agent writes to, and an analytics store
+ * only where conversation content lands: one fed only from other stores and pipelines is a data
+ * product, not a log of what the system was told and said.
+ */
+function keepsConversations(graph: SystemGraph, storeId: string, agentWrites: boolean): boolean {
+  const type = String(graph.node(storeId)?.element.type);
+  return type === "log" || agentWrites || (type === "analytics" && conversationLandsIn(graph, storeId));
+}
+
 export const readableConversationLogs: Rule = {
   id: "TW-EXF-003",
   title: "Conversation logs readable by others",
@@ -24,7 +45,7 @@ export const readableConversationLogs: Rule = {
   rationale:
     "Transcripts, traces and analytics of an AI system keep whatever passed through the model: what users typed, retrieved documents and tool results with customer records. When people other than the system can read that store (analysts, dashboards, other teams), the data reaches them without anyone deciding it should, and it stays there as long as the logs are kept.",
   appliesWhen:
-    "A log or analytics store, or any store an agent writes to, holds or receives sensitive data and lists actors who can read it directly; or a service or client that stores what it receives for others to see receives sensitive data from an agent.",
+    "A log store, an analytics store where an agent's or a model's content lands (from them, their tools or what receives their output), or any store an agent writes to, holds or receives sensitive data and lists actors who can read it directly; or a service or client that stores what it receives for others to see receives sensitive data from an agent.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025"],
@@ -46,7 +67,7 @@ export const readableConversationLogs: Rule = {
     for (const node of graph.ofKind("datastore")) {
       const store = graph.node(node.id)!.element;
       const writers = [...new Set(graph.flowsTo(node.id).filter((f) => graph.kindOf(f.from) === "agent").map((f) => f.from))];
-      if (!LOG_STORES.has(String(store.type)) && writers.length === 0) continue;
+      if (!keepsConversations(graph, node.id, writers.length > 0)) continue;
       const readers = Array.isArray(store.readableBy) ? (store.readableBy as string[]) : [];
       if (readers.length === 0) continue;
       const data = sensitiveDataIn(graph, node.id, false);

@@ -11,6 +11,13 @@ const transcripts = (store: Record<string, unknown> = {}, data: Record<string, u
   flows: [{ id: "agent-logs", from: "agent", to: "chat-logs", channel: "log", data: ["transcripts"] }],
 });
 
+/** An analytics store of customer records that staff can read; tests add what feeds it. */
+const warehouse = {
+  actors: [{ id: "analysts", type: "employee" }],
+  datastores: [{ id: "warehouse", type: "analytics", holds: ["customer-records"], readableBy: ["analysts"] }],
+  data: [{ id: "customer-records", classification: "confidential", flags: ["personal"] }],
+};
+
 ruleTester(readableConversationLogs, {
   valid: [
     { name: "near miss: nobody but the system reads the logs", model: spec(internalAgent(), transcripts({ readableBy: [] })) },
@@ -31,8 +38,62 @@ ruleTester(readableConversationLogs, {
         flows: [{ id: "agent-to-wiki", from: "agent", to: "wiki", channel: "api", data: ["summary"] }],
       }),
     },
+    {
+      name: "an analytics store that is a data product: nothing flows in from an agent or a model",
+      model: spec(internalAgent(), warehouse),
+    },
+    {
+      name: "an analytics store fed by a pipeline from the orders database, not from anything an agent or a model says",
+      model: spec(internalAgent(), warehouse, {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["customer-records"] }],
+        services: [{ id: "etl", type: "other" }],
+        flows: [
+          { id: "orders-to-etl", from: "orders-db", to: "etl", channel: "api", data: ["customer-records"] },
+          { id: "etl-to-warehouse", from: "etl", to: "warehouse", channel: "api", data: ["customer-records"] },
+        ],
+      }),
+    },
   ],
   invalid: [
+    {
+      name: "a log store keeps firing whoever writes to it, agent or not",
+      model: spec(internalAgent(), {
+        actors: [{ id: "analysts", type: "employee" }],
+        datastores: [{ id: "app-logs", type: "log", holds: ["customer-records"], readableBy: ["analysts"] }],
+        data: [{ id: "customer-records", classification: "confidential", flags: ["personal"] }],
+      }),
+      // Likelihood 3 (employees); impact 3 +0 (confidential, personal). 3 x 3 = 9: medium.
+      findings: [{ anchors: ["app-logs"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 9) }],
+    },
+    {
+      name: "an analytics store a model logs its inputs and scores to",
+      model: spec(internalAgent(), warehouse, {
+        models: [{ id: "scorer", provider: "Internal", hosting: "self-hosted", task: "classification" }],
+        flows: [{ id: "scorer-logs", from: "scorer", to: "warehouse", channel: "log", data: ["customer-records"] }],
+      }),
+      // Likelihood 3; impact 3 +0 (confidential): 9, medium.
+      findings: [{ anchors: ["warehouse"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 9) }],
+    },
+    {
+      name: "an analytics store fed by the gateway that carries the agent's answers (on the agent's output path)",
+      model: spec(internalAgent(), warehouse, {
+        services: [{ id: "voice-gateway", type: "gateway" }],
+        flows: [
+          { id: "answers", from: "agent", to: "voice-gateway", channel: "output", data: ["customer-records"] },
+          { id: "gateway-records", from: "voice-gateway", to: "warehouse", channel: "log", data: ["customer-records"] },
+        ],
+      }),
+      // Likelihood 3; impact 3 +0: 9, medium. No agent writes to it directly, so the summary names no writer.
+      findings: [{ anchors: ["warehouse"], severity: "medium", check: (finding) => assert.doesNotMatch(finding.summary, /written by/) }],
+    },
+    {
+      name: "an analytics store an agent's tool writes to, declared as the tool's capability only",
+      model: spec(internalAgent("agent", { tools: ["save-summary"] }), warehouse, {
+        tools: [{ id: "save-summary", capabilities: [{ action: "write", on: ["warehouse"] }] }],
+      }),
+      // Likelihood 3; impact 3 +0: 9, medium.
+      findings: [{ anchors: ["warehouse"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 9) }],
+    },
     {
       name: "agent transcripts with personal data in an analytics store analysts can read",
       model: spec(internalAgent(), transcripts()),
