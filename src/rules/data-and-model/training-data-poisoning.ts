@@ -1,7 +1,7 @@
-import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
-import { isTrainingPipeline } from "../../analysis/untrusted-content.js";
+import { attackerFactor, exposureFactor, moreDangerous, pathLengthFactor } from "../../analysis/factors.js";
+import { isTrainingPipeline, type Hop, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import { someNames } from "../helpers.js";
-import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
+import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 /** Provenances where outsiders decide what records say. */
 const OUTSIDE_PROVENANCE: Readonly<Record<string, { delta: number; who: string }>> = {
@@ -10,6 +10,38 @@ const OUTSIDE_PROVENANCE: Readonly<Record<string, { delta: number; who: string }
   customer: { delta: 0, who: "the customers who supplied the records" },
 };
 
+/** An untrusted entry whose records reach a dataset, and the hops they take, entry first. */
+interface RecordEntry {
+  origin: UntrustedOrigin;
+  hops: readonly Hop[];
+}
+
+/**
+ * The untrusted entries whose records reach the dataset, most dangerous first (then shortest way, then
+ * ID). The content trace covers writableBy (the set is an entry itself), flows, ingestion and an
+ * agent's writes, but leaves out flows on the training channel, since those shape weights rather than
+ * a context. Into a dataset such a flow still carries records (a bucket written out as the training
+ * set), so entries reaching its sender count too. Local to this rule: the shared trace is not ours to change.
+ */
+function entriesReaching(context: AnalysisContext, datasetId: string): RecordEntry[] {
+  const { graph, untrusted } = context;
+  const best = new Map<string, RecordEntry>();
+  const keep = (entry: RecordEntry) => {
+    const known = best.get(entry.origin.id);
+    if (!known || entry.hops.length < known.hops.length) best.set(entry.origin.id, entry);
+  };
+  for (const origin of untrusted.originsReaching(datasetId)) keep({ origin, hops: untrusted.pathFrom(origin.id, datasetId) });
+  for (const flow of graph.flowsTo(datasetId)) {
+    // Other channels are in the trace already; what a training pipeline emits is weights, not records.
+    if (flow.channel !== "training" || isTrainingPipeline(graph, flow.from)) continue;
+    for (const origin of untrusted.originsReaching(flow.from)) {
+      const hops = untrusted.pathFrom(origin.id, flow.from);
+      if (hops.length > 0) keep({ origin, hops: [...hops, { node: datasetId, via: "flow", ref: flow.id }] });
+    }
+  }
+  return [...best.values()].sort((a, b) => moreDangerous(graph, a.origin, b.origin) || a.hops.length - b.hops.length || (a.origin.id < b.origin.id ? -1 : 1));
+}
+
 export const trainingDataPoisoning: Rule = {
   id: "TW-DAT-002",
   title: "Poisoning of training or fine-tuning data",
@@ -17,7 +49,7 @@ export const trainingDataPoisoning: Rule = {
   rationale:
     "Records an outsider can write end up in the weights. A few crafted examples are enough to plant a backdoor (a trigger phrase that flips the answer), bias a classifier or teach an extraction model to take a field from the wrong place, and the result passes ordinary evaluation because it behaves normally without the trigger.",
   appliesWhen:
-    "A dataset that untrusted actors can write (writableBy), or whose provenance is scraped, public or customer, is used to train a model: a model lists it in fineTunedOn, or it flows into a training or fine-tuning pipeline.",
+    "A dataset that untrusted content reaches (untrusted actors can write it, writableBy, or what they write flows into it: through flows, ingestion, stores or an agent's writes), or whose provenance is scraped, public or customer, is used to train a model: a model lists it in fineTunedOn, or it flows into a training or fine-tuning pipeline. The most dangerous entry sets the exposure and the attacker capability, and a way in of more than three steps lowers the likelihood.",
   mappings: {
     stride: ["T"],
     owaspLlm: ["LLM04:2025"],
@@ -38,6 +70,8 @@ export const trainingDataPoisoning: Rule = {
   detect(context) {
     const { graph, untrusted } = context;
     const originById = new Map(untrusted.origins.map((o) => [o.id, o]));
+    /** The untrusted actors who may write an element (writableBy). */
+    const writersOf = (id: string) => ((graph.node(id)?.element.writableBy as string[] | undefined) ?? []).filter((w) => originById.has(w));
     const fineTuned = new Map<string, string[]>();
     for (const model of graph.ofKind("model")) {
       for (const dataset of (model.element.fineTunedOn as string[] | undefined) ?? []) {
@@ -51,23 +85,40 @@ export const trainingDataPoisoning: Rule = {
       const models = fineTuned.get(node.id) ?? [];
       const pipelines = [...new Set(graph.flowsFrom(node.id).map((f) => f.to))].filter((to) => isTrainingPipeline(graph, to));
       if (models.length === 0 && pipelines.length === 0) continue;
-      const origin = originById.get(node.id);
+      const entries = entriesReaching(context, node.id);
+      const top = entries[0];
       const provenance = OUTSIDE_PROVENANCE[String(node.element.provenance)];
-      if (!origin && !provenance) continue;
-      const factors: Factor[] = origin ? exposureFactor(graph, origin) : provenance!.delta !== 0 ? [{ dimension: "likelihood", delta: provenance!.delta, reason: `${String(node.element.provenance)} provenance: ${provenance!.who} can shape the records` }] : [];
-      factors.push(...attackerFactor(graph, node.id));
+      if (!top && !provenance) continue;
+      const factors: Factor[] = top
+        ? [...exposureFactor(graph, top.origin), ...attackerFactor(graph, top.origin.id), ...pathLengthFactor(top.hops.length)]
+        : [
+            ...(provenance!.delta !== 0 ? [{ dimension: "likelihood" as const, delta: provenance!.delta, reason: `${String(node.element.provenance)} provenance: ${provenance!.who} can shape the records` }] : []),
+            ...attackerFactor(graph, node.id),
+          ];
       const produced = [...new Set([...models, ...pipelines.flatMap((p) => graph.flowsFrom(p).map((f) => f.to).filter((to) => graph.kindOf(to) === "model"))])].sort();
-      const writers = origin ? ((node.element.writableBy as string[] | undefined) ?? []).filter((w) => originById.has(w)) : [];
+      const own = entries.find((e) => e.origin.id === node.id);
+      const writers = own ? writersOf(node.id) : [];
+      const wayOf = (e: RecordEntry) => e.hops.map((h) => h.node).join(" → ");
+      // A writer whose records also flow in gets one line with both; entries further up get theirs (the three most dangerous).
+      const alsoFlowing = new Map(entries.filter((e) => e !== own && writers.includes(e.origin.id)).map((e) => [e.origin.id, e]));
+      const upstream = entries.filter((e) => e !== own && !alsoFlowing.has(e.origin.id)).slice(0, 3);
+      // Who shapes the records: people by name (an actor, or who writes a store on the way), otherwise the entry itself (a web source, an MCP server).
+      const shapers = [...new Set(entries.flatMap((e) => (graph.kindOf(e.origin.id) === "actor" ? [e.origin.id] : writersOf(e.origin.id).length > 0 ? writersOf(e.origin.id) : [e.origin.id])))];
       const evidence: EvidenceItem[] = [
-        origin ? { element: node.id, note: `untrusted entry: ${origin.reason}` } : { element: node.id, note: `provenance ${String(node.element.provenance)}: ${provenance!.who} can shape the records` },
-        ...writers.map((w) => ({ element: w, note: `can write records into ${graph.nameOf(node.id)}` })),
+        ...(own ? [{ element: node.id, note: `untrusted entry: ${own.origin.reason}` }] : top ? [] : [{ element: node.id, note: `provenance ${String(node.element.provenance)}: ${provenance!.who} can shape the records` }]),
+        ...writers.map((w) => {
+          const flowing = alsoFlowing.get(w);
+          return { element: w, note: `can write records into ${graph.nameOf(node.id)}${flowing ? `; their records also reach it via ${wayOf(flowing)}` : ""}` };
+        }),
+        ...upstream.map((e) => ({ element: e.origin.id, note: `untrusted entry (${e.origin.reason}); its records reach ${graph.nameOf(node.id)} via ${wayOf(e)}` })),
         ...pipelines.map((p) => ({ element: p, note: `${String(graph.node(p)?.element.type)} pipeline fed by ${graph.nameOf(node.id)}` })),
         ...produced.map((m) => ({ element: m, note: `model trained on ${graph.nameOf(node.id)}` })),
       ];
-      const who = origin ? someNames(context, writers) || graph.nameOf(node.id) : provenance!.who;
+      const who = top ? someNames(context, shapers) : provenance!.who;
+      const way = top && top.hops.length > 1 ? ` (${top.hops.map((h) => graph.nameOf(h.node)).join(" → ")})` : "";
       detections.push({
         anchors: [node.id],
-        summary: `${graph.nameOf(node.id)} trains ${produced.length > 0 ? someNames(context, produced) : someNames(context, pipelines)}, and ${who} can shape its records: a few crafted records can plant a backdoor or skew the model.`,
+        summary: `${graph.nameOf(node.id)} trains ${produced.length > 0 ? someNames(context, produced) : someNames(context, pipelines)}, and ${who} can shape its records${way}: a few crafted records can plant a backdoor or skew the model.`,
         evidence,
         factors,
         scope: [...pipelines, ...produced],

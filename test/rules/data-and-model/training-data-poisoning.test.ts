@@ -17,6 +17,28 @@ function pipelineFrom(dataset: Record<string, unknown>, type: string) {
   };
 }
 
+/**
+ * Vendor labellers write labels in a labelling service, which writes them into a bucket the training set
+ * is exported from; the set feeds a fine-tuning job. No writableBy anywhere: only the flows say who writes.
+ * `setChannel` is the channel of the bucket-to-set flow, `jobType` the pipeline's type.
+ */
+function labellingByFlows(labellerType: string, { setChannel = "file", jobType = "fine-tuning" } = {}) {
+  return {
+    actors: [{ id: "labellers", type: labellerType }],
+    services: [{ id: "labelling-saas", type: "web-app" }],
+    datastores: [{ id: "bucket", type: "object" }],
+    datasets: [{ id: "ds", provenance: "internal" }],
+    pipelines: [{ id: "job", type: jobType }],
+    flows: [
+      { id: "label", from: "labellers", to: "labelling-saas", channel: "api" },
+      { id: "labels-out", from: "labelling-saas", to: "bucket", channel: "file" },
+      { id: "export", from: "bucket", to: "ds", channel: setChannel },
+      { id: "ds-to-job", from: "ds", to: "job", channel: "training" },
+      { id: "job-to-model", from: "job", to: "llm", channel: "training" },
+    ],
+  };
+}
+
 ruleTester(trainingDataPoisoning, {
   valid: [
     {
@@ -30,6 +52,14 @@ ruleTester(trainingDataPoisoning, {
     {
       name: "a public-writable dataset nothing is trained on",
       model: spec(internalAgent(), { actors: [{ id: "anyone", type: "public" }], datasets: [{ id: "ds", provenance: "internal", writableBy: ["anyone"] }] }),
+    },
+    {
+      name: "near miss: employees' records flow into an internal training set (no insider adversary)",
+      model: spec(internalAgent(), labellingByFlows("employee")),
+    },
+    {
+      name: "partners' records flow into a set used only for evaluation",
+      model: spec(internalAgent(), labellingByFlows("partner", { jobType: "evaluation" })),
     },
   ],
   invalid: [
@@ -89,6 +119,129 @@ ruleTester(trainingDataPoisoning, {
       }),
       // likelihood: 3, -2 employee entry (exposure 2), medium adversary 0 = 1; impact 4: 4, low
       findings: [{ anchors: ["ds"], severity: "low" }],
+    },
+    {
+      name: "vendor labellers reach the set only through flows (labelling service, bucket): no writableBy needed",
+      model: spec(internalAgent(), labellingByFlows("partner")),
+      findings: [
+        {
+          anchors: ["ds"],
+          // likelihood: 3, -1 entry labellers (partner, exposure 3) = 2; the way labellers → labelling-saas → bucket → ds
+          // is 4 hops, 3 steps, so no length factor; impact 4: 8, medium
+          severity: "medium",
+          summary: /labellers can shape its records \(labellers → labelling-saas → bucket → ds\)/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.ok(finding.reasons[0]!.includes("-1 entry labellers (partner actor"));
+            const entry = finding.evidence.find((e) => e.element === "labellers");
+            assert.match(entry?.note ?? "", /reach ds via labellers → labelling-saas → bucket → ds/);
+            assert.ok(finding.evidence.some((e) => e.element === "job"));
+          },
+        },
+      ],
+    },
+    {
+      name: "the bucket is written out as the set on the training channel: the labellers' records still get there",
+      model: spec(internalAgent(), labellingByFlows("partner", { setChannel: "training" })),
+      findings: [
+        {
+          anchors: ["ds"],
+          // the trace stops at training flows, so the rule adds the last hop itself: the same way and score as above,
+          // likelihood 3 - 1 (partner) = 2, impact 4: 8, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.match(finding.evidence.find((e) => e.element === "labellers")?.note ?? "", /via labellers → labelling-saas → bucket → ds/);
+          },
+        },
+      ],
+    },
+    {
+      name: "records from a public form take five steps to the set",
+      model: spec(internalAgent(), {
+        actors: [{ id: "anyone", type: "public" }],
+        services: [
+          { id: "form", type: "web-app" },
+          { id: "queue", type: "queue" },
+        ],
+        datastores: [
+          { id: "raw", type: "object" },
+          { id: "curated", type: "object" },
+        ],
+        datasets: [{ id: "ds", provenance: "internal" }],
+        models: [{ id: "tuned", provider: "Team", hosting: "self-hosted", fineTunedOn: ["ds"] }],
+        flows: [
+          { id: "submit", from: "anyone", to: "form", channel: "api" },
+          { id: "enqueue", from: "form", to: "queue", channel: "event" },
+          { id: "land", from: "queue", to: "raw", channel: "file" },
+          { id: "curate", from: "raw", to: "curated", channel: "file" },
+          { id: "export", from: "curated", to: "ds", channel: "file" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["ds"],
+          // likelihood: 3, +1 entry anyone (public, exposure 5), -1 the way anyone → form → queue → raw → curated → ds
+          // has 6 hops, 5 steps (more than three) = 3; impact 4: 12, high
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.likelihood, 3);
+            assert.equal(finding.inherent.score, 12);
+            assert.ok(finding.reasons[0]!.includes("-1 attacker text passes through 5 steps"));
+          },
+        },
+      ],
+    },
+    {
+      name: "a partner writes the set directly and through a portal: one evidence line says both",
+      model: spec(internalAgent(), tunedOn("ds"), {
+        actors: [{ id: "supplier", type: "partner" }],
+        services: [{ id: "portal", type: "web-app" }],
+        datasets: [{ id: "ds", provenance: "internal", writableBy: ["supplier"] }],
+        flows: [
+          { id: "upload", from: "supplier", to: "portal", channel: "api" },
+          { id: "store", from: "portal", to: "ds", channel: "file" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["ds"],
+          // entries ds (written by supplier) and supplier, both exposure 3: ds's way is shorter (1 hop), so it is the
+          // entry, as before flows counted. likelihood 3 - 1 = 2; impact 4: 8, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.deepEqual(
+              finding.evidence.filter((e) => e.element === "supplier").map((e) => e.note),
+              ["can write records into ds; their records also reach it via supplier → portal → ds"],
+            );
+          },
+        },
+      ],
+    },
+    {
+      name: "partners write the set and a public web source is ingested into it: the most exposed entry sets the score",
+      model: spec(internalAgent(), tunedOn("ds"), {
+        actors: [{ id: "supplier", type: "partner" }],
+        sources: [{ id: "forum", type: "web" }],
+        datasets: [{ id: "ds", provenance: "internal", writableBy: ["supplier"] }],
+        flows: [{ id: "crawl", from: "forum", to: "ds", channel: "ingestion" }],
+      }),
+      findings: [
+        {
+          anchors: ["ds"],
+          // entries: forum (web source, exposure 5, +1) and ds itself (written by a partner, exposure 3, -1): forum is
+          // the more dangerous. likelihood 3 + 1 = 4 (2 hops, no length factor); impact 4: 16, high
+          // who shapes the records is named most dangerous entry first: forum, then ds's writer supplier
+          severity: "high",
+          summary: /forum and supplier can shape its records \(forum → ds\)/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.ok(finding.evidence.some((e) => e.element === "supplier" && e.note === "can write records into ds"));
+            assert.ok(finding.evidence.some((e) => e.element === "forum" && /via forum → ds/.test(e.note)));
+          },
+        },
+      ],
     },
   ],
 });
