@@ -183,7 +183,9 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   addRuntime(graph, detection.anchors, named);
   addRuntime(graph, extra, named);
   const scope = [...named];
-  const scoring = score(rule, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope, limits);
+  // Control types the detection's factors already count are left out of the scoring: not applied twice, not listed as missing.
+  const scored = detection.accountedFor ? { ...rule, mitigations: rule.mitigations.filter((m) => !detection.accountedFor!.includes(m.control)) } : rule;
+  const scoring = score(scored, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope, limits);
   const inWorkflows = new Set<string>();
   for (const element of scope) for (const workflow of graph.workflowsOf(element)) inWorkflows.add(workflow);
   const workflows = [...inWorkflows].sort();

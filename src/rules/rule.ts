@@ -90,6 +90,11 @@ export interface Detection {
    * attacker text gets in; a cap on each payment that the impact has not counted already).
    */
   scope?: string[];
+  /**
+   * Control types the detection's own factors already count (an artifact's digest is the pin a
+   * pinned-artifacts control would be): the scorer neither applies nor lists them as missing.
+   */
+  accountedFor?: ControlType[];
 }
 
 export interface AnalysisContext {

@@ -1,4 +1,4 @@
-import type { Detection, Factor, Rule } from "../rule.js";
+import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 interface Artifact {
   source: string;
@@ -29,7 +29,7 @@ export const unverifiedHubModel: Rule = {
   impact: 4,
   mitigations: [
     { control: "signed-artifacts", reduces: "likelihood", by: 2, how: "only weights signed by the expected publisher load" },
-    { control: "pinned-artifacts", reduces: "likelihood", by: 1, how: "the deployment loads one reviewed revision by digest" },
+    { control: "pinned-artifacts", reduces: "likelihood", by: 1, how: "the deployment loads one reviewed revision by digest; where the artifact states its digest, that is the same pin, counted once in the likelihood" },
     { control: "red-teaming", reduces: "likelihood", by: 1, how: "the model is evaluated for backdoors and unexpected behaviour before release" },
   ],
   detect(context) {
@@ -38,17 +38,32 @@ export const unverifiedHubModel: Rule = {
     for (const node of graph.ofKind("model")) {
       const artifact = node.element.artifact as Artifact | undefined;
       if (artifact?.source !== "public-hub" || (artifact.digest && artifact.signed)) continue;
+      const pins = pinControls(context, node.id);
+      // A digest and a pinned-artifacts control are one act: it counts once, as the digest, as a spend capability's own cap does.
+      const sameAct = pins.map((c) => `${c} (pinned-artifacts)`).join(" and ");
       const factors: Factor[] = artifact.digest
-        ? [{ dimension: "likelihood", delta: -1, reason: "a pinned digest keeps later uploads out; the pinned file itself is unverified" }]
+        ? [{ dimension: "likelihood", delta: -1, reason: `a pinned digest keeps later uploads out${pins.length ? `; ${sameAct} is this same pin, counted once here` : ""}; the pinned file itself is unverified` }]
         : [{ dimension: "likelihood", delta: 1, reason: "no digest: whatever the hub serves under the name at deploy time is loaded" }];
       const missing = [...(artifact.digest ? [] : ["no pinned digest"]), ...(artifact.signed ? [] : ["no verified signature"])];
       detections.push({
         anchors: [node.id],
         summary: `${graph.nameOf(node.id)} loads weights from a public hub with ${missing.join(" and ")}: a tampered or replaced upload would be deployed unnoticed.`,
-        evidence: [{ element: node.id, note: `artifact from a public hub${artifact.format ? ` (${artifact.format})` : ""}: ${missing.join(", ")}` }],
+        evidence: [
+          { element: node.id, note: `artifact from a public hub${artifact.format ? ` (${artifact.format})` : ""}: ${missing.join(", ")}` },
+          ...(artifact.digest ? pins.map((c) => ({ element: c, note: "pins the revision the artifact's digest names: the same pin, counted once, in the likelihood" })) : []),
+        ],
         factors,
+        // The digest is the pin: a pinned-artifacts control would count it twice, and is not missing either.
+        ...(artifact.digest ? { accountedFor: ["pinned-artifacts" as const] } : {}),
       });
     }
     return detections;
   },
 };
+
+/** Pinned-artifacts controls on the model, the host it runs on or the identity it runs as, in ID order. */
+function pinControls(context: AnalysisContext, modelId: string): string[] {
+  const { graph } = context;
+  const places = [modelId, graph.hostOf(modelId), graph.identityOf(modelId)?.id].filter((p): p is string => p !== undefined);
+  return [...new Set(places.flatMap((p) => graph.controlsCovering(p).filter((c) => c.type === "pinned-artifacts").map((c) => c.id)))].sort();
+}
