@@ -3,7 +3,7 @@ import type { SystemGraph } from "../graph/graph.js";
 import type { Factor } from "../rules/rule.js";
 import type { Adversary, Data } from "../model/schema.js";
 import { integrityValue, SENSITIVITY_WORDS, sensitivity } from "./sensitivity.js";
-import type { UntrustedOrigin } from "./untrusted-content.js";
+import type { Hop, UntrustedOrigin } from "./untrusted-content.js";
 
 const exposureDelta = (origin: UntrustedOrigin) => Math.max(-2, Math.min(1, origin.exposure - 4));
 
@@ -95,7 +95,19 @@ function dataFactor(graph: SystemGraph, dataIds: readonly string[], measure: (da
   return [{ dimension: "impact", delta: topRank - 3, reason: `${words} is ${top.name ?? top.id} (${SENSITIVITY_WORDS[topRank]})` }];
 }
 
-/** Long chains need more to go right for the attacker. */
-export function pathLengthFactor(hops: number): Factor[] {
-  return hops > 4 ? [{ dimension: "likelihood", delta: -1, reason: `attacker text passes through ${hops - 1} steps before it acts` }] : [];
+/** Kinds that pass text on as it is: a client shows it, a service relays it (a gateway, a phone line, a speech-to-text service). */
+const RELAYS: ReadonlySet<string> = new Set(["client", "service"]);
+
+/**
+ * Long chains need more to go right for the attacker: -1 when the text must pass three or more places
+ * that each take a step of their own (a store it waits in, a pipeline that processes it, another agent or
+ * a person who must pass it on). Clients and services that relay it count for nothing, so drawing the
+ * phone or the gateway in front of an agent does not lower a score. `beyondTarget`: the finding's harm
+ * is one step past the path's last hop (the agent writes to memory), so that hop is on the way too.
+ */
+export function pathLengthFactor(graph: SystemGraph, hops: readonly Hop[], beyondTarget = false): Factor[] {
+  const between = hops.slice(1, beyondTarget ? hops.length : -1).filter((hop) => !RELAYS.has(graph.kindOf(hop.node) ?? ""));
+  if (between.length < 3) return [];
+  const named = between.slice(0, 3).map((hop) => graph.nameOf(hop.node));
+  return [{ dimension: "likelihood", delta: -1, reason: `attacker text must pass ${between.length > 3 ? `${named.join(", ")} and ${between.length - 3} more` : `${named[0]}, ${named[1]} and ${named[2]}`} before it acts` }];
 }

@@ -53,7 +53,7 @@ export const injectableCodeExecution: Rule = {
             ...(execute.resource ? [{ element: execute.resource, note: "where the commands run" }] : []),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id, tool), ...impact],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...autonomyFactor(context, agent.id, tool), ...impact],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             { element: agent.id, action: `${graph.nameOf(agent.id)} writes the attacker's commands into a call to ${graph.nameOf(tool)}`, technique: "AML.T0102" },

@@ -64,7 +64,7 @@ export const outputExecuted: Rule = {
             { element: consumer, note: `handles output by ${handles.join(", ")}` },
             ...carrierIds.map((id) => ({ element: id, note: `carries ${graph.nameOf(producer)}'s output to ${graph.nameOf(consumer)}` })),
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...impact],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...impact],
           path: [
             ...entrySteps(graph, untrusted, top, producer),
             { element: producer, action: `${graph.nameOf(producer)} writes ${what} carrying the attacker's payload`, technique: "AML.T0102" },

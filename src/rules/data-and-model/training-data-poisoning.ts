@@ -90,7 +90,7 @@ export const trainingDataPoisoning: Rule = {
       const provenance = OUTSIDE_PROVENANCE[String(node.element.provenance)];
       if (!top && !provenance) continue;
       const factors: Factor[] = top
-        ? [...exposureFactor(graph, top.origin), ...attackerFactor(graph, top.origin.id), ...pathLengthFactor(top.hops.length)]
+        ? [...exposureFactor(graph, top.origin), ...attackerFactor(graph, top.origin.id), ...pathLengthFactor(graph, top.hops)]
         : [
             ...(provenance!.delta !== 0 ? [{ dimension: "likelihood" as const, delta: provenance!.delta, reason: `${String(node.element.provenance)} provenance: ${provenance!.who} can shape the records` }] : []),
             ...attackerFactor(graph, node.id),

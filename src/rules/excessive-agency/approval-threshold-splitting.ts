@@ -74,7 +74,7 @@ export const approvalThresholdSplitting: Rule = {
             ...controls.filter((c) => c.type === "spend-limit").map((c): EvidenceItem => ({ element: c.id, note: `spend limit${c.threshold ? ` of ${c.threshold.amount} ${c.threshold.currency} per ${c.threshold.per ?? "action"}` : ""}, not a total per period` })),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length)],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops)],
           path: [
             ...entrySteps(graph, untrusted, top, entry.agent),
             { element: tool.id, action: `calls ${graph.nameOf(tool.id)} several times, each payment under ${amount}, so none waits for approval`, technique: TECHNIQUE.financialHarm },

@@ -72,7 +72,7 @@ export const destructiveChanges: Rule = {
             ...effects.map((e) => ({ element: e.resource!, note: `${e.action} through ${graph.nameOf(tool)}${heldData(graph, e.resource!).length ? `; holds ${names(context, heldData(graph, e.resource!))}` : ""}` })),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...integrityFactor(graph, data), ...severe],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...integrityFactor(graph, data), ...severe],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, worst)],
           scope: [tool, ...resources, ...onTheWayIn.scope],
         });

@@ -43,7 +43,7 @@ export const publishingInOrgName: Rule = {
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can publish through ${graph.nameOf(tool)}${where.length ? ` on ${names(context, where)}` : ""} under the organisation's name.`,
           evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `publish capability${where.length ? ` on ${names(context, where)}` : ""}${effect.destination ? `, destination ${effect.destination}` : ""}` }, ...onTheWayIn.evidence],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length)],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops)],
           path: [...entrySteps(graph, untrusted, top, agent.id), { ...effectStep(graph, effect), technique: TECHNIQUE.reputationalHarm }],
           scope: [tool, ...where, ...onTheWayIn.scope],
         });

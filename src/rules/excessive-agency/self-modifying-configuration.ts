@@ -93,7 +93,7 @@ export const selfModifyingConfiguration: Rule = {
       const top = origins[0];
       const hops = top ? untrusted.pathFrom(top.id, agent.id) : [];
       const likelihood: Factor[] = top
-        ? [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length)]
+        ? [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops)]
         : [{ dimension: "likelihood", delta: -2, reason: `no untrusted text reaches ${graph.nameOf(agent.id)}; a change would come from its own mistakes, not an attacker` }];
       for (const { target, effects, prompts } of [...targets.values()].sort((a, b) => (a.target < b.target ? -1 : 1))) {
         const tools = [...new Set(effects.flatMap((e) => (e.tool ? [e.tool] : [])))];

@@ -59,7 +59,7 @@ export const unapprovedSpending: Rule = {
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and can spend money through ${graph.nameOf(tool)}${spend.limit ? ` (up to ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per ?? "action"})` : " with no limit in the model"}.`,
           evidence: [...originEvidence(context, origins, agent.id), { element: tool, note: `spend capability${spend.resource ? ` on ${graph.nameOf(spend.resource)}` : ""}` }, ...onTheWayIn.evidence],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...capped],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...capped],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, spend)],
           scope: [tool, ...new Set(perPaymentCaps.map((c) => c.id)), ...onTheWayIn.scope],
         });

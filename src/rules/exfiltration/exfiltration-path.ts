@@ -84,7 +84,7 @@ function likeliestEntry(graph: SystemGraph, untrusted: UntrustedContent, origins
   let best: { top: UntrustedOrigin; entryFactors: Factor[]; sum: number; indirect: boolean } | undefined;
   for (const origin of origins) {
     const hops = untrusted.pathFrom(origin.id, agentId);
-    const entryFactors = [...exposureFactor(graph, origin), ...attackerFactor(graph, origin.id), ...pathLengthFactor(hops.length)];
+    const entryFactors = [...exposureFactor(graph, origin), ...attackerFactor(graph, origin.id), ...pathLengthFactor(graph, hops)];
     const sum = entryFactors.reduce((total, f) => total + f.delta, 0);
     const indirect = !isDirect(graph, hops);
     if (!best || sum > best.sum || (sum === best.sum && indirect && !best.indirect)) best = { top: origin, entryFactors, sum, indirect };

@@ -162,7 +162,7 @@ export const renderedOutputExfiltration: Rule = {
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...sensitivityFactor(graph, dataIds), ...click],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...sensitivityFactor(graph, dataIds), ...click],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             graph.kindOf(richest.from) === "datastore" && graph.node(richest.from)?.element.type === "vector"

@@ -77,7 +77,7 @@ export const memoryPoisoning: Rule = {
           ...readers.map((r): EvidenceItem => ({ element: r.agent, note: `recalls entries from ${store} (via ${graph.nameOf(r.via)})` })),
           ...approval.evidence,
         ],
-        factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length + 1), ...impact],
+        factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops, true), ...impact],
         path,
         scope: [...new Set([...writers.map((w) => w.via), ...readers.map((r) => r.via), ...readers.map((r) => r.agent), ...approval.scope])],
       });

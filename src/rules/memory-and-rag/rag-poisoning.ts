@@ -64,7 +64,7 @@ export const ragPoisoning: Rule = {
           ...readers.map((r): EvidenceItem => ({ element: r.agent, note: `retrieves from ${graph.nameOf(node.id)} (via ${graph.nameOf(r.via)})` })),
           ...onTheWayIn.evidence,
         ],
-        factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length)],
+        factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops)],
         path: [
           ...hops.slice(0, -1).map((hop, index): PathStep =>
             index === 0

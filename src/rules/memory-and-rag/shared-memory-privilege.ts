@@ -50,7 +50,7 @@ export const sharedMemoryPrivilege: Rule = {
         const top = writer.origins[0];
         const hops = top ? untrusted.pathFrom(top.id, writer.agent) : [];
         const likelihood: Factor[] = top
-          ? [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length + 1)]
+          ? [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops, true)]
           : [{ dimension: "likelihood", delta: -1, reason: `no untrusted text reaches ${names(context, weaker.map((w) => w.agent))}; only a mistake or a compromise of the writer carries over` }];
         const impact: Factor[] = !SEVERE_ACTIONS.has(worst.action) ? [{ dimension: "impact", delta: -1, reason: `the most ${graph.nameOf(reader.agent)} can do beyond the writer is ${worst.action}` }] : [];
         const abilities = [...new Set(beyond.map((e) => `${e.action}${e.resource ? ` on ${graph.nameOf(e.resource)}` : ""}`))];

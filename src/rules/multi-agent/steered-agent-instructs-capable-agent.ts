@@ -57,7 +57,7 @@ export const steeredAgentInstructsCapableAgent: Rule = {
             ...flows.map((f): EvidenceItem => ({ element: f, note: `message from ${graph.nameOf(agent.id)} to ${graph.nameOf(receiver)}` })),
             ...tools.map((t): EvidenceItem => ({ element: t, note: `${graph.nameOf(receiver)}'s capability the sender lacks: ${[...new Set(beyond.filter((e) => e.tool === t).map((e) => e.action))].join(", ")}` })),
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length + 1), ...impact],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops, true), ...impact],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             { element: receiver, action: `${graph.nameOf(agent.id)} passes the attacker's instructions to ${graph.nameOf(receiver)}, which acts on them`, technique: TECHNIQUE.indirectInjection },

@@ -57,7 +57,7 @@ export const sentInOrganisationName: Rule = {
             { element: consumer, note: `handles output by ${handles.join(", ")}` },
             ...carriers.map((id) => ({ element: id, note: `carries ${graph.nameOf(agent.id)}'s output to ${graph.nameOf(consumer)}` })),
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...impact],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...impact],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             { element: carriers.find((c) => graph.kindOf(c) === "tool") ?? agent.id, action: `${graph.nameOf(agent.id)} writes the attacker's message (phishing link, false payment details, statements) into its output`, technique: "AML.T0053" },

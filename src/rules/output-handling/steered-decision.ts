@@ -83,7 +83,7 @@ export const steeredDecision: Rule = {
           anchors: [agent.id],
           summary: `Text from ${graph.nameOf(top.id)} reaches ${name} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}, whose answer decides ${decision.what}: a steered answer decides it the attacker's way.`,
           evidence: [...originEvidence(context, origins, agent.id), decisionEvidence(agent, decision), ...onTheWayIn.evidence],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...autonomyFactor(context, agent.id), stakes],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...autonomyFactor(context, agent.id), stakes],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
             { element: agent.id, action: `${name} decides ${decision.what} the way the attacker wants, and the system acts on it`, technique: "AML.T0048" },

@@ -86,7 +86,7 @@ export const hiddenInstructionsRichContent: Rule = {
             ...(worst && worst.action !== "read" ? [{ element: worst.tool!, note: `a steered agent can ${worst.action} through it` }] : []),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, origin), ...attackerFactor(graph, origin.id), ...pathLengthFactor(hops.length), ...effectImpactFactors(context, agentId, effects)],
+          factors: [...exposureFactor(graph, origin), ...attackerFactor(graph, origin.id), ...pathLengthFactor(graph, hops), ...effectImpactFactors(context, agentId, effects)],
           path: [
             { element: origin.id, action: `attacker sends ${types.join(" or ")} content with instructions hidden from human readers`, technique: "AML.T0068" },
             ...entrySteps(graph, untrusted, origin, agentId).slice(1),

@@ -53,7 +53,7 @@ export const indirectPromptInjection: Rule = {
           anchors: [agent.id],
           summary: `Text from ${graph.nameOf(top.id)} reaches ${graph.nameOf(agent.id)} via ${hops.map((h) => graph.nameOf(h.node)).join(" → ")}${sideEffectTools.length ? `; a steered agent can call ${names(context, sideEffectTools)}` : ""}.`,
           evidence: [...originEvidence(context, indirect, agent.id), ...sideEffectTools.map((tool) => ({ element: tool, note: "side-effecting tool within the attacker's reach" })), ...onTheWayIn.evidence],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(hops.length), ...impact],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...impact],
           path: entrySteps(graph, untrusted, top, agent.id),
           // The path's elements (their workflows are the finding's), and the controls that count on the way in.
           scope: [...hops.map((h) => h.node), ...onTheWayIn.scope],

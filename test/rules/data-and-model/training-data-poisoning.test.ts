@@ -157,7 +157,7 @@ ruleTester(trainingDataPoisoning, {
       ],
     },
     {
-      name: "records from a public form take five steps to the set",
+      name: "records from a public form wait in three stores on their way to the set",
       model: spec(internalAgent(), {
         actors: [{ id: "anyone", type: "public" }],
         services: [
@@ -166,6 +166,7 @@ ruleTester(trainingDataPoisoning, {
         ],
         datastores: [
           { id: "raw", type: "object" },
+          { id: "staging", type: "object" },
           { id: "curated", type: "object" },
         ],
         datasets: [{ id: "ds", provenance: "internal" }],
@@ -174,20 +175,21 @@ ruleTester(trainingDataPoisoning, {
           { id: "submit", from: "anyone", to: "form", channel: "api" },
           { id: "enqueue", from: "form", to: "queue", channel: "event" },
           { id: "land", from: "queue", to: "raw", channel: "file" },
-          { id: "curate", from: "raw", to: "curated", channel: "file" },
+          { id: "stage", from: "raw", to: "staging", channel: "file" },
+          { id: "curate", from: "staging", to: "curated", channel: "file" },
           { id: "export", from: "curated", to: "ds", channel: "file" },
         ],
       }),
       findings: [
         {
           anchors: ["ds"],
-          // likelihood: 3, +1 entry anyone (public, exposure 5), -1 the way anyone → form → queue → raw → curated → ds
-          // has 6 hops, 5 steps (more than three) = 3; impact 4: 12, high
+          // likelihood: 3, +1 entry anyone (public, exposure 5), -1 the way anyone → form → queue → raw → staging → curated → ds
+          // waits in three stores (the form and the queue are services that pass records on and count for nothing) = 3; impact 4: 12, high
           severity: "high",
           check: (finding) => {
             assert.equal(finding.inherent.likelihood, 3);
             assert.equal(finding.inherent.score, 12);
-            assert.ok(finding.reasons[0]!.includes("-1 attacker text passes through 5 steps"));
+            assert.ok(finding.reasons[0]!.includes("-1 attacker text must pass raw, staging and curated before it acts"));
           },
         },
       ],

@@ -145,23 +145,25 @@ ruleTester(steeredDecision, {
       model: spec(publicChat("front"), {
         agents: [
           { id: "triage", models: ["llm"] },
+          { id: "router", models: ["llm"] },
           { id: "screener", models: ["llm"], ...decides("high") },
         ],
         flows: [
           { id: "front-to-triage", from: "front", to: "triage", channel: "message" },
-          { id: "triage-to-screener", from: "triage", to: "screener", channel: "message" },
+          { id: "triage-to-router", from: "triage", to: "router", channel: "message" },
+          { id: "router-to-screener", from: "router", to: "screener", channel: "message" },
         ],
         adversaries: [{ id: "fraud-ring", type: "organised-crime", capability: "high" }],
       }),
       findings: [
         {
           anchors: ["screener"],
-          // Likelihood 3 + 1 (public actor) + 1 (high-capability adversary) - 1 (5 hops: public-user → widget → front → triage → screener) = 4.
-          // Impact 5. 4 x 5 = 20: critical.
+          // Likelihood 3 + 1 (public actor) + 1 (high-capability adversary) - 1 (public-user → widget → front → triage → router →
+          // screener: three agents must pass the text on; the widget only shows it and counts for nothing) = 4. Impact 5. 4 x 5 = 20: critical.
           severity: "critical",
           check: (finding) => {
             assertScores(finding, [4, 5, 20]);
-            assert.match(finding.reasons[0]!, /-1 attacker text passes through 4 steps before it acts/);
+            assert.match(finding.reasons[0]!, /-1 attacker text must pass front, triage and router before it acts/);
           },
         },
       ],
