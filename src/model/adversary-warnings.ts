@@ -1,6 +1,7 @@
 // Warnings about adversaries whose `via` names something no attacker text comes in by: a service, a
-// model, an agent. A finding counts an adversary only at an untrusted entry it names (or whose
-// writers it names), so such an adversary raises nothing and the author would not know it.
+// model, an agent the team runs (an inference endpoint outsiders reach is a way in). A finding counts
+// an adversary only at an untrusted entry it names (or whose writers it names), so such an adversary
+// raises nothing and the author would not know it.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 
@@ -11,6 +12,11 @@ function possibleWaysIn(model: ThreatModel): Set<string> {
   for (const source of model.sources) ways.add(source.id);
   for (const list of [model.datastores, model.prompts, model.datasets]) for (const element of list) if ((element.writableBy ?? []).length > 0) ways.add(element.id);
   for (const server of model.mcpServers) ways.add(server.id);
+  for (const agent of model.agents) if (agent.thirdParty === true) ways.add(agent.id);
+  // A self-hosted model's inference endpoint outsiders can reach: extraction, inversion and evasion start there.
+  const reachable = (exposure: unknown) => exposure === "internet" || exposure === "partner";
+  for (const service of model.services) if (service.type === "inference-server" && reachable(service.exposure)) ways.add(service.id);
+  for (const m of model.models) if (m.hosting === "self-hosted" && reachable(m.exposure)) ways.add(m.id);
   for (const tool of model.tools) {
     for (const capability of tool.capabilities) {
       if (capability.action !== "fetch") continue;

@@ -212,6 +212,7 @@ export const CONTROL_TYPES = [
   "human-approval",
   "output-validation",
   "output-encoding",
+  "output-obfuscation",
   "content-isolation",
   "input-filtering",
   "egress-allowlist",

@@ -10,7 +10,7 @@ function diagnosticsOf(via: string[]) {
     "system: { id: s, name: S, owner: a@example.com }",
     "actors: [{ id: partners, type: partner }]",
     "sources: [{ id: web, type: web }]",
-    "services: [{ id: api, type: api }, { id: site, type: web-app }]",
+    "services: [{ id: api, type: api }, { id: site, type: web-app }, { id: scoring, type: inference-server, exposure: internet }]",
     "datastores: [{ id: notes, type: document, writableBy: [partners] }, { id: orders, type: relational }]",
     "models: [{ id: llm, provider: V, hosting: hosted-api }]",
     "tools: [{ id: browse, capabilities: [{ action: fetch, on: [site] }] }]",
@@ -37,7 +37,7 @@ describe("warnings about adversaries that come in by nothing", () => {
     ]);
   });
 
-  it("stays silent for actors, sources, stores people write to, fetching tools and what they fetch", () => {
-    assert.deepEqual(diagnosticsOf(["partners", "web", "notes", "browse", "site"]), []);
+  it("stays silent for actors, sources, stores people write to, fetching tools and what they fetch, and an inference server on the internet", () => {
+    assert.deepEqual(diagnosticsOf(["partners", "web", "notes", "browse", "site", "scoring"]), []);
   });
 });

@@ -1,9 +1,13 @@
-import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
-import { attackerFedInputs, type AttackerFedInput, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
+import { attackerFedInputs, type AttackerFedInput } from "../../analysis/untrusted-content.js";
 import type { Control } from "../../model/schema.js";
 import { names, someNames, strengthIn } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, originWho } from "./model-access.js";
+import { EVIDENCE_LIMIT, credentialWords, endpointOrigin, endpointWho, entryFactors, entryThreat, inferenceEndpoint, originWho, type InferenceEndpoint } from "./model-access.js";
+
+/** What feeds the classifier attacker-shaped input; `endpoint` where the origin is its inference endpoint. */
+interface Feeder extends AttackerFedInput {
+  endpoint?: InferenceEndpoint;
+}
 
 export const classifierEvasion: Rule = {
   id: "TW-DAT-011",
@@ -12,11 +16,11 @@ export const classifierEvasion: Rule = {
   rationale:
     "A classification model (fraud, risk, moderation, malware or spam scoring) decides what happens to the input it is given. When an attacker shapes that input, no injection is needed: they submit variations, see which ones get through, and keep what the model scores as benign. A synthetic-identity ring probes an onboarding risk model this way; spammers tune messages past a filter. Each attempt looks like ordinary input, so nothing fails loudly.",
   appliesWhen:
-    "A model with task classification is fed input an untrusted origin shapes: a component that sends it input (by a flow other than training) or an agent calling it is reached by untrusted content (an untrusted actor or source sending straight to it counts), or a tool acting on it is reached or called by an agent that is. Models without a task (generation), embedding models, classifiers fed only by trusted components and classifiers reached only through training are out of scope (poisoning is TW-DAT-002). A human approval whose routedBy names the classifier raises the impact.",
+    "A model with task classification is fed input an untrusted origin shapes: a component that sends it input (by a flow other than training) or an agent calling it is reached by untrusted content (an untrusted actor or source sending straight to it counts), or a tool acting on it is reached or called by an agent that is, or its inference endpoint (its own, or the inference server it runs on) is exposed to the internet or partners: open to anyone there without authentication, or asking for credentials that untrusted actors calling it themselves hold, one step less likely, since credentials identify callers but do not bound their attempts. Models without a task (generation), embedding models, classifiers fed only by trusted components and classifiers reached only through training are out of scope (poisoning is TW-DAT-002). A human approval whose routedBy names the classifier raises the impact.",
   mappings: {
     stride: ["S", "T"],
     atlasTechniques: ["AML.T0015", "AML.T0043", "AML.T0042"],
-    atlasMitigations: ["AML.M0015", "AML.M0004", "AML.M0003"],
+    atlasMitigations: ["AML.M0015", "AML.M0004", "AML.M0003", "AML.M0002"],
     maestro: ["L1"],
     nistAiRmf: ["MEASURE", "MANAGE"],
     euAiAct: ["Art. 15"],
@@ -33,22 +37,29 @@ export const classifierEvasion: Rule = {
     },
     { control: "model-monitoring", reduces: "likelihood", by: 1, how: "shifts in the score distribution and runs of near-threshold inputs from one source are noticed", countsOn: "anchors" },
     { control: "red-teaming", reduces: "likelihood", by: 1, how: "the classifier is tested against adversarial inputs and hardened (adversarial training, evasion test sets) before release", countsOn: "anchors" },
+    {
+      control: "output-obfuscation",
+      reduces: "likelihood",
+      by: 1,
+      how: "callers get a label or a coarse band, not the score: a probe learns whether it passed, not how near it came, so finding input that passes takes far more attempts",
+      countsOn: "anchors",
+    },
   ],
   detect(context) {
-    const { graph, untrusted } = context;
+    const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("model")) {
       if (node.element.task !== "classification") continue;
       const model = node.id;
-      const feeders = attackerFedInputs(graph, untrusted, model);
+      const feeders = feedersOf(context, model);
       const top = feeders[0];
       if (!top) continue;
       const name = graph.nameOf(model);
-      const who = originWho(graph, top.origin);
+      const who = top.endpoint ? endpointWho(graph, top.endpoint) : originWho(graph, top.origin);
       // What passes the top origin's input on to the model, for the summary (none when the origin sends it straight).
       const front = feeders.find((i) => i.origin.id === top.origin.id && i.input !== top.origin.id)?.input;
       const approvals = routedApprovals(context, model);
-      const factors: Factor[] = [...exposureFactor(graph, top.origin), ...attackerFactor(graph, top.origin.id)];
+      const factors: Factor[] = entryFactors(graph, top.origin, top.endpoint);
       if (approvals.length > 0) {
         const covered = approvals.flatMap((c) => c.covers);
         const tools = covered.filter((id) => graph.kindOf(id) === "tool");
@@ -59,10 +70,13 @@ export const classifierEvasion: Rule = {
         });
       }
       const limit = probeLimit(context, model, feeders);
-      const origins = [...new Map(feeders.map((i) => [i.origin.id, i.origin])).values()];
+      const origins = [...new Map(feeders.map((i) => [i.origin.id, i])).values()];
       const evidence: EvidenceItem[] = [
         { element: model, note: "task classification: labels or scores the input it is given" },
-        ...origins.slice(0, 3).map((o) => ({ element: o.id, note: `untrusted entry (${o.reason}); reaches ${name} via ${route(context, feeders.find((i) => i.origin.id === o.id)!, model).map((id) => graph.nameOf(id)).join(" → ")}` })),
+        ...origins.slice(0, 3).map((i) => {
+          const way = route(context, i, model);
+          return { element: i.origin.id, note: `untrusted entry (${i.origin.reason}); ${way.length === 1 ? `its callers query ${name} at its own interface` : `reaches ${name} via ${way.map((id) => graph.nameOf(id)).join(" → ")}`}` };
+        }),
         ...feeders.slice(0, EVIDENCE_LIMIT).map((i) => ({ element: i.input, note: feederNote(context, i, model) })),
         ...approvals.map((c) => ({ element: c.id, note: `human approval of ${someNames(context, c.covers)}; ${name} decides which actions are sent to it` })),
         ...limit.evidence,
@@ -73,13 +87,32 @@ export const classifierEvasion: Rule = {
         summary: `${name} scores input from ${who}${front ? ` (through ${graph.nameOf(front)})` : ""}${approvalWords}: by trying variations they can find input it lets through.`,
         evidence,
         factors,
-        path: evasionPath(context, top.origin, model, approvals),
+        path: evasionPath(context, top, model, approvals),
         scope: [...feeders.map((i) => i.input), ...limit.scope],
       });
     }
     return detections;
   },
 };
+
+/**
+ * attackerFedInputs, and the classifier's inference endpoint where outsiders query it (inferenceEndpoint):
+ * it takes the place of what the endpoint passes on when it is the more dangerous entry. Most dangerous
+ * entry first (entryThreat), then the most exposed, then by input.
+ */
+function feedersOf(context: AnalysisContext, model: string): Feeder[] {
+  const { graph } = context;
+  const feeders: Feeder[] = attackerFedInputs(graph, context.untrusted, model);
+  const endpoint = inferenceEndpoint(context, model);
+  if (endpoint) {
+    const fed: Feeder = { input: endpoint.element, origin: endpointOrigin(graph, endpoint), endpoint };
+    const at = feeders.findIndex((i) => i.input === endpoint.element);
+    if (at < 0) feeders.push(fed);
+    else if (entryThreat(graph, fed.origin, endpoint) > entryThreat(graph, feeders[at]!.origin)) feeders[at] = fed;
+  }
+  const threat = (i: Feeder) => entryThreat(graph, i.origin, i.endpoint);
+  return feeders.sort((a, b) => threat(b) - threat(a) || b.origin.exposure - a.origin.exposure || (a.input < b.input ? -1 : 1));
+}
 
 /** Human approvals, not merely planned, whose routedBy names the model, in ID order. */
 function routedApprovals(context: AnalysisContext, model: string): Control[] {
@@ -89,8 +122,10 @@ function routedApprovals(context: AnalysisContext, model: string): Control[] {
 }
 
 /** The elements the origin's input passes on its way to the model, origin first and the model last. */
-function route(context: AnalysisContext, fed: AttackerFedInput, model: string): string[] {
+function route(context: AnalysisContext, fed: Feeder, model: string): string[] {
   const { graph, untrusted } = context;
+  // Callers of the endpoint query the model at it: through the server, or at the model's own interface.
+  if (fed.endpoint) return fed.endpoint.element === model ? [model] : [fed.endpoint.element, model];
   const via = (hops: readonly { node: string }[]) => hops.map((h) => h.node);
   const direct = via(untrusted.pathFrom(fed.origin.id, fed.input));
   if (direct.length > 0) return [...direct, model];
@@ -102,8 +137,12 @@ function route(context: AnalysisContext, fed: AttackerFedInput, model: string): 
   return [fed.origin.id, model];
 }
 
-function feederNote(context: AnalysisContext, fed: AttackerFedInput, model: string): string {
+function feederNote(context: AnalysisContext, fed: Feeder, model: string): string {
   const { graph } = context;
+  if (fed.endpoint) {
+    const { exposure, authentication } = fed.endpoint;
+    return `inference endpoint of ${graph.nameOf(model)}: exposure ${exposure}, ${authentication === undefined ? "no authentication" : `authentication ${authentication}`}`;
+  }
   const from = graph.nameOf(fed.origin.id);
   if (graph.kindOf(fed.input) === "tool") {
     const callers = graph.agentsUsingTool(fed.input).filter((a) => context.untrusted.originsReaching(a.id).length > 0).map((a) => a.id);
@@ -149,11 +188,13 @@ function probeLimit(context: AnalysisContext, model: string, feeders: readonly A
   return { scope: [], evidence };
 }
 
-function evasionPath(context: AnalysisContext, origin: UntrustedOrigin, model: string, approvals: readonly Control[]): PathStep[] {
+function evasionPath(context: AnalysisContext, top: Feeder, model: string, approvals: readonly Control[]): PathStep[] {
   const { graph } = context;
+  const { origin, endpoint } = top;
   const name = graph.nameOf(model);
-  const entry =
-    graph.kindOf(origin.id) === "actor"
+  const entry = endpoint
+    ? `the attacker sends ${graph.nameOf(endpoint.element)} input crafted to pass ${name}${endpoint.authentication === undefined ? "" : `, with ${credentialWords(endpoint.authentication)} held by ${names(context, endpoint.callers)} (a holder's own, or one leaked or bought)`}`
+    : graph.kindOf(origin.id) === "actor"
       ? `${graph.nameOf(origin.id)} submits input crafted to pass ${name}`
       : `the attacker puts input crafted to pass ${name} into ${graph.nameOf(origin.id)}`;
   const skipped = approvals.length > 0 ? `, so the action skips ${names(context, approvals.map((c) => c.id))}` : "";

@@ -70,6 +70,19 @@ function claimsScored() {
   };
 }
 
+/** A fraud classifier served by an inference server partners call with an API key each. */
+function partnerScoring(server: Record<string, unknown> = {}) {
+  return {
+    actors: [{ id: "partner", type: "partner", authenticated: true }],
+    services: [{ id: "scoring-api", type: "inference-server", exposure: "internet", authentication: "api-key", ...server }],
+    models: [{ id: "fraud-clf", provider: "Risk team", hosting: "self-hosted", task: "classification", runsOn: "scoring-api" }],
+    flows: [
+      { id: "partner-to-api", from: "partner", to: "scoring-api", channel: "api" },
+      { id: "api-to-clf", from: "scoring-api", to: "fraud-clf", channel: "api" },
+    ],
+  };
+}
+
 ruleTester(classifierEvasion, {
   valid: [
     { name: "near miss: the same public input feeds a model with no task (generation)", model: spec(paymentsScored({ task: undefined })) },
@@ -111,8 +124,125 @@ ruleTester(classifierEvasion, {
         ],
       }),
     },
+    {
+      name: "a classifier on an inference server on the internet that asks for a key, called only by the team's batch job",
+      model: spec({
+        services: [
+          { id: "scoring-api", type: "inference-server", exposure: "internet", authentication: "api-key" },
+          { id: "batch", type: "other" },
+        ],
+        models: [{ id: "fraud-clf", provider: "Risk team", hosting: "self-hosted", task: "classification", runsOn: "scoring-api" }],
+        flows: [
+          { id: "batch-to-api", from: "batch", to: "scoring-api", channel: "api" },
+          { id: "api-to-clf", from: "scoring-api", to: "fraud-clf", channel: "api" },
+        ],
+      }),
+    },
   ],
   invalid: [
+    {
+      name: "partners (and whoever holds one of their keys) probe the classifier at its keyed server on the internet",
+      model: spec(partnerScoring()),
+      findings: [
+        {
+          anchors: ["fraud-clf"],
+          // The endpoint (0: +1 internet, -1 keys) outranks the partner actor it replaces as the scoring API's origin (-1).
+          // likelihood: 3, +1 entry on the internet, -1 the keys do not bound attempts = 3; impact 3; 3 x 3 = 9, medium
+          severity: "medium",
+          summary: /^fraud-clf scores input from holders of API keys for scoring-api \(partner\): by trying variations/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 9);
+            assert.match(finding.reasons[0]!, /-1 scoring-api takes API keys, held by partner: they identify callers but do not bound how many queries each sends/);
+            assert.match(finding.path![0]!.action, /^the attacker sends scoring-api input crafted to pass fraud-clf, with API keys held by partner \(a holder's own, or one leaked or bought\)/);
+          },
+        },
+      ],
+    },
+    {
+      name: "labels only: output obfuscation on the classifier's server lowers it",
+      model: spec(partnerScoring(), { controls: [{ id: "labels-only", type: "output-obfuscation", covers: ["scoring-api"], verified: true }] }),
+      findings: [
+        {
+          anchors: ["fraud-clf"],
+          // inherent 3 x 3 = 9; labels-only (output-obfuscation, verified) on the classifier's host -1: residual 2 x 3 = 6, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 6);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["labels-only"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "the keyed server is on partner networks only: the partner actor stays the entry",
+      model: spec(partnerScoring({ exposure: "partner" })),
+      findings: [
+        {
+          anchors: ["fraud-clf"],
+          // the endpoint: -1 partner networks, -1 keys = -2, below the partner actor (-1), which stays the origin.
+          // likelihood: 3, -1 = 2; impact 3; 2 x 3 = 6, medium
+          severity: "medium",
+          summary: /^fraud-clf scores input from partner \(through scoring-api\)/,
+          check: (finding) => assert.equal(finding.inherent.score, 6),
+        },
+      ],
+    },
+    {
+      name: "an open inference server on the internet, with no caller modelled: anyone can probe it",
+      model: spec({
+        services: [{ id: "scoring-api", type: "inference-server", exposure: "internet", authentication: "none" }],
+        models: [{ id: "fraud-clf", provider: "Risk team", hosting: "self-hosted", task: "classification", runsOn: "scoring-api" }],
+      }),
+      findings: [
+        {
+          anchors: ["fraud-clf"],
+          // likelihood: 3, +1 entry open to anyone on the internet = 4; impact 3; 4 x 3 = 12, high
+          severity: "high",
+          summary: /^fraud-clf scores input from anyone on the internet:/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.ok(finding.evidence.some((e) => e.element === "scoring-api" && e.note.includes("reaches fraud-clf via scoring-api → fraud-clf")));
+          },
+        },
+      ],
+    },
+    {
+      name: "a classifier's own interface is open to the internet",
+      model: spec({ models: [{ id: "spam-clf", provider: "Mail team", hosting: "self-hosted", task: "classification", exposure: "internet", authentication: "none" }] }),
+      findings: [
+        {
+          anchors: ["spam-clf"],
+          // likelihood: 3, +1 open to anyone on the internet = 4; impact 3; 4 x 3 = 12, high
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.ok(finding.evidence.some((e) => e.element === "spam-clf" && e.note.includes("its callers query spam-clf at its own interface")));
+          },
+        },
+      ],
+    },
+    {
+      name: "output obfuscation on a component in front of the classifier does not count; on the classifier it does",
+      model: spec(paymentsScored(), {
+        controls: [
+          { id: "checkout-rounding", type: "output-obfuscation", covers: ["checkout"], verified: true },
+          { id: "model-bands", type: "output-obfuscation", covers: ["fraud-model"], status: "partial", verified: true },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["fraud-model"],
+          // inherent 4 x 3 = 12 (public shopper); checkout-rounding is not on the classifier; model-bands (partial, verified) -0.5:
+          // residual 3.5 x 3 = 10.5, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.score, 10.5);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["model-bands"]);
+          },
+        },
+      ],
+    },
     {
       name: "a public shopper's payments reach a fraud classifier through checkout and the payments API",
       model: spec(paymentsScored()),
@@ -127,7 +257,7 @@ ruleTester(classifierEvasion, {
             assert.equal(finding.residual.score, 12);
             assert.ok(finding.evidence.some((e) => e.element === "shopper" && e.note.includes("shopper → checkout → payments-api → fraud-model")));
             assert.ok(finding.evidence.some((e) => e.element === "payments-api"));
-            assert.deepEqual(finding.missingControls, ["rate-limit", "model-monitoring", "red-teaming"]);
+            assert.deepEqual(finding.missingControls, ["rate-limit", "model-monitoring", "red-teaming", "output-obfuscation"]);
           },
         },
       ],
@@ -217,7 +347,7 @@ ruleTester(classifierEvasion, {
             assert.equal(finding.inherent.score, 9);
             assert.equal(finding.residual.score, 6);
             assert.deepEqual(finding.controls.map((c) => c.control), ["claims-throttle"]);
-            assert.deepEqual(finding.missingControls, ["model-monitoring", "red-teaming"]);
+            assert.deepEqual(finding.missingControls, ["model-monitoring", "red-teaming", "output-obfuscation"]);
           },
         },
       ],
