@@ -158,7 +158,7 @@ export function analyze(model: ThreatModel, options: AnalyzeOptions): AnalysisRe
     summary: {
       findings: findings.length,
       bySeverity,
-      injectableAgents: model.agents.map((a) => a.id).filter((id) => context.untrusted.reaches(id)).sort(),
+      injectableAgents: graph.ofKind("agent").map((a) => a.id).filter((id) => context.untrusted.reaches(id)).sort(),
       untrustedEntryPoints: entries.map((o) => o.id).sort(),
     },
     findings,

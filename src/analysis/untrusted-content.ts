@@ -116,6 +116,9 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
       origins.push({ id: server.id, reason: `MCP server from a ${server.publisherTrust} publisher: its tool descriptions and output are third-party text`, exposure: 3 });
     }
   }
+  for (const agent of graph.model.agents) {
+    if (agent.thirdParty === true) origins.push({ id: agent.id, reason: "another organisation's agent: what it says is text the team does not control", exposure: 3 });
+  }
   for (const tool of graph.model.tools) {
     if (tool.capabilities.some((c) => c.action === "fetch" && c.destination !== "fixed")) {
       origins.push({ id: tool.id, reason: "fetches pages at URLs the agent chooses: their content is written by anyone", exposure: 4 });

@@ -219,7 +219,7 @@ export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, optio
     for (const prompt of agent.prompts ?? []) relate(prompt, agent.id, "prompt", "loads", "loaded by");
     for (const tool of agent.tools ?? []) relate(agent.id, tool, "tool", "uses", "calls");
     for (const server of agent.mcpServers ?? []) relate(agent.id, server, "mcp", "connects", "connects to");
-    for (const modelId of agent.models) relate(agent.id, modelId, "model", "runs", "runs on model");
+    for (const modelId of agent.models ?? []) relate(agent.id, modelId, "model", "runs", "runs on model");
   }
   for (const tool of [...model.tools].sort(byId)) if (tool.server) relate(tool.id, tool.server, "served-by", "served", "served by");
   // Who can write into a source, store or prompt: where attacker text gets in when no flow says so.

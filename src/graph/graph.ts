@@ -26,6 +26,7 @@ export interface SystemGraph {
   nameOf(id: string): string;
   /** Components of every kind, in ID order. */
   components: Node[];
+  /** Components of one kind, in ID order; for agents, those the team runs (not another organisation's, thirdParty). */
   ofKind<K extends ComponentKind>(kind: K): Node[];
   flowsFrom(id: string): Flow[];
   flowsTo(id: string): Flow[];
@@ -95,7 +96,8 @@ export function buildGraph(model: ThreatModel): SystemGraph {
   for (const key of COMPONENT_LIST_KEYS) for (const element of model[key]) components.push(nodes.get(element.id)!);
   components.sort(byId);
   const componentsByKind = new Map<ElementKind, Node[]>();
-  for (const component of components) push(componentsByKind, component.kind, component);
+  // Another organisation's agent is an entry, not one the rules look inside: it is left out of the agents by kind.
+  for (const component of components) if (!(component.kind === "agent" && (component.element as Agent).thirdParty === true)) push(componentsByKind, component.kind, component);
 
   const flowsFrom = new Map<string, Flow[]>();
   const flowsTo = new Map<string, Flow[]>();
@@ -126,7 +128,7 @@ export function buildGraph(model: ThreatModel): SystemGraph {
     const sorted = [...tools.values()].sort(byId);
     agentTools.set(agent.id, sorted);
     for (const tool of sorted) push(agentsByTool, tool.id, agent);
-    for (const modelId of agent.models) push(agentsByModel, modelId, agent);
+    for (const modelId of agent.models ?? []) push(agentsByModel, modelId, agent);
     for (const promptId of agent.prompts ?? []) push(agentsByPrompt, promptId, agent);
   }
 

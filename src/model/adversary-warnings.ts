@@ -40,7 +40,7 @@ export function adversaryWarnings(model: ThreatModel, locations: ReadonlyMap<str
       severity: "warning",
       code: "via-names-no-entry",
       message: `adversary '${adversary.id}': via names ${idle.map((id) => `'${id}'`).join(", ")}, which no attacker text comes in by, so ${none ? "no finding counts this adversary" : "findings count it only where its other ways in are"}`,
-      hint: "name the actors the adversary acts as (a partner actor whose messages reach a third party's agent, the public users of an API), or a source, store, prompt or dataset they write to, an MCP server or a fetching tool",
+      hint: "name the actors the adversary acts as (the public users of an API), a source, store, prompt or dataset they write to, an MCP server, a fetching tool, or another organisation's agent (thirdParty: true)",
     });
   }
   return warnings;

@@ -46,7 +46,8 @@ export type DiagnosticCode =
   | "field-for-another-action"
   | "four-eyes-without-approvers"
   | "supervised-with-some-approvals"
-  | "via-names-no-entry";
+  | "via-names-no-entry"
+  | "ignored-for-third-party";
 
 export interface Diagnostic extends SourceLocation {
   severity: "error" | "warning";

@@ -139,7 +139,14 @@ export const Agent = z
   .strictObject({
     ...componentCommon,
     ...runtime,
-    models: refs(["model"], "Models this agent calls").min(1),
+    models: refs(["model"], "Models this agent calls; required, except for another organisation's agent (thirdParty)").min(1).optional(),
+    thirdParty: z
+      .boolean()
+      .meta({
+        description:
+          "The agent is another organisation's (a partner's agent reached over A2A): what it says to the team's agents is third-party text, an untrusted entry like a partner's, and the analysis does not look inside it (its models, prompts and tools are the other party's, so leave them out)",
+      })
+      .optional(),
     prompts: refs(["prompt"], "System prompts, instruction files, rules files and skills the agent loads").optional(),
     tools: refs(["tool"], "Tools the agent may call").optional(),
     mcpServers: refs(["mcp-server"], "MCP servers the agent connects to; all their tools and tool descriptions reach it").optional(),
@@ -519,7 +526,7 @@ export const Adversary = z
     motivation: text("What they want.").optional(),
     via: refs(
       v.COMPONENT_KINDS,
-      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent is no way in (loading warns): for a third party's agent, name the partner actor whose messages reach it",
+      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent the team runs is no way in (loading warns); another organisation's agent (thirdParty) is",
     ).optional(),
   })
   .meta({

@@ -60,14 +60,14 @@ export function placer(graph: SystemGraph): (anchors: readonly string[], type: C
         return nonEmpty([...new Set([...read, ...retrieved])].filter(isStore));
       }
       case "spend-limit":
-        return nonEmpty([...toolsOf(id, (t) => t.capabilities.some((c) => c.action === "spend")), ...agent.models]);
+        return nonEmpty([...toolsOf(id, (t) => t.capabilities.some((c) => c.action === "spend")), ...(agent.models ?? [])]);
       case "output-encoding":
         // Encoding is done where the output is rendered: the clients and services the agent's output goes to.
         return nonEmpty([...new Set(graph.flowsFrom(id).filter((f) => f.channel === "output").map((f) => f.to))]);
       case "egress-allowlist":
         return nonEmpty(toolsOf(id, (t) => t.capabilities.some(choosesDestination)));
       default:
-        return ON_ARTIFACT.has(type) ? nonEmpty([...(agent.mcpServers ?? []), ...agent.models]) : undefined;
+        return ON_ARTIFACT.has(type) ? nonEmpty([...(agent.mcpServers ?? []), ...(agent.models ?? [])]) : undefined;
     }
   };
   return (anchors, type) => anchors.filter((id) => id !== model.system.id).flatMap((id) => moved(id, type) ?? [id]);

@@ -33,6 +33,7 @@ export const unboundedConsumption: Rule = {
       const entry = directEntry(context, node.id);
       if (!entry) continue;
       const agent = graph.agent(node.id)!;
+      const models = agent.models ?? [];
       const factors: Factor[] = [...exposureFactor(graph, entry.origin)];
       const tools = graph.toolsOf(agent.id);
       if (agent.autonomy === "autonomous" && tools.length > 0) {
@@ -40,10 +41,10 @@ export const unboundedConsumption: Rule = {
       }
       detections.push({
         anchors: [agent.id],
-        summary: `Requests from ${graph.nameOf(entry.origin.id)}${entry.origins.length > 1 ? " and others" : ""} go straight to ${graph.nameOf(agent.id)}${entry.frontends.length ? ` through ${entry.frontends.map((f) => graph.nameOf(f)).join(" → ")}` : ""}; each costs calls to ${agent.models.map((m) => graph.nameOf(m)).join(", ")}${tools.length ? ` and can start tool calls` : ""}.`,
-        evidence: [...directEntryEvidence(context, entry, agent.id), ...agent.models.map((m) => ({ element: m, note: `model called for every request${graph.node(m)?.element.hosting === "hosted-api" ? " (billed per token)" : ""}` }))],
+        summary: `Requests from ${graph.nameOf(entry.origin.id)}${entry.origins.length > 1 ? " and others" : ""} go straight to ${graph.nameOf(agent.id)}${entry.frontends.length ? ` through ${entry.frontends.map((f) => graph.nameOf(f)).join(" → ")}` : ""}; each costs calls to ${models.map((m) => graph.nameOf(m)).join(", ")}${tools.length ? ` and can start tool calls` : ""}.`,
+        evidence: [...directEntryEvidence(context, entry, agent.id), ...models.map((m) => ({ element: m, note: `model called for every request${graph.node(m)?.element.hosting === "hosted-api" ? " (billed per token)" : ""}` }))],
         factors,
-        scope: [...entry.frontends, ...agent.models],
+        scope: [...entry.frontends, ...models],
       });
     }
     return detections;

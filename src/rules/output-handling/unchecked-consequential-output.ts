@@ -57,7 +57,7 @@ export const uncheckedConsequentialOutput: Rule = {
         const kind = graph.kindOf(consumer);
         let effects: Effect[];
         if (kind === "agent") {
-          if (node.kind === "model" && graph.agent(consumer)?.models.includes(producer)) continue;
+          if (node.kind === "model" && graph.agent(consumer)?.models?.includes(producer)) continue;
           effects = capabilities.agentEffects(consumer).filter((e) => CONSEQUENTIAL.has(e.action));
         } else if (kind === "service") {
           const identity = graph.identityOf(consumer);

@@ -3,7 +3,8 @@ import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis
 import { entryControls, entryWays, injectableAgents, names, originEvidence } from "../helpers.js";
 import type { Factor, Rule } from "../rule.js";
 
-const STORED_CONTENT = new Set(["actor", "source", "datastore", "dataset"]);
+// Content the agent reads: stores and sources, people relaying text, and another organisation's agent (its replies; no other agent is an origin).
+const STORED_CONTENT = new Set(["actor", "source", "datastore", "dataset", "agent"]);
 const SIDE_EFFECTS = new Set(["write", "delete", "execute", "send", "publish", "spend", "fetch", "admin"]);
 
 export const indirectPromptInjection: Rule = {
@@ -13,7 +14,7 @@ export const indirectPromptInjection: Rule = {
   rationale:
     "Text an outsider wrote (a ticket, a web page, an email, a document, a tool's output) reaches the agent's context through retrieval, tools or messages. Models do not separate data from instructions, so such text can steer the agent and every capability it has becomes the attacker's (confused deputy).",
   appliesWhen:
-    "An agent's context can hold text an untrusted actor stored somewhere it reads (tickets, documents, email, web sources, data stores), not only what the user talking to it types. Instruction files, fetched pages, third-party tool output and MCP tool descriptions are separate rules.",
+    "An agent's context can hold text an untrusted actor stored somewhere it reads (tickets, documents, email, web sources, data stores) or that another organisation's agent sends it (thirdParty), not only what the user talking to it types. Instruction files, fetched pages, third-party tool output and MCP tool descriptions are separate rules.",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM01:2025"],

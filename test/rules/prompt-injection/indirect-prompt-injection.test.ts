@@ -3,6 +3,11 @@ import { indirectPromptInjection } from "../../../src/rules/prompt-injection/ind
 import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
+/** A partner's booking agent (another organisation's, over A2A) whose replies reach our internal agent. */
+const partnerAgent = (extra: Record<string, unknown> = {}) => ({
+  agents: [{ id: "hotel-agent", thirdParty: true, ...extra }],
+  flows: [{ id: "hotel-reply", from: "hotel-agent", to: "agent", channel: "message" }],
+});
 const email = { tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }] };
 const staffTickets = {
   sources: [{ id: "tickets", type: "tickets", writableBy: ["staff"], holds: ["ticket-text"] }],
@@ -21,11 +26,28 @@ const ticketsByFlow = () => spec(internalAgent("agent", { tools: ["email"] }), c
 
 ruleTester(indirectPromptInjection, {
   valid: [
+    { name: "near miss: the same agent marked as one the team runs is no entry by itself", model: spec(internalAgent("agent", { tools: ["email"] }), email, { agents: [{ id: "hotel-agent", models: ["llm"] }], flows: [{ id: "hotel-reply", from: "hotel-agent", to: "agent", channel: "message" }] }) },
     { name: "only the user talking to the agent directly is untrusted (that is TW-PI-001)", model: spec(publicChat("agent", { tools: ["email"] }), email) },
     { name: "no untrusted input at all", model: spec(internalAgent("agent", { tools: ["email"] }), email) },
     { name: "near miss: the tickets are written by employees and no insider adversary is modelled", model: spec(internalAgent("agent", { tools: ["email"] }), email, staffTickets) },
   ],
   invalid: [
+    {
+      name: "another organisation's agent replies to ours: its messages are content the agent reads, and the adversary that comes in through it counts",
+      model: spec(internalAgent("agent", { tools: ["email"] }), email, partnerAgent(), { adversaries: [{ id: "rogue-partner", type: "organised-crime", capability: "high", via: ["hotel-agent"] }] }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 4 - 1 (a third party's agent, exposure 3, like a partner) + 1 (high-capability adversary via it) = 4; impact 3: 12, high.
+          severity: "high",
+          summary: /^Text from hotel-agent reaches agent via hotel-agent → agent/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.match(finding.reasons[0]!, /-1 entry hotel-agent \(another organisation's agent: what it says is text the team does not control\); \+1 most capable adversary coming in through hotel-agent is rogue-partner/);
+          },
+        },
+      ],
+    },
     {
       name: "customer tickets reach a read-only agent",
       model: spec(internalAgent("agent", { tools: ["read-tickets"] }), customerTickets("agent")),
