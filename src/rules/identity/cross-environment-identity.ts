@@ -7,7 +7,7 @@ export const crossEnvironmentIdentity: Rule = {
   category: "identity",
   rationale:
     "An identity used in production and in staging, development or CI lets whoever controls the weaker environment act in production: its credential sits on developer machines and test hosts that are guarded far less, and a test job can change production data by mistake.",
-  appliesWhen: "An identity's environments include production and at least one other environment.",
+  appliesWhen: "An identity's environments include production and at least one other environment. A step less likely when the only other one is CI, which deploys to production and needs access there.",
   mappings: {
     stride: ["E", "T"],
     owaspNhi: ["NHI8:2025"],
@@ -29,6 +29,8 @@ export const crossEnvironmentIdentity: Rule = {
       if (others.length === 0) continue;
       const factors: Factor[] = [];
       if (others.includes("development")) factors.push({ dimension: "likelihood", delta: 1, reason: "development machines and notebooks are the least guarded place a production credential can sit" });
+      // A pipeline that deploys to production needs access there: what CI adds is its jobs, which the CI rules weigh (TW-NHI-009, TW-RCE).
+      if (others.length === 1 && others[0] === "ci") factors.push({ dimension: "likelihood", delta: -1, reason: "the other environment is CI, which deploys to production and needs access there; the risk is which jobs can use it" });
       factors.push(...powerfulGrantsFactor(context, identity));
       detections.push({
         anchors: [identity.id],

@@ -36,6 +36,12 @@ export const memoryPoisoning: Rule = {
     },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "recalled memories are marked as data, not instructions" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "agents that recall memories can do less with a poisoned one" },
+    {
+      control: "tenant-isolation",
+      reduces: "impact",
+      by: 1,
+      how: "each user's memories are kept apart, keyed by who they verifiably are: what one conversation plants is recalled in that user's sessions only, not in everyone's",
+    },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;

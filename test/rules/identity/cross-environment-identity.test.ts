@@ -28,5 +28,26 @@ ruleTester(crossEnvironmentIdentity, {
         },
       ],
     },
+    {
+      name: "a deployer used in production and CI: still reported, a step lower, since deploying needs access there",
+      model: spec(backendCredential({}, { environments: ["production", "ci"], permissions: [{ resource: "orders-api", actions: ["read", "admin"] }] })),
+      findings: [
+        {
+          anchors: ["backend-sa"],
+          // Likelihood 3 - 1 (CI only) = 2, impact 3 + 1 (admin) = 4: 8, medium (12, high, before CI was told apart).
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.match(finding.reasons[0]!, /-1 the other environment is CI/);
+          },
+        },
+      ],
+    },
+    {
+      name: "production, CI and staging: the staging credential is the weaker copy, no step off",
+      model: spec(backendCredential({}, { environments: ["production", "ci", "staging"] })),
+      // Default 3 x 3 = 9, medium.
+      findings: [{ anchors: ["backend-sa"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 9) }],
+    },
   ],
 });

@@ -181,5 +181,20 @@ ruleTester(memoryPoisoning, {
         },
       ],
     },
+    {
+      name: "memory kept apart per verified user: what one caller plants is recalled in their own sessions only, one impact step off",
+      model: chatWithMemory([{ id: "per-user-memory", type: "tenant-isolation", covers: ["memory"], verified: true }]),
+      findings: [
+        {
+          anchors: ["memory"],
+          // Inherent 5 x 3 = 15 as above; verified isolation takes 1 off impact: 5 x 2 = 10, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 10);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.reduces, c.by]), [["per-user-memory", "impact", 1]]);
+          },
+        },
+      ],
+    },
   ],
 });
