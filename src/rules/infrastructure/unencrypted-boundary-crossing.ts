@@ -33,7 +33,7 @@ export const unencryptedBoundaryCrossing: Rule = {
       if (sensitive.length === 0) continue;
       const factors: Factor[] = [];
       const open = [fromBoundary, toBoundary].find((b) => graph.boundary(b)?.type === "internet");
-      if (open) factors.push({ dimension: "likelihood", delta: 1, reason: `one end is in ${graph.nameOf(open)}: the data crosses the public internet` });
+      if (open) factors.push({ dimension: "likelihood", delta: 1, reason: `one end is in ${graph.nameOf(open)}, a boundary of type internet: the data crosses a public network` });
       factors.push(...sensitivityFactor(graph, sensitive));
       detections.push({
         anchors: [flow.id],

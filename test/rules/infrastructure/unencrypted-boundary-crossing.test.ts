@@ -47,7 +47,11 @@ ruleTester(unencryptedBoundaryCrossing, {
           anchors: ["feed-to-store"],
           // likelihood 2 + 1 (public internet) = 3; impact 3 + 1 (restricted) = 4. 3 x 4 = 12, high.
           severity: "high",
-          check: (finding) => assert.equal(finding.inherent.score, 12),
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            // Said of the boundary's type, not of the internet: a public phone network is one too.
+            assert.match(finding.reasons[0]!, /\+1 one end is in internet, a boundary of type internet: the data crosses a public network/);
+          },
         },
       ],
     },
