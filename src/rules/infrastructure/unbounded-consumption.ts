@@ -1,6 +1,7 @@
 import { exposureFactor } from "../../analysis/factors.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 import { directEntry, directEntryEvidence } from "../helpers.js";
+import { endpointOrigin, endpointWho, entryFactors, inferenceEndpoint } from "../data-and-model/model-access.js";
 
 export const unboundedConsumption: Rule = {
   id: "TW-INF-002",
@@ -9,7 +10,7 @@ export const unboundedConsumption: Rule = {
   rationale:
     "Every message an outsider sends to an agent costs model calls, and an agent that plans and calls tools turns one message into many. Without limits per user, session and period, one script can exhaust the model quota for everyone, run up the bill, and take the service down (denial of service and denial of wallet).",
   appliesWhen:
-    "Untrusted actors (public, customers, partners) reach an agent directly, through clients and services only. It applies whether or not limits exist; rate limits on the agent, its client, the service it runs on or its models lower the residual.",
+    "Untrusted actors (public, customers, partners) reach an agent directly, through clients and services only, or query a self-hosted model's inference endpoint themselves (one open to its network, or one whose credentials they hold: credentials identify callers, they do not bound how much each asks). It applies whether or not limits exist; rate limits on the agent, its client, the service it runs on, the endpoint or its models lower the residual.",
   mappings: {
     stride: ["D"],
     owaspLlm: ["LLM10:2025"],
@@ -45,6 +46,26 @@ export const unboundedConsumption: Rule = {
         evidence: [...directEntryEvidence(context, entry, agent.id), ...models.map((m) => ({ element: m, note: `model called for every request${graph.node(m)?.element.hosting === "hosted-api" ? " (billed per token)" : ""}` }))],
         factors,
         scope: [...entry.frontends, ...models],
+      });
+    }
+    // A self-hosted model outsiders query themselves: each request costs the team's inference capacity. One finding per endpoint.
+    const endpoints = new Map<string, string[]>();
+    for (const node of graph.ofKind("model")) {
+      const endpoint = inferenceEndpoint(context, node.id);
+      if (endpoint) endpoints.set(endpoint.element, [...(endpoints.get(endpoint.element) ?? []), node.id]);
+    }
+    for (const [element, served] of [...endpoints].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const endpoint = inferenceEndpoint(context, served[0]!)!;
+      detections.push({
+        anchors: [element],
+        summary: `${endpointWho(graph, endpoint).replace(/^./, (c) => c.toUpperCase())} query ${graph.nameOf(element)} themselves; each request costs inference on ${served.map((m) => graph.nameOf(m)).join(", ")}, and one caller can take the capacity.`,
+        evidence: [
+          { element, note: endpointOrigin(graph, endpoint).reason },
+          ...endpoint.callers.slice(0, 3).map((c) => ({ element: c, note: "queries the endpoint directly" })),
+          ...served.map((m) => ({ element: m, note: "model served for every request" })),
+        ],
+        factors: entryFactors(graph, endpointOrigin(graph, endpoint), endpoint),
+        scope: served,
       });
     }
     return detections;

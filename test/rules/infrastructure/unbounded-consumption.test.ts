@@ -15,15 +15,58 @@ const customerApi = (extra: Record<string, unknown> = {}) => ({
   ],
 });
 
+/** A self-hosted scoring model on an inference server on the internet that takes API keys; `callers` query it. */
+const scoringApi = (callers: "partners" | "backend", controls: Record<string, unknown>[] = []) => ({
+  actors: [{ id: "partners", type: "partner" }],
+  services: [
+    { id: "scoring-api", type: "inference-server", exposure: "internet", authentication: "api-key" },
+    { id: "shop", type: "web-app" },
+  ],
+  models: [{ id: "scorer", provider: "Team", hosting: "self-hosted", runsOn: "scoring-api", task: "classification" }],
+  flows:
+    callers === "partners"
+      ? [{ id: "partners-query", from: "partners", to: "scoring-api", channel: "api" }]
+      : [
+          { id: "partners-shop", from: "partners", to: "shop", channel: "api" },
+          { id: "shop-query", from: "shop", to: "scoring-api", channel: "api" },
+        ],
+  controls,
+});
+
 ruleTester(unboundedConsumption, {
   valid: [
     { name: "only employees talk to the agent", model: spec(internalAgent()) },
+    { name: "near miss: a keyed inference endpoint only the team's own web app calls (partners reach the app, not the endpoint)", model: spec(scoringApi("backend")) },
     {
       name: "near miss: customers reach the agent only through stored tickets, not by talking to it",
       model: spec(internalAgent("agent", { tools: ["read-tickets"] }), customerTickets("agent")),
     },
   ],
   invalid: [
+    {
+      name: "partners query a self-hosted model's inference endpoint with their API keys: keys identify them, they do not bound their queries",
+      model: spec(scoringApi("partners")),
+      findings: [
+        {
+          anchors: ["scoring-api"],
+          // likelihood 3 + 1 (on the internet) - 1 (keys held by partners) = 3; impact 2. 3 x 2 = 6, medium.
+          severity: "medium",
+          summary: /^Holders of API keys for scoring-api \(partners\) query scoring-api themselves; each request costs inference on scorer/,
+          check: (finding) => assert.equal(finding.inherent.score, 6),
+        },
+      ],
+    },
+    {
+      name: "the same endpoint with a verified rate limit on it",
+      model: spec(scoringApi("partners", [{ id: "per-key-limit", type: "rate-limit", covers: ["scoring-api"], verified: true }])),
+      findings: [
+        {
+          anchors: ["scoring-api"],
+          // Inherent 6; the rate limit takes 2 off likelihood: 1 x 2 = 2, info.
+          check: (finding) => assert.deepEqual([finding.inherent.score, finding.residual.score], [6, 2]),
+        },
+      ],
+    },
     {
       name: "anonymous public chat",
       model: spec(publicChat("agent")),
