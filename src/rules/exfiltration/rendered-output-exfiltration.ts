@@ -1,4 +1,4 @@
-import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
+import { entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Capability, Tool } from "../../model/schema.js";
@@ -110,7 +110,7 @@ export const renderedOutputExfiltration: Rule = {
   rationale:
     "A steered agent does not need a sending tool to leak data: it can write a markdown image or link whose URL carries the data to the attacker's server. A client that loads images by itself, or a chat platform that unfurls links (fetches each URL for a preview), sends the request as soon as the answer is posted (zero-click); one that renders links sends it when the reader clicks. The reader is a legitimate user, so nothing looks wrong.",
   appliesWhen:
-    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader: some untrusted origin reaches the agent other than through that client, and the output gets there other than only by a send or publish whose recipient the caller names (any, or not stated), where the attacker names their own (TW-EXF-001).",
+    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader: some untrusted origin reaches the agent other than through that client and is not someone who talks to the agent and gets its answers back (they see all it holds already), and the output gets there other than only by a send or publish whose recipient the caller names (any, or not stated), where the attacker names their own (TW-EXF-001).",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM05:2025", "LLM02:2025", "LLM01:2025"],
@@ -139,9 +139,16 @@ export const renderedOutputExfiltration: Rule = {
       if (surfaces.length === 0) continue;
       const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
+      // Someone who talks to the agent and gets its answers back (through a client or service its output reaches) hears whatever
+      // it holds already: a link that leaks it to them adds nothing. The attacker of this finding is one who cannot see the output.
+      const answered = new Set(outputConsumers(context, agent.id).map((c) => c.consumer));
+      const hearsAnswers = (origin: string) => {
+        const hops = untrusted.pathFrom(origin, agent.id);
+        return isDirect(graph, hops) && hops.some((hop) => answered.has(hop.node));
+      };
       for (const surface of surfaces) {
         // Someone who reaches the agent only through the client that renders its output is the reader: leaking to them is no leak.
-        const attackers = origins.filter((o) => !untrusted.pathFrom(o.id, agent.id).some((hop) => hop.node === surface.renderer));
+        const attackers = origins.filter((o) => !hearsAnswers(o.id) && !untrusted.pathFrom(o.id, agent.id).some((hop) => hop.node === surface.renderer));
         const top = attackers[0];
         if (!top) continue;
         const hops = untrusted.pathFrom(top.id, agent.id);

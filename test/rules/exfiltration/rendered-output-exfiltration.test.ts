@@ -54,6 +54,15 @@ ruleTester(renderedOutputExfiltration, {
       name: "the only attacker is the chat user, who reads the answer in the same widget (nothing to leak to them that the answer does not show)",
       model: spec(imageLoadingChat(["lookup"]), orders),
     },
+    {
+      name: "the only attacker chats with the agent and reads its answers; the victim's mailbox loads images: the chat already shows them all it holds",
+      model: spec(publicChat("agent", { tools: ["lookup", "send-mail"] }), orders, {
+        services: [{ id: "mail-api", type: "email" }],
+        clients: [{ id: "mailbox", type: "email-client", handles: ["renders-html", "fetches-images"] }],
+        tools: [{ id: "send-mail", capabilities: [{ action: "send", on: ["mail-api"], destination: "fixed" }] }],
+        flows: [{ id: "mail-delivered", from: "mail-api", to: "mailbox", channel: "email" }],
+      }),
+    },
     { name: "no untrusted text reaches the agent", model: spec(internalAgent("agent", { tools: ["lookup"] }), orders, consoleShowing(["fetches-images"])) },
     {
       name: "no sensitive data in the agent's context",
