@@ -28,9 +28,9 @@ export const exfiltrationPath: Rule = {
   impact: 4,
   mitigations: [
     { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL", countsOn: "anchors" },
-    { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves" },
+    { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves: an approval of the way out or of the agent's actions, not of where the data comes from", countsOn: "anchors" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
-    { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data" },
+    { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data", countsOn: "anchors" },
     { control: "data-minimisation", reduces: "impact", by: 1, how: "less sensitive data sits in the agent's context" },
   ],
   detect(context) {

@@ -111,6 +111,27 @@ ruleTester(exfiltrationPath, {
       ],
     },
     {
+      name: "an approval counts where it gates the way out, not where the data comes from",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), ordersAndEmail, {
+        controls: [
+          { id: "orders-change-review", type: "human-approval", covers: ["orders"], verified: true },
+          { id: "email-review", type: "human-approval", covers: ["email"], status: "planned" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          // Likelihood 4 + 1 (public) = 5; impact 4 + 1 (payment data: restricted) = 5: 25. The review of the orders store
+          // does not see what is sent; the one on the email tool would, but is only planned: nothing off, 25.
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [25, 25]);
+            assert.ok(!finding.controls.some((c) => c.control === "orders-change-review"));
+            assert.ok(finding.controls.some((c) => c.control === "email-review" && c.by === 0));
+          },
+        },
+      ],
+    },
+    {
       name: "an insider adversary who can edit the system prompt does not lower the score: it is told and scored from the public chat, the likelier way in",
       model: spec(publicChat("agent", { tools: ["lookup", "email"], prompts: ["system"] }), ordersAndEmail, {
         actors: [{ id: "supervisors", type: "employee", authenticated: true }],
