@@ -177,7 +177,7 @@ export function credentialFactor(graph: SystemGraph, endpoint: InferenceEndpoint
     {
       dimension: "likelihood",
       delta: -1,
-      reason: `${graph.nameOf(endpoint.element)} takes ${credentialWords(endpoint.authentication)}, held by ${holders(graph, endpoint)}: they identify callers but do not bound how many queries each sends, and one leaked or bought is enough`,
+      reason: `${graph.nameOf(endpoint.element)} takes ${credentialWords(endpoint.authentication)}, held by ${holders(graph, endpoint)}: only they can query it, though credentials identify callers without bounding how many queries each sends, and one leaked or bought is enough`,
     },
   ];
 }

@@ -152,7 +152,7 @@ ruleTester(classifierEvasion, {
           summary: /^fraud-clf scores input from holders of API keys for scoring-api \(partner\): by trying variations/,
           check: (finding) => {
             assert.equal(finding.inherent.score, 9);
-            assert.match(finding.reasons[0]!, /-1 scoring-api takes API keys, held by partner: they identify callers but do not bound how many queries each sends/);
+            assert.match(finding.reasons[0]!, /-1 scoring-api takes API keys, held by partner: only they can query it, though credentials identify callers without bounding how many queries each sends/);
             assert.match(finding.path![0]!.action, /^the attacker sends scoring-api input crafted to pass fraud-clf, with API keys held by partner \(a holder's own, or one leaked or bought\)/);
           },
         },

@@ -141,7 +141,7 @@ describe("data-and-model helpers", () => {
     // Keyed on the internet: +1 exposure, -1 the keys, +1 adversary = 1.
     const keyed = sum("api-key");
     assert.equal(keyed.total, 1);
-    assert.ok(keyed.reasons.some((r) => r.includes("identify callers but do not bound how many queries each sends")), keyed.reasons.join("\n"));
+    assert.ok(keyed.reasons.some((r) => r.includes("only they can query it, though credentials identify callers without bounding how many queries each sends")), keyed.reasons.join("\n"));
     // Keyed on partner networks: -1 exposure, -1 the keys, +1 adversary = -1.
     assert.equal(sum("api-key", "partner").total, -1);
   });

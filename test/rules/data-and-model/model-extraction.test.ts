@@ -102,7 +102,7 @@ ruleTester(modelExtraction, {
           check: (finding) => {
             assert.equal(finding.inherent.likelihood, 3);
             assert.equal(finding.inherent.score, 12);
-            assert.match(finding.reasons[0]!, /-1 scoring-api takes API keys, held by partner: they identify callers but do not bound how many queries each sends/);
+            assert.match(finding.reasons[0]!, /-1 scoring-api takes API keys, held by partner: only they can query it, though credentials identify callers without bounding how many queries each sends/);
             assert.ok(finding.evidence.some((e) => e.element === "partner" && e.note.includes("calls scoring-api itself, with its own API keys")));
             // The keys are the step taken: authentication is accounted for, not missing; what bounds queries is.
             assert.deepEqual(finding.missingControls, ["rate-limit", "model-monitoring", "output-obfuscation"]);

@@ -126,7 +126,7 @@ ruleTester(modelInversion, {
           check: (finding) => {
             assert.equal(finding.inherent.likelihood, 3);
             assert.equal(finding.inherent.score, 12);
-            assert.match(finding.reasons[0]!, /\+1 entry scoring-api \(inference endpoint on the internet\); -1 scoring-api takes API keys, held by partner: they identify callers but do not bound how many queries each sends/);
+            assert.match(finding.reasons[0]!, /\+1 entry scoring-api \(inference endpoint on the internet\); -1 scoring-api takes API keys, held by partner: only they can query it, though credentials identify callers without bounding how many queries each sends/);
             assert.ok(finding.missingControls.includes("rate-limit"));
             assert.ok(!finding.missingControls.includes("authentication"), "the keys are counted in the likelihood");
           },
