@@ -546,13 +546,21 @@ interface StageCut {
 const reverseEdgeIndex = new WeakMap<UntrustedContent, Map<string, { from: string; ref?: string }[]>>();
 const stageCuts = new WeakMap<AnalysisContext, Map<string, StageCut>>();
 
-/** Content edges by their end: how text gets into each element. */
+/**
+ * Edges no control on the way in can act on: an agent's instructions (a system prompt, a rules file) and
+ * its tools' descriptions are its configuration, not content to isolate or screen. Who writes them is
+ * TW-PI-004's and TW-MCP-001's finding; here they are no way in, so they leave no way open either.
+ */
+const CONFIGURATION: ReadonlySet<string> = new Set(["instructions", "tool-description"]);
+
+/** Content edges by their end: how text gets into each element (configuration edges left out). */
 function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; ref?: string }[]> {
   let index = reverseEdgeIndex.get(untrusted);
   if (index) return index;
   index = new Map();
   for (const [from, edges] of untrusted.edges) {
     for (const edge of edges) {
+      if (CONFIGURATION.has(edge.via)) continue;
       const list = index.get(edge.to) ?? [];
       list.push({ from, ...(edge.ref ? { ref: edge.ref } : {}) });
       index.set(edge.to, list);
@@ -756,7 +764,7 @@ function computeStageCut(context: AnalysisContext, type: ControlType, stage: Ent
     onWay.add(node);
     // Text that has reached the target is there: what the target passes on (and back) is no way in.
     if (node === target) continue;
-    for (const edge of untrusted.edges.get(node) ?? []) if (upstream.has(edge.to) && !onWay.has(edge.to)) queue.push(edge.to);
+    for (const edge of untrusted.edges.get(node) ?? []) if (!CONFIGURATION.has(edge.via) && upstream.has(edge.to) && !onWay.has(edge.to)) queue.push(edge.to);
   }
   // No entry's text gets there this way: nothing to cut.
   if (!onWay.has(target) && !targetSaturated) return { level: Number.POSITIVE_INFINITY, on: [], open: [] };

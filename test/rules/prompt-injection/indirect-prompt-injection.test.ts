@@ -134,6 +134,32 @@ ruleTester(indirectPromptInjection, {
       ],
     },
     {
+      name: "the same control still counts when an insider may also edit the agent's system prompt: instructions are no way isolation could cover, and TW-PI-004 reports them",
+      model: spec(internalAgent("agent", { tools: ["email"], prompts: ["system"] }), customerTickets("agent"), email, {
+        actors: [{ id: "ops", type: "employee", authenticated: true }],
+        // The operators edit the prompt in a console: their text reaches the agent, as its instructions.
+        services: [{ id: "console", type: "dashboard" }],
+        prompts: [{ id: "system", role: "system", writableBy: ["ops"] }],
+        flows: [
+          { id: "ops-edit", from: "ops", to: "console", channel: "api" },
+          { id: "console-saves", from: "console", to: "system", channel: "api" },
+        ],
+        adversaries: [{ id: "insider", type: "insider", capability: "medium", via: ["ops"] }],
+        controls: [{ id: "chunk-tags", type: "content-isolation", covers: ["tickets-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // As above: 12, and the tags on the tickets' only way take the full 1 off: 9. The insider's prompt is an entry
+          // of its own, but its way into the agent is the agent's instructions, which no control on the way in acts on.
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.score, 9);
+          },
+        },
+      ],
+    },
+    {
       name: "a control on one stored-content entry's way does nothing against the other entry",
       model: spec(ticketsByFlow(), forum, { controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }] }),
       findings: [
