@@ -29,12 +29,14 @@ const OUTSIDE_APPROVERS: ReadonlySet<string> = new Set(["public", "customer", "p
  *   given attacker-shaped input) decides that the attacker's action needs no approval: the approval
  *   counts for nothing against the threats it would stop (TW-HUM-002 is the finding);
  * - an approver outside the organisation (a partner, customer or public actor) halves it;
- * - an approver who also asks an agent the approval gates for actions (a requester) halves it, unless the
- *   control says the tool keeps approvers off their own requests (`separateFromRequester`, four eyes).
+ * - an approver who also asks an agent the approval gates for actions (a requester) halves it, when the model
+ *   counts them as untrusted (an insider adversary covers them), unless the control says the tool keeps
+ *   approvers off their own requests (`separateFromRequester`, four eyes).
  * The halvings multiply. Approvals with none of these are absent from the map.
  */
 export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent): ApprovalLimits {
   const limits = new Map<string, ApprovalLimit>();
+  const untrustedActors = new Set(untrusted.origins.filter((o) => graph.kindOf(o.id) === "actor").map((o) => o.id));
   for (const control of graph.model.controls) {
     if (control.type !== "human-approval") continue;
     const bypassedBy = routersAnAttackerSteers(graph, untrusted, control);
@@ -52,7 +54,9 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
     if (outsiders.length > 0) {
       whys.push(`approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation`);
     }
-    const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control);
+    // Approving one's own request matters against a requester who means harm: an approver the model trusts (no insider
+    // adversary covers them) asked for the action in good faith, and their look at it is a real check on a steered agent.
+    const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control).filter((s) => untrustedActors.has(s.approver));
     if (selfApprovers.length > 0) {
       // The same people outside and asking the same agents: one sentence about them, not "approvers include" twice.
       const agents = selfApprovers[0]!.agents.join("\0");

@@ -11,7 +11,8 @@ import { findingsOf, loadSpec, spec, TODAY, type ModelSpec } from "../rules/rule
 /**
  * Ops bot: public users chat with it through a widget, and its update tool writes the orders store.
  * On-call engineers ask it for changes through a chat app; auditors talk to nobody; a reseller
- * (partner) is only named, unless a test adds its flow. The approval gates the update tool.
+ * (partner) is only named, unless a test adds its flow. The approval gates the update tool. An
+ * insider adversary is modelled: self-approval matters against a requester who means harm.
  */
 const opsBot = (approval: Record<string, unknown>, ...extra: ModelSpec[]): ModelSpec =>
   spec(
@@ -31,6 +32,7 @@ const opsBot = (approval: Record<string, unknown>, ...extra: ModelSpec[]): Model
         { id: "console-to-agent", from: "console", to: "agent", channel: "api" },
       ],
       controls: [{ id: "approval", type: "human-approval", covers: ["update"], verified: true, ...approval }],
+      adversaries: [{ id: "insider", type: "insider", capability: "medium" }],
     },
     ...extra,
   );
@@ -44,7 +46,7 @@ const SELF_APPROVAL = "approvers include On-call engineers, who also ask Ops bot
 
 /**
  * TW-AGY-001 on the update tool. Inherent, by hand (docs/scoring.md): likelihood 4 (rule default)
- * +1 (entry public-user, anyone on the internet; no adversary modelled: 0; three-node path: 0) = 5;
+ * +1 (entry public-user, anyone on the internet; the insider adversary is of medium capability: 0; three-node path: 0) = 5;
  * impact 3 (rule default; orders-data confidential: 0; write only, nothing irreversible: 0) = 3;
  * 5x3 = 15, high. The rule's human-approval mitigation takes `by: 2` off likelihood, times the
  * approval's strength (implemented and verified, no condition: 1) times the limit's factor.
@@ -64,6 +66,13 @@ describe("approval limits: approvers who also request (four eyes)", () => {
     assert.deepEqual(finding.residual, { likelihood: 4, impact: 3, score: 12, severity: "high" });
     assert.equal(finding.controls.find((c) => c.control === "approval")?.by, 1);
     assert.equal(finding.reasons[2], `Residual 4x3: approval (human-approval, implemented, verified; ${SELF_APPROVAL}) lowers likelihood by 1.`);
+  });
+
+  it("leaves the approval whole when the approver who asks is trusted (no insider adversary): they asked in good faith, and their look is a real check on a steered agent", () => {
+    const trusted = { ...opsBot({ approvers: ["oncall"] }), adversaries: [] };
+    assert.equal(limitOf(trusted), undefined);
+    // by 2 x 1 = 2: residual likelihood 5 - 2 = 3, 3x3 = 9, medium.
+    assert.deepEqual(destructive(trusted).residual, { likelihood: 3, impact: 3, score: 9, severity: "medium" });
   });
 
   it("leaves the approval whole when the tool enforces four eyes (separateFromRequester: true)", () => {
