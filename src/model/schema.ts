@@ -526,7 +526,7 @@ export const Adversary = z
     motivation: text("What they want.").optional(),
     via: refs(
       v.COMPONENT_KINDS,
-      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent the team runs is no way in (loading warns); another organisation's agent (thirdParty) is",
+      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent the team runs is no way in (loading warns), except an inference endpoint outsiders reach (a self-hosted model or inference server on the internet or partner networks); another organisation's agent (thirdParty) is one",
     ).optional(),
   })
   .meta({
