@@ -181,7 +181,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   const extra = detection.scope ?? [];
   for (const id of extra) named.add(id);
   addRuntime(graph, detection.anchors, named);
-  addRuntime(graph, extra, named);
+  addRuntime(graph, extra, named, false);
   const scope = [...named];
   // Control types the detection's factors already count are left out of the scoring: not applied twice, not listed as missing.
   const scored = detection.accountedFor ? { ...rule, mitigations: rule.mitigations.filter((m) => !detection.accountedFor!.includes(m.control)) } : rule;
@@ -222,13 +222,25 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
 }
 
 /** Adds the host each element runs on (runsOn) and the identity it acts as (runsAs), in the elements' order; the set skips duplicates. */
-function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string>): void {
+function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string>, identities = true): void {
   for (const id of ids) {
     const host = graph.hostOf(id);
     if (host !== undefined) into.add(host);
-    const identity = graph.identityOf(id);
-    if (identity !== undefined) into.add(identity.id);
+    const identity = identities ? graph.identityOf(id) : undefined;
+    if (identity !== undefined && actsAs(graph, id, identity.id)) into.add(identity.id);
   }
+}
+
+/**
+ * Whether what a finding about the element is about is done as the identity. An agent whose tools each
+ * run as an identity of their own acts through those: its own (the one it calls its model and reads its
+ * context with) bounds none of its actions, so a control on it, least privilege above all, does not
+ * lower what a steered agent can do.
+ */
+function actsAs(graph: SystemGraph, id: string, identity: string): boolean {
+  if (graph.kindOf(id) !== "agent") return true;
+  const tools = graph.toolsOf(id);
+  return tools.length === 0 || tools.some((tool) => (tool.runsAs ?? identity) === identity);
 }
 
 function bySeverityThenId(a: Finding, b: Finding): number {

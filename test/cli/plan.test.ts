@@ -9,16 +9,16 @@ describe("threatwright plan", () => {
     const { code, out, err } = await runCli(["plan", "examples/support-assistant", "--steps", "2"]);
     assert.equal(code, 0, err);
     assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(4 critical, 12 high, 9 medium, 3 low\), residual risk 348\.75\.\n/);
-    // The first step as test/planning/plan.test.ts checks it by hand (-23.25). The second, data minimisation on the
-    // agent, takes impact steps off what sits in its context: TW-EXF-001 (5x5 -> 5x4, -5), TW-PRV-001 (-5), TW-DAT-009
-    // (2x3 -> 2x1, -4), TW-EXF-005 (3.75x5 -> 3.75x4, -3.75) and TW-EXF-003 (3x4 -> 3x3, -3): -20.75.
-    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 304\.75, 44 less\.\n/);
-    assert.match(out, /\n1\. Add least-privilege on Chat backend workload role \(support-backend-role\): residual 348\.75 -> 325\.5 \(-23\.25\)\n {3}lowers 6 findings: TW-PRV-002@support-agent high 15 -> medium 10; TW-PI-001@support-agent critical 23\.75 -> high 19;/);
-    assert.match(out, /\n2\. Add data-minimisation on Support agent \(support-agent\): residual 325\.5 -> 304\.75 \(-20\.75\)\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
+    // The first step as test/planning/plan.test.ts checks it by hand (-20.75). The second, tenant isolation on the
+    // vector store, makes retrieval read the asker's own partition: TW-EXF-005 (15 after the first step) no longer
+    // applies, -15.
+    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 313, 35\.75 less\.\n/);
+    assert.match(out, /\n1\. Add data-minimisation on Support agent \(support-agent\): residual 348\.75 -> 328 \(-20\.75\)\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
+    assert.match(out, /\n2\. Add tenant-isolation on Help vector store \(help-vector-store\): residual 328 -> 313 \(-15\)\n/);
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
     const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
     assert.deepEqual(parse(block.replace(/^ {5}/gm, "")), [
-      { id: "least-privilege-support-backend-role", type: "least-privilege", covers: ["support-backend-role"], status: "implemented", verified: true, evidence: [{ type: "doc", ref: "to fill in: where the control can be seen working" }] },
+      { id: "data-minimisation-support-agent", type: "data-minimisation", covers: ["support-agent"], status: "implemented", verified: true, evidence: [{ type: "doc", ref: "to fill in: where the control can be seen working" }] },
     ]);
     assert.match(out, /\nEach control is counted as implemented and verified, with evidence;/);
   });

@@ -158,26 +158,25 @@ describe("remediation plan", () => {
     assert.deepEqual(exfiltrationOnly(leakyAgent()).truncated, []);
   });
 
-  it("on the support assistant, starts with least privilege on the agent's role: one impact step off six findings", () => {
-    // By hand from the findings' reasons (docs/scoring.md): least-privilege takes 1 off impact where the role is in
-    // scope. PRV-002 5x3 -> 5x2 (-5); PI-001 4.75x5 -> 4.75x4 (-4.75); PI-002 4.75x3 -> 4.75x2 (-4.75); PI-005 4.75x4 ->
-    // 4.75x3 (-4.75); DAT-009 2x4 -> 2x3 (-2); NHI-004 2x3 -> 2x2 (-2). 23.25 off 348.75. The egress allowlist on the
-    // email tool comes later: the agent names the recipient, so there is no mail-client finding (TW-EXF-002) for it to
-    // lower beside TW-EXF-001 and TW-OUT-002.
+  it("on the support assistant, starts with data minimisation on the agent: one impact step off what sits in its context", () => {
+    // By hand from the findings' reasons (docs/scoring.md): data-minimisation takes impact off where the agent is in
+    // scope. EXF-001 5x5 -> 5x4 (-5); PRV-001 5x4 -> 5x3 (-5); DAT-009 2x4 -> 2x2 (its rule takes 2: -4); EXF-005
+    // 3.75x5 -> 3.75x4 (-3.75); EXF-003 3x4 -> 3x3 (-3). 20.75 off 348.75. No least privilege on the agent's own role:
+    // its tools run as identities of their own, so that role bounds nothing a steered agent does.
     const plan = planRemediation(example("support-assistant"), { today });
     const [step] = plan.steps;
-    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["least-privilege", ["support-backend-role"], { before: 348.75, after: 325.5, delta: -23.25 }]);
+    assert.deepEqual([step?.control.type, step?.control.covers, step?.residual], ["data-minimisation", ["support-agent"], { before: 348.75, after: 328, delta: -20.75 }]);
     assert.deepEqual(
       step?.lowered.map((f) => [f.id, f.before.residual, f.after.residual]),
       [
-        ["TW-PRV-002@support-agent", 15, 10],
-        ["TW-PI-001@support-agent", 23.75, 19],
-        ["TW-PI-002@support-agent", 14.25, 9.5],
-        ["TW-PI-005@support-agent+support-tickets", 19, 14.25],
-        ["TW-DAT-009@support-agent+chat-llm", 8, 6],
-        ["TW-NHI-004@llm-provider-key", 6, 4],
+        ["TW-EXF-001@support-agent+send-customer-email", 25, 20],
+        ["TW-PRV-001@support-agent+lookup-order", 20, 15],
+        ["TW-DAT-009@support-agent+chat-llm", 8, 4],
+        ["TW-EXF-005@help-vector-store+support-agent", 18.75, 15],
+        ["TW-EXF-003@conversation-analytics", 12, 9],
       ],
     );
+    assert.ok(!plan.steps.some((s) => s.control.type === "least-privilege" && s.control.covers.includes("support-backend-role")));
     const allowlist = plan.steps.find((s) => s.control.type === "egress-allowlist");
     assert.deepEqual(allowlist?.lowered.map((f) => f.id), ["TW-EXF-001@support-agent+send-customer-email", "TW-OUT-002@support-agent+email-api"]);
   });

@@ -266,9 +266,9 @@ describe("what to do first, in the page", async () => {
 
   it("comes right after the summary, with the plan's first three steps and the YAML of each", () => {
     assert.ok(html.indexOf('<section id="plan"') > html.indexOf('<section id="summary"') && html.indexOf('<section id="plan"') < html.indexOf('<section id="heatmap"'));
-    // The first two steps, as test/planning/plan.test.ts and test/cli/plan.test.ts check them: 348.75 - 23.25 - 20.75.
-    assert.match(section, /<b>Add least-privilege on Chat backend workload role \(support-backend-role\)<\/b> <span class="plan-delta">-23\.25<\/span> <span class="muted">\(348\.75 → 325\.5\)<\/span>/);
-    assert.match(section, /<b>Add data-minimisation on Support agent \(support-agent\)<\/b> <span class="plan-delta">-20\.75<\/span>/);
+    // The first two steps, as test/planning/plan.test.ts and test/cli/plan.test.ts check them: 348.75 - 20.75 - 15.
+    assert.match(section, /<b>Add data-minimisation on Support agent \(support-agent\)<\/b> <span class="plan-delta">-20\.75<\/span> <span class="muted">\(348\.75 → 328\)<\/span>/);
+    assert.match(section, /<b>Add tenant-isolation on Help vector store \(help-vector-store\)<\/b> <span class="plan-delta">-15<\/span>/);
     assert.equal(section.match(/<div class="plan-step">/g)?.length, 3);
     assert.equal(section.match(/<details><summary>Add to the model's controls, then fill in evidence<\/summary><pre><code>- id: [a-z-]+\n {2}type: /g)?.length, 3);
     assert.match(section, /<code>threatwright plan<\/code>/);

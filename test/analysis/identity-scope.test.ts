@@ -1,0 +1,56 @@
+// Which identities' controls count against a finding: those of its anchors, as they act in it. An
+// agent whose tools each run as an identity of their own acts through those, and the identities of
+// the elements a path passes (a pipeline, a store) act in no step of the finding. Least privilege on
+// such an identity lowers nothing, and the remediation plan must not propose it.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { destructiveChanges } from "../../src/rules/excessive-agency/destructive-changes.js";
+import { indirectPromptInjection } from "../../src/rules/prompt-injection/indirect-prompt-injection.js";
+import { internalAgent } from "../rules/building-blocks.js";
+import { findingsOf, spec } from "../rules/rule-tester.js";
+
+/**
+ * An internal agent (running as agent-sa) with one tool that writes the orders store as orders-sa.
+ * Customer tickets reach it through a nightly ingestion job running as ingest-sa.
+ */
+const model = (leastPrivilegeOn: string) =>
+  spec(internalAgent("agent", { tools: ["update"], runsAs: "agent-sa" }), {
+    actors: [{ id: "customer", type: "customer" }],
+    sources: [{ id: "tickets", type: "tickets", writableBy: ["customer"] }],
+    pipelines: [{ id: "ingest", type: "embedding-ingestion", runsAs: "ingest-sa" }],
+    datastores: [
+      { id: "index", type: "vector" },
+      { id: "orders", type: "relational", holds: ["orders-data"] },
+    ],
+    data: [{ id: "orders-data", classification: "confidential" }],
+    tools: [{ id: "update", runsAs: "orders-sa", capabilities: [{ action: "write", on: ["orders"] }] }],
+    identities: [
+      { id: "agent-sa", type: "workload-identity", permissions: [{ resource: "index", actions: ["read"] }] },
+      { id: "orders-sa", type: "service-account", permissions: [{ resource: "orders", actions: ["read", "write"] }] },
+      { id: "ingest-sa", type: "service-account", permissions: [{ resource: "index", actions: ["write"] }] },
+    ],
+    flows: [
+      { id: "tickets-in", from: "tickets", to: "ingest", channel: "ingestion" },
+      { id: "indexed", from: "ingest", to: "index", channel: "ingestion" },
+      { id: "retrieve", from: "index", to: "agent", channel: "retrieval" },
+    ],
+    controls: [{ id: "narrowed", type: "least-privilege", covers: [leastPrivilegeOn], verified: true }],
+  });
+
+const change = (on: string) => findingsOf(destructiveChanges, model(on)).find((f) => f.id === "TW-AGY-001@agent+update")!;
+const injection = (on: string) => findingsOf(indirectPromptInjection, model(on)).find((f) => f.id === "TW-PI-002@agent")!;
+
+describe("the identities whose controls count", () => {
+  it("counts least privilege on the identity the acting tool runs as", () => {
+    assert.equal(change("orders-sa").controls.find((c) => c.control === "narrowed")?.by, 1);
+  });
+
+  it("not on the agent's own identity when its tools run as their own: the agent acts through them", () => {
+    assert.deepEqual(change("agent-sa").controls, []);
+    assert.deepEqual(injection("agent-sa").controls, []);
+  });
+
+  it("not on the identity of a pipeline the attacker's text passes on its way in", () => {
+    assert.deepEqual(injection("ingest-sa").controls, []);
+  });
+});
