@@ -110,6 +110,9 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
   const visiting = new Set<string>();
   const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
   const NONE: ReadonlyMap<string, string> = new Map();
+  // A hijacked agent of the team's passes on whatever it holds. Another organisation's agent (thirdParty) is not
+  // looked inside: it sends what its flows list, not a context the model does not describe.
+  const forwards = (id: string) => graph.kindOf(id) === "agent" && graph.agent(id)?.thirdParty !== true && untrusted.reaches(id);
 
   const of = (agentId: string): Map<string, string> => {
     const cached = cache.get(agentId);
@@ -126,14 +129,14 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     for (const flow of graph.flowsTo(agentId)) {
       const held = heldData(graph, flow.from);
       for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId) ? flow.from : undefined);
-      if (graph.kindOf(flow.from) === "agent" && untrusted.reaches(flow.from)) {
+      if (forwards(flow.from)) {
         const forwarded = of(flow.from);
         const upstream = stored.get(flow.from) ?? NONE;
         for (const [dataId] of forwarded) add(dataId, flow.from, upstream.get(dataId));
       }
       // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
       for (const writer of graph.flowsTo(flow.from)) {
-        if (writer.from !== agentId && graph.kindOf(writer.from) === "agent" && untrusted.reaches(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from, flow.from);
+        if (writer.from !== agentId && forwards(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from, flow.from);
       }
     }
     for (const tool of graph.toolsOf(agentId)) {

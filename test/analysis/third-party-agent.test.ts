@@ -2,7 +2,7 @@
 // more: no rule looks inside it, so no finding is about it alone, however it is reached.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze } from "../../src/analysis/analyze.js";
+import { analyze, buildContext } from "../../src/analysis/analyze.js";
 import { internalAgent } from "../rules/building-blocks.js";
 import { loadSpec, spec } from "../rules/rule-tester.js";
 
@@ -30,6 +30,26 @@ describe("another organisation's agent", () => {
   it("is an entry point whose text makes the team's agent injectable, and is not itself listed as injectable", () => {
     assert.ok(result.summary.untrustedEntryPoints.includes("partner-agent"));
     assert.deepEqual(result.summary.injectableAgents, ["agent"]);
+  });
+
+  it("sends what its flows list: what the team's agent tells it does not come back as if it were in the partner's hands", () => {
+    const asking = loadSpec(
+      spec(internalAgent("agent", { tools: ["email"] }), {
+        agents: [{ id: "partner-agent", thirdParty: true }],
+        tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }],
+        data: [
+          { id: "traveller", classification: "confidential", flags: ["personal"] },
+          { id: "offers", classification: "confidential" },
+        ],
+        flows: [
+          { id: "request", from: "agent", to: "partner-agent", channel: "message", data: ["traveller"] },
+          { id: "reply", from: "partner-agent", to: "agent", channel: "message", data: ["offers"] },
+        ],
+      }),
+    );
+    const context = buildContext(asking, "2026-11-22").contextData.of("agent");
+    assert.equal(context.get("offers"), "partner-agent");
+    assert.ok(!context.has("traveller"), "the request the agent sent is not read back from the partner");
   });
 
   it("is never a finding's subject: the findings that name it are about what the team's agent does with its messages", () => {
