@@ -126,7 +126,13 @@ export const renderedOutputExfiltration: Rule = {
   impact: 4,
   mitigations: [
     { control: "output-encoding", reduces: "likelihood", by: 2, how: "images and links in model output are stripped, or images go through a proxy that drops query strings" },
-    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host" },
+    {
+      control: "egress-allowlist",
+      reduces: "likelihood",
+      by: 2,
+      how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host; it counts where the fetch happens, on the client or a service on the way that renders or proxies the output, not on the agent",
+      countsOn: "named",
+    },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
   ],
   detect(context) {
@@ -186,10 +192,18 @@ export const renderedOutputExfiltration: Rule = {
               technique: TECHNIQUE.responseRendering,
             },
           ],
-          scope: [...surface.through, ...onTheWayIn.scope],
+          scope: [...surface.through, ...onTheWayIn.scope, ...fetchAllowlists(graph, surface)],
         });
       }
     }
     return detections;
   },
 };
+
+/** Egress allow-lists where the rendered output's URLs are fetched: on the renderer or its host, or on a service the output passes (an image proxy). */
+function fetchAllowlists(graph: SystemGraph, surface: Surface): string[] {
+  const places = [surface.renderer, graph.hostOf(surface.renderer), ...surface.through.filter((id) => graph.kindOf(id) === "service")];
+  const found = new Set<string>();
+  for (const place of places) if (place !== undefined) for (const control of graph.controlsCovering(place)) if (control.type === "egress-allowlist") found.add(control.id);
+  return [...found].sort();
+}

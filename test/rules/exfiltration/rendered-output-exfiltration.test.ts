@@ -160,6 +160,26 @@ ruleTester(renderedOutputExfiltration, {
       ],
     },
     {
+      name: "an egress allow-list counts where the image is fetched (the console's CSP), not on the agent",
+      model: spec(ticketAgent(), consoleShowing(["renders-markdown", "fetches-images"]), {
+        controls: [
+          { id: "agent-egress", type: "egress-allowlist", covers: ["agent"], verified: true },
+          { id: "console-csp", type: "egress-allowlist", covers: ["staff-console"], status: "partial" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "staff-console"],
+          // Inherent 4 x 5 = 20 as below. The agent's allow-list does not stop the console from fetching: nothing. The
+          // console's CSP does, partial and not verified: 2 x 0.5 x 0.5 = 0.5 off likelihood: 3.5 x 5 = 17.5, high.
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [20, 17.5]);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["console-csp", 0.5]]);
+          },
+        },
+      ],
+    },
+    {
       name: "ticket text steers the agent; its answers are shown in a console that loads images by itself",
       model: spec(ticketAgent(), consoleShowing(["renders-markdown", "fetches-images"])),
       findings: [
