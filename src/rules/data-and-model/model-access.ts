@@ -43,28 +43,6 @@ export function trainingSets(graph: SystemGraph, modelId: string): TrainingSet[]
 
 const OPEN_EXPOSURE: ReadonlySet<string> = new Set(["internet", "partner"]);
 
-/** "internet" or "partner" when the element's interface is reachable from there with no authentication (none or not stated). */
-export function unauthenticatedExposure(graph: SystemGraph, id: string): "internet" | "partner" | undefined {
-  const element = graph.node(id)?.element;
-  if (!element || !OPEN_EXPOSURE.has(String(element.exposure))) return undefined;
-  if (element.authentication !== undefined && element.authentication !== "none") return undefined;
-  return element.exposure as "internet" | "partner";
-}
-
-/** A self-hosted model with an open endpoint, or the open inference server it runs on. */
-export function openInferenceEndpoint(graph: SystemGraph, modelId: string): { element: string; exposure: "internet" | "partner" } | undefined {
-  const model = graph.node(modelId);
-  if (!model || model.kind !== "model") return undefined;
-  const own = model.element.hosting === "self-hosted" ? unauthenticatedExposure(graph, modelId) : undefined;
-  if (own) return { element: modelId, exposure: own };
-  const host = model.element.runsOn;
-  if (typeof host === "string" && graph.node(host)?.element.type === "inference-server") {
-    const exposure = unauthenticatedExposure(graph, host);
-    if (exposure) return { element: host, exposure };
-  }
-  return undefined;
-}
-
 /** An inference interface outsiders reach: a self-hosted model's own, or an inference server's. */
 export interface InferenceEndpoint {
   element: string;
@@ -273,20 +251,10 @@ export function modelQueriers(context: AnalysisContext, modelId: string, options
   for (const tool of toolsFeeding(graph, modelId)) {
     for (const agent of graph.agentsUsingTool(tool)) for (const origin of untrusted.originsReaching(agent.id)) offer({ origin, who: originWho(graph, origin), through: tool, direct: false });
   }
-  if (options.credentialed) {
-    const endpoint = inferenceEndpoint(context, modelId);
-    if (endpoint) offer({ origin: endpointOrigin(graph, endpoint), who: endpointWho(graph, endpoint), through: modelId, direct: true, endpoint });
-  } else {
-    const open = openInferenceEndpoint(graph, modelId);
-    if (open) {
-      const who = open.exposure === "internet" ? "anyone on the internet" : "anyone on partner networks";
-      offer({
-        origin: { id: open.element, reason: `inference endpoint open to ${who} without authentication`, exposure: open.exposure === "internet" ? 5 : 3 },
-        who,
-        through: modelId,
-        direct: true,
-      });
-    }
+  // Without `credentialed`, only an open endpoint (inferenceEndpoint ranks an open one first).
+  const endpoint = inferenceEndpoint(context, modelId);
+  if (endpoint && (options.credentialed || endpoint.authentication === undefined)) {
+    offer({ origin: endpointOrigin(graph, endpoint), who: endpointWho(graph, endpoint), through: modelId, direct: true, ...(options.credentialed ? { endpoint } : {}) });
   }
   const threat = new Map([...best.values()].map((q) => [q.origin.id, entryThreat(graph, q.origin, q.endpoint)]));
   return [...best.values()].sort(

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildContext } from "../../../src/analysis/analyze.js";
-import { endpointOrigin, entryFactors, inferenceEndpoint, modelQueriers, openInferenceEndpoint, trainingSets, unauthenticatedExposure } from "../../../src/rules/data-and-model/model-access.js";
+import { endpointAt, endpointOrigin, entryFactors, inferenceEndpoint, modelQueriers, trainingSets } from "../../../src/rules/data-and-model/model-access.js";
 import { internalAgent, publicChat } from "../building-blocks.js";
 import { TODAY, loadSpec, spec } from "../rule-tester.js";
 import type { ModelSpec } from "../rule-tester.js";
@@ -55,7 +55,7 @@ describe("data-and-model helpers", () => {
   });
 
   it("open endpoints: self-hosted models and inference servers without authentication, on the internet or partner networks", () => {
-    const { graph } = contextOf({
+    const context = contextOf({
       services: [
         { id: "open-server", type: "inference-server", exposure: "partner" },
         { id: "closed-server", type: "inference-server", exposure: "internet", authentication: "mtls" },
@@ -67,11 +67,11 @@ describe("data-and-model helpers", () => {
         { id: "vendor", provider: "Vendor", hosting: "hosted-api", exposure: "internet", authentication: "none" },
       ],
     });
-    assert.equal(unauthenticatedExposure(graph, "closed-server"), undefined);
-    assert.deepEqual(openInferenceEndpoint(graph, "on-open"), { element: "open-server", exposure: "partner" });
-    assert.equal(openInferenceEndpoint(graph, "on-closed"), undefined);
-    assert.deepEqual(openInferenceEndpoint(graph, "own-endpoint"), { element: "own-endpoint", exposure: "internet" });
-    assert.equal(openInferenceEndpoint(graph, "vendor"), undefined, "a vendor API's endpoint is the vendor's");
+    assert.equal(endpointAt(context, "closed-server"), undefined);
+    assert.deepEqual(inferenceEndpoint(context, "on-open"), { element: "open-server", exposure: "partner", callers: [] });
+    assert.equal(inferenceEndpoint(context, "on-closed"), undefined);
+    assert.deepEqual(inferenceEndpoint(context, "own-endpoint"), { element: "own-endpoint", exposure: "internet", callers: [] });
+    assert.equal(inferenceEndpoint(context, "vendor"), undefined, "a vendor API's endpoint is the vendor's");
   });
 
   it("inferenceEndpoint: an open endpoint answers anyone; one that asks for credentials counts only where outsiders call it themselves", () => {
