@@ -6,6 +6,7 @@ import { heldData } from "../../analysis/sensitivity.js";
 import { isTrainingPipeline, toolsFeeding } from "../../analysis/untrusted-content.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { SystemGraph } from "../../graph/graph.js";
+import type { Control } from "../../model/schema.js";
 import { joinWords } from "../../model/vocabulary.js";
 import type { AnalysisContext, Factor } from "../rule.js";
 
@@ -128,6 +129,13 @@ export function endpointOrigin(graph: SystemGraph, endpoint: InferenceEndpoint):
     reason: `inference endpoint ${endpoint.exposure === "internet" ? "on the internet" : "on partner networks"} that takes ${credentialWords(endpoint.authentication)}, held by ${holders(graph, endpoint)}`,
     exposure: open - step,
   };
+}
+
+/** Authentication controls on an interface, the host it runs on, and further elements (the models an endpoint serves), each once. */
+export function authenticationControlsOn(graph: SystemGraph, element: string, extra: readonly string[] = []): Control[] {
+  const host = graph.hostOf(element);
+  const places = [element, ...(host === undefined ? [] : [host]), ...extra];
+  return [...new Set(places.flatMap((id) => graph.controlsCovering(id)))].filter((c) => c.type === "authentication");
 }
 
 /** Why an authentication control on an endpoint that asks for credentials is not counted: it says what the field says. */

@@ -1,7 +1,7 @@
 import type { SystemGraph } from "../../graph/graph.js";
 import { someNames } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, authenticationAgainNote, credentialFactor, credentialWords, endpointAt, strongestAttacker, trainingSets, type InferenceEndpoint } from "./model-access.js";
+import { EVIDENCE_LIMIT, authenticationAgainNote, authenticationControlsOn, credentialFactor, credentialWords, endpointAt, strongestAttacker, trainingSets, type InferenceEndpoint } from "./model-access.js";
 
 /** What the served models are worth to someone who copies them. */
 function valueFactors(graph: SystemGraph, models: readonly string[]): Factor[] {
@@ -109,8 +109,7 @@ export const modelExtraction: Rule = {
  */
 function authenticationControls(context: AnalysisContext, endpoint: InferenceEndpoint, served: readonly string[]): { named: string[]; evidence: EvidenceItem[] } {
   const { graph } = context;
-  const host = graph.hostOf(endpoint.element);
-  const controls = [...new Set([endpoint.element, ...(host === undefined ? [] : [host]), ...served].flatMap((id) => graph.controlsCovering(id)))].filter((c) => c.type === "authentication");
+  const controls = authenticationControlsOn(graph, endpoint.element, served);
   if (endpoint.authentication === undefined) return { named: controls.map((c) => c.id), evidence: [] };
   return {
     named: [],

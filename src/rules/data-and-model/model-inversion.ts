@@ -3,7 +3,7 @@ import { sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { ControlType } from "../../model/vocabulary.js";
 import { someNames } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { EVIDENCE_LIMIT, authenticationAgainNote, capitalised, entryFactors, modelQueriers, trainingSets, type InferenceEndpoint, type ModelQuerier } from "./model-access.js";
+import { EVIDENCE_LIMIT, authenticationAgainNote, authenticationControlsOn, capitalised, entryFactors, modelQueriers, trainingSets, type InferenceEndpoint, type ModelQuerier } from "./model-access.js";
 
 export const modelInversion: Rule = {
   id: "TW-DAT-003",
@@ -104,8 +104,7 @@ function authenticationControls(
 ): { named: string[]; evidence: EvidenceItem[]; accountedFor: ControlType[] } {
   const { graph } = context;
   if (top.through !== model) return { named: [], evidence: [], accountedFor: [] };
-  const host = graph.hostOf(model);
-  const controls = [...new Set([model, ...(host === undefined ? [] : [host])].flatMap((id) => graph.controlsCovering(id)))].filter((c) => c.type === "authentication");
+  const controls = authenticationControlsOn(graph, model);
   if (endpoint?.authentication === undefined) return { named: controls.map((c) => c.id), evidence: [], accountedFor: [] };
   if (top.endpoint === undefined) return { named: [], evidence: [], accountedFor: [] };
   return { named: [], evidence: controls.map((c) => ({ element: c.id, note: authenticationAgainNote(graph, top.endpoint!) })), accountedFor: ["authentication"] };
