@@ -1,7 +1,7 @@
 import { exposureFactor } from "../../analysis/factors.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 import { directEntry, directEntryEvidence } from "../helpers.js";
-import { endpointOrigin, endpointWho, entryFactors, inferenceEndpoint } from "../data-and-model/model-access.js";
+import { capitalised, endpointOrigin, endpointWho, entryFactors, inferenceEndpoint, type InferenceEndpoint } from "../data-and-model/model-access.js";
 
 export const unboundedConsumption: Rule = {
   id: "TW-INF-002",
@@ -49,22 +49,25 @@ export const unboundedConsumption: Rule = {
       });
     }
     // A self-hosted model outsiders query themselves: each request costs the team's inference capacity. One finding per endpoint.
-    const endpoints = new Map<string, string[]>();
+    const endpoints = new Map<string, { endpoint: InferenceEndpoint; served: string[] }>();
     for (const node of graph.ofKind("model")) {
       const endpoint = inferenceEndpoint(context, node.id);
-      if (endpoint) endpoints.set(endpoint.element, [...(endpoints.get(endpoint.element) ?? []), node.id]);
+      if (!endpoint) continue;
+      const known = endpoints.get(endpoint.element);
+      if (known) known.served.push(node.id);
+      else endpoints.set(endpoint.element, { endpoint, served: [node.id] });
     }
-    for (const [element, served] of [...endpoints].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const endpoint = inferenceEndpoint(context, served[0]!)!;
+    for (const [element, { endpoint, served }] of [...endpoints].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const origin = endpointOrigin(graph, endpoint);
       detections.push({
         anchors: [element],
-        summary: `${endpointWho(graph, endpoint).replace(/^./, (c) => c.toUpperCase())} query ${graph.nameOf(element)} themselves; each request costs inference on ${served.map((m) => graph.nameOf(m)).join(", ")}, and one caller can take the capacity.`,
+        summary: `${capitalised(endpointWho(graph, endpoint))} query ${graph.nameOf(element)} themselves; each request costs inference on ${served.map((m) => graph.nameOf(m)).join(", ")}, and one caller can take the capacity.`,
         evidence: [
-          { element, note: endpointOrigin(graph, endpoint).reason },
+          { element, note: origin.reason },
           ...endpoint.callers.slice(0, 3).map((c) => ({ element: c, note: "queries the endpoint directly" })),
           ...served.map((m) => ({ element: m, note: "model served for every request" })),
         ],
-        factors: entryFactors(graph, endpointOrigin(graph, endpoint), endpoint),
+        factors: entryFactors(graph, origin, endpoint),
         scope: served,
       });
     }
