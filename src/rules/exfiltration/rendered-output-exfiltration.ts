@@ -3,7 +3,7 @@ import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } f
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Capability, Tool } from "../../model/schema.js";
 import { choosesDestination } from "../../model/vocabulary.js";
-import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, type OutputConsumer } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 type Rendering = "image" | "unfurl" | "link";
@@ -48,7 +48,7 @@ function writing(tool: Tool): Capability[] {
  * that renders links, whose apps load images). Of several ways to a surface, one
  * the attacker does not address is kept.
  */
-function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[] {
+function renderingSurfaces(context: AnalysisContext, agentId: string, consumers: readonly OutputConsumer[]): Surface[] {
   const { graph } = context;
   const found = new Map<string, Surface>();
   const note = (renderer: string, through: string[], addressed: boolean) => {
@@ -63,7 +63,7 @@ function renderingSurfaces(context: AnalysisContext, agentId: string): Surface[]
     const known = held.get(node);
     if (known === undefined || (known.addressed && !addressed)) held.set(node, { through: [...through, node], addressed });
   };
-  for (const consumer of outputConsumers(context, agentId)) {
+  for (const consumer of consumers) {
     const ways = consumer.vias.map((via) => {
       if (via.tool === undefined) return { through: [], addressed: false };
       const tool = graph.toolsOf(agentId).find((t) => t.id === via.tool)!;
@@ -141,20 +141,21 @@ export const renderedOutputExfiltration: Rule = {
     for (const injectable of injectableAgents(context)) {
       const { agent, origins } = injectable;
       // Where the attacker picks who receives the output, they read it themselves: the direct send is TW-EXF-001's finding.
-      const surfaces = renderingSurfaces(context, agent.id).filter((s) => !s.addressed);
+      const consumers = outputConsumers(context, agent.id);
+      const surfaces = renderingSurfaces(context, agent.id, consumers).filter((s) => !s.addressed);
       if (surfaces.length === 0) continue;
       const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
       // Someone who talks to the agent and gets its answers back (through a client or service its output reaches) hears whatever
       // it holds already: a link that leaks it to them adds nothing. The attacker of this finding is one who cannot see the output.
-      const answered = new Set(outputConsumers(context, agent.id).map((c) => c.consumer));
-      const hearsAnswers = (origin: string) => {
-        const hops = untrusted.pathFrom(origin, agent.id);
-        return isDirect(graph, hops) && hops.some((hop) => answered.has(hop.node));
-      };
+      const answered = new Set(consumers.map((c) => c.consumer));
+      const unanswered = origins.filter((o) => {
+        const hops = untrusted.pathFrom(o.id, agent.id);
+        return !(isDirect(graph, hops) && hops.some((hop) => answered.has(hop.node)));
+      });
       for (const surface of surfaces) {
         // Someone who reaches the agent only through the client that renders its output is the reader: leaking to them is no leak.
-        const attackers = origins.filter((o) => !hearsAnswers(o.id) && !untrusted.pathFrom(o.id, agent.id).some((hop) => hop.node === surface.renderer));
+        const attackers = unanswered.filter((o) => !untrusted.pathFrom(o.id, agent.id).some((hop) => hop.node === surface.renderer));
         const top = attackers[0];
         if (!top) continue;
         const hops = untrusted.pathFrom(top.id, agent.id);
