@@ -1,5 +1,6 @@
 // What takes credit away from a human approval beyond its status and verification: who
 // decides which actions reach it, and who may approve. Derived from the model alone.
+import { isRelay } from "./attack-paths.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Control } from "../model/schema.js";
 import { joinWords } from "../model/vocabulary.js";
@@ -143,7 +144,7 @@ function requestersOf(graph: SystemGraph, agent: string): string[] {
       seen.add(flow.from);
       const kind = graph.kindOf(flow.from);
       if (kind === "actor") requesters.add(flow.from);
-      else if (kind === "client" || kind === "service") queue.push(flow.from);
+      else if (isRelay(graph, flow.from)) queue.push(flow.from);
     }
   }
   return [...requesters].sort();

@@ -29,14 +29,17 @@ export const TECHNIQUE = {
   costHarvesting: "AML.T0034",
 } as const;
 
+/** A client or a service: it passes a person's text on as it is (a chat widget, a gateway, a phone line), taking no step of its own. */
+export function isRelay(graph: SystemGraph, id: string): boolean {
+  const kind = graph.kindOf(id);
+  return kind === "client" || kind === "service";
+}
+
 /** A direct injection: the attacker's text goes straight to the agent through clients and services only. */
 export function isDirect(graph: SystemGraph, hops: readonly Hop[]): boolean {
   const first = hops[0];
   if (!first || graph.kindOf(first.node) !== "actor") return false;
-  for (let i = 1; i < hops.length - 1; i++) {
-    const kind = graph.kindOf(hops[i]!.node);
-    if (kind !== "client" && kind !== "service") return false;
-  }
+  for (let i = 1; i < hops.length - 1; i++) if (!isRelay(graph, hops[i]!.node)) return false;
   return true;
 }
 
@@ -61,7 +64,7 @@ export function entrySteps(graph: SystemGraph, untrusted: UntrustedContent, orig
       steps.push({ element: hop.node, action: `${name} reads the text and follows the injected instructions`, technique: direct ? TECHNIQUE.directInjection : TECHNIQUE.indirectInjection });
       return;
     }
-    if (direct && (kind === "client" || kind === "service")) return; // pass-through hops add nothing to a direct injection
+    if (direct && isRelay(graph, hop.node)) return; // pass-through hops add nothing to a direct injection
     const store = graph.node(hop.node)?.element.type;
     if (kind === "datastore" && store === "vector") steps.push({ element: hop.node, action: `the text is indexed into ${name} and retrieved later`, technique: TECHNIQUE.ragPoisoning });
     else if (kind === "datastore" && store === "memory") steps.push({ element: hop.node, action: `the text persists in ${name}`, technique: TECHNIQUE.memoryPoisoning });

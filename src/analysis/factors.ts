@@ -1,5 +1,6 @@
 // The documented score factors rules attach to their detections.
 import type { SystemGraph } from "../graph/graph.js";
+import { isRelay } from "./attack-paths.js";
 import type { Factor } from "../rules/rule.js";
 import type { Adversary, Data } from "../model/schema.js";
 import { integrityValue, SENSITIVITY_WORDS, sensitivity } from "./sensitivity.js";
@@ -95,9 +96,6 @@ function dataFactor(graph: SystemGraph, dataIds: readonly string[], measure: (da
   return [{ dimension: "impact", delta: topRank - 3, reason: `${words} is ${top.name ?? top.id} (${SENSITIVITY_WORDS[topRank]})` }];
 }
 
-/** Kinds that pass text on as it is: a client shows it, a service relays it (a gateway, a phone line, a speech-to-text service). */
-const RELAYS: ReadonlySet<string> = new Set(["client", "service"]);
-
 /**
  * Long chains need more to go right for the attacker: -1 when the text must pass three or more places
  * that each take a step of their own (a store it waits in, a pipeline that processes it, another agent or
@@ -106,7 +104,7 @@ const RELAYS: ReadonlySet<string> = new Set(["client", "service"]);
  * is one step past the path's last hop (the agent writes to memory), so that hop is on the way too.
  */
 export function pathLengthFactor(graph: SystemGraph, hops: readonly Hop[], beyondTarget = false): Factor[] {
-  const between = hops.slice(1, beyondTarget ? hops.length : -1).filter((hop) => !RELAYS.has(graph.kindOf(hop.node) ?? ""));
+  const between = hops.slice(1, beyondTarget ? hops.length : -1).filter((hop) => !isRelay(graph, hop.node));
   if (between.length < 3) return [];
   const named = between.slice(0, 3).map((hop) => graph.nameOf(hop.node));
   return [{ dimension: "likelihood", delta: -1, reason: `attacker text must pass ${between.length > 3 ? `${named.join(", ")} and ${between.length - 3} more` : `${named[0]}, ${named[1]} and ${named[2]}`} before it acts` }];

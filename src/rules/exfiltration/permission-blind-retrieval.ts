@@ -1,4 +1,4 @@
-import { TECHNIQUE } from "../../analysis/attack-paths.js";
+import { isRelay, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
@@ -24,7 +24,7 @@ function askersOf(graph: SystemGraph, agentId: string): Actor[] {
       seen.add(flow.from);
       const kind = graph.kindOf(flow.from);
       if (kind === "actor") found.push(graph.node(flow.from)!.element as unknown as Actor);
-      else if (kind === "client" || kind === "service") queue.push(flow.from);
+      else if (isRelay(graph, flow.from)) queue.push(flow.from);
     }
   }
   return found.sort((a, b) => (a.id < b.id ? -1 : 1));
