@@ -3,6 +3,7 @@
 // an adversary only at an untrusted entry it names (or whose writers it names), so such an adversary
 // raises nothing and the author would not know it.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
+import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 
 /** The IDs that can be a way in (analysis/factors.ts waysIn): what can be an untrusted entry, and what a fetching tool reads. */
@@ -36,7 +37,7 @@ export function adversaryWarnings(model: ThreatModel, locations: ReadonlyMap<str
     if (idle.length === 0) continue;
     const none = idle.length === adversary.via!.length;
     warnings.push({
-      ...(locations.get(adversary.id) ?? { file: rootFile, line: 1, col: 1 }),
+      ...locationOf(locations, adversary.id, rootFile),
       severity: "warning",
       code: "via-names-no-entry",
       message: `adversary '${adversary.id}': via names ${idle.map((id) => `'${id}'`).join(", ")}, which no attacker text comes in by, so ${none ? "no finding counts this adversary" : "findings count it only where its other ways in are"}`,

@@ -2,6 +2,7 @@
 // that belongs to another organisation (thirdParty) is only an entry, so what it lists of its own
 // internals is ignored, and the warning says so where the author wrote it.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
+import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 
 const INTERNALS = ["models", "prompts", "tools", "mcpServers"] as const;
@@ -9,7 +10,7 @@ const INTERNALS = ["models", "prompts", "tools", "mcpServers"] as const;
 export function agentChecks(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const agent of model.agents) {
-    const at = locations.get(agent.id) ?? { file: rootFile, line: 1, col: 1 };
+    const at = locationOf(locations, agent.id, rootFile);
     if (agent.thirdParty === true) {
       const listed = INTERNALS.filter((field) => (agent[field]?.length ?? 0) > 0);
       if (listed.length > 0) {

@@ -2,6 +2,7 @@
 // a write, a spending limit on a send. The model is valid and the analysis ignores the field; the
 // warning says so, at the tool, so the author's intent (often a limit that matters) is not lost.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
+import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 import type { Action } from "./vocabulary.js";
 import { DESTINATION_ACTIONS } from "./vocabulary.js";
@@ -15,7 +16,7 @@ const READ_BY: Readonly<Record<"destination" | "limit", readonly Action[]>> = {
 export function capabilityWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   for (const tool of model.tools) {
-    const at = locations.get(tool.id) ?? { file: rootFile, line: 1, col: 1 };
+    const at = locationOf(locations, tool.id, rootFile);
     tool.capabilities.forEach((capability, index) => {
       for (const field of ["destination", "limit"] as const) {
         if (capability[field] === undefined || READ_BY[field].includes(capability.action)) continue;

@@ -3,6 +3,7 @@
 // approvals say otherwise. The model is valid; the warning says which field is ignored or doubtful
 // and why, so the author's intent is not lost.
 import type { Diagnostic, DiagnosticCode, SourceLocation } from "./diagnostics.js";
+import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 import { CONSEQUENTIAL_ACTIONS } from "./vocabulary.js";
 
@@ -15,7 +16,7 @@ const APPROVAL_FIELDS = ["approvers", "separateFromRequester"] as const;
 export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   for (const control of model.controls) {
-    const at = locations.get(control.id) ?? { file: rootFile, line: 1, col: 1 };
+    const at = locationOf(locations, control.id, rootFile);
     const warn = (code: DiagnosticCode, message: string, hint: string) => warnings.push({ ...at, severity: "warning", code, message, hint });
     if (control.type !== "human-approval") {
       const fields = APPROVAL_FIELDS.filter((field) => control[field] !== undefined);
@@ -55,7 +56,7 @@ function supervisedWarnings(model: ThreatModel, locations: ReadonlyMap<string, S
     const open = acting.filter((t) => !isGated(t)).map((t) => t.id).sort();
     if (open.length === 0 || open.length === acting.length) continue;
     warnings.push({
-      ...(locations.get(agent.id) ?? { file: rootFile, line: 1, col: 1 }),
+      ...locationOf(locations, agent.id, rootFile),
       severity: "warning",
       code: "supervised-with-some-approvals",
       message: `agent '${agent.id}' is supervised (a person approves each action), yet only some of its acting tools have an approval control; the analysis takes supervised at its word for ${open.join(", ")}`,

@@ -17,6 +17,11 @@ export const decisionLocationKey = (finding: string) => `${DECISION_LOCATION_PRE
 /** How a model's locations key the system's declaration (its `id` in the root file): the system is no element, and its ID may name one too. */
 export const systemLocationKey = (id: string) => `system:${id}`;
 
+/** Where an element is declared, for a diagnostic about it; the root file's start when the element has no known place. */
+export function locationOf(locations: ReadonlyMap<string, SourceLocation>, id: string | undefined, rootFile: string): SourceLocation {
+  return (id === undefined ? undefined : locations.get(id)) ?? { file: rootFile, line: 1, col: 1 };
+}
+
 export type DiagnosticCode =
   | "io-error"
   | "file-too-large"

@@ -2,7 +2,7 @@
 // credential's location, or a token in a description) would otherwise travel into findings,
 // reports and CI logs; the loader masks it in the loaded model and warns where it sits.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
-import { DECISION_LOCATION_PREFIX, decisionLocationKey } from "./diagnostics.js";
+import { DECISION_LOCATION_PREFIX, decisionLocationKey, locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 import type { ElementKind } from "./vocabulary.js";
 
@@ -71,7 +71,7 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export function maskSecretValues(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, kinds: ReadonlyMap<string, ElementKind>, rootFile: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const warn = (owner: string | undefined, field: string) => {
-    const at = (owner !== undefined ? locations.get(owner) : undefined) ?? { file: rootFile, line: 1, col: 1 };
+    const at = locationOf(locations, owner, rootFile);
     const where = owner === undefined ? "the model" : HAS_TOKEN.test(owner) ? `this ${kinds.get(owner) ?? "element"}` : owner.startsWith(DECISION_LOCATION_PREFIX) ? `the decision on '${owner.slice(DECISION_LOCATION_PREFIX.length)}'` : `${kinds.get(owner) ?? "element"} '${owner}'`;
     diagnostics.push({
       ...at,
@@ -86,7 +86,7 @@ export function maskSecretValues(model: ThreatModel, locations: ReadonlyMap<stri
       // An ID is how everything else refers to the element, and every report prints it: masked,
       // two elements would become one. It is an error instead, and the message does not repeat it.
       if (HAS_TOKEN.test(value)) {
-        const at = locations.get(value) ?? { file: rootFile, line: 1, col: 1 };
+        const at = locationOf(locations, value, rootFile);
         diagnostics.push({ ...at, severity: "error", code: "secret-value", message: `the ID of this ${kinds.get(value) ?? "element"} looks like a secret's value`, hint: "IDs appear in every report and finding ID: give the element a name instead, and rotate the secret if it was real" });
       }
       return value;
