@@ -38,8 +38,8 @@ export const unverifiedHubModel: Rule = {
     for (const node of graph.ofKind("model")) {
       const artifact = node.element.artifact as Artifact | undefined;
       if (artifact?.source !== "public-hub" || (artifact.digest && artifact.signed)) continue;
-      const pins = pinControls(context, node.id);
-      // A digest and a pinned-artifacts control are one act: it counts once, as the digest, as a spend capability's own cap does.
+      // A digest and a pinned-artifacts control are one act: it counts once, as the digest, and the controls are named beside it.
+      const pins = artifact.digest ? pinControls(context, node.id) : [];
       const sameAct = pins.map((c) => `${c} (pinned-artifacts)`).join(" and ");
       const factors: Factor[] = artifact.digest
         ? [{ dimension: "likelihood", delta: -1, reason: `a pinned digest keeps later uploads out${pins.length ? `; ${sameAct} is this same pin, counted once here` : ""}; the pinned file itself is unverified` }]
@@ -50,7 +50,7 @@ export const unverifiedHubModel: Rule = {
         summary: `${graph.nameOf(node.id)} loads weights from a public hub with ${missing.join(" and ")}: a tampered or replaced upload would be deployed unnoticed.`,
         evidence: [
           { element: node.id, note: `artifact from a public hub${artifact.format ? ` (${artifact.format})` : ""}: ${missing.join(", ")}` },
-          ...(artifact.digest ? pins.map((c) => ({ element: c, note: "pins the revision the artifact's digest names: the same pin, counted once, in the likelihood" })) : []),
+          ...pins.map((c) => ({ element: c, note: "pins the revision the artifact's digest names: the same pin, counted once, in the likelihood" })),
         ],
         factors,
         // The digest is the pin: a pinned-artifacts control would count it twice, and is not missing either.
