@@ -152,8 +152,9 @@ export function contentEdges(graph: SystemGraph): Map<string, ContentEdge[]> {
     else edges.set(from, [edge]);
   };
   for (const flow of graph.model.flows) {
-    // Training data shapes weights, not a context: poisoning is its own threat, not prompt injection.
-    if (flow.channel === "training" || isTrainingPipeline(graph, flow.from)) continue;
+    // Training data shapes weights, not a context: poisoning is its own threat, not prompt injection. Into a
+    // dataset, though, a training flow carries records (a bucket written out as the training set): it is followed.
+    if ((flow.channel === "training" && graph.kindOf(flow.to) !== "dataset") || isTrainingPipeline(graph, flow.from)) continue;
     add(flow.from, { to: flow.to, via: "flow", ref: flow.id });
   }
   for (const tool of graph.model.tools) {

@@ -18,28 +18,15 @@ interface RecordEntry {
 
 /**
  * The untrusted entries whose records reach the dataset, most dangerous first (then shortest way, then
- * ID). The content trace covers writableBy (the set is an entry itself), flows, ingestion and an
- * agent's writes, but leaves out flows on the training channel, since those shape weights rather than
- * a context. Into a dataset such a flow still carries records (a bucket written out as the training
- * set), so entries reaching its sender count too. Local to this rule: the shared trace is not ours to change.
+ * ID): the content trace covers writableBy (the set is an entry itself), flows, ingestion, an agent's
+ * writes and records written out into it on the training channel.
  */
 function entriesReaching(context: AnalysisContext, datasetId: string): RecordEntry[] {
   const { graph, untrusted } = context;
-  const best = new Map<string, RecordEntry>();
-  const keep = (entry: RecordEntry) => {
-    const known = best.get(entry.origin.id);
-    if (!known || entry.hops.length < known.hops.length) best.set(entry.origin.id, entry);
-  };
-  for (const origin of untrusted.originsReaching(datasetId)) keep({ origin, hops: untrusted.pathFrom(origin.id, datasetId) });
-  for (const flow of graph.flowsTo(datasetId)) {
-    // Other channels are in the trace already; what a training pipeline emits is weights, not records.
-    if (flow.channel !== "training" || isTrainingPipeline(graph, flow.from)) continue;
-    for (const origin of untrusted.originsReaching(flow.from)) {
-      const hops = untrusted.pathFrom(origin.id, flow.from);
-      if (hops.length > 0) keep({ origin, hops: [...hops, { node: datasetId, via: "flow", ref: flow.id }] });
-    }
-  }
-  return [...best.values()].sort((a, b) => moreDangerous(graph, a.origin, b.origin) || a.hops.length - b.hops.length || (a.origin.id < b.origin.id ? -1 : 1));
+  return untrusted
+    .originsReaching(datasetId)
+    .map((origin) => ({ origin, hops: untrusted.pathFrom(origin.id, datasetId) }))
+    .sort((a, b) => moreDangerous(graph, a.origin, b.origin) || a.hops.length - b.hops.length || (a.origin.id < b.origin.id ? -1 : 1));
 }
 
 export const trainingDataPoisoning: Rule = {
