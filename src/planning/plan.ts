@@ -1,10 +1,10 @@
-// A remediation plan: the controls that take the most residual risk off the findings still to act
-// on, one after another, each measured by analysing the model with it (and the steps before it) in
+// A remediation plan: the controls that bring the worst findings still to act on below their
+// severity and take the most residual risk off, one after another, each measured by analysing the model with it (and the steps before it) in
 // place. Pure, like the analysis: the same model and date give the same plan.
 import type { Finding } from "../analysis/analyze.js";
 import { analyze, prepareModel } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
-import { countBySeverity } from "../analysis/scoring.js";
+import { countBySeverity, SEVERITIES, SEVERITY_RANK } from "../analysis/scoring.js";
 import { isSettled } from "../lifecycle/decisions.js";
 import type { FindingSummary, RescoredFinding } from "../lifecycle/findings-diff.js";
 import { diffFindings } from "../lifecycle/findings-diff.js";
@@ -46,6 +46,11 @@ export interface PlanStep {
   was?: Control;
   /** Residual risk still to act on, with the steps before this one in place, and with this one too. */
   residual: { before: number; after: number; delta: number };
+  /**
+   * The worst severity the step leaves fewer findings at or above (a critical brought down to high,
+   * or resolved), and by how many; it ranks the step before those that only lower scores. Absent when no count drops.
+   */
+  bringsBelow?: BroughtBelow;
   /** Findings whose residual score goes down, most first. */
   lowered: RescoredFinding[];
   /** Findings that no longer apply. */
@@ -55,6 +60,11 @@ export interface PlanStep {
   added: FindingSummary[];
   /** Fields of the control the team must fill in before it goes into the model (the evidence, a spend cap's amount). */
   fillIn: string[];
+}
+
+export interface BroughtBelow {
+  severity: Exclude<Severity, "info">;
+  findings: number;
 }
 
 export interface RemediationPlan {
@@ -97,12 +107,18 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
     const pool = candidates(current, findings, rules);
     if (pool.length > limit) truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
     const before = openResidual(findings);
-    let best: { candidate: Candidate; graph: SystemGraph; findings: Finding[]; gain: number } | undefined;
+    // The worst findings first: a step that brings a critical finding below critical comes before
+    // any that only lowers scores, however many points those take off; among equals, the most off.
+    let best: { candidate: Candidate; graph: SystemGraph; findings: Finding[]; gain: number; bringsBelow: BroughtBelow | undefined } | undefined;
     for (const candidate of pool.slice(0, limit)) {
       const after = run(withControl(current.model, candidate));
       analyses++;
       const gain = round(before - openResidual(after.findings));
-      if (gain > 0 && (!best || gain > best.gain)) best = { candidate, ...after, gain };
+      if (gain <= 0) continue;
+      const bringsBelow = worstBroughtBelow(findings, after.findings);
+      const rank = bringsBelow ? SEVERITY_RANK[bringsBelow.severity] : 0;
+      const bestRank = best?.bringsBelow ? SEVERITY_RANK[best.bringsBelow.severity] : 0;
+      if (!best || rank > bestRank || (rank === bestRank && gain > best.gain)) best = { candidate, ...after, gain, bringsBelow };
     }
     if (!best) break;
     const diff = diffFindings(toDo(findings), toDo(best.findings));
@@ -112,6 +128,7 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
       control: best.candidate.control,
       ...(best.candidate.was ? { was: best.candidate.was } : {}),
       residual: diff.residual,
+      ...(best.bringsBelow ? { bringsBelow: best.bringsBelow } : {}),
       lowered: diff.rescored.filter((f) => f.delta < 0),
       resolved: diff.resolved,
       raised: diff.rescored.filter((f) => f.delta > 0),
@@ -152,6 +169,21 @@ function withControl(model: ThreatModel, candidate: Candidate): ThreatModel {
   const control = evidence ? { ...candidate.control, evidence } : candidate.control;
   const controls = candidate.kind === "add" ? [...model.controls, control] : model.controls.map((c) => (c.id === control.id ? control : c));
   return { ...model, controls };
+}
+
+/** The worst severity above info at or above which fewer findings are still to act on after than before. */
+function worstBroughtBelow(before: readonly Finding[], after: readonly Finding[]): BroughtBelow | undefined {
+  const was = countBySeverity(toDo(before));
+  const now = countBySeverity(toDo(after));
+  let wasAtOrAbove = 0;
+  let nowAtOrAbove = 0;
+  for (const severity of [...SEVERITIES].reverse()) {
+    if (severity === "info") break;
+    wasAtOrAbove += was[severity];
+    nowAtOrAbove += now[severity];
+    if (nowAtOrAbove < wasAtOrAbove) return { severity, findings: wasAtOrAbove - nowAtOrAbove };
+  }
+  return undefined;
 }
 
 const toDo = (findings: readonly Finding[]) => findings.filter((f) => !isSettled(f.status));

@@ -9,14 +9,14 @@ import { TOOL } from "./json.js";
 import { mdEscape } from "./markdown.js";
 import { terminalText } from "./terminal-text.js";
 
-export const PLAN_SCHEMA_VERSION = "1.1";
+export const PLAN_SCHEMA_VERSION = "1.2";
 
 /** Findings named per step in the terminal; Markdown and JSON name them all. */
 const LISTED = 5;
 
 export const ASSUMPTIONS =
   "Each control is counted as implemented and verified, with evidence; a partial or unverified one takes off less (docs/scoring.md). " +
-  "Steps are chosen one at a time: each is the control that takes the most off with the steps before it in place. " +
+  "Steps are chosen one at a time, with the steps before in place: first a control that brings findings of the worst severity it can below it (critical before high, and so on), and among those the one that takes the most off. " +
   "Only controls are proposed: removing a tool or narrowing a grant may do more (compare the two models with `threatwright diff`).";
 
 /** `nameOf`: an element's name from its ID, for the sentences. */
@@ -31,7 +31,7 @@ export function planText(plan: RemediationPlan, nameOf: (id: string) => string):
     lines.push(`With the ${count === 1 ? "control" : `${count} controls`} below in place: ${totalsText(plan.end)}, ${round(plan.start.residual - plan.end.residual)} less.`);
   }
   for (const step of plan.steps) {
-    lines.push("", `${step.rank}. ${stepTitle(step, name)}: residual ${step.residual.before} -> ${step.residual.after} (${step.residual.delta})`);
+    lines.push("", `${step.rank}. ${stepTitle(step, name)}: residual ${step.residual.before} -> ${step.residual.after} (${step.residual.delta})${broughtBelowText(step)}`);
     for (const [label, list] of findingLists(step, (id) => id, "->")) lines.push(`   ${label}: ${list}`);
     lines.push(`   ${step.kind === "add" ? "add to the model's controls" : `set on ${step.control.id}`}${fillInText(step)}:`, ...controlYaml(step).map((line) => `     ${terminalText(line)}`));
   }
@@ -48,7 +48,7 @@ export function planMarkdown(plan: RemediationPlan, nameOf: (id: string) => stri
   } else {
     out.push(`With these controls in place: ${totalsText(plan.end)}, **${round(plan.start.residual - plan.end.residual)}** less.`, "");
     out.push("| Step | Control | Residual | Change |", "|---:|---|---:|---:|");
-    for (const step of plan.steps) out.push(`| ${step.rank} | ${stepTitle(step, name)} | ${step.residual.before} → ${step.residual.after} | ${step.residual.delta} |`);
+    for (const step of plan.steps) out.push(`| ${step.rank} | ${stepTitle(step, name)}${broughtBelowText(step)} | ${step.residual.before} → ${step.residual.after} | ${step.residual.delta} |`);
     out.push("");
   }
   for (const step of plan.steps) {
@@ -64,6 +64,15 @@ export function planMarkdown(plan: RemediationPlan, nameOf: (id: string) => stri
 export function planJson(plan: RemediationPlan): string {
   return JSON.stringify({ tool: { name: TOOL.name, version: TOOL.version }, schemaVersion: PLAN_SCHEMA_VERSION, ...plan, assumptions: ASSUMPTIONS }, null, 2) + "\n";
 }
+
+/** Why a step ranks where it does when it lowers a severity count ("1 finding no longer critical"); empty when it does not. */
+export function broughtBelow(step: PlanStep): string {
+  if (!step.bringsBelow) return "";
+  const { severity, findings } = step.bringsBelow;
+  return `${findings} finding${findings === 1 ? "" : "s"} no longer ${severity}${severity === "critical" ? "" : " or worse"}`;
+}
+
+const broughtBelowText = (step: PlanStep) => (step.bringsBelow ? `; ${broughtBelow(step)}` : "");
 
 export function stepTitle(step: PlanStep, name: (id: string) => string): string {
   const { control } = step;

@@ -31,7 +31,7 @@ export function textReport(result: AnalysisResult, options: TextOptions = {}): s
   lines.push(`Decisions: ${decided.undecided} undecided, ${decided.reopened} reopened, ${decided.overdue} overdue, ${decided.expiringSoon} acceptance${decided.expiringSoon === 1 ? "" : "s"} expiring within 30 days`);
   for (const orphan of result.decisions.orphans) lines.push(`  decision for a finding that no longer exists: ${orphan.hint}`);
   // Findings still to act on are what the plan weighs.
-  if (result.findings.some((f) => !isSettled(f.status))) lines.push(`What to do first: 'threatwright plan${options.workflow ? ` --workflow ${options.workflow}` : ""}' measures which controls lower the residual risk most`);
+  if (result.findings.some((f) => !isSettled(f.status))) lines.push(`What to do first: 'threatwright plan${options.workflow ? ` --workflow ${options.workflow}` : ""}' measures which controls bring the worst findings down first`);
 
   const shared = sharedCauses(result.causes);
   if (shared.length > 0) {

@@ -13,7 +13,7 @@ describe("threatwright analyze", () => {
     const { code, out } = await cli(["analyze", "examples/support-assistant"]);
     assert.equal(code, 0);
     assert.match(out, /^Threatwright analysis of Customer support assistant \(2026-11-22\)\n/);
-    assert.match(out, /\nWhat to do first: 'threatwright plan' measures which controls lower the residual risk most\n/);
+    assert.match(out, /\nWhat to do first: 'threatwright plan' measures which controls bring the worst findings down first\n/);
     assert.match(out, /\nTop attack paths\n {2}1\. \[critical/);
     assert.ok(out.indexOf("CRITICAL (") < out.indexOf("HIGH ("), "most severe group first");
     assert.match(out, / {4}at examples\/support-assistant\/[a-z-]+\.yaml:\d+:\d+\n/);

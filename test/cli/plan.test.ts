@@ -9,12 +9,13 @@ describe("threatwright plan", () => {
     const { code, out, err } = await runCli(["plan", "examples/support-assistant", "--steps", "2"]);
     assert.equal(code, 0, err);
     assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(4 critical, 12 high, 9 medium, 3 low\), residual risk 348\.75\.\n/);
-    // The first step as test/planning/plan.test.ts checks it by hand (-20.75). The second, tenant isolation on the
-    // vector store, makes retrieval read the asker's own partition: TW-EXF-005 (15 after the first step) no longer
-    // applies, -15.
-    assert.match(out, /\nWith the 2 controls below in place: .*residual risk 313, 35\.75 less\.\n/);
-    assert.match(out, /\n1\. Add data-minimisation on Support agent \(support-agent\): residual 348\.75 -> 328 \(-20\.75\)\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
-    assert.match(out, /\n2\. Add tenant-isolation on Help vector store \(help-vector-store\): residual 328 -> 313 \(-15\)\n/);
+    // The first step as test/planning/plan.test.ts checks it by hand (-20.75; TW-PRV-001 20 -> 15 leaves critical).
+    // The second takes the other critical below: an egress allowlist on the email tool takes 2 off the likelihood of
+    // TW-EXF-001 (5x4 = 20 after the first step -> 3x4 = 12) and of TW-OUT-002 (10 -> 5), -13. Tenant isolation on the
+    // vector store takes more off (-15) but leaves both criticals critical.
+    assert.match(out, /\nWith the 2 controls below in place: 28 findings \(2 critical, .*residual risk 315, 33\.75 less\.\n/);
+    assert.match(out, /\n1\. Add data-minimisation on Support agent \(support-agent\): residual 348\.75 -> 328 \(-20\.75\); 1 finding no longer critical\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
+    assert.match(out, /\n2\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 328 -> 315 \(-13\); 1 finding no longer critical\n {3}lowers 2 findings: TW-EXF-001@support-agent\+send-customer-email critical 20 -> high 12; TW-OUT-002@support-agent\+email-api medium 10 -> low 5\n/);
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
     const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
     assert.deepEqual(parse(block.replace(/^ {5}/gm, "")), [
@@ -33,7 +34,9 @@ describe("threatwright plan", () => {
 
   it("gives versioned JSON and Markdown with the same steps", async () => {
     const json = JSON.parse((await runCli(["plan", "examples/invoice-agents", "--format", "json", "--steps", "3"])).out);
-    assert.equal(json.schemaVersion, "1.1");
+    assert.equal(json.schemaVersion, "1.2");
+    // Each step says which severity it brings findings below (a step that only lowers scores says none).
+    for (const step of json.steps) assert.ok(step.bringsBelow === undefined || (["critical", "high", "medium", "low"].includes(step.bringsBelow.severity) && step.bringsBelow.findings > 0));
     assert.equal(json.tool.name, "threatwright");
     assert.equal(json.steps.length, 3);
     assert.equal(json.start.residual, 428);

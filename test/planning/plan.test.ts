@@ -78,9 +78,48 @@ describe("remediation plan", () => {
     assertConsistent(plan);
   });
 
+  it("brings the worst findings down first: a critical's fix comes before a control that takes more points off high ones", () => {
+    // The leaky agent's TW-EXF-001 is 5x5 = 25 (critical). Three agents that read customer tickets and internal
+    // notes and share one mailer each have TW-EXF-001 at 4x4 = 16 (high: rule defaults; a customer entry and
+    // confidential data add nothing). An egress allowlist takes 2 off likelihood: on the mailer 3 x (16 -> 8) = -24,
+    // on the leaky agent's email tool 25 -> 15 = -10. By points alone the mailer would come first; the plan
+    // takes the critical below critical first, then the three highs.
+    const ticketReaders = ["b1", "b2", "b3"];
+    const plan = exfiltrationOnly(
+      leakyAgent({
+        actors: [{ id: "customer", type: "customer" }],
+        sources: [{ id: "tickets", type: "tickets", writableBy: ["customer"], holds: ["ticket-text"] }],
+        datastores: [{ id: "notes", type: "relational", holds: ["notes-data"] }],
+        data: [
+          { id: "ticket-text", classification: "confidential", flags: ["personal"] },
+          { id: "notes-data", classification: "confidential" },
+        ],
+        tools: [
+          { id: "read-tickets", capabilities: [{ action: "read", on: ["tickets"] }] },
+          { id: "read-notes", capabilities: [{ action: "read", on: ["notes"] }] },
+          { id: "mailer", capabilities: [{ action: "send", destination: "any" }] },
+        ],
+        agents: ticketReaders.map((id) => ({ id, models: ["llm"], tools: ["read-tickets", "read-notes", "mailer"] })),
+        flows: ticketReaders.map((id) => ({ id: `tickets-to-${id}`, from: "tickets", to: id, channel: "retrieval", data: ["ticket-text"] })),
+      }),
+      { steps: 2 },
+    );
+    assert.deepEqual(plan.start.bySeverity, { info: 0, low: 0, medium: 0, high: 3, critical: 1 });
+    assert.deepEqual(
+      plan.steps.map((s) => [s.control.type, s.control.covers, s.residual.delta, s.bringsBelow]),
+      [
+        ["egress-allowlist", ["email"], -10, { severity: "critical", findings: 1 }],
+        ["egress-allowlist", ["mailer"], -24, { severity: "high", findings: 3 }],
+      ],
+    );
+    assert.match(planText(plan, (id) => id), /\n1\. Add egress-allowlist on email: residual 73 -> 63 \(-10\); 1 finding no longer critical\n/);
+    assert.match(planText(plan, (id) => id), /\n2\. Add egress-allowlist on mailer: residual 63 -> 39 \(-24\); 3 findings no longer high or worse\n/);
+    assertConsistent(plan);
+  });
+
   it("writes an element without a name once, and a named one with its ID", () => {
     const plan = exfiltrationOnly(leakyAgent(), { steps: 1 });
-    assert.match(planText(plan, (id) => id), /\n1\. Add egress-allowlist on email: residual 25 -> 15 \(-10\)\n/);
+    assert.match(planText(plan, (id) => id), /\n1\. Add egress-allowlist on email: residual 25 -> 15 \(-10\); 1 finding no longer critical\n/);
     assert.match(planText(plan, (id) => (id === "email" ? "Order mail" : id)), /\n1\. Add egress-allowlist on Order mail \(email\): /);
   });
 
