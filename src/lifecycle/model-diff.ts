@@ -3,6 +3,7 @@
 import type { PreparedModel } from "../analysis/analyze.js";
 import { prepareModel } from "../analysis/analyze.js";
 import { entryPoints } from "../analysis/untrusted-content.js";
+import { THIRD_PARTY_INTERNALS } from "../model/agent-checks.js";
 import type { ThreatModel } from "../model/model.js";
 import { LIST_KIND } from "../model/schema.js";
 import type { ElementListKey } from "../model/schema.js";
@@ -148,7 +149,7 @@ const FREE_TEXT = new Set(["description", "name", "tags", "note", "notes", "moti
 /** The last field name of a path: capabilities[0].description -> description. */
 const leaf = (field: string) => field.slice(field.lastIndexOf(".") + 1).replace(/\[\d+\]$/, "");
 /** The first field name of a path: capabilities[0].on -> capabilities. */
-const head = (field: string) => /^[^.[]+/.exec(field)?.[0] ?? field;
+export const head = (field: string) => /^[^.[]+/.exec(field)?.[0] ?? field;
 
 export const isFreeText = (field: string) => FREE_TEXT.has(leaf(field));
 
@@ -199,6 +200,14 @@ export function diffModels(before: ThreatModel, after: ThreatModel, options: Dif
   return { classification: reasons.length > 0 ? "material" : changes.length > 0 ? "delta" : "unchanged", reasons, changes, counts };
 }
 
+/**
+ * A field of another organisation's agent (thirdParty on the new side) that the analysis does not read:
+ * its models, tools, autonomy and the like are the other party's, so a change to them is nobody's review here.
+ */
+export function isThirdPartyInternal(agent: Record<string, unknown> | undefined, field: string): boolean {
+  return agent?.thirdParty === true && (THIRD_PARTY_INTERNALS as readonly string[]).includes(head(field));
+}
+
 const NOUN: Partial<Record<DiffKind, string>> = { "mcp-server": "MCP server", boundary: "trust boundary", data: "data element" };
 const noun = (kind: DiffKind) => NOUN[kind] ?? kind;
 const list = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(", ");
@@ -234,7 +243,7 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
       else if (kind === "mcp-server") reason("capability", id, `MCP server '${id}' ${verb}: its tools and tool descriptions ${verb === "added" ? "reach" : "no longer reach"} the agents that connect to it`);
       continue;
     }
-    const fields = change.fields.filter((f) => !isFreeText(f));
+    const fields = change.fields.filter((f) => !isFreeText(f) && !(kind === "agent" && isThirdPartyInternal(is, f)));
     if (fields.length === 0) continue;
     const heads = new Set(fields.map(head));
     if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' changed (${fields.join(", ")})`);
@@ -341,7 +350,9 @@ function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { bef
   }
   for (const id of was.keys()) if (!is.has(id)) reasons.push({ code: "entry-point", element: id, message: `'${id}' is no longer an untrusted entry point` });
 
-  const agents = [...new Set([...before.agents.map((a) => a.id), ...after.agents.map((a) => a.id)])].sort();
+  // Another organisation's agent is an entry itself (reported above), not an agent of the team's that text reaches.
+  const thirdParty = new Set([...before.agents, ...after.agents].filter((a) => a.thirdParty === true).map((a) => a.id));
+  const agents = [...new Set([...before.agents.map((a) => a.id), ...after.agents.map((a) => a.id)])].filter((id) => !thirdParty.has(id)).sort();
   for (const id of agents) {
     const reachedBefore = facts.before.untrusted.reaches(id);
     const reachedAfter = facts.after.untrusted.reaches(id);

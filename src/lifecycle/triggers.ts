@@ -4,7 +4,7 @@
 import type { ThreatModel } from "../model/model.js";
 import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
 import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
-import { elementKey, indexElements, isFreeText } from "./model-diff.js";
+import { elementKey, head, indexElements, isFreeText, isThirdPartyInternal } from "./model-diff.js";
 
 export type TriggerKind = (typeof REVIEW_TRIGGERS)[number];
 
@@ -42,7 +42,6 @@ const TRAINING_PIPELINES = new Set(["training", "fine-tuning"]);
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 const quoteList = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(", ");
-const head = (field: string) => /^[^.[]+/.exec(field)?.[0] ?? field;
 
 /** "gained 'a', lost 'b'": how a list of references changed. */
 function listChange(before: unknown, after: unknown): string {
@@ -113,7 +112,7 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
     const { kind, id } = change;
     const was = old.get(elementKey(kind, id))?.value;
     const is = now.get(elementKey(kind, id))?.value;
-    const fields = change.fields.filter((f) => !isFreeText(f));
+    const fields = change.fields.filter((f) => !isFreeText(f) && !(kind === "agent" && isThirdPartyInternal(is, f)));
     if (change.change === "changed" && fields.length === 0) continue;
     const heads = new Set(fields.map(head));
     const described = change.change === "changed" ? `changed (${fields.join(", ")})` : change.change;
@@ -139,7 +138,8 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
         break;
       }
       case "agent": {
-        if (change.change === "removed") break;
+        // Another organisation's agent has no tools, prompts or models of ours to review: what it says is an entry, which the diff classifies.
+        if (change.change === "removed" || is?.thirdParty === true) break;
         if (changed("tools") && strings(is?.tools).length + strings(was?.tools).length > 0) raise("tool", change, `agent '${id}' ${change.change === "added" ? `added with tools ${quoteList(strings(is?.tools))}` : `tools: ${listChange(was?.tools, is?.tools)}`}`);
         if (changed("mcpServers") && strings(is?.mcpServers).length + strings(was?.mcpServers).length > 0) raise("mcp-server", change, `agent '${id}' ${change.change === "added" ? `added with MCP servers ${quoteList(strings(is?.mcpServers))}` : `MCP servers: ${listChange(was?.mcpServers, is?.mcpServers)}`}`);
         if (change.change === "changed" && heads.has("prompts")) raise("prompt", change, `agent '${id}' prompts: ${listChange(was?.prompts, is?.prompts)}`);

@@ -5,14 +5,18 @@ import type { Diagnostic, SourceLocation } from "./diagnostics.js";
 import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
 
-const INTERNALS = ["models", "prompts", "tools", "mcpServers"] as const;
+/** What another organisation's agent may list of its own that no rule reads, and no diff of the model counts as a change to review. */
+export const THIRD_PARTY_INTERNALS = ["models", "prompts", "tools", "mcpServers", "autonomy", "decision"] as const;
 
 export function agentChecks(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const agent of model.agents) {
     const at = locationOf(locations, agent.id, rootFile);
     if (agent.thirdParty === true) {
-      const listed = INTERNALS.filter((field) => (agent[field]?.length ?? 0) > 0);
+      const listed = THIRD_PARTY_INTERNALS.filter((field) => {
+        const value = agent[field];
+        return Array.isArray(value) ? value.length > 0 : value !== undefined;
+      });
       if (listed.length > 0) {
         found.push({
           ...at,

@@ -144,7 +144,7 @@ export const Agent = z
       .boolean()
       .meta({
         description:
-          "The agent is another organisation's (a partner's agent reached over A2A): what it says to the team's agents is third-party text, an untrusted entry like a partner's, and the analysis does not look inside it (its models, prompts and tools are the other party's, so leave them out)",
+          "The agent is another organisation's (a partner's agent reached over A2A): what it says to the team's agents is third-party text, an untrusted entry like a partner's, and the analysis does not look inside it (its models, prompts, tools, MCP servers, autonomy and decision are the other party's, so leave them out; a diff does not count changes to them)",
       })
       .optional(),
     prompts: refs(["prompt"], "System prompts, instruction files, rules files and skills the agent loads").optional(),

@@ -211,6 +211,28 @@ describe("diffModels: material or delta", () => {
     );
   });
 
+  it("an agent becoming another organisation's is material as a new entry point only: its models, tools and autonomy are the other party's", () => {
+    // The team had drawn the partner's booking agent as its own, with a model and autonomy; now it is thirdParty.
+    const [before, after] = variant((m) => m.agents.push({ id: "partner", models: ["llm"], autonomy: "autonomous" }));
+    before.agents.push({ id: "partner", models: ["llm"], autonomy: "autonomous" });
+    after.flows.push({ id: "partner-reply", from: "partner", to: "helper", channel: "a2a" });
+    before.flows.push({ id: "partner-reply", from: "partner", to: "helper", channel: "a2a" });
+    const partner = find(after.agents, "partner");
+    partner.thirdParty = true;
+    delete partner.models;
+    delete partner.autonomy;
+    const diff = diffModels(before, after);
+    assert.deepEqual(
+      diff.reasons.map((r) => [r.code, r.message]),
+      [["entry-point", "new untrusted entry point 'partner' (another organisation's agent: what it says is text the team does not control)"]],
+    );
+    // Its autonomy changing while it stays thirdParty is nothing to review; the same change on the team's agent is.
+    const again = structuredClone(after);
+    find(again.agents, "partner").autonomy = "supervised";
+    assert.equal(diffModels(after, again).classification, "delta");
+    assertMaterial((m) => (find(m.agents, "helper").autonomy = "autonomous"), ["blast-radius"]);
+  });
+
   it("an untrusted actor is an entry point only when it sends or writes something", () => {
     // Under an insider adversary staff are untrusted; with no flow of their own and nothing they write, they enter nothing.
     const [before, after] = variant((m) => {

@@ -229,6 +229,26 @@ describe("reviewTriggers", () => {
     );
   });
 
+  it("raises nothing for another organisation's agent: its models, tools and prompts are not the team's to review", () => {
+    const partner = { id: "partner", thirdParty: true, models: ["llm"], tools: ["mailer"], prompts: ["sys-prompt"], owner: "partner@example.com" };
+    // Added with internals listed (loading warns that they are ignored), then its internals changed.
+    assert.deepEqual(raised((m) => m.agents.push(structuredClone(partner))), []);
+    const before = shop();
+    before.agents.push(structuredClone(partner));
+    const after = structuredClone(before);
+    find(after.agents, "partner").models = ["embedder"];
+    find(after.agents, "partner").tools = [];
+    assert.deepEqual(reviewTriggers(diffModels(before, after), before, after), []);
+    // The same edits to an agent the team runs each ask for a review.
+    assert.deepEqual(
+      raised((m) => {
+        find(m.agents, "helper").models = ["embedder"];
+        find(m.agents, "helper").tools = [];
+      }).map(([trigger]) => trigger),
+      ["model-version", "tool"],
+    );
+  });
+
   it("raises only the kinds the new model's review.triggers lists", () => {
     const edit = (m: ThreatModel) => {
       find(m.prompts, "sys-prompt").version = "2";
