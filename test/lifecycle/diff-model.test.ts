@@ -215,8 +215,8 @@ describe("diffModels: material or delta", () => {
     // The team had drawn the partner's booking agent as its own, with a model and autonomy; now it is thirdParty.
     const [before, after] = variant((m) => m.agents.push({ id: "partner", models: ["llm"], autonomy: "autonomous" }));
     before.agents.push({ id: "partner", models: ["llm"], autonomy: "autonomous" });
-    after.flows.push({ id: "partner-reply", from: "partner", to: "helper", channel: "a2a" });
-    before.flows.push({ id: "partner-reply", from: "partner", to: "helper", channel: "a2a" });
+    after.flows.push({ id: "partner-reply", from: "partner", to: "helper", channel: "message" });
+    before.flows.push({ id: "partner-reply", from: "partner", to: "helper", channel: "message" });
     const partner = find(after.agents, "partner");
     partner.thirdParty = true;
     delete partner.models;
