@@ -57,6 +57,8 @@ export function entrySteps(graph: SystemGraph, untrusted: UntrustedContent, orig
       else if (kind === "mcp-server") steps.push({ element: hop.node, action: `${name} serves tool descriptions or output that carry instructions`, technique: TECHNIQUE.toolPoisoning });
       else if (kind === "prompt") steps.push({ element: hop.node, action: `attacker edits the instruction file ${name}`, technique: TECHNIQUE.agentConfiguration });
       else if (kind === "actor") steps.push({ element: hop.node, action: `${name} writes text with hidden instructions`, technique: TECHNIQUE.indirectInjection });
+      // Another organisation's agent (thirdParty): its own replies carry the instructions.
+      else if (kind === "agent" && graph.agent(hop.node)?.thirdParty === true) steps.push({ element: hop.node, action: `${name}, another organisation's agent, replies with injected instructions`, technique: TECHNIQUE.indirectInjection });
       else steps.push({ element: hop.node, action: `attacker plants instructions in ${name} (${origin.reason})`, technique: TECHNIQUE.indirectInjection });
       return;
     }

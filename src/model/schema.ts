@@ -144,7 +144,7 @@ export const Agent = z
       .boolean()
       .meta({
         description:
-          "The agent is another organisation's (a partner's agent reached over A2A): what it says to the team's agents is third-party text, an untrusted entry like a partner's, and the analysis does not look inside it (its models, prompts, tools, MCP servers, autonomy and decision are the other party's, so leave them out; a diff does not count changes to them)",
+          "The agent is another organisation's (a partner's agent reached over A2A): what it says to the team's agents is third-party text, an untrusted entry like a partner's, and the analysis does not look inside it (its models, prompts, tools, MCP servers, autonomy and decision are the other party's, so leave them out; a diff does not count changes to them). What the team's agents send it beyond the data its flows list is a way out (TW-EXF-001)",
       })
       .optional(),
     prompts: refs(["prompt"], "System prompts, instruction files, rules files and skills the agent loads").optional(),

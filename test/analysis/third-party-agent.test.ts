@@ -60,4 +60,16 @@ describe("another organisation's agent", () => {
     assert.deepEqual(naming.map((f) => f.ruleId).sort(), ["TW-CAS-001", "TW-MIS-001"]);
     assert.ok(result.findings.some((f) => f.id === "TW-PI-002@agent"));
   });
+
+  it("starts an attack path with its own replies, not with an attacker planting text in it", () => {
+    const replying = loadSpec(
+      spec(internalAgent("agent", { tools: ["email"] }), {
+        agents: [{ id: "partner-agent", thirdParty: true }],
+        tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }],
+        flows: [{ id: "reply", from: "partner-agent", to: "agent", channel: "message" }],
+      }),
+    );
+    const injection = analyze(replying, { today: "2026-11-22" }).findings.find((f) => f.id === "TW-PI-002@agent");
+    assert.deepEqual(injection?.path?.[0], { element: "partner-agent", action: "partner-agent, another organisation's agent, replies with injected instructions", technique: "AML.T0051.001" });
+  });
 });
