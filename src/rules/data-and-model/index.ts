@@ -11,6 +11,7 @@ import { trainingDataPoisoning } from "./training-data-poisoning.js";
 import { unpinnedModelVersion } from "./unpinned-model-version.js";
 import { unsafeModelFormat } from "./unsafe-model-format.js";
 import { unverifiedHubModel } from "./unverified-hub-model.js";
+import { unverifiedWeightsFromWritableStore } from "./unverified-weights-from-writable-store.js";
 
 export const RULES: readonly Rule[] = [
   sensitiveTrainingData,
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   modelExtraction,
   unsafeModelFormat,
   unverifiedHubModel,
+  unverifiedWeightsFromWritableStore,
   unpinnedModelVersion,
   sensitiveSystemPrompt,
   restrictedDataToProvider,

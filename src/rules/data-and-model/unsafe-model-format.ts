@@ -2,7 +2,8 @@ import type { SystemGraph } from "../../graph/graph.js";
 import { joinWords } from "../../model/vocabulary.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
-const PICKLE_BASED: ReadonlySet<string> = new Set(["pickle", "pytorch"]);
+/** Artifact formats whose loading runs code the file carries. */
+export const PICKLE_BASED: ReadonlySet<string> = new Set(["pickle", "pytorch"]);
 
 /** Channels on which a model's flow carries its file (a download, a base model handed to fine-tuning), not its answers. */
 const ARTIFACT_CHANNELS: ReadonlySet<string> = new Set(["file", "training"]);
@@ -18,7 +19,7 @@ interface Artifact {
 }
 
 /** Somewhere the weights are loaded, so code in the file runs there. */
-interface LoadSite {
+export interface LoadSite {
   /** The model's own host (runsOn), or a pipeline or service its file flows into. */
   element: string;
   /** The flow that brings the file to a loader; absent for the model's own host. */
@@ -31,9 +32,9 @@ interface LoadSite {
  * Where the weights are loaded: the model's own host, and each pipeline or service its file flows into
  * (a flow from the model on the file or training channel: the training job that downloads a hub
  * checkpoint, a batch job that loads it). Flows of the model's answers (api, output) are calls to a
- * model served elsewhere and load nothing. Local to this rule: no shared helper says where a model loads.
+ * model served elsewhere and load nothing. TW-DAT-013 asks it too: where a hub pickle's code runs as a store's writer.
  */
-function loadSites(graph: SystemGraph, modelId: string): LoadSite[] {
+export function loadSites(graph: SystemGraph, modelId: string): LoadSite[] {
   const sites: LoadSite[] = [];
   const own = graph.hostOf(modelId);
   if (own) sites.push({ element: own });
