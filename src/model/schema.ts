@@ -680,6 +680,7 @@ export type RootFile = z.infer<typeof RootFile>;
 export type IncludedFile = z.infer<typeof IncludedFile>;
 export type Actor = z.infer<typeof Actor>;
 export type Model = z.infer<typeof Model>;
+export type ModelArtifact = z.infer<typeof ModelArtifact>;
 export type Agent = z.infer<typeof Agent>;
 export type Tool = z.infer<typeof Tool>;
 export type Capability = z.infer<typeof Capability>;

@@ -1,4 +1,5 @@
 import type { SystemGraph } from "../../graph/graph.js";
+import type { ModelArtifact } from "../../model/schema.js";
 import { joinWords } from "../../model/vocabulary.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
@@ -10,13 +11,6 @@ const ARTIFACT_CHANNELS: ReadonlySet<string> = new Set(["file", "training"]);
 
 /** Services that keep or pass on a file without running it: a repository, a queue, a mailbox. */
 const PASS_THROUGH_SERVICES: ReadonlySet<string> = new Set(["code-host", "queue", "email", "review-queue"]);
-
-interface Artifact {
-  source: string;
-  format?: string;
-  digest?: string;
-  signed?: boolean;
-}
 
 /** Somewhere the weights are loaded, so code in the file runs there. */
 export interface LoadSite {
@@ -81,7 +75,7 @@ export const unsafeModelFormat: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("model")) {
-      const artifact = node.element.artifact as Artifact | undefined;
+      const artifact = node.element.artifact as ModelArtifact | undefined;
       if (!artifact?.format || !PICKLE_BASED.has(artifact.format) || node.element.hosting === "hosted-api") continue;
       const factors: Factor[] = [];
       if (artifact.source === "public-hub") factors.push({ dimension: "likelihood", delta: 2, reason: "the checkpoint comes from a public hub, where anyone can publish and malicious pickles have been found" });

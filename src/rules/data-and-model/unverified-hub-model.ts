@@ -1,11 +1,5 @@
+import type { ModelArtifact } from "../../model/schema.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
-
-interface Artifact {
-  source: string;
-  format?: string;
-  digest?: string;
-  signed?: boolean;
-}
 
 export const unverifiedHubModel: Rule = {
   id: "TW-DAT-006",
@@ -36,7 +30,7 @@ export const unverifiedHubModel: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("model")) {
-      const artifact = node.element.artifact as Artifact | undefined;
+      const artifact = node.element.artifact as ModelArtifact | undefined;
       if (artifact?.source !== "public-hub" || (artifact.digest && artifact.signed)) continue;
       // A digest and a pinned-artifacts control are one act: it counts once, as the digest, and the controls are named beside it.
       const pins = artifact.digest ? pinControls(context, node.id) : [];

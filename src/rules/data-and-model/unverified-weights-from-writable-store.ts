@@ -1,18 +1,11 @@
 import { attackerFactor } from "../../analysis/factors.js";
 import { attackerFedInputs, isTrainingPipeline } from "../../analysis/untrusted-content.js";
-import type { Control, Flow, Identity } from "../../model/schema.js";
+import type { Control, Flow, Identity, ModelArtifact } from "../../model/schema.js";
 import { CONSEQUENTIAL_ACTIONS, type Action, type ControlType } from "../../model/vocabulary.js";
 import { injectableAgentsReaching, names, someNames, strengthIn } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 import { endpointWho, inferenceEndpoint } from "./model-access.js";
 import { loadSites, PICKLE_BASED } from "./unsafe-model-format.js";
-
-interface Artifact {
-  source: string;
-  format?: string;
-  digest?: string;
-  signed?: boolean;
-}
 
 /** Grants that let an identity change what a store holds: put a file in, replace one, or remove the newest so an older one is served. */
 const WRITE_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "publish", "delete", "admin"]);
@@ -124,7 +117,7 @@ export const unverifiedWeightsFromWritableStore: Rule = {
     const detections: Detection[] = [];
     let found: Lookups | undefined;
     for (const node of graph.ofKind("model")) {
-      const artifact = node.element.artifact as Artifact | undefined;
+      const artifact = node.element.artifact as ModelArtifact | undefined;
       if (!artifact || artifact.source === "public-hub" || artifact.digest || artifact.signed === true || node.element.hosting === "hosted-api") continue;
       const ways = loadWays(context, node.id);
       if (ways.length === 0) continue;
@@ -190,7 +183,7 @@ function lookups(context: AnalysisContext): Lookups {
   }
   const hubCode = new Map<string, { model: string; loader: string }>();
   for (const node of graph.ofKind("model")) {
-    const artifact = node.element.artifact as Artifact | undefined;
+    const artifact = node.element.artifact as ModelArtifact | undefined;
     if (artifact?.source !== "public-hub" || !artifact.format || !PICKLE_BASED.has(artifact.format) || artifact.digest) continue;
     for (const site of loadSites(graph, node.id)) {
       const loader = `${graph.nameOf(site.element)}${site.host ? ` on ${graph.nameOf(site.host)}` : ""}`;
@@ -308,7 +301,7 @@ function hubCodeAt(context: AnalysisContext, found: Lookups, places: readonly (s
   for (const place of places) {
     const code = place === undefined ? undefined : found.hubCode.get(place);
     if (code === undefined) continue;
-    const format = String((graph.node(code.model)?.element.artifact as Artifact).format);
+    const format = String((graph.node(code.model)?.element.artifact as ModelArtifact).format);
     const words = `code in ${graph.nameOf(code.model)}'s ${format} file from a public hub (no digest) runs with`;
     return {
       exposure: { dimension: "likelihood", delta: 1, reason: `${who} can write ${store}, and ${words} its access when ${code.loader} loads it` },
@@ -339,7 +332,7 @@ function likelihoodFactors(context: AnalysisContext, modelId: string, storeId: s
   return factors;
 }
 
-function impactFactors(context: AnalysisContext, modelId: string, artifact: Artifact): Factor[] {
+function impactFactors(context: AnalysisContext, modelId: string, artifact: ModelArtifact): Factor[] {
   const { graph, untrusted, capabilities } = context;
   const name = graph.nameOf(modelId);
   const factors: Factor[] = [];
