@@ -4,7 +4,7 @@
 import type { Finding } from "../analysis/analyze.js";
 import { analyze, prepareModel } from "../analysis/analyze.js";
 import type { Severity } from "../analysis/scoring.js";
-import { countBySeverity, SEVERITIES, SEVERITY_RANK } from "../analysis/scoring.js";
+import { countBySeverity, SEVERITY_FLOORS, SEVERITY_RANK } from "../analysis/scoring.js";
 import { isSettled } from "../lifecycle/decisions.js";
 import type { FindingSummary, RescoredFinding } from "../lifecycle/findings-diff.js";
 import { diffFindings } from "../lifecycle/findings-diff.js";
@@ -107,6 +107,7 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
     const pool = candidates(current, findings, rules);
     if (pool.length > limit) truncated.push(`step ${steps.length + 1}: measured ${limit} of ${pool.length} candidate controls, the most promising by estimate`);
     const before = openResidual(findings);
+    const counts = countBySeverity(toDo(findings));
     // The worst findings first: a step that brings a critical finding below critical comes before
     // any that only lowers scores, however many points those take off; among equals, the most off.
     let best: { candidate: Candidate; graph: SystemGraph; findings: Finding[]; gain: number; bringsBelow: BroughtBelow | undefined } | undefined;
@@ -115,7 +116,7 @@ export function planRemediation(model: ThreatModel, options: PlanOptions): Remed
       analyses++;
       const gain = round(before - openResidual(after.findings));
       if (gain <= 0) continue;
-      const bringsBelow = worstBroughtBelow(findings, after.findings);
+      const bringsBelow = worstBroughtBelow(counts, after.findings);
       const rank = bringsBelow ? SEVERITY_RANK[bringsBelow.severity] : 0;
       const bestRank = best?.bringsBelow ? SEVERITY_RANK[best.bringsBelow.severity] : 0;
       if (!best || rank > bestRank || (rank === bestRank && gain > best.gain)) best = { candidate, ...after, gain, bringsBelow };
@@ -171,14 +172,12 @@ function withControl(model: ThreatModel, candidate: Candidate): ThreatModel {
   return { ...model, controls };
 }
 
-/** The worst severity above info at or above which fewer findings are still to act on after than before. */
-function worstBroughtBelow(before: readonly Finding[], after: readonly Finding[]): BroughtBelow | undefined {
-  const was = countBySeverity(toDo(before));
+/** The worst severity above info at or above which fewer findings are still to act on after than before (`was`: the counts before). */
+function worstBroughtBelow(was: Record<Severity, number>, after: readonly Finding[]): BroughtBelow | undefined {
   const now = countBySeverity(toDo(after));
   let wasAtOrAbove = 0;
   let nowAtOrAbove = 0;
-  for (const severity of [...SEVERITIES].reverse()) {
-    if (severity === "info") break;
+  for (const { severity } of SEVERITY_FLOORS) {
     wasAtOrAbove += was[severity];
     nowAtOrAbove += now[severity];
     if (nowAtOrAbove < wasAtOrAbove) return { severity, findings: wasAtOrAbove - nowAtOrAbove };

@@ -65,14 +65,12 @@ export function planJson(plan: RemediationPlan): string {
   return JSON.stringify({ tool: { name: TOOL.name, version: TOOL.version }, schemaVersion: PLAN_SCHEMA_VERSION, ...plan, assumptions: ASSUMPTIONS }, null, 2) + "\n";
 }
 
-/** Why a step ranks where it does when it lowers a severity count ("1 finding no longer critical"); empty when it does not. */
-export function broughtBelow(step: PlanStep): string {
+/** Why a step ranks where it does, after its figures: "; 1 finding no longer critical"; empty when it lowers no severity count. */
+export function broughtBelowText(step: PlanStep): string {
   if (!step.bringsBelow) return "";
   const { severity, findings } = step.bringsBelow;
-  return `${findings} finding${findings === 1 ? "" : "s"} no longer ${severity}${severity === "critical" ? "" : " or worse"}`;
+  return `; ${findings} finding${findings === 1 ? "" : "s"} no longer ${severity}${severity === "critical" ? "" : " or worse"}`;
 }
-
-const broughtBelowText = (step: PlanStep) => (step.bringsBelow ? `; ${broughtBelow(step)}` : "");
 
 export function stepTitle(step: PlanStep, name: (id: string) => string): string {
   const { control } = step;

@@ -8,7 +8,7 @@ import { SEVERITIES, SEVERITY_SCALE_TEXT, severityOf } from "../../analysis/scor
 import { DECISION_STATUS } from "../../model/vocabulary.js";
 import type { PlanStep, RemediationPlan } from "../../planning/plan.js";
 import type { FindingChange } from "../plan.js";
-import { broughtBelow, controlYaml, nothingToDo, stepChanges, stepTitle } from "../plan.js";
+import { broughtBelowText, controlYaml, nothingToDo, stepChanges, stepTitle } from "../plan.js";
 import type { CoverageTable, ReportView, TreeStepView } from "./data.js";
 import { escapeHtml as h, inlineCode, jsonForScript } from "./escape.js";
 import type { ClientData, DiagramRow } from "./types.js";
@@ -191,7 +191,7 @@ function planSection(view: ReportView, input: PageInput["plan"]): string {
     ...plan.steps.map((step) =>
       [
         `<li>`,
-        `<div class="plan-step"><b>${stepTitle(step, (id) => h(nameOf(id)))}</b> <span class="plan-delta">${step.residual.delta}</span> <span class="muted">(${step.residual.before} → ${step.residual.after}${step.bringsBelow ? `; ${broughtBelow(step)}` : ""})</span></div>`,
+        `<div class="plan-step"><b>${stepTitle(step, (id) => h(nameOf(id)))}</b> <span class="plan-delta">${step.residual.delta}</span> <span class="muted">(${step.residual.before} → ${step.residual.after}${broughtBelowText(step)})</span></div>`,
         `<ul class="plan-findings">${changes(step)}</ul>`,
         `<details><summary>${step.kind === "add" ? "Add to the model's controls" : `Set on ${h(step.control.id)}`}${step.fillIn.length ? `, then fill in ${h(step.fillIn.join(" and "))}` : ""}</summary><pre><code>${h(controlYaml(step).join("\n"))}</code></pre></details>`,
         `</li>`,
