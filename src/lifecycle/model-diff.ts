@@ -204,7 +204,7 @@ export function diffModels(before: ThreatModel, after: ThreatModel, options: Dif
  * A field of another organisation's agent (thirdParty on the new side) that the analysis does not read:
  * its models, tools, autonomy and the like are the other party's, so a change to them is nobody's review here.
  */
-export function isThirdPartyInternal(agent: Record<string, unknown> | undefined, field: string): boolean {
+function isThirdPartyInternal(agent: Record<string, unknown> | undefined, field: string): boolean {
   return agent?.thirdParty === true && (THIRD_PARTY_INTERNALS as readonly string[]).includes(head(field));
 }
 

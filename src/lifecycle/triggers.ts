@@ -4,7 +4,7 @@
 import type { ThreatModel } from "../model/model.js";
 import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
 import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
-import { elementKey, head, indexElements, isFreeText, isThirdPartyInternal } from "./model-diff.js";
+import { elementKey, head, indexElements, isFreeText } from "./model-diff.js";
 
 export type TriggerKind = (typeof REVIEW_TRIGGERS)[number];
 
@@ -112,7 +112,7 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
     const { kind, id } = change;
     const was = old.get(elementKey(kind, id))?.value;
     const is = now.get(elementKey(kind, id))?.value;
-    const fields = change.fields.filter((f) => !isFreeText(f) && !(kind === "agent" && isThirdPartyInternal(is, f)));
+    const fields = change.fields.filter((f) => !isFreeText(f));
     if (change.change === "changed" && fields.length === 0) continue;
     const heads = new Set(fields.map(head));
     const described = change.change === "changed" ? `changed (${fields.join(", ")})` : change.change;
