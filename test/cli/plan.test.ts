@@ -35,8 +35,20 @@ describe("threatwright plan", () => {
   it("gives versioned JSON and Markdown with the same steps", async () => {
     const json = JSON.parse((await runCli(["plan", "examples/invoice-agents", "--format", "json", "--steps", "3"])).out);
     assert.equal(json.schemaVersion, "1.2");
-    // Each step says which severity it brings findings below (a step that only lowers scores says none).
-    for (const step of json.steps) assert.ok(step.bringsBelow === undefined || (["critical", "high", "medium", "low"].includes(step.bringsBelow.severity) && step.bringsBelow.findings > 0));
+    // Each step says which severity it brings findings below, as its lowered findings show: step 1 takes three
+    // criticals to high, step 2 one more, step 3 none but three highs to medium.
+    assert.deepEqual(
+      json.steps.map((s: { bringsBelow?: unknown }) => s.bringsBelow),
+      [
+        { severity: "critical", findings: 3 },
+        { severity: "critical", findings: 1 },
+        { severity: "high", findings: 3 },
+      ],
+    );
+    for (const step of json.steps) {
+      const left = (step.lowered as { before: { severity: string }; after: { severity: string } }[]).filter((f) => f.before.severity === step.bringsBelow.severity && f.after.severity !== f.before.severity);
+      assert.equal(left.length, step.bringsBelow.findings, `step ${step.rank}`);
+    }
     assert.equal(json.tool.name, "threatwright");
     assert.equal(json.steps.length, 3);
     assert.equal(json.start.residual, 428);
