@@ -1,6 +1,6 @@
 // How sensitive data is, and which data sits in each agent's context.
 import type { SystemGraph } from "../graph/graph.js";
-import type { Data } from "../model/schema.js";
+import type { Capability, Data } from "../model/schema.js";
 import type { UntrustedContent } from "./untrusted-content.js";
 
 const CLASSIFICATION_RANK = { public: 1, internal: 2, confidential: 3, restricted: 4 } as const;
@@ -66,6 +66,17 @@ export function sensitiveSorted(graph: SystemGraph, ids: Iterable<string>): stri
 export function heldData(graph: SystemGraph, componentId: string): string[] {
   const holds = graph.node(componentId)?.element.holds;
   return Array.isArray(holds) ? (holds as string[]) : [];
+}
+
+/**
+ * What a read capability hands back to the agent, each with the resource it comes from: what the
+ * resources hold, or only the data the capability `returns` (none for a check that answers yes or no).
+ */
+export function readReturns(graph: SystemGraph, capability: Capability): { data: string; resource: string }[] {
+  const resources = capability.on ?? [];
+  if (capability.returns === undefined) return resources.flatMap((resource) => heldData(graph, resource).map((data) => ({ data, resource })));
+  // Returned data is credited to a resource that holds it, or to the first resource read where none says so.
+  return resources.length === 0 ? [] : capability.returns.map((data) => ({ data, resource: resources.find((r) => heldData(graph, r).includes(data)) ?? resources[0]! }));
 }
 
 /**
@@ -142,7 +153,7 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     for (const tool of graph.toolsOf(agentId)) {
       for (const capability of tool.capabilities) {
         if (capability.action !== "read") continue;
-        for (const resource of capability.on ?? []) for (const dataId of heldData(graph, resource)) add(dataId, resource, resource);
+        for (const { data, resource } of readReturns(graph, capability)) add(data, resource, resource);
       }
     }
     visiting.delete(agentId);

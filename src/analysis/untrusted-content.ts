@@ -159,6 +159,8 @@ export function contentEdges(graph: SystemGraph): Map<string, ContentEdge[]> {
   }
   for (const tool of graph.model.tools) {
     for (const capability of tool.capabilities) {
+      // A check that answers only yes or no (returns: []) brings none of the resource's text back.
+      if (capability.returns?.length === 0) continue;
       for (const resource of capability.on ?? []) {
         if (capability.action === "read" || capability.action === "fetch") add(resource, { to: tool.id, via: "tool-read", ref: tool.id });
       }

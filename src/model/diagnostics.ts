@@ -49,6 +49,7 @@ export type DiagnosticCode =
   | "secret-value"
   | "field-for-another-type"
   | "field-for-another-action"
+  | "returns-not-held"
   | "four-eyes-without-approvers"
   | "supervised-with-some-approvals"
   | "via-names-no-entry"

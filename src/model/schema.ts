@@ -180,6 +180,10 @@ export const Capability = z
     ).optional(),
     destination: oneOf(v.DESTINATIONS, `For ${v.joinWords(v.DESTINATION_ACTIONS)}: whether the agent may choose any recipient or URL, only allow-listed ones, or a fixed one`).optional(),
     limit: SpendLimit.optional().meta({ description: "For spend: the most the tool may spend." }),
+    returns: refs(
+      ["data"],
+      "For read: the data the read hands back to the agent, when it is less than what its resources hold (some fields of a record). `[]` for a check that answers only yes or no, such as matching a booking reference and surname to a booking: the agent learns whether they match, not the record. Without it, a read returns what its resources hold",
+    ).optional(),
     description: text("What the action does in this system, including side effects.").optional(),
   })
   .meta({ title: "Capability", description: "One thing a tool can do, and on what." });

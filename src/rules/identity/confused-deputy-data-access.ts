@@ -1,5 +1,5 @@
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { heldData, isSensitive, sensitiveSorted } from "../../analysis/sensitivity.js";
+import { isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
 import { actingIdentity, askerSignIn, directAskers, names } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -10,7 +10,7 @@ export const confusedDeputyDataAccess: Rule = {
   rationale:
     "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model.",
   appliesWhen:
-    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data, and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking.",
+    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking.",
   mappings: {
     stride: ["I", "E"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],
@@ -41,12 +41,13 @@ export const confusedDeputyDataAccess: Rule = {
         const reads: { resource: string; data: string[] }[] = [];
         for (const capability of tool.capabilities) {
           if (capability.action !== "read") continue;
-          for (const resource of capability.on ?? []) {
-            const data = heldData(graph, resource).filter((d) => {
-              const record = graph.data(d);
-              return record !== undefined && isSensitive(record);
-            });
-            if (data.length > 0 && !reads.some((r) => r.resource === resource)) reads.push({ resource, data });
+          // Only what the read hands back comes back in the answer: a check that answers yes or no returns no record.
+          for (const { data, resource } of readReturns(graph, capability)) {
+            const record = graph.data(data);
+            if (record === undefined || !isSensitive(record)) continue;
+            const read = reads.find((r) => r.resource === resource);
+            if (!read) reads.push({ resource, data: [data] });
+            else if (!read.data.includes(data)) read.data.push(data);
           }
         }
         if (reads.length === 0) continue;

@@ -1,5 +1,5 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
-import { heldData } from "../../analysis/sensitivity.js";
+import { readReturns } from "../../analysis/sensitivity.js";
 import type { Tool } from "../../model/schema.js";
 import { SEVERE_ACTIONS, isRemoteServer, publisherNote } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
@@ -60,7 +60,7 @@ export const unauthenticatedRemoteMcpServer: Rule = {
         factors.push({ dimension: "impact", delta: 1, reason: `callers can ${[...new Set(severe.map((p) => p.action))].join(", ")} through ${[...new Set(severe.map((p) => graph.nameOf(p.tool)))].join(", ")}` });
       } else if (tools.length > 0 && tools.every((t) => t.capabilities.every((c) => c.action === "read"))) {
         // Read-only tools: the data they return decides the impact.
-        const read = tools.flatMap((t) => t.capabilities.flatMap((c) => (c.on ?? []).flatMap((r) => heldData(graph, r))));
+        const read = tools.flatMap((t) => t.capabilities.flatMap((c) => readReturns(graph, c).map((r) => r.data)));
         factors.push(...sensitivityFactor(graph, [...new Set(read)]));
       }
       const stated = server.authentication === "none" ? "with authentication none" : "with no authentication stated";

@@ -31,8 +31,50 @@ ruleTester(confusedDeputyDataAccess, {
         identities: [{ id: "orders-sa", type: "service-account" }],
       }),
     },
+    {
+      name: "the tool only checks that details match an order (returns: []): the agent learns yes or no, not the record",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["order-records"] }],
+        data: [{ id: "order-records", classification: "confidential", flags: ["personal"] }],
+        tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"], returns: [] }] }],
+        identities: [{ id: "orders-sa", type: "service-account" }],
+      }),
+    },
+    {
+      name: "the tool hands back only the order's public status, not the personal records the store holds",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["order-records", "order-status"] }],
+        data: [
+          { id: "order-records", classification: "confidential", flags: ["personal"] },
+          { id: "order-status", classification: "public" },
+        ],
+        tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"], returns: ["order-status"] }] }],
+        identities: [{ id: "orders-sa", type: "service-account" }],
+      }),
+    },
   ],
   invalid: [
+    {
+      name: "the tool returns only some of what the store holds: the finding names what comes back",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["order-records", "card-numbers"] }],
+        data: [
+          { id: "order-records", classification: "confidential", flags: ["personal"] },
+          { id: "card-numbers", classification: "restricted", flags: ["payment"] },
+        ],
+        tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"], returns: ["order-records"] }] }],
+        identities: [{ id: "orders-sa", type: "service-account" }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "lookup-order"],
+          // Card numbers stay in the store: impact 3 (confidential personal data), not 4 (restricted). Likelihood 5 as above: 15.
+          severity: "high",
+          summary: /reads order-records from orders-db as orders-sa/,
+          check: (finding) => assert.equal(finding.inherent.impact, 3),
+        },
+      ],
+    },
     {
       name: "anonymous visitors ask a public agent to look up orders by email",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])),
