@@ -60,7 +60,7 @@ export function attackerFactor(graph: SystemGraph, entry: string): Factor[] {
 }
 
 /** How many likelihood steps an entry adds (exposure and the attacker coming in there): ranks entries, most dangerous first. */
-function entryThreat(graph: SystemGraph, origin: UntrustedOrigin): number {
+export function entryThreat(graph: SystemGraph, origin: UntrustedOrigin): number {
   return exposureDelta(origin) + capabilityStep(adversaryAt(graph, origin.id));
 }
 

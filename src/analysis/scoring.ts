@@ -173,7 +173,8 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
   let residualLikelihood = likelihood;
   let residualImpact = impact;
   for (const mitigation of rule.mitigations) {
-    // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target.
+    // On the way in, a control counts only where the rule has checked it sits on every way attacker text reaches the target
+    // (or every way but those from entries less dangerous by what it takes off).
     const where = mitigation.countsOn === "entry-path" || mitigation.countsOn === "named" ? [...named.values()] : mitigation.countsOn === "anchors" ? anchoredControls() : inScope;
     // Controls of the type that do not count here are named with the reason, not applied.
     const candidates: Control[] = [];

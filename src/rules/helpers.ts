@@ -1,6 +1,7 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect } from "../analysis/attack-paths.js";
+import { entryThreat } from "../analysis/factors.js";
 import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
@@ -526,7 +527,7 @@ export interface EntryControls {
    * what that way gets (status and verification weighed as for any control).
    */
   scope: string[];
-  /** Controls that sit on part of the way in only, each with why it does not count. */
+  /** Controls that sit on part of the way in only, each with whether it counts and why. */
   evidence: EvidenceItem[];
 }
 
@@ -575,42 +576,86 @@ function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; 
  * such control type: whether its controls, on the entries, the elements and flows the text passes, the
  * hosts those run on, or the target itself, together cut every way (a way is cut when any of its
  * stages is), and the strength of the weakest control that cut needs; that control goes in the scope.
- * When a way stays open, none counts, and each control of the type on the ways gets an evidence line.
+ * When some entry's text gets through, the finding is as likely as the likelier of two attackers: the
+ * one the controls stop and the one they do not. So the controls still count when the open entries lie
+ * at least as many likelihood steps below the finding's most dangerous entry (entryThreat) as the
+ * type's mitigation takes off; otherwise none counts. Either way each control of the type on the ways
+ * gets an evidence line that names the open entries.
  */
 export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitigations">, ways: readonly EntryWay[]): EntryControls {
   const scope: string[] = [];
   const evidence: EvidenceItem[] = [];
-  for (const type of new Set(rule.mitigations.filter((m) => m.countsOn === "entry-path").map((m) => m.control))) {
+  const onTheWay = rule.mitigations.filter((m) => m.countsOn === "entry-path");
+  for (const type of new Set(onTheWay.map((m) => m.control))) {
     // No control of the type in the model: none counts, and there is none to explain.
     if (coverIndex(context, type).size === 0) continue;
     let weakest: { level: number; control: Control } | undefined;
     let firstOpen: { way: EntryWay; entry: StageCut } | undefined;
+    const open = new Set<string>();
     const on = new Map<string, Control>();
-    for (const way of ways) {
-      const cuts = way.stages.map((stage) => stageCut(context, type, stage));
-      for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
+    const cutBy = (cuts: readonly StageCut[]) => {
       // Cutting any one stage closes the way: the strongest cut is the way's protection.
       let best: StageCut | undefined;
       for (const cut of cuts) if (cut.level !== undefined && (!best || cut.level > best.level!)) best = cut;
-      if (!best) firstOpen ??= { way, entry: cuts[0]! };
       // A way no entry's text takes needs no control and sets no level.
-      else if (best.control && (!weakest || best.level! < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level!, control: best.control };
+      if (best?.control && (!weakest || best.level! < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level!, control: best.control };
+      return best;
+    };
+    for (const way of ways) {
+      const cuts = way.stages.map((stage) => stageCut(context, type, stage));
+      for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
+      if (cutBy(cuts)) continue;
+      firstOpen ??= { way, entry: cuts[0]! };
+      const first = way.stages[0]!;
+      for (const id of cuts[0]!.open) open.add(id);
+      // The entries the controls do stop on this way: how strongly, should the open ones prove less dangerous.
+      const stopped = first.from.filter((id) => !cuts[0]!.open.includes(id));
+      if (stopped.length > 0) cutBy([{ ...first, from: stopped }, ...way.stages.slice(1)].map((stage) => stageCut(context, type, stage)));
     }
     if (!firstOpen) {
       if (weakest) scope.push(weakest.control.id);
       continue;
     }
-    // One way is left open, so no control of the type counts: say so for each one on any of the ways.
+    // Some entry's text gets past every control of the type: say so for each one on any of the ways.
     const target = firstOpen.way.stages[firstOpen.way.stages.length - 1]!.to;
     const entryId = firstOpen.way.stages[0]!.to;
-    const past = firstOpen.entry.open.filter((id) => id !== entryId);
+    const past = [...open].filter((id) => id !== entryId).sort();
     const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
+    // The open entries are this many steps less likely; the controls count when that is as much as they take off.
+    const gap = weakest ? threatGap(context, ways, open) : 0;
+    const counts = gap > 0 && gap >= Math.max(...onTheWay.filter((m) => m.control === type).map((m) => m.by));
+    const verdict = counts ? `; that entry is ${gap} step${gap === 1 ? "" : "s"} less likely than the finding's own, so the control still counts` : ", so it does not count";
     const why = firstOpen.entry.ownWords
-      ? `${type} does not count: ${who} talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data`
-      : `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count`;
+      ? counts
+        ? `${type} does not stop ${who}: they talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data${verdict}`
+        : `${type} does not count: ${who} talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data`
+      : `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it${verdict}`;
     for (const control of [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) evidence.push({ element: control.id, note: why });
+    if (counts && weakest) scope.push(weakest.control.id);
   }
   return { scope, evidence };
+}
+
+/**
+ * How many likelihood steps the entries left open lie below the most dangerous entry of the ways
+ * (entryThreat: exposure and the adversary coming in there); 0 when one of them is as dangerous, or
+ * is not a traced origin (an element where the trace stopped counting them).
+ */
+function threatGap(context: AnalysisContext, ways: readonly EntryWay[], open: ReadonlySet<string>): number {
+  const origins = new Map<string, UntrustedOrigin>();
+  for (const way of ways) for (const origin of context.untrusted.originsReaching(way.stages[0]!.to)) origins.set(origin.id, origin);
+  let top = Number.NEGATIVE_INFINITY;
+  for (const way of ways) for (const id of way.stages[0]!.from) {
+    const origin = origins.get(id);
+    if (origin) top = Math.max(top, entryThreat(context.graph, origin));
+  }
+  let worstOpen = Number.NEGATIVE_INFINITY;
+  for (const id of open) {
+    const origin = origins.get(id);
+    if (!origin) return 0;
+    worstOpen = Math.max(worstOpen, entryThreat(context.graph, origin));
+  }
+  return Math.max(0, top - worstOpen);
 }
 
 /** Every way from the origins to the target, as one stage: the usual ways for a finding about an injectable agent. */

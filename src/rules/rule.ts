@@ -40,7 +40,8 @@ export interface Mitigation {
    * - "entry-path": the control acts on attacker text on its way in (content isolation, input
    *   filtering); it counts only where the detection names it in its scope, having checked that it
    *   sits on every way the untrusted text reaches the finding's target (entryControls in helpers.ts):
-   *   a control on one entry's path does nothing against another entry.
+   *   a control on one entry's path does nothing against another entry, unless that entry is less
+   *   dangerous by at least what the control takes off.
    * - "named": it counts only where the detection names it in its scope, having checked what the
    *   mitigation's \`how\` says (approvals on every way a steered agent writes into a memory).
    * - "anchors": on the finding's anchors (or their hosts or identities): who may read a log store

@@ -35,6 +35,29 @@ ruleTester(exfiltrationPath, {
   ],
   invalid: [
     {
+      name: "isolation on the agent counts against the customers' tickets, though insider staff talking to the agent get past it: they are two steps less likely",
+      model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), customerTickets("agent"), ordersAndEmail, {
+        adversaries: [{ id: "insider", type: "insider", capability: "medium" }],
+        controls: [{ id: "spotlighting", type: "content-isolation", covers: ["agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            // Likelihood 4 (customers' tickets, exposure 0); impact 4 + 1 (payment data, restricted): 20. Staff (insiders, -2)
+            // talk to the agent, which isolation cannot mark as data, but they are two steps less likely: the verified
+            // isolation takes its 1 off. 3 x 5 = 15.
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 15);
+            assert.equal(
+              finding.evidence.find((e) => e.element === "spotlighting")?.note,
+              "content-isolation does not stop staff: they talk to agent themselves, and isolation cannot mark a person's own messages as data; that entry is 2 steps less likely than the finding's own, so the control still counts",
+            );
+          },
+        },
+      ],
+    },
+    {
       name: "the same agent with internal source code in reach: the source-code flag makes it confidential, and the published code is not listed",
       model: spec(publicChat("agent", { tools: ["read-repo", "email"] }), {
         datastores: [{ id: "repo", type: "object", holds: ["oss-code", "internal-code"] }],

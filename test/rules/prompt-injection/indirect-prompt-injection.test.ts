@@ -160,20 +160,78 @@ ruleTester(indirectPromptInjection, {
       ],
     },
     {
-      name: "a control on one stored-content entry's way does nothing against the other entry",
-      model: spec(ticketsByFlow(), forum, { controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }] }),
+      name: "a control on the less dangerous entry's way does nothing against the more dangerous one",
+      model: spec(ticketsByFlow(), forum, { controls: [{ id: "ticket-tags", type: "content-isolation", covers: ["tickets"], verified: true }] }),
       findings: [
         {
           anchors: ["agent"],
           check: (finding) => {
             // Likelihood 4 + 1 (the forum, a web source anyone posts to, is the most exposed entry) = 5; impact 3: 15, high.
-            // The control covers the forum only; the tickets' text reaches the agent without it: nothing off, 15.
+            // The control covers the tickets only; the forum's text reaches the agent without it: nothing off, 15.
             assert.equal(finding.inherent.score, 15);
             assert.equal(finding.residual.score, 15);
             assert.equal(finding.severity, "high");
             assert.ok(finding.missingControls.includes("content-isolation"));
+            const note = finding.evidence.find((e) => e.element === "ticket-tags")?.note ?? "";
+            assert.equal(note, "content-isolation on part of the way in only: text from forum reaches agent without passing it, so it does not count");
+          },
+        },
+      ],
+    },
+    {
+      name: "a control on the most dangerous entry's way counts when the entry it leaves open is a step less likely",
+      model: spec(ticketsByFlow(), forum, { controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }] }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Inherent 15 as above, from the forum (exposure +1). The customers' tickets (exposure 0) get past the filter, but
+            // their attacker is one step less likely, and the verified filter takes off 1: as likely as the tickets' attacker, 4 x 3 = 12.
+            assert.equal(finding.inherent.score, 15);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["forum-filter", 1]]);
+            assert.equal(finding.residual.score, 12);
             const note = finding.evidence.find((e) => e.element === "forum-filter")?.note ?? "";
-            assert.match(note, /part of the way in only: text from tickets reaches agent without passing it/);
+            assert.equal(note, "content-isolation on part of the way in only: text from tickets reaches agent without passing it; that entry is 1 step less likely than the finding's own, so the control still counts");
+          },
+        },
+      ],
+    },
+    {
+      name: "a control on one of two equally exposed entries' ways does nothing",
+      model: spec(ticketsByFlow(), forum, {
+        sources: [{ id: "wiki", type: "web", holds: ["wiki-pages"] }],
+        data: [{ id: "wiki-pages", classification: "public" }],
+        flows: [{ id: "wiki-to-agent", from: "wiki", to: "agent", channel: "retrieval", data: ["wiki-pages"] }],
+        controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // The public wiki is as exposed as the forum (+1) and gets past the filter: nothing off, 15.
+            assert.equal(finding.residual.score, 15);
+            assert.deepEqual(finding.controls, []);
+            assert.match(finding.evidence.find((e) => e.element === "forum-filter")?.note ?? "", /text from tickets and wiki reaches agent without passing it, so it does not count$/);
+          },
+        },
+      ],
+    },
+    {
+      name: "spotlighting on a partner agent's replies counts although insiders edit tickets the agent also reads",
+      model: spec(internalAgent("agent", { tools: ["email"] }), email, staffTickets, partnerAgent(), {
+        adversaries: [{ id: "insider", type: "insider", capability: "medium" }],
+        controls: [{ id: "hotel-spotlighting", type: "content-isolation", covers: ["hotel-reply"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Likelihood 4 - 1 (the partner's agent, exposure 3) = 3; impact 3: 9. The verified spotlighting takes 1 off:
+            // the staff's tickets (insiders, -2) get past it but lie a step below the partner. 2 x 3 = 6.
+            assert.equal(finding.inherent.score, 9);
+            assert.equal(finding.residual.score, 6);
+            assert.match(finding.evidence.find((e) => e.element === "hotel-spotlighting")?.note ?? "", /text from tickets reaches agent without passing it; that entry is 1 step less likely/);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["hotel-spotlighting", 1]]);
           },
         },
       ],
