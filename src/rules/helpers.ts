@@ -576,11 +576,11 @@ function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; 
  * such control type: whether its controls, on the entries, the elements and flows the text passes, the
  * hosts those run on, or the target itself, together cut every way (a way is cut when any of its
  * stages is), and the strength of the weakest control that cut needs; that control goes in the scope.
- * When some entry's text gets through, the finding is as likely as the likelier of two attackers: the
- * one the controls stop and the one they do not. So the controls still count when the open entries lie
- * at least as many likelihood steps below the finding's most dangerous entry (entryThreat) as the
- * type's mitigation takes off; otherwise none counts. Either way each control of the type on the ways
- * gets an evidence line that names the open entries.
+ * When a way stays open, none counts, and each control of the type on the ways gets an evidence line.
+ * The finding is as likely as the likeliest attacker, so an entry at least as many steps less dangerous
+ * than the finding's top entry (entryThreat) as the type takes off cannot set the residual, open or
+ * not: only the other entries' ways are judged, and an open way from such an entry is named, not held
+ * against the control.
  */
 export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitigations">, ways: readonly EntryWay[]): EntryControls {
   const scope: string[] = [];
@@ -589,73 +589,84 @@ export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitiga
   for (const type of new Set(onTheWay.map((m) => m.control))) {
     // No control of the type in the model: none counts, and there is none to explain.
     if (coverIndex(context, type).size === 0) continue;
+    const below = entriesBelow(context, ways, Math.max(...onTheWay.filter((m) => m.control === type).map((m) => m.by)));
+    const judged = below.size === 0 ? ways : ways.map((way) => ({ stages: [{ ...way.stages[0]!, from: way.stages[0]!.from.filter((id) => !below.has(id)) }, ...way.stages.slice(1)] })).filter((way) => way.stages[0]!.from.length > 0);
     let weakest: { level: number; control: Control } | undefined;
     let firstOpen: { way: EntryWay; entry: StageCut } | undefined;
-    const open = new Set<string>();
     const on = new Map<string, Control>();
-    const cutBy = (cuts: readonly StageCut[]) => {
+    for (const way of judged) {
+      const cuts = way.stages.map((stage) => stageCut(context, type, stage));
+      for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
       // Cutting any one stage closes the way: the strongest cut is the way's protection.
       let best: StageCut | undefined;
       for (const cut of cuts) if (cut.level !== undefined && (!best || cut.level > best.level!)) best = cut;
+      if (!best) firstOpen ??= { way, entry: cuts[0]! };
       // A way no entry's text takes needs no control and sets no level.
-      if (best?.control && (!weakest || best.level! < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level!, control: best.control };
-      return best;
-    };
-    for (const way of ways) {
-      const cuts = way.stages.map((stage) => stageCut(context, type, stage));
-      for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
-      if (cutBy(cuts)) continue;
-      firstOpen ??= { way, entry: cuts[0]! };
-      const first = way.stages[0]!;
-      for (const id of cuts[0]!.open) open.add(id);
-      // The entries the controls do stop on this way: how strongly, should the open ones prove less dangerous.
-      const stopped = first.from.filter((id) => !cuts[0]!.open.includes(id));
-      if (stopped.length > 0) cutBy([{ ...first, from: stopped }, ...way.stages.slice(1)].map((stage) => stageCut(context, type, stage)));
+      else if (best.control && (!weakest || best.level! < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level!, control: best.control };
     }
     if (!firstOpen) {
-      if (weakest) scope.push(weakest.control.id);
+      if (weakest) {
+        scope.push(weakest.control.id);
+        evidence.push(...passedByTheLessLikely(context, type, ways, below));
+      }
       continue;
     }
-    // Some entry's text gets past every control of the type: say so for each one on any of the ways.
+    // One way is left open, so no control of the type counts: say so for each one on any of the ways.
     const target = firstOpen.way.stages[firstOpen.way.stages.length - 1]!.to;
     const entryId = firstOpen.way.stages[0]!.to;
-    const past = [...open].filter((id) => id !== entryId).sort();
+    const past = firstOpen.entry.open.filter((id) => id !== entryId);
     const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
-    // The open entries are this many steps less likely; the controls count when that is as much as they take off.
-    const gap = weakest ? threatGap(context, ways, open) : 0;
-    const counts = gap > 0 && gap >= Math.max(...onTheWay.filter((m) => m.control === type).map((m) => m.by));
-    const verdict = counts ? `; that entry is ${gap} step${gap === 1 ? "" : "s"} less likely than the finding's own, so the control still counts` : ", so it does not count";
     const why = firstOpen.entry.ownWords
-      ? counts
-        ? `${type} does not stop ${who}: they talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data${verdict}`
-        : `${type} does not count: ${who} talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data`
-      : `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it${verdict}`;
+      ? `${type} does not count: ${who} talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data`
+      : `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count`;
+    // Controls on the ways of the less likely entries only are named too: they do not count either.
+    if (judged !== ways) for (const way of ways) for (const stage of way.stages) for (const control of stageCut(context, type, stage).on) on.set(control.id, control);
     for (const control of [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) evidence.push({ element: control.id, note: why });
-    if (counts && weakest) scope.push(weakest.control.id);
   }
   return { scope, evidence };
 }
 
 /**
- * How many likelihood steps the entries left open lie below the most dangerous entry of the ways
- * (entryThreat: exposure and the adversary coming in there); 0 when one of them is as dangerous, or
- * is not a traced origin (an element where the trace stopped counting them).
+ * The entries of the ways that lie at least `steps` likelihood steps below the ways' most dangerous
+ * entry (entryThreat: exposure and the adversary coming in there), with how far below. An element
+ * where the trace stopped counting origins is no traced entry, and is never below.
  */
-function threatGap(context: AnalysisContext, ways: readonly EntryWay[], open: ReadonlySet<string>): number {
-  const origins = new Map<string, UntrustedOrigin>();
-  for (const way of ways) for (const origin of context.untrusted.originsReaching(way.stages[0]!.to)) origins.set(origin.id, origin);
-  let top = Number.NEGATIVE_INFINITY;
-  for (const way of ways) for (const id of way.stages[0]!.from) {
-    const origin = origins.get(id);
-    if (origin) top = Math.max(top, entryThreat(context.graph, origin));
+function entriesBelow(context: AnalysisContext, ways: readonly EntryWay[], steps: number): Map<string, number> {
+  const threats = new Map<string, number>();
+  for (const way of ways) {
+    const from = new Set(way.stages[0]!.from);
+    for (const origin of context.untrusted.originsReaching(way.stages[0]!.to)) if (from.has(origin.id)) threats.set(origin.id, entryThreat(context.graph, origin));
   }
-  let worstOpen = Number.NEGATIVE_INFINITY;
-  for (const id of open) {
-    const origin = origins.get(id);
-    if (!origin) return 0;
-    worstOpen = Math.max(worstOpen, entryThreat(context.graph, origin));
+  const top = Math.max(...threats.values());
+  const below = new Map<string, number>();
+  for (const [id, threat] of threats) if (top - threat >= steps) below.set(id, top - threat);
+  return below;
+}
+
+/** Evidence for controls that count although entries too unlikely to set the residual get past them. */
+function passedByTheLessLikely(context: AnalysisContext, type: ControlType, ways: readonly EntryWay[], below: ReadonlyMap<string, number>): EvidenceItem[] {
+  if (below.size === 0) return [];
+  const on = new Map<string, Control>();
+  const past = new Set<string>();
+  let target = "";
+  let ownWords = false;
+  for (const way of ways) {
+    const cuts = way.stages.map((stage) => stageCut(context, type, stage));
+    if (cuts.some((cut) => cut.level !== undefined)) continue;
+    for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
+    for (const id of cuts[0]!.open) if (below.has(id)) past.add(id);
+    target ||= way.stages[way.stages.length - 1]!.to;
+    ownWords ||= cuts[0]!.ownWords === true;
   }
-  return Math.max(0, top - worstOpen);
+  if (past.size === 0) return [];
+  const who = [...past].sort();
+  const gap = Math.min(...who.map((id) => below.get(id)!));
+  const whoWords = `${names(context, who.slice(0, 3))}${who.length > 3 ? " and more" : ""}`;
+  const stillCounts = `that entry is ${gap} step${gap === 1 ? "" : "s"} less likely than the finding's own, so the control still counts`;
+  const note = ownWords
+    ? `${type} does not stop ${whoWords}: they talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data; but ${stillCounts}`
+    : `${type} on part of the way in only: text from ${whoWords} reaches ${context.graph.nameOf(target)} without passing it, but ${stillCounts}`;
+  return [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((control) => ({ element: control.id, note }));
 }
 
 /** Every way from the origins to the target, as one stage: the usual ways for a finding about an injectable agent. */

@@ -51,7 +51,7 @@ ruleTester(exfiltrationPath, {
             assert.equal(finding.residual.score, 15);
             assert.equal(
               finding.evidence.find((e) => e.element === "spotlighting")?.note,
-              "content-isolation does not stop staff: they talk to agent themselves, and isolation cannot mark a person's own messages as data; that entry is 2 steps less likely than the finding's own, so the control still counts",
+              "content-isolation does not stop staff: they talk to agent themselves, and isolation cannot mark a person's own messages as data; but that entry is 2 steps less likely than the finding's own, so the control still counts",
             );
           },
         },

@@ -21,6 +21,12 @@ const forum = {
   data: [{ id: "forum-posts", classification: "public" }],
   flows: [{ id: "forum-to-agent", from: "forum", to: "agent", channel: "retrieval", data: ["forum-posts"] }],
 };
+/** A public wiki the agent also retrieves from: a second web source, as exposed as the forum. */
+const wiki = {
+  sources: [{ id: "wiki", type: "web", holds: ["wiki-pages"] }],
+  data: [{ id: "wiki-pages", classification: "public" }],
+  flows: [{ id: "wiki-to-agent", from: "wiki", to: "agent", channel: "retrieval", data: ["wiki-pages"] }],
+};
 /** Customer tickets retrieved through their flow only (the agent is not given the ticket tool). */
 const ticketsByFlow = () => spec(internalAgent("agent", { tools: ["email"] }), customerTickets("agent"), email);
 
@@ -191,19 +197,14 @@ ruleTester(indirectPromptInjection, {
             assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["forum-filter", 1]]);
             assert.equal(finding.residual.score, 12);
             const note = finding.evidence.find((e) => e.element === "forum-filter")?.note ?? "";
-            assert.equal(note, "content-isolation on part of the way in only: text from tickets reaches agent without passing it; that entry is 1 step less likely than the finding's own, so the control still counts");
+            assert.equal(note, "content-isolation on part of the way in only: text from tickets reaches agent without passing it, but that entry is 1 step less likely than the finding's own, so the control still counts");
           },
         },
       ],
     },
     {
       name: "a control on one of two equally exposed entries' ways does nothing",
-      model: spec(ticketsByFlow(), forum, {
-        sources: [{ id: "wiki", type: "web", holds: ["wiki-pages"] }],
-        data: [{ id: "wiki-pages", classification: "public" }],
-        flows: [{ id: "wiki-to-agent", from: "wiki", to: "agent", channel: "retrieval", data: ["wiki-pages"] }],
-        controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }],
-      }),
+      model: spec(ticketsByFlow(), forum, wiki, { controls: [{ id: "forum-filter", type: "content-isolation", covers: ["forum"], verified: true }] }),
       findings: [
         {
           anchors: ["agent"],
@@ -211,7 +212,7 @@ ruleTester(indirectPromptInjection, {
             // The public wiki is as exposed as the forum (+1) and gets past the filter: nothing off, 15.
             assert.equal(finding.residual.score, 15);
             assert.deepEqual(finding.controls, []);
-            assert.match(finding.evidence.find((e) => e.element === "forum-filter")?.note ?? "", /text from tickets and wiki reaches agent without passing it, so it does not count$/);
+            assert.match(finding.evidence.find((e) => e.element === "forum-filter")?.note ?? "", /text from wiki reaches agent without passing it, so it does not count$/);
           },
         },
       ],
@@ -230,14 +231,36 @@ ruleTester(indirectPromptInjection, {
             // the staff's tickets (insiders, -2) get past it but lie a step below the partner. 2 x 3 = 6.
             assert.equal(finding.inherent.score, 9);
             assert.equal(finding.residual.score, 6);
-            assert.match(finding.evidence.find((e) => e.element === "hotel-spotlighting")?.note ?? "", /text from tickets reaches agent without passing it; that entry is 1 step less likely/);
+            assert.match(finding.evidence.find((e) => e.element === "hotel-spotlighting")?.note ?? "", /text from tickets reaches agent without passing it, but that entry is 1 step less likely/);
             assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["hotel-spotlighting", 1]]);
           },
         },
       ],
     },
     {
-      name: "controls that together cover every entry's way count, at the least protected way's strength",
+      name: "controls that together cover every equally exposed entry's way count, at the least protected way's strength",
+      model: spec(ticketsByFlow(), forum, wiki, {
+        controls: [
+          { id: "forum-filter", type: "content-isolation", covers: ["forum-to-agent"], verified: true },
+          { id: "wiki-tags", type: "content-isolation", covers: ["wiki-to-agent"] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          check: (finding) => {
+            // Inherent 5 x 3 = 15, from the forum and the wiki alike (web sources, +1). The forum's way has a verified control (1),
+            // the wiki's an unverified one (0.5): the wiki's way is the least protected, so 0.5 comes off: 4.5 x 3 = 13.5, high.
+            // The customers' tickets pass neither, but lie a step below: they cannot set the residual.
+            assert.equal(finding.residual.score, 13.5);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["wiki-tags", 0.5]]);
+            assert.match(finding.evidence.find((e) => e.element === "wiki-tags")?.note ?? "", /text from tickets reaches agent without passing it, but that entry is 1 step less likely/);
+          },
+        },
+      ],
+    },
+    {
+      name: "a weaker control on a less dangerous entry's way does not lower what the stronger one takes off",
       model: spec(ticketsByFlow(), forum, {
         controls: [
           { id: "forum-filter", type: "content-isolation", covers: ["forum-to-agent"], verified: true },
@@ -248,14 +271,10 @@ ruleTester(indirectPromptInjection, {
         {
           anchors: ["agent"],
           check: (finding) => {
-            // Inherent 5 x 3 = 15. The forum's way has a verified control (1), the tickets' way an unverified one (0.5):
-            // the tickets' way is the least protected, so 0.5 comes off likelihood: 4.5 x 3 = 13.5, high.
-            assert.equal(finding.residual.likelihood, 4.5);
-            assert.equal(finding.residual.score, 13.5);
-            assert.deepEqual(
-              finding.controls.map((c) => [c.control, c.by]),
-              [["ticket-tags", 0.5]],
-            );
+            // The forum's attacker (5) less the verified filter is 4; the tickets' (4) less the unverified tags 3.5. The finding
+            // is as likely as the likelier: 4 x 3 = 12. Judging by the weakest control alone would give 4.5, more than without the tags.
+            assert.equal(finding.residual.score, 12);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["forum-filter", 1]]);
           },
         },
       ],
