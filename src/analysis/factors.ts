@@ -2,7 +2,7 @@
 import type { SystemGraph } from "../graph/graph.js";
 import { isRelay } from "./attack-paths.js";
 import type { Factor } from "../rules/rule.js";
-import type { Adversary, Data } from "../model/schema.js";
+import type { Adversary, Data, Model } from "../model/schema.js";
 import { integrityValue, SENSITIVITY_WORDS, sensitivity } from "./sensitivity.js";
 import type { Hop, UntrustedOrigin } from "./untrusted-content.js";
 
@@ -69,9 +69,29 @@ export function moreDangerous(graph: SystemGraph, a: UntrustedOrigin, b: Untrust
   return entryThreat(graph, b) - entryThreat(graph, a) || b.exposure - a.exposure;
 }
 
-const rank = (level: "low" | "medium" | "high") => (level === "low" ? 1 : level === "medium" ? 2 : 3);
+type Level = "low" | "medium" | "high";
+const rank = (level: Level) => (level === "low" ? 1 : level === "medium" ? 2 : 3);
 /** The likelihood step of an adversary's capability: high +1, medium 0, low -1; none modelled counts as medium. */
 const capabilityStep = (adversary: Adversary | undefined) => (adversary ? rank(adversary.capability) - 2 : 0);
+
+/**
+ * What the models' answers decide (Model.decision): high stakes +1, low -1, medium 0, taken from the
+ * model with the highest, where a model that declares no decision counts as medium; none when no model
+ * declares one. `what` says what the attacker gains.
+ */
+export function decisionFactor(graph: SystemGraph, models: readonly string[], what: string): Factor[] {
+  let top: { id: string; stakes: Level; what: string } | undefined;
+  let undeclared = false;
+  for (const id of models) {
+    const node = graph.node(id);
+    const decision = node?.kind === "model" ? (node.element as Model).decision : undefined;
+    if (!decision) undeclared = true;
+    else if (!top || rank(decision.stakes) > rank(top.stakes)) top = { id, stakes: decision.stakes, what: decision.what };
+  }
+  const delta = top ? rank(top.stakes) - 2 : 0;
+  if (!top || delta === 0 || (delta < 0 && undeclared)) return [];
+  return [{ dimension: "impact", delta, reason: `${graph.nameOf(top.id)} decides ${top.what} (${top.stakes} stakes): ${what}` }];
+}
 
 /** Sensitivity of the data at stake (its confidentiality): restricted +1, confidential 0, internal -1, public -2. */
 export function sensitivityFactor(graph: SystemGraph, dataIds: readonly string[]): Factor[] {

@@ -282,15 +282,17 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("capability", id, `agent '${id}' ${[added.length ? `gained ${what} ${list(added)}` : "", removed.length ? `lost ${what} ${list(removed)}` : ""].filter(Boolean).join(" and ") || `${what} changed`}`);
       }
       if (heads.has("autonomy")) reason("blast-radius", id, `agent '${id}' autonomy changed from ${str(was?.autonomy) ?? "unset"} to ${str(is?.autonomy) ?? "unset"}: who applies its actions`);
-      // What an agent's answer decides is part of what a hijack of it costs; rewording the decision is not.
-      const stakes = (agent: Record<string, unknown> | undefined) => {
-        const decision = agent?.decision as { stakes?: unknown; aboutPeople?: unknown } | undefined;
+    }
+    if ((kind === "agent" || kind === "model") && heads.has("decision")) {
+      // What an agent's or a model's answer decides is part of what steering, evading or poisoning it costs; rewording the decision is not.
+      const stakes = (element: Record<string, unknown> | undefined) => {
+        const decision = element?.decision as { stakes?: unknown; aboutPeople?: unknown } | undefined;
         return decision ? `${str(decision.stakes) ?? "unset"}${decision.aboutPeople === true ? ", about people" : ""}` : undefined;
       };
       const [before, after] = [stakes(was), stakes(is)];
-      if (heads.has("decision") && before !== after) {
+      if (before !== after) {
         const what = before === undefined ? `now declares a decision (stakes ${after})` : after === undefined ? `no longer declares a decision (it had stakes ${before})` : `decision stakes changed from ${before} to ${after}`;
-        reason("blast-radius", id, `agent '${id}' ${what}: what a steered answer decides`);
+        reason("blast-radius", id, `${kind} '${id}' ${what}: what ${kind === "agent" ? "a steered answer" : "an evaded or poisoned answer"} decides`);
       }
     }
     if ((kind === "client" || kind === "service") && heads.has("handles")) {

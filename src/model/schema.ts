@@ -98,6 +98,21 @@ export const ModelArtifact = z
   })
   .meta({ title: "Model artifact", description: "The model weights a self-hosted model loads." });
 
+export const AutomatedDecision = z
+  .strictObject({
+    what: text("The decision in words, such as which sanctions screening hits are false positives."),
+    stakes: oneOf(v.LEVELS, "What a wrong decision costs: low, medium or high"),
+    aboutPeople: z
+      .boolean()
+      .meta({ description: "Whether the decision is about a person (credit, onboarding, hiring, claims): it brings EU AI Act human-oversight duties." })
+      .optional(),
+  })
+  .meta({
+    title: "Automated decision",
+    description:
+      "For an agent or a model whose answer is itself a decision that the system acts on without a person checking each one (a screening verdict, a credit or claims decision, a routing gate, a fraud score that blocks a payment): what it decides and what a wrong decision costs. An attacker who steers the agent decides instead (TW-MIS-002); one who evades or poisons the model gets the decision they want (TW-DAT-011, TW-DAT-002).",
+  });
+
 export const Model = z
   .strictObject({
     ...componentCommon,
@@ -113,26 +128,12 @@ export const Model = z
     pinned: z.boolean().meta({ description: "Whether calls name an exact version rather than an alias that moves." }).optional(),
     fineTunedOn: refs(["dataset"], "Datasets this model was fine-tuned or trained on").optional(),
     artifact: ModelArtifact.optional(),
+    decision: AutomatedDecision.optional(),
   })
   .meta({
     title: "Model",
     description: "A language or other ML model the system calls.",
     examples: [{ id: "chat-llm", provider: "OpenAI", hosting: "hosted-api", version: "gpt-4.1-2025-04-14", pinned: true }],
-  });
-
-export const AgentDecision = z
-  .strictObject({
-    what: text("The decision in words, such as which sanctions screening hits are false positives."),
-    stakes: oneOf(v.LEVELS, "What a wrong decision costs: low, medium or high"),
-    aboutPeople: z
-      .boolean()
-      .meta({ description: "Whether the decision is about a person (credit, onboarding, hiring, claims): it brings EU AI Act human-oversight duties." })
-      .optional(),
-  })
-  .meta({
-    title: "Agent decision",
-    description:
-      "For an agent whose answer is itself a decision that the system acts on without a person checking each one (a screening verdict, a credit or claims decision, a routing gate): what it decides and what a wrong decision costs. An attacker who steers the agent decides instead (TW-MIS-002).",
   });
 
 export const Agent = z
@@ -151,7 +152,7 @@ export const Agent = z
     tools: refs(["tool"], "Tools the agent may call").optional(),
     mcpServers: refs(["mcp-server"], "MCP servers the agent connects to; all their tools and tool descriptions reach it").optional(),
     autonomy: oneOf(v.AUTONOMY_LEVELS, "Whether a person applies each action (suggest), approves it (supervised) or the agent acts alone (autonomous). Where only some tools need a person's click, say so with a human-approval control on those tools: on a tool such a control gates, supervised is not counted again").optional(),
-    decision: AgentDecision.optional(),
+    decision: AutomatedDecision.optional(),
   })
   .meta({
     title: "Agent",

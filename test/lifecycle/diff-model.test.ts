@@ -382,6 +382,21 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(same, reworded).reasons, []);
   });
 
+  it("a model whose answer starts to decide something, or decides at other stakes, is material too", () => {
+    const decides = (stakes: "low" | "high") => (m: ThreatModel) => (find(m.models, "llm").decision = { what: "which payments are held", stakes });
+    assert.deepEqual(
+      assertMaterial(decides("high"), ["blast-radius"]).reasons.map((r) => r.message),
+      ["model 'llm' now declares a decision (stakes high): what an evaded or poisoned answer decides"],
+    );
+    const [before, after] = variant(decides("high"));
+    decides("high")(before);
+    decides("low")(after);
+    assert.deepEqual(
+      diffModels(before, after).reasons.map((r) => r.message),
+      ["model 'llm' decision stakes changed from high to low: what an evaded or poisoned answer decides"],
+    );
+  });
+
   it("a control that bounds an agent removed or weakened is material: removed, weaker status, unverified, less covered, higher threshold", () => {
     const approval = { id: "approval", type: "human-approval" as const, covers: ["lookup", "mailer"], status: "implemented" as const, verified: true, threshold: { amount: 100, currency: "EUR" } };
     const withApproval = (m: ThreatModel) => m.controls.push(structuredClone(approval));

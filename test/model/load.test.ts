@@ -23,7 +23,7 @@ function diagnosticsOf(result: LoadResult): Diagnostic[] {
 
 const ROOT_KEYS =
   "threatwright, system, review, include, actors, models, agents, tools, mcpServers, datastores, sources, services, clients, pipelines, prompts, datasets, data, flows, boundaries, identities, controls, decisions, adversaries, workflows";
-const MODEL_KEYS = "id, name, description, tags, owner, boundary, runsAs, runsOn, exposure, authentication, provider, hosting, task, version, pinned, fineTunedOn, artifact";
+const MODEL_KEYS = "id, name, description, tags, owner, boundary, runsAs, runsOn, exposure, authentication, provider, hosting, task, version, pinned, fineTunedOn, artifact, decision";
 const AGENT_KEYS = "id, name, description, tags, owner, boundary, runsAs, runsOn, models, thirdParty, prompts, tools, mcpServers, autonomy, decision";
 const EMPTY_HINT = "write the model's elements, or remove the include of this file";
 

@@ -1,3 +1,4 @@
+import { decisionFactor } from "../../analysis/factors.js";
 import { attackerFedInputs, type AttackerFedInput } from "../../analysis/untrusted-content.js";
 import type { Control } from "../../model/schema.js";
 import { names, someNames, strengthIn } from "../helpers.js";
@@ -16,7 +17,7 @@ export const classifierEvasion: Rule = {
   rationale:
     "A classification model (fraud, risk, moderation, malware or spam scoring) decides what happens to the input it is given. When an attacker shapes that input, no injection is needed: they submit variations, see which ones get through, and keep what the model scores as benign. A synthetic-identity ring probes an onboarding risk model this way; spammers tune messages past a filter. Each attempt looks like ordinary input, so nothing fails loudly.",
   appliesWhen:
-    "A model with task classification is fed input an untrusted origin shapes: a component that sends it input (by a flow other than training) or an agent calling it is reached by untrusted content (an untrusted actor or source sending straight to it counts), or a tool acting on it is reached or called by an agent that is, or its inference endpoint (its own, or the inference server it runs on) is exposed to the internet or partners: open to anyone there without authentication, or asking for credentials that untrusted actors calling it themselves hold, one step less likely, since credentials identify callers but do not bound their attempts. Models without a task (generation), embedding models, classifiers fed only by trusted components and classifiers reached only through training are out of scope (poisoning is TW-DAT-002). A human approval whose routedBy names the classifier raises the impact.",
+    "A model with task classification is fed input an untrusted origin shapes: a component that sends it input (by a flow other than training) or an agent calling it is reached by untrusted content (an untrusted actor or source sending straight to it counts), or a tool acting on it is reached or called by an agent that is, or its inference endpoint (its own, or the inference server it runs on) is exposed to the internet or partners: open to anyone there without authentication, or asking for credentials that untrusted actors calling it themselves hold, one step less likely, since credentials identify callers but do not bound their attempts. Models without a task (generation), embedding models, classifiers fed only by trusted components and classifiers reached only through training are out of scope (poisoning is TW-DAT-002). A human approval whose routedBy names the classifier raises the impact; otherwise the model's declared decision sets it: high stakes +1, low -1.",
   mappings: {
     stride: ["S", "T"],
     atlasTechniques: ["AML.T0015", "AML.T0043", "AML.T0042"],
@@ -68,7 +69,7 @@ export const classifierEvasion: Rule = {
           delta: 1,
           reason: `${name} decides which actions go to ${names(context, approvals.map((c) => c.id))} (human approval of ${someNames(context, [...new Set(tools.length ? tools : covered)])}): input it scores as benign skips the review`,
         });
-      }
+      } else factors.push(...decisionFactor(graph, [model], "input it scores as benign gets the decision the attacker wants"));
       const limit = probeLimit(context, model, feeders);
       const origins = [...new Map(feeders.map((i) => [i.origin.id, i])).values()];
       const evidence: EvidenceItem[] = [

@@ -1,4 +1,4 @@
-import { attackerFactor, exposureFactor, moreDangerous, pathLengthFactor } from "../../analysis/factors.js";
+import { attackerFactor, decisionFactor, exposureFactor, moreDangerous, pathLengthFactor } from "../../analysis/factors.js";
 import { isTrainingPipeline, type Hop, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import { someNames } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
@@ -36,7 +36,7 @@ export const trainingDataPoisoning: Rule = {
   rationale:
     "Records an outsider can write end up in the weights. A few crafted examples are enough to plant a backdoor (a trigger phrase that flips the answer), bias a classifier or teach an extraction model to take a field from the wrong place, and the result passes ordinary evaluation because it behaves normally without the trigger.",
   appliesWhen:
-    "A dataset that untrusted content reaches (untrusted actors can write it, writableBy, or what they write flows into it: through flows, ingestion, stores or an agent's writes), or whose provenance is scraped, public or customer, is used to train a model: a model lists it in fineTunedOn, or it flows into a training or fine-tuning pipeline. The most dangerous entry sets the exposure and the attacker capability, and a way in of more than three steps lowers the likelihood.",
+    "A dataset that untrusted content reaches (untrusted actors can write it, writableBy, or what they write flows into it: through flows, ingestion, stores or an agent's writes), or whose provenance is scraped, public or customer, is used to train a model: a model lists it in fineTunedOn, or it flows into a training or fine-tuning pipeline. The most dangerous entry sets the exposure and the attacker capability, and a way in of more than three steps lowers the likelihood. A trained model's declared decision sets the impact: high stakes +1, low -1 (the highest among the models it trains).",
   mappings: {
     stride: ["T"],
     owaspLlm: ["LLM04:2025"],
@@ -83,6 +83,8 @@ export const trainingDataPoisoning: Rule = {
             ...attackerFactor(graph, node.id),
           ];
       const produced = [...new Set([...models, ...pipelines.flatMap((p) => graph.flowsFrom(p).map((f) => f.to).filter((to) => graph.kindOf(to) === "model"))])].sort();
+      // What the trained model decides is what a backdoor in it buys.
+      factors.push(...decisionFactor(graph, produced, "a planted trigger gets the decision the attacker wants"));
       const own = entries.find((e) => e.origin.id === node.id);
       const writers = own ? writersOf(node.id) : [];
       const wayOf = (e: RecordEntry) => e.hops.map((h) => h.node).join(" → ");

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { classifierEvasion } from "../../../src/rules/data-and-model/classifier-evasion.js";
-import { ruleTester, spec } from "../rule-tester.js";
+import { findingsOf, ruleTester, spec } from "../rule-tester.js";
+
+/** The payments classifier's finding when its decision has medium stakes: the rule's default impact. */
+const findingsOfMedium = () => findingsOf(classifierEvasion, spec(paymentsScored({ decision: { what: "which card payments are reviewed", stakes: "medium" } })))[0]!;
 
 /** A public actor's payment requests pass a web app and a payments API that asks a model to score them. */
 function paymentsScored(model: Record<string, unknown> = {}) {
@@ -258,6 +261,36 @@ ruleTester(classifierEvasion, {
             assert.ok(finding.evidence.some((e) => e.element === "shopper" && e.note.includes("shopper → checkout → payments-api → fraud-model")));
             assert.ok(finding.evidence.some((e) => e.element === "payments-api"));
             assert.deepEqual(finding.missingControls, ["rate-limit", "model-monitoring", "red-teaming", "output-obfuscation"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "the fraud model's score decides which payments go through (high stakes): evading it is worth a step more",
+      model: spec(paymentsScored({ decision: { what: "which card payments are blocked", stakes: "high" } })),
+      findings: [
+        {
+          anchors: ["fraud-model"],
+          // likelihood 4 as above; impact 3 + 1 (high stakes) = 4; 4 x 4 = 16, high
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.reasons[1], "Impact 4/5: rule default 3; +1 fraud-model decides which card payments are blocked (high stakes): input it scores as benign gets the decision the attacker wants.");
+          },
+        },
+      ],
+    },
+    {
+      name: "a low-stakes decision (which messages go to a spam folder) takes a step off; medium leaves the default",
+      model: spec(paymentsScored({ decision: { what: "which messages go to the spam folder", stakes: "low" } })),
+      findings: [
+        {
+          anchors: ["fraud-model"],
+          // likelihood 4; impact 3 - 1 = 2; 4 x 2 = 8, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.equal(findingsOfMedium().inherent.score, 12);
           },
         },
       ],

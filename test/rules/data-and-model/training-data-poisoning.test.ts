@@ -3,6 +3,10 @@ import { trainingDataPoisoning } from "../../../src/rules/data-and-model/trainin
 import { internalAgent } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
+/** A classifier fine-tuned on the set "ds" whose score decides which payments are blocked, at the given stakes. */
+const scorer = (stakes: "low" | "high") => ({
+  models: [{ id: "scorer", provider: "Risk team", hosting: "self-hosted", task: "classification", fineTunedOn: ["ds"], decision: { what: "which payments are blocked", stakes } }],
+});
 const tunedOn = (dataset: string) => ({ models: [{ id: "tuned", provider: "Team", hosting: "self-hosted", fineTunedOn: [dataset] }] });
 
 /** A dataset feeding a pipeline of the given type. */
@@ -136,6 +140,41 @@ ruleTester(trainingDataPoisoning, {
             const entry = finding.evidence.find((e) => e.element === "labellers");
             assert.match(entry?.note ?? "", /reach ds via labellers → labelling-saas → bucket → ds/);
             assert.ok(finding.evidence.some((e) => e.element === "job"));
+          },
+        },
+      ],
+    },
+    {
+      name: "the set also trains a fraud model whose score decides which payments are blocked: a backdoor there is worth a step more",
+      model: spec(internalAgent(), labellingByFlows("partner"), scorer("high")),
+      findings: [
+        {
+          anchors: ["ds"],
+          // As above, likelihood 2; impact 4 + 1 (the highest stakes among the models it trains) = 5: 10, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 10);
+            assert.equal(finding.reasons[1], "Impact 5/5: rule default 4; +1 scorer decides which payments are blocked (high stakes): a planted trigger gets the decision the attacker wants.");
+          },
+        },
+      ],
+    },
+    {
+      name: "low stakes take a step off only where every model the set trains declares them: the fine-tuned LLM declares none",
+      model: spec(internalAgent(), labellingByFlows("partner"), scorer("low")),
+      findings: [{ anchors: ["ds"], severity: "medium", check: (finding) => assert.equal(finding.inherent.score, 8) }],
+    },
+    {
+      name: "low stakes on the only model the set trains take a step off",
+      model: spec({ datasets: [{ id: "ds", provenance: "scraped" }] }, scorer("low")),
+      findings: [
+        {
+          anchors: ["ds"],
+          // likelihood 3 + 1 (scraped) = 4; impact 4 - 1 (low stakes) = 3: 12, high
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.reasons[1], "Impact 3/5: rule default 4; -1 scorer decides which payments are blocked (low stakes): a planted trigger gets the decision the attacker wants.");
           },
         },
       ],
