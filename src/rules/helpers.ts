@@ -8,7 +8,7 @@ import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrust
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
 import { ACTIONS, choosesDestination, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
-import type { AnalysisContext, EvidenceItem, Factor, Rule } from "./rule.js";
+import type { AnalysisContext, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
 
 export interface InjectableAgent {
   agent: Agent;
@@ -583,9 +583,23 @@ function reverseEdges(untrusted: UntrustedContent): Map<string, { from: string; 
  * against the control.
  */
 export function entryControls(context: AnalysisContext, rule: Pick<Rule, "mitigations">, ways: readonly EntryWay[]): EntryControls {
+  const onTheWay = rule.mitigations.filter((m) => m.countsOn === "entry-path");
+  // Rules ask once per finding, and the findings of one agent (one per tool, per way out) share their ways in.
+  let cache = entryControlsCache.get(context);
+  if (!cache) entryControlsCache.set(context, (cache = new Map()));
+  const key = `${onTheWay.map((m) => `${m.control}:${m.by}`).join(",")}|${ways.map((w) => w.stages.map((s) => `${s.direct ? "d" : ""}${s.to}<${s.from.join(",")}`).join(";")).join("|")}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const found = judgeEntryControls(context, onTheWay, ways);
+  cache.set(key, found);
+  return found;
+}
+
+const entryControlsCache = new WeakMap<AnalysisContext, Map<string, EntryControls>>();
+
+function judgeEntryControls(context: AnalysisContext, onTheWay: readonly Mitigation[], ways: readonly EntryWay[]): EntryControls {
   const scope: string[] = [];
   const evidence: EvidenceItem[] = [];
-  const onTheWay = rule.mitigations.filter((m) => m.countsOn === "entry-path");
   for (const type of new Set(onTheWay.map((m) => m.control))) {
     // No control of the type in the model: none counts, and there is none to explain.
     if (coverIndex(context, type).size === 0) continue;
