@@ -20,7 +20,7 @@ import type { RootCause } from "./root-causes.js";
 import { causeOf, rootCauses } from "./root-causes.js";
 import { entryPoints, ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
-export const RESULT_SCHEMA_VERSION = "1.1";
+export const RESULT_SCHEMA_VERSION = "1.2";
 
 /** Upper bound on findings one rule may raise; a dense worst-case model stops here and says so. */
 export const MAX_FINDINGS_PER_RULE = 2000;
@@ -40,6 +40,7 @@ export interface Finding {
   path?: PathStep[];
   controls: AppliedControl[];
   missingControls: ControlType[];
+  /** The rule's mappings that hold for this finding: MCP Top 10 items only where MCP takes part (findingMappings). */
   mappings: Mappings;
   workflows: string[];
   /** The root cause it follows from (see root-causes.ts): the ID of one of the result's causes. */
@@ -209,7 +210,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
     ...(detection.path ? { path: detection.path } : {}),
     controls: scoring.applied,
     missingControls: scoring.missing,
-    mappings: rule.mappings,
+    mappings: findingMappings(rule, graph, detection, scope),
     workflows,
     cause: causeOf(graph, detection.anchors, detection.path),
     ...(location ? { location } : {}),
@@ -220,6 +221,25 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
     overdue: false,
   };
 }
+
+/**
+ * The rule's mappings as they hold for one finding. OWASP MCP Top 10 items name threats to MCP: a rule
+ * outside the MCP category maps to them for its findings where an MCP server, or a tool one serves, takes
+ * part (in the scope, the evidence or the path), and an over-privileged CI account is no MCP02 finding.
+ */
+function findingMappings(rule: Rule, graph: SystemGraph, detection: Detection, scope: readonly string[]): Mappings {
+  if (!rule.mappings.owaspMcp || rule.category === "mcp") return rule.mappings;
+  const mcp = (id: string) => graph.kindOf(id) === "mcp-server" || graph.tool(id)?.server !== undefined;
+  if (scope.some(mcp) || detection.evidence.some((e) => mcp(e.element)) || detection.path?.some((s) => mcp(s.element))) return rule.mappings;
+  let without = withoutMcp.get(rule);
+  if (!without) {
+    const { owaspMcp: _, ...rest } = rule.mappings;
+    withoutMcp.set(rule, (without = rest));
+  }
+  return without;
+}
+
+const withoutMcp = new WeakMap<Rule, Mappings>();
 
 /** Adds the host each element runs on (runsOn) and the identity it acts as (runsAs), in the elements' order; the set skips duplicates. */
 function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string>, identities = true): void {

@@ -13,7 +13,7 @@ import { Decision } from "../model/schema.js";
 import type { JsonSchema } from "../model/json-schema.js";
 import { deriveJsonSchema } from "../model/json-schema.js";
 import { CONTROL_TYPES, DECISION_STATUS } from "../model/vocabulary.js";
-import { RULE_CATEGORIES } from "../rules/rule.js";
+import { RULE_CATEGORIES, type Mappings } from "../rules/rule.js";
 
 export const ANALYSIS_SCHEMA_FILE = "schema/analysis.schema.json";
 
@@ -37,10 +37,29 @@ const PathStep = z.strictObject({
 
 const REOPEN_CAUSES = ["acceptance-expired", "control-missing", "control-not-covering", "no-reducing-control"] as const satisfies readonly ReopenCause[];
 
+const frameworkIds = z.array(z.string()).optional();
+
+const MAPPING_KEYS = ["stride", "owaspLlm", "owaspAgentic", "owaspAgenticThreats", "owaspNhi", "owaspMcp", "atlasTechniques", "atlasMitigations", "maestro", "nistAiRmf", "euAiAct", "nistCsf"] as const satisfies readonly (keyof Mappings)[];
+
+const MappingsJson = z.strictObject({
+  stride: z.array(z.enum(["S", "T", "R", "I", "D", "E"])),
+  owaspLlm: frameworkIds,
+  owaspAgentic: frameworkIds,
+  owaspAgenticThreats: frameworkIds,
+  owaspNhi: frameworkIds,
+  owaspMcp: frameworkIds,
+  atlasTechniques: frameworkIds,
+  atlasMitigations: frameworkIds,
+  maestro: z.array(z.enum(["L1", "L2", "L3", "L4", "L5", "L6", "L7"])),
+  nistAiRmf: z.array(z.enum(["GOVERN", "MAP", "MEASURE", "MANAGE"])),
+  euAiAct: frameworkIds,
+  nistCsf: frameworkIds,
+});
+
 export const FindingJson = z
   .strictObject({
     id: id("Stable ID: the rule ID, '@', the anchor IDs joined by '+'. Decisions refer to it."),
-    ruleId: id("The rule; its mappings are under rules[ruleId]."),
+    ruleId: id("The rule; its mappings are under rules[ruleId], less any frameworksLeftOut."),
     title: z.string(),
     category: z.enum(RULE_CATEGORIES),
     summary: z.string().describe("The finding in one sentence, naming the model's elements."),
@@ -63,6 +82,12 @@ export const FindingJson = z
       )
       .describe("Controls that lowered the finding, or that would once no longer planned."),
     missingControls: z.array(z.enum(CONTROL_TYPES)).describe("Control types that would lower the finding and are not in place."),
+    frameworksLeftOut: z
+      .array(z.enum(MAPPING_KEYS))
+      .optional()
+      .describe(
+        "Only where some of the rule's mappings do not hold for this finding: their keys in rules[ruleId].mappings. OWASP MCP Top 10 items (owaspMcp) hold for a rule outside the MCP category only where an MCP server, or a tool one serves, takes part.",
+      ),
     workflows: ids("Workflows the finding's elements take part in."),
     cause: id("The root cause it follows from: the id of one of causes[]."),
     location: z.strictObject({ file: z.string(), line: z.number().int().min(1), col: z.number().int().min(1) }).optional().describe("Where the first anchor with a known place is defined; for a system-level finding, the system's id in the root file."),
@@ -93,8 +118,6 @@ export const RootCauseJson = z.strictObject({
   score: z.number().describe("The worst residual score of its findings."),
   bySeverity: z.strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, count(`${s} findings`)])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>),
 });
-
-const frameworkIds = z.array(z.string()).optional();
 
 export const AnalysisReport = z
   .strictObject({
@@ -131,20 +154,7 @@ export const AnalysisReport = z
         z.strictObject({
           title: z.string(),
           category: z.enum(RULE_CATEGORIES),
-          mappings: z.strictObject({
-            stride: z.array(z.enum(["S", "T", "R", "I", "D", "E"])),
-            owaspLlm: frameworkIds,
-            owaspAgentic: frameworkIds,
-            owaspAgenticThreats: frameworkIds,
-            owaspNhi: frameworkIds,
-            owaspMcp: frameworkIds,
-            atlasTechniques: frameworkIds,
-            atlasMitigations: frameworkIds,
-            maestro: z.array(z.enum(["L1", "L2", "L3", "L4", "L5", "L6", "L7"])),
-            nistAiRmf: z.array(z.enum(["GOVERN", "MAP", "MEASURE", "MANAGE"])),
-            euAiAct: frameworkIds,
-            nistCsf: frameworkIds,
-          }),
+          mappings: MappingsJson,
         }),
       )
       .describe("For each rule with findings, by rule ID: its title, category and framework mappings."),

@@ -48,7 +48,7 @@ describe("threatwright analyze", () => {
     const second = await cli(["analyze", "examples/invoice-agents", "--format", "json"]);
     assert.equal(first.out, second.out);
     const report = JSON.parse(first.out);
-    assert.equal(report.schemaVersion, "1.1");
+    assert.equal(report.schemaVersion, "1.2");
     assert.equal(report.tool.name, "threatwright");
     const order = ["critical", "high", "medium", "low", "info"];
     const ranks: number[] = report.findings.map((f: { severity: string }) => order.indexOf(f.severity));

@@ -359,6 +359,8 @@ function clientData(graph: SystemGraph, { findings, attackPaths, causes }: Analy
     }
     if (f.overdue) row.overdue = 1;
     if (f.decision) row.decision = decisionRow(f.decision);
+    const unmapped = rules[row.r]!.maps.filter(([framework]) => mappedIds(f.mappings, FRAMEWORKS[framework]!).length === 0).map(([framework]) => framework);
+    if (unmapped.length > 0) row.unmapped = unmapped;
     return row;
   });
   const findingIndex = new Map(findings.map((f, index) => [f.id, index]));
@@ -376,9 +378,11 @@ function clientData(graph: SystemGraph, { findings, attackPaths, causes }: Analy
 }
 
 function ruleRow(finding: Finding, meta: Rule | undefined, items: Record<string, string>): RuleRow {
+  // The rule's own mappings; a finding for which fewer hold lists the frameworks left out (FindingRow.unmapped).
+  const mappings = meta?.mappings ?? finding.mappings;
   const maps: RuleRow["maps"] = [];
   FRAMEWORKS.forEach((framework, index) => {
-    const ids = mappedIds(finding.mappings, framework);
+    const ids = mappedIds(mappings, framework);
     if (ids.length === 0) return;
     maps.push([index, [...ids]]);
     for (const id of ids) items[id] ??= framework.items[id] ?? id;

@@ -68,6 +68,8 @@ export interface FindingRow {
   why: T;
   overdue?: 1;
   decision?: DecisionRow;
+  /** Indexes into frameworks of the rule's mappings that do not hold for this finding (MCP items where no MCP server takes part). */
+  unmapped?: number[];
 }
 
 export interface PathRow {

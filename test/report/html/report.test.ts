@@ -276,6 +276,15 @@ describe("what to do first, in the page", async () => {
     assert.match(section, /<code>threatwright plan<\/code>/);
   });
 
+  it("tells the page which of a rule's frameworks do not hold for a finding: MCP02 is left off the orders account, no MCP in sight", () => {
+    const data = embedded(html);
+    const mcp = data.frameworks.findIndex((f) => f.slug === "owasp-mcp");
+    const row = data.findings.find((f) => f.id === "TW-NHI-001@orders-service-account")!;
+    assert.ok(data.rules[row.r]!.maps.some(([framework]) => framework === mcp), "the rule maps to the MCP Top 10");
+    assert.deepEqual(row.unmapped, [mcp]);
+    assert.ok(data.findings.filter((f) => f.id !== row.id).every((f) => !f.unmapped || f.unmapped.every((i) => i === mcp)));
+  });
+
   it("opens each finding it names that is on the page", () => {
     const onPage = new Set(embedded(html).findings.map((f) => f.id));
     const named = [...section.matchAll(/data-open-finding="([^"]+)"/g)].map((m) => m[1]!);

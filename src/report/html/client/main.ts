@@ -2,7 +2,7 @@
 // findings table, wires the filters, the heat map, the diagram scope and the detail panel.
 // Model text reaches the page only through textContent, never as markup.
 import { cellOf } from "../heatmap-cell.js";
-import type { ClientData, FindingRow, SeverityName } from "../types.js";
+import type { ClientData, FindingRow, RuleRow, SeverityName } from "../types.js";
 
 const PAGE_SIZE = 200;
 const PATHS_SHOWN = 25;
@@ -59,15 +59,19 @@ function code(value: string): HTMLElement {
 
 // --- what each finding matches, computed once -----------------------------------------------
 
-/** Framework slugs and item IDs each rule maps to. */
-const ruleKeys = data.rules.map((rule) => {
+/** Framework slugs and item IDs of a rule's mappings, leaving out the frameworks given (those that do not hold for a finding). */
+function mapKeys(maps: RuleRow["maps"], unmapped: readonly number[] = []): Set<string> {
   const keys = new Set<string>();
-  for (const [framework, ids] of rule.maps) {
+  for (const [framework, ids] of maps) {
+    if (unmapped.includes(framework)) continue;
     keys.add(data.frameworks[framework]!.slug);
     for (const id of ids) keys.add(id);
   }
   return keys;
-});
+}
+
+/** Framework slugs and item IDs each rule maps to. */
+const ruleKeys = data.rules.map((rule) => mapKeys(rule.maps));
 
 let searchText: string[] | undefined;
 function haystack(index: number): string {
@@ -89,7 +93,7 @@ function matches(f: FindingRow, index: number, filters: Filters): boolean {
   if (filters.workflow && !f.wf.some((w) => data.workflows[w]![0] === filters.workflow)) return false;
   if (filters.cause && data.causes[f.c]![0] !== filters.cause) return false;
   if (filters.framework) {
-    const keys = ruleKeys[f.r]!;
+    const keys = f.unmapped ? mapKeys(data.rules[f.r]!.maps, f.unmapped) : ruleKeys[f.r]!;
     const onPath = (f.path ?? []).some((s) => s[2] === filters.framework || (filters.framework === "atlas" && s[2] !== ""));
     if (!keys.has(filters.framework) && !onPath) return false;
   }
@@ -341,6 +345,7 @@ function detailContent(f: FindingRow): Node[] {
 
   const mappings = el("dl", "mappings");
   for (const [framework, ids] of rule.maps) {
+    if (f.unmapped?.includes(framework)) continue;
     mappings.append(el("dt", undefined, data.frameworks[framework]!.title));
     const dd = el("dd");
     ids.forEach((id, i) => {
