@@ -28,7 +28,7 @@ export const exfiltrationPath: Rule = {
   likelihood: 4,
   impact: 4,
   mitigations: [
-    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL (not for messages to another organisation's agent, which the allow-list must let through)", countsOn: "anchors" },
+    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL (not for messages to another organisation's agent, which the allow-list must let through). A tool whose destination is allow-listed takes a step off the likelihood where no such control enforces it; where one does, the control counts in its place, once", countsOn: "anchors" },
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves: an approval of the way out or of the agent's actions, not of where the data comes from", countsOn: "anchors" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data", countsOn: "anchors" },
@@ -47,7 +47,10 @@ export const exfiltrationPath: Rule = {
       for (const channel of firstPerTool(outboundEffects(capabilities.agentEffects(agent.id)))) {
         const tool = channel.tool!;
         const dataIds = atStake.map((d) => d.data);
-        const narrowed: Factor[] = channel.destination === "allow-listed" ? [{ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(tool)} only reaches allow-listed destinations` }] : [];
+        // An allow-listed destination is an allow-list: where an egress-allowlist control enforces it on the tool or the agent, that
+        // control is it, counted once with its status and verification; otherwise the stated allow-list takes a step off.
+        const enforcedBy = channel.destination === "allow-listed" ? egressAllowLists(graph, [agent.id, tool]) : [];
+        const narrowed: Factor[] = channel.destination === "allow-listed" && enforcedBy.length === 0 ? [{ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(tool)} only reaches allow-listed destinations` }] : [];
         detections.push({
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)}, holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}, and can ${channel.action} through ${graph.nameOf(tool)} to a destination the attacker can choose.`,
@@ -55,7 +58,7 @@ export const exfiltrationPath: Rule = {
             ...originEvidence(context, origins, agent.id),
             ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, agent.id, d.data)}` })),
             ...ownRecords,
-            { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination` },
+            { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination${enforcedBy.length ? `s, the allow-list ${enforcedBy.join(" and ")} enforces (counted once, as that control)` : ""}` },
             ...onTheWayIn.evidence,
           ],
           factors: [...entryFactors, ...sensitivityFactor(graph, dataIds), ...narrowed],
@@ -71,6 +74,12 @@ export const exfiltrationPath: Rule = {
     return detections;
   },
 };
+
+/** Egress allow-lists in place (not only planned) on the elements, the hosts they run on or the identities they act as, in ID order: where the scorer counts one. */
+function egressAllowLists(graph: SystemGraph, elements: readonly string[]): string[] {
+  const places = elements.flatMap((id) => [id, graph.hostOf(id), graph.identityOf(id)?.id]).filter((p): p is string => p !== undefined);
+  return [...new Set(places.flatMap((p) => graph.controlsCovering(p).filter((c) => c.type === "egress-allowlist" && c.status !== "planned").map((c) => c.id)))].sort();
+}
 
 /** Flows from the agent to another organisation's agent (thirdParty), in ID order: each a way out to a recipient outside the organisation. */
 function flowsToOtherOrganisations(graph: SystemGraph, agentId: string): Flow[] {

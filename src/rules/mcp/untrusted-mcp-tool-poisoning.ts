@@ -26,7 +26,7 @@ export const untrustedMcpToolPoisoning: Rule = {
   impact: 3,
   mitigations: [
     { control: "dependency-scanning", reduces: "likelihood", by: 1, how: "tool descriptions are scanned for hidden instructions before the server is admitted or updated" },
-    { control: "pinned-artifacts", reduces: "likelihood", by: 1, how: "the reviewed descriptions cannot change without a deliberate update" },
+    { control: "pinned-artifacts", reduces: "likelihood", by: 1, how: "the reviewed descriptions cannot change without a deliberate update; on a server pinned by digest, that pin already takes the step off the likelihood, so the control is not counted again" },
     { control: "human-approval", reduces: "likelihood", by: 1, how: "a person sees each tool call, with its arguments, before it runs" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
@@ -47,7 +47,12 @@ export const untrustedMcpToolPoisoning: Rule = {
       for (const server of untrusted) {
         const serverTools = graph.toolsOf(agent).filter((t) => t.server === server.id).map((t) => t.id);
         const factors: Factor[] = [...attackerFactor(graph, server.id), ...impact];
-        if (server.pinned === "digest") factors.push({ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(server.id)} is pinned by digest: its descriptions change only when the team moves the pin` });
+        // The digest is the pin a pinned-artifacts control on the server would be: counted once, here.
+        const pins = server.pinned === "digest" ? [...new Set(graph.controlsCovering(server.id).filter((c) => c.type === "pinned-artifacts").map((c) => c.id))].sort() : [];
+        if (server.pinned === "digest") {
+          const same = pins.length ? `; ${pins.map((c) => `${c} (pinned-artifacts)`).join(" and ")} is this same pin, counted once here` : "";
+          factors.push({ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(server.id)} is pinned by digest: its descriptions change only when the team moves the pin${same}` });
+        }
         const path: PathStep[] = [
           { element: server.id, action: `${graph.nameOf(server.id)} serves tool descriptions that carry hidden instructions`, technique: TECHNIQUE.toolPoisoning },
           { element: agent, action: `${graph.nameOf(agent)} loads the descriptions into its context and follows them`, technique: TECHNIQUE.indirectInjection },
@@ -65,6 +70,7 @@ export const untrustedMcpToolPoisoning: Rule = {
           factors,
           path,
           scope: [...serverTools],
+          ...(server.pinned === "digest" ? { accountedFor: ["pinned-artifacts" as const] } : {}),
         });
       }
     }

@@ -85,6 +85,27 @@ ruleTester(exfiltrationPath, {
       findings: [{ anchors: ["agent", "email"], severity: "critical", summary: /orders-data/ }],
     },
     {
+      name: "an allow-listed destination an egress allow-list control enforces counts once, as that control",
+      model: spec(internalAgent("agent", { tools: ["read-tickets", "email"] }), customerTickets("agent"), {
+        tools: [{ id: "email", capabilities: [{ action: "send", destination: "allow-listed" }] }],
+        controls: [{ id: "mail-allowlist", type: "egress-allowlist", covers: ["email"] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          check: (finding) => {
+            // Likelihood 4 (customer tickets), no step off for the allow-listed destination: the unverified control is that
+            // allow-list and takes its 2 x 0.5 = 1 off in the residual, not a second step. Impact 4 (confidential): 16 -> 12.
+            assert.ok(!finding.reasons[0]!.includes("allow-listed"), finding.reasons[0]);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["mail-allowlist", 1]]);
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 12);
+            assert.match(finding.evidence.find((e) => e.element === "email")?.note ?? "", /allow-listed destinations, the allow-list mail-allowlist enforces \(counted once, as that control\)/);
+          },
+        },
+      ],
+    },
+    {
       name: "customer tickets steer an agent that sends private ticket data out; allow-listed destination lowers likelihood",
       model: spec(internalAgent("agent", { tools: ["read-tickets", "email"] }), customerTickets("agent"), { tools: [{ id: "email", capabilities: [{ action: "send", destination: "allow-listed" }] }] }),
       findings: [

@@ -51,6 +51,25 @@ ruleTester(untrustedMcpToolPoisoning, {
       ],
     },
     {
+      name: "a pinned-artifacts control that is the server's digest pin is counted once, in the inherent likelihood",
+      model: spec(internalAgent("agent", { tools: ["search"] }), mcpServer("search-mcp", "unknown", { pinned: "digest" }), searchTool("search-mcp"), docs, {
+        controls: [{ id: "mcp-digest-pin", type: "pinned-artifacts", covers: ["search-mcp"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "search-mcp"],
+          // As above, 2 x 2 = 4; the control takes no second step off, and is not listed as missing either.
+          severity: "low",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 4);
+            assert.deepEqual(finding.controls, []);
+            assert.ok(!finding.missingControls.includes("pinned-artifacts"));
+            assert.match(finding.reasons[0]!, /pinned by digest: .*; mcp-digest-pin \(pinned-artifacts\) is this same pin, counted once here/);
+          },
+        },
+      ],
+    },
+    {
       name: "a read-only agent that holds confidential data keeps the default impact; a verified description scanner lowers the likelihood",
       model: spec(internalAgent("agent", { mcpServers: ["search-mcp"] }), mcpServer("search-mcp", "community"), searchTool("search-mcp"), {
         datastores: [{ id: "docs", type: "document", holds: ["contracts"] }],
