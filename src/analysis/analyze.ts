@@ -17,7 +17,7 @@ import type { AppliedControl, Score, Severity } from "./scoring.js";
 import { countBySeverity, SEVERITY_RANK, score } from "./scoring.js";
 import { traceContextData } from "./sensitivity.js";
 import type { RootCause } from "./root-causes.js";
-import { causeOf, rootCauses } from "./root-causes.js";
+import { causeId, causeOf, rootCauses } from "./root-causes.js";
 import { entryPoints, ORIGINS_PER_NODE, traceUntrustedContent } from "./untrusted-content.js";
 
 export const RESULT_SCHEMA_VERSION = "1.2";
@@ -212,7 +212,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
     missingControls: scoring.missing,
     mappings: findingMappings(rule, graph, detection, scope),
     workflows,
-    cause: causeOf(graph, detection.anchors, detection.path),
+    cause: detection.causeAt !== undefined ? causeId("element", detection.causeAt) : causeOf(graph, detection.anchors, detection.path),
     ...(location ? { location } : {}),
     ...(decision ? { decision } : {}),
     // Set from the decision review once all findings are known.

@@ -41,7 +41,7 @@ interface CausedFinding {
   residual: { score: number };
 }
 
-function causeId(kind: CauseKind, element: string): string {
+export function causeId(kind: CauseKind, element: string): string {
   return `${kind}:${element}`;
 }
 

@@ -96,6 +96,12 @@ export interface Detection {
    * pinned-artifacts control would be): the scorer neither applies nor lists them as missing.
    */
   accountedFor?: ControlType[];
+  /**
+   * The element whose weakness the finding follows from, where it is not what the first anchor says
+   * (root-causes.ts): a third party's MCP server that holds several of the organisation's credentials
+   * is one weakness, not one per credential's identity.
+   */
+  causeAt?: string;
 }
 
 export interface AnalysisContext {

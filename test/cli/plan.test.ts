@@ -25,10 +25,11 @@ describe("threatwright plan", () => {
   });
 
   it("names the fields to change when it finishes a control the model has", async () => {
-    // 610.5: the example's residual risk, with TW-EXF-001's approval counted where it gates the agent (first-time
-    // contributors) rather than where the data comes from (branch protection on the repository).
+    // 618.5: the example's residual risk, with TW-EXF-001's approval counted where it gates the agent (first-time
+    // contributors) rather than where the data comes from (branch protection on the repository), and the two
+    // TW-NHI-008 findings counting the high-capability adversary that may come in through the MCP servers (+4 each).
     const { out } = await runCli(["plan", "examples/coding-agent", "--steps", "1"]);
-    assert.match(out, /\n1\. Complete fine-grained-token \(least-privilege on .* \(code-host-bot\); now planned, not verified\): residual 610\.5 -> /);
+    assert.match(out, /\n1\. Complete fine-grained-token \(least-privilege on .* \(code-host-bot\); now planned, not verified\): residual 618\.5 -> /);
     assert.match(out, /\n {3}set on fine-grained-token:\n {5}status: implemented\n {5}verified: true\n/);
   });
 

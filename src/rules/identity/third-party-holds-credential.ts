@@ -1,3 +1,4 @@
+import { attackerFactor } from "../../analysis/factors.js";
 import { credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -8,7 +9,7 @@ export const thirdPartyHoldsCredential: Rule = {
   rationale:
     "A credential present in a third party's MCP server or in a vendor's platform is only as safe as that party's code, updates and staff. A compromised package, a malicious update or a breach at the vendor hands the organisation's access to the attacker, who then acts as a trusted identity.",
   appliesWhen:
-    "A credential is present in an MCP server (or one of its tools) whose publisher is not first-party, or in a component whose trust boundary is of type vendor.",
+    "A credential is present in an MCP server (or one of its tools) whose publisher is not first-party, or in a component whose trust boundary is of type vendor. One finding per credential and holder, grouped under the holder (the MCP server for its tools) as their root cause; the most capable adversary coming in through the holder sets the attacker capability.",
   mappings: {
     stride: ["S", "I"],
     owaspNhi: ["NHI3:2025"],
@@ -44,6 +45,8 @@ export const thirdPartyHoldsCredential: Rule = {
           party = `a platform of the vendor ${graph.nameOf(boundary)}`;
           factors.push({ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(boundary)} is a contracted vendor` });
         } else continue;
+        // An adversary who comes in through the server or the vendor's platform (a compromised package, a rogue update).
+        factors.push(...attackerFactor(graph, server?.id ?? holder));
         factors.push(...powerfulGrantsFactor(context, identity));
         if (credential.lifetime === "short-lived") factors.push({ dimension: "impact", delta: -1, reason: "it is short-lived, so a stolen copy stops working soon" });
         detections.push({
@@ -56,6 +59,8 @@ export const thirdPartyHoldsCredential: Rule = {
           ],
           factors,
           scope: [identity.id, ...(server && server.id !== holder ? [server.id] : [])],
+          // Every credential the party holds follows from one weakness: the party's code or platform holding them.
+          causeAt: server?.id ?? holder,
         });
       }
     }

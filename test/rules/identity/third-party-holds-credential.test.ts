@@ -33,6 +33,34 @@ ruleTester(thirdPartyHoldsCredential, {
       ],
     },
     {
+      name: "an adversary who comes in through the server (a compromised package) counts; one who comes in elsewhere does not",
+      model: spec(backendCredential({ presentIn: ["fetch-mcp"] }), server("fetch-mcp", "community", { pinned: "none" }), {
+        actors: [{ id: "visitors", type: "public" }],
+        adversaries: [
+          { id: "package-hijackers", type: "organised-crime", capability: "high", via: ["fetch-mcp"] },
+          { id: "script-kiddies", type: "opportunistic", capability: "low", via: ["visitors"] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["backend-key", "fetch-mcp"],
+          // Likelihood 3 + 1 (unpinned) + 1 (high-capability adversary through the server) = 5, impact 3: 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 15);
+            assert.match(finding.reasons[0]!, /\+1 most capable adversary coming in through fetch-mcp is package-hijackers \(high capability\)/);
+          },
+        },
+      ],
+    },
+    {
+      name: "every credential a server holds follows from one weakness: the server holding them (its root cause)",
+      model: spec(backendCredential({ presentIn: ["fetch"] }), server("fetch-mcp", "community", { pinned: "none" }), {
+        tools: [{ id: "fetch", server: "fetch-mcp", capabilities: [{ action: "fetch", destination: "any" }] }],
+      }),
+      findings: [{ anchors: ["backend-key", "fetch"], check: (finding) => assert.equal(finding.cause, "element:fetch-mcp") }],
+    },
+    {
       name: "a known vendor's pinned server, with a verified pin control",
       model: spec(backendCredential({ presentIn: ["vendor-mcp"] }), server("vendor-mcp", "vendor", { pinned: "version" }), {
         controls: [{ id: "pin", type: "pinned-artifacts", covers: ["vendor-mcp"], verified: true, evidence: [{ type: "file", ref: "mcp.json" }] }],
