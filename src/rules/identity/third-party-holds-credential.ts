@@ -1,4 +1,5 @@
 import { attackerFactor } from "../../analysis/factors.js";
+import type { SystemGraph } from "../../graph/graph.js";
 import { credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -25,7 +26,13 @@ export const thirdPartyHoldsCredential: Rule = {
   impact: 3,
   mitigations: [
     { control: "pinned-artifacts", reduces: "likelihood", by: 1, how: "an update cannot swap in code that takes the credential" },
-    { control: "least-privilege", reduces: "impact", by: 1, how: "the credential the third party holds can do less" },
+    {
+      control: "least-privilege",
+      reduces: "impact",
+      by: 1,
+      how: "the credential the third party holds can do less. It counts on the credential or the identity it authenticates, not on the identity the holder itself runs as: narrowing that one leaves this credential as strong",
+      countsOn: "named",
+    },
   ],
   detect(context) {
     const { graph } = context;
@@ -58,7 +65,7 @@ export const thirdPartyHoldsCredential: Rule = {
             { element: identity.id, note: "the identity it authenticates" },
           ],
           factors,
-          scope: [identity.id, ...(server && server.id !== holder ? [server.id] : [])],
+          scope: [identity.id, ...(server && server.id !== holder ? [server.id] : []), ...leastPrivilegeOn(graph, [credential.id, identity.id])],
           // Every credential the party holds follows from one weakness: the party's code or platform holding them.
           causeAt: server?.id ?? holder,
         });
@@ -67,3 +74,8 @@ export const thirdPartyHoldsCredential: Rule = {
     return detections;
   },
 };
+
+/** Least-privilege controls on the elements, in ID order: those that make the credential itself do less. */
+function leastPrivilegeOn(graph: SystemGraph, elements: readonly string[]): string[] {
+  return [...new Set(elements.flatMap((id) => graph.controlsCovering(id).filter((c) => c.type === "least-privilege").map((c) => c.id)))].sort();
+}

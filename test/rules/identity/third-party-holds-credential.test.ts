@@ -61,6 +61,41 @@ ruleTester(thirdPartyHoldsCredential, {
       findings: [{ anchors: ["backend-key", "fetch"], check: (finding) => assert.equal(finding.cause, "element:fetch-mcp") }],
     },
     {
+      name: "least privilege on the identity the server runs as leaves the credential it holds as strong",
+      model: spec(backendCredential({ presentIn: ["fetch-mcp"] }), server("fetch-mcp", "community", { pinned: "none", runsAs: "mcp-sa" }), {
+        identities: [{ id: "mcp-sa", type: "workload-identity" }],
+        controls: [{ id: "narrow-mcp-sa", type: "least-privilege", covers: ["mcp-sa"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["backend-key", "fetch-mcp"],
+          // 4 x 3 = 12 as above, and nothing off: the control narrows mcp-sa, not backend-sa, whose key this is.
+          check: (finding) => {
+            assert.equal(finding.residual.score, 12);
+            assert.deepEqual(finding.controls, []);
+            assert.ok(finding.missingControls.includes("least-privilege"));
+          },
+        },
+      ],
+    },
+    {
+      name: "least privilege on the credential's own identity makes what the server holds do less",
+      model: spec(backendCredential({ presentIn: ["fetch-mcp"] }), server("fetch-mcp", "community", { pinned: "none", runsAs: "mcp-sa" }), {
+        identities: [{ id: "mcp-sa", type: "workload-identity" }],
+        controls: [{ id: "narrow-backend-sa", type: "least-privilege", covers: ["backend-sa"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["backend-key", "fetch-mcp"],
+          // 12, less 1 impact: 4 x 2 = 8.
+          check: (finding) => {
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["narrow-backend-sa", 1]]);
+            assert.equal(finding.residual.score, 8);
+          },
+        },
+      ],
+    },
+    {
       name: "a known vendor's pinned server, with a verified pin control",
       model: spec(backendCredential({ presentIn: ["vendor-mcp"] }), server("vendor-mcp", "vendor", { pinned: "version" }), {
         controls: [{ id: "pin", type: "pinned-artifacts", covers: ["vendor-mcp"], verified: true, evidence: [{ type: "file", ref: "mcp.json" }] }],
