@@ -120,7 +120,8 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
     if (agent.thirdParty === true) origins.push({ id: agent.id, reason: "another organisation's agent: what it says is text the team does not control", exposure: 3 });
   }
   for (const tool of graph.model.tools) {
-    if (tool.capabilities.some((c) => c.action === "fetch" && c.destination !== "fixed")) {
+    // Pages on the organisation's own network (internal) are its own content, as a fixed URL is.
+    if (tool.capabilities.some((c) => c.action === "fetch" && c.destination !== "fixed" && c.destination !== "internal")) {
       origins.push({ id: tool.id, reason: "fetches pages at URLs the agent chooses: their content is written by anyone", exposure: 4 });
     }
   }

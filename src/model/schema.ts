@@ -179,7 +179,10 @@ export const Capability = z
       ["datastore", "source", "service", "dataset", "model", "client", "pipeline", "prompt", "mcp-server"],
       "Resources the action applies to. For execute: where the code runs (a job the tool dispatches to a CI service runs on that service); without it, the code runs where the tool runs, and can read what is there",
     ).optional(),
-    destination: oneOf(v.DESTINATIONS, `For ${v.joinWords(v.DESTINATION_ACTIONS)}: whether the agent may choose any recipient or URL, only allow-listed ones, or a fixed one`).optional(),
+    destination: oneOf(
+      v.DESTINATIONS,
+      `For ${v.joinWords(v.DESTINATION_ACTIONS)}: whether the agent may choose any recipient or URL, any inside the organisation only (internal: any channel of its own chat workspace, any colleague's mailbox, any host on its own network; shared channels with other organisations are not internal), only allow-listed ones, or a fixed one`,
+    ).optional(),
     limit: SpendLimit.optional().meta({ description: "For spend: the most the tool may spend." }),
     returns: refs(
       ["data"],

@@ -55,13 +55,22 @@ export type Action = (typeof ACTIONS)[number];
 /** Actions with consequences beyond reading: what an approval gates and a steered agent can do harm with. */
 export const CONSEQUENTIAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["write", "delete", "execute", "send", "publish", "spend", "admin"]);
 
-export const DESTINATIONS = ["any", "allow-listed", "fixed"] as const;
+export const DESTINATIONS = ["any", "internal", "allow-listed", "fixed"] as const;
 /** Actions that carry something to a destination, the only ones a capability's `destination` applies to. */
 export const DESTINATION_ACTIONS: readonly Action[] = ["send", "publish", "fetch"];
 
 /** Whether a capability or effect is a way out whose recipient or URL the caller may choose: a destination action not fixed to one place. */
 export function choosesDestination(way: { action: Action; destination?: (typeof DESTINATIONS)[number] }): boolean {
   return DESTINATION_ACTIONS.includes(way.action) && way.destination !== "fixed";
+}
+
+/**
+ * Whether the caller may choose a recipient or URL outside the organisation: a way out to an attacker.
+ * A send or post to any channel of the organisation's own chat workspace (internal) reaches colleagues,
+ * not whoever wrote the instructions.
+ */
+export function reachesOutside(way: { action: Action; destination?: (typeof DESTINATIONS)[number] }): boolean {
+  return choosesDestination(way) && way.destination !== "internal";
 }
 
 export const EXPOSURES = ["internet", "partner", "internal", "local"] as const;

@@ -5,7 +5,7 @@
 import type { SystemGraph } from "../graph/graph.js";
 import type { Tool } from "../model/schema.js";
 import type { ControlType } from "../model/vocabulary.js";
-import { choosesDestination, CONSEQUENTIAL_ACTIONS } from "../model/vocabulary.js";
+import { CONSEQUENTIAL_ACTIONS, reachesOutside } from "../model/vocabulary.js";
 
 /** Control types that belong on an identity: an agent or tool gets them through the identity it acts as. */
 const ON_IDENTITY: ReadonlySet<ControlType> = new Set(["least-privilege", "secret-rotation"]);
@@ -65,7 +65,7 @@ export function placer(graph: SystemGraph): (anchors: readonly string[], type: C
         // Encoding is done where the output is rendered: the clients and services the agent's output goes to.
         return nonEmpty([...new Set(graph.flowsFrom(id).filter((f) => f.channel === "output").map((f) => f.to))]);
       case "egress-allowlist":
-        return nonEmpty(toolsOf(id, (t) => t.capabilities.some(choosesDestination)));
+        return nonEmpty(toolsOf(id, (t) => t.capabilities.some(reachesOutside)));
       default:
         return ON_ARTIFACT.has(type) ? nonEmpty([...(agent.mcpServers ?? []), ...(agent.models ?? [])]) : undefined;
     }

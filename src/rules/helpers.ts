@@ -7,7 +7,7 @@ import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
-import { ACTIONS, choosesDestination, CONSEQUENTIAL_ACTIONS, joinWords, type Action, type ControlType } from "../model/vocabulary.js";
+import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
 
 export interface InjectableAgent {
@@ -109,9 +109,9 @@ export function actingIdentity(graph: SystemGraph, tool: Tool, agent: Agent): st
   return tool.runsAs ?? agent.runsAs ?? hostIdentity(tool.runsOn) ?? hostIdentity(agent.runsOn);
 }
 
-/** Ways out: tool effects that carry data to recipients the attacker can choose. */
+/** Ways out: tool effects that carry data to recipients the attacker can choose, outside the organisation. */
 export function outboundEffects(effects: readonly Effect[]): Effect[] {
-  return ownToolEffects(effects).filter(choosesDestination);
+  return ownToolEffects(effects).filter(reachesOutside);
 }
 
 /** Effects of the agent's own tools, leaving out what it reaches laterally through an identity's permissions. */

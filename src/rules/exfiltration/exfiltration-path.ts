@@ -13,7 +13,7 @@ export const exfiltrationPath: Rule = {
   rationale:
     "An agent that reads attacker-controlled text, holds private data in its context and can send data to a recipient of its choosing can be told to send that data to the attacker. Each of the three alone is ordinary; together they are the exfiltration path. Messages to another organisation's agent are a way out too: the recipient is fixed, but it is outside the organisation and may be the attacker itself, asking in its replies for what it was never meant to get.",
   appliesWhen:
-    "An injectable agent has sensitive data (confidential or restricted, or flagged personal, payment, health, credentials...) in its context, from its tools, its inputs or agents that pass it messages, and a way out: a tool that sends, publishes or fetches to a destination that is not fixed, or a flow to another organisation's agent (thirdParty), when the data is not what the flows to or from that agent carry by design.",
+    "An injectable agent has sensitive data (confidential or restricted, or flagged personal, payment, health, credentials...) in its context, from its tools, its inputs or agents that pass it messages, and a way out: a tool that sends, publishes or fetches to a destination that is neither fixed nor internal (recipients inside the organisation only, where the attacker is not among them), or a flow to another organisation's agent (thirdParty), when the data is not what the flows to or from that agent carry by design.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM01:2025", "LLM02:2025", "LLM06:2025"],

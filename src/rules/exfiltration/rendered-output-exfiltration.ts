@@ -2,7 +2,7 @@ import { entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js"
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Capability, Tool } from "../../model/schema.js";
-import { choosesDestination } from "../../model/vocabulary.js";
+import { reachesOutside } from "../../model/vocabulary.js";
 import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, type OutputConsumer } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
@@ -29,9 +29,12 @@ interface Surface {
   addressed: boolean;
 }
 
-/** A send or publish to any recipient (or one not stated): the attacker names it, so what it delivers reaches them directly (TW-EXF-001). */
+/**
+ * A send or publish to any recipient (or one not stated): the attacker names it, so what it delivers reaches them directly
+ * (TW-EXF-001). To any recipient inside the organisation (internal), the attacker is not among them: a colleague's client renders it.
+ */
 function attackerAddressed(capability: Capability): boolean {
-  return choosesDestination(capability) && capability.destination !== "allow-listed";
+  return reachesOutside(capability) && capability.destination !== "allow-listed";
 }
 
 /** Capabilities by which a tool writes output somewhere. */

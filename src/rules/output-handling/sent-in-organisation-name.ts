@@ -9,7 +9,8 @@ export const sentInOrganisationName: Rule = {
   category: "output-handling",
   rationale:
     "Mail sent from the organisation's address and posts on its channels are trusted by their readers. An agent that reads attacker-controlled text and hands its output to a service that sends or publishes it lets the attacker write phishing, fraud instructions or defamatory statements that arrive with the organisation's name, domain reputation and signature.",
-  appliesWhen: "An injectable agent sends output (through a flow, or through one of its tools) to a client or service that sends email or publishes.",
+  appliesWhen:
+    "An injectable agent sends output (through a flow, or through one of its tools) to a client or service that sends email or publishes. Where every tool that hands it over sends to fixed, allow-listed or internal recipients only, the impact is a step lower.",
   mappings: {
     stride: ["S", "T"],
     owaspLlm: ["LLM05:2025", "LLM01:2025"],
@@ -37,16 +38,15 @@ export const sentInOrganisationName: Rule = {
         const handles = ((graph.node(consumer)?.element.handles as string[] | undefined) ?? []).filter((h) => h === "sends-email" || h === "publishes");
         if (handles.length === 0) continue;
         const email = handles.includes("sends-email");
-        // Recipients: narrowed only when every tool that hands output over names a fixed or allow-listed destination.
+        // Recipients: narrowed only when every tool that hands output over names a fixed, allow-listed or internal destination.
         const destinations = vias.map((v) => {
           if (!v.tool) return undefined; // a direct flow: nothing in the model narrows the recipients
           const capability = graph.tool(v.tool)?.capabilities.find((c) => (c.action === "send" || c.action === "publish") && (!c.on || c.on.length === 0 || c.on.includes(consumer)));
           return capability?.destination;
         });
-        const narrowed = destinations.every((d) => d === "fixed" || d === "allow-listed") ? destinations : [];
-        const impact: Factor[] = narrowed.length
-          ? [{ dimension: "impact", delta: -1, reason: `goes only to ${narrowed.includes("allow-listed") ? "allow-listed" : "fixed"} recipients, not anyone the attacker names` }]
-          : [];
+        const narrowed = destinations.every((d) => d === "fixed" || d === "allow-listed" || d === "internal") ? destinations : [];
+        const recipients = narrowed.includes("internal") ? "recipients inside the organisation" : `${narrowed.includes("allow-listed") ? "allow-listed" : "fixed"} recipients`;
+        const impact: Factor[] = narrowed.length ? [{ dimension: "impact", delta: -1, reason: `goes only to ${recipients}, not anyone the attacker names` }] : [];
         const carriers = [...new Set(vias.flatMap((v) => [v.tool, v.flow].filter((x): x is string => x !== undefined)))];
         const verb = email ? "sends it as email" : "publishes it";
         detections.push({

@@ -40,7 +40,7 @@ export const thirdPartyToolOutput: Rule = {
       const ordered = ownToolsFirst(context, agentId, effects);
       const impact = effectImpactFactors(context, agentId, effects);
       for (const tool of graph.toolsOf(agentId)) {
-        const fetch = tool.capabilities.find((c) => c.action === "fetch" && c.destination !== "fixed");
+        const fetch = tool.capabilities.find((c) => c.action === "fetch" && c.destination !== "fixed" && c.destination !== "internal");
         const server = tool.server ? graph.server(tool.server) : undefined;
         const thirdParty = server && isUntrustedServer(server) ? server : undefined;
         if (!fetch && !thirdParty) continue;

@@ -16,6 +16,10 @@ ruleTester(exfiltrationPath, {
   valid: [
     { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), ordersAndEmail) },
     {
+      name: "the way out goes to any recipient inside the organisation (internal): a colleague, not the attacker, gets the data",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), { ...ordersAndEmail, tools: [ordersAndEmail.tools[0], { id: "email", capabilities: [{ action: "send", destination: "internal" }] }] }),
+    },
+    {
       name: "the way out goes to a fixed recipient",
       model: spec(publicChat("agent", { tools: ["lookup", "email"] }), { ...ordersAndEmail, tools: [ordersAndEmail.tools[0], { id: "email", capabilities: [{ action: "send", destination: "fixed" }] }] }),
     },

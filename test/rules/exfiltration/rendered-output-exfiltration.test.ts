@@ -105,6 +105,12 @@ ruleTester(renderedOutputExfiltration, {
       ],
     },
     {
+      name: "mail to any colleague (internal): the attacker is not among the recipients, so the colleague's mail client is a way out",
+      model: mailingAgent({ destination: "internal" }),
+      // Likelihood 4, impact 5, as with a fixed recipient: 20, critical.
+      findings: [{ anchors: ["agent", "mailbox"], severity: "critical", check: (finding) => assert.equal(finding.inherent.score, 20) }],
+    },
+    {
       name: "mail to an allow-listed recipient: the attacker cannot name their own address, so the reader is a victim",
       model: mailingAgent({ destination: "allow-listed" }),
       // Likelihood 4, impact 5, as with a fixed recipient: 20, critical.

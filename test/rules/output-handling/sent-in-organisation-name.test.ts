@@ -37,6 +37,18 @@ ruleTester(sentInOrganisationName, {
       findings: [{ anchors: ["agent", "mailer"], severity: "medium" }],
     },
     {
+      name: "the tool mails colleagues only (internal): phishing inside the organisation, a step less harm",
+      model: spec(publicChat("agent", { tools: ["send-mail"] }), mailer("internal")),
+      findings: [
+        {
+          anchors: ["agent", "mailer"],
+          // Impact 3 - 1 (internal recipients) = 2: 5 x 2 = 10, medium.
+          severity: "medium",
+          check: (finding) => assert.match(finding.reasons[1]!, /-1 goes only to recipients inside the organisation, not anyone the attacker names/),
+        },
+      ],
+    },
+    {
       name: "the agent publishes directly to a social account, with human approval",
       model: spec(publicChat("agent"), {
         services: [{ id: "social", type: "api", handles: ["publishes"] }],

@@ -14,6 +14,7 @@ const mcp = (publisherTrust: string) => ({
 ruleTester(thirdPartyToolOutput, {
   valid: [
     { name: "near miss: the fetch tool only reaches a fixed URL", model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("fixed")) },
+    { name: "near miss: the fetch tool reaches pages on the organisation's own network only (internal)", model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("internal")) },
     { name: "near miss: the MCP server is from a known vendor", model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"] }), mcp("vendor")) },
     { name: "a first-party MCP server and a shell, nothing fetched", model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"], tools: ["shell"] }), mcp("first-party"), shell) },
   ],
