@@ -1,5 +1,6 @@
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
+import type { SystemGraph } from "../../graph/graph.js";
 import { actingIdentity, askerSignIn, directAskers, names } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -10,7 +11,7 @@ export const confusedDeputyDataAccess: Rule = {
   rationale:
     "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model.",
   appliesWhen:
-    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking.",
+    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking.",
   mappings: {
     stride: ["I", "E"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],
@@ -43,6 +44,8 @@ export const confusedDeputyDataAccess: Rule = {
           if (capability.action !== "read") continue;
           // Only what the read hands back comes back in the answer: a check that answers yes or no returns no record.
           for (const { data, resource } of readReturns(graph, capability)) {
+            // Askers who may open the resource themselves (readableBy) gain nothing by asking the agent for it.
+            if (readers(graph, resource).has(actor.id)) continue;
             const record = graph.data(data);
             if (record === undefined || !isSensitive(record)) continue;
             const read = reads.find((r) => r.resource === resource);
@@ -77,3 +80,9 @@ export const confusedDeputyDataAccess: Rule = {
     return detections;
   },
 };
+
+/** The actors a resource names as its direct readers (readableBy). */
+function readers(graph: SystemGraph, resource: string): ReadonlySet<string> {
+  const readableBy = graph.node(resource)?.element.readableBy;
+  return new Set(Array.isArray(readableBy) ? (readableBy as string[]) : []);
+}

@@ -32,6 +32,15 @@ ruleTester(confusedDeputyDataAccess, {
       }),
     },
     {
+      name: "the askers may read the store themselves (readableBy): asking the agent for it gains them nothing",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
+        datastores: [{ id: "orders-db", type: "relational", holds: ["order-records"], readableBy: ["public-user"] }],
+        data: [{ id: "order-records", classification: "confidential", flags: ["personal"] }],
+        tools: [{ id: "lookup-order", runsAs: "orders-sa", capabilities: [{ action: "read", on: ["orders-db"] }] }],
+        identities: [{ id: "orders-sa", type: "service-account" }],
+      }),
+    },
+    {
       name: "the tool only checks that details match an order (returns: []): the agent learns yes or no, not the record",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), {
         datastores: [{ id: "orders-db", type: "relational", holds: ["order-records"] }],
