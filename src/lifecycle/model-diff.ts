@@ -295,6 +295,15 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("blast-radius", id, `${kind} '${id}' ${what}: what ${kind === "agent" ? "a steered answer" : "an evaded or poisoned answer"} decides`);
       }
     }
+    if (kind === "mcp-server") {
+      // Other code, or code that may change at the next install, runs with what the server holds and writes what its agents read.
+      const source = MCP_SOURCE_FIELDS.filter((f) => heads.has(f));
+      if (source.length > 0) reason("blast-radius", id, `MCP server '${id}' now comes from elsewhere (${source.join(", ")}): other code runs with what it holds and writes the descriptions its agents read`);
+      const [from, to] = [str(was?.pinned), str(is?.pinned)];
+      if (heads.has("pinned") && PIN_STRENGTH[to ?? "none"]! < PIN_STRENGTH[from ?? "none"]!) {
+        reason("blast-radius", id, `MCP server '${id}' pinning weakened from ${from ?? "not stated"} to ${to ?? "not stated"}: an install can run code nobody reviewed`);
+      }
+    }
     if ((kind === "client" || kind === "service") && heads.has("handles")) {
       const gained = strings(is?.handles).filter((h) => ACTING_HANDLING.has(h) && !strings(was?.handles).includes(h));
       if (gained.length > 0) reason("blast-radius", id, `${noun(kind)} '${id}' now ${gained.join(", ")}: model output reaching it can leave the system or act with no one reading it first`);
@@ -302,6 +311,11 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
   }
   return reasons;
 }
+
+/** Where an MCP server's code comes from; a version change alone is a routine update (a review item, not a material change). */
+const MCP_SOURCE_FIELDS = ["package", "url", "publisher", "publisherTrust"] as const;
+/** How firmly an install is held to what was reviewed; not stated counts as none, as TW-MCP-002 reads it. */
+const PIN_STRENGTH: Readonly<Record<string, number>> = { none: 0, version: 1, digest: 2 };
 
 /** What a recipient does with model output that sends it out or acts on it by itself (a new exfiltration or execution sink). */
 const ACTING_HANDLING: ReadonlySet<string> = new Set(["fetches-images", "unfurls-links", "renders-html", "executes-code", "executes-shell", "executes-sql", "sends-email", "publishes"]);

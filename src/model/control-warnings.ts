@@ -1,6 +1,6 @@
 // Warnings about controls that say something the analysis cannot use: who approves, on a control
-// that is not an approval, and four eyes with nobody named to approve; and a supervised agent whose
-// approvals say otherwise. The model is valid; the warning says which field is ignored or doubtful
+// that is not an approval, and four eyes with nobody named to approve; a pin on a server the model
+// says is not pinned; and a supervised agent whose approvals say otherwise. The model is valid; the warning says which field is ignored or doubtful
 // and why, so the author's intent is not lost.
 import type { Diagnostic, DiagnosticCode, SourceLocation } from "./diagnostics.js";
 import { locationOf } from "./diagnostics.js";
@@ -15,6 +15,7 @@ const APPROVAL_FIELDS = ["approvers", "separateFromRequester"] as const;
 
 export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];
+  const unpinnedServers = new Set(model.mcpServers.filter((s) => s.pinned === "none").map((s) => s.id));
   for (const control of model.controls) {
     const at = locationOf(locations, control.id, rootFile);
     const warn = (code: DiagnosticCode, message: string, hint: string) => warnings.push({ ...at, severity: "warning", code, message, hint });
@@ -32,6 +33,15 @@ export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<strin
         "four-eyes-without-approvers",
         `control '${control.id}' says approvers are kept off their own requests (separateFromRequester), but names no approvers: the analysis cannot tell who approves, and ignores it`,
         "name the actors who may approve under approvers",
+      );
+    }
+    // A pin on a server the model says is not pinned: one of the two is out of date, and the rug-pull finding rests on both.
+    const unpinned = control.type === "pinned-artifacts" && control.status !== "planned" ? control.covers.filter((id) => unpinnedServers.has(id)) : [];
+    if (unpinned.length > 0) {
+      warn(
+        "pin-contradicts-model",
+        `control '${control.id}' pins ${unpinned.map((id) => `'${id}'`).join(", ")}, which the model says ${unpinned.length === 1 ? "is" : "are"} not pinned (pinned: none): the control still takes steps off the rug-pull and supply-chain findings`,
+        "if the install is pinned, set the server's pinned to version or digest; if the control pins the tool definitions (a hash the client checks), say so in its description; if the pin is gone, remove the control or mark it planned",
       );
     }
   }

@@ -50,6 +50,7 @@ export type DiagnosticCode =
   | "field-for-another-type"
   | "field-for-another-action"
   | "returns-not-held"
+  | "pin-contradicts-model"
   | "four-eyes-without-approvers"
   | "supervised-with-some-approvals"
   | "via-names-no-entry"

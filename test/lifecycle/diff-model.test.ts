@@ -382,6 +382,30 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(same, reworded).reasons, []);
   });
 
+  it("an MCP server from another package or publisher, or pinned less firmly, is material; a version bump or a firmer pin is not", () => {
+    const server = (m: ThreatModel) => find(m.mcpServers, "files-mcp");
+    const pinned = (m: ThreatModel) => Object.assign(server(m), { package: "files-mcp", version: "1.2.0", pinned: "version" as const });
+    const [before, moved] = variant(pinned);
+    pinned(before);
+    Object.assign(server(moved), { package: "files-mcp-server", publisher: "Someone" });
+    assert.deepEqual(
+      diffModels(before, moved).reasons.map((r) => [r.code, r.message]),
+      [["blast-radius", "MCP server 'files-mcp' now comes from elsewhere (package, publisher): other code runs with what it holds and writes the descriptions its agents read"]],
+    );
+    const [had, unpinned] = variant(pinned);
+    pinned(had);
+    server(unpinned).pinned = "none";
+    assert.deepEqual(
+      diffModels(had, unpinned).reasons.map((r) => r.message),
+      ["MCP server 'files-mcp' pinning weakened from version to none: an install can run code nobody reviewed"],
+    );
+    assert.deepEqual(diffModels(unpinned, had).reasons, [], "pinning again narrows the blast radius: the findings diff shows it");
+    const [old, bumped] = variant(pinned);
+    pinned(old);
+    server(bumped).version = "1.3.0";
+    assert.equal(diffModels(old, bumped).classification, "delta");
+  });
+
   it("a model whose answer starts to decide something, or decides at other stakes, is material too", () => {
     const decides = (stakes: "low" | "high") => (m: ThreatModel) => (find(m.models, "llm").decision = { what: "which payments are held", stakes });
     assert.deepEqual(

@@ -82,3 +82,32 @@ describe("warnings about controls", () => {
     }
   });
 });
+
+describe("a pin the model contradicts", () => {
+  /** An MCP server pinned as `pinned`, and a pinned-artifacts control on it with `extra` fields. */
+  function pinDiagnostics(pinned: string, extra = "") {
+    const text = [
+      "threatwright: 1",
+      "system: { id: s, name: S, owner: a@example.com }",
+      "mcpServers:",
+      `  - { id: k8s-mcp, transport: stdio, publisher: a community author, publisherTrust: community, pinned: ${pinned} }`,
+      "controls:",
+      `  - { id: k8s-pin, type: pinned-artifacts, covers: [k8s-mcp]${extra} }`,
+      "",
+    ].join("\n");
+    const result = loadModel("m/threatwright.yaml", memoryFiles({ "m/threatwright.yaml": text }));
+    assert.ok(result.ok, "a warning leaves the model valid");
+    return result.diagnostics.map((d) => [d.line, d.code, d.message]);
+  }
+
+  it("warns where a pin control covers a server the model says is not pinned", () => {
+    assert.deepEqual(pinDiagnostics("none"), [
+      [6, "pin-contradicts-model", "control 'k8s-pin' pins 'k8s-mcp', which the model says is not pinned (pinned: none): the control still takes steps off the rug-pull and supply-chain findings"],
+    ]);
+  });
+
+  it("stays silent where the server is pinned, or the pin is only planned", () => {
+    assert.deepEqual(pinDiagnostics("version"), []);
+    assert.deepEqual(pinDiagnostics("none", ", status: planned"), []);
+  });
+});
