@@ -1,6 +1,7 @@
 // Review triggers: a change to a prompt, a model version, a tool or MCP server, a
 // retrieval source, an identity, permission or credential, or a retraining asks the
-// owner of what changed for a review, with the reason. Pure.
+// owner of what changed for a review, with the reason; so does a control that changed
+// what it does but is still marked verified from before. Pure.
 import type { ThreatModel } from "../model/model.js";
 import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
 import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
@@ -35,7 +36,11 @@ const REASONS: Record<TriggerKind, string> = {
   retraining: "the model learns from this data; check its provenance, poisoning and personal data in it",
   boundary: "trust boundaries decide where untrusted input enters; check what now crosses them",
   data: "how sensitive the data is changed; check where it flows and who can read it",
+  control: "the control is still marked verified, but the check was of the control before the change; check it again and update verifiedOn",
 };
+
+/** Fields of a control that say what it does and where; a change to one makes an earlier verification stale. */
+const CONTROL_SUBSTANCE = new Set(["type", "covers", "threshold", "condition", "routedBy", "approvers", "separateFromRequester"]);
 
 const TRAINING_PIPELINES = new Set(["training", "fine-tuning"]);
 
@@ -190,6 +195,14 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
       case "data":
         if (change.change !== "changed" || heads.has("classification") || heads.has("flags")) raise("data", change, `data element '${id}' ${described}`);
         break;
+      case "control": {
+        // A verification is of the control as it was: one that now does something else, still verified on the old date, is unchecked.
+        const substance = [...heads].filter((h) => CONTROL_SUBSTANCE.has(h));
+        if (change.change === "changed" && is?.verified === true && was?.verified === true && !heads.has("verifiedOn") && substance.length > 0) {
+          raise("control", change, `control '${id}' changed (${substance.join(", ")}) and keeps verified: true${str(is?.verifiedOn) ? ` from ${str(is?.verifiedOn)}` : ""}`);
+        }
+        break;
+      }
       default:
         break;
     }

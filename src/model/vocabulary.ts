@@ -278,6 +278,7 @@ export const REVIEW_TRIGGERS = [
   "retraining",
   "boundary",
   "data",
+  "control",
 ] as const;
 
 export const EU_AI_ACT_RISK = ["minimal", "limited", "high", "prohibited", "gpai"] as const;

@@ -214,6 +214,30 @@ describe("reviewTriggers", () => {
     );
   });
 
+  it("a control that changed what it does but keeps its old verification asks for the check again", () => {
+    const verified = (m: ThreatModel) => m.controls.push({ id: "approval", type: "human-approval", covers: ["lookup"], condition: "refunds only", verified: true, verifiedOn: "2026-09-10" });
+    const raisedFrom = (edit: (model: ThreatModel) => void) => {
+      const before = shop();
+      verified(before);
+      const after = structuredClone(before);
+      edit(after);
+      return reviewTriggers(diffModels(before, after), before, after).map((i) => [i.trigger, i.element, i.what, i.owner]);
+    };
+    assert.deepEqual(
+      raisedFrom((m) => {
+        const control = find(m.controls, "approval");
+        delete control.condition;
+        control.separateFromRequester = true;
+      }),
+      // Controls have no owner of their own: the system's owner is asked.
+      [["control", "approval", "control 'approval' changed (condition, separateFromRequester) and keeps verified: true from 2026-09-10", "shop-owner@example.com"]],
+    );
+    // Checked again (a new verifiedOn), or no longer claimed verified: nothing stale to ask about. Evidence alone changes nothing it does.
+    assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "any refund", verifiedOn: "2026-11-20" })), []);
+    assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "any refund", verified: false })), []);
+    assert.deepEqual(raisedFrom((m) => (find(m.controls, "approval").evidence = [{ type: "doc", ref: "runbook" }])), []);
+  });
+
   it("raises nothing for free text, bookkeeping or controls", () => {
     assert.deepEqual(
       raised((m) => {
