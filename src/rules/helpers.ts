@@ -646,6 +646,8 @@ function judgeEntryControls(context: AnalysisContext, onTheWay: readonly Mitigat
  * where the trace stopped counting origins is no traced entry, and is never below.
  */
 function entriesBelow(context: AnalysisContext, ways: readonly EntryWay[], steps: number): Map<string, number> {
+  // A type that takes nothing off leaves no entry below what it could change (and the top entry would be below itself).
+  if (!(steps > 0)) return new Map();
   const threats = new Map<string, number>();
   for (const way of ways) {
     const from = new Set(way.stages[0]!.from);
