@@ -132,7 +132,8 @@ function agentsGatedBy(graph: SystemGraph, control: Control): string[] {
 
 /**
  * The actors who ask the agent for actions: those with flows reaching it through clients and services
- * only (the "direct" of isDirect, TW-PRV-001), trusted or not, in ID order. Training flows carry no requests.
+ * only (the "direct" of isDirect, TW-PRV-001), and those who write in a chat the agent listens to (a
+ * Slack channel where people mention it), trusted or not, in ID order. Training flows carry no requests.
  */
 function requestersOf(graph: SystemGraph, agent: string): string[] {
   const requesters = new Set<string>();
@@ -145,9 +146,16 @@ function requestersOf(graph: SystemGraph, agent: string): string[] {
       const kind = graph.kindOf(flow.from);
       if (kind === "actor") requesters.add(flow.from);
       else if (isRelay(graph, flow.from)) queue.push(flow.from);
+      else if (kind === "source" && graph.node(flow.from)?.element.type === "chat") for (const writer of chatWriters(graph, flow.from)) requesters.add(writer);
     }
   }
   return [...requesters].sort();
+}
+
+/** The actors who write in a chat source (writableBy). */
+function chatWriters(graph: SystemGraph, source: string): string[] {
+  const writers = graph.node(source)?.element.writableBy;
+  return Array.isArray(writers) ? (writers as string[]).filter((id) => graph.kindOf(id) === "actor") : [];
 }
 
 /** The routers of an approval that an attacker steers (agents reached by untrusted text) or feeds (models given attacker-shaped input), in the control's order. */

@@ -147,6 +147,17 @@ describe("approval limits: approvers who also request (four eyes)", () => {
     assert.equal(limitOf(opsBot({ approvers: ["finance"] }, throughAgent)), undefined);
   });
 
+  it("counts those who write in a chat the agent listens to (a channel where people mention it), not in other sources it reads", () => {
+    const channel = (type: string): ModelSpec => ({
+      actors: [{ id: "finance", type: "employee", name: "Finance" }],
+      sources: [{ id: "finance-channel", type, writableBy: ["finance"] }],
+      flows: [{ id: "channel-to-agent", from: "finance-channel", to: "agent", channel: "event" }],
+    });
+    assert.equal(limitOf(opsBot({ approvers: ["finance"] }, channel("chat")))?.factor, 0.5);
+    // Documents the agent reads are content, not requests: their writers do not ask the agent for actions.
+    assert.equal(limitOf(opsBot({ approvers: ["finance"] }, channel("documents"))), undefined);
+  });
+
   it("multiplies with the outsider halving (0.25), names both, and gives way to a steered router (0)", () => {
     // The reseller approves and chats with Ops bot: outside the organisation and a requester.
     const both = limitOf(opsBot({ approvers: ["reseller"] }, resellerChats));
