@@ -40,10 +40,11 @@ function keepsConversations(graph: SystemGraph, storeId: string, agentWrites: bo
 
 export const readableConversationLogs: Rule = {
   id: "TW-EXF-003",
-  title: "Conversation logs readable by others",
+  // Not "conversation logs": every log store counts, and application logs keep customer data as transcripts do.
+  title: "Logs with sensitive data readable by others",
   category: "exfiltration",
   rationale:
-    "Transcripts, traces and analytics of an AI system keep whatever passed through the model: what users typed, retrieved documents and tool results with customer records. When people other than the system can read that store (analysts, dashboards, other teams), the data reaches them without anyone deciding it should, and it stays there as long as the logs are kept.",
+    "Transcripts, traces and analytics of an AI system keep whatever passed through the model: what users typed, retrieved documents and tool results with customer records; application logs that agents search keep customer details and tokens the same way. When people other than the system can read that store (analysts, dashboards, other teams), the data reaches them without anyone deciding it should, and it stays there as long as the logs are kept.",
   appliesWhen:
     "A log store, an analytics store where an agent's or a model's content lands (from them, their tools or what receives their output), or any store an agent writes to, holds or receives sensitive data and lists actors who can read it directly; or a service or client that stores what it receives for others to see receives sensitive data from an agent.",
   mappings: {
