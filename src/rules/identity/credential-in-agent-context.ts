@@ -3,6 +3,7 @@ import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysi
 import { heldData } from "../../analysis/sensitivity.js";
 import { originEvidence, powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, Factor, PathStep, Rule } from "../rule.js";
+import type { Data } from "../../model/schema.js";
 
 interface SecretInContext {
   /** A credential or data flagged as credentials. */
@@ -19,7 +20,7 @@ export const credentialInAgentContext: Rule = {
   rationale:
     "A secret written into an agent's prompts or carried by the text it reads (a tool's output, a message, a retrieved document) is in the model's context, and the model can be talked into repeating it: in an answer, a tool call, a log line or a rendered link. Whoever steers the agent then holds the credential. A secret in the agent's runtime environment is not in the context: the agent's code uses it, and only code execution reads it (TW-RCE-002).",
   appliesWhen:
-    "A credential is present in a prompt the agent loads, or data flagged as credentials can reach the agent's context (from its inputs, its tools or a prompt).",
+    "A credential is present in a prompt the agent loads, or data flagged as credentials can reach the agent's context (from its inputs, its tools or a prompt). People's own credentials (data flagged personal too, or with belongsTo: customers' session tokens or passwords) are left to the exfiltration rules: they are not the system's secrets.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025", "LLM07:2025"],
@@ -51,10 +52,10 @@ export const credentialInAgentContext: Rule = {
       };
       for (const prompt of [...(agent.prompts ?? [])].sort()) {
         for (const credential of graph.credentialsIn(prompt)) add({ secret: credential.id, from: prompt, how: "prompt" });
-        for (const data of heldData(graph, prompt)) if (graph.data(data)?.flags?.includes("credentials")) add({ secret: data, from: prompt, how: "prompt" });
+        for (const data of heldData(graph, prompt)) if (isMachineSecret(graph.data(data))) add({ secret: data, from: prompt, how: "prompt" });
       }
       for (const [data, from] of [...contextData.of(agent.id)].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (graph.data(data)?.flags?.includes("credentials")) add({ secret: data, from, how: "input" });
+        if (isMachineSecret(graph.data(data))) add({ secret: data, from, how: "input" });
       }
       if (found.size === 0) continue;
       // Secrets harvested through the agent's tools, as opposed to arriving in a flow.
@@ -94,3 +95,12 @@ export const credentialInAgentContext: Rule = {
     return detections;
   },
 };
+
+/**
+ * Data flagged as credentials that is a secret of the system's own (a key, a token of a service), not
+ * people's credentials: session tokens or passwords of customers are also personal, or belong to the
+ * people they are about, and leaking them is an exfiltration finding's (TW-EXF-001), not an NHI's.
+ */
+function isMachineSecret(data: Data | undefined): boolean {
+  return data?.flags?.includes("credentials") === true && !data.flags.includes("personal") && !(data.belongsTo?.length);
+}

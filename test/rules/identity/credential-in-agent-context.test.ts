@@ -14,6 +14,17 @@ ruleTester(credentialInAgentContext, {
     { name: "the key sits in a tool's configuration, not the agent's", model: spec(publicChat("agent", { tools: ["call-api"] }), backendCredential({ presentIn: ["call-api"] }), { tools: [{ id: "call-api", capabilities: [{ action: "read", on: ["orders-api"] }] }] }) },
     { name: "restricted data the agent reads is not credentials", model: spec(publicChat("agent", { tools: ["read-config"] }), vault(["payment"])) },
     { name: "secrets in a store the agent does not read", model: spec(publicChat("agent"), vault(["credentials"])) },
+    // Customers' session tokens in the logs it reads are people's credentials: their leak is TW-EXF-001's, not an NHI finding.
+    { name: "people's own credentials (flagged personal too) the agent reads", model: spec(publicChat("agent", { tools: ["read-config"] }), vault(["credentials", "personal"])) },
+    {
+      name: "credentials that belong to the customers they are about",
+      model: spec(publicChat("agent", { tools: ["read-config"] }), {
+        actors: [{ id: "customers", type: "customer" }],
+        datastores: [{ id: "vault", type: "secrets", holds: ["customer-tokens"] }],
+        data: [{ id: "customer-tokens", classification: "restricted", flags: ["credentials"], belongsTo: ["customers"] }],
+        tools: [{ id: "read-config", capabilities: [{ action: "read", on: ["vault"] }] }],
+      }),
+    },
     // The agent's code uses the key; the model never sees it, and no tool of the agent runs code to read it.
     { name: "the key sits in a public agent's own runtime environment", model: spec(publicChat("agent"), backendCredential({ presentIn: ["agent"] })) },
   ],
