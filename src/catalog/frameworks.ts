@@ -35,6 +35,12 @@ export function mappedIds(mappings: Mappings, framework: Framework): readonly st
   return (mappings[framework.key] as readonly string[] | undefined) ?? [];
 }
 
+/** The frameworks of a rule's mappings that do not hold for one of its findings (findingMappings in analyze.ts), by key. */
+export function frameworksLeftOut(rule: Mappings, finding: Mappings): (keyof Mappings)[] {
+  if (finding === rule) return [];
+  return (Object.keys(rule) as (keyof Mappings)[]).filter((key) => finding[key] === undefined);
+}
+
 /** "LLM01:2025 Prompt Injection", or the bare ID when the name is unknown. */
 export function labelOf(framework: Framework, id: string): string {
   const name = framework.items[id];

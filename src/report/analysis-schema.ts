@@ -13,7 +13,7 @@ import { Decision } from "../model/schema.js";
 import type { JsonSchema } from "../model/json-schema.js";
 import { deriveJsonSchema } from "../model/json-schema.js";
 import { CONTROL_TYPES, DECISION_STATUS } from "../model/vocabulary.js";
-import { RULE_CATEGORIES, type Mappings } from "../rules/rule.js";
+import { RULE_CATEGORIES } from "../rules/rule.js";
 
 export const ANALYSIS_SCHEMA_FILE = "schema/analysis.schema.json";
 
@@ -38,8 +38,6 @@ const PathStep = z.strictObject({
 const REOPEN_CAUSES = ["acceptance-expired", "control-missing", "control-not-covering", "no-reducing-control"] as const satisfies readonly ReopenCause[];
 
 const frameworkIds = z.array(z.string()).optional();
-
-const MAPPING_KEYS = ["stride", "owaspLlm", "owaspAgentic", "owaspAgenticThreats", "owaspNhi", "owaspMcp", "atlasTechniques", "atlasMitigations", "maestro", "nistAiRmf", "euAiAct", "nistCsf"] as const satisfies readonly (keyof Mappings)[];
 
 const MappingsJson = z.strictObject({
   stride: z.array(z.enum(["S", "T", "R", "I", "D", "E"])),
@@ -83,7 +81,7 @@ export const FindingJson = z
       .describe("Controls that lowered the finding, or that would once no longer planned."),
     missingControls: z.array(z.enum(CONTROL_TYPES)).describe("Control types that would lower the finding and are not in place."),
     frameworksLeftOut: z
-      .array(z.enum(MAPPING_KEYS))
+      .array(MappingsJson.keyof())
       .optional()
       .describe(
         "Only where some of the rule's mappings do not hold for this finding: their keys in rules[ruleId].mappings. OWASP MCP Top 10 items (owaspMcp) hold for a rule outside the MCP category only where an MCP server, or a tool one serves, takes part.",

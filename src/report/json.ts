@@ -2,6 +2,7 @@
 // Each rule's metadata is written once under `rules`; findings refer to it by ruleId, and name the
 // frameworks of its mappings that do not hold for them, where there are such.
 import type { AnalysisResult } from "../analysis/analyze.js";
+import { frameworksLeftOut } from "../catalog/frameworks.js";
 import type { Mappings } from "../rules/rule.js";
 import { RULES } from "../rules/index.js";
 
@@ -15,9 +16,8 @@ export function jsonReport(result: AnalysisResult): string {
     const ruleMappings = RULE_MAPPINGS.get(finding.ruleId) ?? mappings;
     rules[finding.ruleId] ??= { title: finding.title, category: finding.category, mappings: ruleMappings };
     // A finding for which fewer of its rule's mappings hold (MCP items where no MCP server takes part) names the frameworks left out.
-    if (mappings === ruleMappings) return finding;
-    const frameworksLeftOut = (Object.keys(ruleMappings) as (keyof Mappings)[]).filter((key) => mappings[key] === undefined);
-    return { ...finding, frameworksLeftOut };
+    const leftOut = frameworksLeftOut(ruleMappings, mappings);
+    return leftOut.length > 0 ? { ...finding, frameworksLeftOut: leftOut } : finding;
   });
   const sortedRules = Object.fromEntries(Object.entries(rules).sort(([a], [b]) => (a < b ? -1 : 1)));
   return JSON.stringify({ tool: { name: TOOL.name, version: TOOL.version }, ...result, findings, rules: sortedRules }, null, 2) + "\n";

@@ -9,7 +9,7 @@ import { scopeResult } from "../../analysis/scope.js";
 import type { Severity } from "../../analysis/scoring.js";
 import { worseSeverity } from "../../analysis/scoring.js";
 import type { Framework } from "../../catalog/frameworks.js";
-import { FRAMEWORKS, frameworkBySlug, mappedIds, techniqueName } from "../../catalog/frameworks.js";
+import { FRAMEWORKS, frameworkBySlug, frameworksLeftOut, mappedIds, techniqueName } from "../../catalog/frameworks.js";
 import type { FigurePoint } from "../../lifecycle/figures.js";
 import { computeFigures, snapshotFindings } from "../../lifecycle/figures.js";
 import type { ExpiringAcceptance } from "../../lifecycle/decisions.js";
@@ -19,7 +19,7 @@ import type { ThreatModel } from "../../model/model.js";
 import { COMPONENT_LIST_KEYS } from "../../model/model.js";
 import type { DecisionStatus } from "../../model/vocabulary.js";
 import { RULES } from "../../rules/index.js";
-import type { Rule } from "../../rules/rule.js";
+import type { Mappings, Rule } from "../../rules/rule.js";
 import { cellOf } from "./heatmap-cell.js";
 import type { ClientData, DecisionRow, FindingRow, FrameworkRow, RuleRow } from "./types.js";
 
@@ -318,13 +318,17 @@ function clientData(graph: SystemGraph, { findings, attackPaths, causes }: Analy
   const frameworks: FrameworkRow[] = FRAMEWORKS.map((f) => ({ slug: f.slug, title: f.title, filter: (COVERAGE_FRAMEWORKS as readonly string[]).includes(f.slug) }));
   const items: Record<string, string> = {};
   const rules: RuleRow[] = [];
+  /** Each rule's own mappings, by index into rules: a finding's may hold fewer. */
+  const ruleMappings: Mappings[] = [];
   const ruleIndex = new Map<string, number>();
   const rule = (r: Finding): number => {
     let index = ruleIndex.get(r.ruleId);
     if (index === undefined) {
       index = rules.length;
       const meta = RULES.find((candidate) => candidate.id === r.ruleId);
-      rules.push(ruleRow(r, meta, items));
+      const mappings = meta?.mappings ?? r.mappings;
+      ruleMappings.push(mappings);
+      rules.push(ruleRow(r, meta, mappings, items));
       ruleIndex.set(r.ruleId, index);
     }
     return index;
@@ -359,7 +363,7 @@ function clientData(graph: SystemGraph, { findings, attackPaths, causes }: Analy
     }
     if (f.overdue) row.overdue = 1;
     if (f.decision) row.decision = decisionRow(f.decision);
-    const unmapped = rules[row.r]!.maps.filter(([framework]) => mappedIds(f.mappings, FRAMEWORKS[framework]!).length === 0).map(([framework]) => framework);
+    const unmapped = frameworksLeftOut(ruleMappings[row.r]!, f.mappings).map((key) => FRAMEWORKS.findIndex((framework) => framework.key === key));
     if (unmapped.length > 0) row.unmapped = unmapped;
     return row;
   });
@@ -377,9 +381,8 @@ function clientData(graph: SystemGraph, { findings, attackPaths, causes }: Analy
   };
 }
 
-function ruleRow(finding: Finding, meta: Rule | undefined, items: Record<string, string>): RuleRow {
-  // The rule's own mappings; a finding for which fewer hold lists the frameworks left out (FindingRow.unmapped).
-  const mappings = meta?.mappings ?? finding.mappings;
+/** The rule's row, with its own mappings: a finding for which fewer hold lists the frameworks left out (FindingRow.unmapped). */
+function ruleRow(finding: Finding, meta: Rule | undefined, mappings: Mappings, items: Record<string, string>): RuleRow {
   const maps: RuleRow["maps"] = [];
   FRAMEWORKS.forEach((framework, index) => {
     const ids = mappedIds(mappings, framework);
