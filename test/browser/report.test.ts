@@ -42,6 +42,8 @@ interface Finding {
   workflows: string[];
   cause: string;
   overdue: boolean;
+  /** Keys of the rule's mappings that do not hold for this finding. */
+  frameworksLeftOut?: string[];
 }
 interface Analysis {
   summary: { findings: number; bySeverity: Record<string, number> };
@@ -142,11 +144,17 @@ async function isSelected(page: Page, rank: number): Promise<boolean> {
 /** Elements a finding touches: its anchors, its evidence and its path steps. */
 const touched = (f: Finding) => new Set([...f.anchors, ...f.evidence.map((e) => e.element), ...(f.path ?? []).map((s) => s.element)]);
 
-/** A finding belongs to a framework item when its rule maps to the item or, for ATLAS techniques, a path step uses it. */
+/** The finding's mappings: its rule's, less the frameworks left out for it. */
+function mappingsOf(subject: Subject, f: Finding): Record<string, string[] | undefined> {
+  const all = subject.analysis.rules[f.ruleId]?.mappings ?? {};
+  return Object.fromEntries(Object.entries(all).filter(([key]) => !f.frameworksLeftOut?.includes(key)));
+}
+
+/** A finding belongs to a framework item when its mappings name the item or, for ATLAS techniques, a path step uses it. */
 function frameworkPredicate(subject: Subject, value: string): (f: Finding) => boolean {
   const whole = FRAMEWORKS.find((fw) => fw.slug === value);
-  if (whole) return (f) => (subject.analysis.rules[f.ruleId]?.mappings[whole.key]?.length ?? 0) > 0 || (whole.slug === "atlas" && (f.path ?? []).length > 0);
-  return (f) => Object.values(subject.analysis.rules[f.ruleId]?.mappings ?? {}).some((ids) => ids?.includes(value)) || (f.path ?? []).some((s) => s.technique === value);
+  if (whole) return (f) => (mappingsOf(subject, f)[whole.key]?.length ?? 0) > 0 || (whole.slug === "atlas" && (f.path ?? []).length > 0);
+  return (f) => Object.values(mappingsOf(subject, f)).some((ids) => ids?.includes(value)) || (f.path ?? []).some((s) => s.technique === value);
 }
 
 /** Words that find the same findings whether the search reads titles and summaries or every field and element name: the search's scope cannot change the answer. */
@@ -348,7 +356,9 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
         const page = opened.page;
         try {
           const withEvidence = analysis.findings.filter((f) => f.evidence.length > 0);
-          const picks = [withEvidence[0], withEvidence[withEvidence.length - 1]].filter((f): f is Finding => f !== undefined);
+          // A finding some of whose rule's frameworks do not hold (MCP items on an identity no MCP server touches), when there is one.
+          const narrowed = analysis.findings.find((f) => (f.frameworksLeftOut?.length ?? 0) > 0);
+          const picks = [withEvidence[0], withEvidence[withEvidence.length - 1], narrowed].filter((f): f is Finding => f !== undefined);
           assert.ok(picks.length > 0, "some finding has evidence");
           for (const [index, finding] of picks.entries()) {
             const row = page.locator(`#findings tr[data-finding-id="${finding.id}"]`);
@@ -362,6 +372,10 @@ describe("HTML report in Chromium", { skip: browserSkipReason() }, () => {
             const text = squash(await detail.innerText());
             assert.ok(text.includes(squash(finding.summary)), `detail shows the summary of ${finding.id}`);
             for (const evidence of finding.evidence) assert.ok(text.includes(squash(evidence.note)), `detail shows evidence "${evidence.note}"`);
+            for (const framework of FRAMEWORKS.filter((fw) => (analysis.rules[finding.ruleId]?.mappings[fw.key]?.length ?? 0) > 0)) {
+              const shown = text.includes(squash(framework.title));
+              assert.equal(shown, !finding.frameworksLeftOut?.includes(framework.key), `detail of ${finding.id} ${shown ? "shows" : "leaves out"} ${framework.title}`);
+            }
             const cause = analysis.causes.find((c) => c.id === finding.cause)!;
             assert.match(text, cause.findings.length > 1 ? new RegExp(`ROOT CAUSE .*, shared with ${cause.findings.length - 1} other finding`, "i") : /ROOT CAUSE .*, this finding only/i, `detail names the root cause of ${finding.id}`);
             if (index === 0) await opened.screenshot(`${name}-finding-detail`);
