@@ -5,7 +5,7 @@ import type { SystemGraph } from "../graph/graph.js";
 import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
 import type { ThreatModel } from "../model/model.js";
-import type { ActorType } from "../model/vocabulary.js";
+import { reachesOutside, type ActorType } from "../model/vocabulary.js";
 
 export interface UntrustedOrigin {
   id: string;
@@ -120,8 +120,8 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
     if (agent.thirdParty === true) origins.push({ id: agent.id, reason: "another organisation's agent: what it says is text the team does not control", exposure: 3 });
   }
   for (const tool of graph.model.tools) {
-    // Pages on the organisation's own network (internal) are its own content, as a fixed URL is.
-    if (tool.capabilities.some((c) => c.action === "fetch" && c.destination !== "fixed" && c.destination !== "internal")) {
+    // Pages at a fixed URL or on the organisation's own network (internal) are its own content.
+    if (tool.capabilities.some((c) => c.action === "fetch" && reachesOutside(c))) {
       origins.push({ id: tool.id, reason: "fetches pages at URLs the agent chooses: their content is written by anyone", exposure: 4 });
     }
   }

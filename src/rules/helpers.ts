@@ -685,6 +685,16 @@ function passedByTheLessLikely(context: AnalysisContext, type: ControlType, ways
   return [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((control) => ({ element: control.id, note }));
 }
 
+/**
+ * IDs of the controls of a type on the elements and, with `runtime`, on the hosts they run on and the
+ * identities they act as, in ID order; `inPlace` leaves out controls only planned. For a rule that
+ * names the controls one of its own factors stands for, or that count only at some elements.
+ */
+export function controlsOfType(graph: SystemGraph, type: ControlType, elements: readonly string[], { runtime = false, inPlace = false } = {}): string[] {
+  const places = runtime ? elements.flatMap((id) => [id, graph.hostOf(id), graph.identityOf(id)?.id]).filter((p): p is string => p !== undefined) : elements;
+  return [...new Set(places.flatMap((p) => graph.controlsCovering(p).filter((c) => c.type === type && !(inPlace && c.status === "planned")).map((c) => c.id)))].sort();
+}
+
 /** Every way from the origins to the target, as one stage: the usual ways for a finding about an injectable agent. */
 export function entryWays(origins: readonly UntrustedOrigin[], target: string, direct = false): EntryWay[] {
   return [{ stages: [{ from: origins.map((o) => o.id), to: target, ...(direct ? { direct } : {}) }] }];

@@ -1,5 +1,6 @@
+import { controlsOfType } from "../helpers.js";
 import type { ModelArtifact } from "../../model/schema.js";
-import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
+import type { Detection, Factor, Rule } from "../rule.js";
 
 export const unverifiedHubModel: Rule = {
   id: "TW-DAT-006",
@@ -33,7 +34,7 @@ export const unverifiedHubModel: Rule = {
       const artifact = node.element.artifact as ModelArtifact | undefined;
       if (artifact?.source !== "public-hub" || (artifact.digest && artifact.signed)) continue;
       // A digest and a pinned-artifacts control are one act: it counts once, as the digest, and the controls are named beside it.
-      const pins = artifact.digest ? pinControls(context, node.id) : [];
+      const pins = artifact.digest ? controlsOfType(context.graph, "pinned-artifacts", [node.id], { runtime: true }) : [];
       const sameAct = pins.map((c) => `${c} (pinned-artifacts)`).join(" and ");
       const factors: Factor[] = artifact.digest
         ? [{ dimension: "likelihood", delta: -1, reason: `a pinned digest keeps later uploads out${pins.length ? `; ${sameAct} is this same pin, counted once here` : ""}; the pinned file itself is unverified` }]
@@ -55,9 +56,3 @@ export const unverifiedHubModel: Rule = {
   },
 };
 
-/** Pinned-artifacts controls on the model, the host it runs on or the identity it runs as, in ID order. */
-function pinControls(context: AnalysisContext, modelId: string): string[] {
-  const { graph } = context;
-  const places = [modelId, graph.hostOf(modelId), graph.identityOf(modelId)?.id].filter((p): p is string => p !== undefined);
-  return [...new Set(places.flatMap((p) => graph.controlsCovering(p).filter((c) => c.type === "pinned-artifacts").map((c) => c.id)))].sort();
-}

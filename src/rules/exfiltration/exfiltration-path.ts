@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
+import { controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { UntrustedContent, UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Flow } from "../../model/schema.js";
@@ -49,7 +49,7 @@ export const exfiltrationPath: Rule = {
         const dataIds = atStake.map((d) => d.data);
         // An allow-listed destination is an allow-list: where an egress-allowlist control enforces it on the tool or the agent, that
         // control is it, counted once with its status and verification; otherwise the stated allow-list takes a step off.
-        const enforcedBy = channel.destination === "allow-listed" ? egressAllowLists(graph, [agent.id, tool]) : [];
+        const enforcedBy = channel.destination === "allow-listed" ? controlsOfType(graph, "egress-allowlist", [agent.id, tool], { runtime: true, inPlace: true }) : [];
         const narrowed: Factor[] = channel.destination === "allow-listed" && enforcedBy.length === 0 ? [{ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(tool)} only reaches allow-listed destinations` }] : [];
         detections.push({
           anchors: [agent.id, tool],
@@ -74,12 +74,6 @@ export const exfiltrationPath: Rule = {
     return detections;
   },
 };
-
-/** Egress allow-lists in place (not only planned) on the elements, the hosts they run on or the identities they act as, in ID order: where the scorer counts one. */
-function egressAllowLists(graph: SystemGraph, elements: readonly string[]): string[] {
-  const places = elements.flatMap((id) => [id, graph.hostOf(id), graph.identityOf(id)?.id]).filter((p): p is string => p !== undefined);
-  return [...new Set(places.flatMap((p) => graph.controlsCovering(p).filter((c) => c.type === "egress-allowlist" && c.status !== "planned").map((c) => c.id)))].sort();
-}
 
 /** Flows from the agent to another organisation's agent (thirdParty), in ID order: each a way out to a recipient outside the organisation. */
 function flowsToOtherOrganisations(graph: SystemGraph, agentId: string): Flow[] {

@@ -1,6 +1,5 @@
 import { attackerFactor } from "../../analysis/factors.js";
-import type { SystemGraph } from "../../graph/graph.js";
-import { credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
+import { controlsOfType, credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const thirdPartyHoldsCredential: Rule = {
@@ -65,7 +64,7 @@ export const thirdPartyHoldsCredential: Rule = {
             { element: identity.id, note: "the identity it authenticates" },
           ],
           factors,
-          scope: [identity.id, ...(server && server.id !== holder ? [server.id] : []), ...leastPrivilegeOn(graph, [credential.id, identity.id])],
+          scope: [identity.id, ...(server && server.id !== holder ? [server.id] : []), ...controlsOfType(graph, "least-privilege", [credential.id, identity.id])],
           // Every credential the party holds follows from one weakness: the party's code or platform holding them.
           causeAt: server?.id ?? holder,
         });
@@ -74,8 +73,3 @@ export const thirdPartyHoldsCredential: Rule = {
     return detections;
   },
 };
-
-/** Least-privilege controls on the elements, in ID order: those that make the credential itself do less. */
-function leastPrivilegeOn(graph: SystemGraph, elements: readonly string[]): string[] {
-  return [...new Set(elements.flatMap((id) => graph.controlsCovering(id).filter((c) => c.type === "least-privilege").map((c) => c.id)))].sort();
-}

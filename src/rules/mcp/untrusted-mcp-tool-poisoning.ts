@@ -1,6 +1,6 @@
 import { effectStep, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor } from "../../analysis/factors.js";
-import { effectImpactFactors, isUntrustedServer, mcpServersOf, ownToolEffects, publisherNote, worstEffect } from "../helpers.js";
+import { controlsOfType, effectImpactFactors, isUntrustedServer, mcpServersOf, ownToolEffects, publisherNote, worstEffect } from "../helpers.js";
 import type { Detection, Factor, PathStep, Rule } from "../rule.js";
 
 export const untrustedMcpToolPoisoning: Rule = {
@@ -48,7 +48,7 @@ export const untrustedMcpToolPoisoning: Rule = {
         const serverTools = graph.toolsOf(agent).filter((t) => t.server === server.id).map((t) => t.id);
         const factors: Factor[] = [...attackerFactor(graph, server.id), ...impact];
         // The digest is the pin a pinned-artifacts control on the server would be: counted once, here.
-        const pins = server.pinned === "digest" ? [...new Set(graph.controlsCovering(server.id).filter((c) => c.type === "pinned-artifacts").map((c) => c.id))].sort() : [];
+        const pins = server.pinned === "digest" ? controlsOfType(graph, "pinned-artifacts", [server.id]) : [];
         if (server.pinned === "digest") {
           const same = pins.length ? `; ${pins.map((c) => `${c} (pinned-artifacts)`).join(" and ")} is this same pin, counted once here` : "";
           factors.push({ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(server.id)} is pinned by digest: its descriptions change only when the team moves the pin${same}` });

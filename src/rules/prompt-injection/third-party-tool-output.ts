@@ -1,6 +1,7 @@
 import { effectStep } from "../../analysis/attack-paths.js";
 import { attackerFactor } from "../../analysis/factors.js";
 import { effectImpactFactors, isUntrustedServer, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { reachesOutside } from "../../model/vocabulary.js";
 import type { Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 export const thirdPartyToolOutput: Rule = {
@@ -40,7 +41,7 @@ export const thirdPartyToolOutput: Rule = {
       const ordered = ownToolsFirst(context, agentId, effects);
       const impact = effectImpactFactors(context, agentId, effects);
       for (const tool of graph.toolsOf(agentId)) {
-        const fetch = tool.capabilities.find((c) => c.action === "fetch" && c.destination !== "fixed" && c.destination !== "internal");
+        const fetch = tool.capabilities.find((c) => c.action === "fetch" && reachesOutside(c));
         const server = tool.server ? graph.server(tool.server) : undefined;
         const thirdParty = server && isUntrustedServer(server) ? server : undefined;
         if (!fetch && !thirdParty) continue;
