@@ -629,15 +629,28 @@ function judgeEntryControls(context: AnalysisContext, onTheWay: readonly Mitigat
     const target = firstOpen.way.stages[firstOpen.way.stages.length - 1]!.to;
     const entryId = firstOpen.way.stages[0]!.to;
     const past = firstOpen.entry.open.filter((id) => id !== entryId);
-    const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
-    const why = firstOpen.entry.ownWords
-      ? `${type} does not count: ${who} talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data`
-      : `${type} on part of the way in only: text from ${who} reaches ${context.graph.nameOf(target)} without passing it, so it does not count`;
     // Controls on the ways of the less likely entries only are named too: they do not count either.
     if (judged !== ways) for (const way of ways) for (const stage of way.stages) for (const control of stageCut(context, type, stage).on) on.set(control.id, control);
-    for (const control of [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) evidence.push({ element: control.id, note: why });
+    evidence.push(...openWayEvidence(context, type, on, past, target, firstOpen.entry.ownWords === true));
   }
   return { scope, evidence };
+}
+
+/**
+ * One evidence line per control of the type on the ways (in ID order), saying which entries get past
+ * them: with `gap`, entries that many steps less likely than the finding's own, so the control still
+ * counts; without, an entry that leaves it counting for nothing.
+ */
+function openWayEvidence(context: AnalysisContext, type: ControlType, on: ReadonlyMap<string, Control>, past: readonly string[], target: string, ownWords: boolean, gap?: number): EvidenceItem[] {
+  const who = past.length ? `${names(context, past.slice(0, 3))}${past.length > 3 ? " and more" : ""}` : "entries the trace does not name";
+  const agent = context.graph.nameOf(target);
+  const stillCounts = gap === undefined ? "" : `that entry is ${gap} step${gap === 1 ? "" : "s"} less likely than the finding's own, so the control still counts`;
+  const note = ownWords
+    ? gap === undefined
+      ? `${type} does not count: ${who} talk to ${agent} themselves, and isolation cannot mark a person's own messages as data`
+      : `${type} does not stop ${who}: they talk to ${agent} themselves, and isolation cannot mark a person's own messages as data; but ${stillCounts}`
+    : `${type} on part of the way in only: text from ${who} reaches ${agent} without passing it, ${gap === undefined ? "so it does not count" : `but ${stillCounts}`}`;
+  return [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((control) => ({ element: control.id, note }));
 }
 
 /**
@@ -676,13 +689,7 @@ function passedByTheLessLikely(context: AnalysisContext, type: ControlType, ways
   }
   if (past.size === 0) return [];
   const who = [...past].sort();
-  const gap = Math.min(...who.map((id) => below.get(id)!));
-  const whoWords = `${names(context, who.slice(0, 3))}${who.length > 3 ? " and more" : ""}`;
-  const stillCounts = `that entry is ${gap} step${gap === 1 ? "" : "s"} less likely than the finding's own, so the control still counts`;
-  const note = ownWords
-    ? `${type} does not stop ${whoWords}: they talk to ${context.graph.nameOf(target)} themselves, and isolation cannot mark a person's own messages as data; but ${stillCounts}`
-    : `${type} on part of the way in only: text from ${whoWords} reaches ${context.graph.nameOf(target)} without passing it, but ${stillCounts}`;
-  return [...on.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((control) => ({ element: control.id, note }));
+  return openWayEvidence(context, type, on, who, target, ownWords, Math.min(...who.map((id) => below.get(id)!)));
 }
 
 /**
