@@ -1,7 +1,7 @@
 // Warnings about controls that say something the analysis cannot use: who approves, on a control
 // that is not an approval, and four eyes with nobody named to approve; a pin on a server the model
-// says is not pinned; and a supervised agent whose approvals say otherwise. The model is valid; the warning says which field is ignored or doubtful
-// and why, so the author's intent is not lost.
+// says is not pinned; and a supervised agent whose approvals say otherwise. The model is valid; the
+// warning says which field is ignored or doubtful and why, so the author's intent is not lost.
 import type { Diagnostic, DiagnosticCode, SourceLocation } from "./diagnostics.js";
 import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
