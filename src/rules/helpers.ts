@@ -604,24 +604,28 @@ function judgeEntryControls(context: AnalysisContext, onTheWay: readonly Mitigat
     // No control of the type in the model: none counts, and there is none to explain.
     if (coverIndex(context, type).size === 0) continue;
     const below = entriesBelow(context, ways, Math.max(...onTheWay.filter((m) => m.control === type).map((m) => m.by)));
-    const judged = below.size === 0 ? ways : ways.map((way) => ({ stages: [{ ...way.stages[0]!, from: way.stages[0]!.from.filter((id) => !below.has(id)) }, ...way.stages.slice(1)] })).filter((way) => way.stages[0]!.from.length > 0);
     let weakest: { level: number; control: Control } | undefined;
     let firstOpen: { way: EntryWay; entry: StageCut } | undefined;
     const on = new Map<string, Control>();
-    for (const way of judged) {
-      const cuts = way.stages.map((stage) => stageCut(context, type, stage));
+    /** The controls on each judged way, for the lines about the less likely entries that share it. */
+    const onWay = new Map<EntryWay, Control[]>();
+    for (const way of ways) {
+      const judged = below.size === 0 ? way : withEntries(way, (id) => !below.has(id));
+      if (!judged) continue;
+      const cuts = judged.stages.map((stage) => stageCut(context, type, stage));
+      onWay.set(way, cuts.flatMap((cut) => cut.on));
       for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
       // Cutting any one stage closes the way: the strongest cut is the way's protection.
       let best: StageCut | undefined;
       for (const cut of cuts) if (cut.level !== undefined && (!best || cut.level > best.level!)) best = cut;
-      if (!best) firstOpen ??= { way, entry: cuts[0]! };
+      if (!best) firstOpen ??= { way: judged, entry: cuts[0]! };
       // A way no entry's text takes needs no control and sets no level.
       else if (best.control && (!weakest || best.level! < weakest.level || (best.level === weakest.level && best.control.id < weakest.control.id))) weakest = { level: best.level!, control: best.control };
     }
     if (!firstOpen) {
       if (weakest) {
         scope.push(weakest.control.id);
-        evidence.push(...passedByTheLessLikely(context, type, ways, below));
+        evidence.push(...passedByTheLessLikely(context, type, ways, below, onWay));
       }
       continue;
     }
@@ -630,10 +634,23 @@ function judgeEntryControls(context: AnalysisContext, onTheWay: readonly Mitigat
     const entryId = firstOpen.way.stages[0]!.to;
     const past = firstOpen.entry.open.filter((id) => id !== entryId);
     // Controls on the ways of the less likely entries only are named too: they do not count either.
-    if (judged !== ways) for (const way of ways) for (const stage of way.stages) for (const control of stageCut(context, type, stage).on) on.set(control.id, control);
+    for (const way of ways) {
+      const theirs = below.size === 0 ? undefined : withEntries(way, (id) => below.has(id));
+      for (const stage of theirs?.stages ?? []) for (const control of stageCut(context, type, stage).on) on.set(control.id, control);
+    }
     evidence.push(...openWayEvidence(context, type, on, past, target, firstOpen.entry.ownWords === true));
   }
   return { scope, evidence };
+}
+
+/**
+ * The way with only the entries `keep` keeps at its first stage, or undefined when none is left. An
+ * entry's text reaches the target, and passes the controls it passes, whoever else comes in: a way
+ * judged for some of its entries says of them what the whole way says.
+ */
+function withEntries(way: EntryWay, keep: (id: string) => boolean): EntryWay | undefined {
+  const from = way.stages[0]!.from.filter(keep);
+  return from.length === 0 ? undefined : { stages: [{ ...way.stages[0]!, from }, ...way.stages.slice(1)] };
 }
 
 /**
@@ -672,17 +689,23 @@ function entriesBelow(context: AnalysisContext, ways: readonly EntryWay[], steps
   return below;
 }
 
-/** Evidence for controls that count although entries too unlikely to set the residual get past them. */
-function passedByTheLessLikely(context: AnalysisContext, type: ControlType, ways: readonly EntryWay[], below: ReadonlyMap<string, number>): EvidenceItem[] {
+/**
+ * Evidence for controls that count although entries too unlikely to set the residual get past them: the
+ * less likely entries' own part of each way is judged (their text passes what it passes whoever else
+ * comes in), and the lines name the controls on the whole way, theirs and the judged entries' (`onWay`).
+ */
+function passedByTheLessLikely(context: AnalysisContext, type: ControlType, ways: readonly EntryWay[], below: ReadonlyMap<string, number>, onWay: ReadonlyMap<EntryWay, readonly Control[]>): EvidenceItem[] {
   if (below.size === 0) return [];
   const on = new Map<string, Control>();
   const past = new Set<string>();
   let target = "";
   let ownWords = false;
   for (const way of ways) {
-    const cuts = way.stages.map((stage) => stageCut(context, type, stage));
+    const theirs = withEntries(way, (id) => below.has(id));
+    if (!theirs) continue;
+    const cuts = theirs.stages.map((stage) => stageCut(context, type, stage));
     if (cuts.some((cut) => cut.level !== undefined)) continue;
-    for (const cut of cuts) for (const control of cut.on) on.set(control.id, control);
+    for (const control of [...(onWay.get(way) ?? []), ...cuts.flatMap((cut) => cut.on)]) on.set(control.id, control);
     for (const id of cuts[0]!.open) if (below.has(id)) past.add(id);
     target ||= way.stages[way.stages.length - 1]!.to;
     ownWords ||= cuts[0]!.ownWords === true;
