@@ -69,6 +69,10 @@ const writers = {
   writableBy: refs(["actor"], "Actors who can put content into this element").optional(),
 };
 
+const readers = {
+  readableBy: refs(["actor"], "Actors who can read the stored content directly (dashboards, analysts, a wiki's members): asking an agent for it gains them nothing").optional(),
+};
+
 const holds = {
   holds: refs(["data"], "Data this element stores or contains").optional(),
 };
@@ -230,8 +234,8 @@ export const Datastore = z
     ...runtime,
     ...writers,
     ...holds,
+    ...readers,
     type: oneOf(v.DATASTORE_TYPES, "Kind of store; vector and memory stores feed model contexts"),
-    readableBy: refs(["actor"], "Actors who can read the stored content directly (dashboards, analysts)").optional(),
     tenancy: oneOf(v.TENANCY, "Whether the store holds one tenant's data or several tenants' side by side").optional(),
   })
   .meta({
@@ -245,6 +249,7 @@ export const Source = z
     ...componentCommon,
     ...runtime,
     ...writers,
+    ...readers,
     ...holds,
     type: oneOf(v.SOURCE_TYPES, "What the source is"),
     contentTypes: z.array(z.enum(v.CONTENT_TYPES)).meta({ description: "Formats of the content it delivers; attachments and HTML can hide instructions." }).optional(),

@@ -54,6 +54,32 @@ function ingestionInto(graph: SystemGraph, storeId: string): { pipeline: Pipelin
     .map(([id, flows]) => ({ pipeline: graph.node(id)!.element as unknown as Pipeline, flows }));
 }
 
+/**
+ * Actors who may open everything the store holds themselves: its own readers (readableBy), and
+ * those who may read every source its ingestion copies, when nothing but ingestion writes into it.
+ * An embedding model's answer to the pipeline carries no documents, so it does not count as a source.
+ */
+function directReaders(graph: SystemGraph, storeId: string, visiting = new Set<string>()): Set<string> {
+  const element = graph.node(storeId)?.element;
+  const own = new Set(Array.isArray(element?.readableBy) ? (element.readableBy as string[]) : []);
+  const inbound = graph.flowsTo(storeId);
+  if (graph.kindOf(storeId) === "source" || inbound.length === 0 || visiting.has(storeId)) return own;
+  visiting.add(storeId);
+  let upstream: Set<string> | undefined;
+  for (const flow of inbound) {
+    if (graph.kindOf(flow.from) !== "pipeline") return own;
+    for (const copied of graph.flowsTo(flow.from)) {
+      const kind = graph.kindOf(copied.from);
+      if (kind === "model") continue;
+      if (kind !== "source" && kind !== "datastore") return own;
+      const readers = directReaders(graph, copied.from, visiting);
+      upstream = upstream ? new Set([...upstream].filter((id) => readers.has(id))) : readers;
+    }
+  }
+  for (const id of upstream ?? []) own.add(id);
+  return own;
+}
+
 function pipelineEvidence(context: AnalysisContext, pipeline: Pipeline, storeId: string): EvidenceItem {
   const { graph } = context;
   const sources = [...new Set(graph.flowsTo(pipeline.id).map((f) => f.from))].filter((id) => graph.kindOf(id) === "source").sort();
@@ -71,7 +97,7 @@ export const permissionBlindRetrieval: Rule = {
   appliesWhen:
     "An agent retrieves from a datastore (a flow of channel retrieval from the store to the agent); the store holds, or the flow carries, confidential or restricted data; and people send requests to the agent (an actor's api, message, email or event flow to it, directly or through clients and services). " +
     "The model cannot say who may open each document, so confidential or restricted data in a store that several people query stands for documents not all of them may open; public and internal data count as readable by everyone who asks. " +
-    "It does not apply to people the store's readableBy lists (they may read it anyway), so not at all when it lists everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) covers the retrieval flow, the store, the agent or the host the agent runs on: retrieval then filters by the asker's permissions or reads the asker's own partition. A partial control lowers the score; a planned one is listed.",
+    "It does not apply to people who may read the store anyway: those its readableBy lists, and, for a store that only ingestion pipelines write into, those that every source it copies lists as readableBy (a wiki space whose members are the askers); so not at all when they are everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) covers the retrieval flow, the store, the agent or the host the agent runs on: retrieval then filters by the asker's permissions or reads the asker's own partition. A partial control lowers the score; a planned one is listed.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -111,8 +137,9 @@ export const permissionBlindRetrieval: Rule = {
         else retrievals.set(flow.to, [flow]);
       }
       if (retrievals.size === 0) continue;
-      const readableBy = new Set(store.readableBy ?? []);
+      const readableBy = directReaders(graph, store.id);
       const pipelines = ingestionInto(graph, store.id);
+      const copiedReadable = pipelines.some(({ pipeline }) => graph.flowsTo(pipeline.id).some((f) => Array.isArray(graph.node(f.from)?.element.readableBy)));
       for (const [agentId, flows] of [...retrievals].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const data = sensitiveSorted(graph, new Set([...heldData(graph, store.id), ...flows.flatMap((f) => f.data ?? [])]));
         if (data.length === 0) continue;
@@ -145,7 +172,7 @@ export const permissionBlindRetrieval: Rule = {
           { element: store.id, note: `${store.type} store; ${agentName} retrieves from it by similarity` },
           ...data.slice(0, 4).map((d): EvidenceItem => ({ element: d, note: `${graph.data(d)!.classification}${graph.data(d)!.flags?.length ? ` (${graph.data(d)!.flags!.join(", ")})` : ""}, in ${storeName} and retrieved for whoever asks` })),
           { element: agentId, note: `answers ${names(context, askerIds)} from what it retrieves` },
-          ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${readableBy.size > 0 ? `, and is not among those who may read ${storeName} directly` : ""}` })),
+          ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${readableBy.size > 0 || copiedReadable ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
           ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented authorization or tenant-isolation control covers it` })),
           ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
         ];

@@ -38,6 +38,22 @@ const helpIndex = (withTickets: boolean): ModelSpec =>
     ],
   });
 
+/** The wiki index filled nightly from wiki spaces only, each with its own readers; tests say who may read each space. */
+const syncedIndex = (spaces: Record<string, string[]>, extraFlows: Record<string, unknown>[] = []): ModelSpec =>
+  spec(internalAgent(), index({ holds: [] }), {
+    actors: [{ id: "hr-team", type: "employee", authenticated: true }],
+    sources: Object.entries(spaces).map(([id, readers]) => ({ id, type: "documents", readableBy: readers, holds: ["hr-docs"] })),
+    models: [{ id: "embedder", provider: "Vendor", hosting: "hosted-api", version: "e-1", pinned: true }],
+    pipelines: [{ id: "wiki-sync", type: "embedding-ingestion", schedule: "nightly" }],
+    flows: [
+      ...Object.keys(spaces).map((id) => ({ id: `export-${id}`, from: id, to: "wiki-sync", channel: "ingestion", data: ["hr-docs"] })),
+      // The embedding model's answer to the pipeline carries vectors, not documents.
+      { id: "embeddings", from: "embedder", to: "wiki-sync", channel: "api" },
+      { id: "upsert", from: "wiki-sync", to: "wiki-index", channel: "ingestion", data: ["hr-docs"] },
+      ...extraFlows,
+    ],
+  });
+
 const sharedIndex = spec(internalAgent(), index({ tenancy: "shared" }, { classification: "confidential" }));
 
 ruleTester(permissionBlindRetrieval, {
@@ -57,6 +73,7 @@ ruleTester(permissionBlindRetrieval, {
       name: "an authorization control with no status (taken as implemented) on the backend the agent runs on",
       model: spec(internalAgent("agent", { runsOn: "backend" }), index(), { services: [{ id: "backend", type: "api" }], controls: [{ id: "acl", type: "authorization", covers: ["backend"] }] }),
     },
+    { name: "an index copied only from wiki spaces that everyone who asks may read (the sources' readableBy)", model: syncedIndex({ "eng-space": ["staff"], "ops-space": ["staff", "hr-team"] }) },
     { name: "a store shared between tenants is TW-EXF-004's story", model: sharedIndex },
     {
       name: "nobody asks: the agent is started by a scheduler service that no actor talks to",
@@ -164,6 +181,26 @@ ruleTester(permissionBlindRetrieval, {
           },
         },
       ],
+    },
+    {
+      name: "near miss: one of the spaces the index copies is closed to those who ask",
+      model: syncedIndex({ "eng-space": ["staff"], "hr-space": ["hr-team"] }),
+      findings: [
+        {
+          anchors: ["wiki-index", "agent"],
+          // Likelihood 4, impact 3 +1 (restricted): 16, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.match(finding.evidence.find((e) => e.element === "staff")!.note, /not among those who may read wiki-index or every source it copies directly/);
+          },
+        },
+      ],
+    },
+    {
+      name: "near miss: the askers may read every space copied, but the agent also writes into the index",
+      model: syncedIndex({ "eng-space": ["staff"] }, [{ id: "remember", from: "agent", to: "wiki-index", channel: "memory", data: ["hr-docs"] }]),
+      findings: [{ anchors: ["wiki-index", "agent"], severity: "high" }],
     },
     {
       name: "a shared document store, which TW-EXF-004 (vector and memory stores) does not report",
