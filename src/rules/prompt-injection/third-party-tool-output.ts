@@ -1,6 +1,7 @@
 import { effectStep } from "../../analysis/attack-paths.js";
 import { attackerFactor } from "../../analysis/factors.js";
-import { effectImpactFactors, isUntrustedServer, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { effectImpactFactors, isUntrustedServer, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import type { McpServer } from "../../model/schema.js";
 import { reachesOutside } from "../../model/vocabulary.js";
 import type { Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
@@ -11,7 +12,7 @@ export const thirdPartyToolOutput: Rule = {
   rationale:
     "A tool that fetches pages at URLs the agent chooses returns text that anyone on the internet may have written, and a tool served by a community or unknown MCP server returns whatever its publisher (or whoever compromises the package) wants. That output goes straight into the agent's context, where instructions in it are read like any other. The agent's own choice of URL is easily steered by a link in an issue, an email or a search result. (Instructions hidden in an MCP server's tool descriptions are a separate finding, TW-MCP-001; this one is about what the tools return.)",
   appliesWhen:
-    "An agent has a tool that fetches at a destination that is not fixed, or a tool served by an MCP server whose publisher trust is community or unknown; the tool's output returns into the agent.",
+    "An agent has a tool that fetches at a destination that is not fixed, or a tool served by an MCP server whose publisher trust is community or unknown; the tool's output returns into the agent. A fetch is one finding per tool; the other tools of one such server are one finding for the server (they share its publisher and its package).",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM01:2025"],
@@ -40,47 +41,65 @@ export const thirdPartyToolOutput: Rule = {
       const effects = ownToolEffects(capabilities.agentEffects(agentId));
       const ordered = ownToolsFirst(context, agentId, effects);
       const impact = effectImpactFactors(context, agentId, effects);
+      // The tools one untrusted server serves share one publisher and one package: one finding per server, not per tool.
+      const served = new Map<string, string[]>();
       for (const tool of graph.toolsOf(agentId)) {
         const fetch = tool.capabilities.find((c) => c.action === "fetch" && reachesOutside(c));
         const server = tool.server ? graph.server(tool.server) : undefined;
         const thirdParty = server && isUntrustedServer(server) ? server : undefined;
-        if (!fetch && !thirdParty) continue;
+        if (!fetch && thirdParty) served.set(thirdParty.id, [...(served.get(thirdParty.id) ?? []), tool.id]);
+        if (!fetch) continue;
 
-        const likelihood: Factor[] = [];
-        const evidence: EvidenceItem[] = [];
-        const path: PathStep[] = [];
         const toolName = graph.nameOf(tool.id);
-        if (fetch) {
-          const anyUrl = fetch.destination !== "allow-listed";
-          if (anyUrl) likelihood.push({ dimension: "likelihood", delta: 1, reason: `${toolName} fetches any URL the agent chooses: anyone who can publish a page can write into the agent's context` });
-          evidence.push({ element: tool.id, note: `fetch capability${fetch.on?.length ? ` on ${fetch.on.map((r) => graph.nameOf(r)).join(", ")}` : ""}, destination ${fetch.destination ?? "not restricted"}; its output returns into the agent` });
-          path.push({ element: fetch.on?.[0] ?? tool.id, action: `attacker publishes a page with hidden instructions and puts its link where ${graph.nameOf(agentId)} will follow it`, technique: "AML.T0100" });
-          path.push({ element: tool.id, action: `${toolName} fetches the page and returns its text to the agent`, technique: "AML.T0051.001" });
-        }
-        if (thirdParty) {
-          evidence.push({ element: thirdParty.id, note: `MCP server from a ${thirdParty.publisherTrust} publisher (${thirdParty.publisher})${thirdParty.pinned ? `, pinned: ${thirdParty.pinned}` : ", not pinned"}; it serves ${toolName}` });
-          if (!fetch) {
-            evidence.push({ element: tool.id, note: `tool served by ${graph.nameOf(thirdParty.id)}; its output returns into the agent` });
-            path.push({ element: thirdParty.id, action: `${graph.nameOf(thirdParty.id)} returns tool output that carries instructions`, technique: "AML.T0099" });
-            path.push({ element: tool.id, action: `${toolName} hands the output to the agent`, technique: "AML.T0051.001" });
-          }
-        }
-        // On a tie, the tool that lets the text in is the one named.
-        const worst = worstEffect([...ordered.filter((e) => e.tool === tool.id), ...ordered.filter((e) => e.tool !== tool.id)]);
-        path.push({ element: agentId, action: `${graph.nameOf(agentId)} reads the output and follows the injected instructions`, technique: "AML.T0051.001" });
-        if (worst) path.push(effectStep(graph, worst));
-        const sideEffectTools = [...new Set(effects.filter((e) => e.action !== "read" && e.tool !== tool.id).map((e) => e.tool!))];
-        for (const other of sideEffectTools.slice(0, 4)) evidence.push({ element: other, note: "side-effecting tool within reach of the injected instructions" });
+        const likelihood: Factor[] = [];
+        if (fetch.destination !== "allow-listed") likelihood.push({ dimension: "likelihood", delta: 1, reason: `${toolName} fetches any URL the agent chooses: anyone who can publish a page can write into the agent's context` });
+        const evidence: EvidenceItem[] = [{ element: tool.id, note: `fetch capability${fetch.on?.length ? ` on ${fetch.on.map((r) => graph.nameOf(r)).join(", ")}` : ""}, destination ${fetch.destination ?? "not restricted"}; its output returns into the agent` }];
+        if (thirdParty) evidence.push(serverEvidence(thirdParty, toolName));
+        const what = `fetches ${fetch.destination === "allow-listed" ? "allow-listed" : "arbitrary"} web content${thirdParty ? ` and is served by ${graph.nameOf(thirdParty.id)}, a ${thirdParty.publisherTrust} MCP server` : ""}`;
+        detections.push(
+          finding([tool.id], what, likelihood, evidence, tool.id, [
+            { element: fetch.on?.[0] ?? tool.id, action: `attacker publishes a page with hidden instructions and puts its link where ${graph.nameOf(agentId)} will follow it`, technique: "AML.T0100" },
+            { element: tool.id, action: `${toolName} fetches the page and returns its text to the agent`, technique: "AML.T0051.001" },
+          ], [tool.id, ...(thirdParty ? [thirdParty.id] : []), ...(fetch.on ?? [])]),
+        );
+      }
+      for (const [serverId, tools] of served) {
+        const server = graph.server(serverId)!;
+        const serverName = graph.nameOf(serverId);
+        const toolNames = names(context, tools);
+        detections.push(
+          finding(tools, `${tools.length === 1 ? "is" : "are"} served by ${serverName}, a ${server.publisherTrust} MCP server`, [], [
+            serverEvidence(server, toolNames),
+            ...tools.map((id): EvidenceItem => ({ element: id, note: `tool served by ${serverName}; its output returns into the agent` })),
+          ], serverId, [
+            { element: serverId, action: `${serverName} returns tool output that carries instructions`, technique: "AML.T0099" },
+            { element: tools[0]!, action: `${tools.length === 1 ? graph.nameOf(tools[0]!) : `${graph.nameOf(tools[0]!)} (or another of its tools)`} hands the output to the agent`, technique: "AML.T0051.001" },
+          ], [serverId, ...tools], serverId),
+        );
+      }
 
-        const what = fetch ? `fetches ${fetch.destination === "allow-listed" ? "allow-listed" : "arbitrary"} web content` : `is served by ${graph.nameOf(thirdParty!.id)}, a ${thirdParty!.publisherTrust} MCP server`;
-        detections.push({
-          anchors: [agentId, tool.id],
-          summary: `${graph.nameOf(agentId)} calls ${toolName}, which ${what}${fetch && thirdParty ? ` and is served by ${graph.nameOf(thirdParty.id)}, a ${thirdParty.publisherTrust} MCP server` : ""}; its output lands in the agent's context${worst && worst.action !== "read" ? ` next to the power to ${worst.action} through ${graph.nameOf(worst.tool!)}` : ""}.`,
-          evidence,
-          factors: [...likelihood, ...attackerFactor(graph, fetch ? tool.id : thirdParty!.id), ...impact],
-          path,
-          scope: [tool.id, ...(thirdParty ? [thirdParty.id] : []), ...(fetch?.on ?? [])],
-        });
+      function serverEvidence(server: McpServer, served: string): EvidenceItem {
+        return { element: server.id, note: `MCP server from a ${server.publisherTrust} publisher (${server.publisher})${server.pinned ? `, pinned: ${server.pinned}` : ", not pinned"}; it serves ${served}` };
+      }
+
+      /** One finding: the way the text comes in (`how`, `steps`), then what a steered agent can do with the agent's tools. */
+      function finding(tools: string[], what: string, likelihood: Factor[], evidence: EvidenceItem[], attackerAt: string, steps: PathStep[], scope: string[], anchor = tools[0]!): Detection {
+        // On a tie, the tool that lets the text in is the one named.
+        const worst = worstEffect([...ordered.filter((e) => tools.includes(e.tool!)), ...ordered.filter((e) => !tools.includes(e.tool!))]);
+        const sideEffectTools = [...new Set(effects.filter((e) => e.action !== "read" && !tools.includes(e.tool!)).map((e) => e.tool!))];
+        const subject = tools.length === 1 ? graph.nameOf(tools[0]!) : names(context, tools);
+        return {
+          anchors: [agentId, anchor],
+          summary: `${graph.nameOf(agentId)} calls ${subject}, which ${what}; ${tools.length === 1 ? "its" : "their"} output lands in the agent's context${worst && worst.action !== "read" ? ` next to the power to ${worst.action} through ${graph.nameOf(worst.tool!)}` : ""}.`,
+          evidence: [...evidence, ...sideEffectTools.slice(0, 4).map((other): EvidenceItem => ({ element: other, note: "side-effecting tool within reach of the injected instructions" }))],
+          factors: [...likelihood, ...attackerFactor(graph, attackerAt), ...impact],
+          path: [
+            ...steps,
+            { element: agentId, action: `${graph.nameOf(agentId)} reads the output and follows the injected instructions`, technique: "AML.T0051.001" },
+            ...(worst ? [effectStep(graph, worst)] : []),
+          ],
+          scope,
+        };
       }
     }
     return detections;

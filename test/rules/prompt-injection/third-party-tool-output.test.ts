@@ -24,7 +24,7 @@ ruleTester(thirdPartyToolOutput, {
       model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"], decision: { what: "which issues are closed as duplicates", stakes: "low" } }), mcp("community")),
       findings: [
         {
-          anchors: ["agent", "search-issues"],
+          anchors: ["agent", "issues-mcp"],
           check: (finding) => assert.equal(finding.reasons[1], "Impact 2/5: rule default 3; -1 agent can only read; its answer decides which issues are closed as duplicates (TW-MIS-002 rates that)."),
         },
       ],
@@ -51,7 +51,7 @@ ruleTester(thirdPartyToolOutput, {
         // Likelihood 3 (allow-listed: no +1). Impact 3 + 1 (the agent can execute) = 4. 12: high.
         { anchors: ["agent", "fetch"], severity: "high", check: (finding) => assert.equal(finding.inherent.likelihood, 3) },
         {
-          anchors: ["agent", "search-issues"],
+          anchors: ["agent", "issues-mcp"],
           severity: "high",
           summary: /community/,
           check: (finding) => {
@@ -63,13 +63,44 @@ ruleTester(thirdPartyToolOutput, {
       ],
     },
     {
+      name: "three tools of one community server, one of which fetches: one finding for the server, one for the fetch",
+      model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"] }), mcp("community"), {
+        tools: [
+          { id: "comment-issue", server: "issues-mcp", capabilities: [{ action: "write", on: ["issues-db"] }] },
+          { id: "fetch-link", server: "issues-mcp", capabilities: [{ action: "fetch", destination: "any" }] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "issues-mcp"],
+          summary: /^agent calls comment-issue and search-issues, which are served by issues-mcp, a community MCP server; their output lands in the agent's context next to the power to write through comment-issue\.$/,
+          check: (finding) => {
+            // Likelihood 3. Impact 3 (a write is neither read-only nor severe). 9, medium.
+            assert.equal(finding.inherent.score, 9);
+            assert.deepEqual(finding.evidence.map((e) => e.element), ["issues-mcp", "comment-issue", "search-issues", "fetch-link"]);
+            assert.match(finding.evidence[0]!.note, /it serves comment-issue and search-issues$/);
+            assert.deepEqual(finding.path?.slice(0, 2).map((s) => s.element), ["issues-mcp", "comment-issue"]);
+          },
+        },
+        {
+          anchors: ["agent", "fetch-link"],
+          // Likelihood 3 + 1 (any URL) = 4; impact 3: 12, high. The server's other tools are not part of this way in.
+          summary: /which fetches arbitrary web content and is served by issues-mcp, a community MCP server/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.match(finding.evidence.find((e) => e.element === "issues-mcp")!.note, /it serves fetch-link$/);
+          },
+        },
+      ],
+    },
+    {
       name: "an unknown-publisher MCP tool feeding a read-only agent, with partial content isolation on the tool",
       model: spec(internalAgent("agent", { mcpServers: ["issues-mcp"] }), mcp("unknown"), {
         controls: [{ id: "proxy", type: "content-isolation", covers: ["search-issues"], status: "partial", verified: true }],
       }),
       findings: [
         {
-          anchors: ["agent", "search-issues"],
+          anchors: ["agent", "issues-mcp"],
           check: (finding) => {
             // Likelihood 3; impact 3 - 1 (the agent can only read) = 2: 6, medium.
             assert.equal(finding.inherent.score, 6);
