@@ -1,6 +1,7 @@
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { effectImpactFactors, entryControls, entryWays, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { reachesOutside } from "../../model/vocabulary.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 /** Formats whose hidden text is in pixels or sound: it survives only a multimodal model or a transcript, not text extraction. */
@@ -25,6 +26,27 @@ function reachesAsFile(context: AnalysisContext, origin: string, agentId: string
   return false;
 }
 
+/**
+ * Whether the origin reaches the agent other than through a tool of the agent's that fetches from outside:
+ * content fetched by the agent itself is TW-PI-003's finding, and no person reviews a fetched page anyway.
+ */
+function reachesOtherThanFetched(context: AnalysisContext, origin: string, agentId: string): boolean {
+  const { graph, untrusted } = context;
+  const fetchers = new Set(graph.toolsOf(agentId).filter((t) => t.capabilities.some((c) => c.action === "fetch" && reachesOutside(c))).map((t) => t.id));
+  if (fetchers.size === 0) return true;
+  const seen = new Set([origin]);
+  const queue = [origin];
+  for (let next = 0; next < queue.length; next++) {
+    for (const edge of untrusted.edges.get(queue[next]!) ?? []) {
+      if (edge.to === agentId) return true;
+      if (seen.has(edge.to) || fetchers.has(edge.to)) continue;
+      seen.add(edge.to);
+      queue.push(edge.to);
+    }
+  }
+  return false;
+}
+
 /** Formats that can carry text a person reviewing the content does not see. */
 const RICH = new Map<string, string>([
   ["pdf", "invisible text layers, white or tiny text"],
@@ -41,7 +63,7 @@ export const hiddenInstructionsRichContent: Rule = {
   rationale:
     "PDFs, HTML, office documents, images and audio can carry text that a person looking at them never sees (white or tiny text, hidden layers and elements, metadata, text inside an image) but that text extraction or a multimodal model passes to the agent. Such instructions slip past human review and past filters that only look at the visible text.",
   appliesWhen:
-    "A source whose content types include pdf, html, image, office or audio is written by untrusted actors (it is an untrusted origin) and its content reaches an agent without another agent in between (the first agent to parse it). Images and audio count only where the file itself reaches the agent: text an embedding-ingestion pipeline extracts for an index does not carry what is in their pixels or sound.",
+    "A source whose content types include pdf, html, image, office or audio is written by untrusted actors (it is an untrusted origin) and its content reaches an agent without another agent in between (the first agent to parse it). Images and audio count only where the file itself reaches the agent: text an embedding-ingestion pipeline extracts for an index does not carry what is in their pixels or sound. A source that reaches the agent only through the agent's own fetch from outside is TW-PI-003's finding (nobody reviews a fetched page, so hidden text adds nothing).",
   mappings: {
     stride: ["T"],
     owaspLlm: ["LLM01:2025"],
@@ -70,7 +92,7 @@ export const hiddenInstructionsRichContent: Rule = {
         let types = ((graph.node(origin.id)?.element.contentTypes as string[] | undefined) ?? []).filter((t) => RICH.has(t));
         // Text in an image or a recording is lost when an ingestion pipeline extracts text for an index.
         if (types.some((t) => NOT_TEXT.has(t)) && !reachesAsFile(context, origin.id, agentId)) types = types.filter((t) => !NOT_TEXT.has(t));
-        if (types.length === 0) continue;
+        if (types.length === 0 || !reachesOtherThanFetched(context, origin.id, agentId)) continue;
         const hops = untrusted.pathFrom(origin.id, agentId);
         // Once another agent has parsed the file, what it passes on is plain text: that is indirect injection, not hidden content.
         if (hops.slice(1, -1).some((h) => graph.kindOf(h.node) === "agent")) continue;

@@ -1,5 +1,5 @@
 import { effectStep } from "../../analysis/attack-paths.js";
-import { attackerFactor } from "../../analysis/factors.js";
+import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
 import { effectImpactFactors, isUntrustedServer, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { McpServer } from "../../model/schema.js";
 import { reachesOutside } from "../../model/vocabulary.js";
@@ -12,7 +12,7 @@ export const thirdPartyToolOutput: Rule = {
   rationale:
     "A tool that fetches pages at URLs the agent chooses returns text that anyone on the internet may have written, and a tool served by a community or unknown MCP server returns whatever its publisher (or whoever compromises the package) wants. That output goes straight into the agent's context, where instructions in it are read like any other. The agent's own choice of URL is easily steered by a link in an issue, an email or a search result. (Instructions hidden in an MCP server's tool descriptions are a separate finding, TW-MCP-001; this one is about what the tools return.)",
   appliesWhen:
-    "An agent has a tool that fetches at a destination that is not fixed, or a tool served by an MCP server whose publisher trust is community or unknown; the tool's output returns into the agent. A fetch is one finding per tool; the other tools of one such server are one finding for the server (they share its publisher and its package).",
+    "An agent has a tool that fetches at a destination that is not fixed (any URL adds a step of likelihood; an allow-listed fetch is scored by the exposure of the sites it names, as other injection rules score an entry), or a tool served by an MCP server whose publisher trust is community or unknown; the tool's output returns into the agent. A fetch is one finding per tool; the other tools of one such server are one finding for the server (they share its publisher and its package).",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM01:2025"],
@@ -34,7 +34,7 @@ export const thirdPartyToolOutput: Rule = {
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
   detect(context) {
-    const { graph, capabilities } = context;
+    const { graph, capabilities, untrusted } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("agent")) {
       const agentId = node.id;
@@ -51,14 +51,20 @@ export const thirdPartyToolOutput: Rule = {
         if (!fetch) continue;
 
         const toolName = graph.nameOf(tool.id);
-        const likelihood: Factor[] = [];
-        if (fetch.destination !== "allow-listed") likelihood.push({ dimension: "likelihood", delta: 1, reason: `${toolName} fetches any URL the agent chooses: anyone who can publish a page can write into the agent's context` });
+        // The fetched sites the model names are entries like any other: the most exposed one is scored as TW-PI-002 and TW-PI-005 score it.
+        const fetched = fetch.on?.length ? untrusted.originsReaching(agentId).filter((o) => fetch.on!.includes(o.id)) : [];
+        const likelihood: Factor[] =
+          fetch.destination !== "allow-listed"
+            ? [{ dimension: "likelihood", delta: 1, reason: `${toolName} fetches any URL the agent chooses: anyone who can publish a page can write into the agent's context` }]
+            : fetched[0]
+              ? exposureFactor(graph, fetched[0])
+              : [];
         const evidence: EvidenceItem[] = [{ element: tool.id, note: `fetch capability${fetch.on?.length ? ` on ${fetch.on.map((r) => graph.nameOf(r)).join(", ")}` : ""}, destination ${fetch.destination ?? "not restricted"}; its output returns into the agent` }];
         if (thirdParty) evidence.push(serverEvidence(thirdParty, toolName));
         const what = `fetches ${fetch.destination === "allow-listed" ? "allow-listed" : "arbitrary"} web content${thirdParty ? ` and is served by ${graph.nameOf(thirdParty.id)}, a ${thirdParty.publisherTrust} MCP server` : ""}`;
         detections.push(
           finding([tool.id], what, likelihood, evidence, tool.id, [
-            { element: fetch.on?.[0] ?? tool.id, action: `attacker publishes a page with hidden instructions and puts its link where ${graph.nameOf(agentId)} will follow it`, technique: "AML.T0100" },
+            { element: fetched[0]?.id ?? fetch.on?.[0] ?? tool.id, action: `attacker publishes a page with hidden instructions and puts its link where ${graph.nameOf(agentId)} will follow it`, technique: "AML.T0100" },
             { element: tool.id, action: `${toolName} fetches the page and returns its text to the agent`, technique: "AML.T0051.001" },
           ], [tool.id, ...(thirdParty ? [thirdParty.id] : []), ...(fetch.on ?? [])]),
         );

@@ -21,8 +21,19 @@ const indexed = {
   ],
 };
 
+/** HTML pages anyone may publish, fetched by the agent's own tool. */
+const fetchedPages = (destination: string) => ({
+  actors: [{ id: "authors", type: "public" }],
+  sources: [{ id: "pages", type: "web", writableBy: ["authors"], contentTypes: ["html"] }],
+  tools: [{ id: "fetch", capabilities: [{ action: "fetch", on: ["pages"], destination }] }],
+});
+
 ruleTester(hiddenInstructionsRichContent, {
   valid: [
+    {
+      name: "HTML pages that reach the agent only through its own fetch from outside: TW-PI-003's finding, and nobody reviews a fetched page",
+      model: spec(internalAgent("agent", { tools: ["fetch", "reply"] }), fetchedPages("any"), reply),
+    },
     { name: "near miss: the inbox only delivers plain text and markdown", model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["text", "markdown"]), reply) },
     {
       name: "PDFs written only by employees (no insider adversary): not an untrusted origin",
@@ -34,6 +45,11 @@ ruleTester(hiddenInstructionsRichContent, {
     },
   ],
   invalid: [
+    {
+      name: "near miss: the same pages are also fetched from a fixed URL by the agent (no TW-PI-003 for that way)",
+      model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchedPages("fixed")),
+      findings: [{ anchors: ["agent", "pages"], summary: /^Content from pages \(html\)/ }],
+    },
     {
       name: "images read as files by the agent (it also retrieves from the index): the pixels reach the model",
       model: spec(internalAgent("agent", { tools: ["reply"] }), inbox(["image"]), indexed, reply),

@@ -45,6 +45,26 @@ ruleTester(thirdPartyToolOutput, {
       ],
     },
     {
+      name: "an allow-listed fetch of pages anyone may publish is scored by that entry's exposure, as other injection rules score it",
+      model: spec(internalAgent("agent", { tools: ["fetch"] }), {
+        actors: [{ id: "page-authors", type: "public" }],
+        sources: [{ id: "status-pages", type: "web", writableBy: ["page-authors"] }],
+        tools: [{ id: "fetch", capabilities: [{ action: "fetch", on: ["status-pages"], destination: "allow-listed" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "fetch"],
+          // Likelihood 3 +1 (entry status-pages, written by the public). Impact 3. 12, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.match(finding.reasons[0]!, /\+1 entry status-pages \(writable by page-authors\)/);
+            assert.equal(finding.path?.[0]?.element, "status-pages");
+          },
+        },
+      ],
+    },
+    {
       name: "allow-listed fetching and a community MCP tool, next to a shell",
       model: spec(internalAgent("agent", { tools: ["fetch", "shell"], mcpServers: ["issues-mcp"] }), fetchTool("allow-listed"), mcp("community"), shell),
       findings: [
