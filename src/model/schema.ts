@@ -178,7 +178,7 @@ export const SpendLimit = z
 
 export const Capability = z
   .strictObject({
-    action: oneOf(v.ACTIONS, "What the tool does: read, write, delete, execute code or commands, send outside, publish publicly, spend money, fetch arbitrary URLs, or administer"),
+    action: oneOf(v.ACTIONS, "What the tool does: read, write, delete, execute code or commands, send outside, publish publicly, spend money, fetch arbitrary URLs, or administer. A change that decides what code runs is execute, not write: patching a deployment's image or command, creating a pod or a job, exec into a container, editing a CI workflow"),
     on: refs(
       ["datastore", "source", "service", "dataset", "model", "client", "pipeline", "prompt", "mcp-server"],
       "Resources the action applies to. For execute: where the code runs (a job the tool dispatches to a CI service runs on that service); without it, the code runs where the tool runs, and can read what is there",

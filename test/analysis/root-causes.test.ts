@@ -150,10 +150,10 @@ describe("root causes in the reports of a large model", () => {
 
 describe("root causes of the coding agent (docs/scoring.md quotes them)", () => {
   const coding = analysed("examples/coding-agent").analysis;
-  it("has 27 of its 42 findings follow from untrusted text steering the PR agent, two from the bot identity and its token, and two from the web-fetch MCP server", () => {
+  it("has 26 of its 41 findings follow from untrusted text steering the PR agent, two from the bot identity and its token, and two from the web-fetch MCP server", () => {
     // The other 15 have no attack path: the unpinned MCP server, the identity and key rules, data to the provider, governance.
-    assert.equal(coding.findings.length, 42);
-    assert.equal(coding.causes.find((c) => c.id === "steered-agent:pr-agent")?.findings.length, 27);
+    assert.equal(coding.findings.length, 41);
+    assert.equal(coding.causes.find((c) => c.id === "steered-agent:pr-agent")?.findings.length, 26);
     assert.deepEqual(coding.causes.find((c) => c.id === "identity:code-host-bot")?.findings.map((id) => id.replace(/@.*/, "")).sort(), ["TW-NHI-006", "TW-NHI-009"]);
     // The bot's token in a community server's process is that server's weakness, with the server's own findings, worst first.
     assert.deepEqual(coding.causes.find((c) => c.id === "element:web-fetch-mcp")?.findings, ["TW-MCP-002@web-fetch-mcp", "TW-NHI-008@agent-gh-pat+web-fetch-mcp"]);

@@ -137,7 +137,7 @@ describe("threatwright analyze", () => {
   it("groups findings by root cause when asked, in text and Markdown", async () => {
     const text = await cli(["analyze", "examples/coding-agent", "--group-by", "cause"]);
     assert.equal(text.code, 0);
-    assert.match(text.out, /\nCAUSE: \[critical 23\.75\] untrusted text steers pr-agent \(it enters at [^)]*\): 27 findings \(/);
+    assert.match(text.out, /\nCAUSE: \[critical 23\.75\] untrusted text steers pr-agent \(it enters at [^)]*\): 26 findings \(/);
     assert.doesNotMatch(text.out, /\nCRITICAL \(/);
     const markdown = await cli(["analyze", "examples/coding-agent", "--group-by", "cause", "--format", "markdown"]);
     assert.match(markdown.out, /\n#### Cause: untrusted text steers pr-agent /);
