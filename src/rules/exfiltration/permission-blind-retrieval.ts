@@ -3,7 +3,7 @@ import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Actor, Control, Datastore, Flow, Pipeline } from "../../model/schema.js";
-import { names } from "../helpers.js";
+import { controlsOfType, names } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 import { crossTenantExposure } from "./cross-tenant-retrieval.js";
 
@@ -30,9 +30,13 @@ function askersOf(graph: SystemGraph, agentId: string): Actor[] {
   return found.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** An implemented authorization or tenant-isolation control on the retrieval: then it does respect the asker, and the rule does not apply. */
-function askerControlInPlace(graph: SystemGraph, elements: readonly (string | undefined)[]): boolean {
-  return elements.some((id) => id !== undefined && graph.controlsCovering(id).some((c) => ASKER_CONTROLS.has(c.type) && (c.status ?? "implemented") === "implemented"));
+/**
+ * An authorization or tenant-isolation control on the retrieval itself (the flow or the store), implemented and
+ * verified: retrieval is known to respect the asker, and the rule does not apply. One not verified, partial, or on
+ * the agent or its host (where it may be about the agent's tools instead) is scored as a mitigation like any other.
+ */
+function askerControlInPlace(graph: SystemGraph, elements: readonly string[]): boolean {
+  return elements.some((id) => graph.controlsCovering(id).some((c) => ASKER_CONTROLS.has(c.type) && (c.status ?? "implemented") === "implemented" && c.verified === true));
 }
 
 /** How an asker signs in, in a few words. */
@@ -97,7 +101,7 @@ export const permissionBlindRetrieval: Rule = {
   appliesWhen:
     "An agent retrieves from a datastore (a flow of channel retrieval from the store to the agent); the store holds, or the flow carries, confidential or restricted data; and people send requests to the agent (an actor's api, message, email or event flow to it, directly or through clients and services). " +
     "The model cannot say who may open each document, so confidential or restricted data in a store that several people query stands for documents not all of them may open; public and internal data count as readable by everyone who asks. " +
-    "It does not apply to people who may read the store anyway: those its readableBy lists, and, for a store that only ingestion pipelines write into, those that every source it copies lists as readableBy (a wiki space whose members are the askers); so not at all when they are everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) covers the retrieval flow, the store, the agent or the host the agent runs on: retrieval then filters by the asker's permissions or reads the asker's own partition. A partial control lowers the score; a planned one is listed.",
+    "It does not apply to people who may read the store anyway: those its readableBy lists, and, for a store that only ingestion pipelines write into, those that every source it copies lists as readableBy (a wiki space whose members are the askers); so not at all when they are everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) and verified covers the retrieval flow or the store: retrieval then filters by the asker's permissions or reads the asker's own partition. One that is not verified or only partial lowers the score; a planned one is listed. One that covers only the agent or its host does not count (it may be about something else, such as which projects a tool may touch), and the evidence says so.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -113,8 +117,8 @@ export const permissionBlindRetrieval: Rule = {
   // Colleagues reading what they should not; people outside the organisation raise it (a factor).
   impact: 3,
   mitigations: [
-    { control: "authorization", reduces: "likelihood", by: 2, how: "each chunk keeps its source's readers and every query is filtered by the asker's identity outside the model (an implemented control means the rule does not apply; a partial one, such as one source of several, counts here)" },
-    { control: "tenant-isolation", reduces: "likelihood", by: 2, how: "one index or namespace per user or audience, chosen from the asker's identity rather than by the model" },
+    { control: "authorization", reduces: "likelihood", by: 2, how: "each chunk keeps its source's readers and every query is filtered by the asker's identity outside the model (an implemented, verified control on the retrieval means the rule does not apply; an unverified or partial one, such as one source of several, counts here)", countsOn: "named" },
+    { control: "tenant-isolation", reduces: "likelihood", by: 2, how: "one index or namespace per user or audience, chosen from the asker's identity rather than by the model", countsOn: "named" },
     { control: "data-minimisation", reduces: "impact", by: 1, how: "the most sensitive documents are left out of the index, or personal details are redacted before embedding" },
   ],
   detect(context) {
@@ -145,7 +149,11 @@ export const permissionBlindRetrieval: Rule = {
         if (data.length === 0) continue;
         const askers = askersOfAgent(agentId).filter((a) => !readableBy.has(a.id));
         if (askers.length === 0) continue;
-        if (askerControlInPlace(graph, [...flows.map((f) => f.id), store.id, storeHost, agentId, graph.hostOf(agentId)])) continue;
+        const retrieval = [...flows.map((f) => f.id), store.id];
+        if (askerControlInPlace(graph, retrieval)) continue;
+        // Only a filter on the retrieval itself is about what it returns; one on the agent may be about its tools.
+        const onRetrieval = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, retrieval));
+        const onAgent = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, [agentId], { runtime: true, inPlace: true })).filter((id) => !onRetrieval.includes(id));
 
         const storeName = graph.nameOf(store.id);
         const agentName = graph.nameOf(agentId);
@@ -173,8 +181,9 @@ export const permissionBlindRetrieval: Rule = {
           ...data.slice(0, 4).map((d): EvidenceItem => ({ element: d, note: `${graph.data(d)!.classification}${graph.data(d)!.flags?.length ? ` (${graph.data(d)!.flags!.join(", ")})` : ""}, in ${storeName} and retrieved for whoever asks` })),
           { element: agentId, note: `answers ${names(context, askerIds)} from what it retrieves` },
           ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${readableBy.size > 0 || copiedReadable ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
-          ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented authorization or tenant-isolation control covers it` })),
+          ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented and verified authorization or tenant-isolation control covers it` })),
           ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
+          ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${(graph.node(id)!.element as unknown as Control).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),
         ];
         // The path starts from the most exposed asker: anyone who need not sign in, then people outside the organisation.
         const first = anyone[0] ?? outsiders[0] ?? askers[0]!;
@@ -189,7 +198,7 @@ export const permissionBlindRetrieval: Rule = {
             // LLM Data Leakage: the answer carries what the asker could not open.
             { element: agentId, action: "answers from them and cites them", technique: "AML.T0057" },
           ],
-          scope: [...flows.map((f) => f.id), ...new Set(minimisation)],
+          scope: [...flows.map((f) => f.id), ...new Set(minimisation), ...onRetrieval],
         });
       }
     }

@@ -54,25 +54,36 @@ const syncedIndex = (spaces: Record<string, string[]>, extraFlows: Record<string
     ],
   });
 
+/** The company-wide index with one control that lowers the finding (16 inherent) to `residual` rather than switching the rule off. */
+const lowered = (name: string, controls: ModelSpec, residual: number) => ({
+  name,
+  model: spec(internalAgent(), index(), controls),
+  findings: [
+    {
+      anchors: ["wiki-index", "agent"],
+      check: (finding: { inherent: { score: number }; residual: { score: number }; controls: unknown[] }) => {
+        assert.equal(finding.inherent.score, 16);
+        assert.equal(finding.residual.score, residual);
+        assert.equal(finding.controls.length, 1);
+      },
+    },
+  ],
+});
+
 const sharedIndex = spec(internalAgent(), index({ tenancy: "shared" }, { classification: "confidential" }));
 
 ruleTester(permissionBlindRetrieval, {
   valid: [
     { name: "near miss: the index holds only internal and public data, which everyone who asks may read", model: spec(internalAgent(), index({}, { classification: "internal" })) },
     { name: "public chat over public help-centre articles only", model: helpIndex(false) },
-    { name: "per-user store: each user's content in its own namespace (tenant isolation, implemented, not verified)", model: spec(internalAgent(), index(), control("tenant-isolation", "wiki-index")) },
     {
       name: "single-user store: the index runs on a host only its own machine can reach",
       model: spec(internalAgent(), index({ runsOn: "laptop" }), { services: [{ id: "laptop", type: "runtime", exposure: "local" }] }),
     },
     { name: "everyone who asks may read the store directly anyway (readableBy)", model: spec(internalAgent(), index({ readableBy: ["staff"] })) },
-    { name: "an implemented per-user permission filter on the retrieval flow, not yet verified", model: spec(internalAgent(), index(), control("authorization", "retrieve")) },
+    { name: "per-user store: each user's content in its own namespace (tenant isolation, implemented and verified)", model: spec(internalAgent(), index(), control("tenant-isolation", "wiki-index", { verified: true })) },
+    { name: "an implemented per-user permission filter on the retrieval flow, verified", model: spec(internalAgent(), index(), control("authorization", "retrieve", { verified: true })) },
     { name: "an implemented authorization control on the store", model: spec(internalAgent(), index(), control("authorization", "wiki-index", { verified: true })) },
-    { name: "an implemented authorization control on the agent", model: spec(internalAgent(), index(), control("authorization", "agent")) },
-    {
-      name: "an authorization control with no status (taken as implemented) on the backend the agent runs on",
-      model: spec(internalAgent("agent", { runsOn: "backend" }), index(), { services: [{ id: "backend", type: "api" }], controls: [{ id: "acl", type: "authorization", covers: ["backend"] }] }),
-    },
     { name: "an index copied only from wiki spaces that everyone who asks may read (the sources' readableBy)", model: syncedIndex({ "eng-space": ["staff"], "ops-space": ["staff", "hr-team"] }) },
     { name: "a store shared between tenants is TW-EXF-004's story", model: sharedIndex },
     {
@@ -145,6 +156,28 @@ ruleTester(permissionBlindRetrieval, {
           },
         },
       ],
+    },
+    // Likelihood 4, impact 3 +1 (restricted): 16. Not verified: 2 x 0.5 = 1 off likelihood, 3 x 4 = 12.
+    lowered("a permission filter on the retrieval flow, implemented but not verified", control("authorization", "retrieve"), 12),
+    lowered("per-user namespaces (tenant isolation) on the store, implemented but not verified", control("tenant-isolation", "wiki-index"), 12),
+    {
+      // On the agent it may be about something else (which projects a tool may touch): it takes nothing off, and the evidence says where it belongs.
+      name: "near miss: an implemented, verified authorization control on the agent, not on its retrieval",
+      model: spec(internalAgent(), index(), control("authorization", "agent", { verified: true })),
+      findings: [
+        {
+          anchors: ["wiki-index", "agent"],
+          check: (finding) => {
+            assert.deepEqual([finding.residual.score, finding.controls.length], [16, 0]);
+            assert.match(finding.evidence.find((e) => e.element === "authorization-on-agent")!.note, /^authorization on agent or where it runs, not on its retrieval from wiki-index: it does not count here.*belongs on the retrieval flow or the store$/);
+          },
+        },
+      ],
+    },
+    {
+      name: "near miss: an authorization control with no status on the backend the agent runs on",
+      model: spec(internalAgent("agent", { runsOn: "backend" }), index(), { services: [{ id: "backend", type: "api" }], controls: [{ id: "acl", type: "authorization", covers: ["backend"] }] }),
+      findings: [{ anchors: ["wiki-index", "agent"], check: (finding) => assert.deepEqual([finding.residual.score, finding.evidence.at(-1)?.element], [16, "acl"]) }],
     },
     {
       name: "a partial permission filter (verified) on the store lowers the residual",
