@@ -39,6 +39,8 @@ export interface Capabilities {
   reachableCredentials(agentId: string): { credential: string; via: string[] }[];
   /** Permissions granted but not used by any component acting as the identity. */
   unusedPermissions(identityId: string): PermissionUse[];
+  /** Components that act as the identity: those that run as it, and those with no identity of their own whose caller or host does; in ID order. */
+  actingAs(identityId: string): string[];
   /** What the identity is granted, as effects. */
   identityEffects(identityId: string): Effect[];
 }
@@ -151,6 +153,31 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
     return unique;
   };
 
+  // Who acts as each identity: components that name it (runsAs), and those that name none and so act as
+  // the identity of the agent that calls them (a tool) or of their host, in that order (actingIdentity in rules/helpers.ts).
+  let acting: Map<string, string[]> | undefined;
+  const actingAs = (identityId: string): string[] => {
+    if (!acting) {
+      const found = new Map<string, Set<string>>();
+      const add = (identity: string | undefined, component: string) => {
+        if (identity !== undefined) found.set(identity, (found.get(identity) ?? new Set()).add(component));
+      };
+      const hostIdentity = (host: string | undefined) => (host ? graph.identityOf(host)?.id : undefined);
+      for (const identity of graph.model.identities) for (const component of graph.runningAs(identity.id)) add(identity.id, component);
+      for (const kind of ["agent", "tool", "pipeline", "service", "mcp-server"] as const) {
+        for (const node of graph.ofKind(kind)) {
+          if (graph.identityOf(node.id) !== undefined) continue;
+          const ownHost = hostIdentity(node.element.runsOn as string | undefined);
+          const callers = kind === "tool" ? graph.agentsUsingTool(node.id) : [];
+          if (callers.length === 0) add(ownHost, node.id);
+          for (const agent of callers) add(agent.runsAs ?? ownHost ?? hostIdentity(agent.runsOn), node.id);
+        }
+      }
+      acting = new Map([...found].map(([identity, components]) => [identity, [...components].sort()]));
+    }
+    return acting.get(identityId) ?? [];
+  };
+
   const unusedPermissions = (identityId: string): PermissionUse[] => {
     const identity = graph.identity(identityId);
     if (!identity) return [];
@@ -163,10 +190,11 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       use(resource, "spend");
     };
     // Calling a model: some clouds grant it as invoke, which teams write as execute; that is the same call, not running code.
-    for (const componentId of graph.runningAs(identityId)) {
+    for (const componentId of actingAs(identityId)) {
       const tool = graph.tool(componentId);
       for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) call(resource, USES[capability.action]);
-      for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write", "execute"] : ["write"]);
+      // Keeping a copy in step with its sources (an ingestion flow into a store) removes what was removed there.
+      for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write", "execute"] : flow.channel === "ingestion" && graph.kindOf(flow.to) === "datastore" ? ["write", "delete"] : ["write"]);
       for (const flow of graph.flowsTo(componentId)) use(flow.from, "read");
       for (const model of graph.agent(componentId)?.models ?? []) call(model, ["read", "execute"]);
     }
@@ -179,5 +207,5 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
     return unused;
   };
 
-  return { agentEffects, reachableCredentials, unusedPermissions, identityEffects: (id) => identityEffects(id) };
+  return { agentEffects, reachableCredentials, unusedPermissions, actingAs, identityEffects: (id) => identityEffects(id) };
 }

@@ -65,14 +65,41 @@ describe("unused permissions", () => {
     assert.deepEqual(unused(model, "agent-sa"), ["write on llm", "admin on llm"]);
   });
 
-  it("leaves delete unused for a pipeline that ingests into the index it rebuilds: no field says it deletes", () => {
-    // An ingestion flow writes; whether the job also drops chunks of removed documents, or only upserts, the model cannot say.
+  it("counts what an agent with no identity of its own does as use of its host's identity, and its tools' use too", () => {
+    // The agent names no runsAs and runs on a backend that runs as backend-mi: its model calls and its log writes use
+    // that identity's grants, and so does its tool, which names no identity either. The grant nobody uses stays unused.
+    const model: ModelSpec = {
+      services: [{ id: "backend", type: "api", runsAs: "backend-mi" }],
+      models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+      datastores: [{ id: "logs", type: "log" }, { id: "tickets", type: "relational" }, { id: "billing", type: "relational" }],
+      agents: [{ id: "agent", models: ["llm"], runsOn: "backend", tools: ["file-ticket"] }],
+      tools: [{ id: "file-ticket", capabilities: [{ action: "write", on: ["tickets"] }] }],
+      flows: [{ id: "log", from: "agent", to: "logs", channel: "api" }],
+      identities: [
+        {
+          id: "backend-mi",
+          type: "workload-identity",
+          permissions: [
+            { resource: "llm", actions: ["execute", "spend"] },
+            { resource: "logs", actions: ["write"] },
+            { resource: "tickets", actions: ["write"] },
+            { resource: "billing", actions: ["write"] },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(unused(model, "backend-mi"), ["write on billing"]);
+  });
+
+  it("counts delete as used by a pipeline that ingests into the index it rebuilds", () => {
+    // Keeping a copy in step with its sources drops the chunks of removed documents: asking to take delete away
+    // would leave revoked and deleted documents answerable. Reading the index back is still not used.
     const model: ModelSpec = {
       datastores: [{ id: "index", type: "vector" }],
       pipelines: [{ id: "reindex", type: "embedding-ingestion", schedule: "nightly", runsAs: "ingest-sa" }],
       flows: [{ id: "upsert", from: "reindex", to: "index", channel: "ingestion" }],
       identities: [{ id: "ingest-sa", type: "service-account", permissions: [{ resource: "index", actions: ["read", "write", "delete"] }] }],
     };
-    assert.deepEqual(unused(model, "ingest-sa"), ["read on index", "delete on index"]);
+    assert.deepEqual(unused(model, "ingest-sa"), ["read on index"]);
   });
 });

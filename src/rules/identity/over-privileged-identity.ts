@@ -8,7 +8,7 @@ export const overPrivilegedIdentity: Rule = {
   rationale:
     "An identity granted more than the components acting as it use widens the blast radius of every one of them: a hijacked agent, a leaked key or a bug in a tool can do everything the identity may, not just what the system needs.",
   appliesWhen:
-    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component running as it uses (tool capabilities and flows are what counts as used).",
+    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component acting as it uses (tool capabilities and flows are what counts as used). A component with no runsAs of its own acts as the identity of the agent that calls it (a tool) or of the host it runs on, so an agent on a host uses the host's grants; an ingestion flow into a store uses write and delete (keeping a copy in step with its sources removes what was removed there).",
   mappings: {
     stride: ["E"],
     owaspLlm: ["LLM06:2025"],
@@ -28,7 +28,7 @@ export const overPrivilegedIdentity: Rule = {
     const { graph, capabilities, untrusted } = context;
     const origins = new Set(untrusted.origins.map((o) => o.id));
     return graph.model.identities.flatMap((identity) => {
-      const users = graph.runningAs(identity.id);
+      const users = capabilities.actingAs(identity.id);
       if (users.length === 0) return []; // unused identities are a different finding
       const excess = capabilities.unusedPermissions(identity.id).filter((p) => CONSEQUENTIAL_ACTIONS.has(p.action));
       if (excess.length === 0) return [];

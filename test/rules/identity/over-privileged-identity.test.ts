@@ -7,8 +7,18 @@ const leastPrivilege = (verified: boolean) => ({
   controls: [{ id: "scoped-grants", type: "least-privilege", covers: ["orders-sa"], verified, evidence: [{ type: "config", ref: "db/roles.sql" }] }],
 });
 
+/** An agent with no identity of its own on a backend that runs as backend-mi, which is granted `grants` on the log store. */
+const hostedAgent = (grants: string[]) =>
+  spec(internalAgent("agent", { runsOn: "backend" }), {
+    services: [{ id: "backend", type: "api", runsAs: "backend-mi" }],
+    datastores: [{ id: "chat-logs", type: "log" }],
+    flows: [{ id: "log-turns", from: "agent", to: "chat-logs", channel: "api" }],
+    identities: [{ id: "backend-mi", type: "workload-identity", permissions: [{ resource: "chat-logs", actions: grants }] }],
+  });
+
 ruleTester(overPrivilegedIdentity, {
   valid: [
+    { name: "an agent with no identity of its own uses its host's grant (it writes the logs)", model: hostedAgent(["write"]) },
     { name: "the orders account is granted only the read the lookup uses", model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])) },
     {
       name: "the tool uses the write it is granted",
@@ -58,6 +68,18 @@ ruleTester(overPrivilegedIdentity, {
     },
   ],
   invalid: [
+    {
+      name: "near miss: the host's identity may also delete the logs, which the agent on it never does",
+      model: hostedAgent(["write", "delete"]),
+      findings: [
+        {
+          anchors: ["backend-mi"],
+          // Likelihood 3 (only staff reach the agent: no untrusted text). Impact 3 +1 (unused grants include delete) = 4. 12, high.
+          summary: /^backend-mi is granted delete on chat-logs that agent, backend never use\.$/,
+          check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [3, 4]),
+        },
+      ],
+    },
     {
       name: "the orders service account can also update orders while the public agent's lookup only reads",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup()),
