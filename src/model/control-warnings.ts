@@ -1,7 +1,9 @@
 // Warnings about controls that say something the analysis cannot use: who approves, on a control
 // that is not an approval, and four eyes with nobody named to approve; a pin on a server the model
-// says is not pinned; and a supervised agent whose approvals say otherwise. The model is valid; the
-// warning says which field is ignored or doubtful and why, so the author's intent is not lost.
+// says is not pinned; a rotation checked after the credential it rotates fell due, while the model
+// still records the old rotation; and a supervised agent whose approvals say otherwise. The model is
+// valid; the warning says which field is ignored or doubtful and why, so the author's intent is not lost.
+import { addDuration } from "./dates.js";
 import type { Diagnostic, DiagnosticCode, SourceLocation } from "./diagnostics.js";
 import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
@@ -16,6 +18,7 @@ const APPROVAL_FIELDS = ["approvers", "separateFromRequester"] as const;
 export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   const unpinnedServers = new Set(model.mcpServers.filter((s) => s.pinned === "none").map((s) => s.id));
+  const rotations = rotationsDue(model);
   for (const control of model.controls) {
     const at = locationOf(locations, control.id, rootFile);
     const warn = (code: DiagnosticCode, message: string, hint: string) => warnings.push({ ...at, severity: "warning", code, message, hint });
@@ -44,8 +47,46 @@ export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<strin
         "if the install is pinned, set the server's pinned to version or digest; if the control pins the tool definitions (a hash the client checks), say so in its description; if the pin is gone, remove the control or mark it planned",
       );
     }
+    // Loading knows no analysis date, so only the control's own check dates it: verified after the
+    // credential fell due (and before it expired), yet the model keeps the rotation before. Either
+    // lastRotated is out of date or the rotation did not run, and TW-NHI-002 does not count the control.
+    // Only an implemented control: a partial one may leave this credential out.
+    const verifiedOn = control.verified === true ? control.verifiedOn : undefined;
+    const stale =
+      control.type === "secret-rotation" && (control.status ?? "implemented") === "implemented" && verifiedOn !== undefined
+        ? control.covers.flatMap((id) => rotations.get(id) ?? []).filter((r) => r.due < verifiedOn && !(r.expires !== undefined && r.expires < verifiedOn))
+        : [];
+    if (stale.length > 0) {
+      warn(
+        "rotation-contradicts-model",
+        `control '${control.id}' was checked on ${verifiedOn}, after ${stale.map((r) => `'${r.credential}' was due for rotation (${r.due}: last rotated ${r.lastRotated}, every ${r.period})`).join(" and ")}, yet the model still records that earlier rotation: TW-NHI-002 does not count the control against ${stale.length === 1 ? "it" : "them"}`,
+        "if the credential was rotated, update its rotation.lastRotated; if the rotation did not run, fix it and check the control again",
+      );
+    }
   }
   return [...warnings, ...supervisedWarnings(model, locations, rootFile)];
+}
+
+interface RotationDue {
+  credential: string;
+  lastRotated: string;
+  period: string;
+  /** lastRotated plus period. */
+  due: string;
+  expires?: string;
+}
+
+/** Static credentials with a rotation period and a last rotation (those TW-NHI-002 dates), by ID. */
+function rotationsDue(model: ThreatModel): Map<string, RotationDue> {
+  const due = new Map<string, RotationDue>();
+  for (const identity of model.identities) {
+    for (const credential of identity.credentials ?? []) {
+      const { period, lastRotated } = credential.rotation ?? {};
+      if (credential.lifetime !== "static" || period === undefined || lastRotated === undefined) continue;
+      due.set(credential.id, { credential: credential.id, lastRotated, period, due: addDuration(lastRotated, period), ...(credential.expires !== undefined ? { expires: credential.expires } : {}) });
+    }
+  }
+  return due;
 }
 
 /**

@@ -51,6 +51,7 @@ export type DiagnosticCode =
   | "field-for-another-action"
   | "returns-not-held"
   | "pin-contradicts-model"
+  | "rotation-contradicts-model"
   | "four-eyes-without-approvers"
   | "supervised-with-some-approvals"
   | "via-names-no-entry"

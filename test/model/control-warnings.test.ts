@@ -111,3 +111,57 @@ describe("a pin the model contradicts", () => {
     assert.deepEqual(pinDiagnostics("none", ", status: planned"), []);
   });
 });
+
+describe("a rotation the model contradicts", () => {
+  /**
+   * A static key rotated every P90D, last on 2026-08-01 (so due 2026-10-30) unless `rotation` says
+   * otherwise, and a secret-rotation control on it with `extra` fields. Loading has no analysis date:
+   * only the control's own verifiedOn can show the key was overdue when someone checked the control.
+   */
+  function rotationDiagnostics(extra: string, rotation = "{ period: P90D, lastRotated: 2026-08-01 }", credential = "") {
+    const text = [
+      "threatwright: 1",
+      "system: { id: s, name: S, owner: a@example.com }",
+      "identities:",
+      "  - id: backend-sa",
+      "    type: service-account",
+      "    owner: platform-team",
+      "    credentials:",
+      `      - { id: backend-key, type: api-key, lifetime: static, storage: secret-manager, rotation: ${rotation}${credential} }`,
+      "controls:",
+      `  - { id: key-rotation, type: secret-rotation, covers: [backend-key]${extra} }`,
+      "",
+    ].join("\n");
+    const result = loadModel("m/threatwright.yaml", memoryFiles({ "m/threatwright.yaml": text }));
+    assert.ok(result.ok, "a warning leaves the model valid");
+    return result.diagnostics.map((d) => [d.line, d.code, d.message, d.hint]);
+  }
+
+  it("warns where the control was verified after the credential fell due and the model keeps the older rotation", () => {
+    assert.deepEqual(rotationDiagnostics(", verified: true, verifiedOn: 2026-11-01"), [
+      [
+        10,
+        "rotation-contradicts-model",
+        "control 'key-rotation' was checked on 2026-11-01, after 'backend-key' was due for rotation (2026-10-30: last rotated 2026-08-01, every P90D), yet the model still records that earlier rotation: TW-NHI-002 does not count the control against it",
+        "if the credential was rotated, update its rotation.lastRotated; if the rotation did not run, fix it and check the control again",
+      ],
+    ]);
+  });
+
+  it("stays silent where nothing dates the control after the due date", () => {
+    // Checked before the key fell due, or on the day itself (not yet overdue, as TW-NHI-002 counts it).
+    assert.deepEqual(rotationDiagnostics(", verified: true, verifiedOn: 2026-10-01"), []);
+    assert.deepEqual(rotationDiagnostics(", verified: true, verifiedOn: 2026-10-30"), []);
+    // Near miss: the same check after a rotation the model records (2026-10-15 + P90D = 2027-01-13).
+    assert.deepEqual(rotationDiagnostics(", verified: true, verifiedOn: 2026-11-01", "{ period: P90D, lastRotated: 2026-10-15 }"), []);
+    // Not verified, or verified with no date: whether it is overdue depends on the analysis date, which loading does not know.
+    assert.deepEqual(rotationDiagnostics(", verifiedOn: 2026-11-01"), []);
+    assert.deepEqual(rotationDiagnostics(", verified: true"), []);
+    // Planned, or partial (it may leave this credential out): no claim that it rotated the key.
+    assert.deepEqual(rotationDiagnostics(", status: planned, verified: true, verifiedOn: 2026-11-01"), []);
+    assert.deepEqual(rotationDiagnostics(", status: partial, verified: true, verifiedOn: 2026-11-01"), []);
+    // No last rotation to contradict, or the key had expired by the check: nothing left to rotate.
+    assert.deepEqual(rotationDiagnostics(", verified: true, verifiedOn: 2026-11-01", "{ period: P90D }"), []);
+    assert.deepEqual(rotationDiagnostics(", verified: true, verifiedOn: 2026-11-01", undefined, ", expires: 2026-10-31"), []);
+  });
+});

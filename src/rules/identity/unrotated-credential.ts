@@ -1,6 +1,6 @@
 import { addDuration } from "../../model/dates.js";
-import { credentialExposureFactor, credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
-import type { Detection, Factor, Rule } from "../rule.js";
+import { controlsOfType, credentialExposureFactor, credentialsWithOwners, powerfulGrantsFactor } from "../helpers.js";
+import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 export const unrotatedCredential: Rule = {
   id: "TW-NHI-002",
@@ -21,7 +21,7 @@ export const unrotatedCredential: Rule = {
   likelihood: 3,
   impact: 3,
   mitigations: [
-    { control: "secret-rotation", reduces: "likelihood", by: 2, how: "an automated rotation replaces the secret on schedule, so old copies stop working" },
+    { control: "secret-rotation", reduces: "likelihood", by: 2, how: "an automated rotation replaces the secret on schedule, so old copies stop working. It takes nothing off a credential the model says is overdue: that rotation has not happened" },
     { control: "secret-scanning", reduces: "likelihood", by: 1, how: "copies that land in code or logs are found and revoked" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "a leaked copy can do less" },
   ],
@@ -33,12 +33,18 @@ export const unrotatedCredential: Rule = {
       if (credential.expires && credential.expires < today) continue; // no longer works: nothing left to rotate
       const rotation = credential.rotation;
       let problem: string;
+      // A rotation control in place on a credential the model says is overdue describes a rotation that has not happened.
+      let contradicted: EvidenceItem[] = [];
       if (!rotation) problem = "is never rotated";
       else if (!rotation.lastRotated) problem = `should be rotated every ${rotation.period}, but the model does not say when it last was`;
       else {
         const due = addDuration(rotation.lastRotated, rotation.period);
         if (due >= today) continue;
         problem = `was due for rotation on ${due} (last rotated ${rotation.lastRotated}, every ${rotation.period})`;
+        contradicted = controlsOfType(graph, "secret-rotation", [credential.id, identity.id], { inPlace: true }).map((control) => ({
+          element: control,
+          note: `this secret-rotation control does not count: the model says ${graph.nameOf(credential.id)} was due for rotation on ${due}, so the rotation it describes has not happened`,
+        }));
       }
       const factors: Factor[] = [...credentialExposureFactor(context, credential.id), ...powerfulGrantsFactor(context, identity)];
       if (credential.expires) factors.push({ dimension: "likelihood", delta: -1, reason: `it expires on ${credential.expires}, which bounds how long a copy works` });
@@ -49,9 +55,12 @@ export const unrotatedCredential: Rule = {
           { element: credential.id, note: `static ${credential.type} in ${credential.storage}${credential.location ? ` (${credential.location})` : ""}; ${rotation ? `rotation every ${rotation.period}, last ${rotation.lastRotated ?? "unknown"}` : "no rotation"}` },
           { element: identity.id, note: `the identity it authenticates` },
           ...(credential.presentIn ?? []).map((where) => ({ element: where, note: "holds a copy" })),
+          ...contradicted,
         ],
         factors,
         scope: [identity.id],
+        // Neither credited nor proposed as missing: the control exists, and the evidence says why it takes nothing off.
+        ...(contradicted.length > 0 ? { accountedFor: ["secret-rotation" as const] } : {}),
       });
     }
     return detections;

@@ -6,6 +6,17 @@ import { ruleTester, spec } from "../rule-tester.js";
 // TODAY is 2026-11-22.
 const rotation = (lastRotated?: string) => ({ rotation: { period: "P90D", ...(lastRotated ? { lastRotated } : {}) } });
 
+/** A secret-rotation control on the elements, verified on 2026-11-01 unless `extra` says otherwise. */
+const rotationControl = (covers: string[], extra: Record<string, unknown> = {}) => ({
+  controls: [{ id: "rotation-lambda", type: "secret-rotation", covers, verified: true, verifiedOn: "2026-11-01", evidence: [{ type: "config", ref: "infra/rotation.tf" }], ...extra }],
+});
+
+// The evidence a rotation control gets on a credential that was due on 2026-10-30 (2026-08-01 + P90D).
+const notCounted = {
+  element: "rotation-lambda",
+  note: "this secret-rotation control does not count: the model says backend-key was due for rotation on 2026-10-30, so the rotation it describes has not happened",
+};
+
 ruleTester(unrotatedCredential, {
   valid: [
     { name: "rotated every 90 days, last on 2026-09-01 (due 2026-11-30)", model: spec(backendCredential(rotation("2026-09-01"))) },
@@ -13,6 +24,8 @@ ruleTester(unrotatedCredential, {
     { name: "the same credential analysed before it fell due", model: spec(backendCredential(rotation("2026-08-01"))), today: "2026-10-01" },
     { name: "a short-lived credential needs no rotation", model: spec(backendCredential({ lifetime: "short-lived", type: "federated" })) },
     { name: "a static credential that has already expired", model: spec(backendCredential({ expires: "2026-11-01" })) },
+    // Near miss of the overdue cases below: rotated on time, the control is not contradicted and there is nothing to find.
+    { name: "a rotation control on a credential not yet due (2026-09-01 + P90D = 2026-11-30)", model: spec(backendCredential(rotation("2026-09-01")), rotationControl(["backend-key"])) },
   ],
   invalid: [
     {
@@ -64,6 +77,71 @@ ruleTester(unrotatedCredential, {
             assert.equal(finding.inherent.severity, "medium");
             assert.equal(finding.residual.likelihood, 1);
           },
+        },
+      ],
+    },
+    {
+      name: "overdue with a verified rotation control on it: the model says the rotation did not happen, so the control takes nothing off",
+      model: spec(backendCredential(rotation("2026-08-01")), rotationControl(["backend-key"])),
+      findings: [
+        {
+          anchors: ["backend-key"],
+          // Default 3 x 3 = 9, medium (read-only identity, no agent reaches the key). The rotation control
+          // would take 2 off likelihood (1 x 3 = 3, low); it does not count, so the residual stays 9.
+          severity: "medium",
+          summary: /due for rotation on 2026-10-30/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 9);
+            assert.equal(finding.residual.score, 9);
+            assert.deepEqual(finding.controls, []);
+            assert.deepEqual(finding.evidence.at(-1), notCounted);
+            // The control exists, so adding one is not the fix: it is not listed as missing either.
+            assert.deepEqual(finding.missingControls, ["secret-scanning", "least-privilege"]);
+            assert.equal(finding.reasons[2], "Residual equals inherent: no control in place reduces this finding.");
+          },
+        },
+      ],
+    },
+    {
+      name: "overdue with an unverified, partial rotation control on its identity: not counted either",
+      model: spec(backendCredential(rotation("2026-08-01")), rotationControl(["backend-sa"], { verified: false, status: "partial" })),
+      // 3 x 3 = 9; the control would have taken 2 x 0.5 (unverified) x 0.5 (partial) = 0.5 off (2.5 x 3 = 7.5).
+      findings: [{ anchors: ["backend-key"], severity: "medium", check: (finding) => (assert.equal(finding.residual.score, 9), assert.deepEqual(finding.evidence.at(-1), notCounted)) }],
+    },
+    {
+      name: "overdue with a rotation control only planned: not contradicted, still proposed",
+      model: spec(backendCredential(rotation("2026-08-01")), rotationControl(["backend-key"], { status: "planned" })),
+      findings: [
+        {
+          anchors: ["backend-key"],
+          // 3 x 3 = 9; a planned control takes nothing off, and the rule does not single it out.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 9);
+            assert.ok(!finding.evidence.some((e) => e.element === "rotation-lambda"));
+            assert.deepEqual(finding.missingControls, ["secret-rotation", "secret-scanning", "least-privilege"]);
+            assert.match(finding.reasons[2]!, /Planned, not yet counted: rotation-lambda/);
+          },
+        },
+      ],
+    },
+    {
+      name: "overdue: secret scanning still counts, only the rotation is contradicted",
+      model: spec(backendCredential(rotation("2026-08-01")), rotationControl(["backend-key"]), {
+        controls: [{ id: "gitleaks", type: "secret-scanning", covers: ["backend-key"], verified: true, evidence: [{ type: "config", ref: ".gitleaks.toml" }] }],
+      }),
+      // 3 x 3 = 9; verified secret scanning takes 1 off likelihood: 2 x 3 = 6, medium.
+      findings: [{ anchors: ["backend-key"], severity: "medium", check: (finding) => (assert.equal(finding.residual.score, 6), assert.deepEqual(finding.controls.map((c) => c.control), ["gitleaks"])) }],
+    },
+    {
+      name: "near miss: a rotation period with no date of the last rotation, so nothing says the control failed: it counts",
+      model: spec(backendCredential(rotation()), rotationControl(["backend-key"])),
+      findings: [
+        {
+          anchors: ["backend-key"],
+          // 3 x 3 = 9; the verified rotation control takes 2 off likelihood: 1 x 3 = 3, low.
+          severity: "low",
+          check: (finding) => (assert.equal(finding.residual.score, 3), assert.ok(!finding.evidence.some((e) => e.element === "rotation-lambda"))),
         },
       ],
     },
