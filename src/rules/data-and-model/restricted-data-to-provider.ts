@@ -1,5 +1,5 @@
 import { SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
-import { someNames } from "../helpers.js";
+import { controlsOfType, someNames } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 import { EVIDENCE_LIMIT } from "./model-access.js";
 
@@ -67,6 +67,12 @@ export const restrictedDataToProvider: Rule = {
         const restrictedSent = [...sent.keys()].sort();
         if (restrictedSent.length === 0) continue;
         const callsListingData = calls.filter((f) => f.data !== undefined).map((f) => f.name ?? f.id);
+        // Redaction before the vendor call sits on the call itself: it counts when it covers every call that carries
+        // the data (each carries the whole context, unless the calls split it), since an unmasked call leaks the same.
+        // Only masking acts there; least privilege on a call is more likely the API key's scope than the fields sent.
+        const carrying = split ? calls.filter((f) => f.data!.some(restricted)) : calls;
+        const masking = carrying.map((f) => controlsOfType(graph, "data-minimisation", [f.id]));
+        const onCalls = masking.length > 0 ? masking.reduce((all, on) => all.filter((id) => on.includes(id))) : [];
         // Which data the model lists on the call and which the analysis finds in the context.
         const howSent = (where: { listedOn: string[]; from?: string }): string => {
           const inferred = where.from === undefined ? "" : `in ${graph.nameOf(agent.id)}'s context from ${graph.nameOf(where.from)}`;
@@ -82,6 +88,7 @@ export const restrictedDataToProvider: Rule = {
             ...restrictedSent.slice(0, EVIDENCE_LIMIT).map((id) => ({ element: id, note: `${SENSITIVITY_WORDS[sensitivity(graph.data(id)!)]} data ${howSent(sent.get(id)!)}` })),
             ...calls.map((f) => ({ element: f.id, note: `call from ${graph.nameOf(agent.id)} to ${graph.nameOf(modelId)}` })),
           ],
+          scope: onCalls,
         });
       }
     }

@@ -8,7 +8,8 @@ export const unauthenticatedAgentMessages: Rule = {
   category: "multi-agent",
   rationale:
     "An agent that accepts messages from another without authenticating the sender gives every message on that channel the sender's authority. Across a trust boundary anyone who can reach the channel can forge instructions; when the sender itself reads untrusted text, the receiver can neither tell its peer's messages from forged ones nor trace a bad instruction back to where it came from.",
-  appliesWhen: "A flow goes from one agent to another, is not marked authenticated, and either the sender is reachable by untrusted content or the two agents sit in different trust boundaries.",
+  appliesWhen:
+    "A flow goes from one agent to another, is not marked authenticated, the two agents do not both run on the same host (the same runsOn) in the same trust boundary, and either the sender is reachable by untrusted content or the two agents sit in different trust boundaries.",
   mappings: {
     stride: ["S", "T", "R"],
     owaspLlm: ["LLM06:2025"],
@@ -38,6 +39,10 @@ export const unauthenticatedAgentMessages: Rule = {
         if (receiver === sender || graph.kindOf(receiver) !== "agent" || flow.authenticated === true) continue;
         const from = graph.boundaryOf(sender);
         const to = graph.boundaryOf(receiver);
+        // Two loops on one host in one boundary talk inside one process: no network to reach, no one to spoof the
+        // sender. runsOn is optional and says nothing where it is missing, so only two stated, equal hosts count.
+        const host = graph.hostOf(sender);
+        if (host !== undefined && host === graph.hostOf(receiver) && from === to) continue;
         const crosses = from !== undefined && to !== undefined && from !== to;
         const injectable = untrusted.reaches(sender);
         if (!crosses && !injectable) continue;

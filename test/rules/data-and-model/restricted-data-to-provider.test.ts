@@ -15,6 +15,17 @@ function reads(data: Record<string, unknown>[]) {
 const cards = { id: "card-data", classification: "confidential", flags: ["payment"] }; // restricted through the payment flag
 const orders = { id: "orders", classification: "confidential", flags: ["personal"] }; // confidential
 
+/** PII redaction of the given type on the given elements, implemented and verified unless `extra` says otherwise. */
+const redaction = (covers: string[], extra: Record<string, unknown> = {}) => ({ id: "redact", type: "data-minimisation", covers, verified: true, ...extra });
+
+/** The agent reads payment data and calls a second vendor model (an extractor) as well as llm. */
+const twoModels = (flows: Record<string, unknown>[], controls: Record<string, unknown>[]) =>
+  spec(internalAgent("agent", { models: ["llm", "extractor"], tools: ["lookup"] }), reads([cards, orders]), {
+    models: [{ id: "extractor", provider: "Vendor", hosting: "hosted-api" }],
+    flows,
+    controls,
+  });
+
 ruleTester(restrictedDataToProvider, {
   valid: [
     { name: "near miss: only confidential personal data in the context", model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([orders])) },
@@ -122,6 +133,111 @@ ruleTester(restrictedDataToProvider, {
           // inherent 2 x 4 = 8; data-minimisation (verified) -2 impact: 2 x 2 = 4, low
           severity: "low",
           check: (finding) => assert.equal(finding.residual.score, 4),
+        },
+      ],
+    },
+    {
+      name: "PII redaction on the call to the vendor model counts (partial, not verified)",
+      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards]), {
+        flows: [{ id: "call", from: "agent", to: "llm", channel: "api", data: ["card-data"] }],
+        controls: [redaction(["call"], { status: "partial", verified: false })],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "llm"],
+          // inherent 2 x 4 = 8; data-minimisation 2 steps x 0.5 (not verified) x 0.5 (partial) = 0.5 off impact: 2 x 3.5 = 7, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 8);
+            assert.equal(finding.residual.score, 7);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["redact"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "redaction on the call to the extractor does not count for the other model, which gets the whole context",
+      model: twoModels(
+        [
+          { id: "extract", from: "agent", to: "extractor", channel: "api", data: ["card-data"] },
+          { id: "plan", from: "agent", to: "llm", channel: "api" },
+        ],
+        [redaction(["extract"])],
+      ),
+      findings: [
+        {
+          anchors: ["agent", "extractor"],
+          // inherent 2 x 4 = 8; data-minimisation (verified) -2 impact: 2 x 2 = 4, low
+          severity: "low",
+          check: (finding) => assert.equal(finding.residual.score, 4),
+        },
+        {
+          anchors: ["agent", "llm"],
+          // inherent 2 x 4 = 8; the redaction covers only the call to the extractor: residual 8, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 8);
+            assert.deepEqual(finding.controls, []);
+          },
+        },
+      ],
+    },
+    {
+      name: "split context: redaction on the extractor's call that carries the payment data counts, though its other call (confidential only) has none",
+      model: twoModels(
+        [
+          { id: "extract-card", from: "agent", to: "extractor", channel: "api", data: ["card-data"] },
+          { id: "extract-order", from: "agent", to: "extractor", channel: "api", data: ["orders"] },
+          { id: "plan", from: "agent", to: "llm", channel: "api", data: ["orders"] },
+        ],
+        [redaction(["extract-card"])],
+      ),
+      findings: [
+        {
+          anchors: ["agent", "extractor"],
+          // inherent 2 x 4 = 8; data-minimisation (verified) -2 impact: 2 x 2 = 4, low. No finding on llm: its only call lists confidential data.
+          severity: "low",
+          check: (finding) => assert.equal(finding.residual.score, 4),
+        },
+      ],
+    },
+    {
+      name: "near miss: two calls to the model carry the whole context, redaction covers only one of them",
+      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards]), {
+        flows: [
+          { id: "plan", from: "agent", to: "llm", channel: "api" },
+          { id: "summarise", from: "agent", to: "llm", channel: "api" },
+        ],
+        controls: [redaction(["summarise"])],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "llm"],
+          // inherent 2 x 4 = 8; the unmasked plan call still sends the card data: residual 8, medium
+          severity: "medium",
+          check: (finding) => assert.equal(finding.residual.score, 8),
+        },
+      ],
+    },
+    {
+      name: "near miss: controls on the call that do not mask data (authentication, least privilege of the API key) change nothing",
+      model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards]), {
+        flows: [{ id: "call", from: "agent", to: "llm", channel: "api", data: ["card-data"] }],
+        controls: [
+          { id: "api-auth", type: "authentication", covers: ["call"], verified: true },
+          { id: "key-scope", type: "least-privilege", covers: ["call"], verified: true },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "llm"],
+          // inherent 2 x 4 = 8; neither control counts on the call: residual 8, medium
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 8);
+            assert.deepEqual(finding.controls, []);
+            assert.deepEqual(finding.missingControls, ["data-minimisation", "least-privilege"]);
+          },
         },
       ],
     },
