@@ -3,8 +3,8 @@ import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } f
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Capability, Tool } from "../../model/schema.js";
 import { reachesOutside } from "../../model/vocabulary.js";
-import { entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, type OutputConsumer } from "../helpers.js";
-import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
+import { controlsOfType, entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, type OutputConsumer } from "../helpers.js";
+import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 type Rendering = "image" | "unfurl" | "link";
 
@@ -133,7 +133,7 @@ export const renderedOutputExfiltration: Rule = {
       control: "egress-allowlist",
       reduces: "likelihood",
       by: 2,
-      how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host; it counts where the fetch happens, on the client or a service on the way that renders or proxies the output, not on the agent",
+      how: "a CSP img-src or link allow-list keeps the client from contacting the attacker's host; it counts where the fetch happens, on the client or a service on the way that renders or proxies the output, not on the agent; nor on a client that only renders links, where a click opens the page and a CSP does not govern it",
       countsOn: "named",
     },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
@@ -168,6 +168,8 @@ export const renderedOutputExfiltration: Rule = {
         const richest = atStake[0]!;
         const click: Factor[] = surface.how === "link" ? [{ dimension: "likelihood", delta: -2, reason: `${graph.nameOf(surface.renderer)} renders links but does not load images: a person has to click` }] : [];
         const renderer = graph.nameOf(surface.renderer);
+        const clickOnly = onlyByClick(graph, surface);
+        const allowlists = fetchAllowlists(graph, surface, clickOnly);
         detections.push({
           anchors: [agent.id, surface.renderer],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}; its output is shown in ${renderer}${surface.through.length ? ` (through ${names(context, surface.through)})` : ""}, which ${SURFACE_WORDS[surface.how]}.`,
@@ -178,6 +180,7 @@ export const renderedOutputExfiltration: Rule = {
             { element: surface.renderer, note: SURFACE_NOTES[surface.how] },
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
             ...onTheWayIn.evidence,
+            ...allowlists.evidence,
           ],
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...sensitivityFactor(graph, dataIds), ...click],
           path: [
@@ -196,7 +199,10 @@ export const renderedOutputExfiltration: Rule = {
               technique: TECHNIQUE.responseRendering,
             },
           ],
-          scope: [...surface.through, ...onTheWayIn.scope, ...fetchAllowlists(graph, surface)],
+          scope: [...surface.through, ...onTheWayIn.scope, ...allowlists.counted],
+          // Where a click is the only way out, the click factor stands for what an allow-list at the renderer cannot stop:
+          // none is missing, so none is proposed (unless a service on the way has one, which counts).
+          ...(clickOnly && allowlists.counted.length === 0 ? { accountedFor: ["egress-allowlist" as const] } : {}),
         });
       }
     }
@@ -204,10 +210,28 @@ export const renderedOutputExfiltration: Rule = {
   },
 };
 
-/** Egress allow-lists where the rendered output's URLs are fetched: on the renderer or its host, or on a service the output passes (an image proxy). */
-function fetchAllowlists(graph: SystemGraph, surface: Surface): string[] {
-  const places = [surface.renderer, graph.hostOf(surface.renderer), ...surface.through.filter((id) => graph.kindOf(id) === "service")];
-  const found = new Set<string>();
-  for (const place of places) if (place !== undefined) for (const control of graph.controlsCovering(place)) if (control.type === "egress-allowlist") found.add(control.id);
-  return [...found].sort();
+/** Whether the only way out is a click: the renderer renders links, and nothing on the way loads images or unfurls. */
+function onlyByClick(graph: SystemGraph, surface: Surface): boolean {
+  return surface.how === "link" && surface.through.every((id) => (rendering(graph, id) ?? "link") === "link");
+}
+
+/**
+ * Egress allow-lists where the rendered output's URLs are fetched: on the renderer or its host, or on a service the output
+ * passes (an image proxy). Where the only way out is a click, the renderer fetches nothing: its list (a CSP's img-src,
+ * connect-src) does not govern the page a click opens, so it is named in the evidence, not counted. A service on the
+ * way keeps its credit: it may route clicks through itself (a link-rewriting gateway), which the model does not say.
+ */
+function fetchAllowlists(graph: SystemGraph, surface: Surface, clickOnly: boolean): { counted: string[]; evidence: EvidenceItem[] } {
+  const onRenderer = controlsOfType(graph, "egress-allowlist", [surface.renderer, graph.hostOf(surface.renderer)].filter((id): id is string => id !== undefined));
+  const onTheWay = controlsOfType(graph, "egress-allowlist", surface.through.filter((id) => graph.kindOf(id) === "service"));
+  if (!clickOnly) return { counted: [...new Set([...onRenderer, ...onTheWay])].sort(), evidence: [] };
+  const renderer = graph.nameOf(surface.renderer);
+  const uncounted = onRenderer.filter((id) => !onTheWay.includes(id));
+  return {
+    counted: onTheWay,
+    evidence: uncounted.map((id) => ({
+      element: id,
+      note: `not counted: ${renderer} loads no images and unfurls no links, and an egress allow-list there (a CSP's img-src, connect-src) governs only what it fetches itself, not the page a person's click on a link opens`,
+    })),
+  };
 }

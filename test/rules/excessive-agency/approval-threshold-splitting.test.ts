@@ -21,10 +21,21 @@ const ticketTags = { id: "ticket-tags", type: "content-isolation", covers: ["tic
 ruleTester(approvalThresholdSplitting, {
   valid: [
     {
-      name: "near miss: a spend-limit control caps the agent's total per day",
+      name: "a spend-limit control caps the agent's total per day at 2 times the threshold: at most two payments just under it fit",
       model: spec(ticketAgent(), payments(undefined, [{ id: "daily-cap", type: "spend-limit", covers: ["agent"], threshold: { amount: 20000, currency: "EUR", per: "day" } }])),
     },
-    { name: "the tool itself caps the total per month", model: spec(ticketAgent(), payments({ amount: 30000, currency: "EUR", per: "month" })) },
+    {
+      name: "near miss: the tool itself caps the total per month at 29,999 EUR, just under 3 times the threshold",
+      model: spec(ticketAgent(), payments({ amount: 29999, currency: "EUR", per: "month" })),
+    },
+    {
+      name: "the tightest cap decides: a loose monthly cap on the tool, and a daily cap of 2.5 times the threshold on the agent",
+      model: spec(ticketAgent(), payments({ amount: 500000, currency: "EUR", per: "month" }, [{ id: "daily-cap", type: "spend-limit", covers: ["agent"], threshold: { amount: 25000, currency: "EUR", per: "day" } }])),
+    },
+    {
+      name: "a cap in another currency cannot be compared with the threshold: taken to close the gap, however large",
+      model: spec(ticketAgent(), payments({ amount: 5000000, currency: "USD", per: "month" })),
+    },
     { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["pay"] }), payments()) },
     {
       name: "every payment needs approval (no threshold)",
@@ -42,6 +53,76 @@ ruleTester(approvalThresholdSplitting, {
           severity: "high",
           summary: /payments under 10000 EUR .* without approval .* nothing limits how many/i,
           check: (finding) => assert.equal(finding.inherent.score, 12),
+        },
+      ],
+    },
+    {
+      name: "near miss: a cap per hour of 2 times the threshold leaves room for two more payments every hour",
+      model: spec(ticketAgent(), payments({ amount: 20000, currency: "EUR", per: "hour" })),
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          // Likelihood 3; impact 4 -1 (the total is capped, if only per hour) = 3. 9: medium.
+          summary: /the total is capped only at 20000 EUR per hour, 2 times the approval threshold/,
+          check: (finding) => assert.equal(finding.inherent.score, 9),
+        },
+      ],
+    },
+    {
+      name: "near miss: the tool caps the total per month at exactly 3 times the threshold, room for three payments just under it",
+      model: spec(ticketAgent(), payments({ amount: 30000, currency: "EUR", per: "month" })),
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          // Likelihood 3 +0 (customers' tickets); impact 4 -1 (the total is capped) = 3. 3 x 3 = 9: medium.
+          severity: "medium",
+          summary: /without approval .* the total is capped only at 30000 EUR per month, 3 times the approval threshold/,
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact, finding.inherent.score], [3, 3, 9]);
+            assert.match(finding.reasons[1]!, /-1 the total is capped at 30000 EUR per month, 3 times the approval threshold/);
+            // The tool's cap is the one evidence line on the tool: no "no limit on the total" beside it.
+            assert.deepEqual(
+              finding.evidence.filter((e) => e.element === "pay").map((e) => e.note),
+              ["caps the total at 30000 EUR per month, 3 times the approval threshold: it bounds the loss but leaves room to split"],
+            );
+          },
+        },
+      ],
+    },
+    {
+      name: "the reviewers' case: a spend-limit control caps the total at 30 times the threshold, with a per-payment limit on the tool",
+      model: spec(
+        ticketAgent(),
+        payments({ amount: 9000, currency: "EUR", per: "action" }, [{ id: "program-cap", type: "spend-limit", covers: ["pay"], threshold: { amount: 300000, currency: "EUR", per: "month" }, verified: true }]),
+      ),
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          // Likelihood 3 +0; impact 4 -1 (capped at 300,000 EUR, 30 x 10,000) = 3: 9, medium. Spend limits are no mitigation of
+          // this rule: the cap counts once, in the impact, and the residual stays 9.
+          severity: "medium",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [9, 9]);
+            assert.match(finding.reasons[1]!, /-1 the total is capped at 300000 EUR per month, 30 times the approval threshold/);
+            assert.match(finding.evidence.find((e) => e.element === "pay")?.note ?? "", /limited to 9000 EUR per action, not in total per period/);
+            assert.match(finding.evidence.find((e) => e.element === "program-cap")?.note ?? "", /caps the total at 300000 EUR per month, 30 times/);
+          },
+        },
+      ],
+    },
+    {
+      name: "a cap far above the threshold (5,000,000 EUR a month) bounds nothing the splitting needs",
+      model: spec(ticketAgent(), payments(undefined, [{ id: "program-cap", type: "spend-limit", covers: ["agent"], threshold: { amount: 5000000, currency: "EUR", per: "month" } }])),
+      // Likelihood 3; impact 4 -1 = 3: 9, medium; the reason gives the amount, 500 times the threshold.
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          severity: "medium",
+          check: (finding) => {
+            assert.match(finding.reasons[1]!, /capped at 5000000 EUR per month, 500 times the approval threshold/);
+            // The tool has no limit of its own, but the total is capped: no "no limit on the total" line.
+            assert.deepEqual(finding.evidence.filter((e) => e.element === "pay"), []);
+          },
         },
       ],
     },

@@ -218,6 +218,66 @@ ruleTester(renderedOutputExfiltration, {
       ],
     },
     {
+      name: "links only: the console's CSP does not count, since a click opens the page outside it",
+      model: spec(ticketAgent(), consoleShowing(["renders-markdown", "renders-links"]), {
+        controls: [{ id: "console-csp", type: "egress-allowlist", covers: ["staff-console"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "staff-console"],
+          // Inherent 2 x 5 = 10 as above. The verified CSP would take 2 off, but governs only what the console fetches: nothing off, 10.
+          // Nor is an egress allow-list missing: the click factor stands for it, so no plan proposes one.
+          severity: "medium",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [10, 10]);
+            assert.deepEqual(finding.controls, []);
+            assert.ok(!finding.missingControls.includes("egress-allowlist"));
+            assert.match(finding.evidence.find((e) => e.element === "console-csp")?.note ?? "", /^not counted: staff-console loads no images and unfurls no links.*not the page a person's click on a link opens/);
+          },
+        },
+      ],
+    },
+    {
+      name: "near miss: the same console loads images, and its verified CSP counts in full",
+      model: spec(ticketAgent(), consoleShowing(["renders-markdown", "renders-links", "fetches-images"]), {
+        controls: [{ id: "console-csp", type: "egress-allowlist", covers: ["staff-console"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "staff-console"],
+          // Likelihood 4 (no click needed); impact 5: 20. The verified CSP takes 2 off likelihood: 2 x 5 = 10, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [20, 10]);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["console-csp", 2]]);
+            assert.equal(finding.evidence.find((e) => e.element === "console-csp"), undefined);
+          },
+        },
+      ],
+    },
+    {
+      name: "links only behind a platform that shows nothing itself: the app's CSP does not count, the platform's allow-list still does",
+      model: spec(ticketAgent(), chatPlatform(["renders-markdown"], ["renders-markdown", "renders-links"]), {
+        controls: [
+          { id: "app-csp", type: "egress-allowlist", covers: ["chat-app"], verified: true },
+          { id: "platform-egress", type: "egress-allowlist", covers: ["chat-platform"], verified: true },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "chat-app"],
+          // Likelihood 4 - 2 (a click) = 2; impact 5: 10, medium. The platform's verified allow-list takes 2 off (it may route
+          // clicks through itself; the model does not say): 2 - 2 = 0, stops at 1: 1 x 5 = 5, low. The app's CSP is not counted.
+          severity: "low",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [10, 5]);
+            assert.deepEqual(finding.controls.map((c) => [c.control, c.by]), [["platform-egress", 2]]);
+            assert.match(finding.evidence.find((e) => e.element === "app-csp")?.note ?? "", /^not counted: chat-app loads no images/);
+          },
+        },
+      ],
+    },
+    {
       name: "public chat widget that loads images, with poisoned tickets: the ticket author is the attacker, not the chat user",
       model: spec(imageLoadingChat(["lookup", "read-tickets"]), customerTickets("agent"), orders),
       findings: [
