@@ -105,7 +105,8 @@ export function capsTotal(control: Control): boolean {
  * verified control all of it; an unverified one half (a claim nobody checked);
  * a partial one half again; a planned one nothing. A control that applies to
  * some actions only counts half: above a threshold (an approval for payments
- * over 10,000 EUR), under a condition, or on what a router sends it. A spend
+ * over 10,000 EUR), under a condition, on what a router sends it, or only when
+ * someone answers in time (an opt-out review lets the rest through). A spend
  * limit's threshold is not such a condition but the cap itself, which holds for
  * every payment, so it does not halve the control. An approval's limit (an
  * attacker steers its router, outsiders may approve) multiplies what is left.
@@ -113,7 +114,7 @@ export function capsTotal(control: Control): boolean {
 export function controlStrength(control: Control, limit?: ApprovalLimit): number {
   const status = control.status ?? "implemented";
   if (status === "planned") return 0;
-  const conditional = (control.threshold !== undefined && control.type !== "spend-limit") || control.condition !== undefined || (control.routedBy?.length ?? 0) > 0;
+  const conditional = (control.threshold !== undefined && control.type !== "spend-limit") || control.condition !== undefined || (control.routedBy?.length ?? 0) > 0 || control.unanswered === "proceeds";
   return (status === "partial" ? 0.5 : 1) * (control.verified ? 1 : 0.5) * (conditional ? 0.5 : 1) * (limit?.factor ?? 1);
 }
 
@@ -133,6 +134,7 @@ function conditionWords(control: Control, graph: SystemGraph): string | undefine
     ...(threshold ? [`only above ${threshold.amount} ${threshold.currency}`] : []),
     ...(control.condition !== undefined ? [`only when ${control.condition}`] : []),
     ...(control.routedBy?.length ? [`only on what ${control.routedBy.map((id) => graph.nameOf(id)).join(", ")} route${control.routedBy.length === 1 ? "s" : ""} to it`] : []),
+    ...(control.unanswered === "proceeds" ? ["and what nobody answers in time goes ahead"] : []),
   ];
   return words.length ? words.join(", ") : undefined;
 }

@@ -215,6 +215,20 @@ const str = (value: unknown) => (typeof value === "string" ? value : undefined);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 
 /** Reasons read off the changed elements: boundaries, identities, permissions, credentials, capabilities. */
+/**
+ * How an agent's or a model's decision changed as far as it weighs (its stakes, and whether it is about people),
+ * in words: "decision stakes changed from high to high, about people"; undefined when that did not change.
+ */
+export function decisionChange(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
+  const stakes = (element: Record<string, unknown> | undefined) => {
+    const decision = element?.decision as { stakes?: unknown; aboutPeople?: unknown } | undefined;
+    return decision ? `${str(decision.stakes) ?? "unset"}${decision.aboutPeople === true ? ", about people" : ""}` : undefined;
+  };
+  const [before, after] = [stakes(was), stakes(is)];
+  if (before === after) return undefined;
+  return before === undefined ? `now declares a decision (stakes ${after})` : after === undefined ? `no longer declares a decision (it had stakes ${before})` : `decision stakes changed from ${before} to ${after}`;
+}
+
 function structuralReasons(changes: readonly ElementChange[], old: Map<string, ElementRecord>, now: Map<string, ElementRecord>): MaterialReason[] {
   const reasons: MaterialReason[] = [];
   const reason = (code: MaterialCode, element: string, message: string) => reasons.push({ code, element, message });
@@ -285,15 +299,8 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
     }
     if ((kind === "agent" || kind === "model") && heads.has("decision")) {
       // What an agent's or a model's answer decides is part of what steering, evading or poisoning it costs; rewording the decision is not.
-      const stakes = (element: Record<string, unknown> | undefined) => {
-        const decision = element?.decision as { stakes?: unknown; aboutPeople?: unknown } | undefined;
-        return decision ? `${str(decision.stakes) ?? "unset"}${decision.aboutPeople === true ? ", about people" : ""}` : undefined;
-      };
-      const [before, after] = [stakes(was), stakes(is)];
-      if (before !== after) {
-        const what = before === undefined ? `now declares a decision (stakes ${after})` : after === undefined ? `no longer declares a decision (it had stakes ${before})` : `decision stakes changed from ${before} to ${after}`;
-        reason("blast-radius", id, `${kind} '${id}' ${what}: what ${kind === "agent" ? "a steered answer" : "an evaded or poisoned answer"} decides`);
-      }
+      const what = decisionChange(was, is);
+      if (what) reason("blast-radius", id, `${kind} '${id}' ${what}: what ${kind === "agent" ? "a steered answer" : "an evaded or poisoned answer"} decides`);
     }
     if (kind === "mcp-server") {
       // Other code, or code that may change at the next install, runs with what the server holds and writes what its agents read.
@@ -327,7 +334,7 @@ const STATUS_STRENGTH: Record<string, number> = { implemented: 2, partial: 1, pl
 /**
  * How a bounding control was weakened between two versions, in words, or undefined: removed,
  * taken to a weaker status, no longer covering something, acting only above a (higher) threshold,
- * or, for an approval, only under a condition or on what a new router sends it, or without four eyes enforced.
+ * or, for an approval, only under a condition or on what a new router sends it, without four eyes enforced, or going ahead when nobody answers.
  * A control added or made stronger narrows the blast radius; the findings diff shows that.
  */
 function controlWeakening(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
@@ -351,6 +358,8 @@ function controlWeakening(was: Record<string, unknown> | undefined, is: Record<s
   if (routers.length > 0) return `now applies only to what ${list(routers)} route${routers.length === 1 ? "s" : ""} to it`;
   // Without four eyes enforced, an approver who also asks for the action may approve their own request.
   if (was.separateFromRequester === true && is.separateFromRequester !== true) return "no longer keeps approvers from approving their own requests";
+  // An opt-out review lets through whatever nobody looks at in time.
+  if (was.unanswered !== "proceeds" && is.unanswered === "proceeds") return "now lets an action go ahead when nobody answers in time";
   return undefined;
 }
 

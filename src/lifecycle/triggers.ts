@@ -5,7 +5,7 @@
 import type { ThreatModel } from "../model/model.js";
 import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
 import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
-import { elementKey, head, indexElements, isFreeText } from "./model-diff.js";
+import { decisionChange, elementKey, head, indexElements, isFreeText } from "./model-diff.js";
 
 export type TriggerKind = (typeof REVIEW_TRIGGERS)[number];
 
@@ -37,10 +37,12 @@ const REASONS: Record<TriggerKind, string> = {
   boundary: "trust boundaries decide where untrusted input enters; check what now crosses them",
   data: "how sensitive the data is changed; check where it flows and who can read it",
   control: "the control is still marked verified, but the check was of the control before the change; check it again and update verifiedOn",
+  decision: "what the answer decides sets what a wrong, steered or evaded answer costs, and whether people need oversight of it and a way to contest it",
+  "risk-class": "the EU AI Act risk class is a legal determination (Art. 6): record why it changed, and check the obligations that now apply or no longer do (human oversight, logging, transparency)",
 };
 
 /** Fields of a control that say what it does and where; a change to one makes an earlier verification stale. */
-const CONTROL_SUBSTANCE = new Set(["type", "covers", "threshold", "condition", "routedBy", "approvers", "separateFromRequester"]);
+const CONTROL_SUBSTANCE = new Set(["type", "covers", "threshold", "condition", "routedBy", "approvers", "separateFromRequester", "unanswered"]);
 
 const TRAINING_PIPELINES = new Set(["training", "fine-tuning"]);
 
@@ -206,6 +208,11 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
       default:
         break;
     }
+    if ((kind === "agent" || kind === "model") && change.change !== "removed" && is?.thirdParty !== true) {
+      const what = decisionChange(was, is);
+      if (what) raise("decision", change, `${kind} '${id}' ${what}`);
+    }
+    if (kind === "system" && change.change === "changed" && heads.has("euAiActRisk")) raise("risk-class", change, `EU AI Act risk class changed from ${str(was?.euAiActRisk) ?? "unset"} to ${str(is?.euAiActRisk) ?? "unset"}`);
     // Fields any component may carry.
     if (change.change === "changed" && heads.has("runsAs")) raise("identity", change, `'${id}' now acts as ${str(is?.runsAs) ? `identity '${str(is?.runsAs)}'` : "no identity"} (was ${str(was?.runsAs) ? `'${str(was?.runsAs)}'` : "none"})`);
     if (change.change === "changed" && heads.has("boundary") && kind !== "boundary") raise("boundary", change, `'${id}' moved from trust boundary ${str(was?.boundary) ? `'${str(was?.boundary)}'` : "none"} to ${str(is?.boundary) ? `'${str(is?.boundary)}'` : "none"}`);

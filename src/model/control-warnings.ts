@@ -13,7 +13,7 @@ import { CONSEQUENTIAL_ACTIONS } from "./vocabulary.js";
  * Fields only a human approval reads. A condition, a router or a threshold on another control still
  * halves it (it acts only some of the time, docs/scoring.md), so they are not among them.
  */
-const APPROVAL_FIELDS = ["approvers", "separateFromRequester"] as const;
+const APPROVAL_FIELDS = ["approvers", "separateFromRequester", "unanswered"] as const;
 
 export function controlWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];

@@ -484,6 +484,10 @@ export const Control = z
           "For a human approval: true when the approval tool enforces that the approver is not the person whose request led to the action (four eyes). Meaningful only with approvers: without it, an approver who also asks an agent the approval gates for actions (directly, through clients and services, or by writing in a chat source it listens to) could approve their own request, and the approval's credit is halved where an insider adversary covers that approver.",
       })
       .optional(),
+    unanswered: oneOf(
+      v.UNANSWERED,
+      "For a human approval: what happens when no approver answers in time. waits (the default): the action is held until someone approves. proceeds: silence lets it go ahead (an opt-out review, such as 'rejected unless a recruiter steps in within 48 hours'); actions nobody looks at go through, so it halves the approval's credit like a condition, and it is no human oversight of an automated decision about people (TW-GOV-008)",
+    ).optional(),
     evidence: z.array(Evidence).meta({ description: "Where the control can be seen working." }).optional(),
     verified: z.boolean().meta({ description: "Whether someone checked the evidence." }).optional(),
     verifiedOn: date("When it was last checked").optional(),

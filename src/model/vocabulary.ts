@@ -265,6 +265,8 @@ export const ADVERSARY_TYPES = [
   "researcher",
 ] as const;
 export const LEVELS = ["low", "medium", "high"] as const;
+/** What a human approval does when nobody answers in time: hold the action, or let it go ahead (opt-out review). */
+export const UNANSWERED = ["waits", "proceeds"] as const;
 
 export const REVIEW_TRIGGERS = [
   "prompt",
@@ -279,6 +281,8 @@ export const REVIEW_TRIGGERS = [
   "boundary",
   "data",
   "control",
+  "decision",
+  "risk-class",
 ] as const;
 
 export const EU_AI_ACT_RISK = ["minimal", "limited", "high", "prohibited", "gpai"] as const;

@@ -80,9 +80,9 @@ export function candidates(graph: SystemGraph, findings: readonly Finding[], rul
   return list.sort((a, b) => b.estimate - a.estimate || (a.kind === b.kind ? 0 : a.kind === "complete" ? -1 : 1) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Implemented, verified, with evidence, and for an approval with named approvers, four eyes: nothing left to complete. */
+/** Implemented, verified, with evidence, and for an approval with named approvers, four eyes, and one that waits for an answer: nothing left to complete. */
 export function atFullStrength(control: Control): boolean {
-  return (control.status ?? "implemented") === "implemented" && control.verified === true && (control.evidence?.length ?? 0) > 0 && !selfApprovable(control);
+  return (control.status ?? "implemented") === "implemented" && control.verified === true && (control.evidence?.length ?? 0) > 0 && !selfApprovable(control) && control.unanswered !== "proceeds";
 }
 
 /** An approval whose named approvers nothing keeps off their own requests (the analysis halves it when one of them also asks). */
@@ -126,6 +126,8 @@ function completed(control: Control): Control {
     verified: true,
     evidence: control.evidence?.length ? control.evidence : [EVIDENCE_PLACEHOLDER],
     ...(selfApprovable(control) ? { separateFromRequester: true } : {}),
+    // Finishing an opt-out review makes it hold the action until someone answers.
+    ...(control.unanswered === "proceeds" ? { unanswered: "waits" as const } : {}),
   };
 }
 

@@ -34,6 +34,9 @@ describe("severity matrix", () => {
     assert.equal(controlStrength({ ...base, status: "partial", verified: true }), 0.5);
     assert.equal(controlStrength({ ...base, status: "planned", verified: true }), 0);
     assert.equal(controlStrength({ ...base, verified: true, threshold: { amount: 10000, currency: "EUR" } }), 0.5);
+    // An opt-out review (silence lets the action through) applies only to what someone looks at in time: a condition.
+    assert.equal(controlStrength({ ...base, verified: true, unanswered: "proceeds" }), 0.5);
+    assert.equal(controlStrength({ ...base, verified: true, unanswered: "waits" }), 1);
   });
 
   it("does not halve a spend limit for its threshold: that is the cap, which holds for every payment, not a condition", () => {

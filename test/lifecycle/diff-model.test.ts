@@ -439,6 +439,9 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(reasonsOf(weakened((c) => (c.threshold = { amount: 5000, currency: "EUR" }))), [["blast-radius", "approval", `control 'approval' (human-approval) threshold raised from 100 to 5000: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.condition = "the customer is new"))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only under a condition: ${held}`]]);
     assert.deepEqual(reasonsOf(weakened((c) => (c.routedBy = ["helper"]))), [["blast-radius", "approval", `control 'approval' (human-approval) now applies only to what 'helper' routes to it: ${held}`]]);
+    // An opt-out review: what nobody looks at in time goes ahead.
+    assert.deepEqual(reasonsOf(weakened((c) => (c.unanswered = "proceeds"))), [["blast-radius", "approval", `control 'approval' (human-approval) now lets an action go ahead when nobody answers in time: ${held}`]]);
+    assert.deepEqual(reasonsOf(weakened((c) => (c.unanswered = "waits"))), []);
     // Another type is another control, not a weaker one: still material (what counted it as an approval no longer does), said so.
     assert.deepEqual(reasonsOf(weakened((c) => (c.type = "authorization"))), [
       ["blast-radius", "approval", "control 'approval' changed from human-approval to authorization: findings that counted it as human-approval on 'lookup', 'mailer' no longer do, and those that take authorization may"],

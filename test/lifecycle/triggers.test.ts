@@ -214,6 +214,32 @@ describe("reviewTriggers", () => {
     );
   });
 
+  it("what an agent's or a model's answer decides, and the system's EU AI Act risk class", () => {
+    assert.deepEqual(
+      raised((m) => {
+        find(m.models, "llm").decision = { what: "which applicants are rejected", stakes: "high", aboutPeople: true };
+        find(m.agents, "helper").decision = { what: "which refunds are paid", stakes: "low" };
+        m.system.euAiActRisk = "minimal";
+      }),
+      [
+        ["decision", "helper", "agent 'helper' now declares a decision (stakes low)", "agent-team@example.com", "element"],
+        ["decision", "llm", "model 'llm' now declares a decision (stakes high, about people)", "ml-team@example.com", "element"],
+        ["risk-class", "shop", "EU AI Act risk class changed from unset to minimal", "shop-owner@example.com", "element"],
+      ],
+    );
+    // Rewording what is decided raises nothing; its stakes or whom it is about does.
+    const deciding = (m: ThreatModel) => (find(m.models, "llm").decision = { what: "which applicants are rejected", stakes: "high", aboutPeople: true });
+    const from = (edit: (model: ThreatModel) => void) => {
+      const before = shop();
+      deciding(before);
+      const after = structuredClone(before);
+      edit(after);
+      return reviewTriggers(diffModels(before, after), before, after).map((i) => [i.trigger, i.what]);
+    };
+    assert.deepEqual(from((m) => (find(m.models, "llm").decision!.what = "which applications are declined")), []);
+    assert.deepEqual(from((m) => delete find(m.models, "llm").decision!.aboutPeople), [["decision", "model 'llm' decision stakes changed from high, about people to high"]]);
+  });
+
   it("a control that changed what it does but keeps its old verification asks for the check again", () => {
     const verified = (m: ThreatModel) => m.controls.push({ id: "approval", type: "human-approval", covers: ["lookup"], condition: "refunds only", verified: true, verifiedOn: "2026-09-10" });
     const raisedFrom = (edit: (model: ThreatModel) => void) => {
@@ -228,9 +254,10 @@ describe("reviewTriggers", () => {
         const control = find(m.controls, "approval");
         delete control.condition;
         control.separateFromRequester = true;
+        control.unanswered = "proceeds";
       }),
       // Controls have no owner of their own: the system's owner is asked.
-      [["control", "approval", "control 'approval' changed (condition, separateFromRequester) and keeps verified: true from 2026-09-10", "shop-owner@example.com"]],
+      [["control", "approval", "control 'approval' changed (condition, separateFromRequester, unanswered) and keeps verified: true from 2026-09-10", "shop-owner@example.com"]],
     );
     // Checked again (a new verifiedOn), or no longer claimed verified: nothing stale to ask about. Evidence alone changes nothing it does.
     assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "any refund", verifiedOn: "2026-11-20" })), []);

@@ -161,6 +161,14 @@ describe("remediation plan", () => {
     assert.deepEqual(step?.residual, { before: 25, after: 15, delta: -10 });
   });
 
+  it("finishes an opt-out approval by making it wait for an answer", () => {
+    const optOut = { id: "mail-approval", type: "human-approval", covers: ["email"], unanswered: "proceeds", verified: true, evidence: [{ type: "doc", ref: "mail-review.md" }] };
+    const plan = exfiltrationOnly(leakyAgent({ controls: [optOut] }), { steps: 5 });
+    const step = plan.steps.find((s) => s.kind === "complete");
+    assert.deepEqual(step?.control, { ...optOut, status: "implemented", unanswered: "waits" });
+    assert.ok(step!.residual.delta < 0, "holding the mail until someone answers lowers the exfiltration finding");
+  });
+
   it("weighs only findings still to act on: an accepted risk is left alone", () => {
     const accepted = leakyAgent({ decisions: [{ finding: "TW-EXF-001@agent+email", status: "accepted", owner: "cto@example.com", justification: "Outbound mail is logged and reviewed daily", expires: "2027-06-01" }] });
     const plan = exfiltrationOnly(accepted);
