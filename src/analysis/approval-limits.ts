@@ -16,6 +16,11 @@ export interface ApprovalLimit {
   why: string;
   /** The routers an attacker steers or feeds, each with the origin of the text; empty when only the approvers limit it. */
   bypassedBy: { router: string; origin: UntrustedOrigin }[];
+  /**
+   * Approvers who may approve their own requests (untrusted requesters), and what is left of the limit
+   * for a finding whose attacker comes in another way (undefined: nothing); see forEntry.
+   */
+  selfApproval?: { approvers: string[]; otherwise: ApprovalLimit | undefined };
 }
 
 /** Approval limits by control ID. */
@@ -52,9 +57,10 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
       );
       whys.push(`routed by ${joinWords(how)}: the attacker can keep an action from reaching the approver`);
     }
-    if (outsiders.length > 0) {
-      whys.push(`approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation`);
-    }
+    const outsidersWhy = outsiders.length > 0 ? `approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation` : undefined;
+    // Without the requesters' own way around it: what limits the approval against anyone else.
+    const otherwiseWhys = [...whys, ...(outsidersWhy ? [outsidersWhy] : [])];
+    if (outsidersWhy) whys.push(outsidersWhy);
     // Approving one's own request matters against a requester who means harm: an approver the model trusts (no insider
     // adversary covers them) asked for the action in good faith, and their look at it is a real check on a steered agent.
     const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control).filter((s) => untrustedActors.has(s.approver));
@@ -67,9 +73,38 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
     }
     if (whys.length === 0) continue;
     const factor = bypassedBy.length > 0 ? 0 : (outsiders.length > 0 ? 0.5 : 1) * (selfApprovers.length > 0 ? 0.5 : 1);
-    limits.set(control.id, { factor, why: whys.join("; "), bypassedBy });
+    const limit: ApprovalLimit = { factor, why: whys.join("; "), bypassedBy };
+    if (selfApprovers.length > 0) {
+      const otherwise = otherwiseWhys.length > 0 ? { factor: bypassedBy.length > 0 ? 0 : 0.5, why: otherwiseWhys.join("; "), bypassedBy } : undefined;
+      limit.selfApproval = { approvers: selfApprovers.map((s) => s.approver), otherwise };
+    }
+    limits.set(control.id, limit);
   }
   return limits;
+}
+
+/**
+ * The limits as they hold against an attacker who comes in at `entry` (the first step of a finding's path).
+ * Approving one's own request is the requester's way around an approval: it limits the approval against
+ * a finding whose attacker is that requester (the entry is the approver, or content only such approvers
+ * write), not against one whose attacker is someone else, whom the approver checks in good faith. Without an entry
+ * (a finding with no path), the limits stand as they are.
+ */
+export function forEntry(graph: SystemGraph, limits: ApprovalLimits, entry: string | undefined): ApprovalLimits {
+  if (entry === undefined) return limits;
+  let changed: Map<string, ApprovalLimit> | undefined;
+  for (const [control, limit] of limits) {
+    const self = limit.selfApproval;
+    if (!self) continue;
+    const writers = graph.node(entry)?.element.writableBy;
+    // Content only such approvers write (the channel where they mention the agent) is theirs; a mailbox anyone can write to is not.
+    const theirs = self.approvers.includes(entry) || (Array.isArray(writers) && writers.length > 0 && (writers as string[]).every((w) => self.approvers.includes(w)));
+    if (theirs) continue;
+    changed ??= new Map(limits);
+    if (self.otherwise) changed.set(control, self.otherwise);
+    else changed.delete(control);
+  }
+  return changed ?? limits;
 }
 
 /**

@@ -481,7 +481,7 @@ export const Control = z
       .boolean()
       .meta({
         description:
-          "For a human approval: true when the approval tool enforces that the approver is not the person whose request led to the action (four eyes). Meaningful only with approvers: without it, an approver who also asks an agent the approval gates for actions (directly, through clients and services, or by writing in a chat source it listens to) could approve their own request, and the approval's credit is halved where an insider adversary covers that approver.",
+          "For a human approval: true when the approval tool enforces that the approver is not the person whose request led to the action (four eyes). Meaningful only with approvers: without it, an approver who also asks an agent the approval gates for actions (directly, through clients and services, or by writing in a chat source it listens to) could approve their own request, and the approval's credit is halved where an insider adversary covers that approver, against findings whose attacker is that approver.",
       })
       .optional(),
     unanswered: oneOf(

@@ -37,6 +37,26 @@ const opsBot = (approval: Record<string, unknown>, ...extra: ModelSpec[]): Model
     ...extra,
   );
 
+/**
+ * Ops bot with no public widget: the on-call engineers, whom a highly capable insider adversary covers, are
+ * its only untrusted entry, so a finding's attacker is the requester who approves.
+ */
+const insiderBot = (approval: Record<string, unknown>): ModelSpec => ({
+  models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-1", pinned: true }],
+  agents: [{ id: "agent", name: "Ops bot", models: ["llm"], tools: ["update"] }],
+  clients: [{ id: "console", type: "chat-app", handles: ["plain-text"] }],
+  datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+  data: [{ id: "orders-data", classification: "confidential" }],
+  tools: [{ id: "update", capabilities: [{ action: "write", on: ["orders"] }] }],
+  actors: [{ id: "oncall", type: "employee", name: "On-call engineers" }],
+  flows: [
+    { id: "oncall-to-console", from: "oncall", to: "console", channel: "api" },
+    { id: "console-to-agent", from: "console", to: "agent", channel: "api" },
+  ],
+  controls: [{ id: "approval", type: "human-approval", covers: ["update"], verified: true, ...approval }],
+  adversaries: [{ id: "insider", type: "insider", capability: "high" }],
+});
+
 /** The reseller also chats with Ops bot, through the public widget. */
 const resellerChats: ModelSpec = { flows: [{ id: "reseller-to-widget", from: "reseller", to: "widget", channel: "api" }] };
 
@@ -59,13 +79,21 @@ function destructive(model: ModelSpec): Finding {
 }
 
 describe("approval limits: approvers who also request (four eyes)", () => {
-  it("halves an approval whose approver also asks the gated agent, and says so in the finding's residual reason", () => {
-    assert.deepEqual(limitOf(opsBot({ approvers: ["oncall"] })), { factor: 0.5, why: SELF_APPROVAL, bypassedBy: [] });
-    // by 2 x 1 x 0.5 = 1: residual likelihood 5 - 1 = 4, 4x3 = 12, high.
+  it("halves an approval whose approver also asks the gated agent against that requester, and says so in the finding's residual reason", () => {
+    assert.deepEqual(limitOf(opsBot({ approvers: ["oncall"] })), { factor: 0.5, why: SELF_APPROVAL, bypassedBy: [], selfApproval: { approvers: ["oncall"], otherwise: undefined } });
+    // The on-call engineers are the attacker: likelihood 4 (rule default) -2 (entry On-call engineers, employees) +1 (high
+    // capability insider) = 3; impact 3: 9. The approval: by 2 x 1 x 0.5 = 1, residual 2x3 = 6, medium.
+    const finding = findingsOf(destructiveChanges, insiderBot({ approvers: ["oncall"] })).find((f) => f.id === "TW-AGY-001@agent+update");
+    assert.deepEqual([finding?.inherent.score, finding?.residual.likelihood, finding?.residual.score], [9, 2, 6]);
+    assert.equal(finding!.controls.find((c) => c.control === "approval")?.by, 1);
+    assert.equal(finding!.reasons[2], `Residual 2x3: approval (human-approval, implemented, verified; ${SELF_APPROVAL}) lowers likelihood by 1.`);
+  });
+
+  it("leaves the approval whole against an attacker who is not the requester: the approver checks the steered agent in good faith", () => {
+    // The public user is the likeliest attacker on Ops bot: by 2 x 1 = 2, residual likelihood 5 - 2 = 3, 3x3 = 9, medium.
     const finding = destructive(opsBot({ approvers: ["oncall"] }));
-    assert.deepEqual(finding.residual, { likelihood: 4, impact: 3, score: 12, severity: "high" });
-    assert.equal(finding.controls.find((c) => c.control === "approval")?.by, 1);
-    assert.equal(finding.reasons[2], `Residual 4x3: approval (human-approval, implemented, verified; ${SELF_APPROVAL}) lowers likelihood by 1.`);
+    assert.deepEqual(finding.residual, { likelihood: 3, impact: 3, score: 9, severity: "medium" });
+    assert.equal(finding.reasons[2], "Residual 3x3: approval (human-approval, implemented, verified) lowers likelihood by 2.");
   });
 
   it("leaves the approval whole when the approver who asks is trusted (no insider adversary): they asked in good faith, and their look is a real check on a steered agent", () => {
@@ -161,14 +189,17 @@ describe("approval limits: approvers who also request (four eyes)", () => {
   it("multiplies with the outsider halving (0.25), names both, and gives way to a steered router (0)", () => {
     // The reseller approves and chats with Ops bot: outside the organisation and a requester.
     const both = limitOf(opsBot({ approvers: ["reseller"] }, resellerChats));
+    const outside = { factor: 0.5, why: "approvers include Reseller (partner), outside the organisation", bypassedBy: [] };
     assert.deepEqual(both, {
       factor: 0.25,
       // One sentence about the reseller, not "approvers include" twice.
       why: "approvers include Reseller (partner), outside the organisation, and they also ask Ops bot for the actions it gates: nothing stops them approving their own request",
       bypassedBy: [],
+      // Against anyone but the reseller, only the outsider halving holds.
+      selfApproval: { approvers: ["reseller"], otherwise: outside },
     });
-    // by 2 x 1 x 0.25 = 0.5: residual likelihood 5 - 0.5 = 4.5, 4.5x3 = 13.5, high.
-    assert.deepEqual(destructive(opsBot({ approvers: ["reseller"] }, resellerChats)).residual, { likelihood: 4.5, impact: 3, score: 13.5, severity: "high" });
+    // The public user is the finding's attacker, not the reseller: by 2 x 1 x 0.5 = 1, residual likelihood 5 - 1 = 4, 4x3 = 12, high.
+    assert.deepEqual(destructive(opsBot({ approvers: ["reseller"] }, resellerChats)).residual, { likelihood: 4, impact: 3, score: 12, severity: "high" });
     // An outsider who does not ask: 0.5 only (by 1, residual 4x3 = 12), the existing wording unchanged.
     assert.deepEqual(limitOf(opsBot({ approvers: ["reseller"] })), { factor: 0.5, why: "approvers include Reseller (partner), outside the organisation", bypassedBy: [] });
     // An outsider and a different requester: 0.25 as well, a clause for each.
@@ -176,6 +207,7 @@ describe("approval limits: approvers who also request (four eyes)", () => {
       factor: 0.25,
       why: `approvers include Reseller (partner), outside the organisation; ${SELF_APPROVAL}`,
       bypassedBy: [],
+      selfApproval: { approvers: ["oncall"], otherwise: { factor: 0.5, why: "approvers include Reseller (partner), outside the organisation", bypassedBy: [] } },
     });
     // Routed by the agent public users steer: nothing is left, whoever approves. Residual equals inherent.
     const steered = opsBot({ approvers: ["oncall"], routedBy: ["agent"] });
