@@ -166,7 +166,8 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       for (const identity of graph.model.identities) for (const component of graph.runningAs(identity.id)) add(identity.id, component);
       for (const kind of ["agent", "tool", "pipeline", "service", "mcp-server"] as const) {
         for (const node of graph.ofKind(kind)) {
-          if (graph.identityOf(node.id) !== undefined) continue;
+          // A tool that calls with the asker's own token uses none of its caller's or host's grants.
+          if (graph.identityOf(node.id) !== undefined || graph.tool(node.id)?.delegated === true) continue;
           const ownHost = hostIdentity(node.element.runsOn as string | undefined);
           const callers = kind === "tool" ? graph.agentsUsingTool(node.id) : [];
           if (callers.length === 0) add(ownHost, node.id);

@@ -158,7 +158,7 @@ const CREDENTIAL_BOOKKEEPING = new Set(["rotation.lastRotated", "expires"]);
 /** Identity fields that describe it without changing what it can do. */
 const IDENTITY_BOOKKEEPING = new Set(["owner", "lastUsed"]);
 /** Tool fields that change what the tool does or with whose rights. */
-const TOOL_CAPABILITY = new Set(["capabilities", "server", "runsOn"]);
+const TOOL_CAPABILITY = new Set(["capabilities", "server", "runsOn", "delegated"]);
 
 export interface DiffOptions {
   /**

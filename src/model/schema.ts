@@ -201,6 +201,13 @@ export const Tool = z
     ...componentCommon,
     ...runtime,
     server: ref(["mcp-server"], "MCP server that provides this tool").optional(),
+    delegated: z
+      .boolean()
+      .meta({
+        description:
+          "true when the tool calls with the asking person's own delegated token (OAuth on-behalf-of, the user's session): it can read and do only what that person may, so asking the agent gains nobody more than their own rights (no TW-PRV-001 or TW-PRV-002), and it does not use the grants of the identity it runs as or on. A steered agent still acts with the rights of whoever it is working for.",
+      })
+      .optional(),
     capabilities: z.array(Capability).min(1).meta({ description: "Everything the tool can do; list each action once with its resources." }),
   })
   .meta({

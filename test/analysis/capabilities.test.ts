@@ -89,6 +89,9 @@ describe("unused permissions", () => {
       ],
     };
     assert.deepEqual(unused(model, "backend-mi"), ["write on billing"]);
+    // A tool that calls with the asking user's own token (delegated) uses none of the backend's grants.
+    const delegated = { ...model, tools: [{ id: "file-ticket", delegated: true, capabilities: [{ action: "write", on: ["tickets"] }] }] };
+    assert.deepEqual(unused(delegated, "backend-mi"), ["write on tickets", "write on billing"]);
   });
 
   it("counts delete as used by a pipeline that ingests into the index it rebuilds", () => {

@@ -314,6 +314,8 @@ describe("diffModels: material or delta", () => {
     // Changes what the unused tool can do: a capability, though no agent's reach changes.
     assertMaterial((m) => (find(m.tools, "mailer").capabilities[0]!.destination = "fixed"), ["capability"]);
     assertMaterial((m) => (find(m.agents, "helper").mcpServers = ["files-mcp"]), ["capability"]);
+    // With the asker's own token, or as a service identity: whose rights the tool acts with.
+    assertMaterial((m) => (find(m.tools, "mailer").delegated = true), ["capability"]);
     assertMaterial((m) => m.tools.push({ id: "wipe", capabilities: [{ action: "delete", on: ["orders"] }] }), ["capability"]);
     assertMaterial((m) => (m.mcpServers = []), ["capability"]);
   });

@@ -11,7 +11,7 @@ export const confusedDeputyDataAccess: Rule = {
   rationale:
     "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model.",
   appliesWhen:
-    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking.",
+    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count).",
   mappings: {
     stride: ["I", "E"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],

@@ -20,7 +20,7 @@ export const privilegedActionsForAnyone: Rule = {
   rationale:
     "An agent that people talk to directly and that changes, deletes, runs, spends or publishes through tools acting as a service identity does so with that identity's rights, not the rights of the person asking. Unless the tool checks that the requester may do this to this record (their own order, a deployment they own), anyone who can talk to the agent can have it act: refund someone else's order, restart a production service, delete another user's data. This is authorisation bypass by ordinary requests, not prompt injection: the request is the attack.",
   appliesWhen:
-    "Untrusted actors talk to an agent directly (through clients and services only), and the agent has tools that write, delete, execute, administer, spend or publish, running as a service identity (the tool's own, the agent's, or their host's) rather than on behalf of the person asking. One finding per agent. Likelihood +1 when customers or the public can ask, +1 when the askers do not sign in; impact +1 when a tool can delete, execute, administer or spend.",
+    "Untrusted actors talk to an agent directly (through clients and services only), and the agent has tools that write, delete, execute, administer, spend or publish, running as a service identity (the tool's own, the agent's, or their host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count). One finding per agent. Likelihood +1 when customers or the public can ask, +1 when the askers do not sign in; impact +1 when a tool can delete, execute, administer or spend.",
   mappings: {
     stride: ["E", "T"],
     owaspLlm: ["LLM06:2025"],

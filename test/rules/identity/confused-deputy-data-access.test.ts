@@ -9,6 +9,10 @@ const authorization = (status: string, verified: boolean) => ({
 
 ruleTester(confusedDeputyDataAccess, {
   valid: [
+    {
+      name: "the lookup calls with the asking customer's own delegated token: it returns only what they may read",
+      model: spec(publicChat("agent", { tools: ["lookup-order"] }), { ...ordersLookup(["read"]), tools: [{ id: "lookup-order", runsAs: "orders-sa", delegated: true, capabilities: [{ action: "read", on: ["orders-db"] }] }] }),
+    },
     { name: "employees use the agent", model: spec(internalAgent("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])) },
     {
       name: "customers reach the agent only through tickets it reads",

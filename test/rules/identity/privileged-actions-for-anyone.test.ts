@@ -28,6 +28,10 @@ const signedInCustomers = (agentExtra: Record<string, unknown> = {}) =>
 
 ruleTester(privilegedActionsForAnyone, {
   valid: [
+    {
+      name: "the refund tool calls with the customer's own delegated token (on-behalf-of), not as the payments account",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ delegated: true })),
+    },
     { name: "near miss: the refund tool acts as nobody the model names", model: spec(publicChat("agent", { tools: ["refund"] }), { ...refunds(), tools: [{ id: "refund", capabilities: [{ action: "spend", on: ["payments"] }] }] }) },
     {
       name: "reading and sending are other rules' (TW-PRV-001, TW-OUT-002)",
