@@ -203,8 +203,14 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     arrivals.set(origin.id, new Map([[origin.id, { from: null }]]));
     queue.push({ node: origin.id, origin: origin.id });
   }
+  // A person relays what they read when they paste it on (an analyst pasting a customer's email into a chat), but
+  // one who is an entry at least as exposed as the text's origin writes whatever they like anyway: text passed
+  // through them is theirs to send, not the origin's way in (a recruiter's rejection email read by a candidate is not
+  // how recruiters reach the CV that candidate uploads next).
+  const asExposedAs = (node: string, origin: string) => graph.kindOf(node) === "actor" && (originById.get(node)?.exposure ?? -1) >= originById.get(origin)!.exposure;
   for (let head = 0; head < queue.length; head++) {
     const { node, origin } = queue[head]!;
+    if (node !== origin && asExposedAs(node, origin)) continue;
     for (const edge of edges.get(node) ?? []) {
       let reached = arrivals.get(edge.to);
       if (!reached) arrivals.set(edge.to, (reached = new Map()));
