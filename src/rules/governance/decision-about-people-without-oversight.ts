@@ -47,7 +47,7 @@ export const decisionAboutPeopleWithoutOversight: Rule = {
         ];
         detections.push({
           anchors: [element.id],
-          summary: `${name} decides ${decision.what} about people, and ${optOut.length > 0 ? "its only review lets a decision go ahead when nobody answers in time" : "no person reviews a decision before it takes effect"}.`,
+          summary: `${name} decides ${decision.what}, a decision about people, and ${optOut.length > 0 ? "its only review lets a decision go ahead when nobody answers in time" : "no person reviews a decision before it takes effect"}.`,
           evidence,
           factors,
         });

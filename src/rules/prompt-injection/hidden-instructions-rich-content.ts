@@ -7,18 +7,14 @@ import type { AnalysisContext, Detection, Rule } from "../rule.js";
 /** Formats whose hidden text is in pixels or sound: it survives only a multimodal model or a transcript, not text extraction. */
 const NOT_TEXT = new Set(["image", "audio"]);
 
-/**
- * Whether the origin's content reaches the agent as the file itself on some way, rather than only as text
- * an embedding-ingestion pipeline extracted into an index: a way through no such pipeline and no other agent.
- */
-function reachesAsFile(context: AnalysisContext, origin: string, agentId: string): boolean {
-  const { graph, untrusted } = context;
+/** Whether the origin's content reaches the agent on some way through none of the elements `avoid` picks out. */
+function reachesAvoiding(context: AnalysisContext, origin: string, agentId: string, avoid: (id: string) => boolean): boolean {
   const seen = new Set([origin]);
   const queue = [origin];
   for (let next = 0; next < queue.length; next++) {
-    for (const edge of untrusted.edges.get(queue[next]!) ?? []) {
+    for (const edge of context.untrusted.edges.get(queue[next]!) ?? []) {
       if (edge.to === agentId) return true;
-      if (seen.has(edge.to) || graph.kindOf(edge.to) === "agent" || graph.node(edge.to)?.element.type === "embedding-ingestion") continue;
+      if (seen.has(edge.to) || avoid(edge.to)) continue;
       seen.add(edge.to);
       queue.push(edge.to);
     }
@@ -27,24 +23,21 @@ function reachesAsFile(context: AnalysisContext, origin: string, agentId: string
 }
 
 /**
+ * Whether the origin's content reaches the agent as the file itself on some way, rather than only as text
+ * an embedding-ingestion pipeline extracted into an index: a way through no such pipeline and no other agent.
+ */
+function reachesAsFile(context: AnalysisContext, origin: string, agentId: string): boolean {
+  const { graph } = context;
+  return reachesAvoiding(context, origin, agentId, (id) => graph.kindOf(id) === "agent" || graph.node(id)?.element.type === "embedding-ingestion");
+}
+
+/**
  * Whether the origin reaches the agent other than through a tool of the agent's that fetches from outside:
  * content fetched by the agent itself is TW-PI-003's finding, and no person reviews a fetched page anyway.
  */
 function reachesOtherThanFetched(context: AnalysisContext, origin: string, agentId: string): boolean {
-  const { graph, untrusted } = context;
-  const fetchers = new Set(graph.toolsOf(agentId).filter((t) => t.capabilities.some((c) => c.action === "fetch" && reachesOutside(c))).map((t) => t.id));
-  if (fetchers.size === 0) return true;
-  const seen = new Set([origin]);
-  const queue = [origin];
-  for (let next = 0; next < queue.length; next++) {
-    for (const edge of untrusted.edges.get(queue[next]!) ?? []) {
-      if (edge.to === agentId) return true;
-      if (seen.has(edge.to) || fetchers.has(edge.to)) continue;
-      seen.add(edge.to);
-      queue.push(edge.to);
-    }
-  }
-  return false;
+  const fetchers = new Set(context.graph.toolsOf(agentId).filter((t) => t.capabilities.some((c) => c.action === "fetch" && reachesOutside(c))).map((t) => t.id));
+  return fetchers.size === 0 || reachesAvoiding(context, origin, agentId, (id) => fetchers.has(id));
 }
 
 /** Formats that can carry text a person reviewing the content does not see. */

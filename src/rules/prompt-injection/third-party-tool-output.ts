@@ -88,7 +88,7 @@ export const thirdPartyToolOutput: Rule = {
         return { element: server.id, note: `MCP server from a ${server.publisherTrust} publisher (${server.publisher})${server.pinned ? `, pinned: ${server.pinned}` : ", not pinned"}; it serves ${served}` };
       }
 
-      /** One finding: the way the text comes in (`how`, `steps`), then what a steered agent can do with the agent's tools. */
+      /** One finding: the way the text comes in (`what`, `steps`) through `tools`, then what a steered agent can do with the agent's other tools. */
       function finding(tools: string[], what: string, likelihood: Factor[], evidence: EvidenceItem[], attackerAt: string, steps: PathStep[], scope: string[], anchor = tools[0]!): Detection {
         // On a tie, the tool that lets the text in is the one named.
         const worst = worstEffect([...ordered.filter((e) => tools.includes(e.tool!)), ...ordered.filter((e) => !tools.includes(e.tool!))]);

@@ -29,7 +29,7 @@ ruleTester(decisionAboutPeopleWithoutOversight, {
           anchors: ["ranker"],
           // Likelihood 3. Impact 3 +1 (stakes high) +1 (EU AI Act high-risk) = 5. 15, high.
           severity: "high",
-          summary: /^ranker decides which applicants are rejected about people, and its only review lets a decision go ahead when nobody answers in time\.$/,
+          summary: /^ranker decides which applicants are rejected, a decision about people, and its only review lets a decision go ahead when nobody answers in time\.$/,
           check: (finding) => {
             assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact, finding.residual.score], [3, 5, 15]);
             assert.match(finding.evidence.find((e) => e.element === "rejection-review")!.note, /unanswered: proceeds.*no oversight/);
