@@ -30,6 +30,12 @@ describe("warnings about controls", () => {
     ]);
   });
 
+  it("says what happens to an unanswered request is read only on an approval", () => {
+    assert.deepEqual(diagnosticsOf("{ id: cap, type: spend-limit, covers: [bot], unanswered: proceeds }"), [
+      [10, 11, "warning", "field-for-another-type", "control 'cap' is a spend-limit, and unanswered is read only on a human-approval control: the analysis ignores it"],
+    ]);
+  });
+
   it("says four eyes with nobody named to approve is ignored", () => {
     assert.deepEqual(diagnosticsOf("{ id: ok, type: human-approval, covers: [bot], separateFromRequester: true }"), [
       [10, 11, "warning", "four-eyes-without-approvers", "control 'ok' says approvers are kept off their own requests (separateFromRequester), but names no approvers: the analysis cannot tell who approves, and ignores it"],
