@@ -21,7 +21,7 @@ export interface ReviewItem {
   reason: string;
   /** Who is asked: the element's owner, else the owner of a workflow it takes part in, else the system's owner. */
   owner: string;
-  ownerFrom: "element" | "identity" | "workflow" | "system";
+  ownerFrom: "element" | "identity" | "workflow" | "system" | "decision";
 }
 
 const REASONS: Record<TriggerKind, string> = {
@@ -37,9 +37,13 @@ const REASONS: Record<TriggerKind, string> = {
   boundary: "trust boundaries decide where untrusted input enters; check what now crosses them",
   data: "how sensitive the data is changed; check where it flows and who can read it",
   control: "the control is still marked verified, but the check was of the control before the change; check it again and update verifiedOn",
-  decision: "what the answer decides sets what a wrong, steered or evaded answer costs, and whether people need oversight of it and a way to contest it",
+  "automated-decision": "what the answer decides sets what a wrong, steered or evaded answer costs, and whether people need oversight of it and a way to contest it",
   "risk-class": "the EU AI Act risk class is a legal determination (Art. 6): record why it changed, and check the obligations that now apply or no longer do (human oversight, logging, transparency)",
+  "accepted-risk": "the decision was made about the finding's elements as they were; check that its justification still holds for what they are now, and record the review (reviewed)",
 };
+
+/** Decisions that close a finding on a judgement about the system as it was: they stand until someone looks again. */
+const STANDING: ReadonlySet<string> = new Set(["accepted", "transferred", "false-positive"]);
 
 /** Fields of a control that say what it does and where; a change to one makes an earlier verification stale. */
 const CONTROL_SUBSTANCE = new Set(["type", "covers", "threshold", "condition", "routedBy", "approvers", "separateFromRequester", "unanswered"]);
@@ -210,12 +214,35 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
     }
     if ((kind === "agent" || kind === "model") && change.change !== "removed" && is?.thirdParty !== true) {
       const what = decisionChange(was, is);
-      if (what) raise("decision", change, `${kind} '${id}' ${what}`);
+      if (what) raise("automated-decision", change, `${kind} '${id}' ${what}`);
     }
     if (kind === "system" && change.change === "changed" && heads.has("euAiActRisk")) raise("risk-class", change, `EU AI Act risk class changed from ${str(was?.euAiActRisk) ?? "unset"} to ${str(is?.euAiActRisk) ?? "unset"}`);
     // Fields any component may carry.
     if (change.change === "changed" && heads.has("runsAs")) raise("identity", change, `'${id}' now acts as ${str(is?.runsAs) ? `identity '${str(is?.runsAs)}'` : "no identity"} (was ${str(was?.runsAs) ? `'${str(was?.runsAs)}'` : "none"})`);
     if (change.change === "changed" && heads.has("boundary") && kind !== "boundary") raise("boundary", change, `'${id}' moved from trust boundary ${str(was?.boundary) ? `'${str(was?.boundary)}'` : "none"} to ${str(is?.boundary) ? `'${str(is?.boundary)}'` : "none"}`);
+  }
+
+  // An accepted, transferred or dismissed finding whose anchoring elements changed: the judgement was about them as they were.
+  if (enabled.has("accepted-risk")) {
+    const changed = new Map(diff.changes.filter((c) => c.kind !== "decision" && c.change === "changed").map((c) => [c.id, c.fields.filter((f) => !isFreeText(f))]));
+    const redecided = new Set(diff.changes.filter((c) => c.kind === "decision").map((c) => c.id));
+    for (const decision of after.decisions) {
+      if (!STANDING.has(decision.status) || redecided.has(decision.finding)) continue;
+      const anchors = decision.finding.slice(decision.finding.indexOf("@") + 1).split("+");
+      const moved = anchors.filter((id) => (changed.get(id)?.length ?? 0) > 0);
+      if (moved.length === 0) continue;
+      const { owner, ownerFrom } = decision.owner ? { owner: decision.owner, ownerFrom: "decision" as const } : ownerAfter("system", after.system.id);
+      items.set(`accepted-risk\u0000decision\u0000${decision.finding}`, {
+        trigger: "accepted-risk",
+        element: decision.finding,
+        kind: "decision",
+        change: "changed",
+        what: `${decision.status} finding '${decision.finding}' rests on ${moved.map((id) => `'${id}', which changed (${changed.get(id)!.join(", ")})`).join(" and ")}`,
+        reason: REASONS["accepted-risk"],
+        owner,
+        ownerFrom,
+      });
+    }
   }
 
   const order = new Map(REVIEW_TRIGGERS.map((t, i) => [t, i]));

@@ -281,8 +281,9 @@ export const REVIEW_TRIGGERS = [
   "boundary",
   "data",
   "control",
-  "decision",
+  "automated-decision",
   "risk-class",
+  "accepted-risk",
 ] as const;
 
 export const EU_AI_ACT_RISK = ["minimal", "limited", "high", "prohibited", "gpai"] as const;

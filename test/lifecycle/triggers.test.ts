@@ -222,8 +222,8 @@ describe("reviewTriggers", () => {
         m.system.euAiActRisk = "minimal";
       }),
       [
-        ["decision", "helper", "agent 'helper' now declares a decision (stakes low)", "agent-team@example.com", "element"],
-        ["decision", "llm", "model 'llm' now declares a decision (stakes high, about people)", "ml-team@example.com", "element"],
+        ["automated-decision", "helper", "agent 'helper' now declares a decision (stakes low)", "agent-team@example.com", "element"],
+        ["automated-decision", "llm", "model 'llm' now declares a decision (stakes high, about people)", "ml-team@example.com", "element"],
         ["risk-class", "shop", "EU AI Act risk class changed from unset to minimal", "shop-owner@example.com", "element"],
       ],
     );
@@ -237,7 +237,35 @@ describe("reviewTriggers", () => {
       return reviewTriggers(diffModels(before, after), before, after).map((i) => [i.trigger, i.what]);
     };
     assert.deepEqual(from((m) => (find(m.models, "llm").decision!.what = "which applications are declined")), []);
-    assert.deepEqual(from((m) => delete find(m.models, "llm").decision!.aboutPeople), [["decision", "model 'llm' decision stakes changed from high, about people to high"]]);
+    assert.deepEqual(from((m) => delete find(m.models, "llm").decision!.aboutPeople), [["automated-decision", "model 'llm' decision stakes changed from high, about people to high"]]);
+  });
+
+  it("an accepted risk whose anchoring elements changed asks the decision's owner to look again", () => {
+    const accepted = (m: ThreatModel, status: "accepted" | "open" = "accepted") =>
+      m.decisions.push({ finding: "TW-DAT-009@helper+llm", status, owner: "dpo@example.com", justification: "EU data residency under the vendor's DPA", expires: "2027-03-31" });
+    const from = (edit: (model: ThreatModel) => void, status: "accepted" | "open" = "accepted") => {
+      const before = shop();
+      accepted(before, status);
+      const after = structuredClone(before);
+      edit(after);
+      return reviewTriggers(diffModels(before, after), before, after)
+        .filter((i) => i.trigger === "accepted-risk")
+        .map((i) => [i.element, i.what, i.owner, i.ownerFrom]);
+    };
+    assert.deepEqual(
+      from((m) => (find(m.models, "llm").provider = "Other vendor")),
+      [["TW-DAT-009@helper+llm", "accepted finding 'TW-DAT-009@helper+llm' rests on 'llm', which changed (provider)", "dpo@example.com", "decision"]],
+    );
+    // Free text, an open finding, or a decision reviewed in the same change: nothing to ask.
+    assert.deepEqual(from((m) => (find(m.models, "llm").description = "The chat model")), []);
+    assert.deepEqual(from((m) => (find(m.models, "llm").provider = "Other vendor"), "open"), []);
+    assert.deepEqual(
+      from((m) => {
+        find(m.models, "llm").provider = "Other vendor";
+        m.decisions[0]!.reviewed = "2026-11-20";
+      }),
+      [],
+    );
   });
 
   it("a control that changed what it does but keeps its old verification asks for the check again", () => {

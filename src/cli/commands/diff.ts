@@ -185,7 +185,7 @@ export function textDiff(report: DiffReport): string {
 
   lines.push("", report.reviewItems.length > 0 ? `Review items (${report.reviewItems.length})` : "Review items: none");
   for (const item of report.reviewItems) {
-    lines.push(`  - ${item.trigger}: ${item.what}`, `      owner: ${item.owner} (${item.ownerFrom === "element" ? "owner of what changed" : `${item.ownerFrom} owner`})`, `      why: ${item.reason}`);
+    lines.push(`  - ${item.trigger}: ${item.what}`, `      owner: ${item.owner} (${item.ownerFrom === "element" ? "owner of what changed" : item.ownerFrom === "decision" ? "who owns the decision" : `${item.ownerFrom} owner`})`, `      why: ${item.reason}`);
   }
   // Names, owners and revisions are anyone's text: no escape sequence reaches the terminal.
   return lines.map(terminalText).join("\n") + "\n";
