@@ -31,13 +31,11 @@ function askersOf(graph: SystemGraph, agentId: string): Actor[] {
 }
 
 /**
- * An authorization or tenant-isolation control on the retrieval itself (the flow or the store), implemented and
- * verified: retrieval is known to respect the asker, and the rule does not apply. One not verified, partial, or on
- * the agent or its host (where it may be about the agent's tools instead) is scored as a mitigation like any other.
+ * Whether an authorization or tenant-isolation control on the retrieval itself (the flow or the store) is implemented
+ * and verified: retrieval is known to respect the asker, and the rule does not apply. One not verified, or partial, is
+ * scored as a mitigation like any other; one on the agent or its host may be about the agent's tools instead.
  */
-function askerControlInPlace(graph: SystemGraph, elements: readonly string[]): boolean {
-  return elements.some((id) => graph.controlsCovering(id).some((c) => ASKER_CONTROLS.has(c.type) && (c.status ?? "implemented") === "implemented" && c.verified === true));
-}
+const knownToFilter = (control: Control) => (control.status ?? "implemented") === "implemented" && control.verified === true;
 
 /** How an asker signs in, in a few words. */
 function askerNote(actor: Actor): string {
@@ -149,10 +147,10 @@ export const permissionBlindRetrieval: Rule = {
         if (data.length === 0) continue;
         const askers = askersOfAgent(agentId).filter((a) => !readableBy.has(a.id));
         if (askers.length === 0) continue;
-        const retrieval = [...flows.map((f) => f.id), store.id];
-        if (askerControlInPlace(graph, retrieval)) continue;
+        const controlOf = (id: string) => graph.node(id)!.element as unknown as Control;
         // Only a filter on the retrieval itself is about what it returns; one on the agent may be about its tools.
-        const onRetrieval = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, retrieval));
+        const onRetrieval = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id]));
+        if (onRetrieval.some((id) => knownToFilter(controlOf(id)))) continue;
         const onAgent = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, [agentId], { runtime: true, inPlace: true })).filter((id) => !onRetrieval.includes(id));
 
         const storeName = graph.nameOf(store.id);
@@ -183,7 +181,7 @@ export const permissionBlindRetrieval: Rule = {
           ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${readableBy.size > 0 || copiedReadable ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
           ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented and verified authorization or tenant-isolation control covers it` })),
           ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
-          ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${(graph.node(id)!.element as unknown as Control).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),
+          ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${controlOf(id).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),
         ];
         // The path starts from the most exposed asker: anyone who need not sign in, then people outside the organisation.
         const first = anyone[0] ?? outsiders[0] ?? askers[0]!;
