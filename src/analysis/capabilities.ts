@@ -2,7 +2,7 @@
 // and through code execution on to the credentials present where it runs and
 // the permissions of the identities behind them (lateral movement).
 import type { SystemGraph } from "../graph/graph.js";
-import type { Capability, Permission, SpendLimit, Tool } from "../model/schema.js";
+import type { Agent, Capability, Permission, SpendLimit, Tool } from "../model/schema.js";
 import type { Action } from "../model/vocabulary.js";
 import type { z } from "zod";
 
@@ -84,6 +84,20 @@ export function runsCodeWhereItRuns(tool: Tool): boolean {
   return codeSites(tool).some((site) => isOwnRuntime(tool, site));
 }
 
+/** The identity of the host a component runs on, if any. */
+function hostIdentity(graph: SystemGraph, host: string | undefined): string | undefined {
+  return host ? graph.identityOf(host)?.id : undefined;
+}
+
+/**
+ * The identity a tool acts as when an agent (if any) calls it: its own, else the agent's, else that of the host
+ * either runs on; none for a tool that calls with the asker's delegated token (it acts as the asker).
+ */
+export function actingIdentity(graph: SystemGraph, tool: Tool, agent?: Agent): string | undefined {
+  if (tool.delegated === true) return undefined;
+  return tool.runsAs ?? agent?.runsAs ?? hostIdentity(graph, tool.runsOn) ?? hostIdentity(graph, agent?.runsOn);
+}
+
 export function analyseCapabilities(graph: SystemGraph): Capabilities {
   const identityEffects = (identityId: string, via: string[] = [], credential?: string): Effect[] =>
     (graph.identity(identityId)?.permissions ?? []).flatMap((permission: Permission) =>
@@ -154,7 +168,7 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
   };
 
   // Who acts as each identity: components that name it (runsAs), and those that name none and so act as
-  // the identity of the agent that calls them (a tool) or of their host, in that order (actingIdentity in rules/helpers.ts).
+  // the identity of the agent that calls them (a tool, actingIdentity) or of their host.
   let acting: Map<string, string[]> | undefined;
   const actingAs = (identityId: string): string[] => {
     if (!acting) {
@@ -162,16 +176,16 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       const add = (identity: string | undefined, component: string) => {
         if (identity !== undefined) found.set(identity, (found.get(identity) ?? new Set()).add(component));
       };
-      const hostIdentity = (host: string | undefined) => (host ? graph.identityOf(host)?.id : undefined);
       for (const identity of graph.model.identities) for (const component of graph.runningAs(identity.id)) add(identity.id, component);
       for (const kind of ["agent", "tool", "pipeline", "service", "mcp-server"] as const) {
         for (const node of graph.ofKind(kind)) {
-          // A tool that calls with the asker's own token uses none of its caller's or host's grants.
-          if (graph.identityOf(node.id) !== undefined || graph.tool(node.id)?.delegated === true) continue;
-          const ownHost = hostIdentity(node.element.runsOn as string | undefined);
-          const callers = kind === "tool" ? graph.agentsUsingTool(node.id) : [];
-          if (callers.length === 0) add(ownHost, node.id);
-          for (const agent of callers) add(agent.runsAs ?? ownHost ?? hostIdentity(agent.runsOn), node.id);
+          if (graph.identityOf(node.id) !== undefined) continue;
+          const tool = graph.tool(node.id);
+          if (!tool) add(hostIdentity(graph, node.element.runsOn as string | undefined), node.id);
+          else {
+            const callers = graph.agentsUsingTool(tool.id);
+            for (const agent of callers.length > 0 ? callers : [undefined]) add(actingIdentity(graph, tool, agent), node.id);
+          }
         }
       }
       acting = new Map([...found].map(([identity, components]) => [identity, [...components].sort()]));

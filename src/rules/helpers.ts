@@ -103,13 +103,7 @@ export function storeNote(context: AnalysisContext, agentId: string, dataId: str
   return store === undefined ? "" : `; it belongs to ${names(context, owners!)}, but also comes from ${context.graph.nameOf(store)}, which holds everyone's records`;
 }
 
-/** The identity a tool acts as when an agent calls it: its own, else the agent's, else that of the host either runs on; none for a tool that calls with the asker's delegated token. */
-export function actingIdentity(graph: SystemGraph, tool: Tool, agent: Agent): string | undefined {
-  // A tool that calls with the asker's delegated token acts as the asker, not as a service identity.
-  if (tool.delegated === true) return undefined;
-  const hostIdentity = (host: string | undefined) => (host ? graph.identityOf(host)?.id : undefined);
-  return tool.runsAs ?? agent.runsAs ?? hostIdentity(tool.runsOn) ?? hostIdentity(agent.runsOn);
-}
+export { actingIdentity } from "../analysis/capabilities.js";
 
 /** Ways out: tool effects that carry data to recipients the attacker can choose, outside the organisation. */
 export function outboundEffects(effects: readonly Effect[]): Effect[] {
