@@ -57,27 +57,22 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
       );
       whys.push(`routed by ${joinWords(how)}: the attacker can keep an action from reaching the approver`);
     }
-    const outsidersWhy = outsiders.length > 0 ? `approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation` : undefined;
-    // Without the requesters' own way around it: what limits the approval against anyone else.
-    const otherwiseWhys = [...whys, ...(outsidersWhy ? [outsidersWhy] : [])];
-    if (outsidersWhy) whys.push(outsidersWhy);
+    if (outsiders.length > 0) whys.push(`approvers include ${outsiders.map((id) => `${graph.nameOf(id)} (${String(graph.node(id)?.element.type)})`).join(", ")}, outside the organisation`);
+    // What limits the approval against any attacker: a steered router, outside approvers.
+    const base: ApprovalLimit | undefined = whys.length > 0 ? { factor: bypassedBy.length > 0 ? 0 : 0.5, why: whys.join("; "), bypassedBy } : undefined;
     // Approving one's own request matters against a requester who means harm: an approver the model trusts (no insider
     // adversary covers them) asked for the action in good faith, and their look at it is a real check on a steered agent.
     const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control).filter((s) => untrustedActors.has(s.approver));
-    if (selfApprovers.length > 0) {
-      // The same people outside and asking the same agents: one sentence about them, not "approvers include" twice.
-      const agents = selfApprovers[0]!.agents.join("\0");
-      const same = selfApprovers.length === outsiders.length && selfApprovers.every((s) => outsiders.includes(s.approver) && s.agents.join("\0") === agents);
-      if (same) whys[whys.length - 1] += `, and they also ask ${joinWords(selfApprovers[0]!.agents.map((id) => graph.nameOf(id)))} for the actions it gates: nothing stops them approving their own request`;
-      else whys.push(selfApprovalWhy(graph, selfApprovers));
+    if (selfApprovers.length === 0) {
+      if (base) limits.set(control.id, base);
+      continue;
     }
-    if (whys.length === 0) continue;
-    const factor = bypassedBy.length > 0 ? 0 : (outsiders.length > 0 ? 0.5 : 1) * (selfApprovers.length > 0 ? 0.5 : 1);
-    const limit: ApprovalLimit = { factor, why: whys.join("; "), bypassedBy };
-    if (selfApprovers.length > 0) {
-      const otherwise = otherwiseWhys.length > 0 ? { factor: bypassedBy.length > 0 ? 0 : 0.5, why: otherwiseWhys.join("; "), bypassedBy } : undefined;
-      limit.selfApproval = { approvers: selfApprovers.map((s) => s.approver), otherwise };
-    }
+    // The same people outside and asking the same agents: one sentence about them, not "approvers include" twice.
+    const agents = selfApprovers[0]!.agents.join("\0");
+    const same = selfApprovers.length === outsiders.length && selfApprovers.every((s) => outsiders.includes(s.approver) && s.agents.join("\0") === agents);
+    if (same) whys[whys.length - 1] += `, and they also ask ${joinWords(selfApprovers[0]!.agents.map((id) => graph.nameOf(id)))} for the actions it gates: nothing stops them approving their own request`;
+    else whys.push(selfApprovalWhy(graph, selfApprovers));
+    const limit: ApprovalLimit = { factor: (base?.factor ?? 1) * 0.5, why: whys.join("; "), bypassedBy, selfApproval: { approvers: selfApprovers.map((s) => s.approver), otherwise: base } };
     limits.set(control.id, limit);
   }
   return limits;
@@ -92,6 +87,11 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
  */
 export function forEntry(graph: SystemGraph, limits: ApprovalLimits, entry: string | undefined): ApprovalLimits {
   if (entry === undefined) return limits;
+  // Asked once per finding: each entry's limits are worked out once per analysis.
+  let byEntry = limitsByEntry.get(limits);
+  if (!byEntry) limitsByEntry.set(limits, (byEntry = new Map()));
+  const known = byEntry.get(entry);
+  if (known) return known;
   let changed: Map<string, ApprovalLimit> | undefined;
   for (const [control, limit] of limits) {
     const self = limit.selfApproval;
@@ -104,8 +104,11 @@ export function forEntry(graph: SystemGraph, limits: ApprovalLimits, entry: stri
     if (self.otherwise) changed.set(control, self.otherwise);
     else changed.delete(control);
   }
+  byEntry.set(entry, changed ?? limits);
   return changed ?? limits;
 }
+
+const limitsByEntry = new WeakMap<ApprovalLimits, Map<string, ApprovalLimits>>();
 
 /**
  * "approvers include On-call engineers, who also ask Ops bot for the actions it gates: nothing stops them
