@@ -73,7 +73,7 @@ function ownerResolver(model: ThreatModel, index: Map<string, ElementRecord>) {
   return (kind: DiffKind, id: string): Pick<ReviewItem, "owner" | "ownerFrom"> => {
     const value = index.get(elementKey(kind, id))?.value;
     const own = str(value?.owner);
-    if (own && kind !== "decision") return { owner: own, ownerFrom: "element" };
+    if (own) return { owner: own, ownerFrom: kind === "decision" ? "decision" : "element" };
     if (kind === "credential") {
       const identity = index.get(elementKey("identity", str(value?.identity) ?? ""))?.value;
       const identityOwner = str(identity?.owner);
@@ -223,26 +223,16 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
   }
 
   // An accepted, transferred or dismissed finding whose anchoring elements changed: the judgement was about them as they were.
-  if (enabled.has("accepted-risk")) {
-    const changed = new Map(diff.changes.filter((c) => c.kind !== "decision" && c.change === "changed").map((c) => [c.id, c.fields.filter((f) => !isFreeText(f))]));
-    const redecided = new Set(diff.changes.filter((c) => c.kind === "decision").map((c) => c.id));
-    for (const decision of after.decisions) {
-      if (!STANDING.has(decision.status) || redecided.has(decision.finding)) continue;
-      const anchors = decision.finding.slice(decision.finding.indexOf("@") + 1).split("+");
-      const moved = anchors.filter((id) => (changed.get(id)?.length ?? 0) > 0);
-      if (moved.length === 0) continue;
-      const { owner, ownerFrom } = decision.owner ? { owner: decision.owner, ownerFrom: "decision" as const } : ownerAfter("system", after.system.id);
-      items.set(`accepted-risk\u0000decision\u0000${decision.finding}`, {
-        trigger: "accepted-risk",
-        element: decision.finding,
-        kind: "decision",
-        change: "changed",
-        what: `${decision.status} finding '${decision.finding}' rests on ${moved.map((id) => `'${id}', which changed (${changed.get(id)!.join(", ")})`).join(" and ")}`,
-        reason: REASONS["accepted-risk"],
-        owner,
-        ownerFrom,
-      });
-    }
+  const changedFields = new Map(diff.changes.filter((c) => c.kind !== "decision" && c.change === "changed").map((c) => [c.id, c.fields.filter((f) => !isFreeText(f))]));
+  const redecided = new Set(diff.changes.filter((c) => c.kind === "decision").map((c) => c.id));
+  for (const decision of after.decisions) {
+    if (!STANDING.has(decision.status) || redecided.has(decision.finding)) continue;
+    const anchors = decision.finding.slice(decision.finding.indexOf("@") + 1).split("+");
+    const moved = anchors.filter((id) => (changedFields.get(id)?.length ?? 0) > 0);
+    if (moved.length === 0) continue;
+    // The decision itself did not change: it is raised as what the change calls for, asking whoever owns it.
+    const standing: ElementChange = { kind: "decision", id: decision.finding, change: "changed", fields: [], cosmetic: false, material: false };
+    raise("accepted-risk", standing, `${decision.status} finding '${decision.finding}' rests on ${moved.map((id) => `'${id}', which changed (${changedFields.get(id)!.join(", ")})`).join(" and ")}`);
   }
 
   const order = new Map(REVIEW_TRIGGERS.map((t, i) => [t, i]));

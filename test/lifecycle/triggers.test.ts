@@ -256,8 +256,9 @@ describe("reviewTriggers", () => {
       from((m) => (find(m.models, "llm").provider = "Other vendor")),
       [["TW-DAT-009@helper+llm", "accepted finding 'TW-DAT-009@helper+llm' rests on 'llm', which changed (provider)", "dpo@example.com", "decision"]],
     );
-    // Free text, an open finding, or a decision reviewed in the same change: nothing to ask.
+    // Free text, an element the finding is not anchored at, an open finding, or a decision reviewed in the same change: nothing to ask.
     assert.deepEqual(from((m) => (find(m.models, "llm").description = "The chat model")), []);
+    assert.deepEqual(from((m) => (find(m.models, "embedder").provider = "Other vendor")), []);
     assert.deepEqual(from((m) => (find(m.models, "llm").provider = "Other vendor"), "open"), []);
     assert.deepEqual(
       from((m) => {
