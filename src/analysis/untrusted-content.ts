@@ -207,10 +207,11 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   // one who is an entry at least as exposed as the text's origin writes whatever they like anyway: text passed
   // through them is theirs to send, not the origin's way in (a recruiter's rejection email read by a candidate is not
   // how recruiters reach the CV that candidate uploads next).
-  const asExposedAs = (node: string, origin: string) => graph.kindOf(node) === "actor" && (originById.get(node)?.exposure ?? -1) >= originById.get(origin)!.exposure;
+  const people = new Map(origins.filter((o) => graph.kindOf(o.id) === "actor").map((o) => [o.id, o.exposure]));
   for (let head = 0; head < queue.length; head++) {
     const { node, origin } = queue[head]!;
-    if (node !== origin && asExposedAs(node, origin)) continue;
+    const person = people.get(node);
+    if (person !== undefined && node !== origin && person >= originById.get(origin)!.exposure) continue;
     for (const edge of edges.get(node) ?? []) {
       let reached = arrivals.get(edge.to);
       if (!reached) arrivals.set(edge.to, (reached = new Map()));
