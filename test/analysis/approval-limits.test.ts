@@ -89,6 +89,27 @@ describe("approval limits: approvers who also request (four eyes)", () => {
     assert.equal(finding!.reasons[2], `Residual 2x3: approval (human-approval, implemented, verified; ${SELF_APPROVAL}) lowers likelihood by 1.`);
   });
 
+  it("halves it against content only such approvers write (the channel where they mention the agent), not against content others write too", () => {
+    // Finance mention Ops bot in their channel and approve its updates; the finding's way in is the channel.
+    const channel = (writers: string[]): ModelSpec => ({
+      ...insiderBot({ approvers: ["finance"] }),
+      actors: [
+        { id: "finance", type: "employee", name: "Finance" },
+        { id: "reseller", type: "partner", name: "Reseller" },
+      ],
+      sources: [{ id: "finance-channel", type: "chat", writableBy: writers }],
+      flows: [{ id: "mentions", from: "finance-channel", to: "agent", channel: "event" }],
+    });
+    const approvalBy = (model: ModelSpec) => {
+      const finding = findingsOf(destructiveChanges, model).find((f) => f.id === "TW-AGY-001@agent+update");
+      assert.equal(finding?.path?.[0]?.element, "finance-channel");
+      return finding!.controls.find((c) => c.control === "approval")?.by;
+    };
+    // Only Finance write there: 2 x 1 x 0.5 = 1. The reseller writes there too, and is the likelier attacker: 2 in full.
+    assert.equal(approvalBy(channel(["finance"])), 1);
+    assert.equal(approvalBy(channel(["finance", "reseller"])), 2);
+  });
+
   it("leaves the approval whole against an attacker who is not the requester: the approver checks the steered agent in good faith", () => {
     // The public user is the likeliest attacker on Ops bot: by 2 x 1 = 2, residual likelihood 5 - 2 = 3, 3x3 = 9, medium.
     const finding = destructive(opsBot({ approvers: ["oncall"] }));

@@ -180,4 +180,9 @@ describe("conditional and routed approvals", () => {
     const conditioned = applied(gated({ condition: "the order is over 500 EUR" }));
     assert.ok([...conditioned.values()].some((f) => f.controls.some((c) => /only when the order is over 500 EUR/.test(c.note))));
   });
+
+  it("says an opt-out review lets through what nobody answers in time", () => {
+    const optOut = applied(gated({ unanswered: "proceeds" }));
+    assert.ok([...optOut.values()].some((f) => f.controls.some((c) => /and what nobody answers in time goes ahead/.test(c.note))));
+  });
 });

@@ -5,8 +5,8 @@ import { ruleTester, spec } from "../rule-tester.js";
 import type { ModelSpec } from "../rule-tester.js";
 
 /** A ranking model that decides which applicants are rejected; tests set the decision and the approvals on it. */
-const ranker = (decision: Record<string, unknown> = {}, controls: Record<string, unknown>[] = []): ModelSpec => ({
-  models: [{ id: "ranker", provider: "In-house", hosting: "self-hosted", task: "classification", decision: { what: "which applicants are rejected", stakes: "high", aboutPeople: true, ...decision } }],
+const ranker = (decision: Record<string, unknown> = {}, controls: Record<string, unknown>[] = [], model: Record<string, unknown> = {}): ModelSpec => ({
+  models: [{ id: "ranker", provider: "In-house", hosting: "self-hosted", task: "classification", decision: { what: "which applicants are rejected", stakes: "high", aboutPeople: true, ...decision }, ...model }],
   controls,
 });
 const review = (extra: Record<string, unknown> = {}) => ({ id: "rejection-review", type: "human-approval", covers: ["ranker"], verified: true, ...extra });
@@ -16,6 +16,10 @@ ruleTester(decisionAboutPeopleWithoutOversight, {
   valid: [
     { name: "a recruiter approves each rejection before it is sent", model: ranker({}, [review()]) },
     { name: "a partial review (some tenants only) is still a person holding the decision", model: ranker({}, [review({ status: "partial" })]) },
+    {
+      name: "the review is written on the service the model runs on",
+      model: spec(ranker({}, [review({ covers: ["scoring-service"] })], { runsOn: "scoring-service" }), { services: [{ id: "scoring-service", type: "api" }] }),
+    },
     { name: "near miss: the decision is not about people", model: ranker({ what: "which invoices are duplicates", aboutPeople: false }) },
     { name: "near miss: low stakes (which FAQ answer is shown first)", model: ranker({ stakes: "low" }) },
     { name: "an agent whose decision about people a person approves action by action (supervised)", model: spec(internalAgent("agent", { autonomy: "supervised", decision: { what: "which claims are paid", stakes: "high", aboutPeople: true } })) },
