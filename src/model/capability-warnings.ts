@@ -9,16 +9,18 @@ import type { Action } from "./vocabulary.js";
 import { DESTINATION_ACTIONS } from "./vocabulary.js";
 
 /** Which actions read each action-specific field of a capability (docs/model.md says the same). */
-const READ_BY: Readonly<Record<"destination" | "limit" | "returns", readonly Action[]>> = {
+const READ_BY: Readonly<Record<"destination" | "limit" | "returns" | "fills", readonly Action[]>> = {
   destination: DESTINATION_ACTIONS,
   limit: ["spend"],
   returns: ["read"],
+  fills: ["write"],
 };
 
 const HINTS: Readonly<Record<keyof typeof READ_BY, string>> = {
   destination: "remove it, or give the destination to the send, publish or fetch capability it describes",
   limit: "remove it, or put the limit on the spend capability or on the identity's spend permission",
   returns: "remove it, or give it to the read capability whose answer it describes",
+  fills: "remove it, or give it to the write capability that types the secret into the page",
 };
 
 export function capabilityWarnings(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
@@ -28,7 +30,7 @@ export function capabilityWarnings(model: ThreatModel, locations: ReadonlyMap<st
   for (const tool of model.tools) {
     const at = locationOf(locations, tool.id, rootFile);
     tool.capabilities.forEach((capability, index) => {
-      for (const field of ["destination", "limit", "returns"] as const) {
+      for (const field of ["destination", "limit", "returns", "fills"] as const) {
         if (capability[field] === undefined || READ_BY[field].includes(capability.action)) continue;
         warnings.push({
           ...at,

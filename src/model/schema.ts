@@ -192,6 +192,10 @@ export const Capability = z
       ["data"],
       "For read: the data the read hands back to the agent, when it is less than what its resources hold (some fields of a record). `[]` for a check that answers only yes or no, such as matching a booking reference and surname to a booking: the agent learns whether they match, not the record. Without it, a read returns what its resources hold",
     ).optional(),
+    fills: refs(
+      ["credential", "data"],
+      "For write: secrets or data the action types into the page or form the agent has open (a login broker that enters a portal password, a card fill at checkout), without showing them to the model. Whoever serves that page receives them: where the agent can open pages of its own choosing, a look-alike page it was steered to or found gets them (TW-NHI-012). An egress allow-list on the tool (it fills only on the origins it names) is the origin binding against that. A fill changes no stored data, so it is not counted as a change to the resource",
+    ).optional(),
     description: text("What the action does in this system, including side effects.").optional(),
   })
   .meta({ title: "Capability", description: "One thing a tool can do, and on what." });

@@ -42,6 +42,7 @@ describe("warnings about tool capabilities", () => {
         "{ action: spend, on: [crm], limit: { amount: 50, currency: EUR, per: day } }",
         "{ action: read, on: [crm], returns: [contacts] }",
         "{ action: read, on: [crm], returns: [] }",
+        "{ action: write, on: [crm], fills: [contacts] }",
       ),
       [],
     );
@@ -50,6 +51,12 @@ describe("warnings about tool capabilities", () => {
   it("says returns on an action other than read is ignored", () => {
     assert.deepEqual(diagnosticsOf("{ action: write, on: [crm], returns: [contacts] }"), [
       [10, 9, "warning", "field-for-another-action", "tool 't', capability 1 (write): returns is read only for read, so the analysis ignores it"],
+    ]);
+  });
+
+  it("says fills on an action other than write is ignored", () => {
+    assert.deepEqual(diagnosticsOf("{ action: read, on: [crm], fills: [contacts] }"), [
+      [10, 9, "warning", "field-for-another-action", "tool 't', capability 1 (read): fills is read only for write, so the analysis ignores it"],
     ]);
   });
 

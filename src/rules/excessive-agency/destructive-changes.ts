@@ -3,6 +3,7 @@ import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, integrityFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
 import { entryControls, entryWays, injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
+import type { Tool } from "../../model/schema.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 const CHANGES = new Set<Effect["action"]>(["write", "delete", "admin"]);
@@ -15,7 +16,7 @@ export const destructiveChanges: Rule = {
   rationale:
     "An agent that reads attacker-controlled text and has tools that write to, delete from or administer stores and systems of record can be steered to falsify, hide or destroy data: records edited, messages moved out of sight, files deleted. The damage grows with what the target holds and is worst when it cannot be undone.",
   appliesWhen:
-    "An injectable agent has a tool of its own (not a permission reached laterally) that writes, deletes or administers a datastore, source or service. Memory stores are left to the memory rules, and a write that is part of a payment on the same resource to the spending rule.",
+    "An injectable agent has a tool of its own (not a permission reached laterally) that writes, deletes or administers a datastore, source or service. Memory stores are left to the memory rules, a write that is part of a payment on the same resource to the spending rule, and a write that only types a secret into the open page (fills) to TW-NHI-012: it discloses the secret and changes nothing stored.",
   mappings: {
     stride: ["T", "D", "E"],
     owaspLlm: ["LLM06:2025", "LLM01:2025"],
@@ -48,6 +49,7 @@ export const destructiveChanges: Rule = {
         if (!node || !TARGET_KINDS.has(node.kind)) continue;
         if (node.kind === "datastore" && node.element.type === "memory") continue;
         if (effect.action === "write" && spends.has(`${effect.tool}\u0000${effect.resource}`)) continue;
+        if (effect.action === "write" && onlyFills(graph.tool(effect.tool!), effect.resource)) continue;
         const list = byTool.get(effect.tool!);
         if (list) list.push(effect);
         else byTool.set(effect.tool!, [effect]);
@@ -81,3 +83,9 @@ export const destructiveChanges: Rule = {
     return detections;
   },
 };
+
+/** Whether every write of the tool on the resource only types secrets into the page open there (fills). */
+function onlyFills(tool: Tool | undefined, resource: string): boolean {
+  const writes = (tool?.capabilities ?? []).filter((c) => c.action === "write" && (c.on ?? []).includes(resource));
+  return writes.length > 0 && writes.every((c) => (c.fills ?? []).length > 0);
+}

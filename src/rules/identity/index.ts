@@ -6,6 +6,7 @@ import { humanUseOfIdentity } from "./human-use-of-identity.js";
 import { overPrivilegedIdentity } from "./over-privileged-identity.js";
 import { passwordAuthentication } from "./password-authentication.js";
 import { privilegedActionsForAnyone } from "./privileged-actions-for-anyone.js";
+import { secretFilledIntoChosenPage } from "./secret-filled-into-chosen-page.js";
 import { secretInCodeOrConfig } from "./secret-in-code-or-config.js";
 import { sharedIdentity } from "./shared-identity.js";
 import { staleIdentity } from "./stale-identity.js";
@@ -28,4 +29,5 @@ export const RULES: readonly Rule[] = [
   passwordAuthentication,
   confusedDeputyDataAccess,
   privilegedActionsForAnyone,
+  secretFilledIntoChosenPage,
 ];

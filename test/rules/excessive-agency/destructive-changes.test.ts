@@ -24,6 +24,15 @@ ruleTester(destructiveChanges, {
         tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["erp"] }, { action: "write", on: ["erp"] }] }],
       }),
     },
+    // Typing a password into the open page discloses it (TW-NHI-012); it changes nothing stored in the browser.
+    {
+      name: "a write that only fills a secret into the page open in a browser",
+      model: spec(publicChat("agent", { tools: ["login"] }), {
+        services: [{ id: "browser", type: "sandbox", holds: ["orders-data"] }],
+        data: [{ id: "orders-data", classification: "confidential" }],
+        tools: [{ id: "login", capabilities: [{ action: "write", on: ["browser"], fills: ["orders-data"] }] }],
+      }),
+    },
     {
       name: "a delete reachable only laterally (through a shell's identity) is a code-execution finding",
       model: spec(publicChat("agent", { tools: ["shell"] }), orders, {
@@ -44,6 +53,13 @@ ruleTester(destructiveChanges, {
           summary: /can write in orders through update-order/,
         },
       ],
+    },
+    {
+      name: "a tool that fills a secret into a system and also writes records there",
+      model: spec(publicChat("agent", { tools: ["update-order"] }), orders, {
+        tools: [{ id: "update-order", capabilities: [{ action: "write", on: ["orders"], fills: ["orders-data"] }, { action: "write", on: ["orders"] }] }],
+      }),
+      findings: [{ anchors: ["agent", "update-order"], severity: "critical", summary: /can write in orders through update-order/ }],
     },
     {
       name: "least privilege on the identity the tool runs as counts for the tool",
