@@ -3,6 +3,7 @@
 // owner of what changed for a review, with the reason; so does a control that changed
 // what it does but is still marked verified from before. Pure.
 import type { ThreatModel } from "../model/model.js";
+import type { Model } from "../model/schema.js";
 import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
 import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
 import { decisionChange, elementKey, head, indexElements, isFreeText } from "./model-diff.js";
@@ -110,13 +111,27 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
   const kindOf = new Map<string, DiffKind>();
   for (const record of [...old.values(), ...now.values()]) if (record.kind !== "system" && record.kind !== "review" && record.kind !== "decision") kindOf.set(record.id, record.kind);
 
+  // Models trained on each dataset or by each pipeline, for what a retraining's review should check (the new model's).
+  const modelsById = new Map(after.models.map((m) => [m.id, m]));
+  const trainedBy = new Map<string, Model[]>();
+  const trains = (id: string, model: Model) => trainedBy.set(id, [...(trainedBy.get(id) ?? []), model]);
+  for (const m of after.models) for (const dataset of m.fineTunedOn ?? []) trains(dataset, m);
+  const pipelineInputs = new Map<string, string[]>();
+  for (const flow of after.flows) if (trainingPipelines.has(flow.to)) pipelineInputs.set(flow.to, [...(pipelineInputs.get(flow.to) ?? []), flow.from]);
+  for (const flow of after.flows) {
+    const model = modelsById.get(flow.to);
+    if (!model || !trainingPipelines.has(flow.from)) continue;
+    trains(flow.from, model);
+    for (const input of pipelineInputs.get(flow.from) ?? []) trains(input, model);
+  }
+
   const items = new Map<string, ReviewItem>();
-  const raise = (trigger: TriggerKind, change: ElementChange, what: string, ownerOf: { kind: DiffKind; id: string } = change) => {
+  const raise = (trigger: TriggerKind, change: ElementChange, what: string, ownerOf: { kind: DiffKind; id: string } = change, reason = REASONS[trigger]) => {
     if (!enabled.has(trigger)) return;
     const key = `${trigger}\u0000${change.kind}\u0000${change.id}`;
     if (items.has(key)) return;
     const owner = change.change === "removed" ? ownerBefore(ownerOf.kind, ownerOf.id) : ownerAfter(ownerOf.kind, ownerOf.id);
-    items.set(key, { trigger, element: change.id, kind: change.kind, change: change.change, what, reason: REASONS[trigger], ...owner });
+    items.set(key, { trigger, element: change.id, kind: change.kind, change: change.change, what, reason, ...owner });
   };
 
   for (const change of diff.changes) {
@@ -138,14 +153,14 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
       case "model": {
         if (change.change === "removed") break;
         if (change.change === "added") {
-          raise("model-version", change, `model '${id}' added${str(is?.version) ? ` (version ${str(is?.version)})` : ""}`);
+          raise("model-version", change, `model '${id}' added${str(is?.version) ? ` (version ${str(is?.version)})` : ""}`, change, modelVersionReason(modelsById.get(id)));
           break;
         }
         const versionFields = fields.filter((f) => ["version", "pinned", "fineTunedOn", "artifact", "provider", "hosting"].includes(head(f)));
         if (versionFields.length === 0) break;
         const versions = heads.has("version") ? `: ${str(was?.version) ?? "unset"} -> ${str(is?.version) ?? "unset"}` : "";
         const tuning = heads.has("fineTunedOn") ? `${versions ? ";" : ":"} fine-tuning data ${listChange(was?.fineTunedOn, is?.fineTunedOn)}` : "";
-        raise("model-version", change, `model '${id}' changed${versionFields.length === 1 && (versions || tuning) ? "" : ` (${versionFields.join(", ")})`}${versions}${tuning}`);
+        raise("model-version", change, `model '${id}' changed${versionFields.length === 1 && (versions || tuning) ? "" : ` (${versionFields.join(", ")})`}${versions}${tuning}`, change, modelVersionReason(modelsById.get(id)));
         break;
       }
       case "agent": {
@@ -190,10 +205,10 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
         break;
       }
       case "dataset":
-        if (trainingData.has(id) && change.change !== "removed") raise("retraining", change, `training data '${id}' ${described}`);
+        if (trainingData.has(id) && change.change !== "removed") raise("retraining", change, `training data '${id}' ${described}`, change, retrainingReason(trainedBy.get(id)));
         break;
       case "pipeline":
-        if (trainingPipelines.has(id) && change.change !== "removed") raise("retraining", change, `${str((is ?? was)?.type) ?? "training"} pipeline '${id}' ${described}`);
+        if (trainingPipelines.has(id) && change.change !== "removed") raise("retraining", change, `${str((is ?? was)?.type) ?? "training"} pipeline '${id}' ${described}`, change, retrainingReason(trainedBy.get(id)));
         break;
       case "boundary":
         raise("boundary", change, `trust boundary '${id}' ${described}`);
@@ -237,4 +252,18 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
 
   const order = new Map(REVIEW_TRIGGERS.map((t, i) => [t, i]));
   return [...items.values()].sort((a, b) => order.get(a.trigger)! - order.get(b.trigger)! || (a.element < b.element ? -1 : a.element > b.element ? 1 : 0));
+}
+
+const FAIRNESS_RECHECK = "; it decides about people: re-run its tests of decisions across groups of people (fairness-testing)";
+
+/** A changed model's review: a classifier's or scorer's accuracy rather than an LLM's refusals, and its fairness where it decides about people. */
+function modelVersionReason(model: Model | undefined): string {
+  const generative = !model?.task || model.task === "generation";
+  const base = generative ? REASONS["model-version"] : "a different model behaves differently: its accuracy, error rates and resistance to crafted input need checking again";
+  return model?.decision?.aboutPeople === true ? base + FAIRNESS_RECHECK : base;
+}
+
+/** A retraining's review, with the fairness tests of any model it trains that decides about people. */
+function retrainingReason(models: readonly Model[] | undefined): string {
+  return (models ?? []).some((m) => m.decision?.aboutPeople === true) ? REASONS.retraining + FAIRNESS_RECHECK : REASONS.retraining;
 }

@@ -339,6 +339,10 @@ export const Dataset = z
     ...writers,
     ...holds,
     provenance: oneOf(v.DATASET_PROVENANCE, "Where the records come from"),
+    labels: oneOf(
+      v.DATASET_LABELS,
+      "Where the labels a model learns from come from: past-decisions (what people decided before on the same question, such as who was hired or which claims were paid: a model trained on them repeats their bias, TW-DAT-014), annotation (labelled for the purpose), outcomes (what later happened, such as a loan repaid) or none (no labels: a pre-training or retrieval corpus)",
+    ).optional(),
     location: text("Where the dataset is kept.").optional(),
   })
   .meta({
@@ -473,7 +477,7 @@ export const Evidence = z
 export const Control = z
   .strictObject({
     ...common,
-    type: oneOf(v.CONTROL_TYPES, "What the control does. Where code runs in a sandbox (a dev container, a throwaway VM), write the sandbox as the service the tool runs on (runsOn) rather than as a sandbox control: then the analysis sees which credentials and data are on the sandbox and which stay out of reach, while a control only takes steps off the likelihood. Checking who a person is (sign-in, a caller's one-time code) is the actor's `authenticated`, and a check that tools reach only that person's own records is `authorization`; `authentication` is for the machine callers of an interface (mTLS, signed messages, keys). A `rate-limit` counts as a cap on how often the covered element acts, per period: a budget per conversation is not one, since an attacker starts another. `output-obfuscation` is a model's answers made coarser on purpose (a label only, scores rounded or in bands, the top result only: MITRE ATLAS AML.M0002 Passive AI Output Obfuscation), so each answer tells a caller probing the model less; checking what an answer says before it is used is `output-validation`"),
+    type: oneOf(v.CONTROL_TYPES, "What the control does. Where code runs in a sandbox (a dev container, a throwaway VM), write the sandbox as the service the tool runs on (runsOn) rather than as a sandbox control: then the analysis sees which credentials and data are on the sandbox and which stay out of reach, while a control only takes steps off the likelihood. Checking who a person is (sign-in, a caller's one-time code) is the actor's `authenticated`, and a check that tools reach only that person's own records is `authorization`; `authentication` is for the machine callers of an interface (mTLS, signed messages, keys). A `rate-limit` counts as a cap on how often the covered element acts, per period: a budget per conversation is not one, since an attacker starts another. `fairness-testing` compares a model's or agent's decisions across groups of people (selection or error rates by gender, age or ethnicity, or their proxies) before release and after each retraining; it is not red-teaming, which tests against attackers. `output-obfuscation` is a model's answers made coarser on purpose (a label only, scores rounded or in bands, the top result only: MITRE ATLAS AML.M0002 Passive AI Output Obfuscation), so each answer tells a caller probing the model less; checking what an answer says before it is used is `output-validation`"),
     covers: refs(v.ELEMENT_KINDS, "Elements the control protects").min(1),
     status: oneOf(v.CONTROL_STATUS, "Whether the control is in place, partly in place or only planned").optional(),
     threshold: SpendLimit.optional().meta({ description: "For human-approval and spend-limit: the amount above which the control applies." }),

@@ -164,6 +164,8 @@ export const PIPELINE_TYPES = ["training", "fine-tuning", "embedding-ingestion",
 export const PROMPT_ROLES = ["system", "developer", "instructions", "rules-file", "skill", "tool-description", "template"] as const;
 
 export const DATASET_PROVENANCE = ["internal", "customer", "public", "vendor", "scraped", "synthetic"] as const;
+/** Where a dataset's labels come from; past-decisions carry the bias of the people who made them. */
+export const DATASET_LABELS = ["past-decisions", "annotation", "outcomes", "none"] as const;
 
 export const FLOW_CHANNELS = [
   "api",
@@ -242,6 +244,7 @@ export const CONTROL_TYPES = [
   "differential-privacy",
   "model-monitoring",
   "red-teaming",
+  "fairness-testing",
   "dependency-scanning",
   "human-review-path",
   "kill-switch",

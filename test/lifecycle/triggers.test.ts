@@ -115,6 +115,45 @@ describe("reviewTriggers", () => {
     );
   });
 
+  it("the reason for a model or retraining review fits the model: a scorer's accuracy, and fairness where it decides about people", () => {
+    /** Reasons of the items `edit` raises, when both versions have had `setup` applied. */
+    const reasons = (setup: (model: ThreatModel) => void, edit: (model: ThreatModel) => void) => {
+      const before = shop();
+      setup(before);
+      const after = structuredClone(before);
+      edit(after);
+      return reviewTriggers(diffModels(before, after), before, after).map((i) => [i.element, i.reason]);
+    };
+    const generative = "a different model behaves differently: refusals, tool choice and resistance to injection need checking again";
+    const scorer = "a different model behaves differently: its accuracy, error rates and resistance to crafted input need checking again";
+    const fairness = "; it decides about people: re-run its tests of decisions across groups of people (fairness-testing)";
+    const retraining = "the model learns from this data; check its provenance, poisoning and personal data in it";
+    const newVersion = (m: ThreatModel) => void (find(m.models, "llm").version = "m-2");
+    assert.deepEqual(reasons(() => {}, newVersion), [["llm", generative]]);
+    const scoring = (m: ThreatModel) => void (find(m.models, "llm").task = "classification");
+    assert.deepEqual(reasons(scoring, newVersion), [["llm", scorer]]);
+    const aboutPeople = (m: ThreatModel) => {
+      scoring(m);
+      find(m.models, "llm").decision = { what: "which applicants are rejected", stakes: "high", aboutPeople: true };
+      // The fine-tuning pipeline trains llm too.
+      m.flows.push({ id: "tune-out", from: "tune", to: "llm", channel: "training" });
+    };
+    assert.deepEqual(reasons(aboutPeople, newVersion), [["llm", scorer + fairness]]);
+    assert.deepEqual(
+      reasons(aboutPeople, (m) => {
+        find(m.datasets, "tuning-set").location = "s3://new-bucket";
+        find(m.datasets, "curated").provenance = "scraped";
+        find(m.datasets, "eval-set").location = "s3://evals";
+      }),
+      [
+        ["curated", retraining + fairness],
+        ["tuning-set", retraining + fairness],
+      ],
+    );
+    // The same data trains a model that decides nothing about people: no fairness check asked.
+    assert.deepEqual(reasons(scoring, (m) => void (find(m.datasets, "tuning-set").location = "s3://new-bucket")), [["tuning-set", retraining]]);
+  });
+
   it("retraining: training data or a training pipeline changed; other datasets and pipelines do not count", () => {
     assert.deepEqual(
       raised((m) => {

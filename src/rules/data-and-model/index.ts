@@ -2,6 +2,7 @@
 import type { Rule } from "../rule.js";
 import { classifierEvasion } from "./classifier-evasion.js";
 import { contextExportedToThirdParty } from "./context-exported-to-third-party.js";
+import { decisionBiasUntested } from "./decision-bias-untested.js";
 import { modelExtraction } from "./model-extraction.js";
 import { modelInversion } from "./model-inversion.js";
 import { restrictedDataToProvider } from "./restricted-data-to-provider.js";
@@ -26,4 +27,5 @@ export const RULES: readonly Rule[] = [
   restrictedDataToProvider,
   classifierEvasion,
   contextExportedToThirdParty,
+  decisionBiasUntested,
 ];
