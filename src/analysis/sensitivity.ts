@@ -139,7 +139,8 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     };
     for (const flow of graph.flowsTo(agentId)) {
       const held = heldData(graph, flow.from);
-      for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId) ? flow.from : undefined);
+      // One case's record at a time (perCase) is passed on, not read from the store of everyone's.
+      for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId) && flow.perCase !== true ? flow.from : undefined);
       if (forwards(flow.from)) {
         const forwarded = of(flow.from);
         const upstream = stored.get(flow.from) ?? NONE;

@@ -248,6 +248,9 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
       const owners = strings(is?.belongsTo).filter((a) => !strings(was?.belongsTo).includes(a));
       if (owners.length > 0) reason("blast-radius", id, `data element '${id}' now belongs to ${list(owners)}: where one of them is the attacker and it is passed on for their own case, findings no longer count it as at stake`);
     }
+    if (kind === "flow" && change.change === "changed" && is?.perCase === true && was?.perCase !== true) {
+      reason("blast-radius", id, `flow '${id}' now hands '${str(is.to)}' one case's record at a time: where the attacker is that case, findings no longer count their record as at stake`);
+    }
     if (change.change !== "changed") {
       const verb = change.change;
       if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' ${verb}`);

@@ -383,6 +383,13 @@ export const Flow = z
     protocol: text("Protocol, such as HTTPS or SMTP.").optional(),
     authenticated: z.boolean().meta({ description: "Whether the receiving end authenticates the sender." }).optional(),
     encrypted: z.boolean().meta({ description: "Whether the flow is encrypted in transit." }).optional(),
+    perCase: z
+      .boolean()
+      .meta({
+        description:
+          "true when the flow hands the receiver one case's record at a time (the application being screened, the queue item being worked on), not what the store or source it leaves holds for everyone. For data that belongs to the people it is about (belongsTo), an attacker who is that case then has only their own record at stake through this flow; a tool that reads the whole store still counts.",
+      })
+      .optional(),
   })
   .meta({
     title: "Flow",

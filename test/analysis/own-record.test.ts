@@ -112,6 +112,20 @@ describe("the attacker's own record is no prize", () => {
     assert.deepEqual(exfiltration(onboarding(theirs, shared)), ["TW-EXF-001@orchestrator+email"]);
   });
 
+  it("an upload folder that holds everyone's passports is a store of records, unless its flow hands over one case at a time (perCase)", () => {
+    const folder = (flow: Record<string, unknown>, ...extra: ModelSpec[]) =>
+      onboarding(theirs, {
+        sources: [{ id: "uploads", type: "documents", writableBy: ["applicants"], holds: ["passport"] }],
+        flows: [{ id: "uploads-in", from: "uploads", to: "extractor", channel: "ingestion", data: ["passport"], ...flow }],
+      }, ...extra);
+    assert.deepEqual(exfiltration(folder({})), ["TW-EXF-001@orchestrator+email"]);
+    assert.deepEqual(exfiltration(folder({ perCase: true })), []);
+    // A tool that searches the whole folder still reads everyone's.
+    const search = { tools: [{ id: "search-uploads", capabilities: [{ action: "read", on: ["uploads"] }] }] };
+    const withSearch = folder({ perCase: true }, search) as { agents: Record<string, unknown>[] };
+    assert.deepEqual(exfiltration({ ...withSearch, agents: [{ id: "extractor", models: ["llm"], tools: ["search-uploads"] }, withSearch.agents[1]] }), ["TW-EXF-001@orchestrator+email"]);
+  });
+
   it("TW-PI-001: an applicant chatting with the orchestrator does not get their own passport fields counted as someone else's", () => {
     const chat: ModelSpec = { flows: [{ id: "api-to-orchestrator", from: "intake-api", to: "orchestrator", channel: "api" }] };
     const own = findingsOf(directPromptInjection, onboarding(theirs, chat));

@@ -353,6 +353,18 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(after, before).reasons, []);
   });
 
+  it("a flow that starts to hand over one case at a time is material: findings stop counting the records of the case at hand", () => {
+    const [before, after] = variant((m) => (find(m.flows, "ask").perCase = true));
+    const diff = diffModels(before, after);
+    assert.equal(diff.classification, "material");
+    assert.deepEqual(
+      diff.reasons.map((r) => [r.code, r.message]),
+      [["blast-radius", "flow 'ask' now hands 'helper' one case's record at a time: where the attacker is that case, findings no longer count their record as at stake"]],
+    );
+    // Handing over the whole store again puts the records back at stake: the findings diff shows that, no review needed.
+    assert.deepEqual(diffModels(after, before).reasons, []);
+  });
+
   it("an agent whose answer starts to decide something, or decides at higher stakes, is material; rewording the decision is not", () => {
     const decides = (m: ThreatModel) => (find(m.agents, "helper").decision = { what: "which refunds are paid", stakes: "medium" });
     const gained = assertMaterial(decides, ["blast-radius"]);
