@@ -1,6 +1,6 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
-import { agentsReading, names, type StoreAccess } from "../helpers.js";
+import { agentsReading, directAskers, names, type StoreAccess } from "../helpers.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 const RETRIEVAL_STORES = new Set(["vector", "memory"]);
@@ -16,9 +16,36 @@ export function crossTenantExposure(context: AnalysisContext, storeId: string): 
   if (!store || graph.kindOf(storeId) !== "datastore" || !RETRIEVAL_STORES.has(String(store.type)) || store.tenancy !== "shared") return undefined;
   const readers = agentsReading(context, storeId);
   if (readers.length === 0) return undefined;
-  const data = [...new Set([...heldData(graph, storeId), ...graph.flowsFrom(storeId).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
+  const data = storedData(context, storeId);
   if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) return undefined; // only public content: nothing to leak
   return { readers, data };
+}
+
+/** People who use the system on behalf of a tenant organisation: customers' and partners' staff. */
+const TENANT_USERS: ReadonlySet<string> = new Set(["customer", "partner"]);
+
+/**
+ * A record store (any type but vector and memory) that holds several tenants' data and that agents read
+ * for people of those tenants, who ask the agents directly: the agents' reads must carry the asker's
+ * tenant, and a query without it returns another tenant's records. Agents only the team's own staff ask
+ * see every tenant by design, and are left out.
+ */
+function tenantsReadingRecords(context: AnalysisContext, storeId: string): { readers: StoreAccess[]; data: string[]; askers: string[] } | undefined {
+  const { graph } = context;
+  const store = graph.node(storeId)?.element;
+  if (!store || RETRIEVAL_STORES.has(String(store.type)) || store.tenancy !== "shared") return undefined;
+  const askersOf = (agent: string) => directAskers(context, agent).filter((o) => TENANT_USERS.has(String(graph.node(o.id)?.element.type)) && graph.kindOf(o.id) === "actor").map((o) => o.id);
+  const readers = agentsReading(context, storeId).filter((r) => askersOf(r.agent).length > 0);
+  if (readers.length === 0) return undefined;
+  const data = storedData(context, storeId);
+  if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) return undefined;
+  return { readers, data, askers: [...new Set(readers.flatMap((r) => askersOf(r.agent)))].sort() };
+}
+
+/** What a store holds and what its flows carry, in ID order. */
+function storedData(context: AnalysisContext, storeId: string): string[] {
+  const { graph } = context;
+  return [...new Set([...heldData(graph, storeId), ...graph.flowsFrom(storeId).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
 }
 
 export const crossTenantRetrieval: Rule = {
@@ -26,8 +53,9 @@ export const crossTenantRetrieval: Rule = {
   title: "Cross-tenant retrieval from a shared store",
   category: "exfiltration",
   rationale:
-    "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out.",
-  appliesWhen: "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or a tool that reads it), unless everything known to be in it is public.",
+    "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out. A database of several tenants' records is the same for an agent that serves those tenants' users: its tool queries by what the model asks for, and unless the asker's tenant is part of every query, outside the model's control, one tenant's user asking for a name gets another tenant's record.",
+  appliesWhen:
+    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask directly (through clients and services only): staff see every tenant by design. Not where everything known to be in the store is public.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -46,17 +74,24 @@ export const crossTenantRetrieval: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("datastore")) {
-      const exposure = crossTenantExposure(context, node.id);
+      const retrieval = crossTenantExposure(context, node.id);
+      const records = retrieval ? undefined : tenantsReadingRecords(context, node.id);
+      const exposure = retrieval ?? records;
       if (!exposure) continue;
       const { readers, data } = exposure;
       const store = node.element;
       const agents = readers.map((r) => r.agent);
+      const what = data.length ? names(context, data.slice(0, 3)) : "content";
+      const reads = `${names(context, agents)} ${retrieval ? "retrieve" : "read"}${agents.length === 1 ? "s" : ""} from it`;
       detections.push({
         anchors: [node.id],
-        summary: `${graph.nameOf(node.id)} holds several tenants' ${data.length ? names(context, data.slice(0, 3)) : "content"} side by side and ${names(context, agents)} retrieve${agents.length === 1 ? "s" : ""} from it; one tenant's queries can return another's entries.`,
+        summary: records
+          ? `${graph.nameOf(node.id)} holds several tenants' ${what} side by side and ${reads} for ${names(context, records.askers)}, who work for different tenants; a query without the asker's tenant in it returns another tenant's records.`
+          : `${graph.nameOf(node.id)} holds several tenants' ${what} side by side and ${reads}; one tenant's queries can return another's entries.`,
         evidence: [
           { element: node.id, note: `${String(store.type)} store with tenancy shared` },
-          ...readers.map((r) => ({ element: r.agent, note: `retrieves from it (via ${graph.nameOf(r.via)})` })),
+          ...readers.map((r) => ({ element: r.agent, note: `${retrieval ? "retrieves from it" : "reads it"} (via ${graph.nameOf(r.via)})` })),
+          ...(records ? records.askers.map((a) => ({ element: a, note: `asks ${names(context, agents)} directly: one tenant's user` })) : []),
           ...data.slice(0, 4).map((d) => ({ element: d, note: "held for several tenants" })),
         ],
         factors: [...sensitivityFactor(graph, data)],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { crossTenantRetrieval } from "../../../src/rules/exfiltration/cross-tenant-retrieval.js";
-import { internalAgent } from "../building-blocks.js";
+import { customerTickets, internalAgent } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** A vector store of customer documents the agent retrieves from; tests set its tenancy and data. */
@@ -14,7 +14,10 @@ ruleTester(crossTenantRetrieval, {
   valid: [
     { name: "near miss: the store holds one tenant's data", model: spec(internalAgent(), documents({ tenancy: "single" })) },
     { name: "tenancy not stated", model: spec(internalAgent(), documents({ tenancy: undefined })) },
-    { name: "a shared relational store is not a retrieval store", model: spec(internalAgent(), documents({ type: "relational" })) },
+    // Staff of the team see every tenant by design: nobody of one tenant asks for another's records.
+    { name: "a shared relational store read by an agent only staff ask", model: spec(internalAgent(), documents({ type: "relational" })) },
+    // Customers' tickets steer the agent, but no customer asks it for records: what it reads goes to staff.
+    { name: "a shared relational store read by an agent that customers' tickets reach but customers do not ask", model: spec(internalAgent("agent", { tools: ["read-tickets"] }), customerTickets(), documents({ type: "relational" })) },
     { name: "only public content is shared", model: spec(internalAgent(), documents({}, { classification: "public" })) },
     {
       name: "no agent reads the shared store",
@@ -31,6 +34,38 @@ ruleTester(crossTenantRetrieval, {
           // Likelihood 3 (default); impact 4 (default) +0 (confidential). 3 x 4 = 12: high.
           severity: "high",
           summary: /one tenant's queries can return another's entries/,
+        },
+      ],
+    },
+    {
+      name: "customers' recruiters ask an agent whose tool reads a database of every tenant's candidates",
+      model: spec(
+        {
+          actors: [{ id: "recruiters", type: "customer", authenticated: true }],
+          clients: [{ id: "portal", type: "web-page", handles: ["plain-text"] }],
+          models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+          agents: [{ id: "assistant", models: ["llm"], tools: ["get-candidate"] }],
+          tools: [{ id: "get-candidate", capabilities: [{ action: "read", on: ["ats-db"] }] }],
+          datastores: [{ id: "ats-db", type: "relational", tenancy: "shared", holds: ["cvs"] }],
+          data: [{ id: "cvs", classification: "confidential", flags: ["personal"] }],
+          flows: [
+            { id: "ask", from: "recruiters", to: "portal", channel: "api" },
+            { id: "portal-to-assistant", from: "portal", to: "assistant", channel: "api" },
+          ],
+        },
+        { controls: [{ id: "tenant-filter", type: "tenant-isolation", covers: ["get-candidate"], status: "partial", verified: true }] },
+      ),
+      findings: [
+        {
+          anchors: ["ats-db"],
+          // Likelihood 3; impact 4 (personal data is confidential: +0) = 12, high.
+          // Residual: a partial, verified tenant filter on the tool takes half of 2 off likelihood: 2 x 4 = 8.
+          severity: "medium",
+          summary: /ats-db holds several tenants' cvs side by side and assistant reads from it for recruiters, who work for different tenants; a query without the asker's tenant in it returns another tenant's records\./,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 12);
+            assert.equal(finding.residual.score, 8);
+          },
         },
       ],
     },
