@@ -108,8 +108,10 @@ export interface WorkingChange {
 /** Paths (relative to the root) whose working copy or index differs from HEAD, or that git does not track or ignores. */
 export function uncommittedChanges(root: string, repoPaths: readonly string[]): WorkingChange[] {
   if (repoPaths.length === 0) return [];
-  // Ignored files too: a model file git ignores was never part of a reviewed commit.
-  const result = git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--no-renames", "--", ...repoPaths.map(literal)]);
+  // Ignored files too: a model file git ignores was never part of a reviewed commit. Traditional with
+  // all untracked files names each file; matching would name only an ignored directory ("scratch/"),
+  // which then reads as no file at all, and the model as unchanged.
+  const result = git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=traditional", "--no-renames", "--", ...repoPaths.map(literal)]);
   if (!result.ok) throw new Error(result.message);
   const changes: WorkingChange[] = [];
   for (const entry of result.stdout.toString("utf8").split("\0")) {

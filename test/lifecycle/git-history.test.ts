@@ -103,6 +103,20 @@ describe("uncommittedChanges", () => {
   });
 });
 
+describe("uncommittedChanges in an ignored directory", () => {
+  it("names each model file in a directory git ignores, not the directory", () => {
+    const { r } = modelRepo();
+    commitFiles(r, { ".gitignore": "drafts/\n" }, "Ignore drafts", "2026-10-01");
+    mkdirSync(path.join(r.root, "drafts/tm"), { recursive: true });
+    writeFileSync(path.join(r.root, "drafts/tm/threatwright.yaml"), ROOT_FILE);
+    writeFileSync(path.join(r.root, "drafts/tm/other.yaml"), "tools: []\n");
+    assert.deepEqual(uncommittedChanges(r.root, ["drafts/tm/threatwright.yaml"]), [{ path: "drafts/tm/threatwright.yaml", state: "ignored" }]);
+    // So the model, never committed, counts as changed since its review (it read as unchanged).
+    const draft = path.join(r.root, "drafts/tm/threatwright.yaml");
+    assert.deepEqual(known(readChangesSinceReview([draft], { date: "2026-10-01" })).uncommitted, [{ file: draft, state: "ignored", modelUnchanged: false }]);
+  });
+});
+
 describe("readChangesSinceReview", () => {
   it("counts the commits after the reviewed commit, and not the one recording the review or decisions", () => {
     const { r, files, first } = modelRepo();
