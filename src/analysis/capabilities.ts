@@ -212,6 +212,9 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write", "execute"] : flow.channel === "ingestion" && graph.kindOf(flow.to) === "datastore" ? ["write", "delete"] : ["write"]);
       for (const flow of graph.flowsTo(componentId)) use(flow.from, "read");
       for (const model of graph.agent(componentId)?.models ?? []) call(model, ["read", "execute"]);
+      // A mail service's grant to send is used by what sends through it, and by the mailer itself.
+      if (sendsEmail(graph, componentId)) use(componentId, "send");
+      for (const flow of graph.flowsFrom(componentId)) if (sendsEmail(graph, flow.to)) use(flow.to, "send");
     }
     const unused: PermissionUse[] = [];
     for (const permission of identity.permissions ?? []) {
@@ -223,4 +226,10 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
   };
 
   return { agentEffects, reachableCredentials, unusedPermissions, actingAs, identityEffects: (id) => identityEffects(id) };
+}
+
+/** A component that sends email: a service of type email, or one that handles sends-email. */
+function sendsEmail(graph: SystemGraph, id: string): boolean {
+  const element = graph.node(id)?.element;
+  return graph.kindOf(id) === "service" && (element?.type === "email" || (Array.isArray(element?.handles) && element.handles.includes("sends-email")));
 }

@@ -16,8 +16,33 @@ const hostedAgent = (grants: string[]) =>
     identities: [{ id: "backend-mi", type: "workload-identity", permissions: [{ resource: "chat-logs", actions: grants }] }],
   });
 
+/** A rejection job that runs as mailer-sa and reads scores; `mailer` and `flows` say how it sends mail. */
+const mailerJob = (mailer: Record<string, unknown>, grants: { resource: string; actions: string[] }[], extra: Record<string, unknown> = {}) =>
+  spec(
+    {
+      actors: [{ id: "candidates", type: "public" }],
+      services: [{ id: "mailer", type: "runtime", runsAs: "mailer-sa", ...mailer }],
+      datastores: [{ id: "scores", type: "relational" }],
+      flows: [
+        { id: "scores-in", from: "scores", to: "mailer", channel: "event" },
+        { id: "rejection", from: "mailer", to: "candidates", channel: "email" },
+      ],
+      identities: [{ id: "mailer-sa", type: "service-account", permissions: grants }],
+    },
+    extra,
+  );
+
 ruleTester(overPrivilegedIdentity, {
   valid: [
+    // Sending is the mailer's whole job: a send grant on itself (its SES identity) is used, as is one on the mail service it calls.
+    { name: "a mailer service granted send on itself", model: mailerJob({ type: "email", handles: ["sends-email"] }, [{ resource: "scores", actions: ["read"] }, { resource: "mailer", actions: ["send"] }]) },
+    {
+      name: "a job granted send on the mail service it passes mail to",
+      model: mailerJob({}, [{ resource: "scores", actions: ["read"] }, { resource: "ses", actions: ["send"] }], {
+        services: [{ id: "ses", type: "email" }],
+        flows: [{ id: "to-ses", from: "mailer", to: "ses", channel: "api" }],
+      }),
+    },
     { name: "an agent with no identity of its own uses its host's grant (it writes the logs)", model: hostedAgent(["write"]) },
     { name: "the orders account is granted only the read the lookup uses", model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])) },
     {
@@ -68,6 +93,11 @@ ruleTester(overPrivilegedIdentity, {
     },
   ],
   invalid: [
+    {
+      name: "near miss: a worker that is no mail service is granted send on itself",
+      model: mailerJob({}, [{ resource: "scores", actions: ["read"] }, { resource: "mailer", actions: ["send"] }]),
+      findings: [{ anchors: ["mailer-sa"], summary: /^mailer-sa is granted send on mailer that mailer never uses\.$/ }],
+    },
     {
       name: "near miss: the host's identity may also delete the logs, which the agent on it never does",
       model: hostedAgent(["write", "delete"]),
