@@ -434,7 +434,7 @@ export const Credential = z
     ...common,
     type: oneOf(v.CREDENTIAL_TYPES, "What kind of secret or token"),
     lifetime: oneOf(v.CREDENTIAL_LIFETIMES, "Static (valid until revoked) or short-lived (issued per session or job)"),
-    storage: oneOf(v.CREDENTIAL_STORAGE, "Where the secret is kept"),
+    storage: oneOf(v.CREDENTIAL_STORAGE, "Where the secret is kept. browser-profile: a browser's cookie jar or saved logins, such as the portal session a browser agent holds after logging in"),
     location: text("Name of the variable, path or secret; never the value.").optional(),
     presentIn: refs(COMPONENT_REF, "Components whose environment, configuration or memory holds the secret").optional(),
     scopes: z.array(z.string()).meta({ description: "Provider scopes the credential carries." }).optional(),

@@ -217,6 +217,7 @@ export const CREDENTIAL_STORAGE = [
   "source-code",
   "mcp-config",
   "keychain",
+  "browser-profile",
 ] as const;
 
 export const CONTROL_TYPES = [

@@ -15,6 +15,8 @@ ruleTester(secretInCodeOrConfig, {
     { name: "the key is in an environment variable", model: spec(backendCredential({ storage: "env-var", location: "ORDERS_API_KEY" })) },
     { name: "secrets in MCP client configuration are TW-MCP-004's", model: spec(backendCredential({ storage: "mcp-config", location: ".cursor/mcp.json" })) },
     { name: "a configuration file that sits in an MCP server is TW-MCP-004's", model: keyInMcpServerConfig },
+    // A browser agent's portal session lives in the browser's cookie jar, where a browser keeps it: not a file someone commits or copies.
+    { name: "a session kept in a browser profile", model: spec(backendCredential({ storage: "browser-profile", type: "token", lifetime: "short-lived", location: "Chromium profile of the task pod" })) },
   ],
   invalid: [
     {
