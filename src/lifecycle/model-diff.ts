@@ -314,6 +314,10 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("blast-radius", id, `MCP server '${id}' pinning weakened from ${from ?? "not stated"} to ${to ?? "not stated"}: an install can run code nobody reviewed`);
       }
     }
+    if ((kind === "client" || kind === "service") && heads.has("readableBy")) {
+      const gained = strings(is?.readableBy).filter((a) => !strings(was?.readableBy).includes(a));
+      if (gained.length > 0) reason("blast-radius", id, `${noun(kind)} '${id}' is now read by ${list(gained)}: answers and posts there reach them, whatever the asker was allowed to see`);
+    }
     if ((kind === "client" || kind === "service") && heads.has("handles")) {
       const gained = strings(is?.handles).filter((h) => ACTING_HANDLING.has(h) && !strings(was?.handles).includes(h));
       if (gained.length > 0) reason("blast-radius", id, `${noun(kind)} '${id}' now ${gained.join(", ")}: model output reaching it can leave the system or act with no one reading it first`);

@@ -73,6 +73,14 @@ const readers = {
   readableBy: refs(["actor"], "Actors who can read the stored content directly (dashboards, analysts, a wiki's members): asking an agent for it gains them nothing").optional(),
 };
 
+/** Who reads what a client or service shows: an answer in a channel is read by all its members. */
+const audience = {
+  readableBy: refs(
+    ["actor"],
+    "Actors who read what appears here, besides the person who asked: every member of a chat channel where the agent answers or posts, guests included. An answer is trimmed to the asker's rights, so data its sources do not let a reader open reaches them (TW-EXF-006). Leave it out for a place only the asker sees, such as a one-to-one chat",
+  ).optional(),
+};
+
 const holds = {
   holds: refs(["data"], "Data this element stores or contains").optional(),
 };
@@ -277,6 +285,7 @@ export const Service = z
     ...runtime,
     ...exposure,
     ...holds,
+    ...audience,
     type: oneOf(v.SERVICE_TYPES, "What the service is; agent gateways, inference servers and dashboards are control planes"),
     handles: z
       .array(z.enum(v.OUTPUT_HANDLING))
@@ -292,6 +301,7 @@ export const Service = z
 export const Client = z
   .strictObject({
     ...componentCommon,
+    ...audience,
     type: oneOf(v.CLIENT_TYPES, "What kind of client"),
     handles: z
       .array(z.enum(v.OUTPUT_HANDLING))

@@ -353,6 +353,18 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(after, before).reasons, []);
   });
 
+  it("a client or service that gains readers is material: answers and posts there reach them", () => {
+    const [before, after] = variant((m) => (m.clients.push({ id: "channel", type: "chat-app", handles: ["plain-text"], readableBy: ["visitors"] })));
+    const withReaders = structuredClone(after);
+    withReaders.clients.find((c) => c.id === "channel")!.readableBy = [];
+    const moreReaders = after;
+    assert.deepEqual(diffModels(withReaders, moreReaders).reasons.map((r) => [r.code, r.message]), [["blast-radius", "client 'channel' is now read by 'visitors': answers and posts there reach them, whatever the asker was allowed to see"]]);
+    // Fewer readers narrow what an answer reaches: the findings diff shows it, no review needed.
+    assert.deepEqual(diffModels(moreReaders, withReaders).reasons, []);
+    // A new client with readers is a new element, not a change to one: nothing here asks for it.
+    assert.deepEqual(diffModels(before, after).reasons, []);
+  });
+
   it("a flow that starts to hand over one case at a time is material: findings stop counting the records of the case at hand", () => {
     const [before, after] = variant((m) => (find(m.flows, "ask").perCase = true));
     const diff = diffModels(before, after);

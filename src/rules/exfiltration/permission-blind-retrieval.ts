@@ -12,7 +12,7 @@ const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>([
 /** Controls that make retrieval respect the asker: a permission filter, or one partition per user or audience. */
 const ASKER_CONTROLS: ReadonlySet<Control["type"]> = new Set<Control["type"]>(["authorization", "tenant-isolation"]);
 /** People outside the organisation: what they get out of the index has left the company. */
-const OUTSIDERS: ReadonlySet<Actor["type"]> = new Set<Actor["type"]>(["public", "customer", "partner"]);
+export const OUTSIDERS: ReadonlySet<Actor["type"]> = new Set<Actor["type"]>(["public", "customer", "partner"]);
 
 /** Actors who send requests to the agent themselves, through clients and services only; in ID order. */
 function askersOf(graph: SystemGraph, agentId: string): Actor[] {
@@ -61,7 +61,7 @@ function ingestionInto(graph: SystemGraph, storeId: string): { pipeline: Pipelin
  * those who may read every source its ingestion copies, when nothing but ingestion writes into it.
  * An embedding model's answer to the pipeline carries no documents, so it does not count as a source.
  */
-function directReaders(graph: SystemGraph, storeId: string, visiting = new Set<string>()): Set<string> {
+export function directReaders(graph: SystemGraph, storeId: string, visiting = new Set<string>()): Set<string> {
   const element = graph.node(storeId)?.element;
   const own = new Set(Array.isArray(element?.readableBy) ? (element.readableBy as string[]) : []);
   const inbound = graph.flowsTo(storeId);

@@ -1,0 +1,148 @@
+import { sensitivityFactor } from "../../analysis/factors.js";
+import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
+import type { SystemGraph } from "../../graph/graph.js";
+import type { Actor } from "../../model/schema.js";
+import { names } from "../helpers.js";
+import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
+import { directReaders, OUTSIDERS } from "./permission-blind-retrieval.js";
+
+/**
+ * Whether data reaches the agent as what people typed: from an actor or a client, or from a service that
+ * does not hold it and receives it from one (a backend passing the question on).
+ */
+function isConversation(graph: SystemGraph, dataId: string, from: string): boolean {
+  const kind = graph.kindOf(from);
+  if (kind === "actor" || kind === "client") return true;
+  if (kind !== "service" || heldData(graph, from).includes(dataId)) return false;
+  return graph.flowsTo(from).some((f) => (graph.kindOf(f.from) === "actor" || graph.kindOf(f.from) === "client") && (f.data === undefined || f.data.includes(dataId)));
+}
+
+/** Capabilities that put the agent's words where others read them. */
+const POSTING = new Set(["send", "publish", "write"]);
+
+/** A place the agent's answers or posts appear: through its output (every answer) or a tool it calls (a post the model chooses). */
+interface Place {
+  id: string;
+  /** The output flow or the posting tool. */
+  via: string;
+  how: "answer" | "post";
+  /** What the output flow says it carries; undefined for a post, which may carry anything in the context. */
+  carries?: readonly string[];
+}
+
+export const answersToAWiderAudience: Rule = {
+  id: "TW-EXF-006",
+  title: "Answers shown to readers who may not see their sources",
+  category: "exfiltration",
+  rationale:
+    "A copilot trims what it retrieves to the rights of the person asking. When it answers, or posts, in a place others read too (a channel thread, a shared space with guests), everyone there reads an answer trimmed for someone else: an employee's question in a channel with partner guests shows the guests passages from documents they could never open. No attacker is needed; it happens in ordinary use, and nobody notices, because the asker was entitled to the answer.",
+  appliesWhen:
+    "An agent's output flows to a client or service, or one of its tools sends, publishes or writes to one, and that place names its readers (readableBy). Sensitive data in the agent's context (or, for an output flow that lists its data, in the answer) counts for a reader when the element it comes from names its readers and not that one, or names none and the reader is outside the organisation (public, customer or partner). Data that belongs to that reader, or that they supplied, does not count.",
+  mappings: {
+    stride: ["I"],
+    owaspLlm: ["LLM02:2025"],
+    owaspAgentic: ["ASI03"],
+    atlasTechniques: ["AML.T0057"],
+    atlasMitigations: ["AML.M0027"],
+    maestro: ["L3", "L6"],
+    nistAiRmf: ["MAP", "MANAGE"],
+    nistCsf: ["PR.AA-05"],
+  },
+  // Every answer in the place is read there: only a post the model decides to make takes a step off.
+  likelihood: 4,
+  impact: 3,
+  mitigations: [
+    { control: "authorization", reduces: "likelihood", by: 2, how: "answers and posts in a shared place are trimmed to what every reader there may see, not only the asker", countsOn: "anchors" },
+    { control: "human-approval", reduces: "likelihood", by: 1, how: "the asker sees the post, and who will read it, before it goes out" },
+    { control: "data-minimisation", reduces: "impact", by: 1, how: "sensitive passages are left out of answers in shared places" },
+  ],
+  detect(context) {
+    const { graph, contextData } = context;
+    const detections: Detection[] = [];
+    for (const node of graph.ofKind("agent")) {
+      const agent = graph.agent(node.id)!;
+      if (agent.thirdParty === true) continue;
+      const inContext = contextData.of(agent.id);
+      if (inContext.size === 0) continue;
+      for (const place of placesOf(graph, agent.id)) {
+        const readers = audienceOf(graph, place.id);
+        if (readers.length === 0) continue;
+        const shown = place.carries ? place.carries.filter((d) => inContext.has(d)) : [...inContext.keys()];
+        // Each piece of data, and the first reader (in ID order) it should not reach.
+        const exposed = new Map<string, Actor>();
+        for (const data of shown) {
+          const from = inContext.get(data)!;
+          // What people typed (the question, from them, their client or a backend passing it on) is the conversation itself, read there anyway.
+          if (isConversation(graph, data, from)) continue;
+          const reader = readers.find((r) => mayNotSee(graph, r, data, from));
+          if (reader) exposed.set(data, reader);
+        }
+        if (exposed.size === 0) continue;
+        const data = sensitiveSorted(graph, exposed.keys());
+        const outside = [...new Set(exposed.values())].sort((a, b) => (a.id < b.id ? -1 : 1));
+        const factors: Factor[] = [...sensitivityFactor(graph, data)];
+        if (place.how === "post") factors.push({ dimension: "likelihood", delta: -1, reason: `only what ${graph.nameOf(agent.id)} chooses to post through ${graph.nameOf(place.via)} appears there, not every answer` });
+        const evidence: EvidenceItem[] = [
+          { element: place.id, note: `read by ${names(context, readers.map((r) => r.id))}` },
+          { element: place.via, note: place.how === "answer" ? `${graph.nameOf(agent.id)}'s answers go there` : `posts there for ${graph.nameOf(agent.id)}` },
+          ...data.slice(0, 4).map((d) => ({ element: d, note: `from ${graph.nameOf(inContext.get(d)!)}, which ${whoMaySee(graph, inContext.get(d)!)}; read there by ${graph.nameOf(exposed.get(d)!.id)}` })),
+        ];
+        detections.push({
+          anchors: [agent.id, place.id],
+          summary: `${graph.nameOf(agent.id)} ${place.how === "answer" ? "answers" : "posts"} in ${graph.nameOf(place.id)}, where ${names(context, outside.map((a) => a.id))} read what it writes, and its ${place.how === "answer" ? "answers carry" : "context holds"} ${names(context, data.slice(0, 3))}${data.length > 3 ? " and more" : ""}, which they may not open themselves.`,
+          evidence,
+          factors,
+          path: [
+            { element: agent.id, action: `someone entitled to them asks ${graph.nameOf(agent.id)}, and ${graph.nameOf(data[0]!)} go into the answer`, technique: "AML.T0057" },
+            { element: place.id, action: `${names(context, outside.map((a) => a.id))} read it in ${graph.nameOf(place.id)}`, technique: "AML.T0057" },
+          ],
+          scope: [place.via],
+        });
+      }
+    }
+    return detections;
+  },
+};
+
+/** Clients and services the agent's output flows to, and those its tools post to, in ID order; an output flow wins over a tool. */
+function placesOf(graph: SystemGraph, agentId: string): Place[] {
+  const found = new Map<string, Place>();
+  const isPlace = (id: string) => graph.kindOf(id) === "client" || graph.kindOf(id) === "service";
+  for (const flow of graph.flowsFrom(agentId)) {
+    if (isPlace(flow.to) && !found.has(flow.to)) found.set(flow.to, { id: flow.to, via: flow.id, how: "answer", ...(flow.data ? { carries: flow.data } : {}) });
+  }
+  for (const tool of graph.toolsOf(agentId)) {
+    for (const capability of tool.capabilities) {
+      if (!POSTING.has(capability.action)) continue;
+      for (const target of capability.on ?? []) if (isPlace(target) && !found.has(target)) found.set(target, { id: target, via: tool.id, how: "post" });
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** The actors a client or service names as reading what appears there, in ID order. */
+function audienceOf(graph: SystemGraph, placeId: string): Actor[] {
+  const ids = graph.node(placeId)?.element.readableBy;
+  if (!Array.isArray(ids)) return [];
+  return (ids as string[])
+    .map((id) => graph.node(id)?.element as unknown as Actor | undefined)
+    .filter((a): a is Actor => a !== undefined)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Whether a reader may not see data that came from an element: the element names its readers and not
+ * this one, or names none and the reader is outside the organisation. Their own data, or what they
+ * supplied themselves, they may see.
+ */
+function mayNotSee(graph: SystemGraph, reader: Actor, dataId: string, from: string): boolean {
+  if (from === reader.id || graph.data(dataId)?.belongsTo?.includes(reader.id)) return false;
+  const allowed = directReaders(graph, from);
+  return allowed.size > 0 ? !allowed.has(reader.id) : OUTSIDERS.has(reader.type);
+}
+
+/** Who may open an element's content themselves, in words. */
+function whoMaySee(graph: SystemGraph, id: string): string {
+  const allowed = [...directReaders(graph, id)].sort();
+  return allowed.length > 0 ? `only ${allowed.map((a) => graph.nameOf(a)).join(", ")} may open` : "names no readers, so only the organisation's own people count as allowed";
+}
