@@ -62,11 +62,13 @@ export const answersToAWiderAudience: Rule = {
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
       if (agent.thirdParty === true) continue;
+      // Places that name their readers first: most agents answer only the asker, and their context need not be traced here.
+      const shared = placesOf(graph, agent.id)
+        .map((place) => ({ place, readers: audienceOf(graph, place.id) }))
+        .filter((p) => p.readers.length > 0);
+      if (shared.length === 0) continue;
       const inContext = contextData.of(agent.id);
-      if (inContext.size === 0) continue;
-      for (const place of placesOf(graph, agent.id)) {
-        const readers = audienceOf(graph, place.id);
-        if (readers.length === 0) continue;
+      for (const { place, readers } of shared) {
         const shown = place.carries ? place.carries.filter((d) => inContext.has(d)) : [...inContext.keys()];
         // Each piece of data, and the first reader (in ID order) it should not reach.
         const exposed = new Map<string, Actor>();
