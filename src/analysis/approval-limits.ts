@@ -3,7 +3,7 @@
 import { isRelay } from "./attack-paths.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Control } from "../model/schema.js";
-import { joinWords } from "../model/vocabulary.js";
+import { joinWords, OUTSIDER_ACTOR_TYPES } from "../model/vocabulary.js";
 import { attackerFedInputs, type UntrustedContent, type UntrustedOrigin } from "./untrusted-content.js";
 
 export interface ApprovalLimit {
@@ -26,9 +26,6 @@ export interface ApprovalLimit {
 /** Approval limits by control ID. */
 export type ApprovalLimits = ReadonlyMap<string, ApprovalLimit>;
 
-/** Actor types outside the organisation: an approval they may give is not the organisation's check. */
-const OUTSIDE_APPROVERS: ReadonlySet<string> = new Set(["public", "customer", "partner"]);
-
 /**
  * For each human-approval control, what limits it:
  * - a router (`routedBy`) that an attacker steers (an agent reached by untrusted text) or feeds (a model
@@ -48,7 +45,7 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
     const bypassedBy = routersAnAttackerSteers(graph, untrusted, control);
     const outsiders = (control.approvers ?? []).filter((id) => {
       const type = graph.node(id)?.element.type;
-      return typeof type === "string" && OUTSIDE_APPROVERS.has(type);
+      return typeof type === "string" && OUTSIDER_ACTOR_TYPES.has(type);
     });
     const whys: string[] = [];
     if (bypassedBy.length > 0) {

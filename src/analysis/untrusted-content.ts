@@ -5,7 +5,7 @@ import type { SystemGraph } from "../graph/graph.js";
 import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
 import type { ThreatModel } from "../model/model.js";
-import { reachesOutside, type ActorType } from "../model/vocabulary.js";
+import { OUTSIDER_ACTOR_TYPES, reachesOutside, type ActorType } from "../model/vocabulary.js";
 
 export interface UntrustedOrigin {
   id: string;
@@ -76,7 +76,7 @@ export function insidersOf(model: Pick<ThreatModel, "adversaries" | "actors" | "
 }
 
 export function isUntrustedActor(actor: Actor, insiders: Insiders): boolean {
-  if (actor.type === "public" || actor.type === "customer" || actor.type === "partner") return true;
+  if (OUTSIDER_ACTOR_TYPES.has(actor.type)) return true;
   if (insiders.named.has(actor.id)) return true;
   return insiders.all && (actor.type === "contractor" || actor.type === "employee");
 }

@@ -48,6 +48,8 @@ export const DATA_FLAGS = [
 
 export const ACTOR_TYPES = ["public", "customer", "partner", "contractor", "employee", "admin"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
+/** Actor types outside the organisation: always untrusted, and what reaches them has left the company. */
+export const OUTSIDER_ACTOR_TYPES: ReadonlySet<string> = new Set<ActorType>(["public", "customer", "partner"]);
 
 /** What a tool or a permission lets its holder do. */
 export const ACTIONS = ["read", "write", "delete", "execute", "send", "publish", "spend", "fetch", "admin"] as const;

@@ -358,6 +358,37 @@ export function credentialExposureFactor(context: AnalysisContext, credentialId:
   return [{ dimension: "likelihood", delta: 1, reason: `${context.graph.nameOf(first.agent)} reads untrusted text and can reach it (${first.via.map((id) => context.graph.nameOf(id)).join(" → ")})` }];
 }
 
+/** The actors an element names as reading its content directly (readableBy), as written. */
+export function readableBy(graph: SystemGraph, id: string): string[] {
+  const readers = graph.node(id)?.element.readableBy;
+  return Array.isArray(readers) ? (readers as string[]) : [];
+}
+
+/**
+ * Actors who may open everything the store holds themselves: its own readers (readableBy), and
+ * those who may read every source its ingestion copies, when nothing but ingestion writes into it.
+ * An embedding model's answer to the pipeline carries no documents, so it does not count as a source.
+ */
+export function directReaders(graph: SystemGraph, storeId: string, visiting = new Set<string>()): Set<string> {
+  const own = new Set(readableBy(graph, storeId));
+  const inbound = graph.flowsTo(storeId);
+  if (graph.kindOf(storeId) === "source" || inbound.length === 0 || visiting.has(storeId)) return own;
+  visiting.add(storeId);
+  let upstream: Set<string> | undefined;
+  for (const flow of inbound) {
+    if (graph.kindOf(flow.from) !== "pipeline") return own;
+    for (const copied of graph.flowsTo(flow.from)) {
+      const kind = graph.kindOf(copied.from);
+      if (kind === "model") continue;
+      if (kind !== "source" && kind !== "datastore") return own;
+      const readers = directReaders(graph, copied.from, visiting);
+      upstream = upstream ? new Set([...upstream].filter((id) => readers.has(id))) : readers;
+    }
+  }
+  for (const id of upstream ?? []) own.add(id);
+  return own;
+}
+
 // ---- Who reads and writes a store, and what one agent can do that another cannot
 // (memory, RAG, exfiltration and multi-agent rules).
 

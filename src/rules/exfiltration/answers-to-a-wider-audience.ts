@@ -2,19 +2,19 @@ import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Actor } from "../../model/schema.js";
-import { names } from "../helpers.js";
+import { OUTSIDER_ACTOR_TYPES } from "../../model/vocabulary.js";
+import { directReaders, names, readableBy } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { directReaders, OUTSIDERS } from "./permission-blind-retrieval.js";
 
 /**
  * Whether data reaches the agent as what people typed: from an actor or a client, or from a service that
  * does not hold it and receives it from one (a backend passing the question on).
  */
 function isConversation(graph: SystemGraph, dataId: string, from: string): boolean {
-  const kind = graph.kindOf(from);
-  if (kind === "actor" || kind === "client") return true;
-  if (kind !== "service" || heldData(graph, from).includes(dataId)) return false;
-  return graph.flowsTo(from).some((f) => (graph.kindOf(f.from) === "actor" || graph.kindOf(f.from) === "client") && (f.data === undefined || f.data.includes(dataId)));
+  const typedThere = (id: string) => graph.kindOf(id) === "actor" || graph.kindOf(id) === "client";
+  if (typedThere(from)) return true;
+  if (graph.kindOf(from) !== "service" || heldData(graph, from).includes(dataId)) return false;
+  return graph.flowsTo(from).some((f) => typedThere(f.from) && (f.data === undefined || f.data.includes(dataId)));
 }
 
 /** Capabilities that put the agent's words where others read them. */
@@ -59,6 +59,9 @@ export const answersToAWiderAudience: Rule = {
   detect(context) {
     const { graph, contextData } = context;
     const detections: Detection[] = [];
+    // Who may open each element's content: asked for every reader and piece of data, answered once.
+    const allowedCache = new Map<string, ReadonlySet<string>>();
+    const allowed = (id: string) => allowedCache.get(id) ?? allowedCache.set(id, directReaders(graph, id)).get(id)!;
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
       if (agent.thirdParty === true) continue;
@@ -76,7 +79,7 @@ export const answersToAWiderAudience: Rule = {
           const from = inContext.get(data)!;
           // What people typed (the question, from them, their client or a backend passing it on) is the conversation itself, read there anyway.
           if (isConversation(graph, data, from)) continue;
-          const reader = readers.find((r) => mayNotSee(graph, r, data, from));
+          const reader = readers.find((r) => mayNotSee(graph, r, data, allowed(from)));
           if (reader) exposed.set(data, reader);
         }
         if (exposed.size === 0) continue;
@@ -87,7 +90,7 @@ export const answersToAWiderAudience: Rule = {
         const evidence: EvidenceItem[] = [
           { element: place.id, note: `read by ${names(context, readers.map((r) => r.id))}` },
           { element: place.via, note: place.how === "answer" ? `${graph.nameOf(agent.id)}'s answers go there` : `posts there for ${graph.nameOf(agent.id)}` },
-          ...data.slice(0, 4).map((d) => ({ element: d, note: `from ${graph.nameOf(inContext.get(d)!)}, which ${whoMaySee(graph, inContext.get(d)!)}; read there by ${graph.nameOf(exposed.get(d)!.id)}` })),
+          ...data.slice(0, 4).map((d) => ({ element: d, note: `from ${graph.nameOf(inContext.get(d)!)}, which ${whoMaySee(graph, allowed(inContext.get(d)!))}; read there by ${graph.nameOf(exposed.get(d)!.id)}` })),
         ];
         detections.push({
           anchors: [agent.id, place.id],
@@ -124,27 +127,24 @@ function placesOf(graph: SystemGraph, agentId: string): Place[] {
 
 /** The actors a client or service names as reading what appears there, in ID order. */
 function audienceOf(graph: SystemGraph, placeId: string): Actor[] {
-  const ids = graph.node(placeId)?.element.readableBy;
-  if (!Array.isArray(ids)) return [];
-  return (ids as string[])
+  return readableBy(graph, placeId)
     .map((id) => graph.node(id)?.element as unknown as Actor | undefined)
     .filter((a): a is Actor => a !== undefined)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 /**
- * Whether a reader may not see data that came from an element: the element names its readers and not
- * this one, or names none and the reader is outside the organisation. Their own data, or what they
- * supplied themselves, they may see.
+ * Whether a reader may not see data from an element whose readers are `allowed`: it names readers and not
+ * this one, or names none and the reader is outside the organisation. Their own data they may see (what
+ * they typed themselves is the conversation, left out before).
  */
-function mayNotSee(graph: SystemGraph, reader: Actor, dataId: string, from: string): boolean {
-  if (from === reader.id || graph.data(dataId)?.belongsTo?.includes(reader.id)) return false;
-  const allowed = directReaders(graph, from);
-  return allowed.size > 0 ? !allowed.has(reader.id) : OUTSIDERS.has(reader.type);
+function mayNotSee(graph: SystemGraph, reader: Actor, dataId: string, allowed: ReadonlySet<string>): boolean {
+  if (graph.data(dataId)?.belongsTo?.includes(reader.id)) return false;
+  return allowed.size > 0 ? !allowed.has(reader.id) : OUTSIDER_ACTOR_TYPES.has(reader.type);
 }
 
-/** Who may open an element's content themselves, in words. */
-function whoMaySee(graph: SystemGraph, id: string): string {
-  const allowed = [...directReaders(graph, id)].sort();
-  return allowed.length > 0 ? `only ${allowed.map((a) => graph.nameOf(a)).join(", ")} may open` : "names no readers, so only the organisation's own people count as allowed";
+/** Who may open an element's content themselves (its readers, `allowed`), in words. */
+function whoMaySee(graph: SystemGraph, allowed: ReadonlySet<string>): string {
+  const ids = [...allowed].sort();
+  return ids.length > 0 ? `only ${ids.map((a) => graph.nameOf(a)).join(", ")} may open` : "names no readers, so only the organisation's own people count as allowed";
 }

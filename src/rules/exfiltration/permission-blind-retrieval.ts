@@ -3,7 +3,8 @@ import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Actor, Control, Datastore, Flow, Pipeline } from "../../model/schema.js";
-import { controlsOfType, names } from "../helpers.js";
+import { OUTSIDER_ACTOR_TYPES } from "../../model/vocabulary.js";
+import { controlsOfType, directReaders, names } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 import { crossTenantExposure } from "./cross-tenant-retrieval.js";
 
@@ -11,8 +12,6 @@ import { crossTenantExposure } from "./cross-tenant-retrieval.js";
 const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>(["api", "message", "email", "event"]);
 /** Controls that make retrieval respect the asker: a permission filter, or one partition per user or audience. */
 const ASKER_CONTROLS: ReadonlySet<Control["type"]> = new Set<Control["type"]>(["authorization", "tenant-isolation"]);
-/** People outside the organisation: what they get out of the index has left the company. */
-export const OUTSIDERS: ReadonlySet<Actor["type"]> = new Set<Actor["type"]>(["public", "customer", "partner"]);
 
 /** Actors who send requests to the agent themselves, through clients and services only; in ID order. */
 function askersOf(graph: SystemGraph, agentId: string): Actor[] {
@@ -54,32 +53,6 @@ function ingestionInto(graph: SystemGraph, storeId: string): { pipeline: Pipelin
   return [...found]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([id, flows]) => ({ pipeline: graph.node(id)!.element as unknown as Pipeline, flows }));
-}
-
-/**
- * Actors who may open everything the store holds themselves: its own readers (readableBy), and
- * those who may read every source its ingestion copies, when nothing but ingestion writes into it.
- * An embedding model's answer to the pipeline carries no documents, so it does not count as a source.
- */
-export function directReaders(graph: SystemGraph, storeId: string, visiting = new Set<string>()): Set<string> {
-  const element = graph.node(storeId)?.element;
-  const own = new Set(Array.isArray(element?.readableBy) ? (element.readableBy as string[]) : []);
-  const inbound = graph.flowsTo(storeId);
-  if (graph.kindOf(storeId) === "source" || inbound.length === 0 || visiting.has(storeId)) return own;
-  visiting.add(storeId);
-  let upstream: Set<string> | undefined;
-  for (const flow of inbound) {
-    if (graph.kindOf(flow.from) !== "pipeline") return own;
-    for (const copied of graph.flowsTo(flow.from)) {
-      const kind = graph.kindOf(copied.from);
-      if (kind === "model") continue;
-      if (kind !== "source" && kind !== "datastore") return own;
-      const readers = directReaders(graph, copied.from, visiting);
-      upstream = upstream ? new Set([...upstream].filter((id) => readers.has(id))) : readers;
-    }
-  }
-  for (const id of upstream ?? []) own.add(id);
-  return own;
 }
 
 function pipelineEvidence(context: AnalysisContext, pipeline: Pipeline, storeId: string): EvidenceItem {
@@ -164,7 +137,7 @@ export const permissionBlindRetrieval: Rule = {
           factors.push({ dimension: "likelihood", delta: -1, reason: `only administrators ask (${names(context, askerIds)}), who can usually open most documents anyway` });
         }
         factors.push(...sensitivityFactor(graph, data));
-        const outsiders = askers.filter((a) => OUTSIDERS.has(a.type));
+        const outsiders = askers.filter((a) => OUTSIDER_ACTOR_TYPES.has(a.type));
         if (outsiders.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `the answers reach people outside the organisation: ${names(context, outsiders.map((a) => a.id))}` });
 
         // Redaction or filtering on the way into the store is data minimisation for this finding; other controls on the pipeline are not about who asks.

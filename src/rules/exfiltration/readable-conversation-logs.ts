@@ -1,10 +1,9 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import { names } from "../helpers.js";
+import { OUTSIDER_ACTOR_TYPES } from "../../model/vocabulary.js";
+import { names, readableBy } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-
-const OUTSIDERS = new Set(["public", "customer", "partner"]);
 
 /** Sensitive data a component holds or receives, most sensitive first. */
 function sensitiveDataIn(graph: SystemGraph, id: string, fromAgentsOnly: boolean): string[] {
@@ -66,14 +65,13 @@ export const readableConversationLogs: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("datastore")) {
-      const store = graph.node(node.id)!.element;
       const writers = [...new Set(graph.flowsTo(node.id).filter((f) => graph.kindOf(f.from) === "agent").map((f) => f.from))];
       if (!keepsConversations(graph, node.id, writers.length > 0)) continue;
-      const readers = Array.isArray(store.readableBy) ? (store.readableBy as string[]) : [];
+      const readers = readableBy(graph, node.id);
       if (readers.length === 0) continue;
       const data = sensitiveDataIn(graph, node.id, false);
       if (data.length === 0) continue;
-      const outsiders = readers.filter((r) => OUTSIDERS.has(String(graph.node(r)?.element.type)));
+      const outsiders = readers.filter((r) => OUTSIDER_ACTOR_TYPES.has(String(graph.node(r)?.element.type)));
       const exposure: Factor[] = outsiders.length ? [{ dimension: "likelihood", delta: 1, reason: `readable by people outside the organisation: ${names(context, outsiders)}` }] : [];
       detections.push({
         anchors: [node.id],

@@ -1,7 +1,6 @@
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
-import type { SystemGraph } from "../../graph/graph.js";
-import { actingIdentity, askerSignIn, directAskers, names } from "../helpers.js";
+import { actingIdentity, askerSignIn, directAskers, names, readableBy } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
@@ -45,7 +44,7 @@ export const confusedDeputyDataAccess: Rule = {
           // Only what the read hands back comes back in the answer: a check that answers yes or no returns no record.
           for (const { data, resource } of readReturns(graph, capability)) {
             // Askers who may open the resource themselves (readableBy) gain nothing by asking the agent for it.
-            if (readers(graph, resource).has(actor.id)) continue;
+            if (readableBy(graph, resource).includes(actor.id)) continue;
             const record = graph.data(data);
             if (record === undefined || !isSensitive(record)) continue;
             const read = reads.find((r) => r.resource === resource);
@@ -80,9 +79,3 @@ export const confusedDeputyDataAccess: Rule = {
     return detections;
   },
 };
-
-/** The actors a resource names as its direct readers (readableBy). */
-function readers(graph: SystemGraph, resource: string): ReadonlySet<string> {
-  const readableBy = graph.node(resource)?.element.readableBy;
-  return new Set(Array.isArray(readableBy) ? (readableBy as string[]) : []);
-}
