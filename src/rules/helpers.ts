@@ -6,7 +6,7 @@ import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
-import type { Actor, Agent, Control, Credential, Identity, McpServer, Tool } from "../model/schema.js";
+import type { Actor, Agent, Control, Credential, Identity, McpServer, Model, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
 
@@ -356,6 +356,34 @@ export function credentialExposureFactor(context: AnalysisContext, credentialId:
   if (holders.length === 0) return [];
   const first = holders[0]!;
   return [{ dimension: "likelihood", delta: 1, reason: `${context.graph.nameOf(first.agent)} reads untrusted text and can reach it (${first.via.map((id) => context.graph.nameOf(id)).join(" → ")})` }];
+}
+
+/** A model or agent whose answer is a decision about people, at medium or high stakes. */
+export interface PeopleDecision {
+  kind: "model" | "agent";
+  element: Model | Agent;
+  decision: NonNullable<Model["decision"]>;
+}
+
+/** Models and agents that declare a decision about people (decision.aboutPeople) at medium or high stakes: models first, each in graph order. */
+export function decisionsAboutPeople(graph: SystemGraph): PeopleDecision[] {
+  const found: PeopleDecision[] = [];
+  for (const kind of ["model", "agent"] as const) {
+    for (const node of graph.ofKind(kind)) {
+      const element = node.element as unknown as Model | Agent;
+      const decision = element.decision;
+      if (decision?.aboutPeople === true && decision.stakes !== "low") found.push({ kind, element, decision });
+    }
+  }
+  return found;
+}
+
+/** What a wrong decision about people costs: +1 at high stakes, +1 in an EU AI Act high-risk system, which must `duty` ("allow effective human oversight (Art. 14)"). */
+export function peopleDecisionImpact(graph: SystemGraph, decision: PeopleDecision["decision"], duty: string): Factor[] {
+  const factors: Factor[] = [];
+  if (decision.stakes === "high") factors.push({ dimension: "impact", delta: 1, reason: `a wrong decision costs much (stakes high): ${decision.what}` });
+  if (graph.model.system.euAiActRisk === "high") factors.push({ dimension: "impact", delta: 1, reason: `a high-risk system under the EU AI Act must ${duty}` });
+  return factors;
 }
 
 /** The actors an element names as reading its content directly (readableBy), as written. */

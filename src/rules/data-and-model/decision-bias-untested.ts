@@ -1,5 +1,4 @@
-import type { Agent, Model } from "../../model/schema.js";
-import { names } from "../helpers.js";
+import { decisionsAboutPeople, names, peopleDecisionImpact } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 import { trainingSets } from "./model-access.js";
 
@@ -27,30 +26,25 @@ export const decisionBiasUntested: Rule = {
   detect(context) {
     const { graph } = context;
     const detections: Detection[] = [];
-    for (const kind of ["model", "agent"] as const) {
-      for (const node of graph.ofKind(kind)) {
-        const element = node.element as unknown as Model | Agent;
-        const decision = element.decision;
-        if (decision?.aboutPeople !== true || decision.stakes === "low") continue;
-        const sets = kind === "model" ? trainingSets(graph, element.id) : [];
-        const fromDecisions = sets.filter((set) => graph.node(set.dataset)?.element.labels === "past-decisions");
-        const factors: Factor[] = [];
-        if (fromDecisions.length > 0) factors.push({ dimension: "likelihood", delta: 1, reason: `it learns from past human decisions (${names(context, fromDecisions.map((s) => s.dataset))}), and repeats their bias` });
-        if (decision.stakes === "high") factors.push({ dimension: "impact", delta: 1, reason: `a wrong decision costs much (stakes high): ${decision.what}` });
-        if (graph.model.system.euAiActRisk === "high") factors.push({ dimension: "impact", delta: 1, reason: "a high-risk system under the EU AI Act must examine its data for bias (Art. 10)" });
-        const evidence: EvidenceItem[] = [
-          { element: element.id, note: `decides ${decision.what} (stakes ${decision.stakes}, about people)` },
-          ...fromDecisions.map((set): EvidenceItem => ({ element: set.dataset, note: `training data labelled by past decisions${set.via === "fineTunedOn" ? " (fineTunedOn)" : ` (through ${graph.nameOf(set.via)})`}` })),
-        ];
-        detections.push({
-          anchors: [element.id],
-          summary: `${graph.nameOf(element.id)} decides ${decision.what}, a decision about people${fromDecisions.length > 0 ? ", learnt from past human decisions" : ""}; without comparing its decisions across groups, a bias against some of them goes unseen.`,
-          evidence,
-          factors,
-          // A bias test is often run where the model is trained: on the training data or its pipeline.
-          scope: [...new Set(sets.flatMap((set) => (set.via === "fineTunedOn" ? [set.dataset] : [set.dataset, set.via])))],
-        });
-      }
+    for (const { kind, element, decision } of decisionsAboutPeople(graph)) {
+      const sets = kind === "model" ? trainingSets(graph, element.id) : [];
+      const fromDecisions = sets.filter((set) => graph.node(set.dataset)?.element.labels === "past-decisions");
+      const factors: Factor[] = [
+        ...(fromDecisions.length > 0 ? [{ dimension: "likelihood" as const, delta: 1, reason: `it learns from past human decisions (${names(context, fromDecisions.map((s) => s.dataset))}), and repeats their bias` }] : []),
+        ...peopleDecisionImpact(graph, decision, "examine its data for bias (Art. 10)"),
+      ];
+      const evidence: EvidenceItem[] = [
+        { element: element.id, note: `decides ${decision.what} (stakes ${decision.stakes}, about people)` },
+        ...fromDecisions.map((set): EvidenceItem => ({ element: set.dataset, note: `training data labelled by past decisions${set.via === "fineTunedOn" ? " (fineTunedOn)" : ` (through ${graph.nameOf(set.via)})`}` })),
+      ];
+      detections.push({
+        anchors: [element.id],
+        summary: `${graph.nameOf(element.id)} decides ${decision.what}, a decision about people${fromDecisions.length > 0 ? ", learnt from past human decisions" : ""}; without comparing its decisions across groups, a bias against some of them goes unseen.`,
+        evidence,
+        factors,
+        // A bias test is often run where the model is trained: on the training data or its pipeline.
+        scope: [...new Set(sets.flatMap((set) => (set.via === "fineTunedOn" ? [set.dataset] : [set.dataset, set.via])))],
+      });
     }
     return detections;
   },

@@ -1,5 +1,6 @@
 import type { Agent, Control, Model } from "../../model/schema.js";
-import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
+import { decisionsAboutPeople, peopleDecisionImpact } from "../helpers.js";
+import type { Detection, EvidenceItem, Rule } from "../rule.js";
 
 /** An approval that holds the decision until a person answers: in place (implemented or partial), and not an opt-out review. */
 const holdsForAPerson = (control: Control) => control.type === "human-approval" && control.status !== "planned" && control.unanswered !== "proceeds";
@@ -27,31 +28,25 @@ export const decisionAboutPeopleWithoutOversight: Rule = {
   detect(context) {
     const { graph } = context;
     const detections: Detection[] = [];
-    for (const kind of ["model", "agent"] as const) {
-      for (const node of graph.ofKind(kind)) {
-        const element = node.element as unknown as Model & Partial<Pick<Agent, "autonomy">>;
-        const decision = element.decision;
-        if (decision?.aboutPeople !== true || decision.stakes === "low") continue;
-        if (kind === "agent" && (element.autonomy === "suggest" || element.autonomy === "supervised")) continue;
-        const approvals = [element.id, ...(element.runsOn ? [element.runsOn] : [])].flatMap((id) => graph.controlsCovering(id)).filter((c) => c.type === "human-approval");
-        if (approvals.some(holdsForAPerson)) continue;
-        const name = graph.nameOf(element.id);
-        const optOut = approvals.filter((c) => c.status !== "planned" && c.unanswered === "proceeds");
-        const factors: Factor[] = [];
-        if (decision.stakes === "high") factors.push({ dimension: "impact", delta: 1, reason: `a wrong decision costs much (stakes high): ${decision.what}` });
-        if (graph.model.system.euAiActRisk === "high") factors.push({ dimension: "impact", delta: 1, reason: "a high-risk system under the EU AI Act must allow effective human oversight (Art. 14)" });
-        const evidence: EvidenceItem[] = [
-          { element: element.id, note: `decides ${decision.what} (stakes ${decision.stakes}, about people)${kind === "agent" ? `; autonomy ${element.autonomy ?? "not stated"}` : ""}` },
-          ...optOut.map((c): EvidenceItem => ({ element: c.id, note: "human approval that lets the decision go ahead when nobody answers in time (unanswered: proceeds): decisions nobody looks at take effect, so it is no oversight" })),
-          ...approvals.filter((c) => c.status === "planned").map((c): EvidenceItem => ({ element: c.id, note: "human approval, planned: not yet in place" })),
-        ];
-        detections.push({
-          anchors: [element.id],
-          summary: `${name} decides ${decision.what}, a decision about people, and ${optOut.length > 0 ? "its only review lets a decision go ahead when nobody answers in time" : "no person reviews a decision before it takes effect"}.`,
-          evidence,
-          factors,
-        });
-      }
+    for (const { kind, element: decider, decision } of decisionsAboutPeople(graph)) {
+      const element = decider as Model & Partial<Pick<Agent, "autonomy">>;
+      if (kind === "agent" && (element.autonomy === "suggest" || element.autonomy === "supervised")) continue;
+      const approvals = [element.id, ...(element.runsOn ? [element.runsOn] : [])].flatMap((id) => graph.controlsCovering(id)).filter((c) => c.type === "human-approval");
+      if (approvals.some(holdsForAPerson)) continue;
+      const name = graph.nameOf(element.id);
+      const optOut = approvals.filter((c) => c.status !== "planned" && c.unanswered === "proceeds");
+      const factors = peopleDecisionImpact(graph, decision, "allow effective human oversight (Art. 14)");
+      const evidence: EvidenceItem[] = [
+        { element: element.id, note: `decides ${decision.what} (stakes ${decision.stakes}, about people)${kind === "agent" ? `; autonomy ${element.autonomy ?? "not stated"}` : ""}` },
+        ...optOut.map((c): EvidenceItem => ({ element: c.id, note: "human approval that lets the decision go ahead when nobody answers in time (unanswered: proceeds): decisions nobody looks at take effect, so it is no oversight" })),
+        ...approvals.filter((c) => c.status === "planned").map((c): EvidenceItem => ({ element: c.id, note: "human approval, planned: not yet in place" })),
+      ];
+      detections.push({
+        anchors: [element.id],
+        summary: `${name} decides ${decision.what}, a decision about people, and ${optOut.length > 0 ? "its only review lets a decision go ahead when nobody answers in time" : "no person reviews a decision before it takes effect"}.`,
+        evidence,
+        factors,
+      });
     }
     return detections;
   },
