@@ -5,47 +5,43 @@ import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 const RETRIEVAL_STORES = new Set(["vector", "memory"]);
 
-/**
- * What this rule finds at a store: the agents that read it and the data it holds, or nothing when
- * it does not apply. TW-EXF-005 (permission-blind retrieval) leaves the stores this rule speaks for
- * to it, so one store and agent get the tenant story or the asker's-permissions story, not both.
- */
-export function crossTenantExposure(context: AnalysisContext, storeId: string): { readers: StoreAccess[]; data: string[] } | undefined {
+/** A store with tenancy shared, the agents that read it and what it holds; undefined when no agent reads it or all it holds is public. */
+function sharedStore(context: AnalysisContext, storeId: string): { retrieval: boolean; readers: StoreAccess[]; data: string[] } | undefined {
   const { graph } = context;
   const store = graph.node(storeId)?.element;
-  if (!store || graph.kindOf(storeId) !== "datastore" || !RETRIEVAL_STORES.has(String(store.type)) || store.tenancy !== "shared") return undefined;
+  if (!store || graph.kindOf(storeId) !== "datastore" || store.tenancy !== "shared") return undefined;
   const readers = agentsReading(context, storeId);
   if (readers.length === 0) return undefined;
-  const data = storedData(context, storeId);
+  const data = [...new Set([...heldData(graph, storeId), ...graph.flowsFrom(storeId).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
   if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) return undefined; // only public content: nothing to leak
-  return { readers, data };
+  return { retrieval: RETRIEVAL_STORES.has(String(store.type)), readers, data };
+}
+
+/**
+ * What this rule finds at a vector or memory store: the agents that read it and the data it holds, or
+ * nothing when it does not apply. TW-EXF-005 (permission-blind retrieval) leaves the stores this rule
+ * speaks for to it, so one store and agent get the tenant story or the asker's-permissions story, not both.
+ */
+export function crossTenantExposure(context: AnalysisContext, storeId: string): { readers: StoreAccess[]; data: string[] } | undefined {
+  const shared = sharedStore(context, storeId);
+  return shared?.retrieval ? { readers: shared.readers, data: shared.data } : undefined;
 }
 
 /** People who use the system on behalf of a tenant organisation: customers' and partners' staff. */
 const TENANT_USERS: ReadonlySet<string> = new Set(["customer", "partner"]);
 
 /**
- * A record store (any type but vector and memory) that holds several tenants' data and that agents read
- * for people of those tenants, who ask the agents directly: the agents' reads must carry the asker's
- * tenant, and a query without it returns another tenant's records. Agents only the team's own staff ask
- * see every tenant by design, and are left out.
+ * Of the agents that read a record store (any type but vector and memory) of several tenants, those that
+ * people of those tenants ask directly, and who they are: the agents' reads must carry the asker's tenant,
+ * and a query without it returns another tenant's records. Agents only the team's own staff ask see
+ * every tenant by design, and are left out.
  */
-function tenantsReadingRecords(context: AnalysisContext, storeId: string): { readers: StoreAccess[]; data: string[]; askers: string[] } | undefined {
+function readForTenants(context: AnalysisContext, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
   const { graph } = context;
-  const store = graph.node(storeId)?.element;
-  if (!store || RETRIEVAL_STORES.has(String(store.type)) || store.tenancy !== "shared") return undefined;
-  const askersOf = (agent: string) => directAskers(context, agent).filter((o) => TENANT_USERS.has(String(graph.node(o.id)?.element.type)) && graph.kindOf(o.id) === "actor").map((o) => o.id);
-  const readers = agentsReading(context, storeId).filter((r) => askersOf(r.agent).length > 0);
-  if (readers.length === 0) return undefined;
-  const data = storedData(context, storeId);
-  if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) return undefined;
-  return { readers, data, askers: [...new Set(readers.flatMap((r) => askersOf(r.agent)))].sort() };
-}
-
-/** What a store holds and what its flows carry, in ID order. */
-function storedData(context: AnalysisContext, storeId: string): string[] {
-  const { graph } = context;
-  return [...new Set([...heldData(graph, storeId), ...graph.flowsFrom(storeId).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
+  const asked = readers
+    .map((reader) => ({ reader, askers: directAskers(context, reader.agent).filter((o) => graph.kindOf(o.id) === "actor" && TENANT_USERS.has(String(graph.node(o.id)?.element.type))).map((o) => o.id) }))
+    .filter((a) => a.askers.length > 0);
+  return { readers: asked.map((a) => a.reader), askers: [...new Set(asked.flatMap((a) => a.askers))].sort() };
 }
 
 export const crossTenantRetrieval: Rule = {
@@ -74,11 +70,12 @@ export const crossTenantRetrieval: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const node of graph.ofKind("datastore")) {
-      const retrieval = crossTenantExposure(context, node.id);
-      const records = retrieval ? undefined : tenantsReadingRecords(context, node.id);
-      const exposure = retrieval ?? records;
-      if (!exposure) continue;
-      const { readers, data } = exposure;
+      const shared = sharedStore(context, node.id);
+      if (!shared) continue;
+      const { retrieval, data } = shared;
+      const records = retrieval ? undefined : readForTenants(context, shared.readers);
+      if (records && records.readers.length === 0) continue;
+      const readers = records?.readers ?? shared.readers;
       const store = node.element;
       const agents = readers.map((r) => r.agent);
       const what = data.length ? names(context, data.slice(0, 3)) : "content";
