@@ -209,12 +209,14 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       const tool = graph.tool(componentId);
       for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) call(resource, USES[capability.action]);
       // Keeping a copy in step with its sources (an ingestion flow into a store) removes what was removed there.
-      for (const flow of graph.flowsFrom(componentId)) call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write", "execute"] : flow.channel === "ingestion" && graph.kindOf(flow.to) === "datastore" ? ["write", "delete"] : ["write"]);
+      // A mail service's grant to send is used by what sends through it, and by the mailer itself.
+      for (const flow of graph.flowsFrom(componentId)) {
+        call(flow.to, graph.kindOf(flow.to) === "model" ? ["read", "write", "execute"] : flow.channel === "ingestion" && graph.kindOf(flow.to) === "datastore" ? ["write", "delete"] : ["write"]);
+        if (sendsEmail(graph, flow.to)) use(flow.to, "send");
+      }
+      if (sendsEmail(graph, componentId)) use(componentId, "send");
       for (const flow of graph.flowsTo(componentId)) use(flow.from, "read");
       for (const model of graph.agent(componentId)?.models ?? []) call(model, ["read", "execute"]);
-      // A mail service's grant to send is used by what sends through it, and by the mailer itself.
-      if (sendsEmail(graph, componentId)) use(componentId, "send");
-      for (const flow of graph.flowsFrom(componentId)) if (sendsEmail(graph, flow.to)) use(flow.to, "send");
     }
     const unused: PermissionUse[] = [];
     for (const permission of identity.permissions ?? []) {

@@ -111,19 +111,13 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
   const kindOf = new Map<string, DiffKind>();
   for (const record of [...old.values(), ...now.values()]) if (record.kind !== "system" && record.kind !== "review" && record.kind !== "decision") kindOf.set(record.id, record.kind);
 
-  // Models trained on each dataset or by each pipeline, for what a retraining's review should check (the new model's).
+  // Datasets and training pipelines that train a model deciding about people (in the new model): a retraining's
+  // review asks for its fairness tests again. Pipelines first, then what flows into them.
   const modelsById = new Map(after.models.map((m) => [m.id, m]));
-  const trainedBy = new Map<string, Model[]>();
-  const trains = (id: string, model: Model) => trainedBy.set(id, [...(trainedBy.get(id) ?? []), model]);
-  for (const m of after.models) for (const dataset of m.fineTunedOn ?? []) trains(dataset, m);
-  const pipelineInputs = new Map<string, string[]>();
-  for (const flow of after.flows) if (trainingPipelines.has(flow.to)) pipelineInputs.set(flow.to, [...(pipelineInputs.get(flow.to) ?? []), flow.from]);
-  for (const flow of after.flows) {
-    const model = modelsById.get(flow.to);
-    if (!model || !trainingPipelines.has(flow.from)) continue;
-    trains(flow.from, model);
-    for (const input of pipelineInputs.get(flow.from) ?? []) trains(input, model);
-  }
+  const trainsPeopleDecider = new Set<string>();
+  for (const m of after.models) if (m.decision?.aboutPeople === true) for (const dataset of m.fineTunedOn ?? []) trainsPeopleDecider.add(dataset);
+  for (const flow of after.flows) if (trainingPipelines.has(flow.from) && modelsById.get(flow.to)?.decision?.aboutPeople === true) trainsPeopleDecider.add(flow.from);
+  for (const flow of after.flows) if (trainingPipelines.has(flow.to) && trainsPeopleDecider.has(flow.to)) trainsPeopleDecider.add(flow.from);
 
   const items = new Map<string, ReviewItem>();
   const raise = (trigger: TriggerKind, change: ElementChange, what: string, ownerOf: { kind: DiffKind; id: string } = change, reason = REASONS[trigger]) => {
@@ -205,10 +199,10 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
         break;
       }
       case "dataset":
-        if (trainingData.has(id) && change.change !== "removed") raise("retraining", change, `training data '${id}' ${described}`, change, retrainingReason(trainedBy.get(id)));
+        if (trainingData.has(id) && change.change !== "removed") raise("retraining", change, `training data '${id}' ${described}`, change, retrainingReason(trainsPeopleDecider.has(id)));
         break;
       case "pipeline":
-        if (trainingPipelines.has(id) && change.change !== "removed") raise("retraining", change, `${str((is ?? was)?.type) ?? "training"} pipeline '${id}' ${described}`, change, retrainingReason(trainedBy.get(id)));
+        if (trainingPipelines.has(id) && change.change !== "removed") raise("retraining", change, `${str((is ?? was)?.type) ?? "training"} pipeline '${id}' ${described}`, change, retrainingReason(trainsPeopleDecider.has(id)));
         break;
       case "boundary":
         raise("boundary", change, `trust boundary '${id}' ${described}`);
@@ -263,7 +257,7 @@ function modelVersionReason(model: Model | undefined): string {
   return model?.decision?.aboutPeople === true ? base + FAIRNESS_RECHECK : base;
 }
 
-/** A retraining's review, with the fairness tests of any model it trains that decides about people. */
-function retrainingReason(models: readonly Model[] | undefined): string {
-  return (models ?? []).some((m) => m.decision?.aboutPeople === true) ? REASONS.retraining + FAIRNESS_RECHECK : REASONS.retraining;
+/** A retraining's review, with the fairness tests where it trains a model that decides about people. */
+function retrainingReason(decidesAboutPeople: boolean): string {
+  return decidesAboutPeople ? REASONS.retraining + FAIRNESS_RECHECK : REASONS.retraining;
 }
