@@ -1,6 +1,6 @@
 import { entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, moreDangerous, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import type { Capability, Tool } from "../../model/schema.js";
+import type { Tool } from "../../model/schema.js";
 import { injectableAgents, names, originEvidence, powerfulGrantsFactor, type InjectableAgent } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -32,11 +32,13 @@ export const secretFilledIntoChosenPage: Rule = {
   ],
   detect(context) {
     const { graph, untrusted } = context;
-    const injectable = new Map(injectableAgents(context).map((entry) => [entry.agent.id, entry]));
     const detections: Detection[] = [];
-    for (const tool of [...graph.model.tools].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    // Few tools fill anything: only theirs are sorted, and the injectable agents indexed only when there are some.
+    const filling = graph.model.tools.filter((tool) => tool.capabilities.some((c) => c.action === "write" && (c.fills?.length ?? 0) > 0)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (filling.length === 0) return detections;
+    const injectable = new Map(injectableAgents(context).map((entry) => [entry.agent.id, entry]));
+    for (const tool of filling) {
       const filled = fillsOf(tool);
-      if (filled.length === 0) continue;
       // The agent an attacker reaches most easily among those that call the tool and browse freely.
       let caller: { entry: InjectableAgent; browsers: Tool[] } | undefined;
       for (const agent of graph.agentsUsingTool(tool.id)) {
@@ -92,5 +94,5 @@ function fillsOf(tool: Tool): string[] {
 
 /** A tool that opens pages at URLs the agent chooses with no list of sites: one may be a look-alike. */
 function opensAnyPage(tool: Tool): boolean {
-  return tool.capabilities.some((c: Capability) => c.action === "fetch" && (c.destination ?? "any") === "any");
+  return tool.capabilities.some((c) => c.action === "fetch" && (c.destination ?? "any") === "any");
 }
