@@ -71,6 +71,32 @@ ruleTester(decisionBiasUntested, {
       ],
     },
     {
+      name: "trained through a pipeline: a fairness test in the pipeline counts",
+      model: spec(
+        {
+          models: [{ id: "ranker", provider: "Us", hosting: "self-hosted", task: "classification", decision: rejects("high") }],
+          datasets: [{ id: "history", provenance: "internal", labels: "past-decisions" }],
+          pipelines: [{ id: "train", type: "training" }],
+          flows: [
+            { id: "history-in", from: "history", to: "train", channel: "training" },
+            { id: "train-out", from: "train", to: "ranker", channel: "training" },
+          ],
+        },
+        control("fairness-testing", "train"),
+      ),
+      findings: [
+        {
+          anchors: ["ranker"],
+          // Likelihood 3 + 1 (past decisions, through the pipeline) = 4; impact 4: 16. The verified test takes 2 off: 2x4 = 8.
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 8);
+            assert.equal(finding.evidence.find((e) => e.element === "history")?.note, "training data labelled by past decisions (through train)");
+          },
+        },
+      ],
+    },
+    {
       name: "an agent that decides about people with a general-purpose LLM",
       model: internalAgent("screener", { decision: rejects("medium"), autonomy: "autonomous" }),
       findings: [{ anchors: ["screener"], severity: "medium", summary: /screener decides which applications are rejected, a decision about people; without comparing/ }],

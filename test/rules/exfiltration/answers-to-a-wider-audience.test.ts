@@ -57,6 +57,14 @@ ruleTester(answersToAWiderAudience, {
         };
       })(),
     },
+    // The answer flow says it carries the question only: the retrieved documents stay out of what the guests read.
+    {
+      name: "the answers carry only what the output flow lists",
+      model: (() => {
+        const model = copilot({ channel: { readableBy: ["staff", "guests"] } }) as { flows: Record<string, unknown>[] };
+        return { ...model, flows: model.flows.map((f) => (f.id === "answer" ? { ...f, data: ["question"] } : f)) };
+      })(),
+    },
     { name: "the documents are the guests' own", model: copilot({ channel: { readableBy: ["guests"] }, docs: { classification: "confidential", belongsTo: ["guests"] } }) },
   ],
   invalid: [

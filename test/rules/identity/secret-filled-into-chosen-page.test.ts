@@ -84,6 +84,23 @@ ruleTester(secretFilledIntoChosenPage, {
       ],
     },
     {
+      // Two browsing agents call the broker; the public one (later in ID order) is the way in the finding tells.
+      name: "the broker's most exposed caller sets the score",
+      model: spec(browserAgent(), {
+        actors: [{ id: "public-user", type: "public" }],
+        agents: [{ id: "web-agent", models: ["llm"], tools: ["browse", "login"] }],
+        flows: [{ id: "public-to-web-agent", from: "public-user", to: "web-agent", channel: "api" }],
+      }),
+      findings: [
+        {
+          anchors: ["login", "portal-password"],
+          // Likelihood 4 + 1 (public entry) = 5; impact 3: 15.
+          summary: /^web-agent opens pages of its own choosing/,
+          check: (finding) => assert.equal(finding.inherent.score, 15),
+        },
+      ],
+    },
+    {
       name: "a short-lived token of an identity that may spend without a cap",
       model: browserAgent({ grants: ["read", "spend"], lifetime: "short-lived" }),
       findings: [
