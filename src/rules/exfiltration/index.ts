@@ -2,9 +2,10 @@
 import { answersToAWiderAudience } from "./answers-to-a-wider-audience.js";
 import { crossTenantRetrieval } from "./cross-tenant-retrieval.js";
 import { exfiltrationPath } from "./exfiltration-path.js";
+import { inheritedOversharing } from "./inherited-oversharing.js";
 import { permissionBlindRetrieval } from "./permission-blind-retrieval.js";
 import { readableConversationLogs } from "./readable-conversation-logs.js";
 import { renderedOutputExfiltration } from "./rendered-output-exfiltration.js";
 import type { Rule } from "../rule.js";
 
-export const RULES: readonly Rule[] = [exfiltrationPath, renderedOutputExfiltration, readableConversationLogs, crossTenantRetrieval, permissionBlindRetrieval, answersToAWiderAudience];
+export const RULES: readonly Rule[] = [exfiltrationPath, renderedOutputExfiltration, readableConversationLogs, crossTenantRetrieval, permissionBlindRetrieval, inheritedOversharing, answersToAWiderAudience];

@@ -1,67 +1,10 @@
-import { isRelay, TECHNIQUE } from "../../analysis/attack-paths.js";
+import { TECHNIQUE } from "../../analysis/attack-paths.js";
 import { sensitivityFactor } from "../../analysis/factors.js";
-import { heldData, sensitiveSorted } from "../../analysis/sensitivity.js";
-import type { SystemGraph } from "../../graph/graph.js";
-import type { Actor, Control, Datastore, Flow, Pipeline } from "../../model/schema.js";
+import type { Control } from "../../model/schema.js";
 import { OUTSIDER_ACTOR_TYPES } from "../../model/vocabulary.js";
-import { controlsOfType, directReaders, names } from "../helpers.js";
-import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { crossTenantExposure } from "./cross-tenant-retrieval.js";
-
-/** Channels on which a person's request reaches an agent; retrieval, ingestion, memory and the like carry stored content, not questions. */
-const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>(["api", "message", "email", "event"]);
-/** Controls that make retrieval respect the asker: a permission filter, or one partition per user or audience. */
-const ASKER_CONTROLS: ReadonlySet<Control["type"]> = new Set<Control["type"]>(["authorization", "tenant-isolation"]);
-
-/** Actors who send requests to the agent themselves, through clients and services only; in ID order. */
-function askersOf(graph: SystemGraph, agentId: string): Actor[] {
-  const seen = new Set<string>([agentId]);
-  const found: Actor[] = [];
-  for (const queue = [agentId]; queue.length > 0; ) {
-    for (const flow of graph.flowsTo(queue.pop()!)) {
-      if (!ASKING_CHANNELS.has(flow.channel) || seen.has(flow.from)) continue;
-      seen.add(flow.from);
-      const kind = graph.kindOf(flow.from);
-      if (kind === "actor") found.push(graph.node(flow.from)!.element as unknown as Actor);
-      else if (isRelay(graph, flow.from)) queue.push(flow.from);
-    }
-  }
-  return found.sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-/**
- * Whether an authorization or tenant-isolation control on the retrieval itself (the flow or the store) is implemented
- * and verified: retrieval is known to respect the asker, and the rule does not apply. One not verified, or partial, is
- * scored as a mitigation like any other; one on the agent or its host may be about the agent's tools instead.
- */
-const knownToFilter = (control: Control) => (control.status ?? "implemented") === "implemented" && control.verified === true;
-
-/** How an asker signs in, in a few words. */
-function askerNote(actor: Actor): string {
-  return `${actor.type}${actor.authenticated === true ? ", signed in" : actor.authenticated === false ? ", not signed in" : ""}`;
-}
-
-/** Ingestion pipelines that write into the store, in ID order. */
-function ingestionInto(graph: SystemGraph, storeId: string): { pipeline: Pipeline; flows: Flow[] }[] {
-  const found = new Map<string, Flow[]>();
-  for (const flow of graph.flowsTo(storeId)) {
-    if (graph.kindOf(flow.from) !== "pipeline") continue;
-    const list = found.get(flow.from);
-    if (list) list.push(flow);
-    else found.set(flow.from, [flow]);
-  }
-  return [...found]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, flows]) => ({ pipeline: graph.node(id)!.element as unknown as Pipeline, flows }));
-}
-
-function pipelineEvidence(context: AnalysisContext, pipeline: Pipeline, storeId: string): EvidenceItem {
-  const { graph } = context;
-  const sources = [...new Set(graph.flowsTo(pipeline.id).map((f) => f.from))].filter((id) => graph.kindOf(id) === "source").sort();
-  const copies = sources.length ? `copies ${names(context, sources.slice(0, 4))}${sources.length > 4 ? " and more" : ""}` : "copies documents";
-  const when = pipeline.schedule ? ` (${pipeline.schedule})` : "";
-  return { element: pipeline.id, note: `${copies} into ${graph.nameOf(storeId)}${when}: the copies leave the sources' permissions behind, and a permission changed in a source reaches them only at the next run` };
-}
+import { controlsOfType, names } from "../helpers.js";
+import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
+import { ASKER_CONTROLS, askerNote, minimisationOnIngestion, pipelineEvidence, retrievalAudiences } from "../retrieval-audience.js";
 
 export const permissionBlindRetrieval: Rule = {
   id: "TW-EXF-005",
@@ -72,7 +15,7 @@ export const permissionBlindRetrieval: Rule = {
   appliesWhen:
     "An agent retrieves from a datastore (a flow of channel retrieval from the store to the agent); the store holds, or the flow carries, confidential or restricted data; and people send requests to the agent (an actor's api, message, email or event flow to it, directly or through clients and services). " +
     "The model cannot say who may open each document, so confidential or restricted data in a store that several people query stands for documents not all of them may open; public and internal data count as readable by everyone who asks. " +
-    "It does not apply to people who may read the store anyway: those its readableBy lists, and, for a store that only ingestion pipelines write into, those that every source it copies lists as readableBy (a wiki space whose members are the askers); so not at all when they are everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) and verified covers the retrieval flow or the store: retrieval then filters by the asker's permissions or reads the asker's own partition. One that is not verified or only partial lowers the score; a planned one is listed. One that covers only the agent or its host does not count (it may be about something else, such as which projects a tool may touch), and the evidence says so.",
+    "It does not apply to people who may read the store anyway: those its readableBy lists, and, for a store that only ingestion pipelines write into, those that every source it copies lists as readableBy (a wiki space whose members are the askers); so not at all when they are everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) and verified covers the retrieval flow or the store: retrieval then filters by the asker's permissions or reads the asker's own partition, and what is left, the sources' own permissions as last copied, is TW-EXF-007's finding. One that is not verified or only partial lowers the score; a planned one is listed. One that covers only the agent or its host does not count (it may be about something else, such as which projects a tool may touch), and the evidence says so.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -88,90 +31,57 @@ export const permissionBlindRetrieval: Rule = {
   // Colleagues reading what they should not; people outside the organisation raise it (a factor).
   impact: 3,
   mitigations: [
-    { control: "authorization", reduces: "likelihood", by: 2, how: "each chunk keeps its source's readers and every query is filtered by the asker's identity outside the model (an implemented, verified control on the retrieval means the rule does not apply; an unverified or partial one, such as one source of several, counts here)", countsOn: "named" },
+    { control: "authorization", reduces: "likelihood", by: 2, how: "each chunk keeps its source's readers and every query is filtered by the asker's identity outside the model (with an implemented, verified control on the retrieval the rule does not apply, and TW-EXF-007 reports what is left; an unverified or partial one, such as one source of several, counts here)", countsOn: "named" },
     { control: "tenant-isolation", reduces: "likelihood", by: 2, how: "one index or namespace per user or audience, chosen from the asker's identity rather than by the model", countsOn: "named" },
     { control: "data-minimisation", reduces: "impact", by: 1, how: "the most sensitive documents are left out of the index, or personal details are redacted before embedding" },
   ],
   detect(context) {
     const { graph } = context;
     const detections: Detection[] = [];
-    // Several stores can feed one agent: find who asks it once.
-    const askersByAgent = new Map<string, Actor[]>();
-    const askersOfAgent = (agentId: string) => askersByAgent.get(agentId) ?? askersByAgent.set(agentId, askersOf(graph, agentId)).get(agentId)!;
-    for (const node of graph.ofKind("datastore")) {
-      const store = node.element as unknown as Datastore;
-      // A store shared between tenants gets TW-EXF-004's finding, for every agent that reads it.
-      if (crossTenantExposure(context, store.id)) continue;
-      const storeHost = graph.hostOf(store.id);
-      if (storeHost !== undefined && graph.node(storeHost)?.element.exposure === "local") continue;
-      const retrievals = new Map<string, Flow[]>();
-      for (const flow of graph.flowsFrom(store.id)) {
-        if (flow.channel !== "retrieval" || graph.kindOf(flow.to) !== "agent") continue;
-        const list = retrievals.get(flow.to);
-        if (list) list.push(flow);
-        else retrievals.set(flow.to, [flow]);
+    // A filter known to work leaves the sources' own permissions as the question: TW-EXF-007's finding.
+    for (const { store, agentId, flows, data, askers, namedReaders, copiedReadable, pipelines, onRetrieval } of retrievalAudiences(context).filter((a) => a.filters.length === 0)) {
+      const controlOf = (id: string) => graph.node(id)!.element as unknown as Control;
+      const onAgent = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [agentId], { runtime: true, inPlace: true })).filter((id) => !onRetrieval.includes(id));
+      const storeName = graph.nameOf(store.id);
+      const agentName = graph.nameOf(agentId);
+      const askerIds = askers.map((a) => a.id);
+      const factors: Factor[] = [];
+      const anyone = askers.filter((a) => a.type === "public" || a.authenticated === false);
+      if (anyone.length > 0) {
+        factors.push({ dimension: "likelihood", delta: 1, reason: `no sign-in for ${names(context, anyone.map((a) => a.id))}: there are no permissions to filter by, and anyone can ask` });
+      } else if (askers.every((a) => a.type === "admin")) {
+        factors.push({ dimension: "likelihood", delta: -1, reason: `only administrators ask (${names(context, askerIds)}), who can usually open most documents anyway` });
       }
-      if (retrievals.size === 0) continue;
-      const readableBy = directReaders(graph, store.id);
-      const pipelines = ingestionInto(graph, store.id);
-      const copiedReadable = pipelines.some(({ pipeline }) => graph.flowsTo(pipeline.id).some((f) => Array.isArray(graph.node(f.from)?.element.readableBy)));
-      for (const [agentId, flows] of [...retrievals].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const data = sensitiveSorted(graph, new Set([...heldData(graph, store.id), ...flows.flatMap((f) => f.data ?? [])]));
-        if (data.length === 0) continue;
-        const askers = askersOfAgent(agentId).filter((a) => !readableBy.has(a.id));
-        if (askers.length === 0) continue;
-        const controlOf = (id: string) => graph.node(id)!.element as unknown as Control;
-        // Only a filter on the retrieval itself is about what it returns; one on the agent may be about its tools.
-        const onRetrieval = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id]));
-        if (onRetrieval.some((id) => knownToFilter(controlOf(id)))) continue;
-        const onAgent = [...ASKER_CONTROLS].flatMap((type) => controlsOfType(graph, type, [agentId], { runtime: true, inPlace: true })).filter((id) => !onRetrieval.includes(id));
+      factors.push(...sensitivityFactor(graph, data));
+      const outsiders = askers.filter((a) => OUTSIDER_ACTOR_TYPES.has(a.type));
+      if (outsiders.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `the answers reach people outside the organisation: ${names(context, outsiders.map((a) => a.id))}` });
 
-        const storeName = graph.nameOf(store.id);
-        const agentName = graph.nameOf(agentId);
-        const askerIds = askers.map((a) => a.id);
-        const factors: Factor[] = [];
-        const anyone = askers.filter((a) => a.type === "public" || a.authenticated === false);
-        if (anyone.length > 0) {
-          factors.push({ dimension: "likelihood", delta: 1, reason: `no sign-in for ${names(context, anyone.map((a) => a.id))}: there are no permissions to filter by, and anyone can ask` });
-        } else if (askers.every((a) => a.type === "admin")) {
-          factors.push({ dimension: "likelihood", delta: -1, reason: `only administrators ask (${names(context, askerIds)}), who can usually open most documents anyway` });
-        }
-        factors.push(...sensitivityFactor(graph, data));
-        const outsiders = askers.filter((a) => OUTSIDER_ACTOR_TYPES.has(a.type));
-        if (outsiders.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `the answers reach people outside the organisation: ${names(context, outsiders.map((a) => a.id))}` });
-
+      const dataWords = `${names(context, data.slice(0, 3))}${data.length > 3 ? " and more" : ""}`;
+      const evidence: EvidenceItem[] = [
+        { element: store.id, note: `${store.type} store; ${agentName} retrieves from it by similarity` },
+        ...data.slice(0, 4).map((d): EvidenceItem => ({ element: d, note: `${graph.data(d)!.classification}${graph.data(d)!.flags?.length ? ` (${graph.data(d)!.flags!.join(", ")})` : ""}, in ${storeName} and retrieved for whoever asks` })),
+        { element: agentId, note: `answers ${names(context, askerIds)} from what it retrieves` },
+        ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${namedReaders ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
+        ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented and verified authorization or tenant-isolation control covers it` })),
+        ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
+        ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${controlOf(id).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),
+      ];
+      // The path starts from the most exposed asker: anyone who need not sign in, then people outside the organisation.
+      const first = anyone[0] ?? outsiders[0] ?? askers[0]!;
+      detections.push({
+        anchors: [store.id, agentId],
+        summary: `${agentName} answers ${names(context, askerIds)} from ${storeName}, which holds ${dataWords}, and retrieval picks chunks by similarity, not by what the person asking may open: anyone who asks can get answers from documents they could not open themselves.`,
+        evidence,
+        factors,
+        path: [
+          { element: first.id, action: `asks ${agentName} a question whose answer sits in documents the asker may not open`, technique: TECHNIQUE.dataFromRag },
+          { element: store.id, action: `returns the closest chunks, ${graph.nameOf(data[0]!)} among them, whoever is asking`, technique: TECHNIQUE.dataFromRag },
+          // LLM Data Leakage: the answer carries what the asker could not open.
+          { element: agentId, action: "answers from them and cites them", technique: "AML.T0057" },
+        ],
         // Redaction or filtering on the way into the store is data minimisation for this finding; other controls on the pipeline are not about who asks.
-        const minimisation = pipelines
-          .flatMap(({ pipeline, flows: into }) => [pipeline.id, ...into.map((f) => f.id)])
-          .flatMap((id) => graph.controlsCovering(id))
-          .filter((c) => c.type === "data-minimisation")
-          .map((c) => c.id);
-        const dataWords = `${names(context, data.slice(0, 3))}${data.length > 3 ? " and more" : ""}`;
-        const evidence: EvidenceItem[] = [
-          { element: store.id, note: `${store.type} store; ${agentName} retrieves from it by similarity` },
-          ...data.slice(0, 4).map((d): EvidenceItem => ({ element: d, note: `${graph.data(d)!.classification}${graph.data(d)!.flags?.length ? ` (${graph.data(d)!.flags!.join(", ")})` : ""}, in ${storeName} and retrieved for whoever asks` })),
-          { element: agentId, note: `answers ${names(context, askerIds)} from what it retrieves` },
-          ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${readableBy.size > 0 || copiedReadable ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
-          ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented and verified authorization or tenant-isolation control covers it` })),
-          ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
-          ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${controlOf(id).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),
-        ];
-        // The path starts from the most exposed asker: anyone who need not sign in, then people outside the organisation.
-        const first = anyone[0] ?? outsiders[0] ?? askers[0]!;
-        detections.push({
-          anchors: [store.id, agentId],
-          summary: `${agentName} answers ${names(context, askerIds)} from ${storeName}, which holds ${dataWords}, and retrieval picks chunks by similarity, not by what the person asking may open: anyone who asks can get answers from documents they could not open themselves.`,
-          evidence,
-          factors,
-          path: [
-            { element: first.id, action: `asks ${agentName} a question whose answer sits in documents the asker may not open`, technique: TECHNIQUE.dataFromRag },
-            { element: store.id, action: `returns the closest chunks, ${graph.nameOf(data[0]!)} among them, whoever is asking`, technique: TECHNIQUE.dataFromRag },
-            // LLM Data Leakage: the answer carries what the asker could not open.
-            { element: agentId, action: "answers from them and cites them", technique: "AML.T0057" },
-          ],
-          scope: [...flows.map((f) => f.id), ...new Set(minimisation), ...onRetrieval],
-        });
-      }
+        scope: [...flows.map((f) => f.id), ...minimisationOnIngestion(context, pipelines), ...onRetrieval],
+      });
     }
     return detections;
   },

@@ -1,0 +1,153 @@
+// Who asks an agent that retrieves from a store, what the store holds that they may not open, and whether the
+// retrieval filters by the asker: the facts TW-EXF-005 (no filter) and TW-EXF-007 (a filter that copies the sources') share.
+import { isRelay } from "../analysis/attack-paths.js";
+import { heldData, sensitiveSorted } from "../analysis/sensitivity.js";
+import type { SystemGraph } from "../graph/graph.js";
+import type { Actor, Control, Datastore, Flow, Pipeline } from "../model/schema.js";
+import { controlsOfType, directReaders, names } from "./helpers.js";
+import type { AnalysisContext, EvidenceItem } from "./rule.js";
+import { crossTenantExposure } from "./exfiltration/cross-tenant-retrieval.js";
+
+/** Channels on which a person's request reaches an agent; retrieval, ingestion, memory and the like carry stored content, not questions. */
+const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>(["api", "message", "email", "event"]);
+/** Controls that make retrieval respect the asker: a permission filter, or one partition per user or audience. */
+export const ASKER_CONTROLS: readonly Control["type"][] = ["authorization", "tenant-isolation"];
+
+/** One agent's retrieval from one store, with the people who ask the agent and may not read the store themselves. */
+export interface RetrievalAudience {
+  store: Datastore;
+  agentId: string;
+  /** The retrieval flows from the store to the agent. */
+  flows: Flow[];
+  /** Confidential or restricted data held by the store or carried by the flows, most sensitive first. */
+  data: string[];
+  /** Who asks the agent and is not among the store's readers, in ID order (never empty). */
+  askers: Actor[];
+  /** Whether the store or the sources it copies name readers at all (so evidence can say the askers are not among them). */
+  namedReaders: boolean;
+  /** Whether any source the store copies names its readers. */
+  copiedReadable: boolean;
+  /** Ingestion pipelines writing into the store, with their flows into it. */
+  pipelines: { pipeline: Pipeline; flows: Flow[] }[];
+  /** Authorization and tenant-isolation controls on the retrieval flows or the store. */
+  onRetrieval: string[];
+  /**
+   * Those of them implemented (status implemented or not stated) and verified: with one, retrieval is known to filter by
+   * the asker's permissions, so what is left is what those permissions are (the sources', as last copied).
+   */
+  filters: string[];
+}
+
+/** Actors who send requests to the agent themselves, through clients and services only; in ID order. */
+function askersOf(graph: SystemGraph, agentId: string): Actor[] {
+  const seen = new Set<string>([agentId]);
+  const found: Actor[] = [];
+  for (const queue = [agentId]; queue.length > 0; ) {
+    for (const flow of graph.flowsTo(queue.pop()!)) {
+      if (!ASKING_CHANNELS.has(flow.channel) || seen.has(flow.from)) continue;
+      seen.add(flow.from);
+      const kind = graph.kindOf(flow.from);
+      if (kind === "actor") found.push(graph.node(flow.from)!.element as unknown as Actor);
+      else if (isRelay(graph, flow.from)) queue.push(flow.from);
+    }
+  }
+  return found.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** Ingestion pipelines that write into the store, in ID order. */
+function ingestionInto(graph: SystemGraph, storeId: string): { pipeline: Pipeline; flows: Flow[] }[] {
+  const found = new Map<string, Flow[]>();
+  for (const flow of graph.flowsTo(storeId)) {
+    if (graph.kindOf(flow.from) !== "pipeline") continue;
+    const list = found.get(flow.from);
+    if (list) list.push(flow);
+    else found.set(flow.from, [flow]);
+  }
+  return [...found]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, flows]) => ({ pipeline: graph.node(id)!.element as unknown as Pipeline, flows }));
+}
+
+const knownToFilter = (control: Control) => (control.status ?? "implemented") === "implemented" && control.verified === true;
+
+const audiences = new WeakMap<AnalysisContext, RetrievalAudience[]>();
+
+/**
+ * Every agent's retrieval from a store that people ask it about, where the store holds confidential or restricted
+ * data and some who ask may not read the store (its readableBy, or for a store only ingestion writes into, that of
+ * every source it copies). Left out: stores on a host only reachable locally (one person's own index), and stores
+ * shared between tenants that TW-EXF-004 reports. In store, then agent, ID order; worked out once per analysis.
+ */
+export function retrievalAudiences(context: AnalysisContext): readonly RetrievalAudience[] {
+  const cached = audiences.get(context);
+  if (cached) return cached;
+  const { graph } = context;
+  const found: RetrievalAudience[] = [];
+  // Several stores can feed one agent: find who asks it once.
+  const askersByAgent = new Map<string, Actor[]>();
+  const askersOfAgent = (agentId: string) => askersByAgent.get(agentId) ?? askersByAgent.set(agentId, askersOf(graph, agentId)).get(agentId)!;
+  for (const node of graph.ofKind("datastore")) {
+    const store = node.element as unknown as Datastore;
+    const retrievals = new Map<string, Flow[]>();
+    for (const flow of graph.flowsFrom(store.id)) {
+      if (flow.channel !== "retrieval" || graph.kindOf(flow.to) !== "agent") continue;
+      const list = retrievals.get(flow.to);
+      if (list) list.push(flow);
+      else retrievals.set(flow.to, [flow]);
+    }
+    if (retrievals.size === 0) continue;
+    // A store shared between tenants gets TW-EXF-004's finding, for every agent that reads it.
+    if (crossTenantExposure(context, store.id)) continue;
+    const storeHost = graph.hostOf(store.id);
+    if (storeHost !== undefined && graph.node(storeHost)?.element.exposure === "local") continue;
+    const readableBy = directReaders(graph, store.id);
+    const pipelines = ingestionInto(graph, store.id);
+    const copiedReadable = pipelines.some(({ pipeline }) => graph.flowsTo(pipeline.id).some((f) => Array.isArray(graph.node(f.from)?.element.readableBy)));
+    for (const [agentId, flows] of [...retrievals].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const data = sensitiveSorted(graph, new Set([...heldData(graph, store.id), ...flows.flatMap((f) => f.data ?? [])]));
+      if (data.length === 0) continue;
+      const askers = askersOfAgent(agentId).filter((a) => !readableBy.has(a.id));
+      if (askers.length === 0) continue;
+      // Only a filter on the retrieval itself is about what it returns; one on the agent may be about its tools.
+      const onRetrieval = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id]));
+      const filters = onRetrieval.filter((id) => knownToFilter(graph.node(id)!.element as unknown as Control));
+      found.push({ store, agentId, flows, data, askers, namedReaders: readableBy.size > 0 || copiedReadable, copiedReadable, pipelines, onRetrieval, filters });
+    }
+  }
+  audiences.set(context, found);
+  return found;
+}
+
+/** How an asker signs in, in a few words. */
+export function askerNote(actor: Actor): string {
+  return `${actor.type}${actor.authenticated === true ? ", signed in" : actor.authenticated === false ? ", not signed in" : ""}`;
+}
+
+/**
+ * The line about an ingestion pipeline: it copies the sources into the store, with their permissions as they were at the
+ * run (`filtered`, the store's filter keeps them with the copies) or leaving them behind; changes arrive with its next run.
+ */
+export function pipelineEvidence(context: AnalysisContext, pipeline: Pipeline, storeId: string, filtered = false): EvidenceItem {
+  const { graph } = context;
+  const sources = copiedSources(context, pipeline);
+  const copies = sources.length ? `copies ${names(context, sources.slice(0, 4))}${sources.length > 4 ? " and more" : ""}` : "copies documents";
+  const when = pipeline.schedule ? ` (${pipeline.schedule})` : "";
+  const permissions = filtered ? "the copies keep the sources' permissions as they were at the run" : "the copies leave the sources' permissions behind";
+  return { element: pipeline.id, note: `${copies} into ${graph.nameOf(storeId)}${when}: ${permissions}, and a permission changed in a source reaches them only at the next run` };
+}
+
+/** The sources a pipeline copies (those with a flow into it), in ID order. */
+export function copiedSources(context: AnalysisContext, pipeline: Pipeline): string[] {
+  const { graph } = context;
+  return [...new Set(graph.flowsTo(pipeline.id).map((f) => f.from))].filter((id) => graph.kindOf(id) === "source").sort();
+}
+
+/** Data-minimisation controls on the way into the store (redaction or filtering before it is indexed), by ID. */
+export function minimisationOnIngestion(context: AnalysisContext, pipelines: RetrievalAudience["pipelines"]): string[] {
+  const ids = pipelines
+    .flatMap(({ pipeline, flows }) => [pipeline.id, ...flows.map((f) => f.id)])
+    .flatMap((id) => context.graph.controlsCovering(id))
+    .filter((c) => c.type === "data-minimisation")
+    .map((c) => c.id);
+  return [...new Set(ids)];
+}
