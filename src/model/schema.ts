@@ -122,7 +122,7 @@ export const AutomatedDecision = z
   .meta({
     title: "Automated decision",
     description:
-      "For an agent or a model whose answer is itself a decision that the system acts on without a person checking each one (a screening verdict, a credit or claims decision, a routing gate, a fraud score that blocks a payment): what it decides and what a wrong decision costs. An attacker who steers the agent decides instead (TW-MIS-002); one who evades or poisons the model gets the decision they want (TW-DAT-011, TW-DAT-002).",
+      "For an agent or a model whose answer is itself a decision that the system acts on without a person checking each one (a screening verdict, a credit or claims decision, a routing gate, a fraud score that blocks a payment): what it decides and what a wrong decision costs. An attacker who steers the agent decides instead (TW-MIS-002); one who evades or poisons the model gets the decision they want (TW-DAT-011, TW-DAT-002); and one who steers an agent whose output feeds it (through stores and services) gets the decision too, so at high stakes that agent's prompt-injection findings weigh more.",
   });
 
 export const Model = z
