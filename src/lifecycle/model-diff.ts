@@ -2,6 +2,7 @@
 // change is material (a full review) or a delta (a review of what changed). Pure.
 import type { PreparedModel } from "../analysis/analyze.js";
 import { prepareModel } from "../analysis/analyze.js";
+import { isDirect } from "../analysis/attack-paths.js";
 import { entryPoints } from "../analysis/untrusted-content.js";
 import { THIRD_PARTY_INTERNALS } from "../model/agent-checks.js";
 import type { ThreatModel } from "../model/model.js";
@@ -388,10 +389,27 @@ function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { bef
   for (const id of agents) {
     const reachedBefore = facts.before.untrusted.reaches(id);
     const reachedAfter = facts.after.untrusted.reaches(id);
-    if (reachedBefore === reachedAfter) continue;
-    reasons.push({ code: "entry-point", element: id, message: reachedAfter ? `agent '${id}' is now reached by untrusted content` : `agent '${id}' is no longer reached by untrusted content` });
+    if (reachedBefore !== reachedAfter) {
+      reasons.push({ code: "entry-point", element: id, message: reachedAfter ? `agent '${id}' is now reached by untrusted content` : `agent '${id}' is no longer reached by untrusted content` });
+      continue;
+    }
+    if (!reachedAfter) continue;
+    // People who talk to the agent themselves ask for what they want: a new such population is a new way in, even when their text reached the agent before through stored content.
+    const askedBefore = directAskers(facts.before, id);
+    const askedAfter = directAskers(facts.after, id);
+    // An actor that became or stopped being an entry point is reported as such above.
+    const gained = [...askedAfter].filter((a) => !askedBefore.has(a) && was.has(a));
+    const lost = [...askedBefore].filter((a) => !askedAfter.has(a) && is.has(a));
+    if (gained.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' now takes requests directly from ${gained.map((a) => `'${a}'`).join(", ")}` });
+    if (lost.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' no longer takes requests directly from ${lost.map((a) => `'${a}'`).join(", ")}` });
   }
   return reasons;
+}
+
+/** The untrusted actors whose text reaches the agent through clients and services only (they ask it themselves), in ID order. */
+function directAskers(facts: PreparedModel, agentId: string): Set<string> {
+  const origins = facts.untrusted.originsReaching(agentId).filter((o) => isDirect(facts.graph, facts.untrusted.pathFrom(o.id, agentId)));
+  return new Set(origins.map((o) => o.id).sort());
 }
 
 const MAX_LISTED_EFFECTS = 6;

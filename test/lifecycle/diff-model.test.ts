@@ -277,6 +277,32 @@ describe("diffModels: material or delta", () => {
     );
   });
 
+  it("people who start asking an agent themselves are material, even when their text reached it before through stored content", () => {
+    // Partners write to the wiki the agent reads; then they get a chat with the agent.
+    const [before, after] = variant((m) => m.flows.push({ id: "partners-ask", from: "partners", to: "helper", channel: "api" }));
+    for (const m of [before, after]) {
+      m.actors.push({ id: "partners", type: "partner" });
+      find(m.sources, "wiki").writableBy = ["staff", "partners"];
+      m.flows.push({ id: "wiki-in", from: "wiki", to: "helper", channel: "retrieval" });
+    }
+    const diff = diffModels(before, after);
+    assert.equal(diff.classification, "material");
+    assert.deepEqual(
+      diff.reasons.map((r) => [r.code, r.message]),
+      [["entry-point", "agent 'helper' now takes requests directly from 'partners'"]],
+    );
+    assert.deepEqual(
+      diffModels(after, before).reasons.map((r) => r.message),
+      ["agent 'helper' no longer takes requests directly from 'partners'"],
+    );
+    // Must not be material: visitors, who asked already, now also ask through a chat widget.
+    const [asked, widget] = variant((m) => {
+      m.clients.push({ id: "widget", type: "web-chat", handles: ["plain-text"] });
+      m.flows.push({ id: "visitors-widget", from: "visitors", to: "widget", channel: "api" }, { id: "widget-helper", from: "widget", to: "helper", channel: "api" });
+    });
+    assert.deepEqual(diffModels(asked, widget).reasons, []);
+  });
+
   it("an identity, a permission or a credential changed is material", () => {
     const permission = assertMaterial((m) => (find(m.identities, "db-sa").permissions![0]!.actions = ["read", "write"]), ["blast-radius", "permission"]);
     assert.deepEqual(
