@@ -50,35 +50,55 @@ export const ORIGINS_PER_NODE = 8;
 const ACTOR_EXPOSURE: Record<ActorType, number> = { public: 5, customer: 4, partner: 3, contractor: 2, employee: 2, admin: 1 };
 const OPEN_SOURCE_TYPES = new Set(["web", "email", "comments", "issue-tracker", "feed"]);
 
-/** The people an insider adversary makes untrusted: every employee and contractor, or only those it names. */
+/**
+ * The people adversaries make untrusted: under an insider, every employee and contractor, or only those it
+ * names; and the actors any other adversary names as its way in (it acts as them: callers posing as employees).
+ */
 export interface Insiders {
   /** An insider adversary names no way in: any employee or contractor may be one. */
   all: boolean;
   /** Actors an insider adversary's `via` names, or who write to what it names (administrators included, when named). */
   named: ReadonlySet<string>;
+  /** Actors an adversary other than an insider names in its `via`: it comes in as them, by name, stolen account or a claim nobody checks. */
+  posedAs: ReadonlySet<string>;
 }
 
 export function insidersOf(model: Pick<ThreatModel, "adversaries" | "actors" | "sources" | "datastores" | "prompts" | "datasets">): Insiders {
   const named = new Set<string>();
+  const posedAs = new Set<string>();
   let all = false;
   const actorIds = new Set(model.actors.map((a) => a.id));
   const writers = new Map<string, readonly string[]>();
   for (const list of [model.sources, model.datastores, model.prompts, model.datasets]) for (const element of list) if (element.writableBy) writers.set(element.id, element.writableBy);
   for (const adversary of model.adversaries) {
-    if (adversary.type !== "insider") continue;
+    if (adversary.type !== "insider") {
+      for (const id of adversary.via ?? []) if (actorIds.has(id)) posedAs.add(id);
+      continue;
+    }
     if (!adversary.via) all = true;
     for (const id of adversary.via ?? []) {
       if (actorIds.has(id)) named.add(id);
       for (const writer of writers.get(id) ?? []) named.add(writer);
     }
   }
-  return { all, named };
+  return { all, named, posedAs };
 }
 
 export function isUntrustedActor(actor: Actor, insiders: Insiders): boolean {
   if (OUTSIDER_ACTOR_TYPES.has(actor.type)) return true;
-  if (insiders.named.has(actor.id)) return true;
+  if (insiders.named.has(actor.id) || insiders.posedAs.has(actor.id)) return true;
   return insiders.all && (actor.type === "contractor" || actor.type === "employee");
+}
+
+/**
+ * How exposed an untrusted actor is, and why: by type, except that an actor an outside adversary comes in as,
+ * who does not sign in, is as exposed as the public: whoever reaches the channel can claim to be one of them.
+ */
+function actorExposure(actor: Actor, insiders: Insiders): { exposure: number; reason: string } {
+  const claimed = insiders.posedAs.has(actor.id) && !OUTSIDER_ACTOR_TYPES.has(actor.type);
+  if (claimed && actor.authenticated === false) return { exposure: ACTOR_EXPOSURE.public, reason: `${actor.type} actor who does not sign in: anyone who reaches the channel can claim to be one` };
+  if (claimed && !insiders.named.has(actor.id) && !(insiders.all && (actor.type === "contractor" || actor.type === "employee"))) return { exposure: ACTOR_EXPOSURE[actor.type], reason: `${actor.type} actor an adversary comes in as: writes whatever they like` };
+  return { exposure: ACTOR_EXPOSURE[actor.type], reason: `${actor.type} actor: writes whatever they like` };
 }
 
 /** Publishers whose tool descriptions and output are third-party text. */
@@ -95,8 +115,9 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   const origins: UntrustedOrigin[] = [];
   for (const actor of graph.model.actors) {
     if (!isUntrustedActor(actor, insiders)) continue;
-    untrustedActors.set(actor.id, ACTOR_EXPOSURE[actor.type]);
-    origins.push({ id: actor.id, reason: `${actor.type} actor: writes whatever they like`, exposure: ACTOR_EXPOSURE[actor.type] });
+    const { exposure, reason } = actorExposure(actor, insiders);
+    untrustedActors.set(actor.id, exposure);
+    origins.push({ id: actor.id, reason, exposure });
   }
   const writtenByUntrusted = (id: string, writableBy: string[] | undefined): void => {
     const writers = (writableBy ?? []).filter((w) => untrustedActors.has(w));

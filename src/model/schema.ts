@@ -90,7 +90,7 @@ export const Actor = z
     ...common,
     type: oneOf(
       v.ACTOR_TYPES,
-      "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator. Public, customer and partner actors are untrusted sources of text; contractors and employees are too once the model names an insider adversary (only those its `via` names, when it names any); administrators only when an insider adversary names them",
+      "Who this is: anyone on the internet (public), an authenticated customer, a partner or supplier, a contractor, an employee, or an administrator. Public, customer and partner actors are untrusted sources of text; contractors and employees are too once the model names an insider adversary (only those its `via` names, when it names any); administrators only when an insider adversary names them. Any actor another adversary's `via` names is untrusted too, whatever its type: the adversary comes in as them (callers posing as employees, stolen accounts), and one that does not sign in (authenticated: false) is then as exposed as the public",
     ),
     authenticated: z.boolean().meta({ description: "Whether the actor signs in before interacting." }).optional(),
     boundary: ref(["boundary"], "Trust boundary the actor acts from").optional(),
@@ -575,7 +575,7 @@ export const Adversary = z
     motivation: text("What they want.").optional(),
     via: refs(
       v.COMPONENT_KINDS,
-      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent the team runs is no way in (loading warns), except an inference endpoint outsiders reach (a self-hosted model or inference server on the internet or partner networks); another organisation's agent (thirdParty) is one",
+      "Where this adversary gets in: the actors they act as or the things they write to or publish (a source, a store, an MCP server, a prompt). An actor named here is an untrusted entry whatever its type (an employee the adversary poses as). A finding's attacker capability counts the most capable adversary coming in through its entry; an adversary without `via` may come in anywhere. A service, a model or an agent the team runs is no way in (loading warns), except an inference endpoint outsiders reach (a self-hosted model or inference server on the internet or partner networks); another organisation's agent (thirdParty) is one",
     ).optional(),
   })
   .meta({

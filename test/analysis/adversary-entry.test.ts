@@ -131,3 +131,39 @@ describe("who an insider adversary makes untrusted", () => {
     assert.deepEqual(entries({ via: ["system"] }), ["admins", "system"]);
   });
 });
+
+describe("an actor an outside adversary comes in as is an untrusted entry, whatever its type", () => {
+  // A service desk agent that employees call; the callers are written as employees.
+  const desk = (callers: Record<string, unknown>, adversaries: Record<string, unknown>[]) =>
+    buildGraph(
+      loadSpec({
+        actors: [{ id: "callers", type: "employee", ...callers }],
+        models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+        agents: [{ id: "desk", models: ["llm"] }],
+        flows: [{ id: "call", from: "callers", to: "desk", channel: "message" }],
+        adversaries,
+      }),
+    );
+  const entry = (graph: ReturnType<typeof buildGraph>) => traceUntrustedContent(graph).originsReaching("desk").find((o) => o.id === "callers");
+  const posers = { id: "posers", type: "organised-crime", capability: "high", via: ["callers"] };
+
+  it("callers who do not sign in, named by organised crime, are as exposed as the public: anyone can claim to be one", () => {
+    const origin = entry(desk({ authenticated: false }, [posers]));
+    assert.deepEqual([origin?.exposure, origin?.reason], [5, "employee actor who does not sign in: anyone who reaches the channel can claim to be one"]);
+  });
+
+  it("signed-in employees it names are an entry at their own exposure: it comes in through their accounts", () => {
+    const origin = entry(desk({ authenticated: true }, [posers]));
+    assert.deepEqual([origin?.exposure, origin?.reason], [2, "employee actor an adversary comes in as: writes whatever they like"]);
+  });
+
+  it("near miss: an outside adversary that names someone else leaves the employees trusted", () => {
+    assert.equal(entry(desk({ authenticated: false }, [{ ...posers, via: ["llm"] }])), undefined);
+    assert.equal(entry(desk({ authenticated: false }, [])), undefined);
+  });
+
+  it("an insider it names keeps the insider's story, and its exposure, though the callers do not sign in", () => {
+    const origin = entry(desk({ authenticated: false }, [{ id: "mole", type: "insider", capability: "medium", via: ["callers"] }]));
+    assert.deepEqual([origin?.exposure, origin?.reason], [2, "employee actor: writes whatever they like"]);
+  });
+});
