@@ -37,7 +37,7 @@ export const answersToAWiderAudience: Rule = {
   rationale:
     "A copilot trims what it retrieves to the rights of the person asking. When it answers, or posts, in a place others read too (a channel thread, a shared space with guests), everyone there reads an answer trimmed for someone else: an employee's question in a channel with partner guests shows the guests passages from documents they could never open. No attacker is needed; it happens in ordinary use, and nobody notices, because the asker was entitled to the answer.",
   appliesWhen:
-    "An agent's output flows to a client or service, or one of its tools sends, publishes or writes to one, and that place names its readers (readableBy). Sensitive data in the agent's context (or, for an output flow that lists its data, in the answer) counts for a reader when the element it comes from names its readers and not that one, or names none and the reader is outside the organisation (public, customer or partner). Data that belongs to that reader, or that they supplied, does not count.",
+    "An agent's output flows to a client or service, or one of its tools sends, publishes or writes to one, and that place names its readers (readableBy). Sensitive data in the agent's context (or, for an output flow that lists its data, in the answer) counts for a reader when the element it comes from (for data a tool reads out of stores or sources, the one of them holding it that names the fewest readers) names its readers and not that one, or names none and the reader is outside the organisation (public, customer or partner). Data that belongs to that reader, or that they supplied, does not count.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025"],
@@ -62,6 +62,7 @@ export const answersToAWiderAudience: Rule = {
     // Who may open each element's content: asked for every reader and piece of data, answered once.
     const allowedCache = new Map<string, ReadonlySet<string>>();
     const allowed = (id: string) => allowedCache.get(id) ?? allowedCache.set(id, directReaders(graph, id)).get(id)!;
+    const originOf = (from: string, data: string) => readersOrigin(graph, from, data, allowed);
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
       if (agent.thirdParty === true) continue;
@@ -79,7 +80,7 @@ export const answersToAWiderAudience: Rule = {
           const from = inContext.get(data)!;
           // What people typed (the question, from them, their client or a backend passing it on) is the conversation itself, read there anyway.
           if (isConversation(graph, data, from)) continue;
-          const reader = readers.find((r) => mayNotSee(graph, r, data, allowed(from)));
+          const reader = readers.find((r) => mayNotSee(graph, r, data, originOf(from, data).readers));
           if (reader) exposed.set(data, reader);
         }
         if (exposed.size === 0) continue;
@@ -90,7 +91,12 @@ export const answersToAWiderAudience: Rule = {
         const evidence: EvidenceItem[] = [
           { element: place.id, note: `read by ${names(context, readers.map((r) => r.id))}` },
           { element: place.via, note: place.how === "answer" ? `${graph.nameOf(agent.id)}'s answers go there` : `posts there for ${graph.nameOf(agent.id)}` },
-          ...data.slice(0, 4).map((d) => ({ element: d, note: `from ${graph.nameOf(inContext.get(d)!)}, which ${whoMaySee(graph, allowed(inContext.get(d)!))}; read there by ${graph.nameOf(exposed.get(d)!.id)}` })),
+          ...data.slice(0, 4).map((d) => {
+            const from = inContext.get(d)!;
+            const origin = originOf(from, d);
+            const through = origin.element === from ? "" : ` (through ${graph.nameOf(from)})`;
+            return { element: d, note: `from ${graph.nameOf(origin.element)}${through}, which ${whoMaySee(graph, origin.readers)}; read there by ${graph.nameOf(exposed.get(d)!.id)}` };
+          }),
         ];
         detections.push({
           anchors: [agent.id, place.id],
@@ -141,6 +147,26 @@ function audienceOf(graph: SystemGraph, placeId: string): Actor[] {
 function mayNotSee(graph: SystemGraph, reader: Actor, dataId: string, allowed: ReadonlySet<string>): boolean {
   if (graph.data(dataId)?.belongsTo?.includes(reader.id)) return false;
   return allowed.size > 0 ? !allowed.has(reader.id) : OUTSIDER_ACTOR_TYPES.has(reader.type);
+}
+
+/**
+ * Where the data's readers are decided: the element it comes from, or for a tool that reads it out of stores or
+ * sources (a SQL tool on a warehouse), those of them that hold it. A tool names no readers; the store it reads does.
+ * Of several, the one that names the fewest readers (in ID order among equals), since the data may come from it.
+ */
+function readersOrigin(graph: SystemGraph, from: string, data: string, allowed: (id: string) => ReadonlySet<string>): { element: string; readers: ReadonlySet<string> } {
+  const tool = graph.tool(from);
+  if (!tool) return { element: from, readers: allowed(from) };
+  const held = [...new Set(tool.capabilities.filter((c) => c.action === "read" || c.action === "fetch").flatMap((c) => c.on ?? []))]
+    .filter((id) => heldData(graph, id).includes(data))
+    .sort();
+  let best: { element: string; readers: ReadonlySet<string> } | undefined;
+  for (const id of held) {
+    const readers = allowed(id);
+    if (readers.size > 0 && (!best || best.readers.size === 0 || readers.size < best.readers.size)) best = { element: id, readers };
+    else best ??= { element: id, readers };
+  }
+  return best ?? { element: from, readers: allowed(from) };
 }
 
 /** Who may open an element's content themselves (its readers, `allowed`), in words. */

@@ -117,3 +117,51 @@ ruleTester(answersToAWiderAudience, {
     },
   ],
 });
+
+/**
+ * An analytics agent reads a warehouse through a SQL tool and posts to a dashboard service that `readers` read. The
+ * warehouse names its readers (`warehouse`); the tool, like every tool, names none.
+ */
+const analytics = (readers: string[], warehouse: Record<string, unknown> = { readableBy: ["analysts"] }): ModelSpec => ({
+  actors: [
+    { id: "analysts", type: "employee", authenticated: true },
+    { id: "staff", type: "employee", authenticated: true },
+  ],
+  models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+  agents: [{ id: "agent", models: ["llm"], tools: ["run-sql", "save-dashboard"] }],
+  datastores: [{ id: "warehouse", type: "relational", holds: ["customer-pii"], ...warehouse }],
+  services: [{ id: "dashboards", type: "web-app", readableBy: readers }],
+  tools: [
+    { id: "run-sql", capabilities: [{ action: "read", on: ["warehouse"] }] },
+    { id: "save-dashboard", capabilities: [{ action: "write", on: ["dashboards"] }] },
+  ],
+  data: [{ id: "customer-pii", classification: "confidential", flags: ["personal"] }],
+  flows: [
+    { id: "ask", from: "staff", to: "agent", channel: "api" },
+    { id: "sql-results", from: "run-sql", to: "agent", channel: "api", data: ["customer-pii"] },
+  ],
+});
+
+ruleTester(answersToAWiderAudience, {
+  valid: [
+    { name: "through a tool: only the warehouse's own readers read the dashboards", model: analytics(["analysts"]) },
+    { name: "through a tool: the warehouse names no readers, and only the organisation's people read the dashboards", model: analytics(["analysts", "staff"], {}) },
+  ],
+  invalid: [
+    {
+      name: "data read through a SQL tool keeps the readers of the warehouse it comes from, not the tool's (which names none)",
+      model: analytics(["analysts", "staff"]),
+      findings: [
+        {
+          anchors: ["agent", "dashboards"],
+          // Likelihood 4 -1 (a post the agent chooses to make) = 3. Impact 3 (confidential +0): 9, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [3, 3]);
+            assert.equal(finding.evidence.find((e) => e.element === "customer-pii")?.note, "from warehouse (through run-sql), which only analysts may open; read there by staff");
+          },
+        },
+      ],
+    },
+  ],
+});
