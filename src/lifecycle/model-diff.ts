@@ -2,7 +2,7 @@
 // change is material (a full review) or a delta (a review of what changed). Pure.
 import type { PreparedModel } from "../analysis/analyze.js";
 import { prepareModel } from "../analysis/analyze.js";
-import { isDirect } from "../analysis/attack-paths.js";
+import { directOrigins } from "../analysis/attack-paths.js";
 import { entryPoints } from "../analysis/untrusted-content.js";
 import { THIRD_PARTY_INTERNALS } from "../model/agent-checks.js";
 import type { ThreatModel } from "../model/model.js";
@@ -406,10 +406,9 @@ function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { bef
   return reasons;
 }
 
-/** The untrusted actors whose text reaches the agent through clients and services only (they ask it themselves), in ID order. */
+/** The IDs of the untrusted actors who ask the agent themselves (directOrigins), in ID order. */
 function directAskers(facts: PreparedModel, agentId: string): Set<string> {
-  const origins = facts.untrusted.originsReaching(agentId).filter((o) => isDirect(facts.graph, facts.untrusted.pathFrom(o.id, agentId)));
-  return new Set(origins.map((o) => o.id).sort());
+  return new Set(directOrigins(facts.graph, facts.untrusted, agentId).map((o) => o.id).sort());
 }
 
 const MAX_LISTED_EFFECTS = 6;

@@ -1,6 +1,6 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
-import { isDirect } from "../analysis/attack-paths.js";
+import { directOrigins, isDirect } from "../analysis/attack-paths.js";
 import { entryThreat } from "../analysis/factors.js";
 import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
@@ -526,10 +526,9 @@ export function directEntry(context: AnalysisContext, agentId: string): DirectEn
   return { origin, origins, hops, frontends: hops.slice(1, -1).map((h) => h.node) };
 }
 
-/** The untrusted actors who talk to the agent directly (through clients and services only; isDirect starts at an actor), most dangerous first: the people asking it. */
+/** The untrusted actors who talk to the agent directly, most dangerous first: the people asking it (directOrigins). */
 export function directAskers(context: AnalysisContext, agentId: string): UntrustedOrigin[] {
-  const { graph, untrusted } = context;
-  return untrusted.originsReaching(agentId).filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agentId)));
+  return directOrigins(context.graph, context.untrusted, agentId);
 }
 
 /**
