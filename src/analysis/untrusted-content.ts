@@ -84,10 +84,13 @@ export function insidersOf(model: Pick<ThreatModel, "adversaries" | "actors" | "
   return { all, named, posedAs };
 }
 
+/** Whether an insider adversary makes the actor untrusted: it names them, or names nobody and they are staff. */
+function isInsider(actor: Actor, insiders: Insiders): boolean {
+  return insiders.named.has(actor.id) || (insiders.all && (actor.type === "contractor" || actor.type === "employee"));
+}
+
 export function isUntrustedActor(actor: Actor, insiders: Insiders): boolean {
-  if (OUTSIDER_ACTOR_TYPES.has(actor.type)) return true;
-  if (insiders.named.has(actor.id) || insiders.posedAs.has(actor.id)) return true;
-  return insiders.all && (actor.type === "contractor" || actor.type === "employee");
+  return OUTSIDER_ACTOR_TYPES.has(actor.type) || insiders.posedAs.has(actor.id) || isInsider(actor, insiders);
 }
 
 /**
@@ -97,8 +100,8 @@ export function isUntrustedActor(actor: Actor, insiders: Insiders): boolean {
 function actorExposure(actor: Actor, insiders: Insiders): { exposure: number; reason: string } {
   const claimed = insiders.posedAs.has(actor.id) && !OUTSIDER_ACTOR_TYPES.has(actor.type);
   if (claimed && actor.authenticated === false) return { exposure: ACTOR_EXPOSURE.public, reason: `${actor.type} actor who does not sign in: anyone who reaches the channel can claim to be one` };
-  if (claimed && !insiders.named.has(actor.id) && !(insiders.all && (actor.type === "contractor" || actor.type === "employee"))) return { exposure: ACTOR_EXPOSURE[actor.type], reason: `${actor.type} actor an adversary comes in as: writes whatever they like` };
-  return { exposure: ACTOR_EXPOSURE[actor.type], reason: `${actor.type} actor: writes whatever they like` };
+  const who = claimed && !isInsider(actor, insiders) ? `${actor.type} actor an adversary comes in as` : `${actor.type} actor`;
+  return { exposure: ACTOR_EXPOSURE[actor.type], reason: `${who}: writes whatever they like` };
 }
 
 /** Publishers whose tool descriptions and output are third-party text. */

@@ -163,7 +163,11 @@ describe("an actor an outside adversary comes in as is an untrusted entry, whate
   });
 
   it("an insider it names keeps the insider's story, and its exposure, though the callers do not sign in", () => {
-    const origin = entry(desk({ authenticated: false }, [{ id: "mole", type: "insider", capability: "medium", via: ["callers"] }]));
+    const mole = { id: "mole", type: "insider", capability: "medium", via: ["callers"] };
+    const origin = entry(desk({ authenticated: false }, [mole]));
     assert.deepEqual([origin?.exposure, origin?.reason], [2, "employee actor: writes whatever they like"]);
+    // Signed-in staff both an insider and an outside adversary name: the insider's story, not the posing one.
+    const both = entry(desk({ authenticated: true }, [mole, posers]));
+    assert.deepEqual([both?.exposure, both?.reason], [2, "employee actor: writes whatever they like"]);
   });
 });
