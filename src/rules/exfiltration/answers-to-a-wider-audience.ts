@@ -80,7 +80,8 @@ export const answersToAWiderAudience: Rule = {
           const from = inContext.get(data)!;
           // What people typed (the question, from them, their client or a backend passing it on) is the conversation itself, read there anyway.
           if (isConversation(graph, data, from)) continue;
-          const reader = readers.find((r) => mayNotSee(graph, r, data, originOf(from, data).readers));
+          const allowedHere = originOf(from, data).readers;
+          const reader = readers.find((r) => mayNotSee(graph, r, data, allowedHere));
           if (reader) exposed.set(data, reader);
         }
         if (exposed.size === 0) continue;
@@ -160,11 +161,12 @@ function readersOrigin(graph: SystemGraph, from: string, data: string, allowed: 
   const held = [...new Set(tool.capabilities.filter((c) => c.action === "read" || c.action === "fetch").flatMap((c) => c.on ?? []))]
     .filter((id) => heldData(graph, id).includes(data))
     .sort();
+  // One that names no readers lets every insider see it: it binds last.
+  const narrowness = (readers: ReadonlySet<string>) => (readers.size === 0 ? Number.POSITIVE_INFINITY : readers.size);
   let best: { element: string; readers: ReadonlySet<string> } | undefined;
   for (const id of held) {
     const readers = allowed(id);
-    if (readers.size > 0 && (!best || best.readers.size === 0 || readers.size < best.readers.size)) best = { element: id, readers };
-    else best ??= { element: id, readers };
+    if (!best || narrowness(readers) < narrowness(best.readers)) best = { element: id, readers };
   }
   return best ?? { element: from, readers: allowed(from) };
 }

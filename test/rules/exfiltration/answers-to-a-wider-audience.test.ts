@@ -163,5 +163,17 @@ ruleTester(answersToAWiderAudience, {
         },
       ],
     },
+    {
+      name: "of two stores the tool reads that hold the data, the one naming readers binds, not the first (an archive naming none)",
+      model: (() => {
+        const model = analytics(["analysts", "staff"]) as { datastores: unknown[]; tools: { id: string; capabilities: unknown[] }[] };
+        return {
+          ...model,
+          datastores: [...model.datastores, { id: "archive", type: "object", holds: ["customer-pii"] }],
+          tools: model.tools.map((t) => (t.id === "run-sql" ? { ...t, capabilities: [{ action: "read", on: ["archive", "warehouse"] }] } : t)),
+        };
+      })(),
+      findings: [{ anchors: ["agent", "dashboards"], check: (finding) => assert.match(finding.evidence.find((e) => e.element === "customer-pii")!.note, /^from warehouse \(through run-sql\), which only analysts may open/) }],
+    },
   ],
 });
