@@ -74,10 +74,7 @@ export function fedDecisions(context: AnalysisContext, agentId: string): FedDeci
     arrive(tool.id, null);
     for (const capability of tool.capabilities) if (WRITING.has(capability.action)) for (const resource of capability.on ?? []) arrive(resource, null);
   }
-  while (queue.length > 0) {
-    const { at, data } = queue.shift()!;
-    along(at, data);
-  }
+  for (let next = 0; next < queue.length; next++) along(queue[next]!.at, queue[next]!.data);
   const result = [...found.values()].sort((a, b) => (a.decider < b.decider ? -1 : 1));
   state.byAgent.set(agentId, result);
   return result;
@@ -88,11 +85,14 @@ function isDecision(decision: Model["decision"] | undefined): decision is NonNul
 }
 
 /**
- * Impact of steering an agent whose output feeds a high-stakes decision: +1, since the attacker's words become the
- * decision's input (a manipulated ranking, a payment let through), whatever the agent's own tools can do.
+ * Impact of steering an agent through the decisions its output feeds, or undefined when it feeds none: +1 at high
+ * stakes, since the attacker's words become the decision's input (a manipulated ranking, a payment let through),
+ * whatever the agent's own tools can do; nothing at medium stakes, though such an agent does not "act on nothing".
  */
-export function fedDecisionFactor(context: AnalysisContext, agentId: string, whose = context.graph.nameOf(agentId)): Factor[] {
-  const high = fedDecisions(context, agentId).filter((f) => f.decision.stakes === "high");
+export function decisionFedImpact(context: AnalysisContext, agentId: string, whose = context.graph.nameOf(agentId)): Factor[] | undefined {
+  const fed = fedDecisions(context, agentId);
+  if (fed.length === 0) return undefined;
+  const high = fed.filter((f) => f.decision.stakes === "high");
   if (high.length === 0) return [];
   const first = high[0]!;
   const more = high.length > 1 ? ` (and ${high.length - 1} more decision${high.length > 2 ? "s" : ""})` : "";

@@ -8,7 +8,7 @@ import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrust
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Agent, Control, Credential, Identity, McpServer, Model, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
-import { fedDecisionFactor, fedDecisions } from "./fed-decisions.js";
+import { decisionFedImpact } from "./fed-decisions.js";
 import type { AnalysisContext, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
 
 export interface InjectableAgent {
@@ -227,10 +227,10 @@ export function effectImpactFactors(context: AnalysisContext, agentId: string, e
     const through = [...new Set(severe.map((e) => (e.tool ? graph.nameOf(e.tool) : e.credential ? `credential ${graph.nameOf(e.credential)}` : e.identity ? graph.nameOf(e.identity) : "")))].filter(Boolean);
     return [{ dimension: "impact", delta: 1, reason: `${whose} can ${actions.join(", ")}${through.length ? ` (through ${through.slice(0, 4).join(", ")}${through.length > 4 ? " and more" : ""})` : ""}` }];
   }
-  // What the agent produces may be another model's decision input: then it acts through that decision.
-  const decided = fedDecisionFactor(context, agentId, whose);
-  if (decided.length > 0) return decided;
-  if (effects.every((e) => e.action === "read") && fedDecisions(context, agentId).length === 0) {
+  // What the agent produces may be a decision model's input: then it acts through that decision.
+  const decided = decisionFedImpact(context, agentId, whose);
+  if (decided) return decided;
+  if (effects.every((e) => e.action === "read")) {
     // An agent whose answer is the decision acts through it: TW-MIS-002 rates that, not its tools.
     const decision = graph.agent(agentId)?.decision;
     const outcome = decision ? `its answer decides ${decision.what} (TW-MIS-002 rates that)` : "a steered agent misleads but acts on nothing";

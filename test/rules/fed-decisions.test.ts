@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyze, buildContext } from "../../src/analysis/analyze.js";
-import { fedDecisionFactor, fedDecisions } from "../../src/rules/fed-decisions.js";
+import { decisionFedImpact, fedDecisions } from "../../src/rules/fed-decisions.js";
 import { hiddenInstructionsRichContent } from "../../src/rules/prompt-injection/hidden-instructions-rich-content.js";
 import { indirectPromptInjection } from "../../src/rules/prompt-injection/indirect-prompt-injection.js";
 import { loadSpec, spec, TODAY } from "./rule-tester.js";
@@ -93,13 +93,15 @@ describe("decisions an agent's output feeds (fedDecisions)", () => {
     assert.deepEqual(fed(model), []);
   });
 
-  it("raises impact by one for a high-stakes decision only", () => {
-    const factor = (model: ModelSpec) => fedDecisionFactor(buildContext(loadSpec(model), TODAY), "screener");
+  it("raises impact by one for a high-stakes decision only, and says when none is fed", () => {
+    const factor = (model: ModelSpec) => decisionFedImpact(buildContext(loadSpec(model), TODAY), "screener");
     assert.deepEqual(
-      factor(screening()).map((f) => [f.dimension, f.delta, f.reason]),
+      factor(screening())?.map((f) => [f.dimension, f.delta, f.reason]),
       [["impact", 1, "what screener produces reaches ranker, whose answer decides which candidates are rejected (stakes high)"]],
     );
     assert.deepEqual(factor(screening({ decision: { what: "which candidates are rejected", stakes: "medium" } })), []);
+    // No decision fed at all: the caller keeps its own story (an agent that acts on nothing, for one).
+    assert.equal(factor(screening({ decision: null })), undefined);
   });
 });
 

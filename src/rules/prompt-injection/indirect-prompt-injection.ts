@@ -1,6 +1,6 @@
 import { entrySteps, isDirect } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
-import { fedDecisionFactor, fedDecisions } from "../fed-decisions.js";
+import { decisionFedImpact } from "../fed-decisions.js";
 import { entryControls, entryWays, injectableAgents, names, originEvidence } from "../helpers.js";
 import type { Factor, Rule } from "../rule.js";
 
@@ -46,10 +46,8 @@ export const indirectPromptInjection: Rule = {
       const sideEffectTools = [...new Set(effects.filter((e) => SIDE_EFFECTS.has(e.action) && e.tool).map((e) => e.tool!))];
       // An agent whose answer is a decision does act through it; TW-MIS-002 rates that, this finding keeps its score.
       const outcome = agent.decision ? `its answer decides ${agent.decision.what} (TW-MIS-002 rates that)` : "a steered answer misleads but acts on nothing";
-      // What it produces may be another model's decision input: then a steered answer acts through that decision.
-      const decided = fedDecisionFactor(context, agent.id);
-      const actsOnNothing = sideEffectTools.length === 0 && fedDecisions(context, agent.id).length === 0;
-      const impact: Factor[] = decided.length > 0 ? decided : actsOnNothing ? [{ dimension: "impact", delta: -1, reason: `${graph.nameOf(agent.id)} has no tool with side effects; ${outcome}` }] : [];
+      // What it produces may be a decision model's input: then a steered answer acts through that decision.
+      const impact: Factor[] = decisionFedImpact(context, agent.id) ?? (sideEffectTools.length === 0 ? [{ dimension: "impact", delta: -1, reason: `${graph.nameOf(agent.id)} has no tool with side effects; ${outcome}` }] : []);
       const hops = untrusted.pathFrom(top.id, agent.id);
       // Controls on the way in count where they cover the way of every stored-content entry, not only the top one's.
       const onTheWayIn = entryControls(context, indirectPromptInjection, entryWays(indirect, agent.id));
