@@ -43,11 +43,6 @@ export function isDirect(graph: SystemGraph, hops: readonly Hop[]): boolean {
   return true;
 }
 
-/** The untrusted actors who talk to the agent directly (through clients and services only; isDirect starts at an actor), most dangerous first: the people asking it. */
-export function directOrigins(graph: SystemGraph, untrusted: UntrustedContent, agentId: string): UntrustedOrigin[] {
-  return untrusted.originsReaching(agentId).filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agentId)));
-}
-
 /** Steps from an untrusted origin to the agent that ends up following the attacker's text. */
 export function entrySteps(graph: SystemGraph, untrusted: UntrustedContent, origin: UntrustedOrigin, agentId: string): PathStep[] {
   const hops = untrusted.pathFrom(origin.id, agentId);

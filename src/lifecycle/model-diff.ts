@@ -2,7 +2,7 @@
 // change is material (a full review) or a delta (a review of what changed). Pure.
 import type { PreparedModel } from "../analysis/analyze.js";
 import { prepareModel } from "../analysis/analyze.js";
-import { directOrigins } from "../analysis/attack-paths.js";
+import { askerOrigins, forwardedThrough } from "../analysis/askers.js";
 import { entryPoints } from "../analysis/untrusted-content.js";
 import { THIRD_PARTY_INTERNALS } from "../model/agent-checks.js";
 import type { ThreatModel } from "../model/model.js";
@@ -395,20 +395,32 @@ function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { bef
     }
     if (!reachedAfter) continue;
     // People who talk to the agent themselves ask for what they want: a new such population is a new way in, even when their text reached the agent before through stored content.
-    const askedBefore = directAskers(facts.before, id);
-    const askedAfter = directAskers(facts.after, id);
+    const askedBefore = askersOf(facts.before, id);
+    const askedAfter = askersOf(facts.after, id);
     // An actor that became or stopped being an entry point is reported as such above.
     const gained = [...askedAfter].filter((a) => !askedBefore.has(a) && was.has(a));
     const lost = [...askedBefore].filter((a) => !askedAfter.has(a) && is.has(a));
-    if (gained.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' now takes requests directly from ${gained.map((a) => `'${a}'`).join(", ")}` });
-    if (lost.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' no longer takes requests directly from ${lost.map((a) => `'${a}'`).join(", ")}` });
+    const from = (facts: PreparedModel, actors: readonly string[]) => actors.map((a) => `'${a}'${through(facts, id, a)}`).join(", ");
+    if (gained.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' now takes requests ${askedDirectly(facts.after, id, gained) ? "directly " : ""}from ${from(facts.after, gained)}` });
+    if (lost.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' no longer takes requests ${askedDirectly(facts.before, id, lost) ? "directly " : ""}from ${from(facts.before, lost)}` });
   }
   return reasons;
 }
 
-/** The IDs of the untrusted actors who ask the agent themselves (directOrigins), in ID order. */
-function directAskers(facts: PreparedModel, agentId: string): Set<string> {
-  return new Set(directOrigins(facts.graph, facts.untrusted, agentId).map((o) => o.id).sort());
+/** The IDs of the untrusted actors whose requests the agent acts on, directly or passed on by other agents (askerOrigins), in ID order. */
+function askersOf(facts: PreparedModel, agentId: string): Set<string> {
+  return new Set(askerOrigins(facts.graph, facts.untrusted, agentId).map((o) => o.id).sort());
+}
+
+/** Whether every one of the actors asks the agent directly, not through agents that pass the request on. */
+function askedDirectly(facts: PreparedModel, agentId: string, actors: readonly string[]): boolean {
+  return actors.every((a) => forwardedThrough(facts.graph, agentId, a) === undefined);
+}
+
+/** " (through 'router')" for an actor whose request other agents pass on to the agent; empty for one who asks directly. */
+function through(facts: PreparedModel, agentId: string, actor: string): string {
+  const agents = forwardedThrough(facts.graph, agentId, actor);
+  return agents ? ` (through ${agents.map((a) => `'${a}'`).join(", ")})` : "";
 }
 
 const MAX_LISTED_EFFECTS = 6;

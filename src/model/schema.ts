@@ -388,7 +388,7 @@ export const Flow = z
     ...common,
     from: ref(COMPONENT_REF, "Component the data leaves"),
     to: ref(COMPONENT_REF, "Component the data reaches"),
-    data: refs(["data"], "Data carried").optional(),
+    data: refs(["data"], "Data carried. Between two agents, a request's data (what people sent the first agent) says the first passes their request on as it is: the second then acts for them (a router handing the user's question to a worker), where a flow of a task the first agent wrote names other data").optional(),
     channel: oneOf(v.FLOW_CHANNELS, "What kind of movement this is"),
     protocol: text("Protocol, such as HTTPS or SMTP.").optional(),
     authenticated: z.boolean().meta({ description: "Whether the receiving end authenticates the sender." }).optional(),

@@ -1,6 +1,7 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
-import { directOrigins, isDirect } from "../analysis/attack-paths.js";
+import { isDirect } from "../analysis/attack-paths.js";
+import { askerOrigins, directOrigins, forwardedThrough } from "../analysis/askers.js";
 import { entryThreat } from "../analysis/factors.js";
 import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
@@ -519,16 +520,39 @@ export interface DirectEntry {
 
 /** Untrusted actors who send requests to the agent themselves, through clients and services only (isDirect). */
 export function directEntry(context: AnalysisContext, agentId: string): DirectEntry | undefined {
-  const origins = directAskers(context, agentId);
+  const origins = directOrigins(context.graph, context.untrusted, agentId);
   const origin = origins[0];
   if (!origin) return undefined;
   const hops = context.untrusted.pathFrom(origin.id, agentId);
   return { origin, origins, hops, frontends: hops.slice(1, -1).map((h) => h.node) };
 }
 
-/** The untrusted actors who talk to the agent directly, most dangerous first: the people asking it (directOrigins). */
-export function directAskers(context: AnalysisContext, agentId: string): UntrustedOrigin[] {
-  return directOrigins(context.graph, context.untrusted, agentId);
+/**
+ * The untrusted actors whose requests the agent acts on, most dangerous first: those who talk to it
+ * directly, and those whose request other agents pass on to it as it is (askerOrigins).
+ */
+export function askers(context: AnalysisContext, agentId: string): UntrustedOrigin[] {
+  return askerOrigins(context.graph, context.untrusted, agentId);
+}
+
+/**
+ * Who reaches the agent and how, for a sentence: "directly by Customers", "by Staff through Router,
+ * which passes the request on", or both joined by "and"; askers who come the same way are named together.
+ */
+export function reachedBy(context: AnalysisContext, agentId: string, askerIds: readonly string[]): string {
+  const ways = new Map<string, string[]>();
+  for (const id of askerIds) {
+    const how = askedHow(context, agentId, id);
+    (ways.get(how) ?? ways.set(how, []).get(how)!).push(id);
+  }
+  return [...ways].map(([how, ids]) => (how === "directly" ? `directly by ${names(context, ids)}` : `by ${names(context, ids)} ${how}`)).join(" and ");
+}
+
+/** How the asker's request reaches the agent, for a sentence: "directly", or "through Router, which passes the request on". */
+export function askedHow(context: AnalysisContext, agentId: string, askerId: string): string {
+  const through = forwardedThrough(context.graph, agentId, askerId);
+  if (!through) return "directly";
+  return `through ${names(context, through)}, which pass${through.length === 1 ? "es" : ""} the request on`;
 }
 
 /**
@@ -807,7 +831,7 @@ function stageCut(context: AnalysisContext, type: ControlType, stage: EntryStage
 function ownWordsStayOpen(context: AnalysisContext, type: ControlType, stage: EntryStage, cut: StageCut): StageCut {
   if (type !== "content-isolation" || cut.open.length > 0 || cut.level === undefined || context.graph.kindOf(stage.to) !== "agent") return cut;
   const from = new Set(stage.from);
-  const speakers = directAskers(context, stage.to).filter((o) => from.has(o.id)).map((o) => o.id);
+  const speakers = askers(context, stage.to).filter((o) => from.has(o.id)).map((o) => o.id);
   return speakers.length > 0 ? { on: cut.on, open: speakers, ownWords: true } : cut;
 }
 

@@ -1,6 +1,6 @@
 // Who asks an agent that retrieves from a store, what the store holds that they may not open, and whether the
 // retrieval filters by the asker: the facts TW-EXF-005 (no filter) and TW-EXF-007 (a filter that copies the sources') share.
-import { isRelay } from "../analysis/attack-paths.js";
+import { directRequesters, forwardedRequesters, forwardedThrough } from "../analysis/askers.js";
 import { heldData, sensitiveSorted } from "../analysis/sensitivity.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Control, Datastore, Flow, Pipeline } from "../model/schema.js";
@@ -8,8 +8,6 @@ import { controlsOfType, directReaders, names } from "./helpers.js";
 import type { AnalysisContext, EvidenceItem } from "./rule.js";
 import { crossTenantExposure } from "./exfiltration/cross-tenant-retrieval.js";
 
-/** Channels on which a person's request reaches an agent; retrieval, ingestion, memory and the like carry stored content, not questions. */
-const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>(["api", "message", "email", "event"]);
 /** Controls that make retrieval respect the asker: a permission filter, or one partition per user or audience. */
 export const ASKER_CONTROLS: readonly Control["type"][] = ["authorization", "tenant-isolation"];
 
@@ -38,20 +36,10 @@ export interface RetrievalAudience {
   filters: string[];
 }
 
-/** Actors who send requests to the agent themselves, through clients and services only; in ID order. */
+/** Actors who send requests to the agent themselves, through clients and services only, or through agents that pass the request on; in ID order. */
 function askersOf(graph: SystemGraph, agentId: string): Actor[] {
-  const seen = new Set<string>([agentId]);
-  const found: Actor[] = [];
-  for (const queue = [agentId]; queue.length > 0; ) {
-    for (const flow of graph.flowsTo(queue.pop()!)) {
-      if (!ASKING_CHANNELS.has(flow.channel) || seen.has(flow.from)) continue;
-      seen.add(flow.from);
-      const kind = graph.kindOf(flow.from);
-      if (kind === "actor") found.push(graph.node(flow.from)!.element as unknown as Actor);
-      else if (isRelay(graph, flow.from)) queue.push(flow.from);
-    }
-  }
-  return found.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const ids = new Set([...directRequesters(graph, agentId).keys(), ...forwardedRequesters(graph, agentId)]);
+  return [...ids].sort().map((id) => graph.node(id)!.element as unknown as Actor);
 }
 
 /** Ingestion pipelines that write into the store, in ID order. */
@@ -121,6 +109,17 @@ export function retrievalAudiences(context: AnalysisContext): readonly Retrieval
 /** How an asker signs in, in a few words. */
 export function askerNote(actor: Actor): string {
   return `${actor.type}${actor.authenticated === true ? ", signed in" : actor.authenticated === false ? ", not signed in" : ""}`;
+}
+
+/** One line per asker of the agent that retrieves: how they sign in, how they ask, and that they may not read the store themselves, where it names readers. */
+export function askerEvidence(context: AnalysisContext, audience: RetrievalAudience): EvidenceItem[] {
+  const { graph } = context;
+  const agentName = graph.nameOf(audience.agentId);
+  const notReader = audience.namedReaders ? `, and is not among those who may read ${graph.nameOf(audience.store.id)}${audience.copiedReadable ? " or every source it copies" : ""} directly` : "";
+  return audience.askers.map((a) => {
+    const through = forwardedThrough(graph, audience.agentId, a.id);
+    return { element: a.id, note: `${askerNote(a)}; asks ${agentName}${through ? ` through ${names(context, through)}, which pass${through.length === 1 ? "es" : ""} the request on` : ""}${notReader}` };
+  });
 }
 
 /**

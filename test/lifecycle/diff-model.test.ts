@@ -303,6 +303,29 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(asked, widget).reasons, []);
   });
 
+  it("a router that starts passing the visitors' own question on to another agent makes it an agent they ask: material", () => {
+    // Visitors ask a router that hands a worker a task it wrote; then it passes their question on as it is.
+    const [tasked, forwarded] = variant(() => {});
+    for (const m of [tasked, forwarded]) {
+      m.data.push({ id: "question", classification: "internal" }, { id: "task", classification: "internal" });
+      m.agents.push({ id: "router", models: ["llm"] });
+      find(m.flows, "ask").to = "router";
+      find(m.flows, "ask").data = ["question"];
+      m.flows.push({ id: "route", from: "router", to: "helper", channel: "message", data: ["task"] });
+    }
+    find(forwarded.flows, "route").data = ["question"];
+    const diff = diffModels(tasked, forwarded);
+    assert.equal(diff.classification, "material");
+    assert.deepEqual(
+      diff.reasons.filter((r) => r.code === "entry-point").map((r) => r.message),
+      ["agent 'helper' now takes requests from 'visitors' (through 'router')"],
+    );
+    assert.deepEqual(
+      diffModels(forwarded, tasked).reasons.filter((r) => r.code === "entry-point").map((r) => r.message),
+      ["agent 'helper' no longer takes requests from 'visitors' (through 'router')"],
+    );
+  });
+
   it("an identity, a permission or a credential changed is material", () => {
     const permission = assertMaterial((m) => (find(m.identities, "db-sa").permissions![0]!.actions = ["read", "write"]), ["blast-radius", "permission"]);
     assert.deepEqual(

@@ -1,6 +1,6 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
-import { agentsReading, directAskers, names, type StoreAccess } from "../helpers.js";
+import { agentsReading, askedHow, askers, names, type StoreAccess } from "../helpers.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 const RETRIEVAL_STORES = new Set(["vector", "memory"]);
@@ -36,10 +36,21 @@ const TENANT_USERS: ReadonlySet<string> = new Set(["customer", "partner"]);
  * and a query without it returns another tenant's records. Agents only the team's own staff ask see
  * every tenant by design, and are left out.
  */
+/** The reading agents the asker asks, and how: "Search agent directly", "Worker through Router, which passes the request on". */
+function askedAgents(context: AnalysisContext, agents: readonly string[], asker: string): string {
+  const asked = agents.filter((agent) => askers(context, agent).some((o) => o.id === asker));
+  const ways = new Map<string, string[]>();
+  for (const agent of asked) {
+    const how = askedHow(context, agent, asker);
+    (ways.get(how) ?? ways.set(how, []).get(how)!).push(agent);
+  }
+  return [...ways].map(([how, ids]) => `${names(context, ids)} ${how}`).join(" and ");
+}
+
 function readForTenants(context: AnalysisContext, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
   const { graph } = context;
   const asked = readers
-    .map((reader) => ({ reader, askers: directAskers(context, reader.agent).filter((o) => graph.kindOf(o.id) === "actor" && TENANT_USERS.has(String(graph.node(o.id)?.element.type))).map((o) => o.id) }))
+    .map((reader) => ({ reader, askers: askers(context, reader.agent).filter((o) => graph.kindOf(o.id) === "actor" && TENANT_USERS.has(String(graph.node(o.id)?.element.type))).map((o) => o.id) }))
     .filter((a) => a.askers.length > 0);
   return { readers: asked.map((a) => a.reader), askers: [...new Set(asked.flatMap((a) => a.askers))].sort() };
 }
@@ -88,7 +99,7 @@ export const crossTenantRetrieval: Rule = {
         evidence: [
           { element: node.id, note: `${String(store.type)} store with tenancy shared` },
           ...readers.map((r) => ({ element: r.agent, note: `${retrieval ? "retrieves from it" : "reads it"} (via ${graph.nameOf(r.via)})` })),
-          ...(records ? records.askers.map((a) => ({ element: a, note: `asks ${names(context, agents)} directly: one tenant's user` })) : []),
+          ...(records ? records.askers.map((a) => ({ element: a, note: `asks ${askedAgents(context, agents, a)}: one tenant's user` })) : []),
           ...data.slice(0, 4).map((d) => ({ element: d, note: "held for several tenants" })),
         ],
         factors: [...sensitivityFactor(graph, data)],

@@ -3,7 +3,7 @@ import { sensitivityFactor } from "../../analysis/factors.js";
 import { OUTSIDER_ACTOR_TYPES } from "../../model/vocabulary.js";
 import { controlsOfType, names } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { askerNote, copiedSources, minimisationOnIngestion, pipelineEvidence, retrievalAudiences } from "../retrieval-audience.js";
+import { copiedSources, minimisationOnIngestion, pipelineEvidence, retrievalAudiences, askerEvidence } from "../retrieval-audience.js";
 
 export const inheritedOversharing: Rule = {
   id: "TW-EXF-007",
@@ -34,7 +34,8 @@ export const inheritedOversharing: Rule = {
   detect(context) {
     const { graph } = context;
     const detections: Detection[] = [];
-    for (const { store, agentId, flows, data, askers, namedReaders, copiedReadable, pipelines, filters } of retrievalAudiences(context)) {
+    for (const audience of retrievalAudiences(context)) {
+      const { store, agentId, flows, data, askers, pipelines, filters } = audience;
       // Only a filter known to work leaves the sources' permissions as the question; otherwise TW-EXF-005 reports the retrieval.
       if (filters.length === 0 || pipelines.length === 0) continue;
       const sources = [...new Set(pipelines.flatMap(({ pipeline }) => copiedSources(context, pipeline)))].sort();
@@ -53,7 +54,7 @@ export const inheritedOversharing: Rule = {
       const evidence: EvidenceItem[] = [
         { element: store.id, note: `${store.type} store; ${agentName} retrieves from it, filtered by each document's permissions as last copied` },
         ...data.slice(0, 4).map((d): EvidenceItem => ({ element: d, note: `${graph.data(d)!.classification}${graph.data(d)!.flags?.length ? ` (${graph.data(d)!.flags!.join(", ")})` : ""}, in ${storeName}: readable through ${agentName} by whoever ${sourceWords} let open it` })),
-        ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${namedReaders ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
+        ...askerEvidence(context, audience),
         ...filters.map((id): EvidenceItem => ({ element: id, note: `${graph.node(id)!.element.type} on the retrieval, implemented and verified: it enforces the sources' permissions, including shares wider than intended` })),
         ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id, true)),
         ...sources.filter((id) => controlsOfType(graph, "least-privilege", [id]).length === 0).slice(0, 4).map((id): EvidenceItem => ({ element: id, note: "no least-privilege control reviews who this source is shared with" })),

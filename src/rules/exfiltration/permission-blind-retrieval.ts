@@ -4,7 +4,7 @@ import type { Control } from "../../model/schema.js";
 import { OUTSIDER_ACTOR_TYPES } from "../../model/vocabulary.js";
 import { controlsOfType, names } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
-import { ASKER_CONTROLS, askerNote, minimisationOnIngestion, pipelineEvidence, retrievalAudiences } from "../retrieval-audience.js";
+import { ASKER_CONTROLS, minimisationOnIngestion, pipelineEvidence, retrievalAudiences, askerEvidence } from "../retrieval-audience.js";
 
 export const permissionBlindRetrieval: Rule = {
   id: "TW-EXF-005",
@@ -39,7 +39,8 @@ export const permissionBlindRetrieval: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     // A filter known to work leaves the sources' own permissions as the question: TW-EXF-007's finding.
-    for (const { store, agentId, flows, data, askers, namedReaders, copiedReadable, pipelines, onRetrieval } of retrievalAudiences(context).filter((a) => a.filters.length === 0)) {
+    for (const audience of retrievalAudiences(context).filter((a) => a.filters.length === 0)) {
+      const { store, agentId, flows, data, askers, pipelines, onRetrieval } = audience;
       const controlOf = (id: string) => graph.node(id)!.element as unknown as Control;
       const onAgent = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [agentId], { runtime: true, inPlace: true })).filter((id) => !onRetrieval.includes(id));
       const storeName = graph.nameOf(store.id);
@@ -61,7 +62,7 @@ export const permissionBlindRetrieval: Rule = {
         { element: store.id, note: `${store.type} store; ${agentName} retrieves from it by similarity` },
         ...data.slice(0, 4).map((d): EvidenceItem => ({ element: d, note: `${graph.data(d)!.classification}${graph.data(d)!.flags?.length ? ` (${graph.data(d)!.flags!.join(", ")})` : ""}, in ${storeName} and retrieved for whoever asks` })),
         { element: agentId, note: `answers ${names(context, askerIds)} from what it retrieves` },
-        ...askers.map((a): EvidenceItem => ({ element: a.id, note: `${askerNote(a)}; asks ${agentName}${namedReaders ? `, and is not among those who may read ${storeName}${copiedReadable ? " or every source it copies" : ""} directly` : ""}` })),
+        ...askerEvidence(context, audience),
         ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented and verified authorization or tenant-isolation control covers it` })),
         ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
         ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${controlOf(id).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),

@@ -1,6 +1,6 @@
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
-import { actingIdentity, askerSignIn, directAskers, names, readableBy } from "../helpers.js";
+import { actingIdentity, askedHow, askers, askerSignIn, names, readableBy } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
@@ -10,7 +10,7 @@ export const confusedDeputyDataAccess: Rule = {
   rationale:
     "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model.",
   appliesWhen:
-    "An agent that untrusted actors talk to directly (through clients and services only) has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count).",
+    "An agent that untrusted actors talk to directly (through clients and services only), or that other agents pass their request on to (a flow between the agents carries the data of the request), has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count).",
   mappings: {
     stride: ["I", "E"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],
@@ -34,9 +34,11 @@ export const confusedDeputyDataAccess: Rule = {
     const detections: Detection[] = [];
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
-      const top = directAskers(context, agent.id)[0];
+      const top = askers(context, agent.id)[0];
       if (!top) continue;
       const { actor, factors: signIn } = askerSignIn(context, top, "user the records could be checked against");
+      const how = askedHow(context, agent.id, actor.id);
+      const direct = how === "directly";
       for (const tool of graph.toolsOf(agent.id)) {
         const reads: { resource: string; data: string[] }[] = [];
         for (const capability of tool.capabilities) {
@@ -59,16 +61,16 @@ export const confusedDeputyDataAccess: Rule = {
         const factors: Factor[] = [...exposureFactor(graph, top), ...signIn, ...sensitivityFactor(graph, dataIds)];
         detections.push({
           anchors: [agent.id, tool.id],
-          summary: `${graph.nameOf(agent.id)} is reached directly by ${graph.nameOf(actor.id)}, and its tool ${graph.nameOf(tool.id)} reads ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} from ${names(context, reads.map((r) => r.resource))} as ${graph.nameOf(identity)}, whoever the records belong to.`,
+          summary: `${graph.nameOf(agent.id)} is reached ${direct ? `directly by ${graph.nameOf(actor.id)}` : `by ${graph.nameOf(actor.id)} ${how}`}, and its tool ${graph.nameOf(tool.id)} reads ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} from ${names(context, reads.map((r) => r.resource))} as ${graph.nameOf(identity)}, whoever the records belong to.`,
           evidence: [
-            { element: actor.id, note: `${actor.type} actor talking to the agent directly${actor.authenticated === true ? "" : ", not signed in"}` },
+            { element: actor.id, note: `${actor.type} actor talking to the agent ${how}${actor.authenticated === true ? "" : ", not signed in"}` },
             { element: tool.id, note: `reads ${reads.map((r) => graph.nameOf(r.resource)).join(", ")} as ${graph.nameOf(identity)}` },
             ...reads.map((r) => ({ element: r.resource, note: `holds ${names(context, r.data)}` })),
             { element: identity, note: "service identity the reads run as: it may read every user's records" },
           ],
           factors,
           path: [
-            { element: actor.id, action: `${graph.nameOf(actor.id)} asks ${graph.nameOf(agent.id)} for someone else's records, naming them by a detail such as an email address`, technique: "AML.T0049" },
+            { element: actor.id, action: `${graph.nameOf(actor.id)} asks ${graph.nameOf(agent.id)}${direct ? "" : ` (${how})`} for someone else's records, naming them by a detail such as an email address`, technique: "AML.T0049" },
             { element: tool.id, action: `${graph.nameOf(agent.id)} calls ${graph.nameOf(tool.id)}, which reads as ${graph.nameOf(identity)}`, technique: "AML.T0053" },
             { element: reads[0]!.resource, action: `another user's ${graph.nameOf(dataIds[0]!)} come back in the answer`, technique: "AML.T0085.001" },
           ],

@@ -3,6 +3,15 @@ import { confusedDeputyDataAccess } from "../../../src/rules/identity/confused-d
 import { customerTickets, internalAgent, ordersLookup, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
+/** The public chat reaches a router agent, which hands `data` to a worker that holds the lookup (the router itself has no tools). */
+const routedLookup = (data?: string[]) =>
+  spec(publicChat("router"), ordersLookup(["read"]), {
+    models: [],
+    agents: [{ id: "worker", models: ["llm"], tools: ["lookup-order"] }],
+    data: [{ id: "task", classification: "internal" }],
+    flows: [{ id: "router-to-worker", from: "router", to: "worker", channel: "message", ...(data ? { data } : {}) }],
+  });
+
 const authorization = (status: string, verified: boolean) => ({
   controls: [{ id: "owner-check", type: "authorization", covers: ["lookup-order"], status, verified, evidence: [{ type: "test", ref: "lookup.test.ts" }] }],
 });
@@ -13,6 +22,8 @@ ruleTester(confusedDeputyDataAccess, {
       name: "the lookup calls with the asking customer's own delegated token: it returns only what they may read",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), { ...ordersLookup(["read"]), tools: [{ id: "lookup-order", runsAs: "orders-sa", delegated: true, capabilities: [{ action: "read", on: ["orders-db"] }] }] }),
     },
+    { name: "the router hands the worker a task it wrote (other data than the visitor's chat): the request is no longer the visitor's", model: routedLookup(["task"]) },
+    { name: "the flow from the router to the worker names no data: nothing says the request is passed on", model: routedLookup() },
     { name: "employees use the agent", model: spec(internalAgent("agent", { tools: ["lookup-order"] }), ordersLookup(["read"])) },
     {
       name: "customers reach the agent only through tickets it reads",
@@ -100,6 +111,23 @@ ruleTester(confusedDeputyDataAccess, {
           check: (finding) => {
             assert.equal(finding.inherent.score, 15);
             assert.deepEqual(finding.path?.map((s) => s.element), ["public-user", "lookup-order", "orders-db"]);
+          },
+        },
+      ],
+    },
+    {
+      name: "a router passes the visitor's chat on to the worker that holds the lookup: the worker is asked by the visitor",
+      model: routedLookup(["chat"]),
+      findings: [
+        {
+          anchors: ["worker", "lookup-order"],
+          // As asked directly: likelihood 3 + 1 (public entry) + 1 (not signed in) = 5, impact 3: 15, high.
+          severity: "high",
+          summary: /^worker is reached by public-user through router, which passes the request on, and its tool lookup-order reads/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 15);
+            assert.match(finding.path![0]!.action, /asks worker \(through router, which passes the request on\) for someone else's records/);
+            assert.match(finding.evidence[0]!.note, /talking to the agent through router, which passes the request on, not signed in/);
           },
         },
       ],

@@ -29,6 +29,14 @@ const signedInCustomers = (agentExtra: Record<string, unknown> = {}) =>
 ruleTester(privilegedActionsForAnyone, {
   valid: [
     {
+      name: "the router hands the worker a task it wrote, not the visitor's chat: the refund is the router's request, not the visitor's",
+      model: spec(publicChat("router"), refunds(), {
+        agents: [{ id: "worker", models: ["llm"], tools: ["refund"] }],
+        data: [{ id: "refund-task", classification: "internal" }],
+        flows: [{ id: "route", from: "router", to: "worker", channel: "message", data: ["refund-task"] }],
+      }),
+    },
+    {
       name: "the refund tool calls with the customer's own delegated token (on-behalf-of), not as the payments account",
       model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ delegated: true })),
     },
@@ -51,6 +59,26 @@ ruleTester(privilegedActionsForAnyone, {
     },
   ],
   invalid: [
+    {
+      name: "a router passes the visitor's chat on to the worker that refunds: the worker acts for whoever asked the router",
+      model: spec(publicChat("router"), refunds(), {
+        agents: [{ id: "worker", models: ["llm"], tools: ["refund"] }],
+        flows: [{ id: "route", from: "router", to: "worker", channel: "message", data: ["chat"] }],
+      }),
+      findings: [
+        {
+          anchors: ["worker"],
+          // As asked directly: 3 + 1 (public) + 1 (not signed in) = 5, impact 3 + 1 (spend) = 4: 20, critical.
+          severity: "critical",
+          summary: /^worker is reached by public-user through router, which passes the request on, and its tool refund acts/,
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.evidence[0]!.note.endsWith("asks worker through router, which passes the request on"), true);
+            assert.match(finding.path![0]!.action, /^public-user asks worker \(through router, which passes the request on\) to act/);
+          },
+        },
+      ],
+    },
     {
       name: "anyone on the internet, not signed in, can have the agent refund",
       model: spec(publicChat("agent", { tools: ["refund"] }), refunds()),
