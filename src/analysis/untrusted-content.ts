@@ -2,6 +2,7 @@
 // along flows, retrieval, tool output, memory, instruction files, MCP tool
 // descriptions and messages between agents.
 import type { SystemGraph } from "../graph/graph.js";
+import { isRelay } from "./attack-paths.js";
 import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
 import type { ThreatModel } from "../model/model.js";
@@ -232,6 +233,32 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   // through them is theirs to send, not the origin's way in (a recruiter's rejection email read by a candidate is not
   // how recruiters reach the CV that candidate uploads next).
   const people = new Map(origins.filter((o) => graph.kindOf(o.id) === "actor").map((o) => [o.id, o.exposure]));
+  // People's own messages first: an actor who talks to an agent through clients and services comes in that way,
+  // even where a way of fewer hops exists (an instruction file they may also edit). Their arrivals along flows through
+  // relays are recorded before the search, which then goes on from them as from anywhere else.
+  for (const id of people.keys()) {
+    for (let at = [id]; at.length > 0; ) {
+      const next: string[] = [];
+      for (const node of at) {
+        for (const edge of edges.get(node) ?? []) {
+          if (edge.via !== "flow") continue;
+          const relay = isRelay(graph, edge.to);
+          if (!relay && graph.kindOf(edge.to) !== "agent") continue;
+          let reached = arrivals.get(edge.to);
+          if (!reached) arrivals.set(edge.to, (reached = new Map()));
+          if (reached.has(id)) continue;
+          if (reached.size >= ORIGINS_PER_NODE) {
+            saturated.add(edge.to);
+            continue;
+          }
+          reached.set(id, { from: node, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
+          queue.push({ node: edge.to, origin: id });
+          if (relay) next.push(edge.to);
+        }
+      }
+      at = next;
+    }
+  }
   for (let head = 0; head < queue.length; head++) {
     const { node, origin } = queue[head]!;
     const person = people.get(node);

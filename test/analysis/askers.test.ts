@@ -121,3 +121,29 @@ describe("askers: requests passed on between agents", () => {
     assert.deepEqual(found.of("worker"), ["customers"]);
   });
 });
+
+describe("askers: people who also edit the agent's instructions", () => {
+  it("an actor who chats with the agent and may also edit its prompt still asks it directly, and comes in through the chat", () => {
+    const model: ModelSpec = {
+      actors: [{ id: "members", type: "customer", authenticated: true }],
+      clients: [{ id: "panel", type: "web-chat", handles: ["plain-text"] }],
+      services: [{ id: "app", type: "web-app" }],
+      models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+      // The prompt is one hop from the agent; the chat three.
+      prompts: [{ id: "custom-instructions", role: "instructions", writableBy: ["members"] }],
+      agents: [{ id: "assistant", models: ["llm"], prompts: ["custom-instructions"] }],
+      flows: [
+        { id: "ask", from: "members", to: "panel", channel: "api" },
+        { id: "panel-app", from: "panel", to: "app", channel: "api" },
+        { id: "app-assistant", from: "app", to: "assistant", channel: "api" },
+        { id: "edit-instructions", from: "members", to: "custom-instructions", channel: "api" },
+      ],
+    };
+    const graph = buildGraph(loadSpec(model));
+    const untrusted = traceUntrustedContent(graph);
+    assert.deepEqual(askerOrigins(graph, untrusted, "assistant").map((o) => o.id), ["members"]);
+    assert.deepEqual(untrusted.pathFrom("members", "assistant").map((h) => h.node), ["members", "panel", "app", "assistant"]);
+    // The prompt is still an entry of its own, written by them.
+    assert.ok(untrusted.originsReaching("assistant").some((o) => o.id === "custom-instructions"));
+  });
+});
