@@ -1,6 +1,7 @@
 // Findings before and after a change: new, resolved and re-scored (by stable ID), and
 // the total residual risk on each side. Pure.
 import type { Finding } from "../analysis/analyze.js";
+import { residualTotal } from "../analysis/risk-total.js";
 import type { Severity } from "../analysis/scoring.js";
 
 export interface FindingSummary {
@@ -30,6 +31,7 @@ export interface FindingsDiff {
   resolved: FindingSummary[];
   /** Largest change first, then by ID. */
   rescored: RescoredFinding[];
+  /** Summed residual scores, leaving out findings about how a control falls short (residualTotal). */
   residual: { before: number; after: number; delta: number };
   /** Findings present on both sides with the same residual score. */
   unchanged: number;
@@ -66,9 +68,8 @@ export function diffFindings(before: readonly Finding[], after: readonly Finding
     }
   }
   const resolved = before.filter((f) => !now.has(f.id)).map(summarise);
-  const total = (findings: readonly Finding[]) => round(findings.reduce((sum, f) => sum + f.residual.score, 0));
-  const residualBefore = total(before);
-  const residualAfter = total(after);
+  const residualBefore = residualTotal(before);
+  const residualAfter = residualTotal(after);
   return {
     new: added.sort(byRiskThenId),
     resolved: resolved.sort(byRiskThenId),

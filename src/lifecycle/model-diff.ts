@@ -335,8 +335,8 @@ const PIN_STRENGTH: Readonly<Record<string, number>> = { none: 0, version: 1, di
 /** What a recipient does with model output that sends it out or acts on it by itself (a new exfiltration or execution sink). */
 const ACTING_HANDLING: ReadonlySet<string> = new Set(["fetches-images", "unfurls-links", "renders-html", "executes-code", "executes-shell", "executes-sql", "sends-email", "publishes"]);
 
-/** Controls that bound what a steered agent or a stolen identity can do; weakening one widens the blast radius. */
-const BOUNDING_CONTROLS = new Set(["human-approval", "sandbox", "egress-allowlist", "spend-limit", "kill-switch", "least-privilege", "authorization", "authentication", "tenant-isolation"]);
+/** Controls that bound what a steered agent or a stolen identity can do, or the data at stake (de-identification, redaction); weakening one widens the blast radius. */
+const BOUNDING_CONTROLS = new Set(["human-approval", "sandbox", "egress-allowlist", "spend-limit", "kill-switch", "least-privilege", "authorization", "authentication", "tenant-isolation", "data-minimisation"]);
 const STATUS_STRENGTH: Record<string, number> = { implemented: 2, partial: 1, planned: 0 };
 
 /**
@@ -345,7 +345,7 @@ const STATUS_STRENGTH: Record<string, number> = { implemented: 2, partial: 1, pl
  * or, for an approval, only under a condition or on what a new router sends it, without four eyes enforced, or going ahead when nobody answers.
  * A control added or made stronger narrows the blast radius; the findings diff shows that.
  */
-function controlWeakening(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
+export function controlWeakening(was: Record<string, unknown> | undefined, is: Record<string, unknown> | undefined): string | undefined {
   if (!was || !BOUNDING_CONTROLS.has(str(was.type) ?? "")) return undefined;
   if (!is) return "removed";
   if (str(is.type) !== str(was.type)) return `changed from ${str(was.type)} to ${str(is.type)}`;

@@ -1,12 +1,12 @@
 // Review triggers: a change to a prompt, a model version, a tool or MCP server, a
 // retrieval source, an identity, permission or credential, or a retraining asks the
-// owner of what changed for a review, with the reason; so does a control that changed
-// what it does but is still marked verified from before. Pure.
+// owner of what changed for a review, with the reason; so does a control that was removed or
+// weakened, or that changed what it does but is still marked verified from before. Pure.
 import type { ThreatModel } from "../model/model.js";
 import type { Model } from "../model/schema.js";
 import { REVIEW_TRIGGERS } from "../model/vocabulary.js";
 import type { ChangeType, DiffKind, ElementChange, ElementRecord, ModelDiff } from "./model-diff.js";
-import { decisionChange, elementKey, head, indexElements, isFreeText } from "./model-diff.js";
+import { controlWeakening, decisionChange, elementKey, head, indexElements, isFreeText } from "./model-diff.js";
 
 export type TriggerKind = (typeof REVIEW_TRIGGERS)[number];
 
@@ -211,11 +211,15 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
         if (change.change !== "changed" || heads.has("classification") || heads.has("flags")) raise("data", change, `data element '${id}' ${described}`);
         break;
       case "control": {
+        // Removing or weakening a control that bounds what goes wrong takes its credit off the findings it covered: whoever owns it decides that on purpose.
+        const weakened = controlWeakening(was, is);
         // A verification is of the control as it was: one that now does something else, still verified on the old date, is unchecked.
         const substance = [...heads].filter((h) => CONTROL_SUBSTANCE.has(h));
-        if (change.change === "changed" && is?.verified === true && was?.verified === true && !heads.has("verifiedOn") && substance.length > 0) {
-          raise("control", change, `control '${id}' changed (${substance.join(", ")}) and keeps verified: true${str(is?.verifiedOn) ? ` from ${str(is?.verifiedOn)}` : ""}`);
-        }
+        const stale = change.change === "changed" && is?.verified === true && was?.verified === true && !heads.has("verifiedOn") && substance.length > 0;
+        const staleWhat = `changed (${substance.join(", ")}) and keeps verified: true${str(is?.verifiedOn) ? ` from ${str(is?.verifiedOn)}` : ""}`;
+        const lostCredit = `the findings on what it covered (${quoteList(strings(was?.covers))}) lose its credit and their residual risk rises: confirm the change is intended, and accept or replace what it held back`;
+        if (weakened) raise("control", change, `control '${id}' (${str(was?.type) ?? "?"}) ${weakened}${stale ? `; ${staleWhat}` : ""}`, change, stale ? `${lostCredit}; and ${REASONS.control}` : lostCredit);
+        else if (stale) raise("control", change, `control '${id}' ${staleWhat}`);
         break;
       }
       default:

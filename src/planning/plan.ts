@@ -3,6 +3,7 @@
 // place. Pure, like the analysis: the same model and date give the same plan.
 import type { Finding } from "../analysis/analyze.js";
 import { analyze, prepareModel } from "../analysis/analyze.js";
+import { residualTotal } from "../analysis/risk-total.js";
 import type { Severity } from "../analysis/scoring.js";
 import { countBySeverity, SEVERITY_FLOORS, SEVERITY_RANK } from "../analysis/scoring.js";
 import { isSettled } from "../lifecycle/decisions.js";
@@ -187,8 +188,8 @@ function worstBroughtBelow(was: Record<Severity, number>, after: readonly Findin
 
 const toDo = (findings: readonly Finding[]) => findings.filter((f) => !isSettled(f.status));
 
-/** The summed residual score of the findings still to act on. */
-const openResidual = (findings: readonly Finding[]) => round(toDo(findings).reduce((sum, f) => sum + f.residual.score, 0));
+/** The summed residual score of the findings still to act on (residualTotal: a control's shortfalls are the gated findings' risk). */
+const openResidual = (findings: readonly Finding[]) => residualTotal(toDo(findings));
 
 function totals(findings: readonly Finding[]): PlanTotals {
   const open = toDo(findings);

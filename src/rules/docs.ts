@@ -55,6 +55,9 @@ function rulePage(rule: Rule): string {
     "",
     rule.appliesWhen,
     "",
+    ...(rule.controlShortfall
+      ? ["Its findings say how a control falls short. Their harm is that of the findings the control gates, so the summed residual risk of `diff` and `plan` leaves them out: removing the control takes them away, and the total must not fall for it.", ""]
+      : []),
     "## Controls that reduce it",
     "",
   ];

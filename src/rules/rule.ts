@@ -128,6 +128,12 @@ export interface Rule {
   likelihood: number;
   impact: number;
   mitigations: Mitigation[];
+  /**
+   * The rule says how a control falls short (an approval that payments can be split under, approvers shown text an
+   * attacker shaped, a control with no evidence). Its harm is that of the findings the control gates, so summed
+   * residual risk leaves it out (residualTotal): otherwise removing the control would take its shortfall off the total.
+   */
+  controlShortfall?: true;
   detect(context: AnalysisContext): Detection[];
 }
 

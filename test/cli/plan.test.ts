@@ -10,12 +10,17 @@ describe("threatwright plan", () => {
     assert.equal(code, 0, err);
     assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(4 critical, 12 high, 9 medium, 3 low\), residual risk 348\.75\.\n/);
     // The first step as test/planning/plan.test.ts checks it by hand (-20.75; TW-PRV-001 20 -> 15 leaves critical).
-    // The second takes the other critical below: an egress allowlist on the email tool takes 2 off the likelihood of
-    // TW-EXF-001 (5x4 = 20 after the first step -> 3x4 = 12) and of TW-OUT-002 (10 -> 5), -13. Tenant isolation on the
-    // vector store takes more off (-15) but leaves both criticals critical.
-    assert.match(out, /\nWith the 2 controls below in place: 28 findings \(2 critical, .*residual risk 315, 33\.75 less\.\n/);
+    // The second takes the other critical below: an approval on the email tool takes 2 off the likelihood of TW-EXF-001
+    // (5x4 = 20 after the first step -> 3x4 = 12) and of TW-OUT-002 (5x2 = 10 -> 3x2 = 6), and half a step off TW-PI-001
+    // (the agent's other acting tools are not gated: 4.75x5 = 23.75 -> 4.25x5 = 21.25), -14.5. The approvers-shown-injected-
+    // text finding it brings (TW-HUM-001, low 3) is listed but not summed: its harm is what the approval gates. An egress
+    // allowlist on the same tool takes -13; tenant isolation on the vector store more (-15) but leaves both criticals critical.
+    assert.match(out, /\nWith the 2 controls below in place: 29 findings \(2 critical, .*residual risk 313\.5, 35\.25 less\.\n/);
     assert.match(out, /\n1\. Add data-minimisation on Support agent \(support-agent\): residual 348\.75 -> 328 \(-20\.75\); 1 finding no longer critical\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
-    assert.match(out, /\n2\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 328 -> 315 \(-13\); 1 finding no longer critical\n {3}lowers 2 findings: TW-EXF-001@support-agent\+send-customer-email critical 20 -> high 12; TW-OUT-002@support-agent\+email-api medium 10 -> low 5\n/);
+    assert.match(
+      out,
+      /\n2\. Add human-approval on Send email to customer \(send-customer-email\): residual 328 -> 313\.5 \(-14\.5\); 1 finding no longer critical\n {3}lowers 3 findings: TW-EXF-001@support-agent\+send-customer-email critical 20 -> high 12; TW-OUT-002@support-agent\+email-api medium 10 -> medium 6; TW-PI-001@support-agent critical 23\.75 -> critical 21\.25\n {3}brings 1 finding: TW-HUM-001@human-approval-send-customer-email low 3\n/,
+    );
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
     const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
     assert.deepEqual(parse(block.replace(/^ {5}/gm, "")), [
@@ -53,7 +58,8 @@ describe("threatwright plan", () => {
     }
     assert.equal(json.tool.name, "threatwright");
     assert.equal(json.steps.length, 3);
-    assert.equal(json.start.residual, 428);
+    // 428 in all, less the approval's own shortfalls, which are the payments' risk: splitting under its threshold (TW-AGY-003, 20) and approvers shown injected text (TW-HUM-001, 8).
+    assert.equal(json.start.residual, 400);
     const markdown = (await runCli(["plan", "examples/invoice-agents", "--format", "markdown", "--steps", "3"])).out;
     assert.match(markdown, /^## Threatwright remediation plan: Back-office invoice agents\n/);
     for (const step of json.steps) assert.ok(markdown.includes(`| ${step.rank} | `) && markdown.includes(`${step.residual.before} → ${step.residual.after}`), `step ${step.rank} in the table`);
@@ -67,7 +73,8 @@ describe("threatwright plan", () => {
   });
 
   it("leaves the spend cap's amount empty for the team to choose, so the pasted control does not validate until they do", async () => {
-    const { out } = await runCli(["plan", "examples/invoice-agents", "--steps", "5"]);
+    // A daily cap on payments lowers TW-AGY-002's impact: step 12 of the invoice plan.
+    const { out } = await runCli(["plan", "examples/invoice-agents", "--steps", "12"]);
     assert.match(out, /\n {3}add to the model's controls \(then fill in threshold\.amount and evidence\):\n {5}- id: spend-limit-create-payment\n/);
     assert.match(out, /\n {9}amount: null # to fill in: the most it may spend per day\n {9}currency: EUR\n {9}per: day\n/);
   });

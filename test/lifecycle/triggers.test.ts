@@ -324,13 +324,49 @@ describe("reviewTriggers", () => {
         control.separateFromRequester = true;
         control.unanswered = "proceeds";
       }),
-      // Controls have no owner of their own: the system's owner is asked.
-      [["control", "approval", "control 'approval' changed (condition, separateFromRequester, unanswered) and keeps verified: true from 2026-09-10", "shop-owner@example.com"]],
+      // Controls have no owner of their own: the system's owner is asked. Going ahead unanswered is weaker too: one item says both.
+      [["control", "approval", "control 'approval' (human-approval) now lets an action go ahead when nobody answers in time; changed (condition, separateFromRequester, unanswered) and keeps verified: true from 2026-09-10", "shop-owner@example.com"]],
+    );
+    assert.deepEqual(
+      raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "refunds over 10 EUR", separateFromRequester: true })),
+      [["control", "approval", "control 'approval' changed (condition, separateFromRequester) and keeps verified: true from 2026-09-10", "shop-owner@example.com"]],
     );
     // Checked again (a new verifiedOn), or no longer claimed verified: nothing stale to ask about. Evidence alone changes nothing it does.
     assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "any refund", verifiedOn: "2026-11-20" })), []);
-    assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "any refund", verified: false })), []);
+    // No longer claimed verified is a weaker control: that asks too, but about the credit the findings lose, not a stale check.
+    assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { condition: "any refund", verified: false })), [
+      ["control", "approval", "control 'approval' (human-approval) is no longer verified", "shop-owner@example.com"],
+    ]);
     assert.deepEqual(raisedFrom((m) => (find(m.controls, "approval").evidence = [{ type: "doc", ref: "runbook" }])), []);
+  });
+
+  it("a control that bounds what goes wrong, removed or weakened, asks for confirmation (controls have no owner: the system's is asked): the findings it covered lose its credit", () => {
+    const before = shop();
+    before.controls.push(
+      { id: "approval", type: "human-approval", covers: ["lookup"], verified: true, threshold: { amount: 100, currency: "EUR" } },
+      { id: "deid", type: "data-minimisation", covers: ["tune"] },
+      { id: "filter", type: "input-filtering", covers: ["helper"] },
+    );
+    const raisedFrom = (edit: (model: ThreatModel) => void) => {
+      const after = structuredClone(before);
+      edit(after);
+      return reviewTriggers(diffModels(before, after), before, after).map((i) => [i.trigger, i.element, i.what, i.owner, i.ownerFrom]);
+    };
+    const items = raisedFrom((m) => (m.controls = m.controls.filter((c) => c.id !== "approval" && c.id !== "deid")));
+    assert.deepEqual(items, [
+      ["control", "approval", "control 'approval' (human-approval) removed", "shop-owner@example.com", "system"],
+      ["control", "deid", "control 'deid' (data-minimisation) removed", "shop-owner@example.com", "system"],
+    ]);
+    const withoutApproval = Object.assign(structuredClone(before), { controls: before.controls.filter((c) => c.id !== "approval") });
+    const [item] = reviewTriggers(diffModels(before, withoutApproval), before, withoutApproval);
+    assert.match(item!.reason, /findings on what it covered \('lookup'\) lose its credit/);
+    assert.deepEqual(raisedFrom((m) => (find(m.controls, "approval").threshold = { amount: 500, currency: "EUR" })), [
+      ["control", "approval", "control 'approval' (human-approval) threshold raised from 100 to 500; changed (threshold) and keeps verified: true", "shop-owner@example.com", "system"],
+    ]);
+    // Must not ask: a control made stronger, one added, or one of a type that does not bound the harm (screening input).
+    assert.deepEqual(raisedFrom((m) => Object.assign(find(m.controls, "approval"), { threshold: { amount: 50, currency: "EUR" }, verifiedOn: "2026-11-20" })), []);
+    assert.deepEqual(raisedFrom((m) => m.controls.push({ id: "cap", type: "spend-limit", covers: ["lookup"] })), []);
+    assert.deepEqual(raisedFrom((m) => (m.controls = m.controls.filter((c) => c.id !== "filter"))), []);
   });
 
   it("raises nothing for free text, bookkeeping or controls", () => {

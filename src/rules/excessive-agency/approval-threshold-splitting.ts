@@ -56,6 +56,7 @@ export const approvalThresholdSplitting: Rule = {
   },
   likelihood: 3,
   impact: 4,
+  controlShortfall: true,
   mitigations: [
     { control: "rate-limit", reduces: "impact", by: 1, how: "limits how many payments go out per period" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },

@@ -16,6 +16,7 @@ export const controlWithoutEvidence: Rule = {
   },
   likelihood: 2,
   impact: 1,
+  controlShortfall: true,
   mitigations: [],
   detect(context) {
     const { graph } = context;

@@ -28,6 +28,7 @@ export const approvalRoutedBySteeredAgent: Rule = {
   },
   likelihood: 3,
   impact: 3,
+  controlShortfall: true,
   mitigations: [
     {
       control: "output-validation",

@@ -30,6 +30,7 @@ export const approverManipulation: Rule = {
   },
   likelihood: 2,
   impact: 3,
+  controlShortfall: true,
   mitigations: [
     { control: "output-validation", reduces: "likelihood", by: 1, how: "what the approver sees is checked against the system of record, not only the agent's words" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "the approval screen shows source documents and system data apart from agent-written text" },
