@@ -1,13 +1,13 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
-import { isDirect } from "../analysis/attack-paths.js";
+import { isDirect, isRelay } from "../analysis/attack-paths.js";
 import { askerOrigins, directOrigins, forwardedThrough } from "../analysis/askers.js";
 import { entryThreat } from "../analysis/factors.js";
-import { attackersOwnRecord, sensitivity } from "../analysis/sensitivity.js";
+import { attackersOwnRecord, heldData, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
-import type { Actor, Agent, Control, Credential, Identity, McpServer, Model, Tool } from "../model/schema.js";
+import type { Actor, Agent, Control, Credential, Flow, Identity, McpServer, Model, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
 import { decisionFedImpact } from "./fed-decisions.js";
 import type { AnalysisContext, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
@@ -431,14 +431,56 @@ export interface StoreAccess {
   via: string;
 }
 
+/** A way a store's content reaches an agent by flows: the flows from the store on (the first leaves the store), and the clients and services between. */
+export interface ReadWay {
+  agent: string;
+  flows: Flow[];
+  relays: string[];
+}
+
+const readWayIndex = new WeakMap<SystemGraph, Map<string, ReadWay[]>>();
+
+/**
+ * The ways a store's content reaches agents by flows, the shortest per agent, in agent ID order: straight from the
+ * store, or through clients and services that pass it on (a retrieval service between a vector index and the agent).
+ * A relay passes the content on by a flow that carries some of the data it received (what the store holds, where the
+ * flow in lists none), or, where the flow out lists no data, by retrieval in and retrieval out: a backend that reads
+ * orders for its own pages and forwards people's chat to the agent passes the agent no orders.
+ */
+export function readWays(graph: SystemGraph, storeId: string): ReadWay[] {
+  let byStore = readWayIndex.get(graph);
+  if (!byStore) readWayIndex.set(graph, (byStore = new Map()));
+  const known = byStore.get(storeId);
+  if (known) return known;
+  const holds = heldData(graph, storeId);
+  const found = new Map<string, ReadWay>();
+  const seen = new Set<string>([storeId]);
+  const queue: { flows: Flow[]; relays: string[] }[] = graph.flowsFrom(storeId).map((flow) => ({ flows: [flow], relays: [] }));
+  for (let i = 0; i < queue.length; i++) {
+    const { flows, relays } = queue[i]!;
+    const last = flows[flows.length - 1]!;
+    if (graph.kindOf(last.to) === "agent") {
+      if (!found.has(last.to)) found.set(last.to, { agent: last.to, flows, relays });
+      continue;
+    }
+    if (!isRelay(graph, last.to) || seen.has(last.to)) continue;
+    seen.add(last.to);
+    const arriving = last.data?.length ? last.data : holds;
+    for (const out of graph.flowsFrom(last.to)) {
+      const passes = out.data?.length ? out.data.some((d) => arriving.includes(d)) : last.channel === "retrieval" && out.channel === "retrieval";
+      if (passes) queue.push({ flows: [...flows, out], relays: [...relays, last.to] });
+    }
+  }
+  const ways = [...found.values()].sort((a, b) => (a.agent < b.agent ? -1 : 1));
+  byStore.set(storeId, ways);
+  return ways;
+}
+
 function storeAccess(context: AnalysisContext, storeId: string, direction: "read" | "write"): StoreAccess[] {
   const { graph } = context;
   const found = new Map<string, string>();
-  const flows = direction === "read" ? graph.flowsFrom(storeId) : graph.flowsTo(storeId);
-  for (const flow of flows) {
-    const agent = direction === "read" ? flow.to : flow.from;
-    if (graph.kindOf(agent) === "agent" && !found.has(agent)) found.set(agent, flow.id);
-  }
+  if (direction === "read") for (const way of readWays(graph, storeId)) found.set(way.agent, way.flows[0]!.id);
+  else for (const flow of graph.flowsTo(storeId)) if (graph.kindOf(flow.from) === "agent" && !found.has(flow.from)) found.set(flow.from, flow.id);
   for (const use of context.graph.toolsActingOn(storeId)) {
     const matches = direction === "read" ? use.action === "read" || use.action === "fetch" : use.action === "write" || use.action === "publish";
     if (!matches) continue;
@@ -447,7 +489,7 @@ function storeAccess(context: AnalysisContext, storeId: string, direction: "read
   return [...found].map(([agent, via]) => ({ agent, via })).sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
 }
 
-/** Agents that read a store: a flow from it, or a tool that reads it. In agent ID order. */
+/** Agents that read a store: a flow from it (through services that pass its content on: readWays), or a tool that reads it. In agent ID order. */
 export function agentsReading(context: AnalysisContext, storeId: string): StoreAccess[] {
   return storeAccess(context, storeId, "read");
 }

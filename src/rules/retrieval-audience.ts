@@ -4,7 +4,7 @@ import { directRequesters, forwardedRequesters, forwardedThrough } from "../anal
 import { heldData, sensitiveSorted } from "../analysis/sensitivity.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Control, Datastore, Flow, Pipeline } from "../model/schema.js";
-import { controlsOfType, directReaders, names } from "./helpers.js";
+import { controlsOfType, directReaders, names, readWays } from "./helpers.js";
 import type { AnalysisContext, EvidenceItem } from "./rule.js";
 import { crossTenantExposure } from "./exfiltration/cross-tenant-retrieval.js";
 
@@ -76,13 +76,15 @@ export function retrievalAudiences(context: AnalysisContext): readonly Retrieval
   const askersOfAgent = (agentId: string) => askersByAgent.get(agentId) ?? askersByAgent.set(agentId, askersOf(graph, agentId)).get(agentId)!;
   for (const node of graph.ofKind("datastore")) {
     const store = node.element as unknown as Datastore;
-    const retrievals = new Map<string, Flow[]>();
+    // Retrieval out of the store, straight to the agent or through a retrieval service that passes it on.
+    const retrievals = new Map<string, { flows: Flow[]; relays: string[] }>();
     for (const flow of graph.flowsFrom(store.id)) {
       if (flow.channel !== "retrieval" || graph.kindOf(flow.to) !== "agent") continue;
-      const list = retrievals.get(flow.to);
-      if (list) list.push(flow);
-      else retrievals.set(flow.to, [flow]);
+      const way = retrievals.get(flow.to);
+      if (way) way.flows.push(flow);
+      else retrievals.set(flow.to, { flows: [flow], relays: [] });
     }
+    for (const way of readWays(graph, store.id)) if (way.relays.length > 0 && way.flows[0]!.channel === "retrieval" && !retrievals.has(way.agent)) retrievals.set(way.agent, { flows: way.flows, relays: way.relays });
     if (retrievals.size === 0) continue;
     // A store shared between tenants gets TW-EXF-004's finding, for every agent that reads it.
     if (crossTenantExposure(context, store.id)) continue;
@@ -91,13 +93,14 @@ export function retrievalAudiences(context: AnalysisContext): readonly Retrieval
     const readableBy = directReaders(graph, store.id);
     const pipelines = ingestionInto(graph, store.id);
     const copiedReadable = pipelines.some(({ pipeline }) => graph.flowsTo(pipeline.id).some((f) => Array.isArray(graph.node(f.from)?.element.readableBy)));
-    for (const [agentId, flows] of [...retrievals].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [agentId, { flows, relays }] of [...retrievals].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const data = sensitiveSorted(graph, new Set([...heldData(graph, store.id), ...flows.flatMap((f) => f.data ?? [])]));
       if (data.length === 0) continue;
       const askers = askersOfAgent(agentId).filter((a) => !readableBy.has(a.id));
       if (askers.length === 0) continue;
       // Only a filter on the retrieval itself is about what it returns; one on the agent may be about its tools.
-      const onRetrieval = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id]));
+      // A filter in a retrieval service between the store and the agent is on the retrieval too.
+      const onRetrieval = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id, ...relays]));
       const filters = onRetrieval.filter((id) => knownToFilter(graph.node(id)!.element as unknown as Control));
       found.push({ store, agentId, flows, data, askers, namedReaders: readableBy.size > 0 || copiedReadable, copiedReadable, pipelines, onRetrieval, filters });
     }

@@ -62,7 +62,7 @@ export const crossTenantRetrieval: Rule = {
   rationale:
     "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out. A database of several tenants' records is the same for an agent that serves those tenants' users: its tool queries by what the model asks for, and unless the asker's tenant is part of every query, outside the model's control, one tenant's user asking for a name gets another tenant's record.",
   appliesWhen:
-    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask directly (through clients and services only): staff see every tenant by design. Not where everything known to be in the store is public.",
+    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. Not where everything known to be in the store is public.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],

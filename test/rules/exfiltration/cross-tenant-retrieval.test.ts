@@ -10,8 +10,23 @@ const documents = (store: Record<string, unknown> = {}, data: Record<string, unk
   flows: [{ id: "retrieve", from: "docs-index", to: "agent", channel: "retrieval", data: ["customer-docs"] }],
 });
 
+/** The shared store reaches the agent through a retrieval service, by the flows given (the flow out of the store is fixed). */
+const throughService = (...out: Record<string, unknown>[]) => ({
+  datastores: [{ id: "docs-index", type: "vector", tenancy: "shared", holds: ["customer-docs"] }],
+  data: [
+    { id: "customer-docs", classification: "confidential" },
+    { id: "chat", classification: "internal" },
+  ],
+  services: [{ id: "retrieval-service", type: "api" }],
+  flows: [{ id: "index-out", from: "docs-index", to: "retrieval-service", channel: "retrieval", data: ["customer-docs"] }, ...out],
+});
+
 ruleTester(crossTenantRetrieval, {
   valid: [
+    {
+      name: "the service between the store and the agent hands the agent other data (people's chat), not the store's content",
+      model: spec(internalAgent(), throughService({ id: "service-out", from: "retrieval-service", to: "agent", channel: "api", data: ["chat"] })),
+    },
     { name: "near miss: the store holds one tenant's data", model: spec(internalAgent(), documents({ tenancy: "single" })) },
     { name: "tenancy not stated", model: spec(internalAgent(), documents({ tenancy: undefined })) },
     // Staff of the team see every tenant by design: nobody of one tenant asks for another's records.
@@ -25,6 +40,16 @@ ruleTester(crossTenantRetrieval, {
     },
   ],
   invalid: [
+    {
+      name: "the agent retrieves from the shared store through a retrieval service that passes the passages on",
+      model: spec(internalAgent(), throughService({ id: "service-out", from: "retrieval-service", to: "agent", channel: "retrieval" })),
+      findings: [{ anchors: ["docs-index"], severity: "high", check: (finding) => assert.ok(finding.evidence.some((e) => e.element === "agent" && e.note === "retrieves from it (via index-out)")) }],
+    },
+    {
+      name: "the service's flow to the agent names the store's data",
+      model: spec(internalAgent(), throughService({ id: "service-out", from: "retrieval-service", to: "agent", channel: "api", data: ["customer-docs", "chat"] })),
+      findings: [{ anchors: ["docs-index"], severity: "high" }],
+    },
     {
       name: "shared vector store the agent retrieves from",
       model: spec(internalAgent(), documents()),

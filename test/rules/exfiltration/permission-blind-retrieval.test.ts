@@ -14,6 +14,17 @@ const index = (store: Record<string, unknown> = {}, data: Record<string, unknown
   flows: [{ id: "retrieve", from: "wiki-index", to: "agent", channel: "retrieval", data: ["hr-docs"] }],
 });
 
+/** The company-wide index, read through a retrieval service that passes the passages on to the agent. */
+const serviceIndex = (): ModelSpec => ({
+  datastores: [{ id: "wiki-index", type: "vector", tenancy: "single", holds: ["hr-docs"] }],
+  data: [{ id: "hr-docs", classification: "restricted", flags: ["personal", "financial"] }],
+  services: [{ id: "search-service", type: "api" }],
+  flows: [
+    { id: "index-out", from: "wiki-index", to: "search-service", channel: "retrieval", data: ["hr-docs"] },
+    { id: "service-out", from: "search-service", to: "agent", channel: "retrieval", data: ["hr-docs"] },
+  ],
+});
+
 /** A control of the type on the element; implemented unless `extra` says otherwise. */
 const control = (type: string, covers: string, extra: Record<string, unknown> = {}): ModelSpec => ({
   controls: [{ id: `${type}-on-${covers}`, type, covers: [covers], status: "implemented", ...extra }],
@@ -74,6 +85,8 @@ const sharedIndex = spec(internalAgent(), index({ tenancy: "shared" }, { classif
 
 ruleTester(permissionBlindRetrieval, {
   valid: [
+    // The filter sits in the service between the index and the agent, verified: the sources' permissions decide (TW-EXF-007's).
+    { name: "a verified permission filter in the retrieval service the agent reads through", model: spec(internalAgent(), serviceIndex(), control("authorization", "search-service", { verified: true })) },
     { name: "near miss: the index holds only internal and public data, which everyone who asks may read", model: spec(internalAgent(), index({}, { classification: "internal" })) },
     { name: "public chat over public help-centre articles only", model: helpIndex(false) },
     {
@@ -108,6 +121,21 @@ ruleTester(permissionBlindRetrieval, {
     },
   ],
   invalid: [
+    {
+      name: "the agent reads the company-wide index through a retrieval service, which filters nothing",
+      model: spec(internalAgent(), serviceIndex()),
+      findings: [
+        {
+          anchors: ["wiki-index", "agent"],
+          // As read straight from the index: 4 x (3 + 1 restricted) = 16, high. Both flows of the way are named.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.deepEqual(finding.evidence.filter((e) => e.element.endsWith("-out")).map((e) => e.element), ["index-out", "service-out"]);
+          },
+        },
+      ],
+    },
     {
       name: "company-wide index of HR documents that every employee's question searches; the permission filter is only planned",
       model: spec(internalAgent(), index(), control("authorization", "retrieve", { status: "planned" })),
