@@ -240,8 +240,8 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     for (let at = [id]; at.length > 0; ) {
       const next: string[] = [];
       for (const node of at) {
+        // From people and relays, only flows lead to relays and agents (their other edges go to tools that read them).
         for (const edge of edges.get(node) ?? []) {
-          if (edge.via !== "flow") continue;
           const relay = isRelay(graph, edge.to);
           if (!relay && graph.kindOf(edge.to) !== "agent") continue;
           let reached = arrivals.get(edge.to);

@@ -400,7 +400,7 @@ function entryPointReasons(before: ThreatModel, after: ThreatModel, facts: { bef
     // An actor that became or stopped being an entry point is reported as such above.
     const gained = [...askedAfter].filter((a) => !askedBefore.has(a) && was.has(a));
     const lost = [...askedBefore].filter((a) => !askedAfter.has(a) && is.has(a));
-    const from = (facts: PreparedModel, actors: readonly string[]) => actors.map((a) => `'${a}'${through(facts, id, a)}`).join(", ");
+    const from = (side: PreparedModel, actors: readonly string[]) => actors.map((a) => `'${a}'${through(side, id, a)}`).join(", ");
     if (gained.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' now takes requests ${askedDirectly(facts.after, id, gained) ? "directly " : ""}from ${from(facts.after, gained)}` });
     if (lost.length > 0) reasons.push({ code: "entry-point", element: id, message: `agent '${id}' no longer takes requests ${askedDirectly(facts.before, id, lost) ? "directly " : ""}from ${from(facts.before, lost)}` });
   }

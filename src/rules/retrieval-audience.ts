@@ -1,10 +1,10 @@
 // Who asks an agent that retrieves from a store, what the store holds that they may not open, and whether the
 // retrieval filters by the asker: the facts TW-EXF-005 (no filter) and TW-EXF-007 (a filter that copies the sources') share.
-import { directRequesters, forwardedRequesters, forwardedThrough } from "../analysis/askers.js";
+import { directRequesters, forwardedRequesters } from "../analysis/askers.js";
 import { heldData, sensitiveSorted } from "../analysis/sensitivity.js";
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Control, Datastore, Flow, Pipeline } from "../model/schema.js";
-import { controlsOfType, directReaders, names, readWays } from "./helpers.js";
+import { askedHow, controlsOfType, directReaders, names, readWays } from "./helpers.js";
 import type { AnalysisContext, EvidenceItem } from "./rule.js";
 import { crossTenantExposure } from "./exfiltration/cross-tenant-retrieval.js";
 
@@ -120,8 +120,8 @@ export function askerEvidence(context: AnalysisContext, audience: RetrievalAudie
   const agentName = graph.nameOf(audience.agentId);
   const notReader = audience.namedReaders ? `, and is not among those who may read ${graph.nameOf(audience.store.id)}${audience.copiedReadable ? " or every source it copies" : ""} directly` : "";
   return audience.askers.map((a) => {
-    const through = forwardedThrough(graph, audience.agentId, a.id);
-    return { element: a.id, note: `${askerNote(a)}; asks ${agentName}${through ? ` through ${names(context, through)}, which pass${through.length === 1 ? "es" : ""} the request on` : ""}${notReader}` };
+    const how = askedHow(context, audience.agentId, a.id);
+    return { element: a.id, note: `${askerNote(a)}; asks ${agentName}${how === "directly" ? "" : ` ${how}`}${notReader}` };
   });
 }
 

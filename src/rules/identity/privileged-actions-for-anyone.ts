@@ -64,6 +64,7 @@ export const privilegedActionsForAnyone: Rule = {
       }
       if (acting.length === 0) continue;
       const { actor, factors: signIn } = askerSignIn(context, top, "requester whose rights could be checked");
+      const how = askedHow(context, agent.id, actor.id);
       const worst = acting.reduce((a, b) => (byDamage(a.actions[0]!, b.actions[0]!) <= 0 ? a : b));
       // Who may ask, not how far their text travels: an ordinary requester needs no injection, so
       // partners and employees count as much as the default; anyone outside, customers or the public, more.
@@ -81,7 +82,7 @@ export const privilegedActionsForAnyone: Rule = {
         ],
         factors,
         path: [
-          { element: actor.id, action: `${graph.nameOf(actor.id)} asks ${graph.nameOf(agent.id)}${askedHow(context, agent.id, actor.id) === "directly" ? "" : ` (${askedHow(context, agent.id, actor.id)})`} to act on something that is not theirs (another customer's order, a service they do not own)`, technique: "AML.T0053" },
+          { element: actor.id, action: `${graph.nameOf(actor.id)} asks ${graph.nameOf(agent.id)}${how === "directly" ? "" : ` (${how})`} to act on something that is not theirs (another customer's order, a service they do not own)`, technique: "AML.T0053" },
           { element: worst.tool, action: `${graph.nameOf(agent.id)} calls ${graph.nameOf(worst.tool)}, which acts as ${graph.nameOf(worst.identity)}`, technique: "AML.T0053" },
           { element: worst.on[0] ?? worst.tool, action: `the ${worst.actions[0]} goes through with the service identity's rights`, technique: "AML.T0048" },
         ],
