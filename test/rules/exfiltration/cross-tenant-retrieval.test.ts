@@ -46,6 +46,48 @@ ruleTester(crossTenantRetrieval, {
       findings: [{ anchors: ["docs-index"], severity: "high", check: (finding) => assert.ok(finding.evidence.some((e) => e.element === "agent" && e.note === "retrieves from it (via index-out)")) }],
     },
     {
+      name: "one tenant's users ask a search agent directly and a worker through it: each asker line names the agents they ask, and how",
+      model: spec(
+        {
+          actors: [
+            { id: "tenant-users", type: "customer", authenticated: true },
+            { id: "report-readers", type: "customer", authenticated: true },
+          ],
+          clients: [{ id: "portal", type: "web-page", handles: ["plain-text"] }],
+          models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+          agents: [
+            { id: "search", models: ["llm"] },
+            { id: "worker", models: ["llm"] },
+            { id: "reports", models: ["llm"] },
+          ],
+          datastores: [{ id: "shared-db", type: "relational", tenancy: "shared", holds: ["records"] }],
+          data: [
+            { id: "records", classification: "confidential" },
+            { id: "question", classification: "internal" },
+          ],
+          flows: [
+            { id: "ask", from: "tenant-users", to: "portal", channel: "api", data: ["question"] },
+            { id: "portal-search", from: "portal", to: "search", channel: "api", data: ["question"] },
+            { id: "hand-off", from: "search", to: "worker", channel: "message", data: ["question"] },
+            { id: "search-reads", from: "shared-db", to: "search", channel: "api", data: ["records"] },
+            { id: "worker-reads", from: "shared-db", to: "worker", channel: "api", data: ["records"] },
+            { id: "reports-ask", from: "report-readers", to: "reports", channel: "api" },
+            { id: "reports-read", from: "shared-db", to: "reports", channel: "api", data: ["records"] },
+          ],
+        },
+      ),
+      findings: [
+        {
+          anchors: ["shared-db"],
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.evidence.find((e) => e.element === "tenant-users")?.note, "asks search directly and worker through search, which passes the request on: one tenant's user");
+            assert.equal(finding.evidence.find((e) => e.element === "report-readers")?.note, "asks reports directly: one tenant's user");
+          },
+        },
+      ],
+    },
+    {
       name: "the service's flow to the agent names the store's data",
       model: spec(internalAgent(), throughService({ id: "service-out", from: "retrieval-service", to: "agent", channel: "api", data: ["customer-docs", "chat"] })),
       findings: [{ anchors: ["docs-index"], severity: "high" }],

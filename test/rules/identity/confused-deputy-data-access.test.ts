@@ -133,6 +133,20 @@ ruleTester(confusedDeputyDataAccess, {
       ],
     },
     {
+      name: "the request passes through two agents: both are named, in order, and the verb agrees",
+      model: spec(routedLookup(["chat"]), {
+        agents: [{ id: "planner", models: ["llm"] }],
+        flows: [
+          { id: "router-to-planner", from: "router", to: "planner", channel: "message", data: ["chat"] },
+          { id: "planner-to-worker-2", from: "planner", to: "worker-2", channel: "message", data: ["chat"] },
+        ],
+      }, { agents: [{ id: "worker-2", models: ["llm"], tools: ["lookup-order"] }] }),
+      findings: [
+        { anchors: ["worker", "lookup-order"], severity: "high", summary: /^worker is reached by public-user through router, which passes the request on,/ },
+        { anchors: ["worker-2", "lookup-order"], severity: "high", summary: /^worker-2 is reached by public-user through router and planner, which pass the request on,/ },
+      ],
+    },
+    {
       name: "a verified ownership check keeps it visible at a lower score; a planned one does not count",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), ordersLookup(["read"]), authorization("implemented", true)),
       // Residual likelihood 5 - 2 = 3: 3 x 3 = 9, medium.

@@ -80,6 +80,29 @@ ruleTester(privilegedActionsForAnyone, {
       ],
     },
     {
+      name: "visitors ask the worker through the router while customers ask it directly: the summary names both ways",
+      model: spec(publicChat("router"), refunds(), {
+        actors: [{ id: "customers", type: "customer", authenticated: true }],
+        clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+        agents: [{ id: "worker", models: ["llm"], tools: ["refund"] }],
+        flows: [
+          { id: "route", from: "router", to: "worker", channel: "message", data: ["chat"] },
+          { id: "customers-app", from: "customers", to: "app", channel: "api" },
+          { id: "app-worker", from: "app", to: "worker", channel: "api" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["worker"],
+          severity: "critical",
+          // Most dangerous first: the visitors (public) come before the customers.
+          summary: /^worker is reached by public-user through router, which passes the request on and directly by customers, and its tool refund acts/,
+          check: (finding) =>
+            assert.deepEqual(finding.evidence.slice(0, 2).map((e) => e.note.split("; ")[1]), ["asks worker through router, which passes the request on", "asks worker directly"]),
+        },
+      ],
+    },
+    {
       name: "anyone on the internet, not signed in, can have the agent refund",
       model: spec(publicChat("agent", { tools: ["refund"] }), refunds()),
       findings: [
