@@ -189,7 +189,10 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
     let best = strongest(mitigation, candidates, graph, limits);
     if (best && best.by > 0 && mitigation.control === "human-approval" && mitigation.countsOn === undefined) {
       const across = approvalAcrossTools(mitigation, scope, graph, limits);
-      if (across !== "none") best = across;
+      if (across !== "none") {
+        best = across.applied;
+        if (across.notCounted) notCounted.set(...across.notCounted);
+      }
     }
     if (!best || best.by === 0) {
       if (!missing.includes(mitigation.control)) missing.push(mitigation.control);
@@ -217,33 +220,32 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
 
 /**
  * An approval where the finding's scope holds several tools that act: a steered agent takes the
- * tool gated least, so the approval counts as the weakest gate among them, and for at least half
- * the strongest gate's reduction when some tools are not gated at all (or gated far less), since
- * the worst action may well be the one gated. Undefined when the scope holds fewer than two such
- * tools, where any approval in scope gates the one. An approval gates a tool when it covers the
- * tool, its host or identity, an agent in scope that uses it, or a resource it acts on.
+ * tool gated least, so the approval counts as the weakest gate among them, and not at all while
+ * one of them is left open. That way adding a tool never lowers a finding and gating one never
+ * raises it. (Half the gate on the worst tool would credit an approval on a refund tool against
+ * the email tool beside it, and lower the finding when a gated tool is added.) Undefined when the
+ * scope holds fewer than two such tools, where any approval in scope gates the one. An approval
+ * gates a tool when it covers the tool, its host or identity, an agent in scope that uses it
+ * (directly or through its MCP server), or a resource it acts on.
  */
-function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph, limits: ApprovalLimits): AppliedControl | undefined | "none" {
+function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph, limits: ApprovalLimits): { applied?: AppliedControl; notCounted?: [string, string] } | "none" {
   const tools = scope.filter((id) => graph.tool(id)?.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action)));
   if (tools.length < 2) return "none";
-  const agents = scope.filter((id) => graph.kindOf(id) === "agent");
+  const agents = new Set(scope.filter((id) => graph.kindOf(id) === "agent"));
   const gates = tools.map((id) => {
     const tool = graph.tool(id)!;
-    const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...agents.filter((a) => graph.agent(a)?.tools?.includes(id)), ...tool.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])];
+    const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...graph.agentsUsingTool(id).map((a) => a.id).filter((a) => agents.has(a)), ...tool.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])];
     const approvals = places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place).filter((c) => c.type === "human-approval")));
     return { tool: id, gate: strongest(mitigation, approvals, graph, limits) };
   });
   const byOf = (g: (typeof gates)[number]) => g.gate?.by ?? 0;
-  const strongestGate = gates.reduce((a, b) => (byOf(b) > byOf(a) ? b : a));
   const weakestGate = gates.reduce((a, b) => (byOf(b) < byOf(a) ? b : a));
-  if (!strongestGate.gate || byOf(strongestGate) === 0) return undefined;
-  if (byOf(weakestGate) >= byOf(strongestGate) / 2) return weakestGate.gate;
+  if (byOf(weakestGate) > 0) return { applied: weakestGate.gate };
+  // Gated somewhere but open elsewhere: say so rather than drop the approval silently.
+  const gated = gates.find((g) => byOf(g) > 0);
+  if (!gated) return {};
   const open = gates.filter((g) => byOf(g) === 0).map((g) => g.tool);
-  const by = roundSteps(byOf(strongestGate) / 2);
-  const gap = open.length > 0 ? `leaves ${open.join(", ")} ungated` : `gates ${weakestGate.tool} less`;
-  // The gate's own words (status, verification, what limits it) explain the full reduction that is halved.
-  const gate = strongestGate.gate.note.slice(0, strongestGate.gate.note.lastIndexOf(" lowers "));
-  return { ...strongestGate.gate, by, note: `${gate} gates ${strongestGate.tool} but ${gap}, so it lowers ${mitigation.reduces} by ${by}, half of its ${byOf(strongestGate)}` };
+  return { notCounted: [gated.gate!.control, `${gated.gate!.control} (human-approval) gates ${gated.tool} but leaves ${open.join(", ")} ungated, and a steered agent takes the tool gated least`] };
 }
 
 /**

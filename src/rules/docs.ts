@@ -81,7 +81,7 @@ function rulePage(rule: Rule): string {
       lines.push("", `At the anchor: ${atAnchor.join(" and ")} count${atAnchor.length === 1 ? "s" : ""} only on the element the finding is about (or its host or identity), not on the other elements it names.`);
     }
     if (rule.mitigations.some((m) => m.control === "human-approval" && m.countsOn === undefined)) {
-      lines.push("", "An approval counts as the weakest gate among the acting tools the finding involves, and at least half the strongest one's reduction when some are gated less or not at all.");
+      lines.push("", "An approval counts as the weakest gate among the acting tools the finding involves: nothing while one of them is left ungated.");
     }
     for (const m of rule.mitigations.filter((m) => m.control === "spend-limit")) {
       lines.push(

@@ -127,8 +127,10 @@ describe("attack trees", () => {
       "TW-AGY-003@create-payment+high-value-payment-approval",
       "TW-MEM-001@agent-memory",
       "TW-MEM-002@agent-memory+payment-agent",
-      "TW-AGY-002@payment-agent+create-payment",
+      // Both at 16: the payment approval gates create-payment but not the remittance advice beside it, so
+      // takes nothing off the steered payment agent (TW-A2A-002); ties go by ID.
       "TW-A2A-002@intake-agent+payment-agent",
+      "TW-AGY-002@payment-agent+create-payment",
     ]);
     // Splitting under the approval threshold is its own last step; the other four pay out once.
     assert.deepEqual(
@@ -142,7 +144,7 @@ describe("attack trees", () => {
       payOut.before.map((n) => [n.step.element, n.step.technique, n.findings]),
       [
         ["payment-agent", "AML.T0080.000", ["TW-MEM-001@agent-memory", "TW-MEM-002@agent-memory+payment-agent"]],
-        ["payment-agent", "AML.T0051.001", ["TW-AGY-002@payment-agent+create-payment", "TW-A2A-002@intake-agent+payment-agent"]],
+        ["payment-agent", "AML.T0051.001", ["TW-A2A-002@intake-agent+payment-agent", "TW-AGY-002@payment-agent+create-payment"]],
       ],
     );
     // Every way starts in the shared AP mailbox.

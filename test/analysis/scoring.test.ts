@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { analyze } from "../../src/analysis/analyze.js";
+import { isControlShortfall } from "../../src/analysis/risk-total.js";
 import { controlStrength, SEVERITY_SCALE_TEXT, severityOf } from "../../src/analysis/scoring.js";
 import { CONTROL_STATUS, CONTROL_TYPES } from "../../src/model/vocabulary.js";
-import { customerTickets, publicChat } from "../rules/building-blocks.js";
+import { customerTickets, mcpServer, publicChat } from "../rules/building-blocks.js";
 import { loadSpec, spec, TODAY } from "../rules/rule-tester.js";
 
 describe("severity matrix", () => {
@@ -184,5 +185,74 @@ describe("conditional and routed approvals", () => {
   it("says an opt-out review lets through what nobody answers in time", () => {
     const optOut = applied(gated({ unanswered: "proceeds" }));
     assert.ok([...optOut.values()].some((f) => f.controls.some((c) => /and what nobody answers in time goes ahead/.test(c.note))));
+  });
+});
+
+describe("an approval across tools", () => {
+  // A public chat agent whose tools each take one action on a confidential store; `gated` lists what one verified approval covers.
+  const agentWith = (tools: readonly { id: string; action: string }[], gated: readonly string[], extra: Record<string, unknown> = {}) =>
+    spec(publicChat("agent", { tools: tools.map((t) => t.id), ...extra }), {
+      datastores: [{ id: "orders", type: "relational", holds: ["orders-data"] }],
+      data: [{ id: "orders-data", classification: "confidential" }],
+      tools: tools.map((t) => ({ id: t.id, capabilities: [{ action: t.action, on: ["orders"] }] })),
+      ...(gated.length > 0 ? { controls: [{ id: "approval", type: "human-approval", covers: gated, verified: true }] } : {}),
+    });
+  const findings = (model: ReturnType<typeof spec>) => new Map(analyze(loadSpec(model), { today: TODAY }).findings.map((f) => [f.id, f]));
+  // Without the findings about how the approval itself falls short (TW-HUM-001): gating more raises what rides on it.
+  const gatedHarm = (model: ReturnType<typeof spec>) => new Map([...findings(model)].filter(([, f]) => !isControlShortfall(f)));
+  const refundAndEmail = [
+    { id: "refund", action: "spend" },
+    { id: "email", action: "send" },
+  ];
+
+  it("adding a gated tool beside an ungated one lowers nothing, and says why the approval does not count (scribe review P3)", () => {
+    const before = findings(agentWith([{ id: "write-queue", action: "write" }], []));
+    const after = findings(agentWith([{ id: "write-queue", action: "write" }, { id: "write-records", action: "write" }], ["write-records"]));
+    const pi = after.get("TW-PI-001@agent")!;
+    assert.ok(before.get("TW-PI-001@agent") && pi, "TW-PI-001 fires on both sides");
+    for (const [id, finding] of before) if (after.has(id)) assert.ok(after.get(id)!.residual.score >= finding.residual.score, `${id} fell`);
+    // The old rule took half the gate (0.5 of its 1 step) off every finding with both tools in scope.
+    assert.ok(!pi.controls.some((c) => c.control === "approval"));
+    assert.ok(pi.missingControls.includes("human-approval"));
+    assert.match(pi.reasons[2]!, /Not counted: approval \(human-approval\) gates write-records but leaves write-queue ungated, and a steered agent takes the tool gated least/);
+  });
+
+  it("counts the weakest gate: nothing while a tool is open, the lesser gate when every tool has one", () => {
+    const refundGated = findings(agentWith(refundAndEmail, ["refund"])).get("TW-PI-001@agent")!;
+    assert.equal(refundGated.residual.score, refundGated.inherent.score);
+    assert.match(refundGated.reasons[2]!, /Not counted: approval \(human-approval\) gates refund but leaves email ungated/);
+    // Both gated, the email tool by an unverified approval (half of 1 step): 0.5 comes off, in that gate's words.
+    const both = spec(agentWith(refundAndEmail, ["refund"]), { controls: [{ id: "email-review", type: "human-approval", covers: ["email"] }] });
+    const pi = findings(both).get("TW-PI-001@agent")!;
+    assert.equal(pi.residual.likelihood, pi.inherent.likelihood - 0.5);
+    assert.match(pi.reasons[2]!, /email-review \(human-approval, implemented, not verified\) lowers likelihood by 0.5/);
+  });
+
+  it("an approval on the agent gates the tools of its MCP servers too", () => {
+    const model = spec(agentWith([{ id: "refund", action: "spend" }], ["agent"], { mcpServers: ["shop-mcp"] }), mcpServer("shop-mcp", "first-party"), {
+      tools: [{ id: "delete-order", server: "shop-mcp", capabilities: [{ action: "delete", on: ["orders"] }] }],
+    });
+    const pi = findings(model).get("TW-PI-001@agent")!;
+    // Both tools sit behind the approval on the agent: its full step. Counting only the agent's own
+    // tools list left delete-order open, and the approval counted nothing.
+    assert.equal(pi.residual.likelihood, pi.inherent.likelihood - 1);
+    assert.match(pi.reasons[2]!, /approval \(human-approval, implemented, verified\) lowers likelihood by 1/);
+  });
+
+  it("never rises as tools are gated, never falls as tools are added (property)", () => {
+    const actions = ["write", "delete", "execute", "send", "publish", "spend", "admin"];
+    const tool = (i: number) => fc.record({ id: fc.constant(`t${i}`), action: fc.constantFrom(...actions), gated: fc.boolean() });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(fc.tuple(...Array.from({ length: n }, (_, i) => tool(i))), tool(n))), ([tools, added]) => {
+        const gatedIds = tools.filter((t) => t.gated).map((t) => t.id);
+        const base = gatedHarm(agentWith(tools, gatedIds));
+        // Gating one more tool never raises a finding.
+        const open = tools.find((t) => !t.gated);
+        if (open) for (const [id, f] of gatedHarm(agentWith(tools, [...gatedIds, open.id]))) if (base.has(id)) assert.ok(f.residual.score <= base.get(id)!.residual.score, `${id} rose when ${open.id} was gated`);
+        // Adding a tool, gated or not, never lowers one.
+        for (const [id, f] of gatedHarm(agentWith([...tools, added], added.gated ? [...gatedIds, added.id] : gatedIds))) if (base.has(id)) assert.ok(f.residual.score >= base.get(id)!.residual.score, `${id} fell when ${added.id} (${added.action}) was added`);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -10,16 +10,16 @@ describe("threatwright plan", () => {
     assert.equal(code, 0, err);
     assert.match(out, /^Remediation plan for Customer support assistant \(2026-11-22\)\n\nStill to act on: 28 findings \(4 critical, 12 high, 9 medium, 3 low\), residual risk 348\.75\.\n/);
     // The first step as test/planning/plan.test.ts checks it by hand (-20.75; TW-PRV-001 20 -> 15 leaves critical).
-    // The second takes the other critical below: an approval on the email tool takes 2 off the likelihood of TW-EXF-001
-    // (5x4 = 20 after the first step -> 3x4 = 12) and of TW-OUT-002 (5x2 = 10 -> 3x2 = 6), and half a step off TW-PI-001
-    // (the agent's other acting tools are not gated: 4.75x5 = 23.75 -> 4.25x5 = 21.25), -14.5. The approvers-shown-injected-
-    // text finding it brings (TW-HUM-001, low 3) is listed but not summed: its harm is what the approval gates. An egress
-    // allowlist on the same tool takes -13; tenant isolation on the vector store more (-15) but leaves both criticals critical.
-    assert.match(out, /\nWith the 2 controls below in place: 29 findings \(2 critical, .*residual risk 313\.5, 35\.25 less\.\n/);
+    // The second takes the other critical below: an egress allowlist on the email tool takes 2 off the likelihood of
+    // TW-EXF-001 (5x4 = 20 after the first step -> 3x4 = 12) and 1 off the impact of TW-OUT-002 (5x2 = 10 -> 5x1 = 5),
+    // -13. An approval on the same tool takes 2 off the same two (-8 and -4) but nothing off TW-PI-001,
+    // whose agent has other acting tools left ungated: -12. Tenant isolation on the vector store takes more (-15) but
+    // leaves both criticals critical.
+    assert.match(out, /\nWith the 2 controls below in place: 28 findings \(2 critical, .*residual risk 315, 33\.75 less\.\n/);
     assert.match(out, /\n1\. Add data-minimisation on Support agent \(support-agent\): residual 348\.75 -> 328 \(-20\.75\); 1 finding no longer critical\n {3}lowers 5 findings: TW-EXF-001@support-agent\+send-customer-email critical 25 -> critical 20;/);
     assert.match(
       out,
-      /\n2\. Add human-approval on Send email to customer \(send-customer-email\): residual 328 -> 313\.5 \(-14\.5\); 1 finding no longer critical\n {3}lowers 3 findings: TW-EXF-001@support-agent\+send-customer-email critical 20 -> high 12; TW-OUT-002@support-agent\+email-api medium 10 -> medium 6; TW-PI-001@support-agent critical 23\.75 -> critical 21\.25\n {3}brings 1 finding: TW-HUM-001@human-approval-send-customer-email low 3\n/,
+      /\n2\. Add egress-allowlist on Send email to customer \(send-customer-email\): residual 328 -> 315 \(-13\); 1 finding no longer critical\n {3}lowers 2 findings: TW-EXF-001@support-agent\+send-customer-email critical 20 -> high 12; TW-OUT-002@support-agent\+email-api medium 10 -> low 5\n/,
     );
     // The YAML block is what the team pastes under controls: it parses to the proposed control.
     const block = out.split("add to the model's controls (then fill in evidence):\n")[1]!.split("\n\n")[0]!;
@@ -33,9 +33,10 @@ describe("threatwright plan", () => {
     // 618.5: the example's residual risk, with TW-EXF-001's approval counted where it gates the agent (first-time
     // contributors) rather than where the data comes from (branch protection on the repository), and the two
     // TW-NHI-008 findings counting the high-capability adversary that may come in through the MCP servers (+4 each);
-    // 599.5 since the fetched web pages are one finding (TW-PI-003), not also TW-PI-005's 19.
+    // 599.5 since the fetched web pages are one finding (TW-PI-003), not also TW-PI-005's 19; 597.5 since an approval
+    // on the agent (first-time contributors) gates the tools of its MCP servers too: TW-GOV-006 and TW-MCP-003 -1 each.
     const { out } = await runCli(["plan", "examples/coding-agent", "--steps", "1"]);
-    assert.match(out, /\n1\. Complete fine-grained-token \(least-privilege on .* \(code-host-bot\); now planned, not verified\): residual 599\.5 -> /);
+    assert.match(out, /\n1\. Complete fine-grained-token \(least-privilege on .* \(code-host-bot\); now planned, not verified\): residual 597\.5 -> /);
     assert.match(out, /\n {3}set on fine-grained-token:\n {5}status: implemented\n {5}verified: true\n/);
   });
 
@@ -43,12 +44,14 @@ describe("threatwright plan", () => {
     const json = JSON.parse((await runCli(["plan", "examples/invoice-agents", "--format", "json", "--steps", "3"])).out);
     assert.equal(json.schemaVersion, "1.2");
     // Each step says which severity it brings findings below, as its lowered findings show: step 1 takes three
-    // criticals to high, step 2 one more, step 3 none but three highs to medium.
+    // criticals to high, step 2 two more (TW-EXF-001 and TW-MEM-002, whose agent's two acting tools are then both gated,
+    // the weaker gate, the payment approval above 10,000 EUR, taking 0.5: 5x4 = 20 -> 4.5x4 = 18), step 3 none but three
+    // highs to medium.
     assert.deepEqual(
       json.steps.map((s: { bringsBelow?: unknown }) => s.bringsBelow),
       [
         { severity: "critical", findings: 3 },
-        { severity: "critical", findings: 1 },
+        { severity: "critical", findings: 2 },
         { severity: "high", findings: 3 },
       ],
     );
@@ -58,8 +61,9 @@ describe("threatwright plan", () => {
     }
     assert.equal(json.tool.name, "threatwright");
     assert.equal(json.steps.length, 3);
-    // 428 in all, less the approval's own shortfalls, which are the payments' risk: splitting under its threshold (TW-AGY-003, 20) and approvers shown injected text (TW-HUM-001, 8).
-    assert.equal(json.start.residual, 400);
+    // 431 in all, less the approval's own shortfalls, which are the payments' risk: splitting under its threshold (TW-AGY-003, 20) and approvers shown injected text (TW-HUM-001, 8).
+    // (428 before the payment approval stopped counting against the payment agent's findings while its remittance tool is open: TW-A2A-002 14 -> 16, TW-MEM-002 19 -> 20.)
+    assert.equal(json.start.residual, 403);
     const markdown = (await runCli(["plan", "examples/invoice-agents", "--format", "markdown", "--steps", "3"])).out;
     assert.match(markdown, /^## Threatwright remediation plan: Back-office invoice agents\n/);
     for (const step of json.steps) assert.ok(markdown.includes(`| ${step.rank} | `) && markdown.includes(`${step.residual.before} → ${step.residual.after}`), `step ${step.rank} in the table`);

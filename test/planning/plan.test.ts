@@ -231,8 +231,8 @@ describe("remediation plan", () => {
     );
     assert.ok(!plan.steps.some((s) => s.control.type === "least-privilege" && s.control.covers.includes("support-backend-role")));
     // The planned image CSP on the widget, completed, closes the zero-click image leak and nothing else.
-    const allowlist = plan.steps.find((s) => s.control.type === "egress-allowlist");
-    assert.deepEqual([allowlist?.kind, allowlist?.control.id, allowlist?.lowered.map((f) => f.id)], ["complete", "widget-image-csp", ["TW-EXF-002@support-agent+chat-widget"]]);
+    const csp = plan.steps.find((s) => s.control.id === "widget-image-csp");
+    assert.deepEqual([csp?.kind, csp?.control.type, csp?.lowered.map((f) => f.id)], ["complete", "egress-allowlist", ["TW-EXF-002@support-agent+chat-widget"]]);
   });
 
   it("gives the same plan every time, and every example's plan is consistent", () => {

@@ -266,10 +266,10 @@ describe("what to do first, in the page", async () => {
 
   it("comes right after the summary, with the plan's first three steps and the YAML of each", () => {
     assert.ok(html.indexOf('<section id="plan"') > html.indexOf('<section id="summary"') && html.indexOf('<section id="plan"') < html.indexOf('<section id="heatmap"'));
-    // The first two steps, as test/planning/plan.test.ts and test/cli/plan.test.ts check them: 348.75 - 20.75 - 14.5,
+    // The first two steps, as test/planning/plan.test.ts and test/cli/plan.test.ts check them: 348.75 - 20.75 - 13,
     // each taking one critical finding below critical.
     assert.match(section, /<b>Add data-minimisation on Support agent \(support-agent\)<\/b> <span class="plan-delta">-20\.75<\/span> <span class="muted">\(348\.75 → 328; 1 finding no longer critical\)<\/span>/);
-    assert.match(section, /<b>Add human-approval on Send email to customer \(send-customer-email\)<\/b> <span class="plan-delta">-14\.5<\/span> <span class="muted">\(328 → 313\.5; 1 finding no longer critical\)<\/span>/);
+    assert.match(section, /<b>Add egress-allowlist on Send email to customer \(send-customer-email\)<\/b> <span class="plan-delta">-13<\/span> <span class="muted">\(328 → 315; 1 finding no longer critical\)<\/span>/);
     assert.match(section, /The worst findings come first\./);
     assert.equal(section.match(/<div class="plan-step">/g)?.length, 3);
     assert.equal(section.match(/<details><summary>Add to the model's controls, then fill in evidence<\/summary><pre><code>- id: [a-z-]+\n {2}type: /g)?.length, 3);

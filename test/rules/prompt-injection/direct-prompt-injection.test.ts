@@ -68,8 +68,8 @@ ruleTester(directPromptInjection, {
     },
     {
       // Verified approval on refund would take 1 off likelihood; the agent can also email anyone, ungated, so a
-      // steered agent takes that tool: the approval counts half. Adding an approval on the email tool restores it.
-      name: "an approval on one of two acting tools counts half",
+      // steered agent takes that tool: the approval counts nothing. Adding an approval on the email tool restores it.
+      name: "an approval on one of two acting tools counts nothing while the other is open",
       model: spec(publicChat("agent", { tools: ["refund", "email"] }), refund, {
         tools: [{ id: "email", capabilities: [{ action: "send", destination: "any" }] }],
         controls: [{ id: "refund-approval", type: "human-approval", covers: ["refund"], verified: true, evidence: [{ type: "config", ref: "approvals.yaml" }] }],
@@ -77,12 +77,13 @@ ruleTester(directPromptInjection, {
       findings: [
         {
           anchors: ["agent"],
-          // Inherent 5 x 4 = 20 (as above). Residual likelihood 5 - 0.5 = 4.5: 4.5 x 4 = 18, high.
-          severity: "high",
+          // Inherent 5 x 4 = 20 (as above), critical, and so is the residual.
+          severity: "critical",
           check: (finding) => {
             assert.equal(finding.inherent.score, 20);
-            assert.equal(finding.residual.score, 18);
-            assert.match(finding.reasons[2]!, /refund-approval \(human-approval, implemented, verified\) gates refund but leaves email ungated, so it lowers likelihood by 0.5, half of its 1/);
+            assert.equal(finding.residual.score, 20);
+            assert.ok(finding.missingControls.includes("human-approval"));
+            assert.match(finding.reasons[2]!, /Not counted: refund-approval \(human-approval\) gates refund but leaves email ungated, and a steered agent takes the tool gated least/);
           },
         },
       ],
