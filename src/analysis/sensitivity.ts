@@ -83,9 +83,12 @@ export function readReturns(graph: SystemGraph, capability: Capability): { data:
  * Whether sensitive data in an agent's context is the attacker's own record: the data belongs to
  * the people it is about (`belongsTo`), every origin of the attack speaks for them (one of those
  * actors, or a source only they write), and no way it reaches the agent starts at a store of
- * records (ContextData.fromStore): it is the record of the case at hand, passed on.
+ * records (ContextData.fromStore): it is the record of the case at hand, passed on. A read that
+ * authorization binds to the asker (ContextData.boundToAsker) returns the asker's own record only
+ * when the origins are the askers (`askers`); to someone who injects content, it is the record of
+ * whoever the agent serves.
  */
-export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData, agentId: string, dataId: string, origins: readonly { id: string }[]): boolean {
+export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData, agentId: string, dataId: string, origins: readonly { id: string }[], askers: boolean): boolean {
   const owners = graph.data(dataId)?.belongsTo;
   if (!owners?.length || origins.length === 0) return false;
   const ownedBy = new Set(owners);
@@ -94,7 +97,17 @@ export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData,
     const writers = graph.node(origin.id)?.element.writableBy;
     return Array.isArray(writers) && writers.length > 0 && writers.every((writer) => ownedBy.has(writer as string));
   };
+  if (!askers && contextData.boundToAsker(agentId, dataId) !== undefined) return false;
   return origins.every(speaksForOwners) && contextData.fromStore(agentId, dataId) === undefined;
+}
+
+/**
+ * The authorization control that binds a tool's reads to the person asking (the tool checks the
+ * records belong to them), when one does: implemented and verified, since the finding then leaves
+ * the data out altogether. A claim nobody checked, or a control that covers some reads only, does not.
+ */
+export function askerBinding(graph: SystemGraph, toolId: string): string | undefined {
+  return graph.controlsCovering(toolId).find((c) => c.type === "authorization" && (c.status ?? "implemented") === "implemented" && c.verified === true)?.id;
 }
 
 export interface ContextData {
@@ -106,6 +119,12 @@ export interface ContextData {
    * gets it passed on, one case's record at a time (from a client, a service or another agent).
    */
   fromStore(agentId: string, dataId: string): string | undefined;
+  /**
+   * Where the data reaches the agent through a tool's read that authorization binds to the person
+   * asking (askerBinding), or from an agent that read it so: that tool and its control. The asker gets
+   * their own records that way; another way may still bring everyone's (fromStore says).
+   */
+  boundToAsker(agentId: string, dataId: string): { tool: string; control: string } | undefined;
 }
 
 /**
@@ -118,6 +137,7 @@ export interface ContextData {
 export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent): ContextData {
   const cache = new Map<string, Map<string, string>>();
   const stored = new Map<string, Map<string, string>>();
+  const boundReads = new Map<string, Map<string, { tool: string; control: string }>>();
   const visiting = new Set<string>();
   const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
   const NONE: ReadonlyMap<string, string> = new Map();
@@ -132,6 +152,7 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     if (visiting.has(agentId)) return found;
     visiting.add(agentId);
     const fromStores = new Map<string, string>();
+    const bound = new Map<string, { tool: string; control: string }>();
     const add = (dataId: string, from: string, store: string | undefined) => {
       if (!sensitiveIds.has(dataId)) return;
       if (!found.has(dataId)) found.set(dataId, from);
@@ -144,7 +165,13 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
       if (forwards(flow.from)) {
         const forwarded = of(flow.from);
         const upstream = stored.get(flow.from) ?? NONE;
-        for (const [dataId] of forwarded) add(dataId, flow.from, upstream.get(dataId));
+        const upstreamBound = boundReads.get(flow.from);
+        for (const [dataId] of forwarded) {
+          add(dataId, flow.from, upstream.get(dataId));
+          // A record the upstream agent read bound to its asker is still that one person's record.
+          const binding = upstreamBound?.get(dataId);
+          if (binding && !bound.has(dataId)) bound.set(dataId, binding);
+        }
       }
       // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
       for (const writer of graph.flowsTo(flow.from)) {
@@ -152,19 +179,28 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
       }
     }
     for (const tool of graph.toolsOf(agentId)) {
+      const control = askerBinding(graph, tool.id);
       for (const capability of tool.capabilities) {
         if (capability.action !== "read") continue;
-        for (const { data, resource } of readReturns(graph, capability)) add(data, resource, resource);
+        for (const { data, resource } of readReturns(graph, capability)) {
+          add(data, resource, control === undefined ? resource : undefined);
+          if (control !== undefined && sensitiveIds.has(data) && !bound.has(data)) bound.set(data, { tool: tool.id, control });
+        }
       }
     }
     visiting.delete(agentId);
     cache.set(agentId, found);
     stored.set(agentId, fromStores);
+    if (bound.size > 0) boundReads.set(agentId, bound);
     return found;
   };
   const fromStore = (agentId: string, dataId: string): string | undefined => {
     of(agentId);
     return (stored.get(agentId) ?? NONE).get(dataId);
   };
-  return { of, fromStore };
+  const boundToAsker = (agentId: string, dataId: string) => {
+    of(agentId);
+    return boundReads.get(agentId)?.get(dataId);
+  };
+  return { of, fromStore, boundToAsker };
 }

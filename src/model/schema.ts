@@ -372,7 +372,7 @@ export const Data = z
     ).optional(),
     belongsTo: refs(
       ["actor"],
-      "Whose data it is: the people each record is about, for data they supply or that is derived from what they supply (an applicant's passport and the fields read from it belong to the applicants). An attacker who is one of them already has their own record: an agent that holds only the record of the case at hand puts nothing of theirs at stake, and findings count the data only where it comes from a store of everyone's records",
+      "Whose data it is: the people each record is about, for data they supply or that is derived from what they supply (an applicant's passport and the fields read from it belong to the applicants). An attacker who is one of them already has their own record: an agent that holds only the record of the case at hand puts nothing of theirs at stake, and findings count the data only where it comes from a store of everyone's records. A tool read that a verified authorization control binds to the person asking is not such a store for the people who ask (they get their own records), but is for someone who injects content (they get the records of whoever the agent serves)",
     ).optional(),
   })
   .meta({

@@ -79,8 +79,8 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
   // The context holds only sensitive data, all of it in the model's data list.
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
     if (directPath.has(from)) continue;
-    if (attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins)) {
-      if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, data));
+    if (attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins, allDirect)) {
+      if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, injectable.agent.id, data));
       continue;
     }
     found.push({ item: { data, from }, rank: sensitivity(graph.data(data)!) });
@@ -90,9 +90,11 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
 }
 
 /** Evidence for data a finding leaves out as the attacker's own record (attackersOwnRecord says when). */
-export function ownRecordNote(context: AnalysisContext, dataId: string): EvidenceItem {
+export function ownRecordNote(context: AnalysisContext, agentId: string, dataId: string): EvidenceItem {
   const owners = context.graph.data(dataId)?.belongsTo ?? [];
-  return { element: dataId, note: `not counted: the attacker's own record (it belongs to ${names(context, owners)}), passed on for the case at hand, not read from a store of everyone's` };
+  const bound = context.contextData.boundToAsker(agentId, dataId);
+  const how = bound ? `: ${context.graph.nameOf(bound.tool)} reads only the asker's own records (${bound.control})` : ", passed on for the case at hand, not read from a store of everyone's";
+  return { element: dataId, note: `not counted: the attacker's own record (it belongs to ${names(context, owners)})${how}` };
 }
 
 /**
@@ -101,8 +103,12 @@ export function ownRecordNote(context: AnalysisContext, dataId: string): Evidenc
  */
 export function storeNote(context: AnalysisContext, agentId: string, dataId: string): string {
   const owners = context.graph.data(dataId)?.belongsTo;
-  const store = owners?.length ? context.contextData.fromStore(agentId, dataId) : undefined;
-  return store === undefined ? "" : `; it belongs to ${names(context, owners!)}, but also comes from ${context.graph.nameOf(store)}, which holds everyone's records`;
+  if (!owners?.length) return "";
+  const store = context.contextData.fromStore(agentId, dataId);
+  if (store !== undefined) return `; it belongs to ${names(context, owners)}, but also comes from ${context.graph.nameOf(store)}, which holds everyone's records`;
+  // Bound to the asker: the records of whoever the agent serves, not everyone's, and not the injector's own.
+  const bound = context.contextData.boundToAsker(agentId, dataId);
+  return bound ? `; ${context.graph.nameOf(bound.tool)} reads only the records of the person asking (${bound.control}), so theirs are at stake, not everyone's` : "";
 }
 
 export { actingIdentity } from "../analysis/capabilities.js";

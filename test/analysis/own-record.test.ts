@@ -135,3 +135,78 @@ describe("the attacker's own record is no prize", () => {
     assert.deepEqual(atStake(notOwn), ["sensitive data in the agent's context from extractor, not from the user"]);
   });
 });
+
+describe("a read bound to the person asking (authorization on the tool)", () => {
+  // Signed-in customers chat with an agent that reads records, which belong to them, from a store of everyone's through
+  // a tool running as a service identity; the agent can email anyone, so TW-EXF-001 and TW-PI-001 look at what is at stake.
+  const records = (authorization: Record<string, unknown> | undefined, ...extra: ModelSpec[]): ModelSpec =>
+    spec(
+      {
+        actors: [{ id: "customers", type: "customer", authenticated: true }],
+        clients: [{ id: "chat", type: "web-chat", handles: ["plain-text"] }],
+        models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+        agents: [{ id: "agent", models: ["llm"], tools: ["read-records", "email"] }],
+        datastores: [{ id: "records", type: "relational", holds: ["record"] }],
+        identities: [{ id: "svc", type: "service-account", owner: "team", permissions: [{ resource: "records", actions: ["read"] }] }],
+        tools: [
+          { id: "read-records", runsAs: "svc", capabilities: [{ action: "read", on: ["records"] }] },
+          { id: "email", capabilities: [{ action: "send", destination: "any" }] },
+        ],
+        data: [{ id: "record", classification: "restricted", flags: ["health"], belongsTo: ["customers"] }],
+        flows: [
+          { id: "ask", from: "customers", to: "chat", channel: "message" },
+          { id: "chat-to-agent", from: "chat", to: "agent", channel: "api" },
+        ],
+        ...(authorization ? { controls: [{ id: "own-records-only", type: "authorization", covers: ["read-records"], evidence: [{ type: "test", ref: "t" }], ...authorization }] } : {}),
+      },
+      ...extra,
+    );
+  const recordNotes = (model: ModelSpec) =>
+    [...findingsOf(directPromptInjection, model), ...findingsOf(exfiltrationPath, model)].map((f) => [f.id, f.evidence.find((e) => e.element === "record")?.note]);
+
+  it("to the customers who ask, it returns their own record: no prize, and the note says which control makes it so", () => {
+    // Nothing else sensitive in the context: no exfiltration path; the injection finding (it can still email anyone) names the record as left out.
+    assert.deepEqual(recordNotes(records({ verified: true })), [["TW-PI-001@agent", "not counted: the attacker's own record (it belongs to customers): read-records reads only the asker's own records (own-records-only)"]]);
+    // Without it, the tool reads everyone's records.
+    const everyone = "it belongs to customers, but also comes from records, which holds everyone's records";
+    assert.deepEqual(recordNotes(records(undefined)), [
+      ["TW-PI-001@agent", `sensitive data in the agent's context from records, not from the user; ${everyone}`],
+      ["TW-EXF-001@agent+email", `sensitive data in the agent's context, from records; ${everyone}`],
+    ]);
+  });
+
+  it("an unverified or partial authorization, or one only planned, leaves everyone's records at stake", () => {
+    for (const weaker of [{}, { verified: true, status: "partial" }, { verified: true, status: "planned" }]) {
+      const notes = recordNotes(records(weaker));
+      assert.equal(notes.length, 2, JSON.stringify(weaker));
+      for (const [, note] of notes) assert.match(note!, /which holds everyone's records$/, JSON.stringify(weaker));
+    }
+  });
+
+  it("another way from the store, not bound, keeps everyone's records at stake", () => {
+    const direct: ModelSpec = { flows: [{ id: "records-to-agent", from: "records", to: "agent", channel: "retrieval", data: ["record"] }] };
+    for (const [, note] of recordNotes(records({ verified: true }, direct))) assert.match(note!, /but also comes from records, which holds everyone's records$/);
+  });
+
+  it("to someone who injects content, it is the record of whoever the agent serves: at stake, one person's rather than everyone's", () => {
+    // Customers also write tickets the agent reads: an injecting customer gets the asking customer's record.
+    const tickets: ModelSpec = {
+      sources: [{ id: "tickets", type: "tickets", writableBy: ["customers"] }],
+      flows: [{ id: "tickets-in", from: "tickets", to: "agent", channel: "retrieval" }],
+    };
+    const [exfil] = findingsOf(exfiltrationPath, records({ verified: true }, tickets));
+    assert.equal(exfil?.evidence.find((e) => e.element === "record")?.note, "sensitive data in the agent's context, from records; read-records reads only the records of the person asking (own-records-only), so theirs are at stake, not everyone's");
+  });
+
+  it("passed on by an agent that read it bound to its asker, it stays that person's record", () => {
+    // A second agent gets what the first hands it; the customers chat with the first only.
+    const downstream = records({ verified: true }, {
+      agents: [{ id: "notifier", models: ["llm"], tools: ["email-2"] }],
+      tools: [{ id: "email-2", capabilities: [{ action: "send", destination: "any" }] }],
+      flows: [{ id: "handoff", from: "agent", to: "notifier", channel: "message" }],
+    });
+    const notifier = findingsOf(exfiltrationPath, downstream).find((f) => f.id === "TW-EXF-001@notifier+email-2");
+    // Injected through the hand-off, the notifier's attackers are not the askers: the record is at stake, bound.
+    assert.match(notifier?.evidence.find((e) => e.element === "record")?.note ?? "", /read-records reads only the records of the person asking \(own-records-only\)/);
+  });
+});

@@ -52,8 +52,8 @@ export const directPromptInjection: Rule = {
       const ownRecords: EvidenceItem[] = [];
       for (const [data, from] of context.contextData.of(agent.id)) {
         if (ownInput.has(from)) continue;
-        if (attackersOwnRecord(graph, context.contextData, agent.id, data, direct)) {
-          if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, data));
+        if (attackersOwnRecord(graph, context.contextData, agent.id, data, direct, true)) {
+          if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, agent.id, data));
           continue;
         }
         // Contexts hold only sensitive data, by known data IDs.
