@@ -1,7 +1,7 @@
 import type { Effect } from "../../analysis/capabilities.js";
 import type { Flow } from "../../model/schema.js";
-import { autonomyFactor, names, worstEffect } from "../helpers.js";
-import type { Detection, Factor, Rule } from "../rule.js";
+import { autonomyFactor, isSevere, names, worstEffect } from "../helpers.js";
+import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 const CONSEQUENTIAL = new Set<Effect["action"]>(["spend", "write", "delete", "execute"]);
 const SEVERE = new Set<Effect["action"]>(["spend", "delete", "execute"]);
@@ -19,7 +19,7 @@ export const uncheckedConsequentialOutput: Rule = {
   rationale:
     "Models state wrong things with confidence: a hallucinated policy, a misread amount, an IBAN taken from the wrong line. When one component's generated or extracted output is the input on which another agent or service pays, writes, deletes or runs something, the error becomes an action. Unless the values are checked against a source of truth or a person confirms the action, nothing stands between a plausible mistake and its consequence; an attacker who reaches the producer can also make the mistake on purpose.",
   appliesWhen:
-    "A flow goes from an agent or a model to another agent whose capabilities include spend, write, delete or execute, or to a service whose identity may do those; a model's flow to an agent that uses it as its own model does not count (that is the agent deciding), nor do a service's spending on model usage and writing to log stores (what it does around every call, not on the model's word). Fires whether or not a check exists; output validation and human approval lower the residual.",
+    "A flow goes from an agent or a model to another agent whose capabilities include spend, write, delete or execute, or to a service whose identity may do those; a model's flow to an agent that uses it as its own model does not count (that is the agent deciding), nor do a service's spending on model usage and writing to log stores (what it does around every call, not on the model's word), nor a service that gets only the agent's answer (channel output) and passes it on as an answer to a client or person (a chat backend relaying the reply acts on nothing it says, whatever its identity may do). Spending through a grant capped in total per hour, day or month is a known cost and does not raise the impact. Fires whether or not a check exists; output validation and human approval lower the residual.",
   mappings: {
     stride: ["T"],
     owaspLlm: ["LLM09:2025", "LLM05:2025"],
@@ -60,6 +60,7 @@ export const uncheckedConsequentialOutput: Rule = {
           if (node.kind === "model" && graph.agent(consumer)?.models?.includes(producer)) continue;
           effects = capabilities.agentEffects(consumer).filter((e) => CONSEQUENTIAL.has(e.action));
         } else if (kind === "service") {
+          if (relaysAnswer(context, flows, consumer)) continue;
           const identity = graph.identityOf(consumer);
           effects = identity ? capabilities.identityEffects(identity.id).filter((e) => CONSEQUENTIAL.has(e.action) && !bookkeeping(e)) : [];
         } else continue;
@@ -69,7 +70,8 @@ export const uncheckedConsequentialOutput: Rule = {
         const factors: Factor[] = [];
         if (untrusted.reaches(producer)) factors.push({ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so a wrong value can be planted on purpose` });
         if (kind === "agent") factors.push(...autonomyFactor(context, consumer));
-        const severe = effects.filter((e) => SEVERE.has(e.action));
+        // Spending through a grant capped in total per period is a known cost, not money moved at will (isSevere).
+        const severe = effects.filter((e) => SEVERE.has(e.action) && isSevere(e));
         if (severe.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(consumer)} can ${[...new Set(severe.map((e) => e.action))].join(", ")}` });
         else if (effects.every((e) => e.action === "write")) factors.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(consumer)} only writes; a wrong value is recorded, not paid, deleted or run` });
 
@@ -91,3 +93,14 @@ export const uncheckedConsequentialOutput: Rule = {
     return detections;
   },
 };
+
+/**
+ * A service that gets only the agent's answer (channel output) and passes it on as an answer to a
+ * client or a person: a chat backend relaying the reply. It acts on nothing the answer says, whatever
+ * its identity may do (the agent's tools acting through a shared identity is TW-NHI-004's finding).
+ */
+function relaysAnswer(context: AnalysisContext, flows: readonly Flow[], service: string): boolean {
+  if (!flows.every((f) => f.channel === "output")) return false;
+  const { graph } = context;
+  return graph.flowsFrom(service).some((f) => f.channel === "output" && (graph.kindOf(f.to) === "client" || graph.kindOf(f.to) === "actor"));
+}

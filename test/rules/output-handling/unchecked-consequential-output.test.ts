@@ -3,6 +3,22 @@ import { uncheckedConsequentialOutput } from "../../../src/rules/output-handling
 import { internalAgent, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
+/**
+ * A chat backend that runs as the workload identity the agent's paying tool uses, and gets the agent's
+ * answer (`answerFlow`); `onward` is what it does with it (commerce review P4).
+ */
+const chatBackend = (answerFlow: Record<string, unknown>, onward: Record<string, unknown>[], grant: Record<string, unknown> = {}) =>
+  spec(publicChat("shop-agent", { tools: ["pay"], runsAs: "wi" }), {
+    services: [
+      { id: "bff", type: "api", runsAs: "wi" },
+      { id: "payments", type: "api" },
+    ],
+    identities: [{ id: "wi", type: "workload-identity", permissions: [{ resource: "payments", actions: ["spend"], ...grant }] }],
+    tools: [{ id: "pay", runsAs: "wi", capabilities: [{ action: "spend", on: ["payments"] }] }],
+    flows: [{ id: "answer", from: "shop-agent", to: "bff", data: ["chat"], ...answerFlow }, ...onward],
+  });
+const relayToWidget = { id: "bff-to-widget", from: "bff", to: "widget", channel: "output", data: ["chat"] };
+
 /** An extraction agent passes fields to a payer agent that can pay. */
 const handOff = (payerTools: string[], extra: Record<string, unknown> = {}) =>
   spec(internalAgent("extractor"), {
@@ -38,6 +54,11 @@ ruleTester(uncheckedConsequentialOutput, {
       }),
     },
     {
+      // It acts on nothing the answer says; that the agent's tool pays through the same identity is TW-NHI-004's finding.
+      name: "a chat backend that only relays the agent's answer to the app, on the identity the agent's paying tool uses",
+      model: chatBackend({ channel: "output" }, [relayToWidget]),
+    },
+    {
       name: "a service with no identity in the model",
       model: spec(internalAgent("agent"), { services: [{ id: "crm", type: "api" }], flows: [{ id: "agent-to-crm", from: "agent", to: "crm", channel: "api" }] }),
     },
@@ -55,6 +76,26 @@ ruleTester(uncheckedConsequentialOutput, {
           check: (finding) => assert.equal(finding.inherent.score, 12),
         },
       ],
+    },
+    {
+      // Near misses of the relay: the backend keeps the answer (no onward answer to a client or person), or, below, gets
+      // it on an API call (a caller acting on what the agent returns). Likelihood 3 + 1 (the public reaches the agent).
+      // Impact 3 + 1 (the backend's identity can spend). 16: high.
+      name: "a backend that gets the answer and passes nothing on acts on it",
+      model: chatBackend({ channel: "output" }, []),
+      findings: [{ anchors: ["shop-agent", "bff"], severity: "high", check: (finding) => assert.equal(finding.inherent.score, 16) }],
+    },
+    {
+      name: "a backend that gets the agent's output by API and also shows it to the user still acts on it",
+      model: chatBackend({ channel: "api" }, [relayToWidget]),
+      findings: [{ anchors: ["shop-agent", "bff"], severity: "high", check: (finding) => assert.equal(finding.inherent.score, 16) }],
+    },
+    {
+      // Spending through a grant capped at 100 EUR a day is a known cost (docs/scoring.md), not money moved at will:
+      // no +1 for it. Likelihood 4; impact 3. 12: high.
+      name: "a backend whose identity's spending is capped in total per day acts on the answer, without the spending step",
+      model: chatBackend({ channel: "api" }, [], { limit: { amount: 100, currency: "EUR", per: "day" } }),
+      findings: [{ anchors: ["shop-agent", "bff"], severity: "high", check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [4, 3]) }],
     },
     {
       name: "the rule fires with validation in place; the check lowers the residual",
