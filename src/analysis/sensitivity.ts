@@ -91,13 +91,13 @@ export function readReturns(graph: SystemGraph, capability: Capability): { data:
 export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData, agentId: string, dataId: string, origins: readonly { id: string }[], askers: boolean): boolean {
   const owners = graph.data(dataId)?.belongsTo;
   if (!owners?.length || origins.length === 0) return false;
+  if (!askers && contextData.boundToAsker(agentId, dataId) !== undefined) return false;
   const ownedBy = new Set(owners);
   const speaksForOwners = (origin: { id: string }) => {
     if (ownedBy.has(origin.id)) return true;
     const writers = graph.node(origin.id)?.element.writableBy;
     return Array.isArray(writers) && writers.length > 0 && writers.every((writer) => ownedBy.has(writer as string));
   };
-  if (!askers && contextData.boundToAsker(agentId, dataId) !== undefined) return false;
   return origins.every(speaksForOwners) && contextData.fromStore(agentId, dataId) === undefined;
 }
 
@@ -108,6 +108,12 @@ export function attackersOwnRecord(graph: SystemGraph, contextData: ContextData,
  */
 export function askerBinding(graph: SystemGraph, toolId: string): string | undefined {
   return graph.controlsCovering(toolId).find((c) => c.type === "authorization" && (c.status ?? "implemented") === "implemented" && c.verified === true)?.id;
+}
+
+/** A tool whose reads an authorization control binds to the person asking, and that control. */
+export interface AskerBinding {
+  tool: string;
+  control: string;
 }
 
 export interface ContextData {
@@ -124,7 +130,7 @@ export interface ContextData {
    * asking (askerBinding), or from an agent that read it so: that tool and its control. The asker gets
    * their own records that way; another way may still bring everyone's (fromStore says).
    */
-  boundToAsker(agentId: string, dataId: string): { tool: string; control: string } | undefined;
+  boundToAsker(agentId: string, dataId: string): AskerBinding | undefined;
 }
 
 /**
@@ -137,7 +143,7 @@ export interface ContextData {
 export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent): ContextData {
   const cache = new Map<string, Map<string, string>>();
   const stored = new Map<string, Map<string, string>>();
-  const boundReads = new Map<string, Map<string, { tool: string; control: string }>>();
+  const boundReads = new Map<string, Map<string, AskerBinding>>();
   const visiting = new Set<string>();
   const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
   const NONE: ReadonlyMap<string, string> = new Map();
@@ -152,11 +158,12 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     if (visiting.has(agentId)) return found;
     visiting.add(agentId);
     const fromStores = new Map<string, string>();
-    const bound = new Map<string, { tool: string; control: string }>();
-    const add = (dataId: string, from: string, store: string | undefined) => {
+    const bound = new Map<string, AskerBinding>();
+    const add = (dataId: string, from: string, store: string | undefined, binding?: AskerBinding) => {
       if (!sensitiveIds.has(dataId)) return;
       if (!found.has(dataId)) found.set(dataId, from);
       if (store !== undefined && !fromStores.has(dataId)) fromStores.set(dataId, store);
+      if (binding !== undefined && !bound.has(dataId)) bound.set(dataId, binding);
     };
     for (const flow of graph.flowsTo(agentId)) {
       const held = heldData(graph, flow.from);
@@ -165,13 +172,9 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
       if (forwards(flow.from)) {
         const forwarded = of(flow.from);
         const upstream = stored.get(flow.from) ?? NONE;
+        // A record the upstream agent read bound to its asker is still that one person's record.
         const upstreamBound = boundReads.get(flow.from);
-        for (const [dataId] of forwarded) {
-          add(dataId, flow.from, upstream.get(dataId));
-          // A record the upstream agent read bound to its asker is still that one person's record.
-          const binding = upstreamBound?.get(dataId);
-          if (binding && !bound.has(dataId)) bound.set(dataId, binding);
-        }
+        for (const [dataId] of forwarded) add(dataId, flow.from, upstream.get(dataId), upstreamBound?.get(dataId));
       }
       // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
       for (const writer of graph.flowsTo(flow.from)) {
@@ -180,12 +183,10 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     }
     for (const tool of graph.toolsOf(agentId)) {
       const control = askerBinding(graph, tool.id);
+      const binding = control === undefined ? undefined : { tool: tool.id, control };
       for (const capability of tool.capabilities) {
         if (capability.action !== "read") continue;
-        for (const { data, resource } of readReturns(graph, capability)) {
-          add(data, resource, control === undefined ? resource : undefined);
-          if (control !== undefined && sensitiveIds.has(data) && !bound.has(data)) bound.set(data, { tool: tool.id, control });
-        }
+        for (const { data, resource } of readReturns(graph, capability)) add(data, resource, binding ? undefined : resource, binding);
       }
     }
     visiting.delete(agentId);

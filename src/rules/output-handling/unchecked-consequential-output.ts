@@ -4,7 +4,6 @@ import { autonomyFactor, isSevere, names, worstEffect } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 const CONSEQUENTIAL = new Set<Effect["action"]>(["spend", "write", "delete", "execute"]);
-const SEVERE = new Set<Effect["action"]>(["spend", "delete", "execute"]);
 
 /**
  * Fires whether or not a check is in place: output validation and human
@@ -70,8 +69,8 @@ export const uncheckedConsequentialOutput: Rule = {
         const factors: Factor[] = [];
         if (untrusted.reaches(producer)) factors.push({ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so a wrong value can be planted on purpose` });
         if (kind === "agent") factors.push(...autonomyFactor(context, consumer));
-        // Spending through a grant capped in total per period is a known cost, not money moved at will (isSevere).
-        const severe = effects.filter((e) => SEVERE.has(e.action) && isSevere(e));
+        // Of these, spending, deleting and running code, less spending through a grant capped in total per period: a known cost, not money moved at will.
+        const severe = effects.filter(isSevere);
         if (severe.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(consumer)} can ${[...new Set(severe.map((e) => e.action))].join(", ")}` });
         else if (effects.every((e) => e.action === "write")) factors.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(consumer)} only writes; a wrong value is recorded, not paid, deleted or run` });
 
