@@ -10,6 +10,18 @@ import type { UntrustedContent, UntrustedOrigin } from "./untrusted-content.js";
 /** Channels that carry a request; output, logs, memory, retrieval and training carry none. */
 export const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>(["api", "message", "email", "event"]);
 
+/** Whether the flow carries a request: an asking channel, and not words the system takes only as content (session, asks: false). */
+const asks = (flow: Flow) => ASKING_CHANNELS.has(flow.channel) && flow.session?.asks !== false;
+
+/**
+ * The actor whose signed-in session the actor's requests ride in, when every request they send goes
+ * into one (a flow's session with asks: true): a check against the person asking then checks that owner.
+ */
+export function sessionOwner(graph: SystemGraph, actorId: string): string | undefined {
+  const requests = graph.flowsFrom(actorId).filter(asks);
+  return requests.length > 0 && requests.every((f) => f.session !== undefined) ? requests[0]!.session!.of : undefined;
+}
+
 /** The untrusted actors who talk to the agent directly (through clients and services only; isDirect starts at an actor), most dangerous first. */
 export function directOrigins(graph: SystemGraph, untrusted: UntrustedContent, agentId: string): UntrustedOrigin[] {
   return untrusted.originsReaching(agentId).filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agentId)));
@@ -32,7 +44,7 @@ export function directRequesters(graph: SystemGraph, agentId: string): ReadonlyM
   if (known) return known;
   const found = new Map<string, Set<string>>();
   for (const flow of graph.flowsTo(agentId)) {
-    if (!ASKING_CHANNELS.has(flow.channel)) continue;
+    if (!asks(flow)) continue;
     const data = flow.data ?? [];
     // Back from the flow's sender through clients and services to the people at the start.
     const seen = new Set<string>([agentId, flow.from]);
@@ -45,7 +57,7 @@ export function directRequesters(graph: SystemGraph, agentId: string): ReadonlyM
       }
       if (!isRelay(graph, id)) continue;
       for (const into of graph.flowsTo(id)) {
-        if (!ASKING_CHANNELS.has(into.channel) || seen.has(into.from)) continue;
+        if (!asks(into) || seen.has(into.from)) continue;
         seen.add(into.from);
         queue.push(into.from);
       }

@@ -3,6 +3,7 @@
 // steps their threat ends with.
 import type { PathStep } from "../rules/rule.js";
 import type { SystemGraph } from "../graph/graph.js";
+import type { Flow } from "../model/schema.js";
 import type { Effect } from "./capabilities.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "./untrusted-content.js";
 
@@ -35,10 +36,21 @@ export function isRelay(graph: SystemGraph, id: string): boolean {
   return kind === "client" || kind === "service";
 }
 
-/** A direct injection: the attacker's text goes straight to the agent through clients and services only. */
+/** The flow the origin's text leaves along, when the first hop is a flow. */
+export function firstFlow(graph: SystemGraph, hops: readonly Hop[]): Flow | undefined {
+  const next = hops[1];
+  if (!next || next.via !== "flow") return undefined;
+  return graph.flowsFrom(hops[0]!.node).find((f) => f.id === next.ref);
+}
+
+/**
+ * A direct injection: the attacker's text goes straight to the agent through clients and services only.
+ * Words spoken into someone else's session that the system does not take as requests (session, asks: false) are content.
+ */
 export function isDirect(graph: SystemGraph, hops: readonly Hop[]): boolean {
   const first = hops[0];
   if (!first || graph.kindOf(first.node) !== "actor") return false;
+  if (firstFlow(graph, hops)?.session?.asks === false) return false;
   for (let i = 1; i < hops.length - 1; i++) if (!isRelay(graph, hops[i]!.node)) return false;
   return true;
 }
@@ -56,7 +68,7 @@ export function entrySteps(graph: SystemGraph, untrusted: UntrustedContent, orig
       if (direct) steps.push({ element: hop.node, action: `${name} sends a message with injected instructions`, technique: TECHNIQUE.directInjection });
       else if (kind === "mcp-server") steps.push({ element: hop.node, action: `${name} serves tool descriptions or output that carry instructions`, technique: TECHNIQUE.toolPoisoning });
       else if (kind === "prompt") steps.push({ element: hop.node, action: `attacker edits the instruction file ${name}`, technique: TECHNIQUE.agentConfiguration });
-      else if (kind === "actor") steps.push({ element: hop.node, action: `${name} writes text with hidden instructions`, technique: TECHNIQUE.indirectInjection });
+      else if (kind === "actor") steps.push({ element: hop.node, action: actorInjects(graph, hops), technique: TECHNIQUE.indirectInjection });
       // Another organisation's agent (thirdParty): its own replies carry the instructions.
       else if (kind === "agent" && graph.agent(hop.node)?.thirdParty === true) steps.push({ element: hop.node, action: `${name}, another organisation's agent, replies with injected instructions`, technique: TECHNIQUE.indirectInjection });
       else steps.push({ element: hop.node, action: `attacker plants instructions in ${name} (${origin.reason})`, technique: TECHNIQUE.indirectInjection });
@@ -75,6 +87,13 @@ export function entrySteps(graph: SystemGraph, untrusted: UntrustedContent, orig
     else steps.push({ element: hop.node, action: `the text passes through ${name}`, technique: TECHNIQUE.indirectInjection });
   });
   return steps;
+}
+
+/** What an actor whose text is content, not a request, does to inject: writes it, or says it in someone else's session. */
+function actorInjects(graph: SystemGraph, hops: readonly Hop[]): string {
+  const name = graph.nameOf(hops[0]!.node);
+  const session = firstFlow(graph, hops)?.session;
+  return session ? `${name} speak or write hidden instructions into a session ${graph.nameOf(session.of)} started` : `${name} writes text with hidden instructions`;
 }
 
 /** The step in which a hijacked agent uses a capability. */

@@ -141,9 +141,10 @@ function conditionWords(control: Control, graph: SystemGraph): string | undefine
 
 /**
  * `scope` is everything a control may cover to count; `anchored`, the part of it made of the
- * finding's anchors and their hosts and identities, where a mitigation that counts on the anchors must sit.
+ * finding's anchors and their hosts and identities, where a mitigation that counts on the anchors must sit;
+ * `excused`, controls the detection found do not count, with why.
  */
-export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph, anchored: readonly string[] = scope, limits: ApprovalLimits = NO_LIMITS): Scoring {
+export function score(rule: Rule, factors: readonly Factor[], scope: readonly string[], graph: SystemGraph, anchored: readonly string[] = scope, limits: ApprovalLimits = NO_LIMITS, excused?: ReadonlyMap<string, string>): Scoring {
   const reasons: string[] = [];
   let likelihood = rule.likelihood;
   let impact = rule.impact;
@@ -171,7 +172,8 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
 
   const applied: AppliedControl[] = [];
   const missing: Control["type"][] = [];
-  const notCounted = new Map<string, string>();
+  // Controls the detection itself found do not count (a check on the session's owner, against someone speaking in it).
+  const notCounted = new Map<string, string>(excused);
   let residualLikelihood = likelihood;
   let residualImpact = impact;
   for (const mitigation of rule.mitigations) {

@@ -252,6 +252,11 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
     if (kind === "flow" && change.change === "changed" && is?.perCase === true && was?.perCase !== true) {
       reason("blast-radius", id, `flow '${id}' now hands '${str(is.to)}' one case's record at a time: where the attacker is that case, findings no longer count their record as at stake`);
     }
+    // Whose session an actor speaks in decides who is asking and whom a check on the asker checks.
+    if (kind === "flow" && change.change === "changed" && change.fields.some((f) => head(f) === "session")) {
+      const session = is?.session as { of?: unknown; asks?: unknown } | undefined;
+      reason("entry-point", id, session ? `flow '${id}' now carries what '${str(is?.from)}' say${session.asks === true ? " as requests" : ", as content and not requests,"} into a session '${str(session.of)}' started` : `flow '${id}' no longer says '${str(is?.from)}' speak in someone else's session`);
+    }
     if (change.change !== "changed") {
       const verb = change.change;
       if (kind === "boundary") reason("boundary", id, `trust boundary '${id}' ${verb}`);

@@ -21,6 +21,7 @@ import type { PlainCheck, ReferenceUse } from "./plain-check.js";
 import { compilePlainCheck, NOT_PLAIN } from "./plain-check.js";
 import { adversaryWarnings } from "./adversary-warnings.js";
 import { agentChecks } from "./agent-checks.js";
+import { flowChecks } from "./flow-checks.js";
 import { capabilityWarnings } from "./capability-warnings.js";
 import { controlWarnings } from "./control-warnings.js";
 import { maskDiagnostic, maskSecretValues } from "./secret-values.js";
@@ -98,7 +99,7 @@ export function loadModel(target: string, files: ModelFiles): LoadResult {
 function withSecretsMasked(result: LoadResult): LoadResult {
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(maskDiagnostic) };
   const { model, locations, kinds, files } = result.loaded;
-  const found = [...maskSecretValues(model, locations, kinds, files[0]!), ...controlWarnings(model, locations, files[0]!), ...capabilityWarnings(model, locations, files[0]!), ...adversaryWarnings(model, locations, files[0]!), ...agentChecks(model, locations, files[0]!)];
+  const found = [...maskSecretValues(model, locations, kinds, files[0]!), ...controlWarnings(model, locations, files[0]!), ...capabilityWarnings(model, locations, files[0]!), ...adversaryWarnings(model, locations, files[0]!), ...agentChecks(model, locations, files[0]!), ...flowChecks(model, locations, files[0]!)];
   const diagnostics = (found.length === 0 ? result.diagnostics : [...result.diagnostics, ...found].sort(byPosition)).map(maskDiagnostic);
   return found.some((d) => d.severity === "error") ? { ok: false, diagnostics } : { ...result, diagnostics };
 }

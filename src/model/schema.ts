@@ -383,6 +383,21 @@ export const Data = z
 
 const COMPONENT_REF = v.COMPONENT_KINDS;
 
+export const FlowSession = z
+  .strictObject({
+    of: ref(["actor"], "The actor who starts the session and signs in to it (the clinician recording the visit, the account holder who linked the speaker)"),
+    asks: z.boolean().meta({
+      description:
+        "Whether the system takes what the sender says as requests. false: the agent works on it as content and takes requests only from the session's owner (a patient speaking in a visit the clinician records); the sender can still inject instructions, but does not start runs or ask for records. true: the sender asks for things in the owner's name (anyone in earshot of a speaker its owner linked); a check that records belong to the person asking then checks the owner, so the sender gets the owner's records and spends the owner's money.",
+    }),
+  })
+  .meta({
+    title: "Flow session",
+    description:
+      "For a flow from an actor who speaks or writes into a session another actor started and signed in to, where the system cannot tell the two apart: whose session it is, and whether the sender's words are taken as requests.",
+    examples: [{ of: "clinicians", asks: false }],
+  });
+
 export const Flow = z
   .strictObject({
     ...common,
@@ -400,6 +415,7 @@ export const Flow = z
           "true when the flow hands the receiver one case's record at a time (the application being screened, the queue item being worked on), not what the store or source it leaves holds for everyone. For data that belongs to the people it is about (belongsTo), an attacker who is that case then has only their own record at stake through this flow; a tool that reads the whole store still counts.",
       })
       .optional(),
+    session: FlowSession.optional(),
   })
   .meta({
     title: "Flow",

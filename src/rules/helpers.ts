@@ -1,7 +1,7 @@
 // Questions many rules ask of the analysed system, answered one way.
 import type { Effect } from "../analysis/capabilities.js";
 import { isDirect, isRelay } from "../analysis/attack-paths.js";
-import { askerOrigins, directOrigins, forwardedThrough } from "../analysis/askers.js";
+import { askerOrigins, directOrigins, forwardedThrough, sessionOwner } from "../analysis/askers.js";
 import { entryThreat } from "../analysis/factors.js";
 import { attackersOwnRecord, heldData, sensitivity } from "../analysis/sensitivity.js";
 import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
@@ -10,7 +10,7 @@ import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Agent, Control, Credential, Flow, Identity, McpServer, Model, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
 import { decisionFedImpact } from "./fed-decisions.js";
-import type { AnalysisContext, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
+import type { AnalysisContext, Detection, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
 
 export interface InjectableAgent {
   agent: Agent;
@@ -605,12 +605,32 @@ export function askedHow(context: AnalysisContext, agentId: string, askerId: str
 
 /**
  * The asker, as an actor, and the likelihood step when they do not sign in: then there is nobody whose
- * rights a tool could check. `unchecked` says what could not be checked against them.
+ * rights a tool could check. `unchecked` says what could not be checked against them. One who speaks in
+ * another actor's signed-in session (sessionOwner) has a person checked, the wrong one: `session` names them.
  */
-export function askerSignIn(context: AnalysisContext, asker: UntrustedOrigin, unchecked: string): { actor: Actor; factors: Factor[] } {
-  const actor = context.graph.node(asker.id)!.element as Actor;
-  const factors: Factor[] = actor.authenticated === true ? [] : [{ dimension: "likelihood", delta: 1, reason: `${context.graph.nameOf(actor.id)} reach it without signing in, so there is no ${unchecked}` }];
-  return { actor, factors };
+export function askerSignIn(context: AnalysisContext, asker: UntrustedOrigin, unchecked: string): { actor: Actor; factors: Factor[]; session?: string } {
+  const { graph } = context;
+  const actor = graph.node(asker.id)!.element as Actor;
+  const session = sessionOwner(graph, actor.id);
+  if (actor.authenticated === true) return { actor, factors: [] };
+  const reason = session
+    ? `${graph.nameOf(actor.id)} speak in a session ${graph.nameOf(session)} signed in to, without signing in themselves, so a check on the person asking checks the session's owner`
+    : `${graph.nameOf(actor.id)} reach it without signing in, so there is no ${unchecked}`;
+  return { actor, factors: [{ dimension: "likelihood", delta: 1, reason }], ...(session ? { session } : {}) };
+}
+
+/**
+ * Against an asker who speaks in another actor's session, authorization checks that owner, so it
+ * does not count (the finding accounts for it) and the residual reason says why; undefined when no
+ * authorization covers the elements, or the asker signs in as themselves.
+ */
+export function sessionAuthorization(context: AnalysisContext, session: string | undefined, askerId: string, elements: readonly string[]): Pick<Detection, "accountedFor" | "notCounted"> | undefined {
+  if (!session) return undefined;
+  const { graph } = context;
+  const controls = controlsOfType(graph, "authorization", elements, { runtime: true });
+  if (controls.length === 0) return undefined;
+  const why = `checks ${graph.nameOf(session)}, who started the session ${graph.nameOf(askerId)} speak in, and cannot tell them apart`;
+  return { accountedFor: ["authorization"], notCounted: new Map(controls.map((id) => [id, `${id} (authorization) ${why}`])) };
 }
 
 export function directEntryEvidence(context: AnalysisContext, entry: DirectEntry, agentId: string): EvidenceItem[] {

@@ -96,6 +96,8 @@ export interface Detection {
    * pinned-artifacts control would be): the scorer neither applies nor lists them as missing.
    */
   accountedFor?: ControlType[];
+  /** Controls the detection has found do not count against it, by ID, with why: named in the residual reason. */
+  notCounted?: ReadonlyMap<string, string>;
   /**
    * The element whose weakness the finding follows from, where it is not what the first anchor says
    * (root-causes.ts): a third party's MCP server that holds several of the organisation's credentials

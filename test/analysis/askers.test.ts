@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildGraph } from "../../src/graph/graph.js";
-import { askerOrigins, forwardedRequesters, forwardedThrough } from "../../src/analysis/askers.js";
+import { askerOrigins, directRequesters, forwardedRequesters, forwardedThrough, sessionOwner } from "../../src/analysis/askers.js";
 import { traceUntrustedContent } from "../../src/analysis/untrusted-content.js";
 import { loadSpec } from "../rules/rule-tester.js";
 import type { ModelSpec } from "../rules/rule-tester.js";
@@ -145,5 +145,53 @@ describe("askers: people who also edit the agent's instructions", () => {
     assert.deepEqual(untrusted.pathFrom("members", "assistant").map((h) => h.node), ["members", "panel", "app", "assistant"]);
     // The prompt is still an entry of its own, written by them.
     assert.ok(untrusted.originsReaching("assistant").some((o) => o.id === "custom-instructions"));
+  });
+});
+
+describe("askers: people who speak in a session someone else starts", () => {
+  /** Clinicians start a recording in the app; patients speak into it (`session`, or a second flow of their own when `alsoAsk`). */
+  const visit = (session: Record<string, unknown> | undefined, alsoAsk = false): ModelSpec => ({
+    actors: [
+      { id: "clinicians", type: "employee", authenticated: true },
+      { id: "patients", type: "customer", authenticated: false },
+    ],
+    clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+    services: [{ id: "portal", type: "api" }],
+    models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api" }],
+    agents: [{ id: "scribe", models: ["llm"] }],
+    flows: [
+      { id: "clinician-records", from: "clinicians", to: "app", channel: "message" },
+      { id: "patient-speaks", from: "patients", to: "app", channel: "message", ...(session ? { session } : {}) },
+      { id: "app-scribe", from: "app", to: "scribe", channel: "api" },
+      ...(alsoAsk ? [{ id: "patient-portal", from: "patients", to: "portal", channel: "api" }, { id: "portal-scribe", from: "portal", to: "scribe", channel: "api" }] : []),
+    ],
+  });
+  const facts = (model: ModelSpec) => {
+    const graph = buildGraph(loadSpec(model));
+    const untrusted = traceUntrustedContent(graph);
+    return { graph, asking: askerOrigins(graph, untrusted, "scribe").map((o) => o.id), requesters: [...directRequesters(graph, "scribe").keys()], reaches: untrusted.originsReaching("scribe").map((o) => o.id) };
+  };
+
+  it("words taken as content only (asks: false) reach the agent, but their sender asks for nothing", () => {
+    const found = facts(visit({ of: "clinicians", asks: false }));
+    assert.deepEqual(found.reaches, ["patients"]);
+    assert.deepEqual(found.asking, []);
+    assert.deepEqual(found.requesters, ["clinicians"]);
+    assert.equal(sessionOwner(found.graph, "patients"), undefined);
+    // Without the session the patient is a requester like any other.
+    assert.deepEqual(facts(visit(undefined)).asking, ["patients"]);
+  });
+
+  it("words taken as requests (asks: true) keep their sender an asker, whose requests ride the owner's session", () => {
+    const found = facts(visit({ of: "clinicians", asks: true }));
+    assert.deepEqual(found.asking, ["patients"]);
+    assert.equal(sessionOwner(found.graph, "patients"), "clinicians");
+  });
+
+  it("an asker who also asks on a way of their own is not only a rider in someone else's session", () => {
+    const found = facts(visit({ of: "clinicians", asks: true }, true));
+    assert.equal(sessionOwner(found.graph, "patients"), undefined);
+    // And one whose words are content in the visit still asks through the portal.
+    assert.deepEqual(facts(visit({ of: "clinicians", asks: false }, true)).requesters, ["clinicians", "patients"]);
   });
 });

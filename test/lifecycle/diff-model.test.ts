@@ -426,6 +426,22 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(after, before).reasons, []);
   });
 
+  it("a flow that starts to say its sender speaks in someone else's session is material, whether their words stay requests or become content", () => {
+    // Visitors speak into the sessions staff start: as content only, they stop asking the helper.
+    const [before, asContent] = variant((m) => (find(m.flows, "ask").session = { of: "staff", asks: false }));
+    assert.deepEqual(
+      diffModels(before, asContent).reasons.map((r) => [r.code, r.message]),
+      [
+        ["entry-point", "flow 'ask' now carries what 'visitors' say, as content and not requests, into a session 'staff' started"],
+        ["entry-point", "agent 'helper' no longer takes requests directly from 'visitors'"],
+      ],
+    );
+    // As requests in the owner's name, they still ask, but a check on the asker now checks staff.
+    const [, asRequests] = variant((m) => (find(m.flows, "ask").session = { of: "staff", asks: true }));
+    assert.deepEqual(diffModels(before, asRequests).reasons.map((r) => [r.code, r.message]), [["entry-point", "flow 'ask' now carries what 'visitors' say as requests into a session 'staff' started"]]);
+    assert.deepEqual(diffModels(asRequests, before).reasons.map((r) => [r.code, r.message]), [["entry-point", "flow 'ask' no longer says 'visitors' speak in someone else's session"]]);
+  });
+
   it("an agent whose answer starts to decide something, or decides at higher stakes, is material; rewording the decision is not", () => {
     const decides = (m: ThreatModel) => (find(m.agents, "helper").decision = { what: "which refunds are paid", stakes: "medium" });
     const gained = assertMaterial(decides, ["blast-radius"]);

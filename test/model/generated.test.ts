@@ -273,6 +273,7 @@ describe("docs/model.md", () => {
       "Dataset",
       "Data",
       "Flow",
+      "Flow session",
       "Boundary",
       "Identity",
       "Permission",

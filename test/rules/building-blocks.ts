@@ -18,6 +18,35 @@ export function publicChat(agent = "agent", extra: Record<string, unknown> = {})
   };
 }
 
+/**
+ * A shared session: `owner` starts it and signs in; `sender` speaks into it through the same device, as
+ * requests in the owner's name (asks: true, anyone in earshot of a linked speaker) or as content the agent
+ * works on (asks: false, a patient in a visit the clinician records).
+ */
+export function sharedSession(asks: boolean, owner: { id: string; type: string }, sender: { id: string; type: string }, agentExtra: Record<string, unknown> = {}): ModelSpec {
+  return {
+    actors: [
+      { ...owner, authenticated: true },
+      { ...sender, authenticated: false },
+    ],
+    clients: [{ id: "device", type: "mobile-app", handles: ["plain-text"] }],
+    models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+    agents: [{ id: "agent", models: ["llm"], ...agentExtra }],
+    data: [{ id: "speech", classification: "internal" }],
+    flows: [
+      { id: "owner-speaks", from: owner.id, to: "device", channel: "message", data: ["speech"] },
+      { id: "sender-speaks", from: sender.id, to: "device", channel: "message", data: ["speech"], session: { of: owner.id, asks } },
+      { id: "device-to-agent", from: "device", to: "agent", channel: "api", data: ["speech"] },
+    ],
+  };
+}
+
+/** Anyone in earshot (public) asks a speaker that account holders (customers) linked, in their session. */
+export const linkedSpeaker = (agentExtra: Record<string, unknown> = {}) => sharedSession(true, { id: "account-holders", type: "customer" }, { id: "bystanders", type: "public" }, agentExtra);
+
+/** Patients (customers) speak in a visit clinicians (employees) record: content the agent works on, not requests. */
+export const recordedVisit = (agentExtra: Record<string, unknown> = {}) => sharedSession(false, { id: "clinicians", type: "employee" }, { id: "patients", type: "customer" }, agentExtra);
+
 /** An internal agent started by employees only (no untrusted input). */
 export function internalAgent(agent = "agent", extra: Record<string, unknown> = {}): ModelSpec {
   return {

@@ -1,6 +1,6 @@
 import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
-import { actingIdentity, askedHow, askers, askerSignIn, names, readableBy } from "../helpers.js";
+import { askerBinding, isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
+import { actingIdentity, askedHow, askers, askerSignIn, names, readableBy, sessionAuthorization } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
@@ -10,7 +10,7 @@ export const confusedDeputyDataAccess: Rule = {
   rationale:
     "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model.",
   appliesWhen:
-    "An agent that untrusted actors talk to directly (through clients and services only), or that other agents pass their request on to (a flow between the agents carries the data of the request), has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count).",
+    "An agent that untrusted actors talk to directly (through clients and services only), or that other agents pass their request on to (a flow between the agents carries the data of the request), has a tool that reads a resource holding sensitive data and hands it back (a read whose returns list no sensitive data, such as a check that answers yes or no, does not count; nor does a resource the asker may read themselves, readableBy), and the tool runs as a service identity (its own, the agent's, or its host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count). Someone whose words are only content in another's session (a flow's session, asks: false) does not ask; against someone who asks in another's session (asks: true), authorization checks that session's owner and does not count, and where it binds the reads to the person asking, the owner's records are what the asker gets (impact -1).",
   mappings: {
     stride: ["I", "E"],
     owaspLlm: ["LLM06:2025", "LLM02:2025"],
@@ -36,7 +36,7 @@ export const confusedDeputyDataAccess: Rule = {
       const agent = graph.agent(node.id)!;
       const top = askers(context, agent.id)[0];
       if (!top) continue;
-      const { actor, factors: signIn } = askerSignIn(context, top, "user the records could be checked against");
+      const { actor, factors: signIn, session } = askerSignIn(context, top, "user the records could be checked against");
       const how = askedHow(context, agent.id, actor.id);
       const direct = how === "directly";
       for (const tool of graph.toolsOf(agent.id)) {
@@ -59,6 +59,12 @@ export const confusedDeputyDataAccess: Rule = {
         if (!identity) continue;
         const dataIds = sensitiveSorted(graph, new Set(reads.flatMap((r) => r.data)));
         const factors: Factor[] = [...exposureFactor(graph, top), ...signIn, ...sensitivityFactor(graph, dataIds)];
+        // Speaking in the owner's session, the asker gets what a check lets the owner see: with reads bound to the
+        // person asking (askerBinding), that is the owner's records, one person's rather than every user's.
+        const scope = [tool.id, identity, ...reads.map((r) => r.resource)];
+        const riding = sessionAuthorization(context, session, actor.id, [agent.id, ...scope]);
+        const binding = riding && session ? askerBinding(graph, tool.id) : undefined;
+        if (binding && session) factors.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(binding)} binds the reads to the session's owner (${graph.nameOf(session)}), so ${graph.nameOf(actor.id)} reach one person's records, not every user's` });
         detections.push({
           anchors: [agent.id, tool.id],
           summary: `${graph.nameOf(agent.id)} is reached ${direct ? `directly by ${graph.nameOf(actor.id)}` : `by ${graph.nameOf(actor.id)} ${how}`}, and its tool ${graph.nameOf(tool.id)} reads ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} from ${names(context, reads.map((r) => r.resource))} as ${graph.nameOf(identity)}, whoever the records belong to.`,
@@ -74,7 +80,8 @@ export const confusedDeputyDataAccess: Rule = {
             { element: tool.id, action: `${graph.nameOf(agent.id)} calls ${graph.nameOf(tool.id)}, which reads as ${graph.nameOf(identity)}`, technique: "AML.T0053" },
             { element: reads[0]!.resource, action: `another user's ${graph.nameOf(dataIds[0]!)} come back in the answer`, technique: "AML.T0085.001" },
           ],
-          scope: [tool.id, identity, ...reads.map((r) => r.resource)],
+          scope,
+          ...riding,
         });
       }
     }

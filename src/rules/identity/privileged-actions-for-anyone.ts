@@ -1,5 +1,5 @@
 import type { Action } from "../../model/vocabulary.js";
-import { actingIdentity, askedHow, askers as askersOf, askerSignIn, byDamage, names, reachedBy, SEVERE_ACTIONS } from "../helpers.js";
+import { actingIdentity, askedHow, askers as askersOf, askerSignIn, byDamage, controlsOfType, names, reachedBy, SEVERE_ACTIONS, sessionAuthorization } from "../helpers.js";
 import type { Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 /** Actions that change something in the organisation's systems: what a requester should be entitled to. Sending a message and reading are other rules' (TW-OUT-002, TW-PRV-001). */
@@ -20,7 +20,7 @@ export const privilegedActionsForAnyone: Rule = {
   rationale:
     "An agent that people talk to directly, or whose router passes their request on to it, and that changes, deletes, runs, spends or publishes through tools acting as a service identity does so with that identity's rights, not the rights of the person asking. Unless the tool checks that the requester may do this to this record (their own order, a deployment they own), anyone who can talk to the agent can have it act: refund someone else's order, restart a production service, delete another user's data. This is authorisation bypass by ordinary requests, not prompt injection: the request is the attack.",
   appliesWhen:
-    "Untrusted actors talk to an agent directly (through clients and services only), or other agents pass their request on to it (a flow between the agents carries the data of the request), and the agent has tools that write, delete, execute, administer, spend or publish, running as a service identity (the tool's own, the agent's, or their host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count). One finding per agent. Likelihood +1 when customers or the public can ask, +1 when the askers do not sign in; impact +1 when a tool can delete, execute, administer or spend.",
+    "Untrusted actors talk to an agent directly (through clients and services only), or other agents pass their request on to it (a flow between the agents carries the data of the request), and the agent has tools that write, delete, execute, administer, spend or publish, running as a service identity (the tool's own, the agent's, or their host's) rather than on behalf of the person asking (a tool marked delegated calls with the asker's own token, and does not count). One finding per agent. Likelihood +1 when customers or the public can ask, +1 when the askers do not sign in; impact +1 when a tool can delete, execute, administer or spend. Someone whose words are only content in another's session (a flow's session, asks: false) does not ask; against someone who asks in another's session (asks: true), authorization checks that session's owner and does not count.",
   mappings: {
     stride: ["E", "T"],
     owaspLlm: ["LLM06:2025"],
@@ -63,7 +63,7 @@ export const privilegedActionsForAnyone: Rule = {
         });
       }
       if (acting.length === 0) continue;
-      const { actor, factors: signIn } = askerSignIn(context, top, "requester whose rights could be checked");
+      const { actor, factors: signIn, session } = askerSignIn(context, top, "requester whose rights could be checked");
       const how = askedHow(context, agent.id, actor.id);
       const worst = acting.reduce((a, b) => (byDamage(a.actions[0]!, b.actions[0]!) <= 0 ? a : b));
       // Who may ask, not how far their text travels: an ordinary requester needs no injection, so
@@ -72,13 +72,19 @@ export const privilegedActionsForAnyone: Rule = {
       const factors: Factor[] = outsider ? [{ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(outsider.id)} (${String(graph.node(outsider.id)?.element.type)}) can ask: anyone outside the organisation` }] : [];
       factors.push(...signIn);
       if (acting.some((a) => a.severe)) factors.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(worst.tool)} can ${worst.actions.join(", ")}` });
+      const scope = [...acting.map((a) => a.tool), ...new Set(acting.map((a) => a.identity))];
+      const riding = sessionAuthorization(context, session, actor.id, [agent.id, ...scope]);
+      const checked = (a: (typeof acting)[number]) => controlsOfType(graph, "authorization", [agent.id, a.tool, a.identity], { runtime: true, inPlace: true });
       const what = (a: (typeof acting)[number]) => `${a.actions.join(", ")}${a.on.length ? ` on ${names(context, a.on)}` : ""} as ${graph.nameOf(a.identity)}`;
       detections.push({
         anchors: [agent.id],
         summary: `${graph.nameOf(agent.id)} is reached ${reachedBy(context, agent.id, askers.slice(0, 3).map((o) => o.id))}${askers.length > 3 ? " and others" : ""}, and its tool${acting.length === 1 ? "" : "s"} ${names(context, acting.slice(0, 3).map((a) => a.tool))}${acting.length > 3 ? " and more" : ""} ${acting.length === 1 ? "acts" : "act"} with a service identity's rights, whoever asks: ${what(worst)}.`,
         evidence: [
           ...askers.slice(0, 3).map((o): EvidenceItem => ({ element: o.id, note: `${o.reason}; asks ${graph.nameOf(agent.id)} ${askedHow(context, agent.id, o.id)}` })),
-          ...acting.slice(0, 4).map((a): EvidenceItem => ({ element: a.tool, note: `can ${what(a)}, with nothing in the model checking that the requester may` })),
+          ...acting.slice(0, 4).map((a): EvidenceItem => {
+            const by = checked(a);
+            return { element: a.tool, note: `can ${what(a)}, ${by.length > 0 ? `with ${names(context, by)} checking that the requester may` : "with nothing in the model checking that the requester may"}` };
+          }),
         ],
         factors,
         path: [
@@ -86,7 +92,8 @@ export const privilegedActionsForAnyone: Rule = {
           { element: worst.tool, action: `${graph.nameOf(agent.id)} calls ${graph.nameOf(worst.tool)}, which acts as ${graph.nameOf(worst.identity)}`, technique: "AML.T0053" },
           { element: worst.on[0] ?? worst.tool, action: `the ${worst.actions[0]} goes through with the service identity's rights`, technique: "AML.T0048" },
         ],
-        scope: [...acting.map((a) => a.tool), ...new Set(acting.map((a) => a.identity))],
+        scope,
+        ...riding,
       });
     }
     return detections;

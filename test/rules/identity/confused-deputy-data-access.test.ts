@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { confusedDeputyDataAccess } from "../../../src/rules/identity/confused-deputy-data-access.js";
-import { customerTickets, internalAgent, ordersLookup, publicChat } from "../building-blocks.js";
+import { customerTickets, internalAgent, linkedSpeaker, ordersLookup, publicChat, recordedVisit, sharedSession } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** The public chat reaches a router agent, which hands `data` to a worker that holds the lookup (the router itself has no tools). */
@@ -76,8 +76,43 @@ ruleTester(confusedDeputyDataAccess, {
         identities: [{ id: "orders-sa", type: "service-account" }],
       }),
     },
+    {
+      name: "patients speak in a visit clinicians record, as content the agent works on: they ask for no records",
+      model: spec(recordedVisit({ tools: ["lookup-order"] }), ordersLookup(["read"])),
+    },
   ],
   invalid: [
+    {
+      name: "the same visit where the patients' words are taken as requests (asks: true): they ask in the clinicians' name",
+      model: spec(sharedSession(true, { id: "clinicians", type: "employee" }, { id: "patients", type: "customer" }, { tools: ["lookup-order"] }), ordersLookup(["read"])),
+      // Likelihood 3 + 0 (customer entry) + 1 (not signed in) = 4, impact 3: 12, high.
+      findings: [{ anchors: ["agent", "lookup-order"], severity: "high", summary: /^agent is reached directly by patients/ }],
+    },
+    {
+      name: "bystanders ask in the account holders' session: the verified ownership check checks the holders, so it does not count against them, and binds the reads to one person's records",
+      model: spec(linkedSpeaker({ tools: ["lookup-order"] }), ordersLookup(["read"]), authorization("implemented", true)),
+      findings: [
+        {
+          anchors: ["agent", "lookup-order"],
+          // Likelihood 3 + 1 (public entry) + 1 (no sign-in of their own) = 5; impact 3 - 1 (one person's records) = 2: 10, medium, and no control counted.
+          severity: "medium",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [10, 10]);
+            assert.match(finding.reasons[0]!, /bystanders speak in a session account-holders signed in to, without signing in themselves, so a check on the person asking checks the session's owner/);
+            assert.match(finding.reasons[1]!, /-1 owner-check binds the reads to the session's owner \(account-holders\), so bystanders reach one person's records, not every user's/);
+            assert.match(finding.reasons[2]!, /Not counted: owner-check \(authorization\) checks account-holders, who started the session bystanders speak in, and cannot tell them apart/);
+            // More authorization would check the holders too: it is not proposed.
+            assert.ok(!finding.missingControls.includes("authorization"));
+          },
+        },
+      ],
+    },
+    {
+      name: "bystanders in the session with an ownership check nobody verified: it does not count, and nothing binds the reads to one person",
+      model: spec(linkedSpeaker({ tools: ["lookup-order"] }), ordersLookup(["read"]), authorization("implemented", false)),
+      // Likelihood 5, impact 3 (every user's records): 15, high.
+      findings: [{ anchors: ["agent", "lookup-order"], severity: "high", check: (finding) => assert.deepEqual([finding.inherent.score, finding.residual.score], [15, 15]) }],
+    },
     {
       name: "the tool returns only some of what the store holds: the finding names what comes back",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), {

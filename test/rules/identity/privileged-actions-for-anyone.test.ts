@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { privilegedActionsForAnyone } from "../../../src/rules/identity/privileged-actions-for-anyone.js";
-import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { customerTickets, internalAgent, linkedSpeaker, publicChat, recordedVisit } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** A refund tool that spends through the payments API as the payments service account. */
@@ -53,6 +53,7 @@ ruleTester(privilegedActionsForAnyone, {
       }),
     },
     { name: "only employees ask, and no insider is among the adversaries", model: spec(internalAgent("agent", { tools: ["refund"] }), refunds()) },
+    { name: "patients speak in a visit clinicians record, as content: they ask for no refunds", model: spec(recordedVisit({ tools: ["refund"] }), refunds()) },
     {
       name: "customers only write tickets the agent reads later: nobody asks it directly",
       model: spec(internalAgent("agent", { tools: ["refund", "read-tickets"] }), customerTickets("agent"), refunds()),
@@ -132,6 +133,24 @@ ruleTester(privilegedActionsForAnyone, {
       ],
     },
     {
+      name: "bystanders ask a linked speaker in the account holders' session: the authorisation check checks the holders, does not count against them, and the evidence names it",
+      model: spec(linkedSpeaker({ tools: ["refund"] }), refunds(), {
+        controls: [{ id: "owner-check", type: "authorization", covers: ["refund"], status: "implemented", verified: true, evidence: [{ type: "test", ref: "refund.test.ts" }] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 3 + 1 (public) + 1 (no sign-in of their own) = 5, impact 4 (spend), and nothing off: 20, critical (12 if the check counted).
+          severity: "critical",
+          check: (finding) => {
+            assert.deepEqual([finding.residual.likelihood, finding.residual.impact], [5, 4]);
+            assert.ok(finding.evidence.some((e) => e.element === "refund" && e.note === "can spend on payments as payments-sa, with owner-check checking that the requester may"));
+            assert.match(finding.reasons[2]!, /Not counted: owner-check \(authorization\) checks account-holders, who started the session bystanders speak in/);
+          },
+        },
+      ],
+    },
+    {
       name: "a verified authorisation check in the tool takes 2 off the likelihood",
       model: spec(publicChat("agent", { tools: ["refund"] }), refunds(), {
         controls: [{ id: "owner-check", type: "authorization", covers: ["refund"], status: "implemented", verified: true, evidence: [{ type: "test", ref: "refund.test.ts" }] }],
@@ -144,6 +163,7 @@ ruleTester(privilegedActionsForAnyone, {
           check: (finding) => {
             assert.deepEqual([finding.residual.likelihood, finding.residual.impact, finding.residual.score], [3, 4, 12]);
             assert.ok(!finding.missingControls.includes("authorization"));
+            assert.ok(finding.evidence.some((e) => e.element === "refund" && e.note === "can spend on payments as payments-sa, with owner-check checking that the requester may"));
           },
         },
       ],

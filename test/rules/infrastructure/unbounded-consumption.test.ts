@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { unboundedConsumption } from "../../../src/rules/infrastructure/unbounded-consumption.js";
-import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { customerTickets, internalAgent, linkedSpeaker, publicChat, recordedVisit } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** Customers call an API backend that hosts the agent. */
@@ -36,6 +36,7 @@ const scoringApi = (callers: "partners" | "backend", controls: Record<string, un
 ruleTester(unboundedConsumption, {
   valid: [
     { name: "only employees talk to the agent", model: spec(internalAgent()) },
+    { name: "patients speak in a visit clinicians start: one run per visit, and the patients start none", model: spec(recordedVisit()) },
     { name: "near miss: a keyed inference endpoint only the team's own web app calls (partners reach the app, not the endpoint)", model: spec(scoringApi("backend")) },
     {
       name: "near miss: customers reach the agent only through stored tickets, not by talking to it",
@@ -43,6 +44,12 @@ ruleTester(unboundedConsumption, {
     },
   ],
   invalid: [
+    {
+      name: "bystanders ask a linked speaker in the account holders' session: each of their requests starts a run",
+      model: spec(linkedSpeaker()),
+      // Likelihood 3 + 1 (public entry) = 4, impact 2: 8, medium.
+      findings: [{ anchors: ["agent"], severity: "medium", summary: /^Requests from bystanders and others go straight to agent through device/, check: (finding) => assert.equal(finding.inherent.score, 8) }],
+    },
     {
       name: "partners query a self-hosted model's inference endpoint with their API keys: keys identify them, they do not bound their queries",
       model: spec(scoringApi("partners")),

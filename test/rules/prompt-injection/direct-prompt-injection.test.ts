@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { directPromptInjection } from "../../../src/rules/prompt-injection/direct-prompt-injection.js";
-import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { customerTickets, internalAgent, linkedSpeaker, publicChat, recordedVisit } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 const refund = {
@@ -32,6 +32,7 @@ const customerChat = (extra: Record<string, unknown>) => ({
 
 ruleTester(directPromptInjection, {
   valid: [
+    { name: "patients speak in a visit clinicians record, as content the agent works on: no direct injection (TW-PI-002 has it)", model: spec(recordedVisit()) },
     { name: "read-only Q&A bot over public docs", model: spec(publicChat("agent", { tools: ["search-docs"] }), publicDocs) },
     {
       name: "the same Q&A bot also fetching a fixed status page (fetching a fixed URL is reading)",
@@ -48,6 +49,12 @@ ruleTester(directPromptInjection, {
     },
   ],
   invalid: [
+    {
+      name: "bystanders speak to a linked speaker as requests in the account holders' session (asks: true): their words go straight to the agent",
+      model: spec(linkedSpeaker({ tools: ["refund"] }), refund),
+      // As the public chat below: likelihood 4 + 1 (public entry) = 5, impact 3 + 1 (can spend) = 4: 20, critical.
+      findings: [{ anchors: ["agent"], severity: "critical", check: (finding) => assert.deepEqual(finding.path?.map((s) => s.element), ["bystanders", "agent", "refund"]) }],
+    },
     {
       name: "anonymous public chat with an agent that can refund",
       model: spec(publicChat("agent", { tools: ["refund"] }), refund),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { indirectPromptInjection } from "../../../src/rules/prompt-injection/indirect-prompt-injection.js";
-import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { customerTickets, internalAgent, linkedSpeaker, publicChat, recordedVisit } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 /** A partner's booking agent (another organisation's, over A2A) whose replies reach our internal agent. */
@@ -35,9 +35,32 @@ ruleTester(indirectPromptInjection, {
     { name: "near miss: the same agent marked as one the team runs is no entry by itself", model: spec(internalAgent("agent", { tools: ["email"] }), email, { agents: [{ id: "hotel-agent", models: ["llm"] }], flows: [{ id: "hotel-reply", from: "hotel-agent", to: "agent", channel: "message" }] }) },
     { name: "only the user talking to the agent directly is untrusted (that is TW-PI-001)", model: spec(publicChat("agent", { tools: ["email"] }), email) },
     { name: "no untrusted input at all", model: spec(internalAgent("agent", { tools: ["email"] }), email) },
+    { name: "bystanders' words on a linked speaker are requests in the account holders' session (asks: true): a direct injection, TW-PI-001's", model: spec(linkedSpeaker({ tools: ["email"] }), email) },
     { name: "near miss: the tickets are written by employees and no insider adversary is modelled", model: spec(internalAgent("agent", { tools: ["email"] }), email, staffTickets) },
   ],
   invalid: [
+    {
+      name: "patients speak in a visit clinicians record: their words are content the agent works on, so injecting through them is indirect",
+      model: spec(recordedVisit({ tools: ["email"] }), email),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Likelihood 4 (default; customer entry 0, two hops), impact 3: 12, high.
+          severity: "high",
+          summary: /^Text from patients reaches agent via patients → device → agent; a steered agent can call email\./,
+          check: (finding) => {
+            assert.deepEqual(
+              finding.path?.map((s) => [s.element, s.action, s.technique]),
+              [
+                ["patients", "patients speak or write hidden instructions into a session clinicians started", "AML.T0051.001"],
+                ["device", "the text passes through device", "AML.T0051.001"],
+                ["agent", "agent reads the text and follows the injected instructions", "AML.T0051.001"],
+              ],
+            );
+          },
+        },
+      ],
+    },
     {
       name: "another organisation's agent replies to ours: its messages are content the agent reads, and the adversary that comes in through it counts",
       model: spec(internalAgent("agent", { tools: ["email"] }), email, partnerAgent(), { adversaries: [{ id: "rogue-partner", type: "organised-crime", capability: "high", via: ["hotel-agent"] }] }),

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { memoryFiles } from "../../src/model/files.js";
+import { loadModel } from "../../src/model/load.js";
+
+/** Loads a model of a clinician, a patient and an app, whose flows are `flows` (YAML flow mappings). */
+function load(...flows: string[]) {
+  const text = [
+    "threatwright: 1",
+    "system: { id: s, name: S, owner: a@example.com }",
+    "actors: [{ id: clinicians, type: employee, authenticated: true }, { id: patients, type: customer, authenticated: false }]",
+    "clients: [{ id: app, type: mobile-app, handles: [plain-text] }]",
+    "services: [{ id: backend, type: api }]",
+    "flows:",
+    ...flows.map((f) => `  - ${f}`),
+    "",
+  ].join("\n");
+  const result = loadModel("m/threatwright.yaml", memoryFiles({ "m/threatwright.yaml": text }));
+  return { ok: result.ok, diagnostics: result.diagnostics.map((d) => [d.line, d.col, d.severity, d.code, d.message]) };
+}
+
+describe("a flow's session: whose signed-in session the sender speaks into", () => {
+  it("on a flow from an actor, naming another actor, it loads without a word", () => {
+    assert.deepEqual(load("{ id: speaks, from: patients, to: app, channel: message, session: { of: clinicians, asks: false } }"), { ok: true, diagnostics: [] });
+  });
+
+  // Line 7, column 11: the first flow's ID, where every element is located.
+  it("on a flow that does not leave an actor, it is an error at the flow", () => {
+    const result = load("{ id: upload, from: app, to: backend, channel: api, session: { of: clinicians, asks: false } }");
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.diagnostics, [[7, 11, "error", "invalid-value", "flow 'upload' has a session but leaves 'app', which is not an actor: a session says how a person's words enter someone else's session"]]);
+  });
+
+  it("naming the sender's own session is an error: the session is someone else's", () => {
+    const result = load("{ id: records, from: clinicians, to: app, channel: message, session: { of: clinicians, asks: true } }");
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.diagnostics, [[7, 11, "error", "invalid-value", "flow 'records' has a session of 'clinicians', its own sender: a session names the other actor, whose signed-in session the sender speaks into"]]);
+  });
+
+  it("the owner must be an actor, and whether the sender asks must be said", () => {
+    const notActor = load("{ id: speaks, from: patients, to: app, channel: message, session: { of: app, asks: false } }");
+    assert.equal(notActor.ok, false);
+    assert.match(String(notActor.diagnostics[0]![4]), /app/);
+    const unsaid = load("{ id: speaks, from: patients, to: app, channel: message, session: { of: clinicians } }");
+    assert.equal(unsaid.ok, false);
+    assert.match(String(unsaid.diagnostics[0]![4]), /asks/);
+  });
+});
