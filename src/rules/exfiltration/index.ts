@@ -5,7 +5,8 @@ import { exfiltrationPath } from "./exfiltration-path.js";
 import { inheritedOversharing } from "./inherited-oversharing.js";
 import { permissionBlindRetrieval } from "./permission-blind-retrieval.js";
 import { readableConversationLogs } from "./readable-conversation-logs.js";
+import { recordsToTheWrongPerson } from "./records-to-the-wrong-person.js";
 import { renderedOutputExfiltration } from "./rendered-output-exfiltration.js";
 import type { Rule } from "../rule.js";
 
-export const RULES: readonly Rule[] = [exfiltrationPath, renderedOutputExfiltration, readableConversationLogs, crossTenantRetrieval, permissionBlindRetrieval, inheritedOversharing, answersToAWiderAudience];
+export const RULES: readonly Rule[] = [exfiltrationPath, renderedOutputExfiltration, readableConversationLogs, crossTenantRetrieval, permissionBlindRetrieval, inheritedOversharing, answersToAWiderAudience, recordsToTheWrongPerson];
