@@ -633,6 +633,33 @@ export function sessionAuthorization(context: AnalysisContext, session: string |
   return { accountedFor: ["authorization"], notCounted: new Map(controls.map((id) => [id, `${id} (authorization) ${why}`])) };
 }
 
+/**
+ * An adversary that a tool's allow-list lets through: one whose `via` names a resource on the list (the `on`
+ * of a capability whose destination is allow-listed) or an actor who writes one, as when the list is the
+ * registered merchants' domains and the adversary comes in as a merchant. Such a list keeps everyone else
+ * out, not them. Only adversaries that say where they get in count; undefined when none is let through.
+ */
+export function allowListAdmits(graph: SystemGraph, toolId: string): { target: string; adversary: string } | undefined {
+  const adversaries = [...graph.model.adversaries].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const capability of graph.tool(toolId)?.capabilities ?? []) {
+    if (capability.destination !== "allow-listed") continue;
+    for (const target of capability.on ?? []) {
+      const writers = graph.node(target)?.element.writableBy;
+      const ways = new Set([target, ...(Array.isArray(writers) ? (writers as string[]) : [])]);
+      const adversary = adversaries.find((a) => a.via?.some((way) => ways.has(way)));
+      if (adversary) return { target, adversary: adversary.id };
+    }
+  }
+  return undefined;
+}
+
+/** The egress allow-lists on the elements (and their hosts and identities) that do not count because the list admits the adversary (allowListAdmits), for the finding. */
+export function admittingAllowLists(context: AnalysisContext, toolId: string, admits: { target: string; adversary: string }, elements: readonly string[]): Pick<Detection, "accountedFor" | "notCounted"> {
+  const { graph } = context;
+  const why = `lets ${graph.nameOf(toolId)} reach ${graph.nameOf(admits.target)}, where ${graph.nameOf(admits.adversary)} gets in: it keeps others out, not them`;
+  return { accountedFor: ["egress-allowlist"], notCounted: new Map(controlsOfType(graph, "egress-allowlist", elements, { runtime: true }).map((id) => [id, `${id} (egress-allowlist) ${why}`])) };
+}
+
 export function directEntryEvidence(context: AnalysisContext, entry: DirectEntry, agentId: string): EvidenceItem[] {
   return entry.origins.slice(0, 3).map((origin) => ({
     element: origin.id,

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { UntrustedContent, UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Flow } from "../../model/schema.js";
@@ -28,7 +28,7 @@ export const exfiltrationPath: Rule = {
   likelihood: 4,
   impact: 4,
   mitigations: [
-    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL (not for messages to another organisation's agent, which the allow-list must let through). A tool whose destination is allow-listed takes a step off the likelihood where no such control enforces it; where one does, the control counts in its place, once", countsOn: "anchors" },
+    { control: "egress-allowlist", reduces: "likelihood", by: 2, how: "the attacker cannot name their own recipient or URL (not for messages to another organisation's agent, which the allow-list must let through, nor where the list takes in a site an adversary of the model gets in through: their own domain is on it). A tool whose destination is allow-listed takes a step off the likelihood where no such control enforces it; where one does, the control counts in its place, once", countsOn: "anchors" },
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves: an approval of the way out or of the agent's actions, not of where the data comes from", countsOn: "anchors" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data", countsOn: "anchors" },
@@ -49,8 +49,11 @@ export const exfiltrationPath: Rule = {
         const dataIds = atStake.map((d) => d.data);
         // An allow-listed destination is an allow-list: where an egress-allowlist control enforces it on the tool or the agent, that
         // control is it, counted once with its status and verification; otherwise the stated allow-list takes a step off.
-        const enforcedBy = channel.destination === "allow-listed" ? controlsOfType(graph, "egress-allowlist", [agent.id, tool], { runtime: true, inPlace: true }) : [];
-        const narrowed: Factor[] = channel.destination === "allow-listed" && enforcedBy.length === 0 ? [{ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(tool)} only reaches allow-listed destinations` }] : [];
+        // A list that admits an adversary (their own site is on it) narrows nothing for them: neither the stated list nor the control counts.
+        const admits = channel.destination === "allow-listed" ? allowListAdmits(graph, tool) : undefined;
+        const enforcedBy = channel.destination === "allow-listed" && !admits ? controlsOfType(graph, "egress-allowlist", [agent.id, tool], { runtime: true, inPlace: true }) : [];
+        const narrowed: Factor[] = channel.destination === "allow-listed" && !admits && enforcedBy.length === 0 ? [{ dimension: "likelihood", delta: -1, reason: `${graph.nameOf(tool)} only reaches allow-listed destinations` }] : [];
+        const wayOut = admits ? `, but the list takes in ${graph.nameOf(admits.target)}, where ${graph.nameOf(admits.adversary)} gets in` : enforcedBy.length ? `s, the allow-list ${enforcedBy.join(" and ")} enforces (counted once, as that control)` : "";
         detections.push({
           anchors: [agent.id, tool],
           summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)}, holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}, and can ${channel.action} through ${graph.nameOf(tool)} to a destination the attacker can choose.`,
@@ -58,12 +61,13 @@ export const exfiltrationPath: Rule = {
             ...originEvidence(context, origins, agent.id),
             ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, agent.id, d.data)}` })),
             ...ownRecords,
-            { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination${enforcedBy.length ? `s, the allow-list ${enforcedBy.join(" and ")} enforces (counted once, as that control)` : ""}` },
+            { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination${wayOut}` },
             ...onTheWayIn.evidence,
           ],
           factors: [...entryFactors, ...sensitivityFactor(graph, dataIds), ...narrowed],
           path: [...entrySteps(graph, untrusted, top, agent.id), gatherStep(graph, atStake[0]!), effectStep(graph, channel)],
           scope: [tool, ...atStake.map((d) => d.from), ...onTheWayIn.scope],
+          ...(admits ? admittingAllowLists(context, tool, admits, [agent.id, tool]) : {}),
         });
       }
       for (const flow of flowsToOtherOrganisations(graph, agent.id)) {

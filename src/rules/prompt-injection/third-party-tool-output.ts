@@ -1,6 +1,6 @@
 import { effectStep } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
-import { effectImpactFactors, isUntrustedServer, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, effectImpactFactors, isUntrustedServer, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { McpServer } from "../../model/schema.js";
 import { reachesOutside } from "../../model/vocabulary.js";
 import type { Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
@@ -30,7 +30,7 @@ export const thirdPartyToolOutput: Rule = {
   mitigations: [
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "tool output is marked as data the model should not obey" },
     { control: "input-filtering", reduces: "likelihood", by: 1, how: "tool output is screened for instructions before it reaches the model" },
-    { control: "egress-allowlist", reduces: "likelihood", by: 1, how: "the tool only fetches from sites the team trusts" },
+    { control: "egress-allowlist", reduces: "likelihood", by: 1, how: "the tool only fetches from sites the team trusts (not against an adversary of the model who gets in through a site on the list, such as a self-onboarded merchant's)" },
     { control: "least-privilege", reduces: "impact", by: 1, how: "limits what a steered agent can do" },
   ],
   detect(context) {
@@ -59,14 +59,16 @@ export const thirdPartyToolOutput: Rule = {
             : fetched[0]
               ? exposureFactor(graph, fetched[0])
               : [];
-        const evidence: EvidenceItem[] = [{ element: tool.id, note: `fetch capability${fetch.on?.length ? ` on ${fetch.on.map((r) => graph.nameOf(r)).join(", ")}` : ""}, destination ${fetch.destination ?? "not restricted"}; its output returns into the agent` }];
+        const admits = allowListAdmits(graph, tool.id);
+        const admitted = admits ? `; the list takes in ${graph.nameOf(admits.target)}, where ${graph.nameOf(admits.adversary)} gets in` : "";
+        const evidence: EvidenceItem[] = [{ element: tool.id, note: `fetch capability${fetch.on?.length ? ` on ${fetch.on.map((r) => graph.nameOf(r)).join(", ")}` : ""}, destination ${fetch.destination ?? "not restricted"}${admitted}; its output returns into the agent` }];
         if (thirdParty) evidence.push(serverEvidence(thirdParty, toolName));
         const what = `fetches ${fetch.destination === "allow-listed" ? "allow-listed" : "arbitrary"} web content${thirdParty ? ` and is served by ${graph.nameOf(thirdParty.id)}, a ${thirdParty.publisherTrust} MCP server` : ""}`;
         detections.push(
           finding([tool.id], what, likelihood, evidence, tool.id, [
             { element: fetched[0]?.id ?? fetch.on?.[0] ?? tool.id, action: `attacker publishes a page with hidden instructions and puts its link where ${graph.nameOf(agentId)} will follow it`, technique: "AML.T0100" },
             { element: tool.id, action: `${toolName} fetches the page and returns its text to the agent`, technique: "AML.T0051.001" },
-          ], [tool.id, ...(thirdParty ? [thirdParty.id] : []), ...(fetch.on ?? [])]),
+          ], [tool.id, ...(thirdParty ? [thirdParty.id] : []), ...(fetch.on ?? [])], tool.id, admits ? admittingAllowLists(context, tool.id, admits, [agentId, tool.id, ...(fetch.on ?? [])]) : {}),
         );
       }
       for (const [serverId, tools] of served) {
@@ -89,7 +91,7 @@ export const thirdPartyToolOutput: Rule = {
       }
 
       /** One finding: the way the text comes in (`what`, `steps`) through `tools`, then what a steered agent can do with the agent's other tools. */
-      function finding(tools: string[], what: string, likelihood: Factor[], evidence: EvidenceItem[], attackerAt: string, steps: PathStep[], scope: string[], anchor = tools[0]!): Detection {
+      function finding(tools: string[], what: string, likelihood: Factor[], evidence: EvidenceItem[], attackerAt: string, steps: PathStep[], scope: string[], anchor = tools[0]!, discounted: Pick<Detection, "accountedFor" | "notCounted"> = {}): Detection {
         // On a tie, the tool that lets the text in is the one named.
         const worst = worstEffect([...ordered.filter((e) => tools.includes(e.tool!)), ...ordered.filter((e) => !tools.includes(e.tool!))]);
         const sideEffectTools = [...new Set(effects.filter((e) => e.action !== "read" && !tools.includes(e.tool!)).map((e) => e.tool!))];
@@ -105,6 +107,7 @@ export const thirdPartyToolOutput: Rule = {
             ...(worst ? [effectStep(graph, worst)] : []),
           ],
           scope,
+          ...discounted,
         };
       }
     }

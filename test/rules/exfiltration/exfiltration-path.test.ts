@@ -12,6 +12,20 @@ const ordersAndEmail = {
   ],
 };
 
+/**
+ * Staff ask an agent that reads orders and opens only the allow-listed sites of partners (merchants), a list
+ * `control` (if given) enforces; a high-capability adversary comes in through `via`.
+ */
+const merchantBrowser = (via: string[], control = true) =>
+  spec(internalAgent("agent", { tools: ["lookup", "browse"] }), ordersAndEmail, {
+    actors: [{ id: "merchants", type: "partner", authenticated: true }],
+    adversaries: [{ id: "rogue-merchant", type: "organised-crime", capability: "high", via }],
+    sources: [{ id: "merchant-sites", type: "web", writableBy: ["merchants"] }],
+    tools: [{ id: "browse", capabilities: [{ action: "fetch", on: ["merchant-sites"], destination: "allow-listed" }] }],
+    flows: [{ id: "pages", from: "merchant-sites", to: "browse", channel: "api" }],
+    ...(control ? { controls: [{ id: "merchant-domains", type: "egress-allowlist", covers: ["browse"], verified: true, evidence: [{ type: "config", ref: "proxy.yaml" }] }] } : {}),
+  });
+
 ruleTester(exfiltrationPath, {
   valid: [
     { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), ordersAndEmail) },
@@ -38,6 +52,41 @@ ruleTester(exfiltrationPath, {
     },
   ],
   invalid: [
+    {
+      name: "the allow-list the browser keeps to is the merchants' domains, and the adversary comes in as a merchant: its own domain is a way out the list lets through",
+      model: merchantBrowser(["merchants"]),
+      findings: [
+        {
+          anchors: ["agent", "browse"],
+          // Likelihood 4 + 1 (high-capability adversary through the pages) = 5, impact 4 + 1 (payment data: restricted) = 5: 25, and the list takes nothing off.
+          severity: "critical",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [25, 25]);
+            assert.match(finding.reasons[2]!, /Not counted: merchant-domains \(egress-allowlist\) lets browse reach merchant-sites, where rogue-merchant gets in/);
+            assert.match(finding.evidence.find((e) => e.element === "browse" && e.note.startsWith("way out"))!.note, /^way out: fetch to allow-listed destination, but the list takes in merchant-sites, where rogue-merchant gets in$/);
+          },
+        },
+      ],
+    },
+    {
+      name: "the same list stated on the tool with no control enforcing it: no step off for the allow-listed destination either",
+      model: merchantBrowser(["merchants"], false),
+      findings: [{ anchors: ["agent", "browse"], check: (finding) => assert.ok(!finding.reasons[0]!.includes("allow-listed"), finding.reasons[0]) }],
+    },
+    {
+      name: "the adversary gets in elsewhere: the merchants' list keeps them out and counts, once",
+      model: merchantBrowser(["staff"]),
+      findings: [
+        {
+          anchors: ["agent", "browse"],
+          // Likelihood 4 (no adversary through the pages), impact 5: 20; the verified list takes 2 off: 2 x 5 = 10.
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [20, 10]);
+            assert.deepEqual(finding.controls.filter((c) => c.by > 0).map((c) => c.control), ["merchant-domains"]);
+          },
+        },
+      ],
+    },
     {
       name: "isolation on the agent counts against the customers' tickets, though insider staff talking to the agent get past it: they are two steps less likely",
       model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), customerTickets("agent"), ordersAndEmail, {

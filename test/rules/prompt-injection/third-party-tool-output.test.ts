@@ -11,6 +11,22 @@ const mcp = (publisherTrust: string) => ({
   tools: [{ id: "search-issues", server: "issues-mcp", capabilities: [{ action: "read", on: ["issues-db"] }] }],
 });
 
+/**
+ * The agent fetches the sites of partners (merchants), only those on an allow-list (`destination`) that a verified control enforces;
+ * a high-capability adversary comes in through `via`.
+ */
+const partnerSites = (via: string[], destination = "allow-listed") =>
+  spec(internalAgent("agent", { tools: ["fetch"] }), {
+    actors: [
+      { id: "merchants", type: "partner", authenticated: true },
+      { id: "insiders", type: "contractor", authenticated: true },
+    ],
+    adversaries: [{ id: "rogue-merchant", type: "organised-crime", capability: "high", via }],
+    sources: [{ id: "merchant-sites", type: "web", writableBy: ["merchants"] }],
+    tools: [{ id: "fetch", capabilities: [{ action: "fetch", on: ["merchant-sites"], destination }] }],
+    controls: [{ id: "partner-sites-only", type: "egress-allowlist", covers: ["fetch"], verified: true, evidence: [{ type: "config", ref: "proxy.yaml" }] }],
+  });
+
 ruleTester(thirdPartyToolOutput, {
   valid: [
     { name: "near miss: the fetch tool only reaches a fixed URL", model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("fixed")) },
@@ -61,6 +77,49 @@ ruleTester(thirdPartyToolOutput, {
             assert.match(finding.reasons[0]!, /\+1 entry status-pages \(writable by page-authors\)/);
             assert.equal(finding.path?.[0]?.element, "status-pages");
           },
+        },
+      ],
+    },
+    {
+      name: "the allow-list is the partners' sites and the adversary comes in as a partner: the list keeps others out, not them, and does not count",
+      model: partnerSites(["merchants"]),
+      findings: [
+        {
+          anchors: ["agent", "fetch"],
+          // Likelihood 3 - 1 (entry written by partners) + 1 (high-capability adversary through it) = 3, impact 3: 9, and nothing off.
+          severity: "medium",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [9, 9]);
+            assert.match(finding.reasons[2]!, /Not counted: partner-sites-only \(egress-allowlist\) lets fetch reach merchant-sites, where rogue-merchant gets in: it keeps others out, not them/);
+            assert.match(finding.evidence[0]!.note, /destination allow-listed; the list takes in merchant-sites, where rogue-merchant gets in;/);
+          },
+        },
+      ],
+    },
+    {
+      name: "an adversary that names the listed site itself as its way in is let through the same",
+      model: partnerSites(["merchant-sites"]),
+      findings: [{ anchors: ["agent", "fetch"], check: (finding) => assert.equal(finding.residual.score, 9) }],
+    },
+    {
+      name: "the same allow-list where the adversary gets in elsewhere: it keeps the adversary out and counts",
+      model: partnerSites(["insiders"]),
+      findings: [
+        {
+          anchors: ["agent", "fetch"],
+          // Likelihood 3 - 1 (partner entry), no adversary through it: 2; the verified allow-list takes 1 off: 1 x 3.
+          check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.residual.likelihood], [2, 1]),
+        },
+      ],
+    },
+    {
+      name: "a tool that states no allow-list of its own (any URL), with a control that enforces one: what the list lets in is not said, so it counts",
+      model: partnerSites(["merchants"], "any"),
+      findings: [
+        {
+          anchors: ["agent", "fetch"],
+          // Likelihood 3 + 1 (any URL) + 1 (high-capability adversary) = 5; the verified control takes 1 off.
+          check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.residual.likelihood], [5, 4]),
         },
       ],
     },
