@@ -186,7 +186,7 @@ function toFinding(rule: Rule, detection: Detection, id: string, graph: SystemGr
   const scope = [...named];
   // Control types the detection's factors already count are left out of the scoring: not applied twice, not listed as missing.
   const scored = detection.accountedFor ? { ...rule, mitigations: rule.mitigations.filter((m) => !detection.accountedFor!.includes(m.control)) } : rule;
-  const scoring = score(scored, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope, forEntry(graph, limits, detection.path?.[0]?.element), detection.notCounted);
+  const scoring = score(scored, detection.factors ?? [], scope, graph, anchored ? [...anchored] : scope, forEntry(graph, limits, detection.path?.[0]?.element ?? detection.entry), detection.notCounted);
   const inWorkflows = new Set<string>();
   for (const element of scope) for (const workflow of graph.workflowsOf(element)) inWorkflows.add(workflow);
   const workflows = [...inWorkflows].sort();

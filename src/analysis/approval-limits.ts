@@ -31,7 +31,8 @@ export type ApprovalLimits = ReadonlyMap<string, ApprovalLimit>;
  * - a router (`routedBy`) that an attacker steers (an agent reached by untrusted text) or feeds (a model
  *   given attacker-shaped input) decides that the attacker's action needs no approval: the approval
  *   counts for nothing against the threats it would stop (TW-HUM-002 is the finding);
- * - an approver outside the organisation (a partner, customer or public actor) halves it;
+ * - an approver outside the organisation (a partner, customer or public actor) halves it, unless they confirm
+ *   actions taken in their own name (confirmsOwnActions);
  * - an approver who also asks an agent the approval gates for actions (a requester) halves it, when the model
  *   counts them as untrusted (an insider adversary covers them), unless the control says the tool keeps
  *   approvers off their own requests (`separateFromRequester`, four eyes).
@@ -43,9 +44,11 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
   for (const control of graph.model.controls) {
     if (control.type !== "human-approval") continue;
     const bypassedBy = routersAnAttackerSteers(graph, untrusted, control);
+    // A customer confirming an action taken in their own name (a payment with their own token) is the person whose money it is, not a stranger asked to check.
+    const principals = confirmsOwnActions(graph, control);
     const outsiders = (control.approvers ?? []).filter((id) => {
       const type = graph.node(id)?.element.type;
-      return typeof type === "string" && OUTSIDER_ACTOR_TYPES.has(type);
+      return typeof type === "string" && OUTSIDER_ACTOR_TYPES.has(type) && !principals.has(id);
     });
     const whys: string[] = [];
     if (bypassedBy.length > 0) {
@@ -146,22 +149,37 @@ function approversWhoRequest(graph: SystemGraph, control: Control): { approver: 
 }
 
 /**
+ * The approvers who confirm actions taken in their own name: every tool the approval gates acts with the
+ * asker's own token (delegated), and they ask the gated agents for those actions. Their step-up (a biometric
+ * confirmation in their app) is no outsider's look: it is the principal's own consent.
+ */
+function confirmsOwnActions(graph: SystemGraph, control: Control): Set<string> {
+  const tools = toolsGatedBy(graph, control);
+  if (tools.length === 0 || !tools.every((id) => graph.tool(id)?.delegated === true)) return new Set();
+  return new Set(approversWhoRequest(graph, control).map((s) => s.approver));
+}
+
+/** Tools whose actions the approval gates: those of the agents it covers and those it gates itself (toolsCovered); in ID order. */
+function toolsGatedBy(graph: SystemGraph, control: Control): string[] {
+  const tools = new Set(toolsCovered(graph, control));
+  for (const covered of control.covers) if (graph.kindOf(covered) === "agent") for (const tool of graph.toolsOf(covered)) tools.add(tool.id);
+  return [...tools].sort();
+}
+
+/** The tools the approval covers, and those that run on a host or as an identity it covers. */
+function toolsCovered(graph: SystemGraph, control: Control): string[] {
+  return control.covers.flatMap((covered) => (graph.tool(covered) ? [covered] : [...graph.hostedOn(covered), ...graph.runningAs(covered)].filter((component) => graph.tool(component) !== undefined)));
+}
+
+/**
  * Agents whose actions the approval gates, in ID order: it covers the agent, a tool the agent can call,
  * or that tool's host or identity. Kept simple on purpose: an approval on the agent's own host or
  * identity, or on a resource its tools act on, is left out, since it may gate other components' actions
  * and it is not known which of them a requester of this agent sets off.
  */
 function agentsGatedBy(graph: SystemGraph, control: Control): string[] {
-  const agents = new Set<string>();
-  const agentsOfTool = (tool: string) => {
-    for (const agent of graph.agentsUsingTool(tool)) agents.add(agent.id);
-  };
-  for (const covered of control.covers) {
-    if (graph.kindOf(covered) === "agent") agents.add(covered);
-    else if (graph.tool(covered)) agentsOfTool(covered);
-    // A host or an identity: the tools that run on it or as it.
-    else for (const component of [...graph.hostedOn(covered), ...graph.runningAs(covered)]) if (graph.tool(component)) agentsOfTool(component);
-  }
+  const agents = new Set(control.covers.filter((covered) => graph.kindOf(covered) === "agent"));
+  for (const tool of toolsCovered(graph, control)) for (const agent of graph.agentsUsingTool(tool)) agents.add(agent.id);
   return [...agents].sort();
 }
 

@@ -96,6 +96,11 @@ export interface Detection {
    * pinned-artifacts control would be): the scorer neither applies nor lists them as missing.
    */
   accountedFor?: ControlType[];
+  /**
+   * Where the finding's attacker comes in, for a finding without a path (whose first step says it): an
+   * approval its own requesters give is weaker only against them (approval-limits.ts forEntry).
+   */
+  entry?: string;
   /** Controls the detection has found do not count against it, by ID, with why: named in the residual reason. */
   notCounted?: ReadonlyMap<string, string>;
   /**

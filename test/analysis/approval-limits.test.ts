@@ -236,6 +236,39 @@ describe("approval limits: approvers who also request (four eyes)", () => {
     assert.deepEqual(destructive(steered).residual, { likelihood: 5, impact: 3, score: 15, severity: "high" });
   });
 
+  it("does not halve as outsiders the customers who confirm payments made in their own name (a delegated tool); the self-approval halving stays against them", () => {
+    /** Shoppers ask a shop agent that pays through `pay`; a merchant's agent sends it offers; the approval gates pay. */
+    const shop = (payExtra: Record<string, unknown>, approvers: string[], covers = ["pay"]): ModelSpec => ({
+      actors: [
+        { id: "shoppers", type: "customer", name: "Shoppers", authenticated: true },
+        { id: "reseller", type: "partner", name: "Reseller" },
+      ],
+      clients: [{ id: "app", type: "mobile-app", handles: ["plain-text"] }],
+      models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-1", pinned: true }],
+      agents: [
+        { id: "agent", name: "Shop agent", models: ["llm"], tools: ["pay"] },
+        { id: "merchant-agent", thirdParty: true },
+      ],
+      services: [{ id: "payments", type: "api" }],
+      tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["payments"] }], ...payExtra }],
+      flows: [
+        { id: "ask", from: "shoppers", to: "app", channel: "api" },
+        { id: "app-to-agent", from: "app", to: "agent", channel: "api" },
+        { id: "offers", from: "merchant-agent", to: "agent", channel: "message" },
+      ],
+      controls: [{ id: "approval", type: "human-approval", covers, approvers, verified: true }],
+    });
+    const selfOnly = "approvers include Shoppers, who also ask Shop agent for the actions it gates: nothing stops them approving their own request";
+    // Their own money: only the self-approval halving, which holds against them alone (nothing is left against anyone else).
+    assert.deepEqual(limitOf(shop({ delegated: true }, ["shoppers"])), { factor: 0.5, why: selfOnly, bypassedBy: [], selfApproval: { approvers: ["shoppers"], otherwise: undefined } });
+    // The same when the approval covers the agent, all of whose tools act in the asker's name.
+    assert.equal(limitOf(shop({ delegated: true }, ["shoppers"], ["agent"]))?.factor, 0.5);
+    // Paid as the shop's own service identity, the payment is not theirs to consent to: outside the organisation as well (0.25).
+    assert.equal(limitOf(shop({}, ["shoppers"]))?.factor, 0.25);
+    // A partner approving beside them does not ask the agent: still an outsider's look, halved.
+    assert.deepEqual(limitOf(shop({ delegated: true }, ["shoppers", "reseller"]))?.selfApproval?.otherwise, { factor: 0.5, why: "approvers include Reseller (partner), outside the organisation", bypassedBy: [] });
+  });
+
   it("names approvers who ask the same agents in one clause", () => {
     const alsoSupervisors: ModelSpec = {
       actors: [{ id: "supervisors", type: "employee", name: "Supervisors" }],

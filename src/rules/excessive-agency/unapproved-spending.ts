@@ -1,4 +1,5 @@
-import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
+import { sessionOwner } from "../../analysis/askers.js";
+import { effectStep, entrySteps, isDirect } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import { entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
@@ -10,7 +11,8 @@ export const unapprovedSpending: Rule = {
   category: "excessive-agency",
   rationale:
     "An agent that reads attacker-controlled text and can move money (refunds, payments, purchases) can be steered to pay the attacker. Without a person approving each payment, or a limit on the total, the loss is bounded only by the tool. A cap on each payment bounds each loss but not their sum: the attacker asks again.",
-  appliesWhen: "An injectable agent has a tool with a spend capability.",
+  appliesWhen:
+    "An injectable agent has a tool with a spend capability. For a tool that pays with the asker's own token (delegated), the people who ask the agent in their own name spend their own money and are not its attackers: only other entries count (content, other agents, people speaking in their session).",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM06:2025", "LLM01:2025"],
@@ -40,11 +42,19 @@ export const unapprovedSpending: Rule = {
   detect(context) {
     const { graph, untrusted, capabilities } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins, top, hops } of injectableAgents(context)) {
-      // Any entry will do for the attacker: a control on the way in counts where it covers all of them.
-      const onTheWayIn = entryControls(context, unapprovedSpending, entryWays(origins, agent.id));
+    for (const injectable of injectableAgents(context)) {
+      const { agent } = injectable;
+      // Those who ask the agent themselves, each in their own name (not in a session someone else signed in to).
+      const principals = new Set(injectable.origins.filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agent.id)) && sessionOwner(graph, o.id) === undefined).map((o) => o.id));
       for (const spend of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "spend"))) {
         const tool = spend.tool!;
+        // A tool that pays with the asker's own token (delegated) spends the asker's money: they are not its attacker, others are.
+        const origins = graph.tool(tool)?.delegated === true ? injectable.origins.filter((o) => !principals.has(o.id)) : injectable.origins;
+        const top = origins[0];
+        if (!top) continue;
+        const hops = untrusted.pathFrom(top.id, agent.id);
+        // Any entry will do for the attacker: a control on the way in counts where it covers all of them.
+        const onTheWayIn = entryControls(context, unapprovedSpending, entryWays(origins, agent.id));
         const capped: Factor[] = [];
         if (spend.limit && isTotalPeriod(spend.limit.per)) {
           capped.push({ dimension: "impact", delta: -1, reason: `total capped at ${spend.limit.amount} ${spend.limit.currency} per ${spend.limit.per}` });

@@ -67,7 +67,9 @@ export const uncheckedConsequentialOutput: Rule = {
 
         const worst = worstEffect(effects)!;
         const factors: Factor[] = [];
-        if (untrusted.reaches(producer)) factors.push({ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so a wrong value can be planted on purpose` });
+        // The attacker, if any, comes in where text reaches the producer: the entry approvals are judged against.
+        const entry = untrusted.originsReaching(producer)[0]?.id;
+        if (entry !== undefined) factors.push({ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so a wrong value can be planted on purpose` });
         if (kind === "agent") factors.push(...autonomyFactor(context, consumer));
         // Of these, spending, deleting and running code, less spending through a grant capped in total per period: a known cost, not money moved at will.
         const severe = effects.filter(isSevere);
@@ -86,6 +88,7 @@ export const uncheckedConsequentialOutput: Rule = {
           ],
           factors,
           scope: [...flows.map((f) => f.id), ...tools],
+          ...(entry !== undefined ? { entry } : {}),
         });
       }
     }

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { unapprovedSpending } from "../../../src/rules/excessive-agency/unapproved-spending.js";
-import { customerTickets, internalAgent, publicChat } from "../building-blocks.js";
+import { customerTickets, internalAgent, linkedSpeaker, publicChat } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
+
+/** A pay tool that pays with the asker's own token (delegated): whoever asks spends their own money. */
+const ownPayments = {
+  services: [{ id: "payments-api", type: "api" }],
+  tools: [{ id: "pay", delegated: true, capabilities: [{ action: "spend", on: ["payments-api"] }] }],
+};
+/** A merchant's agent (another organisation's) sends the agent offers. */
+const merchantOffers = { agents: [{ id: "merchant-agent", thirdParty: true }], flows: [{ id: "offers", from: "merchant-agent", to: "agent", channel: "message" }] };
 
 /** A refund tool on the payment provider, with an optional limit. */
 const refunds = (limit?: Record<string, unknown>) => ({
@@ -11,6 +19,7 @@ const refunds = (limit?: Record<string, unknown>) => ({
 
 ruleTester(unapprovedSpending, {
   valid: [
+    { name: "the askers pay with their own token (delegated) and nothing else reaches the agent: they spend their own money", model: spec(publicChat("agent", { tools: ["pay"] }), ownPayments) },
     { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["refund"] }), refunds()) },
     {
       name: "near miss: the public chat agent's tool only reads",
@@ -26,6 +35,25 @@ ruleTester(unapprovedSpending, {
     },
   ],
   invalid: [
+    {
+      name: "the askers pay with their own token, and a merchant's agent sends offers: the merchant is the attacker of their money",
+      model: spec(publicChat("agent", { tools: ["pay"] }), ownPayments, merchantOffers),
+      findings: [
+        {
+          anchors: ["agent", "pay"],
+          // Likelihood 4 - 1 (another organisation's agent), impact 4: 12, high; told from the merchant, not the public user.
+          severity: "high",
+          summary: /^agent reads text from merchant-agent and can spend money through pay/,
+          check: (finding) => assert.equal(finding.path?.[0]?.element, "merchant-agent"),
+        },
+      ],
+    },
+    {
+      name: "bystanders ask a linked speaker in the account holders' session, and the tool pays with the session's token: they spend the holders' money",
+      model: spec(linkedSpeaker({ tools: ["pay"] }), ownPayments),
+      // Likelihood 4 + 1 (public entry) = 5, impact 4: 20, critical.
+      findings: [{ anchors: ["agent", "pay"], severity: "critical", summary: /^agent reads text from bystanders/ }],
+    },
     {
       name: "anonymous public chat agent can refund without any limit",
       model: spec(publicChat("agent", { tools: ["refund"] }), refunds()),

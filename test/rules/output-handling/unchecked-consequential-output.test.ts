@@ -65,6 +65,28 @@ ruleTester(uncheckedConsequentialOutput, {
   ],
   invalid: [
     {
+      name: "a merchant's agent sends offers to a shop agent that pays; shoppers who ask it also approve: against the merchant, their approval is not self-approval",
+      model: spec(publicChat("agent", { tools: ["pay"] }), {
+        actors: [{ id: "shoppers", type: "customer", authenticated: true }],
+        agents: [{ id: "merchant-agent", thirdParty: true }],
+        services: [{ id: "payments", type: "api" }],
+        tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["payments"] }] }],
+        flows: [
+          { id: "shoppers-to-widget", from: "shoppers", to: "widget", channel: "api" },
+          { id: "offers", from: "merchant-agent", to: "agent", channel: "message" },
+        ],
+        controls: [{ id: "confirm", type: "human-approval", covers: ["pay"], approvers: ["shoppers"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["merchant-agent", "agent"],
+          // Likelihood 3 + 1 (attacker text reaches the merchant's agent) = 4, impact 3 + 1 (can spend) = 4. The approval's 1 step is halved
+          // once, for approvers outside the organisation; the halving for approving one's own request holds against shoppers only: 4 - 0.5.
+          check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.residual.likelihood], [4, 3.5]),
+        },
+      ],
+    },
+    {
       name: "extracted fields drive an autonomous payer agent",
       model: handOff(["pay", "lookup"]),
       findings: [
