@@ -16,7 +16,7 @@ export const destructiveChanges: Rule = {
   rationale:
     "An agent that reads attacker-controlled text and has tools that write to, delete from or administer stores and systems of record can be steered to falsify, hide or destroy data: records edited, messages moved out of sight, files deleted. The damage grows with what the target holds and is worst when it cannot be undone.",
   appliesWhen:
-    "An injectable agent has a tool of its own (not a permission reached laterally) that writes, deletes or administers a datastore, source or service. Memory stores are left to the memory rules, a write that is part of a payment on the same resource to the spending rule, and a write that only types a secret into the open page (fills) to TW-NHI-012: it discloses the secret and changes nothing stored.",
+    "An injectable agent has a tool of its own (not a permission reached laterally) that writes, deletes or administers a datastore, source or service. Memory stores are left to the memory rules, a write by a tool that also spends (the order a purchase creates) to the spending rule, as the one call it is, and a write that only types a secret into the open page (fills) to TW-NHI-012: it discloses the secret and changes nothing stored.",
   mappings: {
     stride: ["T", "D", "E"],
     owaspLlm: ["LLM06:2025", "LLM01:2025"],
@@ -41,14 +41,15 @@ export const destructiveChanges: Rule = {
     const detections: Detection[] = [];
     for (const { agent, origins, top, hops } of injectableAgents(context)) {
       const own = ownToolEffects(capabilities.agentEffects(agent.id));
-      const spends = new Set(own.filter((e) => e.action === "spend").map((e) => `${e.tool}\u0000${e.resource ?? ""}`));
+      // A tool that spends makes one steered call, TW-AGY-002's: what it writes besides (the order the purchase creates) is part of it.
+      const spends = new Set(own.filter((e) => e.action === "spend").map((e) => e.tool));
       const byTool = new Map<string, Effect[]>();
       for (const effect of own) {
         if (!CHANGES.has(effect.action) || !effect.resource) continue;
         const node = graph.node(effect.resource);
         if (!node || !TARGET_KINDS.has(node.kind)) continue;
         if (node.kind === "datastore" && node.element.type === "memory") continue;
-        if (effect.action === "write" && spends.has(`${effect.tool}\u0000${effect.resource}`)) continue;
+        if (effect.action === "write" && spends.has(effect.tool)) continue;
         if (effect.action === "write" && onlyFills(graph.tool(effect.tool!), effect.resource)) continue;
         const list = byTool.get(effect.tool!);
         if (list) list.push(effect);

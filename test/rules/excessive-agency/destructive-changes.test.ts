@@ -24,6 +24,13 @@ ruleTester(destructiveChanges, {
         tools: [{ id: "pay", capabilities: [{ action: "spend", on: ["erp"] }, { action: "write", on: ["erp"] }] }],
       }),
     },
+    {
+      name: "a checkout that pays and writes the order record the purchase creates is one steered call, the spending rule's",
+      model: spec(publicChat("agent", { tools: ["checkout"] }), orders, {
+        services: [{ id: "payments", type: "api" }],
+        tools: [{ id: "checkout", capabilities: [{ action: "spend", on: ["payments"] }, { action: "write", on: ["orders"] }] }],
+      }),
+    },
     // Typing a password into the open page discloses it (TW-NHI-012); it changes nothing stored in the browser.
     {
       name: "a write that only fills a secret into the page open in a browser",
@@ -42,6 +49,14 @@ ruleTester(destructiveChanges, {
     },
   ],
   invalid: [
+    {
+      name: "a checkout that pays and can also delete orders: the delete is a change of its own, whatever the purchase",
+      model: spec(publicChat("agent", { tools: ["checkout"] }), orders, {
+        services: [{ id: "payments", type: "api" }],
+        tools: [{ id: "checkout", capabilities: [{ action: "spend", on: ["payments"] }, { action: "write", on: ["orders"] }, { action: "delete", on: ["orders"] }] }],
+      }),
+      findings: [{ anchors: ["agent", "checkout"], summary: /can delete in orders through checkout\.$/ }],
+    },
     {
       name: "public chat agent can change restricted order records",
       model: spec(publicChat("agent", { tools: ["update-order"] }), updateOrders()),
