@@ -1,3 +1,5 @@
+import { heldData } from "../../analysis/sensitivity.js";
+import type { SystemGraph } from "../../graph/graph.js";
 import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
 import type { Factor, Rule } from "../rule.js";
 
@@ -8,7 +10,7 @@ export const overPrivilegedIdentity: Rule = {
   rationale:
     "An identity granted more than the components acting as it use widens the blast radius of every one of them: a hijacked agent, a leaked key or a bug in a tool can do everything the identity may, not just what the system needs.",
   appliesWhen:
-    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component acting as it uses (tool capabilities and flows are what counts as used). A component with no runsAs of its own acts as the identity of the agent that calls it (a tool) or of the host it runs on, so an agent on a host uses the host's grants; an ingestion flow into a store uses write and delete (keeping a copy in step with its sources removes what was removed there).",
+    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component acting as it uses (tool capabilities and flows are what counts as used). A component with no runsAs of its own acts as the identity of the agent that calls it (a tool) or of the host it runs on, so an agent on a host uses the host's grants; an ingestion flow into a store uses write and delete (keeping a copy in step with its sources removes what was removed there). Impact +1 where an unused grant administers, spends, or deletes in a resource that holds more than public data.",
   mappings: {
     stride: ["E"],
     owaspLlm: ["LLM06:2025"],
@@ -36,7 +38,9 @@ export const overPrivilegedIdentity: Rule = {
       const exposedUser = users.find((u) => (graph.kindOf(u) === "agent" && untrusted.reaches(u)) || origins.has(u) || graph.agentsUsingTool(u).some((a) => untrusted.reaches(a.id)));
       const factors: Factor[] = [];
       if (exposedUser) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(exposedUser)} acts as it and is reachable by untrusted text` });
-      if (excess.some((p) => p.action === "admin" || p.action === "delete" || p.action === "spend")) factors.push({ dimension: "impact", delta: 1, reason: "unused grants include delete, admin or spend" });
+      // Deleting what is public and rebuilt anyway (a cache of published prices) loses nothing of value; deleting what is unstated might.
+      const severe = excess.filter((p) => p.action === "admin" || p.action === "spend" || (p.action === "delete" && !holdsOnlyPublic(graph, p.resource)));
+      if (severe.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `unused grants include ${[...new Set(severe.map((p) => `${p.action} on ${graph.nameOf(p.resource)}`))].join(", ")}` });
       const grants = excess.map((p) => `${p.action} on ${graph.nameOf(p.resource)}${p.scope ? ` (${p.scope})` : ""}`);
       return [
         {
@@ -53,3 +57,9 @@ export const overPrivilegedIdentity: Rule = {
     });
   },
 };
+
+/** Whether everything the resource is said to hold is public: nothing held, or held data of any other classification, is not. */
+function holdsOnlyPublic(graph: SystemGraph, resource: string): boolean {
+  const held = heldData(graph, resource);
+  return held.length > 0 && held.every((d) => graph.data(d)?.classification === "public");
+}

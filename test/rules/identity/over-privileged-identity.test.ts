@@ -7,11 +7,15 @@ const leastPrivilege = (verified: boolean) => ({
   controls: [{ id: "scoped-grants", type: "least-privilege", covers: ["orders-sa"], verified, evidence: [{ type: "config", ref: "db/roles.sql" }] }],
 });
 
-/** An agent with no identity of its own on a backend that runs as backend-mi, which is granted `grants` on the log store. */
-const hostedAgent = (grants: string[]) =>
+/** An agent with no identity of its own on a backend that runs as backend-mi, which is granted `grants` on the log store (holding `holds`, of data public-notes and staff-notes). */
+const hostedAgent = (grants: string[], holds?: string[]) =>
   spec(internalAgent("agent", { runsOn: "backend" }), {
     services: [{ id: "backend", type: "api", runsAs: "backend-mi" }],
-    datastores: [{ id: "chat-logs", type: "log" }],
+    datastores: [{ id: "chat-logs", type: "log", ...(holds ? { holds } : {}) }],
+    data: [
+      { id: "public-notes", classification: "public" },
+      { id: "staff-notes", classification: "internal" },
+    ],
     flows: [{ id: "log-turns", from: "agent", to: "chat-logs", channel: "api" }],
     identities: [{ id: "backend-mi", type: "workload-identity", permissions: [{ resource: "chat-logs", actions: grants }] }],
   });
@@ -104,11 +108,25 @@ ruleTester(overPrivilegedIdentity, {
       findings: [
         {
           anchors: ["backend-mi"],
-          // Likelihood 3 (only staff reach the agent: no untrusted text). Impact 3 +1 (unused grants include delete) = 4. 12, high.
+          // Likelihood 3 (only staff reach the agent: no untrusted text). Impact 3 +1 (unused grants include delete; what the logs hold is not said) = 4. 12, high.
           summary: /^backend-mi is granted delete on chat-logs that agent, backend never use\.$/,
-          check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [3, 4]),
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [3, 4]);
+            assert.match(finding.reasons[1]!, /\+1 unused grants include delete on chat-logs/);
+          },
         },
       ],
+    },
+    {
+      name: "an unused delete on a store of public data only (a cache rebuilt from what is published) loses nothing of value: no step up",
+      model: hostedAgent(["write", "delete"], ["public-notes"]),
+      // Likelihood 3, impact 3: 9, medium.
+      findings: [{ anchors: ["backend-mi"], severity: "medium", check: (finding) => assert.equal(finding.inherent.impact, 3) }],
+    },
+    {
+      name: "an unused delete on a store that holds anything more than public data still raises impact",
+      model: hostedAgent(["write", "delete"], ["public-notes", "staff-notes"]),
+      findings: [{ anchors: ["backend-mi"], check: (finding) => assert.equal(finding.inherent.impact, 4) }],
     },
     {
       name: "the orders service account can also update orders while the public agent's lookup only reads",
