@@ -1,4 +1,5 @@
 import { SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
+import type { Flow } from "../../model/schema.js";
 import { controlsOfType, someNames } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 import { EVIDENCE_LIMIT } from "./model-access.js";
@@ -12,7 +13,7 @@ export const restrictedDataToProvider: Rule = {
   rationale:
     "Everything in an agent's context goes to the model provider with every call: payment data, credentials, health or government-ID data then sit in the provider's logs, abuse-monitoring queues and retention, under its staff and subprocessors, and in a jurisdiction the data owner may not have agreed to. Restricted data needs a reason to leave, a contract that covers it, or to be masked first.",
   appliesWhen:
-    "An agent uses a hosted-api model, or a model in a vendor boundary, and restricted data (classification restricted, or flagged payment, credentials, health, biometric, government-id, children) is sent to it: listed on the agent's flows to the model, or anywhere in the agent's context (what flows into it, what its tools read), whether or not those flows list it, since the whole context goes with every call. An agent that calls several models splits its context among them: a model whose calls from the agent all list their data gets only that.",
+    "An agent uses a hosted-api model, or a model in a vendor boundary, and restricted data (classification restricted, or flagged payment, credentials, health, biometric, government-id, children) is sent to it: listed on the agent's flows to the model, or anywhere in the agent's context (what flows into it, what its tools read), whether or not those flows list it, since the whole context goes with every call. An agent that calls several models splits its context among them: a model whose calls from the agent all list their data gets only that. A service or pipeline that calls such a model itself (a backend sending audio to a speech-to-text API) sends the restricted data its calls list; training flows are the training rules'.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM02:2025"],
@@ -33,16 +34,29 @@ export const restrictedDataToProvider: Rule = {
       const record = graph.data(id);
       return record !== undefined && sensitivity(record) >= RESTRICTED;
     };
+    /** The model, when a provider outside runs it: a hosted API, or a model in a vendor boundary. */
+    const external = (modelId: string) => {
+      const model = graph.node(modelId);
+      if (!model || model.kind !== "model") return undefined;
+      const boundary = graph.boundaryOf(modelId);
+      const vendorBoundary = boundary !== undefined && graph.boundary(boundary)?.type === "vendor";
+      return model.element.hosting === "hosted-api" || vendorBoundary ? { model, boundary, vendorBoundary } : undefined;
+    };
+    /** Where the model runs, for a sentence, and the model's line of evidence. */
+    const where = (modelId: string) => {
+      const { model, boundary, vendorBoundary } = external(modelId)!;
+      const provider = typeof model.element.provider === "string" ? model.element.provider : graph.nameOf(modelId);
+      return {
+        at: boundary && graph.nameOf(boundary).includes(provider) ? graph.nameOf(boundary) : `${provider}${boundary ? ` (${graph.nameOf(boundary)})` : ""}`,
+        evidence: { element: modelId, note: `${model.element.hosting === "hosted-api" ? "hosted API" : "model"} of ${provider}${vendorBoundary ? ` in vendor boundary ${graph.nameOf(boundary!)}` : ""}` },
+      };
+    };
     for (const node of graph.ofKind("agent")) {
       const agent = graph.agent(node.id)!;
       const inContext = contextData.of(agent.id);
       const models = [...new Set(agent.models)].sort();
       for (const modelId of models) {
-        const model = graph.node(modelId);
-        if (!model || model.kind !== "model") continue;
-        const boundary = graph.boundaryOf(modelId);
-        const vendorBoundary = boundary !== undefined && graph.boundary(boundary)?.type === "vendor";
-        if (model.element.hosting !== "hosted-api" && !vendorBoundary) continue;
+        if (!external(modelId)) continue;
         const calls = graph.flowsFrom(agent.id).filter((f) => f.to === modelId);
         // The model's context is the agent's: what the call flows list and what the analysis finds in the context both
         // go with every call, so a flow that lists only the main data does not keep the rest from the provider. An agent
@@ -79,16 +93,41 @@ export const restrictedDataToProvider: Rule = {
           if (where.listedOn.length > 0) return `listed on ${where.listedOn.join(", ")}${inferred ? `, and ${inferred}` : ""}`;
           return callsListingData.length > 0 ? `${inferred}, not listed on ${callsListingData.join(", ")}; the whole context goes with the call` : inferred;
         };
-        const provider = typeof model.element.provider === "string" ? model.element.provider : graph.nameOf(modelId);
+        const { at, evidence } = where(modelId);
         detections.push({
           anchors: [agent.id, modelId],
-          summary: `${graph.nameOf(agent.id)} sends ${someNames(context, restrictedSent)} to ${graph.nameOf(modelId)} at ${boundary && graph.nameOf(boundary).includes(provider) ? graph.nameOf(boundary) : `${provider}${boundary ? ` (${graph.nameOf(boundary)})` : ""}`}.`,
+          summary: `${graph.nameOf(agent.id)} sends ${someNames(context, restrictedSent)} to ${graph.nameOf(modelId)} at ${at}.`,
           evidence: [
-            { element: modelId, note: `${model.element.hosting === "hosted-api" ? "hosted API" : "model"} of ${provider}${vendorBoundary ? ` in vendor boundary ${graph.nameOf(boundary!)}` : ""}` },
+            evidence,
             ...restrictedSent.slice(0, EVIDENCE_LIMIT).map((id) => ({ element: id, note: `${SENSITIVITY_WORDS[sensitivity(graph.data(id)!)]} data ${howSent(sent.get(id)!)}` })),
             ...calls.map((f) => ({ element: f.id, note: `call from ${graph.nameOf(agent.id)} to ${graph.nameOf(modelId)}` })),
           ],
           scope: onCalls,
+        });
+      }
+    }
+    // A service or pipeline that calls the model itself (a backend sending audio to a speech-to-text API) sends what
+    // its calls list: it has no context beyond them. Training data is the training rules' (TW-DAT-001 and others).
+    for (const node of graph.ofKind("model")) {
+      if (!external(node.id)) continue;
+      const bySender = new Map<string, Flow[]>();
+      for (const flow of graph.flowsTo(node.id)) {
+        const kind = graph.kindOf(flow.from);
+        if (kind === "agent" || kind === "model" || flow.channel === "training" || !(flow.data ?? []).some(restricted)) continue;
+        (bySender.get(flow.from) ?? bySender.set(flow.from, []).get(flow.from)!).push(flow);
+      }
+      for (const [sender, calls] of [...bySender].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const restrictedSent = [...new Set(calls.flatMap((f) => (f.data ?? []).filter(restricted)))].sort();
+        const masking = calls.map((f) => controlsOfType(graph, "data-minimisation", [f.id]));
+        const { at, evidence } = where(node.id);
+        detections.push({
+          anchors: [sender, node.id],
+          summary: `${graph.nameOf(sender)} sends ${someNames(context, restrictedSent)} to ${graph.nameOf(node.id)} at ${at}.`,
+          evidence: [
+            evidence,
+            ...restrictedSent.slice(0, EVIDENCE_LIMIT).map((id) => ({ element: id, note: `${SENSITIVITY_WORDS[sensitivity(graph.data(id)!)]} data listed on ${calls.filter((f) => f.data!.includes(id)).map((f) => f.name ?? f.id).join(", ")}` })),
+          ],
+          scope: masking.reduce((all, on) => all.filter((id) => on.includes(id))),
         });
       }
     }

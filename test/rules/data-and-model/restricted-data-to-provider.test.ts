@@ -26,8 +26,26 @@ const twoModels = (flows: Record<string, unknown>[], controls: Record<string, un
     controls,
   });
 
+/**
+ * A backend (no agent) sends visit audio to a speech-to-text model of `stt` (a hosted API unless overridden),
+ * on a call of `channel`, carrying `data`.
+ */
+const transcription = (stt: Record<string, unknown> = {}, data = ["audio"], channel = "api", controls: Record<string, unknown>[] = []) => ({
+  services: [{ id: "backend", type: "api" }],
+  models: [{ id: "stt", provider: "Speech vendor", hosting: "hosted-api", ...stt }],
+  data: [
+    { id: "audio", classification: "restricted", flags: ["health", "biometric"] },
+    { id: "status", classification: "internal" },
+  ],
+  flows: [{ id: "to-stt", from: "backend", to: "stt", channel, data }],
+  controls,
+});
+
 ruleTester(restrictedDataToProvider, {
   valid: [
+    { name: "a backend sends a speech vendor only internal data", model: transcription({}, ["status"]) },
+    { name: "the speech model runs in the team's own account (self-hosted, no vendor boundary)", model: transcription({ hosting: "self-hosted" }) },
+    { name: "restricted data on a training flow to the vendor's model is the training rules'", model: transcription({}, ["audio"], "training") },
     { name: "near miss: only confidential personal data in the context", model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([orders])) },
     {
       name: "restricted data, but the model is self-hosted inside the company",
@@ -47,6 +65,25 @@ ruleTester(restrictedDataToProvider, {
     },
   ],
   invalid: [
+    {
+      name: "a backend, not an agent, sends visit audio to a hosted speech-to-text API: what its call lists goes to the vendor",
+      model: transcription(),
+      findings: [
+        {
+          anchors: ["backend", "stt"],
+          // Likelihood 2, impact 4: 8, medium.
+          severity: "medium",
+          summary: /^backend sends audio to stt at Speech vendor\.$/,
+          check: (finding) => assert.equal(finding.evidence[1]!.note, "restricted data listed on to-stt"),
+        },
+      ],
+    },
+    {
+      name: "the backend's call to the speech vendor masks what it can first: the redaction on the call counts",
+      model: transcription({}, ["audio"], "api", [redaction(["to-stt"])]),
+      // Impact 4 - 2 (verified masking on the only call): 2 x 2 = 4, low.
+      findings: [{ anchors: ["backend", "stt"], severity: "low", check: (finding) => assert.equal(finding.residual.impact, 2) }],
+    },
     {
       name: "an agent reads payment data and calls a vendor API model",
       model: spec(internalAgent("agent", { tools: ["lookup"] }), reads([cards, orders])),
