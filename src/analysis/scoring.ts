@@ -183,7 +183,7 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
     // Controls of the type that do not count here are named with the reason, not applied.
     const candidates: Control[] = [];
     for (const control of where) {
-      if (control.type !== mitigation.control) continue;
+      if (control.type !== mitigation.control || excused?.has(control.id)) continue;
       const why = notCountedWhy(mitigation, control, named.has(control.id), limits, graph);
       if (why) notCounted.set(control.id, why);
       else candidates.push(control);

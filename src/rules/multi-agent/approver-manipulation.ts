@@ -3,7 +3,7 @@ import { entrySteps } from "../../analysis/attack-paths.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Control, Tool } from "../../model/schema.js";
 import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
-import { byDamage, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, worstToolAction } from "../helpers.js";
+import { byDamage, controlsOfType, joinWords, names, originEvidence, SEVERE_ACTIONS, someNames, worstToolAction } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
 /** What a review screen does with agent text that lets a request pass for something it is not. */
@@ -32,8 +32,8 @@ export const approverManipulation: Rule = {
   impact: 3,
   controlShortfall: true,
   mitigations: [
-    { control: "output-validation", reduces: "likelihood", by: 1, how: "what the approver sees is checked against the system of record, not only the agent's words" },
-    { control: "content-isolation", reduces: "likelihood", by: 1, how: "the approval screen shows source documents and system data apart from agent-written text" },
+    { control: "output-validation", reduces: "likelihood", by: 1, how: "what the approver sees is checked against the system of record, not only the agent's words; on every gated tool (or on the agents preparing the requests, or the screens showing them), since a steered agent words the request checked least" },
+    { control: "content-isolation", reduces: "likelihood", by: 1, how: "the approval screen shows source documents and system data apart from agent-written text; on every gated tool, as above" },
     { control: "rate-limit", reduces: "likelihood", by: 1, how: "fewer requests per approver, less approval fatigue" },
   ],
   detect(context) {
@@ -100,7 +100,10 @@ export const approverManipulation: Rule = {
         { element: where, action: `${graph.nameOf(preparer.agent)} writes the request and its justification so that it looks routine`, technique: "AML.T0067" },
         { element: control.id, action: `the approver, seeing only what the agent wrote, approves ${graph.nameOf(worst.tool)}`, technique: "AML.T0067" },
       ];
+      // A check of what the approver sees helps only where it covers every request a steered agent can word: it words the one checked least.
+      const partial = partialChecks(context, shaped.map((t) => t.id), [...preparers.map((p) => p.agent), ...screens]);
       detections.push({
+        ...(partial.size > 0 ? { notCounted: partial } : {}),
         anchors: [control.id],
         summary: `People approving ${toolNames}${condition} (${graph.nameOf(control.id)}) decide on what ${who} wrote${queues.length ? ` into ${names(context, queues.map((q) => q.queue))}` : ""}, and ${graph.nameOf(preparer.agent)} reads text from ${graph.nameOf(top.id)}: a steered agent can word its requests to be approved.`,
         evidence,
@@ -254,4 +257,23 @@ function disguiseWords(context: AnalysisContext, screens: readonly string[], han
 function capabilityWords(context: AnalysisContext, tool: Tool): string {
   const words = tool.capabilities.map((c) => `${c.action}${c.on?.length ? ` on ${names(context, c.on)}` : ""}`);
   return `${context.graph.nameOf(tool.id)} can ${joinWords([...new Set(words)])}; called by ${names(context, context.graph.agentsUsingTool(tool.id).map((a) => a.id))}`;
+}
+
+/**
+ * Checks of what the approver sees (output-validation, content-isolation) that cover some of the gated tools
+ * and neither the agents preparing the requests nor the screens showing them, with why they do not count.
+ */
+function partialChecks(context: AnalysisContext, tools: readonly string[], whole: readonly string[]): Map<string, string> {
+  const { graph } = context;
+  const partial = new Map<string, string>();
+  for (const type of ["output-validation", "content-isolation"] as const) {
+    const onWhole = new Set(controlsOfType(graph, type, whole, { runtime: true }));
+    for (const id of controlsOfType(graph, type, tools, { runtime: true })) {
+      if (onWhole.has(id)) continue;
+      const checked = tools.filter((t) => controlsOfType(graph, type, [t], { runtime: true }).includes(id));
+      const open = tools.filter((t) => !checked.includes(t));
+      if (open.length > 0) partial.set(id, `${id} (${type}) checks ${names(context, checked)} but not ${names(context, open)}, and a steered agent words the request checked least`);
+    }
+  }
+  return partial;
 }

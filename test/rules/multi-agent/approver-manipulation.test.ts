@@ -36,6 +36,21 @@ const reviewQueue = (orchestratorReadsTickets = true) =>
     controls: [{ id: "officer-approval", type: "human-approval", covers: ["provisioner", "open-account"], verified: true }],
   });
 
+/** A public chat agent posts to a forum and writes notes, both behind one approval; output validation covers `checked`. */
+const postsAndNotes = (checked: string[]) =>
+  spec(publicChat("agent", { tools: ["post", "note"] }), {
+    sources: [{ id: "forum", type: "comments" }],
+    datastores: [{ id: "notes", type: "document" }],
+    tools: [
+      { id: "post", capabilities: [{ action: "publish", on: ["forum"] }] },
+      { id: "note", capabilities: [{ action: "write", on: ["notes"] }] },
+    ],
+    controls: [
+      { id: "approve-posts", type: "human-approval", covers: ["post", "note"], verified: true },
+      { id: "check-posts", type: "output-validation", covers: checked, verified: true },
+    ],
+  });
+
 ruleTester(approverManipulation, {
   valid: [
     { name: "near miss: no untrusted text reaches the agent whose payments are approved", model: spec(internalAgent("agent", { tools: ["pay"] }), payments()) },
@@ -87,6 +102,30 @@ ruleTester(approverManipulation, {
           },
         },
       ],
+    },
+    {
+      name: "the approval gates posts and notes, and output validation checks the posts only: a steered agent words the note, and the check does not count",
+      model: postsAndNotes(["post"]),
+      findings: [
+        {
+          anchors: ["approve-posts"],
+          // Likelihood 2, impact 3: 6, and nothing off (3 if the check counted).
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [6, 6]);
+            assert.match(finding.reasons[2]!, /Not counted: check-posts \(output-validation\) checks post but not note, and a steered agent words the request checked least/);
+          },
+        },
+      ],
+    },
+    {
+      name: "the same check on both gated tools counts",
+      model: postsAndNotes(["post", "note"]),
+      findings: [{ anchors: ["approve-posts"], check: (finding) => assert.equal(finding.residual.score, 3) }],
+    },
+    {
+      name: "a check on the agent that prepares every request (here beside the posts) covers the notes too",
+      model: postsAndNotes(["post", "agent"]),
+      findings: [{ anchors: ["approve-posts"], check: (finding) => assert.equal(finding.residual.score, 3) }],
     },
     {
       name: "one finding per approval, listing every tool it gates (most damaging first), with approval fatigue noted for the lookups",
