@@ -253,6 +253,11 @@ export interface OutputConsumer {
   vias: { flow?: string; tool?: string }[];
 }
 
+/** What the agent puts through the tool, where the flows say: the data of its calls to the tool and of the tool's own flows out. */
+export function writtenBy(graph: SystemGraph, agentId: string, toolId: string): Set<string> {
+  return new Set([...graph.flowsTo(toolId).filter((f) => f.from === agentId), ...graph.flowsFrom(toolId)].flatMap((f) => f.data ?? []));
+}
+
 /**
  * Clients and services that receive a model's or an agent's output: the targets
  * of its own flows and, for an agent, of its tools' flows and of the tools'

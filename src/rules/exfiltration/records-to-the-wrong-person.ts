@@ -3,7 +3,7 @@ import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } f
 import { sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Flow } from "../../model/schema.js";
-import { entryControls, entryWays, injectableAgents, names, originEvidence } from "../helpers.js";
+import { entryControls, entryWays, injectableAgents, names, originEvidence, writtenBy } from "../helpers.js";
 import type { Detection, Rule } from "../rule.js";
 
 /** Flows that deliver something to people; logs and training data are read by nobody the document is for. */
@@ -95,7 +95,7 @@ export const recordsToTheWrongPerson: Rule = {
         // Where the tool puts what the agent writes: a fixed recipient's place, or a store or service it writes to.
         const places = tool.capabilities.filter((c) => c.action === "write" || ((c.action === "send" || c.action === "publish") && c.destination === "fixed")).flatMap((c) => c.on ?? []);
         // What the agent hands the tool and the tool puts there, where the flows say.
-        const written = new Set([...graph.flowsTo(tool.id).filter((f) => f.from === agent.id), ...graph.flowsFrom(tool.id)].flatMap((f) => f.data ?? []));
+        const written = writtenBy(graph, agent.id, tool.id);
         const delivery = [...new Set(places)]
           .flatMap((place) => [...deliveredTo(graph, place, written)].map(([reader, flows]) => ({ place, reader, flows, data: others.get(reader) })))
           .find((d) => d.data !== undefined);

@@ -3,7 +3,7 @@ import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } f
 import type { SystemGraph } from "../../graph/graph.js";
 import type { Capability, Tool } from "../../model/schema.js";
 import { reachesOutside } from "../../model/vocabulary.js";
-import { controlsOfType, entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, type OutputConsumer } from "../helpers.js";
+import { controlsOfType, entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, writtenBy, type OutputConsumer } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
 
 type Rendering = "image" | "unfurl" | "link";
@@ -59,12 +59,13 @@ function renderingSurfaces(context: AnalysisContext, agentId: string, consumers:
     const known = found.get(renderer);
     if (how && (known === undefined || (known.addressed && !addressed))) found.set(renderer, { renderer, how, through, addressed });
   };
-  const held = new Map<string, { through: string[]; addressed: boolean }>();
+  // Every way the agent's output is left in a store, source or service, with what it puts there where the flows say.
+  const held = new Map<string, { through: string[]; addressed: boolean; written: ReadonlySet<string> }[]>();
   const hold = (node: string, through: string[], addressed: boolean) => {
     const kind = graph.kindOf(node);
     if (!(kind === "datastore" || kind === "source" || kind === "service")) return;
-    const known = held.get(node);
-    if (known === undefined || (known.addressed && !addressed)) held.set(node, { through: [...through, node], addressed });
+    const way = { through: [...through, node], addressed, written: through.length > 0 ? writtenBy(graph, agentId, through[0]!) : new Set<string>() };
+    (held.get(node) ?? held.set(node, []).get(node)!).push(way);
   };
   for (const consumer of consumers) {
     const ways = consumer.vias.map((via) => {
@@ -83,12 +84,17 @@ function renderingSurfaces(context: AnalysisContext, agentId: string, consumers:
     for (const capability of writes) for (const resource of capability.on ?? []) hold(resource, [tool.id], attackerAddressed(capability));
     if (writes.length > 0) for (const flow of graph.flowsFrom(tool.id)) hold(flow.to, [tool.id], writes.every(attackerAddressed));
   }
-  for (const [node, { through, addressed }] of held) {
+  for (const [node, ways] of held) {
     // Behind a service that renders the output itself, only a surface that needs no click adds a way out.
     const shown = rendering(graph, node);
+    // Of the ways in, one the attacker does not address; among those, the one whose output the flow onward carries (the
+    // summary a record system releases to the portal, not the orders pended beside it), else the first.
+    const open = ways.some((w) => !w.addressed) ? ways.filter((w) => !w.addressed) : ways;
     for (const flow of graph.flowsFrom(node)) {
       const how = rendering(graph, flow.to);
-      if (how && (shown === undefined || (shown === "link" && how !== "link"))) note(flow.to, through, addressed);
+      if (!how || (shown !== undefined && (shown !== "link" || how === "link"))) continue;
+      const way = open.find((w) => flow.data?.some((d) => w.written.has(d)) === true) ?? open[0]!;
+      note(flow.to, way.through, way.addressed);
     }
   }
   return [...found.values()].sort((a, b) => (a.renderer < b.renderer ? -1 : 1));

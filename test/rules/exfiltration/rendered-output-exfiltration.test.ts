@@ -92,6 +92,48 @@ ruleTester(renderedOutputExfiltration, {
   ],
   invalid: [
     {
+      name: "of two ways into the record system, one a send the attacker addresses (TW-EXF-001's), the portal behind it is reached by the other",
+      model: spec(internalAgent("agent", { tools: ["lookup", "read-tickets", "a-notify", "write-summary"] }), customerTickets("agent"), orders, {
+        services: [{ id: "records", type: "api" }],
+        clients: [{ id: "portal", type: "web-page", handles: ["renders-links"] }],
+        tools: [
+          { id: "a-notify", capabilities: [{ action: "send", on: ["records"], destination: "any" }] },
+          { id: "write-summary", capabilities: [{ action: "write", on: ["records"] }] },
+        ],
+        flows: [{ id: "release", from: "records", to: "portal", channel: "output" }],
+      }),
+      findings: [{ anchors: ["agent", "portal"], check: (finding) => assert.ok(finding.evidence.some((e) => e.element === "write-summary" && e.note === "carries the agent's output on to portal")) }],
+    },
+    {
+      name: "two tools write into a record system that releases only the summary to a portal: the way named is the summary's, not the orders' pended beside it",
+      model: spec(internalAgent("agent", { tools: ["lookup", "read-tickets", "a-pend-orders", "write-summary"] }), customerTickets("agent"), orders, {
+        services: [{ id: "records", type: "api" }],
+        clients: [{ id: "portal", type: "web-page", handles: ["renders-links"] }],
+        data: [
+          { id: "summary", classification: "internal" },
+          { id: "order-draft", classification: "internal" },
+        ],
+        tools: [
+          { id: "a-pend-orders", capabilities: [{ action: "write", on: ["records"] }] },
+          { id: "write-summary", capabilities: [{ action: "write", on: ["records"] }] },
+        ],
+        flows: [
+          { id: "agent-to-orders", from: "agent", to: "a-pend-orders", channel: "tool-call", data: ["order-draft"] },
+          { id: "agent-to-summary", from: "agent", to: "write-summary", channel: "tool-call", data: ["summary"] },
+          { id: "release", from: "records", to: "portal", channel: "output", data: ["summary"] },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "portal"],
+          check: (finding) => {
+            const carriers = finding.evidence.filter((e) => e.note === "carries the agent's output on to portal").map((e) => e.element);
+            assert.deepEqual(carriers, ["write-summary", "records"]);
+          },
+        },
+      ],
+    },
+    {
       name: "mail to a fixed recipient (the customer's own mailbox): the reader is a victim, so the zero-click image is a way out",
       model: mailingAgent({ destination: "fixed" }),
       findings: [
