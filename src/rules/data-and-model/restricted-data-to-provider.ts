@@ -43,7 +43,7 @@ export const restrictedDataToProvider: Rule = {
       return model.element.hosting === "hosted-api" || vendorBoundary ? { model, boundary, vendorBoundary } : undefined;
     };
     /** Where the model runs, for a sentence, and the model's line of evidence. */
-    const where = (modelId: string) => {
+    const placeOf = (modelId: string) => {
       const { model, boundary, vendorBoundary } = external(modelId)!;
       const provider = typeof model.element.provider === "string" ? model.element.provider : graph.nameOf(modelId);
       return {
@@ -93,7 +93,7 @@ export const restrictedDataToProvider: Rule = {
           if (where.listedOn.length > 0) return `listed on ${where.listedOn.join(", ")}${inferred ? `, and ${inferred}` : ""}`;
           return callsListingData.length > 0 ? `${inferred}, not listed on ${callsListingData.join(", ")}; the whole context goes with the call` : inferred;
         };
-        const { at, evidence } = where(modelId);
+        const { at, evidence } = placeOf(modelId);
         detections.push({
           anchors: [agent.id, modelId],
           summary: `${graph.nameOf(agent.id)} sends ${someNames(context, restrictedSent)} to ${graph.nameOf(modelId)} at ${at}.`,
@@ -119,7 +119,7 @@ export const restrictedDataToProvider: Rule = {
       for (const [sender, calls] of [...bySender].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const restrictedSent = [...new Set(calls.flatMap((f) => (f.data ?? []).filter(restricted)))].sort();
         const masking = calls.map((f) => controlsOfType(graph, "data-minimisation", [f.id]));
-        const { at, evidence } = where(node.id);
+        const { at, evidence } = placeOf(node.id);
         detections.push({
           anchors: [sender, node.id],
           summary: `${graph.nameOf(sender)} sends ${someNames(context, restrictedSent)} to ${graph.nameOf(node.id)} at ${at}.`,

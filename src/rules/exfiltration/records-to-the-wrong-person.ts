@@ -105,7 +105,7 @@ export const recordsToTheWrongPerson: Rule = {
         const source = contextData.fromStore(agent.id, dataIds[0]!)!;
         detections.push({
           anchors: [agent.id, tool.id],
-          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} of every one of ${readerName} from ${graph.nameOf(source)}, and ${graph.nameOf(tool.id)} puts what it writes in ${graph.nameOf(delivery.place)}, which reaches ${readerName}: a steered agent can copy one person's records into what another receives.`,
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)} and holds ${names(context, dataIds.slice(0, 3))}${dataIds.length > 3 ? " and more" : ""} of all ${readerName} (from ${graph.nameOf(source)}), and ${graph.nameOf(tool.id)} puts what it writes in ${graph.nameOf(delivery.place)}, which reaches ${readerName}: a steered agent can copy one person's records into what another receives.`,
           evidence: [
             ...originEvidence(context, origins, agent.id),
             ...dataIds.slice(0, 4).map((d) => ({ element: d, note: `belongs to ${names(context, graph.data(d)!.belongsTo!)}; in the agent's context from ${graph.nameOf(contextData.fromStore(agent.id, d)!)}, a store of everyone's records` })),
@@ -115,9 +115,9 @@ export const recordsToTheWrongPerson: Rule = {
           factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...sensitivityFactor(graph, dataIds)],
           path: [
             ...entrySteps(graph, untrusted, top, agent.id),
-            { element: source, action: `${graph.nameOf(agent.id)} reads ${graph.nameOf(dataIds[0]!)} of another of ${readerName}, named in the injected text`, technique: TECHNIQUE.dataFromAgentTools },
+            { element: source, action: `${graph.nameOf(agent.id)} reads the ${graph.nameOf(dataIds[0]!)} of someone else among ${readerName}, named in the injected text`, technique: TECHNIQUE.dataFromAgentTools },
             { element: tool.id, action: `copies it into what ${graph.nameOf(tool.id)} puts in ${graph.nameOf(delivery.place)}`, technique: TECHNIQUE.toolInvocation },
-            { element: delivery.reader, action: `one of ${readerName} receives another's ${graph.nameOf(dataIds[0]!)}`, technique: "AML.T0057" },
+            { element: delivery.reader, action: `one of ${readerName} receives someone else's ${graph.nameOf(dataIds[0]!)}`, technique: "AML.T0057" },
           ],
           scope: [tool.id, source, delivery.place, ...onTheWayIn.scope],
         });

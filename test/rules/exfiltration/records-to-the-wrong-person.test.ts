@@ -97,7 +97,7 @@ ruleTester(recordsToTheWrongPerson, {
           anchors: ["agent", "send-summary"],
           // Likelihood 3 - 1 (partner entry); impact 4 + 1 (restricted health data): 2 x 5 = 10, medium.
           severity: "medium",
-          summary: /^agent reads text from outside-docs and chart-data of every one of patients from charts, and send-summary puts what it writes in portal, which reaches patients/,
+          summary: /^agent reads text from outside-docs and holds chart-data of all patients \(from charts\), and send-summary puts what it writes in portal, which reaches patients/,
           check: (finding) => {
             assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [2, 5]);
             assert.deepEqual(
