@@ -73,7 +73,7 @@ export const modelInversion: Rule = {
         evidence: [
           ...queriers.slice(0, 3).map((q) => ({
             element: q.origin.id,
-            note: `${q.direct ? "queries the model directly" : "feeds input to the model through stored content"} (${q.origin.reason})${q.through === node.id ? "" : ` via ${graph.nameOf(q.through)}`}`,
+            note: `${q.direct ? "queries the model directly" : `feeds input to the model through ${graph.kindOf(q.origin.id) === "actor" ? "what they say where the agent reads it, not by asking" : "stored content"}`} (${q.origin.reason})${q.through === node.id ? "" : ` via ${graph.nameOf(q.through)}`}`,
           })),
           ...datasets.slice(0, EVIDENCE_LIMIT).map((d) => ({ element: d, note: `training data of ${graph.nameOf(node.id)}` })),
           ...sensitive.slice(0, EVIDENCE_LIMIT).map((d) => ({ element: d, note: "sensitive data in the training set" })),
