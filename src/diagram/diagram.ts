@@ -197,13 +197,16 @@ export function buildDiagram(model: ThreatModel, analysis: AnalysisResult, optio
   const present = new Set(nodes.map((n) => n.id));
 
   const dataName = new Map(model.data.map((d) => [d.id, d.name ?? d.id]));
+  const actorName = new Map(model.actors.map((a) => [a.id, a.name ?? a.id]));
   const flows: DiagramEdge[] = [];
   // Pairs already joined by a flow, either way: a relation between them would only repeat it.
   const joined = new Set<string>();
   for (const flow of [...model.flows].sort(byId)) {
     if (!present.has(flow.from) || !present.has(flow.to)) continue;
     const data = (flow.data ?? []).map((d) => dataName.get(d) ?? d);
-    flows.push({ id: flow.id, from: flow.from, to: flow.to, label: data.length > 0 ? `${flow.channel}: ${data.join(", ")}` : flow.channel, relation: "flow" });
+    // Words spoken into someone else's session: whose it is, and whether they are only content there.
+    const session = flow.session ? ` (in session of ${actorName.get(flow.session.of) ?? flow.session.of}${flow.session.asks ? "" : ", as content"})` : "";
+    flows.push({ id: flow.id, from: flow.from, to: flow.to, label: `${flow.channel}${session}${data.length > 0 ? `: ${data.join(", ")}` : ""}`, relation: "flow" });
     joined.add(`${flow.from}\u0000${flow.to}`);
     joined.add(`${flow.to}\u0000${flow.from}`);
   }

@@ -159,3 +159,12 @@ describe("diagram of the invoice agents", () => {
     assert.ok(ids(payment.clusters).includes("llm-vendor"), "the reasoning model's vendor boundary");
   });
 });
+
+describe("diagram of flows spoken into someone else's session", () => {
+  it("says whose session the sender speaks into, and when their words are only content there", () => {
+    const scribe = analysed("test/fixtures/reviews/scribe");
+    assert.equal(edge(buildDiagram(scribe.model, scribe.analysis), "patient-speaks")?.label, "message (in session of Clinicians (physicians, APPs), as content): Visit audio");
+    const commerce = analysed("test/fixtures/reviews/commerce");
+    assert.equal(edge(buildDiagram(commerce.model, commerce.analysis), "speaker-to-device")?.label, "message (in session of Consumers): Chat and voice transcripts");
+  });
+});
