@@ -145,8 +145,9 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
     if (agent.thirdParty === true) origins.push({ id: agent.id, reason: "another organisation's agent: what it says is text the team does not control", exposure: 3 });
   }
   for (const tool of graph.model.tools) {
-    // Pages at a fixed URL or on the organisation's own network (internal) are its own content.
-    if (tool.capabilities.some((c) => c.action === "fetch" && reachesOutside(c))) {
+    // Pages at a fixed URL or on the organisation's own network (internal) are its own content; an allow-list that
+    // names its sites (on) lets in what those sites hold, each an entry of its own if someone untrusted writes it.
+    if (tool.capabilities.some((c) => c.action === "fetch" && reachesOutside(c) && !(c.destination === "allow-listed" && (c.on?.length ?? 0) > 0))) {
       origins.push({ id: tool.id, reason: "fetches pages at URLs the agent chooses: their content is written by anyone", exposure: 4 });
     }
   }

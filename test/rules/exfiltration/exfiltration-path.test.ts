@@ -58,10 +58,11 @@ ruleTester(exfiltrationPath, {
       findings: [
         {
           anchors: ["agent", "browse"],
-          // Likelihood 4 + 1 (high-capability adversary through the pages) = 5, impact 4 + 1 (payment data: restricted) = 5: 25, and the list takes nothing off.
+          // Likelihood 4 - 1 (pages partners write) + 1 (high-capability adversary through them) = 4, impact 4 + 1 (payment data: restricted) = 5:
+          // 20, and the list takes nothing off.
           severity: "critical",
           check: (finding) => {
-            assert.deepEqual([finding.inherent.score, finding.residual.score], [25, 25]);
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [20, 20]);
             assert.match(finding.reasons[2]!, /Not counted: merchant-domains \(egress-allowlist\) lets browse reach merchant-sites, where rogue-merchant gets in/);
             assert.match(finding.evidence.find((e) => e.element === "browse" && e.note.startsWith("way out"))!.note, /^way out: fetch to allow-listed destination, but the list takes in merchant-sites, where rogue-merchant gets in$/);
           },
@@ -79,9 +80,9 @@ ruleTester(exfiltrationPath, {
       findings: [
         {
           anchors: ["agent", "browse"],
-          // Likelihood 4 (no adversary through the pages), impact 5: 20; the verified list takes 2 off: 2 x 5 = 10.
+          // Likelihood 4 - 1 (pages partners write; no adversary through them) = 3, impact 5: 15; the verified list takes 2 off: 1 x 5 = 5.
           check: (finding) => {
-            assert.deepEqual([finding.inherent.score, finding.residual.score], [20, 10]);
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [15, 5]);
             assert.deepEqual(finding.controls.filter((c) => c.by > 0).map((c) => c.control), ["merchant-domains"]);
           },
         },
