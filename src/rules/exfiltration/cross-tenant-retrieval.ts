@@ -1,6 +1,6 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
-import { agentsReading, askedHow, askers, names, type StoreAccess } from "../helpers.js";
+import { agentsReading, askedHow, askers, names, readWays, type StoreAccess } from "../helpers.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 const RETRIEVAL_STORES = new Set(["vector", "memory"]);
@@ -36,6 +36,17 @@ const TENANT_USERS: ReadonlySet<string> = new Set(["customer", "partner"]);
  * and a query without it returns another tenant's records. Agents only the team's own staff ask see
  * every tenant by design, and are left out.
  */
+/**
+ * Whether the agent reads the store only through tools that call with the asker's own token (delegated):
+ * the store then sees the asker, and their tenant goes with every read, outside the model's control.
+ */
+function readsAsAsker(context: AnalysisContext, storeId: string, agentId: string): boolean {
+  const { graph } = context;
+  if (readWays(graph, storeId).some((way) => way.agent === agentId)) return false;
+  const tools = graph.toolsActingOn(storeId).filter((use) => (use.action === "read" || use.action === "fetch") && graph.agentsUsingTool(use.tool).some((a) => a.id === agentId));
+  return tools.length > 0 && tools.every((use) => graph.tool(use.tool)?.delegated === true);
+}
+
 /** The reading agents the asker asks, and how: "Search agent directly", "Worker through Router, which passes the request on". */
 function askedAgents(context: AnalysisContext, agents: readonly string[], asker: string): string {
   const asked = agents.filter((agent) => askers(context, agent).some((o) => o.id === asker));
@@ -47,9 +58,10 @@ function askedAgents(context: AnalysisContext, agents: readonly string[], asker:
   return [...ways].map(([how, ids]) => `${names(context, ids)} ${how}`).join(" and ");
 }
 
-function readForTenants(context: AnalysisContext, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
+function readForTenants(context: AnalysisContext, storeId: string, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
   const { graph } = context;
   const asked = readers
+    .filter((reader) => !readsAsAsker(context, storeId, reader.agent))
     .map((reader) => ({ reader, askers: askers(context, reader.agent).filter((o) => graph.kindOf(o.id) === "actor" && TENANT_USERS.has(String(graph.node(o.id)?.element.type))).map((o) => o.id) }))
     .filter((a) => a.askers.length > 0);
   return { readers: asked.map((a) => a.reader), askers: [...new Set(asked.flatMap((a) => a.askers))].sort() };
@@ -62,7 +74,7 @@ export const crossTenantRetrieval: Rule = {
   rationale:
     "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out. A database of several tenants' records is the same for an agent that serves those tenants' users: its tool queries by what the model asks for, and unless the asker's tenant is part of every query, outside the model's control, one tenant's user asking for a name gets another tenant's record.",
   appliesWhen:
-    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. Not where everything known to be in the store is public.",
+    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. An agent that reads such a record store only through tools that call with the asker's own token (delegated) is left out: the store sees the asker, and their tenant goes with every read. Not where everything known to be in the store is public.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -84,7 +96,7 @@ export const crossTenantRetrieval: Rule = {
       const shared = sharedStore(context, node.id);
       if (!shared) continue;
       const { retrieval, data } = shared;
-      const records = retrieval ? undefined : readForTenants(context, shared.readers);
+      const records = retrieval ? undefined : readForTenants(context, node.id, shared.readers);
       if (records && records.readers.length === 0) continue;
       const readers = records?.readers ?? shared.readers;
       const store = node.element;

@@ -21,6 +21,22 @@ const throughService = (...out: Record<string, unknown>[]) => ({
   flows: [{ id: "index-out", from: "docs-index", to: "retrieval-service", channel: "retrieval", data: ["customer-docs"] }, ...out],
 });
 
+/** Customers' recruiters ask an assistant whose tools (`tools`, by ID) read a database of every tenant's candidates. */
+const recruiting = (tools: Record<string, unknown>[]) =>
+  spec({
+    actors: [{ id: "recruiters", type: "customer", authenticated: true }],
+    clients: [{ id: "portal", type: "web-page", handles: ["plain-text"] }],
+    models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+    agents: [{ id: "assistant", models: ["llm"], tools: tools.map((t) => t.id) }],
+    tools: tools.map((t) => ({ capabilities: [{ action: "read", on: ["ats-db"] }], ...t })),
+    datastores: [{ id: "ats-db", type: "relational", tenancy: "shared", holds: ["cvs"] }],
+    data: [{ id: "cvs", classification: "confidential", flags: ["personal"] }],
+    flows: [
+      { id: "ask", from: "recruiters", to: "portal", channel: "api" },
+      { id: "portal-to-assistant", from: "portal", to: "assistant", channel: "api" },
+    ],
+  });
+
 ruleTester(crossTenantRetrieval, {
   valid: [
     {
@@ -34,6 +50,8 @@ ruleTester(crossTenantRetrieval, {
     // Customers' tickets steer the agent, but no customer asks it for records: what it reads goes to staff.
     { name: "a shared relational store read by an agent that customers' tickets reach but customers do not ask", model: spec(internalAgent("agent", { tools: ["read-tickets"] }), customerTickets(), documents({ type: "relational" })) },
     { name: "only public content is shared", model: spec(internalAgent(), documents({}, { classification: "public" })) },
+    // The database sees the recruiter: their tenant goes with every read, outside the model's control.
+    { name: "the assistant reads the shared database only through a tool that calls with the recruiter's own token (delegated)", model: recruiting([{ id: "get-candidate", delegated: true }]) },
     {
       name: "no agent reads the shared store",
       model: spec(internalAgent(), { datastores: [{ id: "docs-index", type: "vector", tenancy: "shared", holds: ["customer-docs"] }], data: [{ id: "customer-docs", classification: "confidential" }] }),
@@ -135,6 +153,16 @@ ruleTester(crossTenantRetrieval, {
           },
         },
       ],
+    },
+    {
+      name: "one of the assistant's reads is delegated and one runs as the service: the service's read still needs the tenant in every query",
+      model: recruiting([{ id: "get-candidate", delegated: true }, { id: "search-candidates" }]),
+      findings: [{ anchors: ["ats-db"], severity: "high", summary: /assistant reads from it for recruiters/ }],
+    },
+    {
+      name: "a delegated read beside a flow that brings the database's records to the assistant: that flow carries no asker",
+      model: spec(recruiting([{ id: "get-candidate", delegated: true }]), { flows: [{ id: "nightly-feed", from: "ats-db", to: "assistant", channel: "api", data: ["cvs"] }] }),
+      findings: [{ anchors: ["ats-db"], severity: "high" }],
     },
     {
       name: "shared memory read through a tool; verified tenant isolation lowers the residual",
