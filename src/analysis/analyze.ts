@@ -255,12 +255,15 @@ function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string
  * Whether what a finding about the element is about is done as the identity. An agent whose tools each
  * run as an identity of their own acts through those: its own (the one it calls its model and reads its
  * context with) bounds none of its actions, so a control on it, least privilege above all, does not
- * lower what a steered agent can do.
+ * lower what a steered agent can do. A tool that calls with the asker's own token (delegated) acts as
+ * no identity of the model's: the grants it uses are the asker's.
  */
 function actsAs(graph: SystemGraph, id: string, identity: string): boolean {
-  if (graph.kindOf(id) !== "agent") return true;
+  const kind = graph.kindOf(id);
+  if (kind === "tool") return graph.tool(id)?.delegated !== true;
+  if (kind !== "agent") return true;
   const tools = graph.toolsOf(id);
-  return tools.length === 0 || tools.some((tool) => (tool.runsAs ?? identity) === identity);
+  return tools.length === 0 || tools.some((tool) => tool.delegated !== true && (tool.runsAs ?? identity) === identity);
 }
 
 function bySeverityThenId(a: Finding, b: Finding): number {

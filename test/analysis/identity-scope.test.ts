@@ -53,4 +53,24 @@ describe("the identities whose controls count", () => {
   it("not on the identity of a pipeline the attacker's text passes on its way in", () => {
     assert.deepEqual(injection("ingest-sa").controls, []);
   });
+
+  it("not on the agent's own identity when its acting tool calls with the asker's own token (delegated): the grants it uses are the asker's", () => {
+    // The same agent and tool, the tool delegated instead of running as orders-sa: it falls back on no identity of the model's.
+    const delegated = (on: string) => {
+      const spec = model(on);
+      spec.tools = [{ id: "update", delegated: true, capabilities: [{ action: "write", on: ["orders"] }] }];
+      return spec;
+    };
+    const changeOf = (on: string) => findingsOf(destructiveChanges, delegated(on)).find((f) => f.id === "TW-AGY-001@agent+update")!;
+    assert.deepEqual(changeOf("agent-sa").controls, []);
+    assert.deepEqual(findingsOf(indirectPromptInjection, delegated("agent-sa")).find((f) => f.id === "TW-PI-002@agent")!.controls, []);
+    // Nor on the identity a delegated tool is said to run as: it uses none of that identity's grants.
+    const delegatedAs = delegated("orders-sa");
+    delegatedAs.tools = [{ id: "update", delegated: true, runsAs: "orders-sa", capabilities: [{ action: "write", on: ["orders"] }] }];
+    assert.deepEqual(findingsOf(destructiveChanges, delegatedAs).find((f) => f.id === "TW-AGY-001@agent+update")!.controls, []);
+    // A tool of the agent's that runs as the agent's identity still makes a control on it count.
+    const undelegated = delegated("agent-sa");
+    undelegated.tools = [{ id: "update", capabilities: [{ action: "write", on: ["orders"] }] }];
+    assert.equal(findingsOf(destructiveChanges, undelegated).find((f) => f.id === "TW-AGY-001@agent+update")!.controls.find((c) => c.control === "narrowed")?.by, 1);
+  });
 });
