@@ -1,3 +1,4 @@
+import { sessionOwner } from "../../analysis/askers.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { attackersOwnRecord, sensitivity } from "../../analysis/sensitivity.js";
@@ -17,7 +18,7 @@ export const directPromptInjection: Rule = {
   rationale:
     "Whoever types into the agent writes part of its prompt. Instructions in a system prompt do not reliably outrank a user's message, so an untrusted user can talk the agent into using its tools against the operator or into revealing data the agent can read on other people's behalf. A read-only assistant over public content gives them nothing; tools with side effects or other people's data do.",
   appliesWhen:
-    "An untrusted actor (public, customer or partner; employees and contractors when an insider adversary is modelled, only those it names when its `via` names any) reaches an agent through clients and services only, and the agent has a tool with side effects or sensitive data in its context that does not come from that actor's own messages.",
+    "An untrusted actor (public, customer or partner; employees and contractors when an insider adversary is modelled, only those it names when its `via` names any) reaches an agent through clients and services only, and the agent has a tool with side effects or sensitive data in its context that does not come from that actor's own messages. A tool that calls with the user's own token (delegated) does only what they may do themselves, and does not count for users who ask in their own name.",
   mappings: {
     stride: ["T", "E", "I"],
     owaspLlm: ["LLM01:2025", "LLM06:2025"],
@@ -67,7 +68,12 @@ export const directPromptInjection: Rule = {
         if (atStake.length > KEEP) atStake.pop();
       }
       // Fetching a fixed URL is reading; every other capability changes something or reaches outside.
-      const effects = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => SIDE_EFFECTS.has(e.action) && !(e.action === "fetch" && e.destination === "fixed"));
+      const sideEffects = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => SIDE_EFFECTS.has(e.action) && !(e.action === "fetch" && e.destination === "fixed"));
+      // A tool that calls with the user's own token does only what they may do themselves: no gain for users asking in their own
+      // name. One who speaks in someone else's session (sessionOwner) uses that owner's token, and still gains.
+      const ownName = direct.every((origin) => sessionOwner(graph, origin.id) === undefined);
+      const asThemselves = ownName ? [...new Set(sideEffects.filter((e) => graph.tool(e.tool!)?.delegated === true).map((e) => e.tool!))] : [];
+      const effects = sideEffects.filter((e) => !asThemselves.includes(e.tool!));
       if (effects.length === 0 && stakeCount === 0) continue;
 
       const tools = [...new Set(effects.map((e) => e.tool!))];
@@ -91,6 +97,7 @@ export const directPromptInjection: Rule = {
         evidence: [
           ...originEvidence(context, direct, agent.id),
           ...tools.map((tool) => ({ element: tool, note: `side effects within the user's reach: ${[...new Set(effects.filter((e) => e.tool === tool).map((e) => e.action))].join(", ")}` })),
+          ...asThemselves.slice(0, 3).map((tool) => ({ element: tool, note: "not counted: calls with the user's own token, so a steered agent does only what the user may do themselves" })),
           ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context from ${graph.nameOf(d.from)}, not from the user${storeNote(context, agent.id, d.data)}` })),
           ...ownRecords,
           ...onTheWayIn.evidence,

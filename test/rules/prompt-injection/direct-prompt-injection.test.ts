@@ -30,8 +30,15 @@ const customerChat = (extra: Record<string, unknown>) => ({
   ],
 });
 
+/** A pay tool that calls with the asker's own token (delegated): what it does, the asker may do themselves. */
+const ownPayments = {
+  services: [{ id: "payments", type: "api" }],
+  tools: [{ id: "pay", delegated: true, capabilities: [{ action: "spend", on: ["payments"] }] }],
+};
+
 ruleTester(directPromptInjection, {
   valid: [
+    { name: "the public user's only lever is a tool that pays with their own token: a steered agent does only what they may do themselves", model: spec(publicChat("agent", { tools: ["pay"] }), ownPayments) },
     { name: "patients speak in a visit clinicians record, as content the agent works on: no direct injection (TW-PI-002 has it)", model: spec(recordedVisit()) },
     { name: "read-only Q&A bot over public docs", model: spec(publicChat("agent", { tools: ["search-docs"] }), publicDocs) },
     {
@@ -49,6 +56,27 @@ ruleTester(directPromptInjection, {
     },
   ],
   invalid: [
+    {
+      name: "beside the user's own payments, a refund tool that pays as the shop: the refund is the lever, and the delegated tool is named as not counted",
+      model: spec(publicChat("agent", { tools: ["pay", "refund"] }), refund, { tools: ownPayments.tools }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // As the refund-only case below: likelihood 5, impact 3 + 1 (spend through refund) = 4: 20, critical.
+          severity: "critical",
+          check: (finding) => {
+            assert.ok(finding.evidence.some((e) => e.element === "pay" && e.note === "not counted: calls with the user's own token, so a steered agent does only what the user may do themselves"));
+            assert.ok(finding.evidence.some((e) => e.element === "refund" && /^side effects within the user's reach: spend/.test(e.note)));
+          },
+        },
+      ],
+    },
+    {
+      name: "bystanders speak to a linked speaker in the account holders' session: the tool pays with the holders' token, not theirs",
+      model: spec(linkedSpeaker({ tools: ["pay"] }), ownPayments),
+      // Likelihood 4 + 1 (public entry) = 5, impact 3 + 1 (can spend) = 4: 20, critical.
+      findings: [{ anchors: ["agent"], severity: "critical", check: (finding) => assert.ok(finding.evidence.some((e) => e.element === "pay" && /^side effects within the user's reach/.test(e.note))) }],
+    },
     {
       name: "bystanders speak to a linked speaker as requests in the account holders' session (asks: true): their words go straight to the agent",
       model: spec(linkedSpeaker({ tools: ["refund"] }), refund),
