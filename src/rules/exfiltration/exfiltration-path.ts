@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { UntrustedContent, UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Flow } from "../../model/schema.js";
@@ -13,7 +13,7 @@ export const exfiltrationPath: Rule = {
   rationale:
     "An agent that reads attacker-controlled text, holds private data in its context and can send data to a recipient of its choosing can be told to send that data to the attacker. Each of the three alone is ordinary; together they are the exfiltration path. Messages to another organisation's agent are a way out too: the recipient is fixed, but it is outside the organisation and may be the attacker itself, asking in its replies for what it was never meant to get.",
   appliesWhen:
-    "An injectable agent has sensitive data (confidential or restricted, or flagged personal, payment, health, credentials...) in its context, from its tools, its inputs or agents that pass it messages, and a way out: a tool that sends, publishes or fetches to a destination that is neither fixed nor internal (recipients inside the organisation only, where the attacker is not among them), or a flow to another organisation's agent (thirdParty), when the data is not what the flows to or from that agent carry by design.",
+    "An injectable agent has sensitive data (confidential or restricted, or flagged personal, payment, health, credentials...) in its context, from its tools, its inputs or agents that pass it messages, and a way out: a tool that sends, publishes or fetches to a destination that is neither fixed nor internal (recipients inside the organisation only, where the attacker is not among them), or a flow to another organisation's agent (thirdParty), when the data is not what the flows to or from that agent carry by design; or a tool that writes or publishes to a place someone whose text reaches the agent may read (readableBy: an entry actor, or one who writes an entry), for data the place it comes from does not let them read.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM01:2025", "LLM02:2025", "LLM06:2025"],
@@ -70,6 +70,30 @@ export const exfiltrationPath: Rule = {
           ...(admits ? admittingAllowLists(context, tool, admits, [agent.id, tool]) : {}),
         });
       }
+      // A place the attacker reads is a way out too: what the steered agent writes there, they read. (A tool that is already a
+      // way out above keeps that finding: the analysis keeps the first detection of an ID.)
+      for (const way of placesTheAttackerReads(context, agent.id, origins, atStake)) {
+        const { top, entryFactors } = likeliestEntry(graph, untrusted, way.entries, agent.id);
+        const dataIds = way.leaking.map((d) => d.data);
+        const [tool, place, reader] = [graph.nameOf(way.tool), graph.nameOf(way.place), graph.nameOf(way.reader)];
+        detections.push({
+          anchors: [agent.id, way.tool],
+          summary: `${graph.nameOf(agent.id)} reads text from ${graph.nameOf(top.id)}, holds ${names(context, dataIds.slice(0, 4))}${dataIds.length > 4 ? " and more" : ""}, and can ${way.action} through ${tool} to ${place}, which ${reader} read: what the steered agent puts there, the attacker reads.`,
+          evidence: [
+            ...originEvidence(context, way.entries, agent.id),
+            ...way.leaking.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}, which ${reader} may not read themselves` })),
+            { element: way.tool, note: `way out: ${way.action} on ${place}, which ${reader} may read (readableBy)` },
+            ...onTheWayIn.evidence,
+          ],
+          factors: [...entryFactors, ...sensitivityFactor(graph, dataIds)],
+          path: [
+            ...entrySteps(graph, untrusted, top, agent.id),
+            gatherStep(graph, way.leaking[0]!),
+            { element: way.tool, action: `calls ${tool} to put the data in ${place}, where ${reader} read it`, technique: TECHNIQUE.exfiltrationViaTool },
+          ],
+          scope: [way.tool, ...way.leaking.map((d) => d.from), ...onTheWayIn.scope],
+        });
+      }
       for (const flow of flowsToOtherOrganisations(graph, agent.id)) {
         const detection = partnerWayOut(context, { agentId: agent.id, origins, atStake, ownRecords, onTheWayIn }, flow);
         if (detection) detections.push(detection);
@@ -78,6 +102,34 @@ export const exfiltrationPath: Rule = {
     return detections;
   },
 };
+
+/**
+ * The agent's tools that write or publish to a place someone whose text reaches the agent may read (readableBy):
+ * an entry actor, or one who writes an entry (a guest who comments where the agent retrieves, and reads the
+ * comments too). For each tool, the first such reader in ID order for whom some data at stake is news (the place
+ * it comes from does not let them read it), with the entries that are theirs.
+ */
+function placesTheAttackerReads(context: AnalysisContext, agentId: string, origins: readonly UntrustedOrigin[], atStake: readonly DataAtStake[]) {
+  const { graph } = context;
+  // Who writes each entry: the actor itself, or the writers it names.
+  const writersOf = (origin: UntrustedOrigin): string[] => (graph.kindOf(origin.id) === "actor" ? [origin.id] : readers(graph.node(origin.id)?.element.writableBy));
+  const found: { tool: string; action: string; place: string; reader: string; entries: UntrustedOrigin[]; leaking: DataAtStake[] }[] = [];
+  for (const tool of graph.toolsOf(agentId)) {
+    const way = tool.capabilities
+      .filter((c) => c.action === "write" || c.action === "publish")
+      .flatMap((c) => (c.on ?? []).map((place) => ({ action: c.action, place })))
+      .flatMap(({ action, place }) =>
+        readableBy(graph, place)
+          .sort()
+          .map((reader) => ({ action, place, reader, entries: origins.filter((o) => writersOf(o).includes(reader)), leaking: atStake.filter((d) => !readableBy(graph, d.from).includes(reader)) })),
+      )
+      .find((w) => w.entries.length > 0 && w.leaking.length > 0);
+    if (way) found.push({ tool: tool.id, ...way });
+  }
+  return found;
+}
+
+const readers = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
 
 /** Flows from the agent to another organisation's agent (thirdParty), in ID order: each a way out to a recipient outside the organisation. */
 function flowsToOtherOrganisations(graph: SystemGraph, agentId: string): Flow[] {

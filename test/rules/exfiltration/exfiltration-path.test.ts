@@ -26,8 +26,35 @@ const merchantBrowser = (via: string[], control = true) =>
     ...(control ? { controls: [{ id: "merchant-domains", type: "egress-allowlist", covers: ["browse"], verified: true, evidence: [{ type: "config", ref: "proxy.yaml" }] }] } : {}),
   });
 
+/**
+ * The Slack AI pattern: guests (a partner's people) comment where members also work; the assistant members ask
+ * retrieves the comments, reads the members' private projects, and can post comments. `comments` and `projects`
+ * override the two places' fields.
+ */
+const commentThread = (comments: Record<string, unknown> = {}, projects: Record<string, unknown> = {}) =>
+  spec(internalAgent("agent", { tools: ["get-task", "post-comment"] }), {
+    actors: [{ id: "guests", type: "partner", authenticated: true }],
+    sources: [{ id: "comments", type: "comments", writableBy: ["staff", "guests"], readableBy: ["staff", "guests"], holds: ["comment-text"], ...comments }],
+    datastores: [{ id: "projects", type: "relational", holds: ["private-tasks"], readableBy: ["staff"], ...projects }],
+    data: [
+      { id: "comment-text", classification: "internal" },
+      { id: "private-tasks", classification: "confidential", flags: ["intellectual-property"] },
+    ],
+    tools: [
+      { id: "get-task", capabilities: [{ action: "read", on: ["projects"] }] },
+      { id: "post-comment", capabilities: [{ action: "write", on: ["comments"] }] },
+    ],
+    flows: [{ id: "retrieve-comments", from: "comments", to: "agent", channel: "retrieval", data: ["comment-text"] }],
+  });
+
 ruleTester(exfiltrationPath, {
   valid: [
+    { name: "the guests cannot read the comments the assistant posts (only staff may)", model: commentThread({ readableBy: ["staff"] }) },
+    { name: "the guests may read the private projects anyway: posting them where guests read tells them nothing new", model: commentThread({}, { readableBy: ["staff", "guests"] }) },
+    {
+      name: "those who read where the assistant posts write nothing it reads: customers' tickets steer it, the guests only read the staff's comments",
+      model: spec(commentThread({ writableBy: ["staff"] }), customerTickets("agent")),
+    },
     { name: "no untrusted input reaches the agent", model: spec(internalAgent("agent", { tools: ["lookup", "email"] }), ordersAndEmail) },
     {
       name: "the way out goes to any recipient inside the organisation (internal): a colleague, not the attacker, gets the data",
@@ -52,6 +79,23 @@ ruleTester(exfiltrationPath, {
     },
   ],
   invalid: [
+    {
+      name: "a guest's comment steers the assistant to post a member's private project as a comment, where the guest reads it",
+      model: commentThread(),
+      findings: [
+        {
+          anchors: ["agent", "post-comment"],
+          // Likelihood 4 - 1 (entry comments, written by guests: partners), impact 4 (confidential: +0): 12, high.
+          severity: "high",
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.likelihood, finding.inherent.impact], [3, 4]);
+            assert.ok(finding.evidence.some((e) => e.element === "post-comment" && e.note === "way out: write on comments, which guests may read (readableBy)"));
+            assert.ok(finding.evidence.some((e) => e.element === "private-tasks" && /which guests may not read themselves$/.test(e.note)));
+            assert.deepEqual(finding.path?.at(-1), { element: "post-comment", action: "calls post-comment to put the data in comments, where guests read it", technique: "AML.T0086" });
+          },
+        },
+      ],
+    },
     {
       name: "the allow-list the browser keeps to is the merchants' domains, and the adversary comes in as a merchant: its own domain is a way out the list lets through",
       model: merchantBrowser(["merchants"]),
