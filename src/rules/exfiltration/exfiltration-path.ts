@@ -112,7 +112,7 @@ export const exfiltrationPath: Rule = {
 function placesTheAttackerReads(context: AnalysisContext, agentId: string, origins: readonly UntrustedOrigin[], atStake: readonly DataAtStake[]) {
   const { graph } = context;
   // Who writes each entry: the actor itself, or the writers it names.
-  const writersOf = (origin: UntrustedOrigin): string[] => (graph.kindOf(origin.id) === "actor" ? [origin.id] : readers(graph.node(origin.id)?.element.writableBy));
+  const writersOf = (origin: UntrustedOrigin): string[] => (graph.kindOf(origin.id) === "actor" ? [origin.id] : idsIn(graph.node(origin.id)?.element.writableBy));
   const found: { tool: string; action: string; place: string; reader: string; entries: UntrustedOrigin[]; leaking: DataAtStake[] }[] = [];
   for (const tool of graph.toolsOf(agentId)) {
     const way = tool.capabilities
@@ -129,7 +129,8 @@ function placesTheAttackerReads(context: AnalysisContext, agentId: string, origi
   return found;
 }
 
-const readers = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
+/** The IDs a list field of an element names (writableBy), or none. */
+const idsIn = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
 
 /** Flows from the agent to another organisation's agent (thirdParty), in ID order: each a way out to a recipient outside the organisation. */
 function flowsToOtherOrganisations(graph: SystemGraph, agentId: string): Flow[] {
