@@ -1,7 +1,7 @@
 import { entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, moreDangerous, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { Tool } from "../../model/schema.js";
-import { injectableAgents, names, originEvidence, powerfulGrantsFactor, type InjectableAgent } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, injectableAgents, names, originEvidence, powerfulGrantsFactor, type InjectableAgent } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const secretFilledIntoChosenPage: Rule = {
@@ -11,7 +11,7 @@ export const secretFilledIntoChosenPage: Rule = {
   rationale:
     "A browser agent's login broker or card fill types a secret into whatever page is open, and keeps it from the model so that injected text cannot make the model repeat it. The page still receives it. An agent that opens pages of its own choosing can be steered to a look-alike login page, or find one in search results, and the broker then hands the portal password to whoever serves that page. Keeping the secret out of the context does not help: the disclosure is the fill itself, and the password then works as the account it belongs to.",
   appliesWhen:
-    "A tool's write capability fills a credential or data into a page (fills), and an agent that calls the tool can also open pages at URLs it chooses (a fetch capability with destination any, or none stated). Navigation limited to allow-listed, internal or fixed sites cannot reach a look-alike page, and is left out.",
+    "A tool's write capability fills a credential or data into a page (fills), and an agent that calls the tool can also open pages at URLs it chooses (a fetch capability with destination any, or none stated). Navigation limited to allow-listed, internal or fixed sites cannot reach a look-alike page, and is left out, unless the allow-list takes in a site an adversary of the model gets in through (their page is on the list).",
   mappings: {
     stride: ["I", "S"],
     owaspLlm: ["LLM02:2025", "LLM06:2025"],
@@ -43,7 +43,8 @@ export const secretFilledIntoChosenPage: Rule = {
       let caller: { entry: InjectableAgent; browsers: Tool[] } | undefined;
       for (const agent of graph.agentsUsingTool(tool.id)) {
         const entry = injectable.get(agent.id);
-        const browsers = graph.toolsOf(agent.id).filter(opensAnyPage);
+        // Browsing freely, or within an allow-list that takes in a site an adversary gets in through (their page is on it).
+        const browsers = graph.toolsOf(agent.id).filter((t) => opensAnyPage(t) || allowListAdmits(graph, t.id) !== undefined);
         if (!entry || browsers.length === 0) continue;
         if (!caller || moreDangerous(graph, entry.top, caller.entry.top) < 0) caller = { entry, browsers };
       }
@@ -51,6 +52,8 @@ export const secretFilledIntoChosenPage: Rule = {
       const { entry, browsers } = caller;
       const { agent, top, hops, origins } = entry;
       const browser = browsers[0]!;
+      const admits = opensAnyPage(browser) ? undefined : allowListAdmits(graph, browser.id);
+      const opens = admits ? `opens allow-listed sites, and the list takes in ${graph.nameOf(admits.target)}, where ${graph.nameOf(admits.adversary)} gets in` : "fetches any URL the agent chooses";
       for (const secret of filled) {
         const credential = graph.credential(secret);
         const owner = credential ? graph.ownerOfCredential(credential.id) : undefined;
@@ -66,7 +69,7 @@ export const secretFilledIntoChosenPage: Rule = {
           summary: `${graph.nameOf(agent.id)} opens pages of its own choosing through ${graph.nameOf(browser.id)}, and ${graph.nameOf(tool.id)} types ${what} into whatever page is open: a look-alike page it is steered to${owner ? ` receives a secret that works as ${graph.nameOf(owner.id)}` : " receives it"}.`,
           evidence: [
             { element: tool.id, note: `fills ${names(context, filled)} into the open page` },
-            { element: browser.id, note: `fetches any URL the agent chooses${browsers.length > 1 ? ` (also ${names(context, browsers.slice(1).map((b) => b.id))})` : ""}` },
+            { element: browser.id, note: `${opens}${browsers.length > 1 ? ` (also ${names(context, browsers.slice(1).map((b) => b.id))})` : ""}` },
             credential
               ? { element: secret, note: `${credential.type} of ${owner ? graph.nameOf(owner.id) : "an identity"}, ${credential.lifetime}` }
               : { element: secret, note: "data filled into the page" },
@@ -80,6 +83,8 @@ export const secretFilledIntoChosenPage: Rule = {
           ],
           // Not the agent: an approval or allow-list on it is about its other actions.
           scope: browsers.map((b) => b.id),
+          // The browser's own list lets the adversary's page in: it does not count (an origin binding on the fill still does).
+          ...(admits ? { notCounted: admittingAllowLists(context, browser.id, admits, [browser.id]).notCounted! } : {}),
         });
       }
     }

@@ -8,14 +8,14 @@ import { ruleTester, spec, type ModelSpec } from "../rule-tester.js";
  * logs in through `login`, which types the portal password into the open page. The portal account
  * may read and write bookings.
  */
-function browserAgent({ destination = "any", fill = { fills: ["portal-password"] } as Record<string, unknown>, tools = ["browse", "login"], grants = ["read", "write"], lifetime = "static" } = {}): ModelSpec {
+function browserAgent({ destination = "any", fill = { fills: ["portal-password"] } as Record<string, unknown>, tools = ["browse", "login"], grants = ["read", "write"], lifetime = "static", on = undefined as string[] | undefined } = {}): ModelSpec {
   return spec(internalAgent("agent", { tools }), {
     services: [
       { id: "browser", type: "sandbox" },
       { id: "portal", type: "web-app" },
     ],
     tools: [
-      { id: "browse", runsOn: "browser", capabilities: [{ action: "fetch", destination }] },
+      { id: "browse", runsOn: "browser", capabilities: [{ action: "fetch", destination, ...(on ? { on } : {}) }] },
       { id: "login", capabilities: [{ action: "write", on: ["browser"], ...fill }] },
     ],
     identities: [
@@ -29,6 +29,18 @@ function browserAgent({ destination = "any", fill = { fills: ["portal-password"]
   });
 }
 
+/**
+ * The browser agent kept to the registered merchants' sites (allow-listed, enforced on the browser), which merchants
+ * write; a high-capability adversary comes in through `via`.
+ */
+const merchantSites = (via: string[]) =>
+  spec(browserAgent({ destination: "allow-listed", on: ["merchant-sites"] }), {
+    actors: [{ id: "merchants", type: "partner", authenticated: true }],
+    sources: [{ id: "merchant-sites", type: "web", writableBy: ["merchants"] }],
+    adversaries: [{ id: "rogue-merchant", type: "organised-crime", capability: "high", via }],
+    controls: [{ id: "merchant-domains", type: "egress-allowlist", covers: ["browse"], verified: true }],
+  });
+
 const originBinding = (status: string, verified: boolean) => ({ controls: [{ id: "origin-binding", type: "egress-allowlist", covers: ["login"], status, verified }] });
 
 ruleTester(secretFilledIntoChosenPage, {
@@ -36,6 +48,7 @@ ruleTester(secretFilledIntoChosenPage, {
     // The write types nothing the model names into the page: it is a write, for TW-AGY-001.
     { name: "a write into the browser that fills nothing", model: browserAgent({ fill: {} }) },
     { name: "the agent opens allow-listed sites only", model: browserAgent({ destination: "allow-listed" }) },
+    { name: "the allow-listed merchants' sites, where no adversary the model names gets in", model: merchantSites(["staff"]) },
     { name: "the agent opens internal sites only", model: browserAgent({ destination: "internal" }) },
     { name: "the agent opens one fixed page", model: browserAgent({ destination: "fixed" }) },
     // Another agent browses; the one that logs in reads only what staff send it.
@@ -45,6 +58,20 @@ ruleTester(secretFilledIntoChosenPage, {
     },
   ],
   invalid: [
+    {
+      name: "the browser keeps to the registered merchants' sites, and the adversary comes in as a merchant: their look-alike login page is on the list",
+      model: merchantSites(["merchants"]),
+      findings: [
+        {
+          anchors: ["login", "portal-password"],
+          check: (finding) => {
+            assert.ok(finding.evidence.some((e) => e.element === "browse" && e.note === "opens allow-listed sites, and the list takes in merchant-sites, where rogue-merchant gets in"));
+            assert.match(finding.reasons.at(-1)!, /Not counted: merchant-domains \(egress-allowlist\) lets browse reach merchant-sites, where rogue-merchant gets in/);
+            assert.equal(finding.residual.score, finding.inherent.score);
+          },
+        },
+      ],
+    },
     {
       name: "a browsing agent's login broker types the portal password into the open page",
       model: browserAgent(),
