@@ -44,8 +44,9 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
   for (const control of graph.model.controls) {
     if (control.type !== "human-approval") continue;
     const bypassedBy = routersAnAttackerSteers(graph, untrusted, control);
+    const requesting = approversWhoRequest(graph, control);
     // A customer confirming an action taken in their own name (a payment with their own token) is the person whose money it is, not a stranger asked to check.
-    const principals = confirmsOwnActions(graph, control);
+    const principals = confirmsOwnActions(graph, control, requesting);
     const outsiders = (control.approvers ?? []).filter((id) => {
       const type = graph.node(id)?.element.type;
       return typeof type === "string" && OUTSIDER_ACTOR_TYPES.has(type) && !principals.has(id);
@@ -62,7 +63,7 @@ export function approvalLimits(graph: SystemGraph, untrusted: UntrustedContent):
     const base: ApprovalLimit | undefined = whys.length > 0 ? { factor: bypassedBy.length > 0 ? 0 : 0.5, why: whys.join("; "), bypassedBy } : undefined;
     // Approving one's own request matters against a requester who means harm: an approver the model trusts (no insider
     // adversary covers them) asked for the action in good faith, and their look at it is a real check on a steered agent.
-    const selfApprovers = control.separateFromRequester === true ? [] : approversWhoRequest(graph, control).filter((s) => untrustedActors.has(s.approver));
+    const selfApprovers = control.separateFromRequester === true ? [] : requesting.filter((s) => untrustedActors.has(s.approver));
     if (selfApprovers.length === 0) {
       if (base) limits.set(control.id, base);
       continue;
@@ -150,13 +151,13 @@ function approversWhoRequest(graph: SystemGraph, control: Control): { approver: 
 
 /**
  * The approvers who confirm actions taken in their own name: every tool the approval gates acts with the
- * asker's own token (delegated), and they ask the gated agents for those actions. Their step-up (a biometric
+ * asker's own token (delegated), and they ask the gated agents for those actions (`requesting`, approversWhoRequest). Their step-up (a biometric
  * confirmation in their app) is no outsider's look: it is the principal's own consent.
  */
-function confirmsOwnActions(graph: SystemGraph, control: Control): Set<string> {
+function confirmsOwnActions(graph: SystemGraph, control: Control, requesting: readonly { approver: string }[]): Set<string> {
   const tools = toolsGatedBy(graph, control);
   if (tools.length === 0 || !tools.every((id) => graph.tool(id)?.delegated === true)) return new Set();
-  return new Set(approversWhoRequest(graph, control).map((s) => s.approver));
+  return new Set(requesting.map((s) => s.approver));
 }
 
 /** Tools whose actions the approval gates: those of the agents it covers and those it gates itself (toolsCovered); in ID order. */

@@ -37,10 +37,10 @@ export function isRelay(graph: SystemGraph, id: string): boolean {
 }
 
 /** The flow the origin's text leaves along, when the first hop is a flow. */
-export function firstFlow(graph: SystemGraph, hops: readonly Hop[]): Flow | undefined {
+function firstFlow(graph: SystemGraph, hops: readonly Hop[]): Flow | undefined {
   const next = hops[1];
-  if (!next || next.via !== "flow") return undefined;
-  return graph.flowsFrom(hops[0]!.node).find((f) => f.id === next.ref);
+  const node = next?.via === "flow" && next.ref !== undefined ? graph.node(next.ref) : undefined;
+  return node?.kind === "flow" ? (node.element as unknown as Flow) : undefined;
 }
 
 /**

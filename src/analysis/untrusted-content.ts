@@ -234,6 +234,22 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   // through them is theirs to send, not the origin's way in (a recruiter's rejection email read by a candidate is not
   // how recruiters reach the CV that candidate uploads next).
   const people = new Map(origins.filter((o) => graph.kindOf(o.id) === "actor").map((o) => [o.id, o.exposure]));
+  /**
+   * The origin's text reaches the edge's target from `from`, unless it got there before or the target already
+   * tracks as many origins as it keeps (then it is saturated); whether it arrived now, and the search goes on from there.
+   */
+  const arrive = (edge: ContentEdge, from: string, origin: string): boolean => {
+    let reached = arrivals.get(edge.to);
+    if (!reached) arrivals.set(edge.to, (reached = new Map()));
+    if (reached.has(origin)) return false;
+    if (reached.size >= ORIGINS_PER_NODE) {
+      saturated.add(edge.to);
+      return false;
+    }
+    reached.set(origin, { from, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
+    queue.push({ node: edge.to, origin });
+    return true;
+  };
   // People's own messages first: an actor who talks to an agent through clients and services comes in that way,
   // even where a way of fewer hops exists (an instruction file they may also edit). Their arrivals along flows through
   // relays are recorded before the search, which then goes on from them as from anywhere else.
@@ -245,16 +261,7 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
         for (const edge of edges.get(node) ?? []) {
           const relay = isRelay(graph, edge.to);
           if (!relay && graph.kindOf(edge.to) !== "agent") continue;
-          let reached = arrivals.get(edge.to);
-          if (!reached) arrivals.set(edge.to, (reached = new Map()));
-          if (reached.has(id)) continue;
-          if (reached.size >= ORIGINS_PER_NODE) {
-            saturated.add(edge.to);
-            continue;
-          }
-          reached.set(id, { from: node, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
-          queue.push({ node: edge.to, origin: id });
-          if (relay) next.push(edge.to);
+          if (arrive(edge, node, id) && relay) next.push(edge.to);
         }
       }
       at = next;
@@ -264,17 +271,7 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     const { node, origin } = queue[head]!;
     const person = people.get(node);
     if (person !== undefined && node !== origin && person >= originById.get(origin)!.exposure) continue;
-    for (const edge of edges.get(node) ?? []) {
-      let reached = arrivals.get(edge.to);
-      if (!reached) arrivals.set(edge.to, (reached = new Map()));
-      if (reached.has(origin)) continue;
-      if (reached.size >= ORIGINS_PER_NODE) {
-        saturated.add(edge.to);
-        continue;
-      }
-      reached.set(origin, { from: node, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
-      queue.push({ node: edge.to, origin });
-    }
+    for (const edge of edges.get(node) ?? []) arrive(edge, node, origin);
   }
 
   // Rules ask for the same paths again and again; each is walked once. Keyed by node, then

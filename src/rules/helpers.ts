@@ -408,6 +408,12 @@ export function readableBy(graph: SystemGraph, id: string): string[] {
   return Array.isArray(readers) ? (readers as string[]) : [];
 }
 
+/** The actors an element names as writing it (writableBy), or none. */
+export function writersOf(graph: SystemGraph, id: string): string[] {
+  const writers = graph.node(id)?.element.writableBy;
+  return Array.isArray(writers) ? (writers as string[]) : [];
+}
+
 /**
  * Actors who may open everything the store holds themselves: its own readers (readableBy), and
  * those who may read every source its ingestion copies, when nothing but ingestion writes into it.
@@ -649,8 +655,7 @@ export function allowListAdmits(graph: SystemGraph, toolId: string): { target: s
   for (const capability of graph.tool(toolId)?.capabilities ?? []) {
     if (capability.destination !== "allow-listed") continue;
     for (const target of capability.on ?? []) {
-      const writers = graph.node(target)?.element.writableBy;
-      const ways = new Set([target, ...(Array.isArray(writers) ? (writers as string[]) : [])]);
+      const ways = new Set([target, ...writersOf(graph, target)]);
       const adversary = adversaries.find((a) => a.via?.some((way) => ways.has(way)));
       if (adversary) return { target, adversary: adversary.id };
     }

@@ -1,5 +1,5 @@
-import { sessionOwner } from "../../analysis/askers.js";
-import { effectStep, entrySteps, isDirect } from "../../analysis/attack-paths.js";
+import { directOrigins, sessionOwner } from "../../analysis/askers.js";
+import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import { entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
@@ -45,7 +45,7 @@ export const unapprovedSpending: Rule = {
     for (const injectable of injectableAgents(context)) {
       const { agent } = injectable;
       // Those who ask the agent themselves, each in their own name (not in a session someone else signed in to).
-      const principals = new Set(injectable.origins.filter((o) => isDirect(graph, untrusted.pathFrom(o.id, agent.id)) && sessionOwner(graph, o.id) === undefined).map((o) => o.id));
+      const principals = new Set(directOrigins(graph, untrusted, agent.id).filter((o) => sessionOwner(graph, o.id) === undefined).map((o) => o.id));
       for (const spend of firstPerTool(ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => e.action === "spend"))) {
         const tool = spend.tool!;
         // A tool that pays with the asker's own token (delegated) spends the asker's money: they are not its attacker, others are.

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, writersOf, type DataAtStake, type EntryControls } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { UntrustedContent, UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Flow } from "../../model/schema.js";
@@ -112,7 +112,7 @@ export const exfiltrationPath: Rule = {
 function placesTheAttackerReads(context: AnalysisContext, agentId: string, origins: readonly UntrustedOrigin[], atStake: readonly DataAtStake[]) {
   const { graph } = context;
   // Who writes each entry: the actor itself, or the writers it names.
-  const writersOf = (origin: UntrustedOrigin): string[] => (graph.kindOf(origin.id) === "actor" ? [origin.id] : idsIn(graph.node(origin.id)?.element.writableBy));
+  const entryWriters = (origin: UntrustedOrigin): string[] => (graph.kindOf(origin.id) === "actor" ? [origin.id] : writersOf(graph, origin.id));
   const found: { tool: string; action: string; place: string; reader: string; entries: UntrustedOrigin[]; leaking: DataAtStake[] }[] = [];
   for (const tool of graph.toolsOf(agentId)) {
     const way = tool.capabilities
@@ -121,16 +121,13 @@ function placesTheAttackerReads(context: AnalysisContext, agentId: string, origi
       .flatMap(({ action, place }) =>
         readableBy(graph, place)
           .sort()
-          .map((reader) => ({ action, place, reader, entries: origins.filter((o) => writersOf(o).includes(reader)), leaking: atStake.filter((d) => !readableBy(graph, d.from).includes(reader)) })),
+          .map((reader) => ({ action, place, reader, entries: origins.filter((o) => entryWriters(o).includes(reader)), leaking: atStake.filter((d) => !readableBy(graph, d.from).includes(reader)) })),
       )
       .find((w) => w.entries.length > 0 && w.leaking.length > 0);
     if (way) found.push({ tool: tool.id, ...way });
   }
   return found;
 }
-
-/** The IDs a list field of an element names (writableBy), or none. */
-const idsIn = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
 
 /** Flows from the agent to another organisation's agent (thirdParty), in ID order: each a way out to a recipient outside the organisation. */
 function flowsToOtherOrganisations(graph: SystemGraph, agentId: string): Flow[] {

@@ -1,7 +1,7 @@
 import { entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import type { Capability, Tool } from "../../model/schema.js";
+import type { Capability, Flow, Tool } from "../../model/schema.js";
 import { reachesOutside } from "../../model/vocabulary.js";
 import { controlsOfType, entryControls, entryWays, injectableAgents, names, originEvidence, outputConsumers, sensitiveDataAtStake, storeNote, writtenBy, type OutputConsumer } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Rule } from "../rule.js";
@@ -59,14 +59,15 @@ function renderingSurfaces(context: AnalysisContext, agentId: string, consumers:
     const known = found.get(renderer);
     if (how && (known === undefined || (known.addressed && !addressed))) found.set(renderer, { renderer, how, through, addressed });
   };
-  // Every way the agent's output is left in a store, source or service, with what it puts there where the flows say.
-  const held = new Map<string, { through: string[]; addressed: boolean; written: ReadonlySet<string> }[]>();
+  // Every way the agent's output is left in a store, source or service.
+  const held = new Map<string, { through: string[]; addressed: boolean }[]>();
   const hold = (node: string, through: string[], addressed: boolean) => {
     const kind = graph.kindOf(node);
     if (!(kind === "datastore" || kind === "source" || kind === "service")) return;
-    const way = { through: [...through, node], addressed, written: through.length > 0 ? writtenBy(graph, agentId, through[0]!) : new Set<string>() };
-    (held.get(node) ?? held.set(node, []).get(node)!).push(way);
+    (held.get(node) ?? held.set(node, []).get(node)!).push({ through: [...through, node], addressed });
   };
+  // Whether what the way's tool puts there (where the flows say: writtenBy) travels on by the flow.
+  const carries = (way: { through: string[] }, flow: Flow) => way.through.length > 1 && flow.data?.some((d) => writtenBy(graph, agentId, way.through[0]!).has(d)) === true;
   for (const consumer of consumers) {
     const ways = consumer.vias.map((via) => {
       if (via.tool === undefined) return { through: [], addressed: false };
@@ -93,7 +94,7 @@ function renderingSurfaces(context: AnalysisContext, agentId: string, consumers:
     for (const flow of graph.flowsFrom(node)) {
       const how = rendering(graph, flow.to);
       if (!how || (shown !== undefined && (shown !== "link" || how === "link"))) continue;
-      const way = open.find((w) => flow.data?.some((d) => w.written.has(d)) === true) ?? open[0]!;
+      const way = (open.length > 1 ? open.find((w) => carries(w, flow)) : undefined) ?? open[0]!;
       note(flow.to, way.through, way.addressed);
     }
   }
