@@ -1,17 +1,18 @@
+import { actingIdentity } from "../../analysis/capabilities.js";
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
 import { agentsReading, askedHow, askers, names, readWays, type StoreAccess } from "../helpers.js";
+import type { SystemGraph } from "../../graph/graph.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
 const RETRIEVAL_STORES = new Set(["vector", "memory"]);
 
-/** A store with tenancy shared, the agents that read it and what it holds; undefined when no agent reads it or all it holds is public. */
+/** A store with tenancy shared, the agents that read it (perhaps none) and what it holds; undefined when all it holds is public. */
 function sharedStore(context: AnalysisContext, storeId: string): { retrieval: boolean; readers: StoreAccess[]; data: string[] } | undefined {
   const { graph } = context;
   const store = graph.node(storeId)?.element;
   if (!store || graph.kindOf(storeId) !== "datastore" || store.tenancy !== "shared") return undefined;
   const readers = agentsReading(context, storeId);
-  if (readers.length === 0) return undefined;
   const data = [...new Set([...heldData(graph, storeId), ...graph.flowsFrom(storeId).flatMap((f) => f.data ?? [])])].filter((d) => graph.data(d) !== undefined).sort();
   if (data.length > 0 && data.every((d) => sensitivity(graph.data(d)!) <= 1)) return undefined; // only public content: nothing to leak
   return { retrieval: RETRIEVAL_STORES.has(String(store.type)), readers, data };
@@ -24,7 +25,7 @@ function sharedStore(context: AnalysisContext, storeId: string): { retrieval: bo
  */
 export function crossTenantExposure(context: AnalysisContext, storeId: string): { readers: StoreAccess[]; data: string[] } | undefined {
   const shared = sharedStore(context, storeId);
-  return shared?.retrieval ? { readers: shared.readers, data: shared.data } : undefined;
+  return shared?.retrieval && shared.readers.length > 0 ? { readers: shared.readers, data: shared.data } : undefined;
 }
 
 /** People who use the system on behalf of a tenant organisation: customers' and partners' staff. */
@@ -58,6 +59,19 @@ function askedAgents(context: AnalysisContext, agents: readonly string[], asker:
   return [...ways].map(([how, ids]) => `${names(context, ids)} ${how}`).join(" and ");
 }
 
+/** How the caller reaches the served tools' servers, for a sentence: "Tasklane MCP server through Customers' agents". */
+function servedHow(context: AnalysisContext, served: readonly ServedRead[], actor: string): string {
+  const ways = new Map<string, string[]>();
+  for (const read of served) {
+    const caller = read.callers.find((c) => c.actor === actor);
+    if (!caller) continue;
+    const how = caller.through.length ? `through ${names(context, caller.through)}` : "directly";
+    const servers = ways.get(how) ?? ways.set(how, []).get(how)!;
+    if (!servers.includes(read.server)) servers.push(read.server);
+  }
+  return [...ways].map(([how, servers]) => `${names(context, servers)} ${how}`).join(" and ");
+}
+
 function readForTenants(context: AnalysisContext, storeId: string, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
   const { graph } = context;
   const asked = readers
@@ -67,14 +81,70 @@ function readForTenants(context: AnalysisContext, storeId: string, readers: read
   return { readers: asked.map((a) => a.reader), askers: [...new Set(asked.flatMap((a) => a.askers))].sort() };
 }
 
+/** A tool of an MCP server the team serves that reads the store with an identity of its own, and the tenants' users who call that server from outside. */
+interface ServedRead {
+  tool: string;
+  server: string;
+  callers: { actor: string; through: string[] }[];
+}
+
+/**
+ * The customers' and partners' people who call an MCP server from outside: by flows straight to it, or
+ * through clients, services and other organisations' agents (their own agent, holding a token for one
+ * tenant). An agent of the team's stops the walk: what it asks for is its own finding's story.
+ */
+function outsideCallers(graph: SystemGraph, serverId: string): ServedRead["callers"] {
+  const callers = new Map<string, string[]>();
+  const seen = new Set<string>([serverId]);
+  const queue: { id: string; through: string[] }[] = [{ id: serverId, through: [] }];
+  for (let i = 0; i < queue.length; i++) {
+    const { id, through } = queue[i]!;
+    for (const flow of graph.flowsTo(id)) {
+      const from = flow.from;
+      if (seen.has(from)) continue;
+      seen.add(from);
+      const kind = graph.kindOf(from);
+      if (kind === "actor") {
+        if (TENANT_USERS.has(String(graph.node(from)?.element.type))) callers.set(from, through);
+      } else if (kind === "client" || kind === "service" || (kind === "agent" && graph.agent(from)?.thirdParty === true)) {
+        queue.push({ id: from, through: [from, ...through] });
+      }
+    }
+  }
+  return [...callers].map(([actor, through]) => ({ actor, through })).sort((a, b) => (a.actor < b.actor ? -1 : 1));
+}
+
+/**
+ * Tools on MCP servers the team serves to outside callers that read the store as an identity of their own,
+ * not with the caller's token: each call carries one tenant's user, yet the store answers for every
+ * tenant, and only the tool's own code keeps the caller to theirs. A delegated tool is left out.
+ */
+function servedReads(graph: SystemGraph, storeId: string): ServedRead[] {
+  const reads: ServedRead[] = [];
+  for (const use of graph.toolsActingOn(storeId)) {
+    if (use.action !== "read" && use.action !== "fetch") continue;
+    const tool = graph.tool(use.tool);
+    if (!tool?.server || tool.delegated === true || reads.some((r) => r.tool === tool.id)) continue;
+    const callers = outsideCallers(graph, tool.server);
+    if (callers.length > 0) reads.push({ tool: tool.id, server: tool.server, callers });
+  }
+  return reads.sort((a, b) => (a.tool < b.tool ? -1 : 1));
+}
+
+/** "Export service account", the identity a served tool reads as: its own or its host's, else its server's; undefined when the model names none. */
+function readsAs(graph: SystemGraph, read: ServedRead): string | undefined {
+  const identity = actingIdentity(graph, graph.tool(read.tool)!) ?? graph.identityOf(read.server)?.id;
+  return identity ? graph.nameOf(identity) : undefined;
+}
+
 export const crossTenantRetrieval: Rule = {
   id: "TW-EXF-004",
   title: "Cross-tenant retrieval from a shared store",
   category: "exfiltration",
   rationale:
-    "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out. A database of several tenants' records is the same for an agent that serves those tenants' users: its tool queries by what the model asks for, and unless the asker's tenant is part of every query, outside the model's control, one tenant's user asking for a name gets another tenant's record.",
+    "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out. A database of several tenants' records is the same for an agent that serves those tenants' users: its tool queries by what the model asks for, and unless the asker's tenant is part of every query, outside the model's control, one tenant's user asking for a name gets another tenant's record. A tool the team serves to customers' own agents over MCP is the same when it reads as a service account that sees every tenant: a confused deputy whose only tenant boundary is a clause in its query.",
   appliesWhen:
-    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. An agent that reads such a record store only through tools that call with the asker's own token (delegated) is left out: the store sees the asker, and their tenant goes with every read. Not where everything known to be in the store is public.",
+    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. An agent that reads such a record store only through tools that call with the asker's own token (delegated) is left out: the store sees the asker, and their tenant goes with every read. A shared store of either kind is also read for tenants when a tool of an MCP server the team serves reads it as an identity of its own (not delegated) and customers' or partners' people call that server from outside, by flows straight to it or through clients, services and their own organisation's agents (thirdParty): each call carries one tenant, and only the tool's code keeps the answer to it. Not where everything known to be in the store is public.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -97,25 +167,37 @@ export const crossTenantRetrieval: Rule = {
       if (!shared) continue;
       const { retrieval, data } = shared;
       const records = retrieval ? undefined : readForTenants(context, node.id, shared.readers);
-      if (records && records.readers.length === 0) continue;
       const readers = records?.readers ?? shared.readers;
+      const served = servedReads(graph, node.id);
+      if (readers.length === 0 && served.length === 0) continue;
       const store = node.element;
       const agents = readers.map((r) => r.agent);
       const what = data.length ? names(context, data.slice(0, 3)) : "content";
-      const reads = `${names(context, agents)} ${retrieval ? "retrieve" : "read"}${agents.length === 1 ? "s" : ""} from it`;
+      const clauses: string[] = [];
+      if (agents.length > 0) clauses.push(`${names(context, agents)} ${retrieval ? "retrieve" : "read"}${agents.length === 1 ? "s" : ""} from it${records ? ` for ${names(context, records.askers)}` : ""}`);
+      for (const read of served) {
+        const as = readsAs(graph, read);
+        clauses.push(`${graph.nameOf(read.tool)}, a tool of ${graph.nameOf(read.server)}, reads it${as ? ` as ${as}` : ""}, not with the caller's own token, for ${names(context, read.callers.map((c) => c.actor))}`);
+      }
+      const perTenant = records !== undefined || readers.length === 0;
+      const callers = [...new Set([...(records?.askers ?? []), ...served.flatMap((r) => r.callers.map((c) => c.actor))])];
       detections.push({
         anchors: [node.id],
-        summary: records
-          ? `${graph.nameOf(node.id)} holds several tenants' ${what} side by side and ${reads} for ${names(context, records.askers)}, who work for different tenants; a query without the asker's tenant in it returns another tenant's records.`
-          : `${graph.nameOf(node.id)} holds several tenants' ${what} side by side and ${reads}; one tenant's queries can return another's entries.`,
+        summary: perTenant
+          ? `${graph.nameOf(node.id)} holds several tenants' ${what} side by side and ${clauses.join(", and ")}, who work for different tenants; a query without the ${agents.length > 0 ? "asker" : "caller"}'s tenant in it returns another tenant's records.`
+          : `${graph.nameOf(node.id)} holds several tenants' ${what} side by side and ${clauses.join(", and ")}${served.length > 0 ? `, who work for different tenants` : ""}; one tenant's queries can return another's entries.`,
         evidence: [
           { element: node.id, note: `${String(store.type)} store with tenancy shared` },
           ...readers.map((r) => ({ element: r.agent, note: `${retrieval ? "retrieves from it" : "reads it"} (via ${graph.nameOf(r.via)})` })),
-          ...(records ? records.askers.map((a) => ({ element: a, note: `asks ${askedAgents(context, agents, a)}: one tenant's user` })) : []),
+          ...served.map((read) => ({ element: read.tool, note: `reads it${readsAs(graph, read) ? ` as ${readsAs(graph, read)}` : ""}, not with the caller's own token, on ${graph.nameOf(read.server)}, which callers from outside reach` })),
+          ...callers.map((a) => {
+            const ways = [records?.askers.includes(a) ? `asks ${askedAgents(context, agents, a)}` : "", served.some((r) => r.callers.some((c) => c.actor === a)) ? `calls ${servedHow(context, served, a)}` : ""];
+            return { element: a, note: `${ways.filter(Boolean).join(" and ")}: one tenant's user` };
+          }),
           ...data.slice(0, 4).map((d) => ({ element: d, note: "held for several tenants" })),
         ],
         factors: [...sensitivityFactor(graph, data)],
-        scope: [...readers.map((r) => r.via), ...agents],
+        scope: [...readers.map((r) => r.via), ...agents, ...served.flatMap((r) => [r.tool, r.server])],
       });
     }
     return detections;

@@ -37,6 +37,38 @@ const recruiting = (tools: Record<string, unknown>[]) =>
     ],
   });
 
+/** What a test changes in `servedExport`: the tool's and the server's fields, the callers' actor type, the store's tenancy, the flows to the server. */
+interface Served {
+  tool?: Record<string, unknown>;
+  server?: Record<string, unknown>;
+  callers?: string;
+  tenancy?: string;
+  flows?: Record<string, unknown>[];
+}
+
+/**
+ * An MCP server the team serves: customers call it through their own agents (thirdParty); its export tool
+ * reads a database of every tenant's tasks as its own service account. `extra` adds to the model.
+ */
+const servedExport = ({ tool = {}, server = {}, callers = "customer", tenancy = "shared", flows }: Served = {}, ...extra: Record<string, unknown>[]) =>
+  spec(
+    {
+      actors: [{ id: "members", type: callers, authenticated: true }],
+      agents: [{ id: "customer-agents", thirdParty: true }],
+      services: [{ id: "mcp-host", type: "runtime", exposure: "internet", authentication: "oauth" }],
+      mcpServers: [{ id: "mcp", transport: "streamable-http", exposure: "internet", authentication: "oauth", publisher: "us", publisherTrust: "first-party", runsOn: "mcp-host", ...server }],
+      tools: [{ id: "export", server: "mcp", runsOn: "mcp-host", runsAs: "export-sa", capabilities: [{ action: "read", on: ["db"] }], ...tool }],
+      identities: [{ id: "export-sa", type: "service-account", permissions: [{ resource: "db", actions: ["read"] }] }],
+      datastores: [{ id: "db", type: "relational", tenancy, holds: ["tasks"] }],
+      data: [{ id: "tasks", classification: "confidential" }],
+      flows: flows ?? [
+        { id: "ask-own-agent", from: "members", to: "customer-agents", channel: "message" },
+        { id: "agent-calls", from: "customer-agents", to: "mcp", channel: "tool-call" },
+      ],
+    },
+    ...extra,
+  );
+
 ruleTester(crossTenantRetrieval, {
   valid: [
     {
@@ -52,6 +84,27 @@ ruleTester(crossTenantRetrieval, {
     { name: "only public content is shared", model: spec(internalAgent(), documents({}, { classification: "public" })) },
     // The database sees the recruiter: their tenant goes with every read, outside the model's control.
     { name: "the assistant reads the shared database only through a tool that calls with the recruiter's own token (delegated)", model: recruiting([{ id: "get-candidate", delegated: true }]) },
+    // The store sees the caller: their tenant goes with every read.
+    { name: "the served export tool calls with the caller's own token (delegated)", model: servedExport({ tool: { runsAs: undefined, delegated: true } }) },
+    // Staff see every tenant by design.
+    {
+      name: "only the team's own staff call the MCP server whose tool reads every tenant",
+      model: servedExport({ callers: "employee" }),
+    },
+    // The server is one the team's own agent uses, and nobody calls it from outside.
+    {
+      name: "a tool of an MCP server only an internal agent uses reads the shared database",
+      model: spec(internalAgent("agent", { mcpServers: ["mcp"] }), {
+        mcpServers: [{ id: "mcp", transport: "stdio", publisher: "us", publisherTrust: "first-party" }],
+        tools: [{ id: "export", server: "mcp", capabilities: [{ action: "read", on: ["db"] }] }],
+        datastores: [{ id: "db", type: "relational", tenancy: "shared", holds: ["tasks"] }],
+        data: [{ id: "tasks", classification: "confidential" }],
+      }),
+    },
+    // A customer's own agent calls the server, but no customer's person stands behind it in the model.
+    { name: "the outside agent calling the server has nobody of a tenant behind it", model: servedExport({ flows: [{ id: "agent-calls", from: "customer-agents", to: "mcp", channel: "tool-call" }] }) },
+    { name: "near miss: the served tool's store holds one tenant's data", model: servedExport({ tenancy: "single" }) },
+    { name: "the served tool only writes the shared database", model: servedExport({ tool: { capabilities: [{ action: "write", on: ["db"] }] } }) },
     {
       name: "no agent reads the shared store",
       model: spec(internalAgent(), { datastores: [{ id: "docs-index", type: "vector", tenancy: "shared", holds: ["customer-docs"] }], data: [{ id: "customer-docs", classification: "confidential" }] }),
@@ -104,6 +157,114 @@ ruleTester(crossTenantRetrieval, {
           },
         },
       ],
+    },
+    {
+      name: "a tool of the MCP server the team serves to customers' own agents reads every tenant's tasks as its own service account",
+      model: servedExport(),
+      findings: [
+        {
+          anchors: ["db"],
+          // Likelihood 3 (default); impact 4 (default, confidential +0): 12, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(
+              finding.summary,
+              "db holds several tenants' tasks side by side and export, a tool of mcp, reads it as export-sa, not with the caller's own token, for members, who work for different tenants; a query without the caller's tenant in it returns another tenant's records.",
+            );
+            assert.equal(finding.evidence.find((e) => e.element === "export")?.note, "reads it as export-sa, not with the caller's own token, on mcp, which callers from outside reach");
+            assert.equal(finding.evidence.find((e) => e.element === "members")?.note, "calls mcp through customer-agents: one tenant's user");
+          },
+        },
+      ],
+    },
+    {
+      name: "customers call the served tool through a web app; an unverified tenant filter in the tool's query counts half",
+      model: servedExport(
+        {
+          tool: { runsAs: undefined },
+          flows: [
+            { id: "use-app", from: "members", to: "app", channel: "api" },
+            { id: "app-calls", from: "app", to: "mcp", channel: "tool-call" },
+          ],
+        },
+        {
+          clients: [{ id: "app", type: "web-page", handles: ["plain-text"] }],
+          controls: [{ id: "where-tenant", type: "tenant-isolation", covers: ["export"], status: "implemented", verified: false }],
+        },
+      ),
+      findings: [
+        {
+          anchors: ["db"],
+          // No identity named: the sentence says only that the tool does not use the caller's token.
+          // Residual: an unverified tenant filter takes half of 2 off likelihood: 2 x 4 = 8, medium.
+          severity: "medium",
+          summary: /export, a tool of mcp, reads it, not with the caller's own token, for members, who work/,
+          check: (finding) => {
+            assert.equal(finding.evidence.find((e) => e.element === "members")?.note, "calls mcp through app: one tenant's user");
+            assert.equal(finding.residual.score, 8);
+          },
+        },
+      ],
+    },
+    {
+      name: "the same customers ask an in-app assistant that reads the database and call the served export tool: one line says both",
+      model: spec(recruiting([{ id: "get-candidate" }]), {
+        agents: [{ id: "customer-agents", thirdParty: true }],
+        mcpServers: [{ id: "mcp", transport: "streamable-http", exposure: "internet", authentication: "oauth", publisher: "us", publisherTrust: "first-party" }],
+        tools: [{ id: "export", server: "mcp", capabilities: [{ action: "read", on: ["ats-db"] }] }],
+        flows: [
+          { id: "own-agent", from: "recruiters", to: "customer-agents", channel: "message" },
+          { id: "agent-calls", from: "customer-agents", to: "mcp", channel: "tool-call" },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["ats-db"],
+          severity: "high",
+          summary: /assistant reads from it for recruiters, and export, a tool of mcp, reads it, not with the caller's own token, for recruiters, who work for different tenants; a query without the asker's tenant/,
+          check: (finding) => assert.equal(finding.evidence.find((e) => e.element === "recruiters")?.note, "asks assistant directly and calls mcp through customer-agents: one tenant's user"),
+        },
+      ],
+    },
+    {
+      // The tool names no identity and its host none: it reads as the server's.
+      name: "a served tool without an identity of its own, on a server that runs as a role, reads a shared vector index",
+      model: servedExport(
+        { tool: { runsAs: undefined, capabilities: [{ action: "read", on: ["index"] }] }, server: { runsAs: "mcp-role" } },
+        {
+          datastores: [{ id: "index", type: "vector", tenancy: "shared", holds: ["tasks"] }],
+          identities: [{ id: "mcp-role", type: "workload-identity" }],
+        },
+      ),
+      findings: [
+        {
+          anchors: ["index"],
+          severity: "high",
+          check: (finding) => {
+            assert.match(finding.summary, /export, a tool of mcp, reads it as mcp-role, not with the caller's own token, for members, who work for different tenants; a query without the caller's tenant in it returns another tenant's records\.$/);
+          },
+        },
+      ],
+    },
+    {
+      // The assistant's request to the server is the assistant's story; the walk from the server stops at an agent of the team's.
+      name: "customers ask an assistant that calls the team's MCP server by a flow: the server's tool is the assistant's read, not one served to outsiders",
+      model: spec({
+        actors: [{ id: "recruiters", type: "customer", authenticated: true }],
+        clients: [{ id: "portal", type: "web-page", handles: ["plain-text"] }],
+        models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+        agents: [{ id: "assistant", models: ["llm"], mcpServers: ["mcp"] }],
+        datastores: [{ id: "ats-db", type: "relational", tenancy: "shared", holds: ["cvs"] }],
+        data: [{ id: "cvs", classification: "confidential", flags: ["personal"] }],
+        mcpServers: [{ id: "mcp", transport: "streamable-http", publisher: "us", publisherTrust: "first-party" }],
+        tools: [{ id: "export", server: "mcp", capabilities: [{ action: "read", on: ["ats-db"] }] }],
+        flows: [
+          { id: "ask", from: "recruiters", to: "portal", channel: "api" },
+          { id: "portal-to-assistant", from: "portal", to: "assistant", channel: "api" },
+          { id: "assistant-calls", from: "assistant", to: "mcp", channel: "tool-call" },
+        ],
+      }),
+      findings: [{ anchors: ["ats-db"], severity: "high", summary: /^ats-db holds several tenants' cvs side by side and assistant reads from it for recruiters, who work/ }],
     },
     {
       name: "the service's flow to the agent names the store's data",
