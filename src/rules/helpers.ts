@@ -506,6 +506,39 @@ function storeAccess(context: AnalysisContext, storeId: string, direction: "read
   return [...found].map(([agent, via]) => ({ agent, via })).sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
 }
 
+/** Someone who calls an MCP server from outside, and the clients, services and other organisations' agents between, nearest the caller first. */
+export interface OutsideCaller {
+  actor: string;
+  through: string[];
+}
+
+/**
+ * The people who call an MCP server the team serves from outside, in actor ID order: by flows straight to it,
+ * or through clients, services and other organisations' agents (their own agent, holding a token for them).
+ * People talk to their own agent directly or through a client (its app); a service that feeds such an agent
+ * (an authorization server handing it tokens) passes on nobody's request. An agent of the team's stops the
+ * walk: what it asks for is that agent's story, told where its tools are.
+ */
+export function outsideCallers(graph: SystemGraph, serverId: string): OutsideCaller[] {
+  const callers = new Map<string, string[]>();
+  const seen = new Set<string>([serverId]);
+  const queue: { id: string; through: string[]; behindAgent: boolean }[] = [{ id: serverId, through: [], behindAgent: false }];
+  for (let i = 0; i < queue.length; i++) {
+    const { id, through, behindAgent } = queue[i]!;
+    for (const flow of graph.flowsTo(id)) {
+      const from = flow.from;
+      if (seen.has(from)) continue;
+      const kind = graph.kindOf(from);
+      const thirdParty = kind === "agent" && graph.agent(from)?.thirdParty === true;
+      if (kind === "actor") callers.set(from, through);
+      else if (kind === "client" || (kind === "service" && !behindAgent) || thirdParty) queue.push({ id: from, through: [from, ...through], behindAgent: behindAgent || thirdParty });
+      else continue;
+      seen.add(from);
+    }
+  }
+  return [...callers].map(([actor, through]) => ({ actor, through })).sort((a, b) => (a.actor < b.actor ? -1 : 1));
+}
+
 /** Agents that read a store: a flow from it (through services that pass its content on: readWays), or a tool that reads it. In agent ID order. */
 export function agentsReading(context: AnalysisContext, storeId: string): StoreAccess[] {
   return storeAccess(context, storeId, "read");

@@ -1,7 +1,6 @@
-import { actingIdentity } from "../../analysis/capabilities.js";
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
-import { agentsReading, askedHow, askers, names, readWays, type StoreAccess } from "../helpers.js";
+import { actingIdentity, agentsReading, askedHow, askers, names, outsideCallers, readWays, type OutsideCaller, type StoreAccess } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
@@ -85,33 +84,7 @@ function readForTenants(context: AnalysisContext, storeId: string, readers: read
 interface ServedRead {
   tool: string;
   server: string;
-  callers: { actor: string; through: string[] }[];
-}
-
-/**
- * The customers' and partners' people who call an MCP server from outside: by flows straight to it, or
- * through clients, services and other organisations' agents (their own agent, holding a token for one
- * tenant). An agent of the team's stops the walk: what it asks for is its own finding's story.
- */
-function outsideCallers(graph: SystemGraph, serverId: string): ServedRead["callers"] {
-  const callers = new Map<string, string[]>();
-  const seen = new Set<string>([serverId]);
-  const queue: { id: string; through: string[] }[] = [{ id: serverId, through: [] }];
-  for (let i = 0; i < queue.length; i++) {
-    const { id, through } = queue[i]!;
-    for (const flow of graph.flowsTo(id)) {
-      const from = flow.from;
-      if (seen.has(from)) continue;
-      seen.add(from);
-      const kind = graph.kindOf(from);
-      if (kind === "actor") {
-        if (TENANT_USERS.has(String(graph.node(from)?.element.type))) callers.set(from, through);
-      } else if (kind === "client" || kind === "service" || (kind === "agent" && graph.agent(from)?.thirdParty === true)) {
-        queue.push({ id: from, through: [from, ...through] });
-      }
-    }
-  }
-  return [...callers].map(([actor, through]) => ({ actor, through })).sort((a, b) => (a.actor < b.actor ? -1 : 1));
+  callers: OutsideCaller[];
 }
 
 /**
@@ -125,7 +98,7 @@ function servedReads(graph: SystemGraph, storeId: string): ServedRead[] {
     if (use.action !== "read" && use.action !== "fetch") continue;
     const tool = graph.tool(use.tool);
     if (!tool?.server || tool.delegated === true || reads.some((r) => r.tool === tool.id)) continue;
-    const callers = outsideCallers(graph, tool.server);
+    const callers = outsideCallers(graph, tool.server).filter((c) => TENANT_USERS.has(String(graph.node(c.actor)?.element.type)));
     if (callers.length > 0) reads.push({ tool: tool.id, server: tool.server, callers });
   }
   return reads.sort((a, b) => (a.tool < b.tool ? -1 : 1));

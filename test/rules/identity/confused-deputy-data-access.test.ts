@@ -16,8 +16,51 @@ const authorization = (status: string, verified: boolean) => ({
   controls: [{ id: "owner-check", type: "authorization", covers: ["lookup-order"], status, verified, evidence: [{ type: "test", ref: "lookup.test.ts" }] }],
 });
 
+/**
+ * An MCP server the team serves: customers call it through their own agent (thirdParty), and its export tool
+ * reads their records as a service account. `tool` overrides the tool's fields; `extra` adds to the model,
+ * and an extra's `store` and `server` set fields of the accounts database and the MCP server.
+ */
+const servedExport = (tool: Record<string, unknown> = {}, ...extra: Record<string, unknown>[]) => {
+  const store = Object.assign({}, ...extra.map((e) => e.store ?? {})) as Record<string, unknown>;
+  const server = Object.assign({}, ...extra.map((e) => e.server ?? {})) as Record<string, unknown>;
+  return spec(
+    {
+      actors: [{ id: "customers", type: "customer", authenticated: true }],
+      agents: [{ id: "customer-agent", thirdParty: true }],
+      mcpServers: [{ id: "mcp", transport: "streamable-http", exposure: "internet", authentication: "oauth", publisher: "us", publisherTrust: "first-party", ...server }],
+      tools: [{ id: "export", server: "mcp", runsAs: "export-sa", capabilities: [{ action: "read", on: ["accounts-db"] }], ...tool }],
+      identities: [{ id: "export-sa", type: "service-account" }],
+      datastores: [{ id: "accounts-db", type: "relational", holds: ["accounts"], ...store }],
+      data: [{ id: "accounts", classification: "confidential", flags: ["personal"] }],
+      flows: [{ id: "agent-calls", from: "customer-agent", to: "mcp", channel: "tool-call" }],
+    },
+    ...extra.map(({ store: _store, server: _server, ...rest }) => rest),
+  );
+};
+
+/** The customers talk to their own agent. */
+const customersAsk = { flows: [{ id: "ask-own-agent", from: "customers", to: "customer-agent", channel: "message" }] };
+
 ruleTester(confusedDeputyDataAccess, {
   valid: [
+    {
+      name: "the served export tool calls with the customer's own token (delegated), on a server that runs as a role",
+      model: servedExport({ runsAs: undefined, delegated: true }, customersAsk, { server: { runsAs: "mcp-role" }, identities: [{ id: "mcp-role", type: "workload-identity" }] }),
+    },
+    // An authorization server hands the customer's agent its tokens; whoever registers clients there asks nothing of the server.
+    {
+      name: "the only actor behind the customer's agent reaches it through a service that hands it tokens",
+      model: servedExport({}, {
+        actors: [{ id: "registrants", type: "public" }],
+        services: [{ id: "oauth", type: "api", exposure: "internet" }],
+        flows: [
+          { id: "register", from: "registrants", to: "oauth", channel: "api" },
+          { id: "token", from: "oauth", to: "customer-agent", channel: "api" },
+        ],
+      }),
+    },
+    { name: "the customers may read the accounts themselves (readableBy)", model: servedExport({}, customersAsk, { store: { readableBy: ["customers"] } }) },
     {
       name: "the lookup calls with the asking customer's own delegated token: it returns only what they may read",
       model: spec(publicChat("agent", { tools: ["lookup-order"] }), { ...ordersLookup(["read"]), tools: [{ id: "lookup-order", runsAs: "orders-sa", delegated: true, capabilities: [{ action: "read", on: ["orders-db"] }] }] }),
@@ -82,6 +125,51 @@ ruleTester(confusedDeputyDataAccess, {
     },
   ],
   invalid: [
+    {
+      name: "customers' own agents call the team's MCP server, whose export tool reads every customer's accounts as a service account",
+      model: servedExport({}, customersAsk),
+      findings: [
+        {
+          anchors: ["mcp", "export"],
+          // Likelihood 3 (default; signed-in customers: +0); impact 3 (default; personal data is confidential: +0): 9, medium.
+          severity: "medium",
+          check: (finding) => {
+            assert.equal(finding.summary, "mcp is called by customers through customer-agent, and its tool export reads accounts from accounts-db as export-sa, whoever the records belong to.");
+            assert.equal(finding.evidence[0]!.note, "customer actor calling the MCP server through customer-agent");
+            assert.equal(finding.path![0]!.action, "customers call (through customer-agent) export on mcp for someone else's records, naming them by a detail such as a project or an email address");
+            assert.equal(finding.path![1]!.action, "export reads as export-sa");
+          },
+        },
+      ],
+    },
+    {
+      // The tool names no identity: it reads as the server's. The visitors reach the server through a web page, without signing in.
+      name: "visitors call the served tool straight through a page; the tool reads as the server's identity",
+      model: servedExport(
+        { runsAs: undefined },
+        {
+          actors: [{ id: "visitors", type: "public" }],
+          clients: [{ id: "page", type: "web-page", handles: ["plain-text"] }],
+          identities: [{ id: "mcp-role", type: "workload-identity" }],
+          server: { runsAs: "mcp-role" },
+          flows: [
+            { id: "visit", from: "visitors", to: "page", channel: "api" },
+            { id: "page-calls", from: "page", to: "mcp", channel: "tool-call" },
+          ],
+        },
+      ),
+      findings: [
+        {
+          anchors: ["mcp", "export"],
+          // Likelihood 3 +1 (public entry) +1 (not signed in) = 5; impact 3: 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 15);
+            assert.equal(finding.summary, "mcp is called by visitors through page, and its tool export reads accounts from accounts-db as mcp-role, whoever the records belong to.");
+          },
+        },
+      ],
+    },
     {
       name: "the same visit where the patients' words are taken as requests (asks: true): they ask in the clinicians' name",
       model: spec(sharedSession(true, { id: "clinicians", type: "employee" }, { id: "patients", type: "customer" }, { tools: ["lookup-order"] }), ordersLookup(["read"])),
