@@ -13,7 +13,7 @@ export const noHumanReviewPath: Rule = {
   rationale:
     "Customers, partners and the public who deal with an agent that refunds, sends, changes or deletes things on its own need a way to reach a person who can review and reverse what it did. Without one, a wrong or manipulated decision stands, complaints have nowhere to go, and nobody learns that the agent misbehaves.",
   appliesWhen:
-    "Customers, public users or partners talk to an agent directly (through clients and services only), the agent's tools spend, send, write or delete, and no human-review-path control (implemented or partial) covers the agent or the host it runs on.",
+    "Customers, public users or partners talk to an agent directly (through clients and services only), the agent's tools spend, send, write or delete (a write by a tool that calls with the asker's own token, delegated, does not count: it changes only what the person asking may change themselves, in their name, and they can undo it; a delegated spend, send or delete still counts), and no human-review-path control (implemented or partial) covers the agent or the host it runs on.",
   mappings: {
     stride: ["R"],
     owaspAgentic: ["ASI09"],
@@ -36,7 +36,9 @@ export const noHumanReviewPath: Rule = {
         .filter((o) => graph.kindOf(o.id) === "actor" && AFFECTED.has(String(graph.node(o.id)?.element.type)) && isDirect(graph, untrusted.pathFrom(o.id, agent.id)))
         .map((o) => o.id);
       if (people.length === 0) continue;
-      const effects = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => CONSEQUENTIAL.has(e.action));
+      // A change made with the asker's own token (a delegated write) is one they may see and undo themselves;
+      // money spent, messages sent and deletions made in their name are not.
+      const effects = ownToolEffects(capabilities.agentEffects(agent.id)).filter((e) => CONSEQUENTIAL.has(e.action) && !(e.action === "write" && graph.tool(e.tool!)?.delegated === true));
       if (effects.length === 0) continue;
       const covered = [agent.id, ...(agent.runsOn ? [agent.runsOn] : [])].some((id) => graph.controlsCovering(id).some((c) => c.type === "human-review-path" && c.status !== "planned"));
       if (covered) continue;

@@ -10,6 +10,11 @@ const refunds = {
     { id: "order-status", capabilities: [{ action: "read", on: ["payments"] }] },
   ],
 };
+/** Members' own tasks, which an assistant closes and edits with each member's own token (delegated) unless `tool` says otherwise. */
+const memberTasks = (tool: Record<string, unknown> = { delegated: true }) => ({
+  datastores: [{ id: "tasks-db", type: "relational" }],
+  tools: [{ id: "update-task", capabilities: [{ action: "write", on: ["tasks-db"] }], ...tool }],
+});
 const reviewPath = (status: string) => ({
   controls: [{ id: "escalate", type: "human-review-path", covers: ["agent"], status, evidence: [{ type: "doc", ref: "support/escalation.md" }] }],
 });
@@ -20,6 +25,8 @@ ruleTester(noHumanReviewPath, {
     { name: "only employees use the agent", model: spec(internalAgent("agent", { tools: ["refund"] }), refunds) },
     { name: "customers only reach it through tickets", model: spec(internalAgent("agent", { tools: ["refund"] }), customerTickets("agent"), refunds) },
     { name: "the public agent only reads", model: spec(publicChat("agent", { tools: ["order-status"] }), refunds) },
+    // The assistant does what the member may do themselves, in their name: no decision about them to review.
+    { name: "the assistant's only changing tool writes with the asker's own token (delegated)", model: spec(publicChat("agent", { tools: ["update-task"] }), memberTasks()) },
   ],
   invalid: [
     {
@@ -34,6 +41,12 @@ ruleTester(noHumanReviewPath, {
           check: (finding) => assert.deepEqual(finding.missingControls, ["human-review-path"]),
         },
       ],
+    },
+    {
+      name: "near miss: the same task tool runs as the service, beside a delegated one",
+      model: spec(publicChat("agent", { tools: ["update-task", "refund", "close-task"] }), memberTasks({}), refunds, { tools: [{ id: "close-task", delegated: true, capabilities: [{ action: "delete", on: ["tasks-db"] }] }] }),
+      // The delegated delete still counts: the member cannot bring back what the assistant deleted in their name.
+      findings: [{ anchors: ["agent"], severity: "medium", summary: /which can delete, spend and write through close-task, refund and update-task, and no human/ }],
     },
     {
       name: "a supervised agent",
