@@ -34,7 +34,7 @@ export const approverManipulation: Rule = {
   mitigations: [
     { control: "output-validation", reduces: "likelihood", by: 1, how: "what the approver sees is checked against the system of record, not only the agent's words; on every gated tool (or on the agents preparing the requests, or the screens showing them), since a steered agent words the request checked least" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "the approval screen shows source documents and system data apart from agent-written text; on every gated tool, as above" },
-    { control: "rate-limit", reduces: "likelihood", by: 1, how: "fewer requests per approver, less approval fatigue" },
+    { control: "rate-limit", reduces: "likelihood", by: 1, how: "fewer requests per approver, less approval fatigue; on a gated tool, since a limit on the agent's requests or its host's budget does not bound how many approvals one request puts to the approvers" },
   ],
   detect(context) {
     const { graph, untrusted } = context;
@@ -102,6 +102,7 @@ export const approverManipulation: Rule = {
       ];
       // A check of what the approver sees helps only where it covers every request a steered agent can word: it words the one checked least.
       const partial = partialChecks(context, shaped.map((t) => t.id), [...preparers.map((p) => p.agent), ...screens]);
+      for (const [id, why] of unboundedApprovals(context, shaped.map((t) => t.id), [...preparers.map((p) => p.agent), ...screens])) partial.set(id, why);
       detections.push({
         ...(partial.size > 0 ? { notCounted: partial } : {}),
         anchors: [control.id],
@@ -257,6 +258,21 @@ function disguiseWords(context: AnalysisContext, screens: readonly string[], han
 function capabilityWords(context: AnalysisContext, tool: Tool): string {
   const words = tool.capabilities.map((c) => `${c.action}${c.on?.length ? ` on ${names(context, c.on)}` : ""}`);
   return `${context.graph.nameOf(tool.id)} can ${joinWords([...new Set(words)])}; called by ${names(context, context.graph.agentsUsingTool(tool.id).map((a) => a.id))}`;
+}
+
+/**
+ * Rate limits on the finding's elements (the preparing agents, the screens, their hosts and identities) that
+ * cover none of the gated tools themselves, with why they do not count: a cap on people's requests or on a
+ * tenant's model budget does not bound how many approval prompts one steered request produces.
+ */
+function unboundedApprovals(context: AnalysisContext, tools: readonly string[], whole: readonly string[]): Map<string, string> {
+  const { graph } = context;
+  const onTools = new Set(controlsOfType(graph, "rate-limit", tools));
+  const unbounded = new Map<string, string>();
+  for (const id of controlsOfType(graph, "rate-limit", [...whole, ...tools], { runtime: true })) {
+    if (!onTools.has(id)) unbounded.set(id, `${id} (rate-limit) does not cover ${names(context, tools)}, so it does not bound how many approvals a steered agent puts to the approvers`);
+  }
+  return unbounded;
 }
 
 /**

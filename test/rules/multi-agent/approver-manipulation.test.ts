@@ -51,6 +51,17 @@ const postsAndNotes = (checked: string[]) =>
     ],
   });
 
+/** A public chat agent's forum posts need approval; a verified rate limit covers `limited`. */
+const limitedPosts = (limited: string[]) =>
+  spec(publicChat("agent", { tools: ["post"] }), {
+    sources: [{ id: "forum", type: "comments" }],
+    tools: [{ id: "post", capabilities: [{ action: "publish", on: ["forum"] }] }],
+    controls: [
+      { id: "approve-posts", type: "human-approval", covers: ["post"], verified: true },
+      { id: "limit", type: "rate-limit", covers: limited, verified: true },
+    ],
+  });
+
 ruleTester(approverManipulation, {
   valid: [
     { name: "near miss: no untrusted text reaches the agent whose payments are approved", model: spec(internalAgent("agent", { tools: ["pay"] }), payments()) },
@@ -116,6 +127,25 @@ ruleTester(approverManipulation, {
           },
         },
       ],
+    },
+    {
+      name: "a rate limit on the agent's requests does not bound the approvals one steered request produces",
+      model: limitedPosts(["agent"]),
+      findings: [
+        {
+          anchors: ["approve-posts"],
+          // Likelihood 2, impact 3: 6, and nothing off (3 if the limit counted).
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [6, 6]);
+            assert.match(finding.reasons[2]!, /Not counted: limit \(rate-limit\) does not cover post, so it does not bound how many approvals a steered agent puts to the approvers/);
+          },
+        },
+      ],
+    },
+    {
+      name: "a rate limit on the gated tool counts",
+      model: limitedPosts(["post"]),
+      findings: [{ anchors: ["approve-posts"], check: (finding) => assert.equal(finding.residual.score, 3) }],
     },
     {
       name: "the same check on both gated tools counts",
