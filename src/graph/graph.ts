@@ -36,6 +36,8 @@ export interface SystemGraph {
   /** Tools whose capabilities name the resource, with the action, in tool ID order. */
   toolsActingOn(resourceId: string): ToolUse[];
   agentsUsingServer(serverId: string): Agent[];
+  /** Tools the MCP server serves, in tool ID order. */
+  toolsOfServer(serverId: string): Tool[];
   agentsUsingModel(modelId: string): Agent[];
   agentsLoadingPrompt(promptId: string): Agent[];
   server(id: string): McpServer | undefined;
@@ -172,6 +174,7 @@ export function buildGraph(model: ThreatModel): SystemGraph {
     agentsUsingTool: (id) => agentsByTool.get(id) ?? [],
     toolsActingOn: (id) => toolUses.get(id) ?? [],
     agentsUsingServer: (id) => agentsByServer.get(id) ?? [],
+    toolsOfServer: (id) => toolsByServer.get(id) ?? [],
     agentsUsingModel: (id) => agentsByModel.get(id) ?? [],
     agentsLoadingPrompt: (id) => agentsByPrompt.get(id) ?? [],
     server: (id) => servers.get(id),

@@ -1,5 +1,5 @@
 // Questions many rules ask of the analysed system, answered one way.
-import type { Effect } from "../analysis/capabilities.js";
+import { actingIdentity, type Effect } from "../analysis/capabilities.js";
 import { isDirect, isRelay } from "../analysis/attack-paths.js";
 import { askerOrigins, directOrigins, forwardedThrough, sessionOwner } from "../analysis/askers.js";
 import { entryThreat } from "../analysis/factors.js";
@@ -520,6 +520,16 @@ export interface OutsideCaller {
  * walk: what it asks for is that agent's story, told where its tools are.
  */
 export function outsideCallers(graph: SystemGraph, serverId: string): OutsideCaller[] {
+  let byServer = outsideCallerIndex.get(graph);
+  if (!byServer) outsideCallerIndex.set(graph, (byServer = new Map()));
+  let callers = byServer.get(serverId);
+  if (!callers) byServer.set(serverId, (callers = walkToCallers(graph, serverId)));
+  return callers;
+}
+
+const outsideCallerIndex = new WeakMap<SystemGraph, Map<string, OutsideCaller[]>>();
+
+function walkToCallers(graph: SystemGraph, serverId: string): OutsideCaller[] {
   const callers = new Map<string, string[]>();
   const seen = new Set<string>([serverId]);
   const queue: { id: string; through: string[]; behindAgent: boolean }[] = [{ id: serverId, through: [], behindAgent: false }];
@@ -537,6 +547,15 @@ export function outsideCallers(graph: SystemGraph, serverId: string): OutsideCal
     }
   }
   return [...callers].map(([actor, through]) => ({ actor, through })).sort((a, b) => (a.actor < b.actor ? -1 : 1));
+}
+
+/**
+ * The identity a tool of an MCP server acts as when outside callers call it: its own or its host's
+ * (actingIdentity), else the server's; none for a tool that calls with the caller's own token (delegated).
+ */
+export function servedIdentity(graph: SystemGraph, tool: Tool): string | undefined {
+  if (tool.delegated === true || !tool.server) return undefined;
+  return actingIdentity(graph, tool) ?? graph.identityOf(tool.server)?.id;
 }
 
 /** Agents that read a store: a flow from it (through services that pass its content on: readWays), or a tool that reads it. In agent ID order. */

@@ -1,6 +1,6 @@
 import { sensitivityFactor } from "../../analysis/factors.js";
 import { heldData, sensitivity } from "../../analysis/sensitivity.js";
-import { actingIdentity, agentsReading, askedHow, askers, names, outsideCallers, readWays, type OutsideCaller, type StoreAccess } from "../helpers.js";
+import { agentsReading, askedHow, askers, names, outsideCallers, readWays, servedIdentity, type OutsideCaller, type StoreAccess } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import type { AnalysisContext, Detection, Rule } from "../rule.js";
 
@@ -84,6 +84,8 @@ function readForTenants(context: AnalysisContext, storeId: string, readers: read
 interface ServedRead {
   tool: string;
   server: string;
+  /** The identity it reads as, where the model names one (servedIdentity). */
+  identity?: string;
   callers: OutsideCaller[];
 }
 
@@ -99,15 +101,10 @@ function servedReads(graph: SystemGraph, storeId: string): ServedRead[] {
     const tool = graph.tool(use.tool);
     if (!tool?.server || tool.delegated === true || reads.some((r) => r.tool === tool.id)) continue;
     const callers = outsideCallers(graph, tool.server).filter((c) => TENANT_USERS.has(String(graph.node(c.actor)?.element.type)));
-    if (callers.length > 0) reads.push({ tool: tool.id, server: tool.server, callers });
+    const identity = servedIdentity(graph, tool);
+    if (callers.length > 0) reads.push({ tool: tool.id, server: tool.server, ...(identity ? { identity } : {}), callers });
   }
   return reads.sort((a, b) => (a.tool < b.tool ? -1 : 1));
-}
-
-/** "Export service account", the identity a served tool reads as: its own or its host's, else its server's; undefined when the model names none. */
-function readsAs(graph: SystemGraph, read: ServedRead): string | undefined {
-  const identity = actingIdentity(graph, graph.tool(read.tool)!) ?? graph.identityOf(read.server)?.id;
-  return identity ? graph.nameOf(identity) : undefined;
 }
 
 export const crossTenantRetrieval: Rule = {
@@ -148,10 +145,8 @@ export const crossTenantRetrieval: Rule = {
       const what = data.length ? names(context, data.slice(0, 3)) : "content";
       const clauses: string[] = [];
       if (agents.length > 0) clauses.push(`${names(context, agents)} ${retrieval ? "retrieve" : "read"}${agents.length === 1 ? "s" : ""} from it${records ? ` for ${names(context, records.askers)}` : ""}`);
-      for (const read of served) {
-        const as = readsAs(graph, read);
-        clauses.push(`${graph.nameOf(read.tool)}, a tool of ${graph.nameOf(read.server)}, reads it${as ? ` as ${as}` : ""}, not with the caller's own token, for ${names(context, read.callers.map((c) => c.actor))}`);
-      }
+      const readsAs = (read: ServedRead) => `reads it${read.identity ? ` as ${graph.nameOf(read.identity)}` : ""}, not with the caller's own token`;
+      for (const read of served) clauses.push(`${graph.nameOf(read.tool)}, a tool of ${graph.nameOf(read.server)}, ${readsAs(read)}, for ${names(context, read.callers.map((c) => c.actor))}`);
       const perTenant = records !== undefined || readers.length === 0;
       const callers = [...new Set([...(records?.askers ?? []), ...served.flatMap((r) => r.callers.map((c) => c.actor))])];
       detections.push({
@@ -162,7 +157,7 @@ export const crossTenantRetrieval: Rule = {
         evidence: [
           { element: node.id, note: `${String(store.type)} store with tenancy shared` },
           ...readers.map((r) => ({ element: r.agent, note: `${retrieval ? "retrieves from it" : "reads it"} (via ${graph.nameOf(r.via)})` })),
-          ...served.map((read) => ({ element: read.tool, note: `reads it${readsAs(graph, read) ? ` as ${readsAs(graph, read)}` : ""}, not with the caller's own token, on ${graph.nameOf(read.server)}, which callers from outside reach` })),
+          ...served.map((read) => ({ element: read.tool, note: `${readsAs(read)}, on ${graph.nameOf(read.server)}, which callers from outside reach` })),
           ...callers.map((a) => {
             const ways = [records?.askers.includes(a) ? `asks ${askedAgents(context, agents, a)}` : "", served.some((r) => r.callers.some((c) => c.actor === a)) ? `calls ${servedHow(context, served, a)}` : ""];
             return { element: a, note: `${ways.filter(Boolean).join(" and ")}: one tenant's user` };

@@ -2,7 +2,7 @@ import { exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { askerBinding, isSensitive, readReturns, sensitiveSorted } from "../../analysis/sensitivity.js";
 import type { UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Tool } from "../../model/schema.js";
-import { actingIdentity, askedHow, askers, askerSignIn, names, outsideCallers, readableBy, sessionAuthorization } from "../helpers.js";
+import { actingIdentity, askedHow, askers, askerSignIn, names, outsideCallers, readableBy, servedIdentity, sessionAuthorization } from "../helpers.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
@@ -47,18 +47,15 @@ export const confusedDeputyDataAccess: Rule = {
     }
     // A tool of an MCP server the team serves: people call it through their own agent (or a client), so the
     // server is what they ask; the tool reads as its own identity, its host's or the server's.
-    const served = new Map<string, Tool[]>();
-    for (const tool of graph.model.tools) if (tool.server) (served.get(tool.server) ?? served.set(tool.server, []).get(tool.server)!).push(tool);
-    for (const [serverId, tools] of [...served].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const { id: serverId } of graph.ofKind("mcp-server")) {
       const callers = outsideCallers(graph, serverId);
       if (callers.length === 0) continue;
       const top = context.untrusted.originsReaching(serverId).find((o) => callers.some((c) => c.actor === o.id));
       if (!top) continue;
       const through = callers.find((c) => c.actor === top.id)!.through;
       const how = through.length === 0 ? "directly" : `through ${names(context, through)}`;
-      for (const tool of tools) {
-        // A delegated tool calls with the caller's own token: it acts as no identity of the model's.
-        const identity = tool.delegated === true ? undefined : (actingIdentity(graph, tool) ?? graph.identityOf(serverId)?.id);
+      for (const tool of graph.toolsOfServer(serverId)) {
+        const identity = servedIdentity(graph, tool);
         const detection = identity && deputyRead(context, { asked: serverId, how, top, tool, identity });
         if (detection) detections.push(detection);
       }

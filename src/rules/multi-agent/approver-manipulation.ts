@@ -68,8 +68,10 @@ export const approverManipulation: Rule = {
       const disguising = screens.flatMap((id) => handlesOf(context, id).filter((h) => DISGUISING.has(h)).map((h) => ({ screen: id, handles: h })));
       const top: UntrustedOrigin = preparer.origins[0]!;
       const condition = control.threshold ? ` above ${control.threshold.amount} ${control.threshold.currency}` : "";
-      const toolNames = someNames(context, shaped.map((t) => t.id));
-      const who = names(context, preparers.map((p) => p.agent));
+      const shapedIds = shaped.map((t) => t.id);
+      const preparerIds = preparers.map((p) => p.agent);
+      const toolNames = someNames(context, shapedIds);
+      const who = names(context, preparerIds);
       const likelihood: Factor[] = disguising.length
         ? [{ dimension: "likelihood", delta: 1, reason: disguiseWords(context, [...new Set(disguising.map((d) => d.screen))], [...new Set(disguising.map((d) => d.handles))]) }]
         : [];
@@ -100,9 +102,9 @@ export const approverManipulation: Rule = {
         { element: where, action: `${graph.nameOf(preparer.agent)} writes the request and its justification so that it looks routine`, technique: "AML.T0067" },
         { element: control.id, action: `the approver, seeing only what the agent wrote, approves ${graph.nameOf(worst.tool)}`, technique: "AML.T0067" },
       ];
-      // A check of what the approver sees helps only where it covers every request a steered agent can word: it words the one checked least.
-      const partial = partialChecks(context, shaped.map((t) => t.id), [...preparers.map((p) => p.agent), ...screens]);
-      for (const [id, why] of unboundedApprovals(context, shaped.map((t) => t.id), [...preparers.map((p) => p.agent), ...screens])) partial.set(id, why);
+      // A check of what the approver sees helps only where it covers every request a steered agent can word (it words
+      // the one checked least), and a rate limit only where it caps the gated calls themselves.
+      const partial = uncountedControls(context, shapedIds, [...preparerIds, ...screens]);
       detections.push({
         ...(partial.size > 0 ? { notCounted: partial } : {}),
         anchors: [control.id],
@@ -110,7 +112,7 @@ export const approverManipulation: Rule = {
         evidence,
         factors: [...likelihood, ...impact],
         path,
-        scope: [...new Set([...preparers.map((p) => p.agent), ...shaped.map((t) => t.id), ...screens])],
+        scope: [...new Set([...preparerIds, ...shapedIds, ...screens])],
       });
     }
     return detections;
@@ -261,35 +263,27 @@ function capabilityWords(context: AnalysisContext, tool: Tool): string {
 }
 
 /**
- * Rate limits on the finding's elements (the preparing agents, the screens, their hosts and identities) that
- * cover none of the gated tools themselves, with why they do not count: a cap on people's requests or on a
+ * Controls on the finding's elements that do not count against it, with why: checks of what the approver sees
+ * (output-validation, content-isolation) that cover some of the gated tools and neither the agents preparing
+ * the requests nor the screens showing them (`whole`); and rate limits on those agents, screens, or their hosts
+ * and identities, that cover none of the gated tools themselves, since a cap on people's requests or on a
  * tenant's model budget does not bound how many approval prompts one steered request produces.
  */
-function unboundedApprovals(context: AnalysisContext, tools: readonly string[], whole: readonly string[]): Map<string, string> {
+function uncountedControls(context: AnalysisContext, tools: readonly string[], whole: readonly string[]): Map<string, string> {
   const { graph } = context;
-  const onTools = new Set(controlsOfType(graph, "rate-limit", tools));
-  const unbounded = new Map<string, string>();
-  for (const id of controlsOfType(graph, "rate-limit", [...whole, ...tools], { runtime: true })) {
-    if (!onTools.has(id)) unbounded.set(id, `${id} (rate-limit) does not cover ${names(context, tools)}, so it does not bound how many approvals a steered agent puts to the approvers`);
-  }
-  return unbounded;
-}
-
-/**
- * Checks of what the approver sees (output-validation, content-isolation) that cover some of the gated tools
- * and neither the agents preparing the requests nor the screens showing them, with why they do not count.
- */
-function partialChecks(context: AnalysisContext, tools: readonly string[], whole: readonly string[]): Map<string, string> {
-  const { graph } = context;
-  const partial = new Map<string, string>();
+  const uncounted = new Map<string, string>();
   for (const type of ["output-validation", "content-isolation"] as const) {
     const onWhole = new Set(controlsOfType(graph, type, whole, { runtime: true }));
     for (const id of controlsOfType(graph, type, tools, { runtime: true })) {
       if (onWhole.has(id)) continue;
       const checked = tools.filter((t) => controlsOfType(graph, type, [t], { runtime: true }).includes(id));
       const open = tools.filter((t) => !checked.includes(t));
-      if (open.length > 0) partial.set(id, `${id} (${type}) checks ${names(context, checked)} but not ${names(context, open)}, and a steered agent words the request checked least`);
+      if (open.length > 0) uncounted.set(id, `${id} (${type}) checks ${names(context, checked)} but not ${names(context, open)}, and a steered agent words the request checked least`);
     }
   }
-  return partial;
+  const onTools = new Set(controlsOfType(graph, "rate-limit", tools));
+  for (const id of controlsOfType(graph, "rate-limit", [...whole, ...tools], { runtime: true })) {
+    if (!onTools.has(id)) uncounted.set(id, `${id} (rate-limit) does not cover ${names(context, tools)}, so it does not bound how many approvals a steered agent puts to the approvers`);
+  }
+  return uncounted;
 }
