@@ -178,6 +178,11 @@ ruleTester(crossTenantRetrieval, {
       ],
     },
     {
+      name: "customers' scripts call the served tool straight",
+      model: servedExport({ flows: [{ id: "call", from: "members", to: "mcp", channel: "tool-call" }] }),
+      findings: [{ anchors: ["db"], severity: "high", check: (finding) => assert.equal(finding.evidence.find((e) => e.element === "members")?.note, "calls mcp directly: one tenant's user") }],
+    },
+    {
       name: "customers call the served tool through a web app; an unverified tenant filter in the tool's query counts half",
       model: servedExport(
         {

@@ -51,11 +51,12 @@ const postsAndNotes = (checked: string[]) =>
     ],
   });
 
-/** A public chat agent's forum posts need approval; a verified rate limit covers `limited`. */
+/** A public chat agent's forum posts need approval; a verified rate limit covers `limited`. The agent and its tool run on a backend service. */
 const limitedPosts = (limited: string[]) =>
-  spec(publicChat("agent", { tools: ["post"] }), {
+  spec(publicChat("agent", { tools: ["post"], runsOn: "backend" }), {
+    services: [{ id: "backend", type: "runtime" }],
     sources: [{ id: "forum", type: "comments" }],
-    tools: [{ id: "post", capabilities: [{ action: "publish", on: ["forum"] }] }],
+    tools: [{ id: "post", runsOn: "backend", capabilities: [{ action: "publish", on: ["forum"] }] }],
     controls: [
       { id: "approve-posts", type: "human-approval", covers: ["post"], verified: true },
       { id: "limit", type: "rate-limit", covers: limited, verified: true },
@@ -138,6 +139,20 @@ ruleTester(approverManipulation, {
           check: (finding) => {
             assert.deepEqual([finding.inherent.score, finding.residual.score], [6, 6]);
             assert.match(finding.reasons[2]!, /Not counted: limit \(rate-limit\) does not cover post, so it does not bound how many approvals a steered agent puts to the approvers/);
+          },
+        },
+      ],
+    },
+    {
+      // A budget on the service both run on covers the tool's host, not the tool: it caps the service's load, not the approvals.
+      name: "a rate limit on the host the agent and its gated tool run on does not count either",
+      model: limitedPosts(["backend"]),
+      findings: [
+        {
+          anchors: ["approve-posts"],
+          check: (finding) => {
+            assert.deepEqual([finding.inherent.score, finding.residual.score], [6, 6]);
+            assert.match(finding.reasons[2]!, /Not counted: limit \(rate-limit\) does not cover post/);
           },
         },
       ],
