@@ -11,7 +11,7 @@ import type { UntrustedContent, UntrustedOrigin } from "./untrusted-content.js";
 export const ASKING_CHANNELS: ReadonlySet<Flow["channel"]> = new Set<Flow["channel"]>(["api", "message", "email", "event"]);
 
 /** Whether the flow carries a request: an asking channel, and not words the system takes only as content (session, asks: false). */
-const asks = (flow: Flow) => ASKING_CHANNELS.has(flow.channel) && flow.session?.asks !== false;
+export const asks = (flow: Flow) => ASKING_CHANNELS.has(flow.channel) && flow.session?.asks !== false;
 
 /**
  * The actor whose signed-in session the actor's requests ride in, when every request they send goes

@@ -320,6 +320,16 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("blast-radius", id, `MCP server '${id}' pinning weakened from ${from ?? "not stated"} to ${to ?? "not stated"}: an install can run code nobody reviewed`);
       }
     }
+    // Who may read a store or source already decides whether what it holds is news to someone behind an attack.
+    if ((kind === "datastore" || kind === "source") && heads.has("readableBy")) {
+      const gained = strings(is?.readableBy).filter((a) => !strings(was?.readableBy).includes(a));
+      if (gained.length > 0) reason("blast-radius", id, `${noun(kind)} '${id}' is now readable by ${list(gained)}: where they are behind an attack, findings no longer count what it holds as at stake`);
+    }
+    // Whose sessions an entry's text reaches, and whose part of a shared store its readers see.
+    if ((kind === "prompt" || kind === "source" || kind === "datastore") && heads.has("tenancy")) {
+      const [from, to] = [str(was?.tenancy) ?? "not stated", str(is?.tenancy) ?? "not stated"];
+      reason("entry-point", id, `${noun(kind)} '${id}' tenancy changed from ${from} to ${to}: whose sessions what its writers put in reaches${kind === "datastore" ? ", and whose part of it its readers see" : ""}`);
+    }
     if ((kind === "client" || kind === "service") && heads.has("readableBy")) {
       const gained = strings(is?.readableBy).filter((a) => !strings(was?.readableBy).includes(a));
       if (gained.length > 0) reason("blast-radius", id, `${noun(kind)} '${id}' is now read by ${list(gained)}: answers and posts there reach them, whatever the asker was allowed to see`);

@@ -81,6 +81,14 @@ const audience = {
   ).optional(),
 };
 
+/** Whose sessions what an entry's writers put in reaches, in a system that serves several tenants. */
+const entryTenancy = {
+  tenancy: oneOf(
+    v.TENANCY,
+    "In a system that serves several tenants: whether each tenant has its own (single: what a tenant's people write here reaches only their own tenant's sessions, like the custom instructions an admin sets for their workspace) or one serves them all (shared). Left out, what its writers put in may reach anyone's session",
+  ).optional(),
+};
+
 const holds = {
   holds: refs(["data"], "Data this element stores or contains").optional(),
 };
@@ -255,7 +263,10 @@ export const Datastore = z
     ...holds,
     ...readers,
     type: oneOf(v.DATASTORE_TYPES, "Kind of store; vector and memory stores feed model contexts"),
-    tenancy: oneOf(v.TENANCY, "Whether the store holds one tenant's data or several tenants' side by side").optional(),
+    tenancy: oneOf(
+      v.TENANCY,
+      "Whether the store holds one tenant's data or several tenants' side by side. In a shared store, a customer or partner actor its readableBy names reads their own tenant's part",
+    ).optional(),
   })
   .meta({
     title: "Datastore",
@@ -270,6 +281,7 @@ export const Source = z
     ...writers,
     ...readers,
     ...holds,
+    ...entryTenancy,
     type: oneOf(v.SOURCE_TYPES, "What the source is"),
     contentTypes: z.array(z.enum(v.CONTENT_TYPES)).meta({ description: "Formats of the content it delivers; attachments and HTML can hide instructions." }).optional(),
   })
@@ -332,6 +344,7 @@ export const Prompt = z
     ...componentCommon,
     ...writers,
     ...holds,
+    ...entryTenancy,
     role: oneOf(v.PROMPT_ROLES, "What the text is to the agent"),
     version: text("Version or revision of the prompt.").optional(),
     path: text("File in the repository that holds the prompt. A prompt people edit (writableBy) with neither path nor storedIn is taken to be edited live, outside version control (TW-GOV-007).").optional(),

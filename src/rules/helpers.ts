@@ -9,6 +9,7 @@ import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrust
 import type { SystemGraph } from "../graph/graph.js";
 import type { Actor, Agent, Control, Credential, Flow, Identity, McpServer, Model, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
+import { readableNote, readableToEveryOrigin } from "./already-readable.js";
 import { decisionFedImpact } from "./fed-decisions.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, Mitigation, Rule } from "./rule.js";
 
@@ -67,26 +68,32 @@ export interface DataAtStake {
  * Sensitive data in an agent's context that an attacker would want, most sensitive first. When
  * every origin speaks to the agent directly, what those actors type themselves is not a secret from
  * them, so it is left out; so is the attacker's own record, data that belongs to the people the
- * origins speak for and that the agent holds only for the case at hand (attackersOwnRecord), which
- * `ownRecords` names (at most three) so the finding says what it did not count.
+ * origins speak for and that the agent holds only for the case at hand (attackersOwnRecord), and data
+ * the people behind every origin may read already (alreadyReadable). `leftOut` names what was left out
+ * (at most three), so the finding says what it did not count.
  */
-export function sensitiveDataAtStake(context: AnalysisContext, injectable: InjectableAgent): { atStake: DataAtStake[]; ownRecords: EvidenceItem[] } {
+export function sensitiveDataAtStake(context: AnalysisContext, injectable: InjectableAgent): { atStake: DataAtStake[]; leftOut: EvidenceItem[] } {
   const { graph } = context;
   const allDirect = injectable.origins.every((origin) => isDirect(graph, context.untrusted.pathFrom(origin.id, injectable.agent.id)));
   const directPath = new Set(allDirect ? injectable.origins.flatMap((o) => context.untrusted.pathFrom(o.id, injectable.agent.id).map((h) => h.node)) : []);
   const found: { item: DataAtStake; rank: number }[] = [];
-  const ownRecords: EvidenceItem[] = [];
+  const leftOut: EvidenceItem[] = [];
   // The context holds only sensitive data, all of it in the model's data list.
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
     if (directPath.has(from)) continue;
     if (attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins, allDirect)) {
-      if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, injectable.agent.id, data));
+      if (leftOut.length < 3) leftOut.push(ownRecordNote(context, injectable.agent.id, data));
+      continue;
+    }
+    const readable = readableToEveryOrigin(context, injectable.agent.id, injectable.origins, data);
+    if (readable) {
+      if (leftOut.length < 3) leftOut.push(readableNote(data, readable));
       continue;
     }
     found.push({ item: { data, from }, rank: sensitivity(graph.data(data)!) });
   }
   // Rank once per item, not per comparison: contexts can hold thousands of data items.
-  return { atStake: found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item), ownRecords };
+  return { atStake: found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item), leftOut };
 }
 
 /** Evidence for data a finding leaves out as the attacker's own record (attackersOwnRecord says when). */

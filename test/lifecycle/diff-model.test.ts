@@ -414,6 +414,31 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(before, after).reasons, []);
   });
 
+  it("a store or source that becomes readable by more actors is material: findings stop counting what it holds where they are behind the attack", () => {
+    const [before, after] = variant((m) => (find(m.datastores, "orders").readableBy = ["staff"]));
+    assert.deepEqual(
+      diffModels(before, after).reasons.map((r) => [r.code, r.message]),
+      [["blast-radius", "datastore 'orders' is now readable by 'staff': where they are behind an attack, findings no longer count what it holds as at stake"]],
+    );
+    // Fewer readers put the data back at stake: the findings diff shows it, no review needed.
+    assert.deepEqual(diffModels(after, before).reasons, []);
+  });
+
+  it("a changed tenancy of a prompt, source or store is material: whose sessions its writers reach", () => {
+    const [before, after] = variant((m) => {
+      find(m.prompts, "sys-prompt").tenancy = "single";
+      find(m.datastores, "orders").tenancy = "shared";
+    });
+    assert.deepEqual(
+      diffModels(before, after).reasons.map((r) => [r.code, r.message]),
+      [
+        ["entry-point", "prompt 'sys-prompt' tenancy changed from not stated to single: whose sessions what its writers put in reaches"],
+        ["entry-point", "datastore 'orders' tenancy changed from not stated to shared: whose sessions what its writers put in reaches, and whose part of it its readers see"],
+      ],
+    );
+    assert.equal(diffModels(after, before).classification, "material");
+  });
+
   it("a flow that starts to hand over one case at a time is material: findings stop counting the records of the case at hand", () => {
     const [before, after] = variant((m) => (find(m.flows, "ask").perCase = true));
     const diff = diffModels(before, after);

@@ -106,3 +106,49 @@ export function backendCredential(credential: Record<string, unknown> = {}, iden
     ],
   };
 }
+
+/** How a tenant workspace is set up (tenantWorkspace). */
+export interface Workspace {
+  /** The custom instructions' tenancy: single when each tenant's admins write their own. */
+  promptTenancy?: "single" | "shared";
+  storeTenancy?: "single" | "shared";
+  readers?: string[];
+  /** Whether get-task reads with the asker's own token. */
+  delegated?: boolean;
+  /** The session members speak in, when it is someone else's. */
+  membersSpeakIn?: string;
+}
+
+/** Members ask an assistant that loads their admins' custom instructions, reads tasks and can call a webhook. */
+export function tenantWorkspace(options: Workspace = {}): ModelSpec {
+  const { promptTenancy, storeTenancy, readers, delegated = true, membersSpeakIn } = options;
+  return {
+    actors: [
+      { id: "tenant-admins", type: "customer", authenticated: true },
+      { id: "tenant-members", type: "customer", authenticated: true },
+    ],
+    services: [
+      { id: "app", type: "web-app", exposure: "internet", authentication: "session" },
+      { id: "hooks", type: "api", exposure: "internet" },
+    ],
+    models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+    prompts: [{ id: "custom-instructions", role: "instructions", writableBy: ["tenant-admins"], ...(promptTenancy ? { tenancy: promptTenancy } : {}) }],
+    agents: [{ id: "assistant", models: ["llm"], prompts: ["custom-instructions"], tools: ["get-task", "call-webhook"] }],
+    tools: [
+      { id: "get-task", ...(delegated ? { delegated: true } : {}), capabilities: [{ action: "read", on: ["db"] }] },
+      { id: "call-webhook", capabilities: [{ action: "send", on: ["hooks"] }] },
+    ],
+    datastores: [
+      { id: "db", type: "relational", holds: ["tasks"], ...(storeTenancy ? { tenancy: storeTenancy } : {}), ...(readers ? { readableBy: readers } : {}) },
+    ],
+    data: [{ id: "tasks", classification: "confidential" }],
+    flows: [
+      { id: "members-to-app", from: "tenant-members", to: "app", channel: "api", ...(membersSpeakIn ? { session: { of: membersSpeakIn, asks: true } } : {}) },
+      { id: "app-to-assistant", from: "app", to: "assistant", channel: "api" },
+      { id: "assistant-to-app", from: "assistant", to: "app", channel: "output", data: ["tasks"] },
+    ],
+  };
+}
+
+/** The multi-tenant workspace as it should be written: each tenant's own instructions, its part of the shared store readable by its admins. */
+export const OWN_TENANT: Workspace = { promptTenancy: "single", storeTenancy: "shared", readers: ["tenant-admins"] };

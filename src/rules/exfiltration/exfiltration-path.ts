@@ -13,7 +13,8 @@ export const exfiltrationPath: Rule = {
   rationale:
     "An agent that reads attacker-controlled text, holds private data in its context and can send data to a recipient of its choosing can be told to send that data to the attacker. Each of the three alone is ordinary; together they are the exfiltration path. Messages to another organisation's agent are a way out too: the recipient is fixed, but it is outside the organisation and may be the attacker itself, asking in its replies for what it was never meant to get.",
   appliesWhen:
-    "An injectable agent has sensitive data (confidential or restricted, or flagged personal, payment, health, credentials...) in its context, from its tools, its inputs or agents that pass it messages, and a way out: a tool that sends, publishes or fetches to a destination that is neither fixed nor internal (recipients inside the organisation only, where the attacker is not among them), or a flow to another organisation's agent (thirdParty), when the data is not what the flows to or from that agent carry by design; or a tool that writes or publishes to a place someone whose text reaches the agent may read (readableBy: an entry actor, or one who writes an entry), for data the place it comes from does not let them read.",
+    "An injectable agent has sensitive data (confidential or restricted, or flagged personal, payment, health, credentials...) in its context, from its tools, its inputs or agents that pass it messages, and a way out: a tool that sends, publishes or fetches to a destination that is neither fixed nor internal (recipients inside the organisation only, where the attacker is not among them), or a flow to another organisation's agent (thirdParty), when the data is not what the flows to or from that agent carry by design; or a tool that writes or publishes to a place someone whose text reaches the agent may read (readableBy: an entry actor, or one who writes an entry), for data the place it comes from does not let them read." +
+    " Data the people behind every entry may read already is left out, and the evidence says why: what a tool reads with their own token (delegated) when they ask in a session of their own, or what comes from a place that lets all of them read it (readableBy); from a store shared between tenants, only a delegated read, for an entry that reaches its writers' own tenant's sessions only (tenancy single).",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM01:2025", "LLM02:2025", "LLM06:2025"],
@@ -39,7 +40,7 @@ export const exfiltrationPath: Rule = {
     const detections: Detection[] = [];
     for (const injectable of injectableAgents(context)) {
       const { agent, origins } = injectable;
-      const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
+      const { atStake, leftOut } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
       const { top, entryFactors } = likeliestEntry(graph, untrusted, origins, agent.id);
       // Any of the entries will do for the attacker: a control on the way in counts where it covers all of them.
@@ -60,7 +61,7 @@ export const exfiltrationPath: Rule = {
           evidence: [
             ...originEvidence(context, origins, agent.id),
             ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, agent.id, d.data)}` })),
-            ...ownRecords,
+            ...leftOut,
             { element: tool, note: `way out: ${channel.action} to ${channel.destination ?? "any"} destination${wayOut}` },
             ...onTheWayIn.evidence,
           ],
@@ -95,7 +96,7 @@ export const exfiltrationPath: Rule = {
         });
       }
       for (const flow of flowsToOtherOrganisations(graph, agent.id)) {
-        const detection = partnerWayOut(context, { agentId: agent.id, origins, atStake, ownRecords, onTheWayIn }, flow);
+        const detection = partnerWayOut(context, { agentId: agent.id, origins, atStake, leftOut, onTheWayIn }, flow);
         if (detection) detections.push(detection);
       }
     }
@@ -148,7 +149,7 @@ interface SteeredAgent {
   agentId: string;
   origins: readonly UntrustedOrigin[];
   atStake: readonly DataAtStake[];
-  ownRecords: readonly EvidenceItem[];
+  leftOut: readonly EvidenceItem[];
   onTheWayIn: EntryControls;
 }
 
@@ -185,7 +186,7 @@ function partnerWayOut(context: AnalysisContext, steered: SteeredAgent, flow: Fl
     evidence: [
       ...originEvidence(context, origins, agentId),
       ...leaking.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, agentId, d.data)}; no flow to or from ${partnerName} carries it` })),
-      ...steered.ownRecords,
+      ...steered.leftOut,
       ...byDesign.slice(0, 3).map((d) => ({ element: d.data, note: `not counted: ${partnerName} gets it by design (a flow to or from it lists it)` })),
       {
         element: flow.id,

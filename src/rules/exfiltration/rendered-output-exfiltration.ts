@@ -120,7 +120,8 @@ export const renderedOutputExfiltration: Rule = {
   rationale:
     "A steered agent does not need a sending tool to leak data: it can write a markdown image or link whose URL carries the data to the attacker's server. A client that loads images by itself, or a chat platform that unfurls links (fetches each URL for a preview), sends the request as soon as the answer is posted (zero-click); one that renders links sends it when the reader clicks. The reader is a legitimate user, so nothing looks wrong.",
   appliesWhen:
-    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader: some untrusted origin reaches the agent other than through that client and is not someone who talks to the agent and gets its answers back (they see all it holds already), and the output gets there other than only by a send or publish whose recipient the caller names (any, or not stated), where the attacker names their own (TW-EXF-001).",
+    "An injectable agent has sensitive data in its context and its output reaches a client or service that fetches images, unfurls links or renders links, directly, through its tools, or through the store, source or service its tools write to; and the attacker is not the reader: some untrusted origin reaches the agent other than through that client and is not someone who talks to the agent and gets its answers back (they see all it holds already), and the output gets there other than only by a send or publish whose recipient the caller names (any, or not stated), where the attacker names their own (TW-EXF-001)." +
+    " Data the people behind every entry may read already is left out, and the evidence says why: what a tool reads with their own token (delegated) when they ask in a session of their own, or what comes from a place that lets all of them read it (readableBy); from a store shared between tenants, only a delegated read, for an entry that reaches its writers' own tenant's sessions only (tenancy single).",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM05:2025", "LLM02:2025", "LLM01:2025"],
@@ -154,7 +155,7 @@ export const renderedOutputExfiltration: Rule = {
       const consumers = outputConsumers(context, agent.id);
       const surfaces = renderingSurfaces(context, agent.id, consumers).filter((s) => !s.addressed);
       if (surfaces.length === 0) continue;
-      const { atStake, ownRecords } = sensitiveDataAtStake(context, injectable);
+      const { atStake, leftOut } = sensitiveDataAtStake(context, injectable);
       if (atStake.length === 0) continue;
       // Someone who talks to the agent and gets its answers back (through a client or service its output reaches) hears whatever
       // it holds already: a link that leaks it to them adds nothing. The attacker of this finding is one who cannot see the output.
@@ -183,7 +184,7 @@ export const renderedOutputExfiltration: Rule = {
           evidence: [
             ...originEvidence(context, attackers, agent.id),
             ...atStake.slice(0, 4).map((d) => ({ element: d.data, note: `sensitive data in the agent's context, from ${graph.nameOf(d.from)}${storeNote(context, injectable.agent.id, d.data)}` })),
-            ...ownRecords,
+            ...leftOut,
             { element: surface.renderer, note: SURFACE_NOTES[surface.how] },
             ...surface.through.map((id) => ({ element: id, note: `carries the agent's output on to ${renderer}` })),
             ...onTheWayIn.evidence,

@@ -5,6 +5,7 @@ import { attackersOwnRecord, sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
 import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownRecordNote, ownToolEffects, ownToolsFirst, storeNote, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
+import { readableNote, readableToEveryOrigin } from "../already-readable.js";
 import type { Detection, EvidenceItem, PathStep, Rule } from "../rule.js";
 
 /** How many data items a finding cites. */
@@ -18,7 +19,7 @@ export const directPromptInjection: Rule = {
   rationale:
     "Whoever types into the agent writes part of its prompt. Instructions in a system prompt do not reliably outrank a user's message, so an untrusted user can talk the agent into using its tools against the operator or into revealing data the agent can read on other people's behalf. A read-only assistant over public content gives them nothing; tools with side effects or other people's data do.",
   appliesWhen:
-    "An untrusted actor (public, customer or partner; employees and contractors when an insider adversary is modelled, only those it names when its `via` names any) reaches an agent through clients and services only, and the agent has a tool with side effects or sensitive data in its context that does not come from that actor's own messages. A tool that calls with the user's own token (delegated) does only what they may do themselves, and does not count for users who ask in their own name.",
+    "An untrusted actor (public, customer or partner; employees and contractors when an insider adversary is modelled, only those it names when its `via` names any) reaches an agent through clients and services only, and the agent has a tool with side effects or sensitive data in its context that does not come from that actor's own messages. A tool that calls with the user's own token (delegated) does only what they may do themselves, and does not count for users who ask in their own name; nor does the data such a tool reads for them, or data from a place that lets them read it (readableBy): it is theirs to read already.",
   mappings: {
     stride: ["T", "E", "I"],
     owaspLlm: ["LLM01:2025", "LLM06:2025"],
@@ -50,11 +51,16 @@ export const directPromptInjection: Rule = {
       // Agents' contexts can be large: keep only the most sensitive few (for evidence) and a count.
       const atStake: (DataAtStake & { rank: number })[] = [];
       let stakeCount = 0;
-      const ownRecords: EvidenceItem[] = [];
+      const leftOut: EvidenceItem[] = [];
       for (const [data, from] of context.contextData.of(agent.id)) {
         if (ownInput.has(from)) continue;
         if (attackersOwnRecord(graph, context.contextData, agent.id, data, direct, true)) {
-          if (ownRecords.length < 3) ownRecords.push(ownRecordNote(context, agent.id, data));
+          if (leftOut.length < 3) leftOut.push(ownRecordNote(context, agent.id, data));
+          continue;
+        }
+        const readable = readableToEveryOrigin(context, agent.id, direct, data);
+        if (readable) {
+          if (leftOut.length < 3) leftOut.push(readableNote(data, readable));
           continue;
         }
         // Contexts hold only sensitive data, by known data IDs.
@@ -99,7 +105,7 @@ export const directPromptInjection: Rule = {
           ...tools.map((tool) => ({ element: tool, note: `side effects within the user's reach: ${[...new Set(effects.filter((e) => e.tool === tool).map((e) => e.action))].join(", ")}` })),
           ...asThemselves.slice(0, 3).map((tool) => ({ element: tool, note: "not counted: calls with the user's own token, so a steered agent does only what the user may do themselves" })),
           ...atStake.slice(0, 6).map((d) => ({ element: d.data, note: `sensitive data in the agent's context from ${graph.nameOf(d.from)}, not from the user${storeNote(context, agent.id, d.data)}` })),
-          ...ownRecords,
+          ...leftOut,
           ...onTheWayIn.evidence,
         ],
         factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...(effects.length ? effectImpactFactors(context, agent.id, effects) : []), ...sensitivityFactor(graph, atStake.slice(0, 1).map((d) => d.data))],

@@ -1,8 +1,11 @@
 import { effectStep } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
 import { insidersOf, isUntrustedActor } from "../../analysis/untrusted-content.js";
+import type { Effect } from "../../analysis/capabilities.js";
+import { joinWords, reachesOutside } from "../../model/vocabulary.js";
+import { readableToEveryOrigin } from "../already-readable.js";
 import { effectImpactFactors, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
-import type { Detection, Rule } from "../rule.js";
+import type { AnalysisContext, Detection, EvidenceItem, Rule } from "../rule.js";
 
 export const writableInstructionFiles: Rule = {
   id: "TW-PI-004",
@@ -11,7 +14,7 @@ export const writableInstructionFiles: Rule = {
   rationale:
     "System prompts, rules files (AGENTS.md, .cursorrules), skills and instruction files are read by the agent as its own orders, with more authority than anything a user or a document says. Whoever can edit one does not have to trick the model: they reconfigure the agent. A rules file loaded from a pull request's head or a shared folder is such a file.",
   appliesWhen:
-    "A prompt of any role that an agent loads is writable by an untrusted actor (public, customer or partner; contractors and employees when an insider adversary is modelled, only those it names when its `via` names any).",
+    "A prompt of any role that an agent loads is writable by an untrusted actor (public, customer or partner; contractors and employees when an insider adversary is modelled, only those it names when its `via` names any). A way out (a tool that sends, publishes or fetches outside) does not count toward the harm where the agent holds sensitive data and the writers may read all of it already (their own tenant's records, for instructions that reach their own tenant's sessions only: tenancy single), as TW-EXF-001 judges it; with nothing sensitive held, sending in the team's name still counts.",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM01:2025"],
@@ -47,7 +50,7 @@ export const writableInstructionFiles: Rule = {
       writers.sort((a, b) => (originById.get(b)?.exposure ?? 0) - (originById.get(a)?.exposure ?? 0) || (a < b ? -1 : 1));
       const origin = originById.get(prompt.id);
       for (const agent of graph.agentsLoadingPrompt(prompt.id)) {
-        const effects = ownToolEffects(capabilities.agentEffects(agent.id));
+        const { effects, idle } = harmfulEffects(context, agent.id, prompt.id, ownToolEffects(capabilities.agentEffects(agent.id)));
         const worst = worstEffect(ownToolsFirst(context, agent.id, effects));
         detections.push({
           anchors: [agent.id, prompt.id],
@@ -56,6 +59,7 @@ export const writableInstructionFiles: Rule = {
             { element: prompt.id, note: `${prompt.role} loaded by ${graph.nameOf(agent.id)}; writable by ${names(context, writers)}` },
             ...writers.map((w) => ({ element: w, note: `${actors.get(w)!.type} actor who can write the file` })),
             ...(worst && worst.action !== "read" ? [{ element: worst.tool!, note: `a reconfigured agent can ${worst.action} through it` }] : []),
+            ...idle,
           ],
           factors: [...(origin ? exposureFactor(graph, origin) : []), ...attackerFactor(graph, prompt.id), ...effectImpactFactors(context, agent.id, effects)],
           path: [
@@ -69,3 +73,28 @@ export const writableInstructionFiles: Rule = {
     return detections;
   },
 };
+
+/**
+ * The agent's effects that harm anyone when the prompt's writers reconfigure it. A way out (a tool that
+ * sends, publishes or fetches outside) carries the agent's data where the writers choose: where the
+ * context holds sensitive data and the writers may read all of it already (alreadyReadable: a tenant's
+ * admin over their own tenant's records), it carries nothing new to them and is left out, with a note.
+ */
+function harmfulEffects(context: AnalysisContext, agentId: string, promptId: string, effects: readonly Effect[]): { effects: readonly Effect[]; idle: EvidenceItem[] } {
+  const wayOut = effects.filter(reachesOutside);
+  const sensitive = [...context.contextData.of(agentId).keys()];
+  if (wayOut.length === 0 || sensitive.length === 0) return { effects, idle: [] };
+  const who = new Set<string>();
+  const how = new Set<string>();
+  for (const data of sensitive) {
+    const readable = readableToEveryOrigin(context, agentId, [{ id: promptId }], data);
+    if (readable === undefined) return { effects, idle: [] };
+    who.add(readable.who);
+    for (const way of readable.how) how.add(way);
+  }
+  const tools = [...new Set(wayOut.map((e) => e.tool!))];
+  return {
+    effects: effects.filter((e) => !wayOut.includes(e)),
+    idle: tools.slice(0, 3).map((tool) => ({ element: tool, note: `not counted: a way out, but ${joinWords([...who])} may read everything sensitive the agent holds already (${[...how].join("; ")})` })),
+  };
+}

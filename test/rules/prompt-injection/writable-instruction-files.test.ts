@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { writableInstructionFiles } from "../../../src/rules/prompt-injection/writable-instruction-files.js";
-import { internalAgent } from "../building-blocks.js";
+import { internalAgent, OWN_TENANT, tenantWorkspace } from "../building-blocks.js";
 import { ruleTester, spec } from "../rule-tester.js";
 
 const contributors = { actors: [{ id: "contributors", type: "public", authenticated: true }] };
@@ -18,6 +18,47 @@ ruleTester(writableInstructionFiles, {
     },
   ],
   invalid: [
+    {
+      name: "a tenant's admins may read everything the assistant holds: its webhook carries nothing new to them",
+      model: tenantWorkspace(OWN_TENANT),
+      findings: [
+        {
+          anchors: ["assistant", "custom-instructions"],
+          check: (finding) => {
+            // Rule default 4, -1 with the way out left out: get-task only reads.
+            assert.equal(finding.inherent.impact, 3);
+            assert.match(finding.reasons[1]!, /-1 assistant can only read/);
+            const note = finding.evidence.find((e) => e.element === "call-webhook")?.note ?? "";
+            assert.match(note, /^not counted: a way out, but tenant-admins may read everything sensitive the agent holds already \(db lets tenant-admins read their tenant's part, get-task reads it with the asker's token, and custom-instructions reaches their own tenant's sessions only\)$/);
+            assert.ok(!finding.path?.some((s) => s.element === "call-webhook"), "the path does not end in the webhook");
+          },
+        },
+      ],
+    },
+    {
+      name: "the tool reads the shared store as a service identity: the webhook can carry every tenant's tasks",
+      model: tenantWorkspace({ ...OWN_TENANT, delegated: false }),
+      findings: [{ anchors: ["assistant", "custom-instructions"], check: (finding) => assert.equal(finding.inherent.impact, 4) }],
+    },
+    {
+      // Nothing to carry out, but sending in the team's name is a harm of its own: the way out still counts.
+      name: "an agent that holds nothing sensitive and can send anywhere",
+      model: spec(internalAgent("agent", { prompts: ["agents-md"], tools: ["mailer"] }), contributors, rulesFile(["contributors"]), { tools: [{ id: "mailer", capabilities: [{ action: "send" }] }] }),
+      findings: [{ anchors: ["agent", "agents-md"], check: (finding) => assert.ok(finding.evidence.some((e) => e.element === "mailer" && e.note === "a reconfigured agent can send through it")) }],
+    },
+    {
+      name: "instructions that may reach other tenants: the webhook is a way out for their tasks",
+      model: tenantWorkspace({ ...OWN_TENANT, promptTenancy: undefined }),
+      findings: [
+        {
+          anchors: ["assistant", "custom-instructions"],
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 4);
+            assert.ok(finding.evidence.some((e) => e.element === "call-webhook" && e.note === "a reconfigured agent can send through it"));
+          },
+        },
+      ],
+    },
     {
       // The pattern model.md gives for .cursorrules or AGENTS.md of whatever repository an IDE agent has open.
       name: "the rules file of a cloned repository, kept in it and written by its authors",
