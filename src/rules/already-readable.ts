@@ -9,12 +9,11 @@ import type { Flow } from "../model/schema.js";
 import { joinWords } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem } from "./rule.js";
 
-/** Who stands behind an entry: the actor itself, or every actor its writableBy names (none known: nobody). */
+/** Who stands behind an entry: the actor itself, or the actors its writableBy names (none named: nobody known). */
 function peopleBehind(context: AnalysisContext, originId: string): string[] {
-  const { graph } = context;
-  if (graph.kindOf(originId) === "actor") return [originId];
-  const writers = graph.node(originId)?.element.writableBy;
-  return Array.isArray(writers) && writers.every((w) => graph.kindOf(w as string) === "actor") ? (writers as string[]) : [];
+  if (context.graph.kindOf(originId) === "actor") return [originId];
+  const writers = context.graph.node(originId)?.element.writableBy;
+  return Array.isArray(writers) ? (writers as string[]) : [];
 }
 
 /** Who may read a data item already, and how, in words: each way it reaches the agent, once. */

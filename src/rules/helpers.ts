@@ -81,19 +81,26 @@ export function sensitiveDataAtStake(context: AnalysisContext, injectable: Injec
   // The context holds only sensitive data, all of it in the model's data list.
   for (const [data, from] of context.contextData.of(injectable.agent.id)) {
     if (directPath.has(from)) continue;
-    if (attackersOwnRecord(graph, context.contextData, injectable.agent.id, data, injectable.origins, allDirect)) {
-      if (leftOut.length < 3) leftOut.push(ownRecordNote(context, injectable.agent.id, data));
-      continue;
-    }
-    const readable = readableToEveryOrigin(context, injectable.agent.id, injectable.origins, data);
-    if (readable) {
-      if (leftOut.length < 3) leftOut.push(readableNote(data, readable));
+    const noGain = noGainTo(context, injectable.agent.id, data, injectable.origins, allDirect);
+    if (noGain) {
+      if (leftOut.length < 3) leftOut.push(noGain);
       continue;
     }
     found.push({ item: { data, from }, rank: sensitivity(graph.data(data)!) });
   }
   // Rank once per item, not per comparison: contexts can hold thousands of data items.
   return { atStake: found.sort((a, b) => b.rank - a.rank || (a.item.data < b.item.data ? -1 : 1)).map((f) => f.item), leftOut };
+}
+
+/**
+ * Why a data item in the agent's context is no gain to the people behind the origins, as the evidence
+ * note that says so: it is the attacker's own record (attackersOwnRecord; `askers` when the origins ask
+ * the agent themselves), or theirs to read already (alreadyReadable). Undefined when it is at stake.
+ */
+export function noGainTo(context: AnalysisContext, agentId: string, dataId: string, origins: readonly UntrustedOrigin[], askers: boolean): EvidenceItem | undefined {
+  if (attackersOwnRecord(context.graph, context.contextData, agentId, dataId, origins, askers)) return ownRecordNote(context, agentId, dataId);
+  const readable = readableToEveryOrigin(context, agentId, origins, dataId);
+  return readable ? readableNote(dataId, readable) : undefined;
 }
 
 /** Evidence for data a finding leaves out as the attacker's own record (attackersOwnRecord says when). */

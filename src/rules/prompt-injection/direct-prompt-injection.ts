@@ -1,11 +1,10 @@
 import { sessionOwner } from "../../analysis/askers.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { attackersOwnRecord, sensitivity } from "../../analysis/sensitivity.js";
+import { sensitivity } from "../../analysis/sensitivity.js";
 import type { Effect } from "../../analysis/capabilities.js";
-import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, originEvidence, ownRecordNote, ownToolEffects, ownToolsFirst, storeNote, worstEffect } from "../helpers.js";
+import { directEntry, effectImpactFactors, entryControls, entryWays, injectableAgents, names, noGainTo, originEvidence, ownToolEffects, ownToolsFirst, storeNote, worstEffect } from "../helpers.js";
 import type { DataAtStake } from "../helpers.js";
-import { readableNote, readableToEveryOrigin } from "../already-readable.js";
 import type { Detection, EvidenceItem, PathStep, Rule } from "../rule.js";
 
 /** How many data items a finding cites. */
@@ -54,13 +53,9 @@ export const directPromptInjection: Rule = {
       const leftOut: EvidenceItem[] = [];
       for (const [data, from] of context.contextData.of(agent.id)) {
         if (ownInput.has(from)) continue;
-        if (attackersOwnRecord(graph, context.contextData, agent.id, data, direct, true)) {
-          if (leftOut.length < 3) leftOut.push(ownRecordNote(context, agent.id, data));
-          continue;
-        }
-        const readable = readableToEveryOrigin(context, agent.id, direct, data);
-        if (readable) {
-          if (leftOut.length < 3) leftOut.push(readableNote(data, readable));
+        const noGain = noGainTo(context, agent.id, data, direct, true);
+        if (noGain) {
+          if (leftOut.length < 3) leftOut.push(noGain);
           continue;
         }
         // Contexts hold only sensitive data, by known data IDs.
