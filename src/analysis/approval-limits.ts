@@ -1,8 +1,8 @@
 // What takes credit away from a human approval beyond its status and verification: who
 // decides which actions reach it, and who may approve. Derived from the model alone.
-import { isRelay } from "./attack-paths.js";
+import { isRelay, passesOn } from "./attack-paths.js";
 import type { SystemGraph } from "../graph/graph.js";
-import type { Control } from "../model/schema.js";
+import type { Control, Flow } from "../model/schema.js";
 import { joinWords, OUTSIDER_ACTOR_TYPES } from "../model/vocabulary.js";
 import { attackerFedInputs, type UntrustedContent, type UntrustedOrigin } from "./untrusted-content.js";
 
@@ -191,15 +191,17 @@ function agentsGatedBy(graph: SystemGraph, control: Control): string[] {
  */
 function requestersOf(graph: SystemGraph, agent: string): string[] {
   const requesters = new Set<string>();
-  const seen = new Set<string>([agent]);
-  const queue = [agent];
+  // Each flow once, and into a client or service only by flows the one out of it carries on (passesOn).
+  const seen = new Set<string>();
+  const queue: { node: string; out?: Flow }[] = [{ node: agent }];
   for (let head = 0; head < queue.length; head++) {
-    for (const flow of graph.flowsTo(queue[head]!)) {
-      if (flow.channel === "training" || seen.has(flow.from)) continue;
-      seen.add(flow.from);
+    const { node, out } = queue[head]!;
+    for (const flow of graph.flowsTo(node)) {
+      if (flow.channel === "training" || seen.has(flow.id) || flow.from === agent || (out && !passesOn(flow.id, out))) continue;
+      seen.add(flow.id);
       const kind = graph.kindOf(flow.from);
       if (kind === "actor") requesters.add(flow.from);
-      else if (isRelay(graph, flow.from)) queue.push(flow.from);
+      else if (isRelay(graph, flow.from)) queue.push({ node: flow.from, out: flow });
       else if (kind === "source" && graph.node(flow.from)?.element.type === "chat") for (const writer of chatWriters(graph, flow.from)) requesters.add(writer);
     }
   }

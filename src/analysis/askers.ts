@@ -4,7 +4,7 @@
 // that forwards what the user typed. Such a request is the asker's, whoever carries it.
 import type { SystemGraph } from "../graph/graph.js";
 import type { Flow } from "../model/schema.js";
-import { isDirect, isRelay } from "./attack-paths.js";
+import { isDirect, isRelay, passesOn } from "./attack-paths.js";
 import type { UntrustedContent, UntrustedOrigin } from "./untrusted-content.js";
 
 /** Channels that carry a request; output, logs, memory, retrieval and training carry none. */
@@ -46,10 +46,12 @@ export function directRequesters(graph: SystemGraph, agentId: string): ReadonlyM
   for (const flow of graph.flowsTo(agentId)) {
     if (!asks(flow)) continue;
     const data = flow.data ?? [];
-    // Back from the flow's sender through clients and services to the people at the start.
-    const seen = new Set<string>([agentId, flow.from]);
-    for (const queue = [flow.from]; queue.length > 0; ) {
-      const id = queue.pop()!;
+    // Back from the flow's sender through clients and services to the people at the start: each flow once, and into a
+    // client or service only by flows the one out of it carries on (passesOn).
+    const seen = new Set<string>([flow.id]);
+    for (const queue = [flow]; queue.length > 0; ) {
+      const out = queue.pop()!;
+      const id = out.from;
       if (graph.kindOf(id) === "actor") {
         const carried = found.get(id) ?? found.set(id, new Set()).get(id)!;
         for (const d of data) carried.add(d);
@@ -57,9 +59,9 @@ export function directRequesters(graph: SystemGraph, agentId: string): ReadonlyM
       }
       if (!isRelay(graph, id)) continue;
       for (const into of graph.flowsTo(id)) {
-        if (!asks(into) || seen.has(into.from)) continue;
-        seen.add(into.from);
-        queue.push(into.from);
+        if (!asks(into) || seen.has(into.id) || into.from === agentId || !passesOn(into.id, out)) continue;
+        seen.add(into.id);
+        queue.push(into);
       }
     }
   }

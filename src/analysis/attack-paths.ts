@@ -36,6 +36,23 @@ export function isRelay(graph: SystemGraph, id: string): boolean {
   return kind === "client" || kind === "service";
 }
 
+/**
+ * Whether a client or service passes what reaches it by the flow in (a flow's ID, or undefined for content
+ * that did not come by a flow) on along the flow out: always, unless the flow out names what it relays.
+ */
+export function passesOn(inbound: string | undefined, outbound: Pick<Flow, "relays">): boolean {
+  return outbound.relays === undefined || (inbound !== undefined && outbound.relays.includes(inbound));
+}
+
+/** Whether some flow out of the client or service names what it relays: it routes, rather than passing everything on. */
+export function routes(graph: SystemGraph, id: string): boolean {
+  let routing = routingIndex.get(graph);
+  if (!routing) routingIndex.set(graph, (routing = new Set(graph.model.flows.filter((f) => f.relays !== undefined).map((f) => f.from))));
+  return routing.size > 0 && routing.has(id);
+}
+
+const routingIndex = new WeakMap<SystemGraph, ReadonlySet<string>>();
+
 /** The flow the origin's text leaves along, when the first hop is a flow. */
 function firstFlow(graph: SystemGraph, hops: readonly Hop[]): Flow | undefined {
   const next = hops[1];

@@ -2,7 +2,7 @@
 // along flows, retrieval, tool output, memory, instruction files, MCP tool
 // descriptions and messages between agents.
 import type { SystemGraph } from "../graph/graph.js";
-import { isRelay } from "./attack-paths.js";
+import { isRelay, passesOn } from "./attack-paths.js";
 import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
 import type { ThreatModel } from "../model/model.js";
@@ -214,6 +214,17 @@ interface Arrival {
   from: string | null;
   via?: ContentVia;
   ref?: string;
+  /** Where `from` routes what it passes on (a flow out names its relays): the flow the content reached it by. */
+  fromRef?: string;
+}
+
+/** One step of the search: the origin's text at the node, and the flow it came in by where the node routes it. */
+interface Visit {
+  node: string;
+  origin: string;
+  inbound: string | undefined;
+  /** A further way into a routing node already reached: only its routed flows out are new. */
+  again?: boolean;
 }
 
 /** Breadth-first from all origins at once, keeping at most ORIGINS_PER_NODE origins per node. */
@@ -223,11 +234,17 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   const edges = contentEdges(graph);
   const arrivals = new Map<string, Map<string, Arrival>>();
 
+  // Flows out of a client or service that name what they carry on (relays), and the clients and services they leave: at
+  // those, the search keeps by which flow each origin came in, and follows a routed flow only for what it relays.
+  const routed = new Map(graph.model.flows.filter((f) => f.relays !== undefined).map((f) => [f.id, f]));
+  const routing = new Set([...routed.values()].map((f) => f.from));
+  const inboundAt = new Map<string, Map<string, Map<string, Arrival>>>();
+
   const saturated = new Set<string>();
-  const queue: { node: string; origin: string }[] = [];
+  const queue: Visit[] = [];
   for (const origin of origins) {
     arrivals.set(origin.id, new Map([[origin.id, { from: null }]]));
-    queue.push({ node: origin.id, origin: origin.id });
+    queue.push({ node: origin.id, origin: origin.id, inbound: undefined });
   }
   // A person relays what they read when they paste it on (an analyst pasting a customer's email into a chat), but
   // one who is an entry at least as exposed as the text's origin writes whatever they like anyway: text passed
@@ -238,40 +255,61 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
    * The origin's text reaches the edge's target from `from`, unless it got there before or the target already
    * tracks as many origins as it keeps (then it is saturated); whether it arrived now, and the search goes on from there.
    */
-  const arrive = (edge: ContentEdge, from: string, origin: string): boolean => {
+  const arrive = (edge: ContentEdge, from: string, origin: string, fromRef?: string): boolean => {
     let reached = arrivals.get(edge.to);
     if (!reached) arrivals.set(edge.to, (reached = new Map()));
-    if (reached.has(origin)) return false;
-    if (reached.size >= ORIGINS_PER_NODE) {
+    const known = reached.has(origin);
+    if (!known && reached.size >= ORIGINS_PER_NODE) {
       saturated.add(edge.to);
       return false;
     }
-    reached.set(origin, { from, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) });
-    queue.push({ node: edge.to, origin });
+    const arrival: Arrival = { from, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) };
+    if (fromRef !== undefined) arrival.fromRef = fromRef;
+    const inbound = edge.via === "flow" ? edge.ref : undefined;
+    if (inbound !== undefined && routing.size > 0 && routing.has(edge.to)) {
+      let byOrigin = inboundAt.get(edge.to);
+      if (!byOrigin) inboundAt.set(edge.to, (byOrigin = new Map()));
+      let byFlow = byOrigin.get(origin);
+      if (!byFlow) byOrigin.set(origin, (byFlow = new Map()));
+      if (!byFlow.has(inbound)) {
+        byFlow.set(inbound, arrival);
+        if (known) queue.push({ node: edge.to, origin, inbound, again: true });
+      }
+    }
+    if (known) return false;
+    reached.set(origin, arrival);
+    queue.push({ node: edge.to, origin, inbound });
     return true;
   };
+  /** Whether the search goes on along the edge from the visit's node: a routed flow carries on only what it relays. */
+  const follows = (visit: Pick<Visit, "inbound" | "again">, edge: ContentEdge): boolean => {
+    const flow = routed.size > 0 && edge.via === "flow" && edge.ref !== undefined ? routed.get(edge.ref) : undefined;
+    return flow ? passesOn(visit.inbound, flow) : visit.again !== true;
+  };
+  const onward = (visit: Pick<Visit, "inbound">, edge: ContentEdge) => (routed.size > 0 && edge.via === "flow" && edge.ref !== undefined && routed.has(edge.ref) ? visit.inbound : undefined);
   // People's own messages first: an actor who talks to an agent through clients and services comes in that way,
   // even where a way of fewer hops exists (an instruction file they may also edit). Their arrivals along flows through
   // relays are recorded before the search, which then goes on from them as from anywhere else.
   for (const id of people.keys()) {
-    for (let at = [id]; at.length > 0; ) {
-      const next: string[] = [];
-      for (const node of at) {
+    for (let at: Pick<Visit, "node" | "inbound">[] = [{ node: id, inbound: undefined }]; at.length > 0; ) {
+      const next: Pick<Visit, "node" | "inbound">[] = [];
+      for (const visit of at) {
         // From people and relays, only flows lead to relays and agents (their other edges go to tools that read them).
-        for (const edge of edges.get(node) ?? []) {
+        for (const edge of edges.get(visit.node) ?? []) {
           const relay = isRelay(graph, edge.to);
-          if (!relay && graph.kindOf(edge.to) !== "agent") continue;
-          if (arrive(edge, node, id) && relay) next.push(edge.to);
+          if ((!relay && graph.kindOf(edge.to) !== "agent") || !follows(visit, edge)) continue;
+          if (arrive(edge, visit.node, id, onward(visit, edge)) && relay) next.push({ node: edge.to, inbound: edge.via === "flow" ? edge.ref : undefined });
         }
       }
       at = next;
     }
   }
   for (let head = 0; head < queue.length; head++) {
-    const { node, origin } = queue[head]!;
+    const visit = queue[head]!;
+    const { node, origin } = visit;
     const person = people.get(node);
     if (person !== undefined && node !== origin && person >= originById.get(origin)!.exposure) continue;
-    for (const edge of edges.get(node) ?? []) arrive(edge, node, origin);
+    for (const edge of edges.get(node) ?? []) if (follows(visit, edge)) arrive(edge, node, origin, onward(visit, edge));
   }
 
   // Rules ask for the same paths again and again; each is walked once. Keyed by node, then
@@ -290,12 +328,15 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   const walkBack = (originId: string, nodeId: string): Hop[] => {
     const hops: Hop[] = [];
     let current: string | null = nodeId;
+    // At a routing node, the way in that the flow out relays, not the first way in.
+    let inbound: string | undefined;
     const guard = new Set<string>();
     while (current !== null && !guard.has(current)) {
       guard.add(current);
-      const arrival: Arrival | undefined = arrivals.get(current)?.get(originId);
+      const arrival: Arrival | undefined = (inbound !== undefined ? inboundAt.get(current)?.get(originId)?.get(inbound) : undefined) ?? arrivals.get(current)?.get(originId);
       if (!arrival) return [];
       hops.push({ node: current, ...(arrival.via ? { via: arrival.via } : {}), ...(arrival.ref ? { ref: arrival.ref } : {}) });
+      inbound = arrival.fromRef;
       current = arrival.from;
     }
     return hops.reverse();

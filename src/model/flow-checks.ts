@@ -1,14 +1,18 @@
 // Checks on flows that the schema cannot say alone: a session (whose signed-in session the sender
 // speaks into) is about an actor's words, so it belongs on a flow from an actor, and on one from
-// someone other than the session's owner.
+// someone other than the session's owner. A flow's relays name flows into the client or service it leaves.
 import type { Diagnostic, SourceLocation } from "./diagnostics.js";
 import { locationOf } from "./diagnostics.js";
 import type { ThreatModel } from "./model.js";
+import type { Flow } from "./schema.js";
 
 export function flowChecks(model: ThreatModel, locations: ReadonlyMap<string, SourceLocation>, rootFile: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   const actors = new Set(model.actors.map((a) => a.id));
+  const flows = new Map(model.flows.map((f) => [f.id, f]));
+  const relays = new Set([...model.clients, ...model.services].map((c) => c.id));
   for (const flow of model.flows) {
+    if (flow.relays) found.push(...relayChecks(flow, flows, relays, locationOf(locations, flow.id, rootFile)));
     if (!flow.session) continue;
     const at = locationOf(locations, flow.id, rootFile);
     if (!actors.has(flow.from)) {
@@ -30,4 +34,28 @@ export function flowChecks(model: ThreatModel, locations: ReadonlyMap<string, So
     }
   }
   return found;
+}
+
+/** A flow's relays route what a client or service passes on: the flow leaves one, and each relayed flow arrives at it. */
+function relayChecks(flow: Flow, flows: ReadonlyMap<string, Flow>, relays: ReadonlySet<string>, at: SourceLocation): Diagnostic[] {
+  if (!relays.has(flow.from)) {
+    return [
+      {
+        ...at,
+        severity: "error",
+        code: "invalid-value",
+        message: `flow '${flow.id}' has relays but leaves '${flow.from}', which is not a client or service: relays say which of what reaches a client or service it passes on`,
+        hint: "remove relays, or put them on the flow that leaves the client or service",
+      },
+    ];
+  }
+  return (flow.relays ?? [])
+    .filter((id) => flows.get(id)?.to !== flow.from)
+    .map((id) => ({
+      ...at,
+      severity: "error" as const,
+      code: "invalid-value" as const,
+      message: `flow '${flow.id}' relays '${id}', which does not arrive at '${flow.from}': a flow can carry on only what reaches the component it leaves`,
+      hint: `name flows whose 'to' is ${flow.from}`,
+    }));
 }

@@ -429,6 +429,10 @@ export const Flow = z
       })
       .optional(),
     session: FlowSession.optional(),
+    relays: refs(
+      ["flow"],
+      "For a flow that leaves a client or service: the flows into it whose content this flow carries on, where it routes rather than passing everything on (a backend that hands the scribe app's audio to one agent and the nurse chat's questions to another). Given, nothing else that reaches the client or service travels this flow; an empty list carries only what it makes itself. Left out, everything that reaches it may",
+    ).optional(),
   })
   .meta({
     title: "Flow",

@@ -1,6 +1,6 @@
 // Questions many rules ask of the analysed system, answered one way.
 import { actingIdentity, type Effect } from "../analysis/capabilities.js";
-import { isDirect, isRelay } from "../analysis/attack-paths.js";
+import { isDirect, isRelay, passesOn, routes } from "../analysis/attack-paths.js";
 import { askerOrigins, directOrigins, forwardedThrough, sessionOwner } from "../analysis/askers.js";
 import { entryThreat } from "../analysis/factors.js";
 import { attackersOwnRecord, heldData, sensitivity } from "../analysis/sensitivity.js";
@@ -494,10 +494,13 @@ export function readWays(graph: SystemGraph, storeId: string): ReadWay[] {
       if (!found.has(last.to)) found.set(last.to, { agent: last.to, flows, relays });
       continue;
     }
-    if (!isRelay(graph, last.to) || seen.has(last.to)) continue;
-    seen.add(last.to);
+    // A client or service that routes (a flow out names its relays) is seen per way in: each way in goes on by other flows.
+    const key = routes(graph, last.to) ? last.id : last.to;
+    if (!isRelay(graph, last.to) || seen.has(key)) continue;
+    seen.add(key);
     const arriving = last.data?.length ? last.data : holds;
     for (const out of graph.flowsFrom(last.to)) {
+      if (!passesOn(last.id, out)) continue;
       const passes = out.data?.length ? out.data.some((d) => arriving.includes(d)) : last.channel === "retrieval" && out.channel === "retrieval";
       if (passes) queue.push({ flows: [...flows, out], relays: [...relays, last.to] });
     }
@@ -546,18 +549,23 @@ const outsideCallerIndex = new WeakMap<SystemGraph, Map<string, OutsideCaller[]>
 function walkToCallers(graph: SystemGraph, serverId: string): OutsideCaller[] {
   const callers = new Map<string, string[]>();
   const seen = new Set<string>([serverId]);
-  const queue: { id: string; through: string[]; behindAgent: boolean }[] = [{ id: serverId, through: [], behindAgent: false }];
+  // Each flow is walked once, so a walk among clients and services that route ends.
+  const walked = new Set<string>();
+  // Breadth first, so each caller keeps the shortest way; into a client or service only by flows the one out of it carries on (passesOn).
+  const queue: { id: string; through: string[]; behindAgent: boolean; out?: Flow }[] = [{ id: serverId, through: [], behindAgent: false }];
   for (let i = 0; i < queue.length; i++) {
-    const { id, through, behindAgent } = queue[i]!;
+    const { id, through, behindAgent, out } = queue[i]!;
     for (const flow of graph.flowsTo(id)) {
       const from = flow.from;
-      if (seen.has(from)) continue;
+      if (seen.has(from) || walked.has(flow.id) || (out && !passesOn(flow.id, out))) continue;
+      walked.add(flow.id);
       const kind = graph.kindOf(from);
       const thirdParty = kind === "agent" && graph.agent(from)?.thirdParty === true;
       if (kind === "actor") callers.set(from, through);
-      else if (kind === "client" || (kind === "service" && !behindAgent) || thirdParty) queue.push({ id: from, through: [from, ...through], behindAgent: behindAgent || thirdParty });
+      else if (kind === "client" || (kind === "service" && !behindAgent) || thirdParty) queue.push({ id: from, through: [from, ...through], behindAgent: behindAgent || thirdParty, out: flow });
       else continue;
-      seen.add(from);
+      // A client or service that routes is seen per way out: another flow out of it may carry on other ways in.
+      if (!routes(graph, from)) seen.add(from);
     }
   }
   return [...callers].map(([actor, through]) => ({ actor, through })).sort((a, b) => (a.actor < b.actor ? -1 : 1));

@@ -44,3 +44,19 @@ describe("a flow's session: whose signed-in session the sender speaks into", () 
     assert.deepEqual(unsaid, { ok: false, diagnostics: [[7, 71, "error", "missing-field", "missing required field 'asks' in flows[0].session"]] });
   });
 });
+
+describe("a flow's relays: which of what reaches a client or service it carries on", () => {
+  it("naming flows that arrive at the client or service it leaves, it loads without a word", () => {
+    assert.deepEqual(load("{ id: speaks, from: patients, to: app, channel: message }", "{ id: upload, from: app, to: backend, channel: api, relays: [speaks] }"), { ok: true, diagnostics: [] });
+  });
+
+  it("on a flow that leaves neither a client nor a service, it is an error at the flow", () => {
+    const result = load("{ id: speaks, from: patients, to: app, channel: message, relays: [] }");
+    assert.deepEqual(result, { ok: false, diagnostics: [[7, 11, "error", "invalid-value", "flow 'speaks' has relays but leaves 'patients', which is not a client or service: relays say which of what reaches a client or service it passes on"]] });
+  });
+
+  it("naming a flow that does not arrive where it leaves is an error at the flow", () => {
+    const result = load("{ id: speaks, from: patients, to: app, channel: message }", "{ id: upload, from: app, to: backend, channel: api }", "{ id: reply, from: backend, to: app, channel: output, relays: [speaks] }");
+    assert.deepEqual(result, { ok: false, diagnostics: [[9, 11, "error", "invalid-value", "flow 'reply' relays 'speaks', which does not arrive at 'backend': a flow can carry on only what reaches the component it leaves"]] });
+  });
+});
