@@ -53,11 +53,15 @@ export function routes(graph: SystemGraph, id: string): boolean {
 
 const routingIndex = new WeakMap<SystemGraph, ReadonlySet<string>>();
 
+/** The flow a hop came by, when it came by one. */
+export function hopFlow(graph: SystemGraph, hop: Hop | undefined): Flow | undefined {
+  const node = hop?.via === "flow" && hop.ref !== undefined ? graph.node(hop.ref) : undefined;
+  return node?.kind === "flow" ? (node.element as unknown as Flow) : undefined;
+}
+
 /** The flow the origin's text leaves along, when the first hop is a flow. */
 function firstFlow(graph: SystemGraph, hops: readonly Hop[]): Flow | undefined {
-  const next = hops[1];
-  const node = next?.via === "flow" && next.ref !== undefined ? graph.node(next.ref) : undefined;
-  return node?.kind === "flow" ? (node.element as unknown as Flow) : undefined;
+  return hopFlow(graph, hops[1]);
 }
 
 /**

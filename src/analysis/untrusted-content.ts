@@ -2,7 +2,7 @@
 // along flows, retrieval, tool output, memory, instruction files, MCP tool
 // descriptions and messages between agents.
 import type { SystemGraph } from "../graph/graph.js";
-import { isRelay, passesOn } from "./attack-paths.js";
+import { isRelay, passesOn, routes } from "./attack-paths.js";
 import { moreDangerous } from "./factors.js";
 import type { Actor, McpServer } from "../model/schema.js";
 import type { ThreatModel } from "../model/model.js";
@@ -154,6 +154,13 @@ export function findOrigins(graph: SystemGraph): UntrustedOrigin[] {
   return origins.sort((a, b) => moreDangerous(graph, a, b) || (a.id < b.id ? -1 : 1));
 }
 
+/** Who stands behind an entry: the actor itself, or the actors its writableBy names (none named: nobody known). */
+export function peopleBehind(graph: SystemGraph, originId: string): string[] {
+  if (graph.kindOf(originId) === "actor") return [originId];
+  const writers = graph.node(originId)?.element.writableBy;
+  return Array.isArray(writers) ? (writers as string[]) : [];
+}
+
 /**
  * The origins that are entry points: every untrusted source, store, prompt, dataset, server and
  * fetching tool, and each untrusted actor that sends something (a flow) or writes somewhere
@@ -234,10 +241,10 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   const edges = contentEdges(graph);
   const arrivals = new Map<string, Map<string, Arrival>>();
 
-  // Flows out of a client or service that name what they carry on (relays), and the clients and services they leave: at
-  // those, the search keeps by which flow each origin came in, and follows a routed flow only for what it relays.
+  // Flows out of a client or service that name what they carry on (relays). At the clients and services they leave
+  // (routes), the search keeps by which flow each origin came in, and follows a routed flow only for what it relays.
   const routed = new Map(graph.model.flows.filter((f) => f.relays !== undefined).map((f) => [f.id, f]));
-  const routing = new Set([...routed.values()].map((f) => f.from));
+  const routedFlow = (edge: ContentEdge) => (routed.size > 0 && edge.via === "flow" && edge.ref !== undefined ? routed.get(edge.ref) : undefined);
   const inboundAt = new Map<string, Map<string, Map<string, Arrival>>>();
 
   const saturated = new Set<string>();
@@ -266,7 +273,7 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
     const arrival: Arrival = { from, via: edge.via, ...(edge.ref ? { ref: edge.ref } : {}) };
     if (fromRef !== undefined) arrival.fromRef = fromRef;
     const inbound = edge.via === "flow" ? edge.ref : undefined;
-    if (inbound !== undefined && routing.size > 0 && routing.has(edge.to)) {
+    if (inbound !== undefined && routed.size > 0 && routes(graph, edge.to)) {
       let byOrigin = inboundAt.get(edge.to);
       if (!byOrigin) inboundAt.set(edge.to, (byOrigin = new Map()));
       let byFlow = byOrigin.get(origin);
@@ -283,10 +290,11 @@ export function traceUntrustedContent(graph: SystemGraph): UntrustedContent {
   };
   /** Whether the search goes on along the edge from the visit's node: a routed flow carries on only what it relays. */
   const follows = (visit: Pick<Visit, "inbound" | "again">, edge: ContentEdge): boolean => {
-    const flow = routed.size > 0 && edge.via === "flow" && edge.ref !== undefined ? routed.get(edge.ref) : undefined;
+    const flow = routedFlow(edge);
     return flow ? passesOn(visit.inbound, flow) : visit.again !== true;
   };
-  const onward = (visit: Pick<Visit, "inbound">, edge: ContentEdge) => (routed.size > 0 && edge.via === "flow" && edge.ref !== undefined && routed.has(edge.ref) ? visit.inbound : undefined);
+  // Along a routed flow, the way in it relays goes with the arrival, so the path is explained by that way in.
+  const onward = (visit: Pick<Visit, "inbound">, edge: ContentEdge) => (routedFlow(edge) ? visit.inbound : undefined);
   // People's own messages first: an actor who talks to an agent through clients and services comes in that way,
   // even where a way of fewer hops exists (an instruction file they may also edit). Their arrivals along flows through
   // relays are recorded before the search, which then goes on from them as from anywhere else.

@@ -10,9 +10,9 @@ export function flowChecks(model: ThreatModel, locations: ReadonlyMap<string, So
   const found: Diagnostic[] = [];
   const actors = new Set(model.actors.map((a) => a.id));
   const flows = new Map(model.flows.map((f) => [f.id, f]));
-  const relays = new Set([...model.clients, ...model.services].map((c) => c.id));
+  const clientsAndServices = new Set([...model.clients, ...model.services].map((c) => c.id));
   for (const flow of model.flows) {
-    if (flow.relays) found.push(...relayChecks(flow, flows, relays, locationOf(locations, flow.id, rootFile)));
+    if (flow.relays) found.push(...relayChecks(flow, flow.relays, flows, clientsAndServices, locationOf(locations, flow.id, rootFile)));
     if (!flow.session) continue;
     const at = locationOf(locations, flow.id, rootFile);
     if (!actors.has(flow.from)) {
@@ -37,8 +37,8 @@ export function flowChecks(model: ThreatModel, locations: ReadonlyMap<string, So
 }
 
 /** A flow's relays route what a client or service passes on: the flow leaves one, and each relayed flow arrives at it. */
-function relayChecks(flow: Flow, flows: ReadonlyMap<string, Flow>, relays: ReadonlySet<string>, at: SourceLocation): Diagnostic[] {
-  if (!relays.has(flow.from)) {
+function relayChecks(flow: Flow, relays: readonly string[], flows: ReadonlyMap<string, Flow>, clientsAndServices: ReadonlySet<string>, at: SourceLocation): Diagnostic[] {
+  if (!clientsAndServices.has(flow.from)) {
     return [
       {
         ...at,
@@ -49,7 +49,7 @@ function relayChecks(flow: Flow, flows: ReadonlyMap<string, Flow>, relays: Reado
       },
     ];
   }
-  return (flow.relays ?? [])
+  return relays
     .filter((id) => flows.get(id)?.to !== flow.from)
     .map((id) => ({
       ...at,

@@ -1,24 +1,16 @@
 // Whether the people behind an untrusted entry may read a data item in an agent's context already: then
 // steering the agent into handing it over gains them nothing (a tenant's admin who edits their own
 // workspace's instructions, a member asking with their own token).
-import { isDirect } from "../analysis/attack-paths.js";
+import { hopFlow, isDirect } from "../analysis/attack-paths.js";
 import { asks, sessionOwner } from "../analysis/askers.js";
 import { readReturns } from "../analysis/sensitivity.js";
-import type { UntrustedOrigin } from "../analysis/untrusted-content.js";
-import type { Flow } from "../model/schema.js";
+import { peopleBehind, type UntrustedOrigin } from "../analysis/untrusted-content.js";
 import { joinWords } from "../model/vocabulary.js";
 import type { AnalysisContext, EvidenceItem } from "./rule.js";
 
-/** Who stands behind an entry: the actor itself, or the actors its writableBy names (none named: nobody known). */
-function peopleBehind(context: AnalysisContext, originId: string): string[] {
-  if (context.graph.kindOf(originId) === "actor") return [originId];
-  const writers = context.graph.node(originId)?.element.writableBy;
-  return Array.isArray(writers) ? (writers as string[]) : [];
-}
-
-/** Who may read a data item already, and how, in words: each way it reaches the agent, once. */
+/** Who may read a data item already (their names), and how, in words: each way it reaches the agent, once. */
 export interface Readable {
-  who: string;
+  who: string[];
   how: string[];
 }
 
@@ -49,22 +41,27 @@ const cache = new WeakMap<AnalysisContext, Map<string, ReadonlyMap<string, Reada
 /** Every data item in the agent's context the people behind the origin may read already, with how (alreadyReadable). */
 function readableData(context: AnalysisContext, agentId: string, originId: string): ReadonlyMap<string, Readable> {
   const { graph, contextData } = context;
-  const people = peopleBehind(context, originId);
+  const people = peopleBehind(graph, originId);
   if (people.length === 0) return new Map();
   // The origin asks in a session of their own: every flow on the way carries their request (not content retrieved in someone else's).
   const ownSession = (() => {
     if (graph.kindOf(originId) !== "actor" || sessionOwner(graph, originId) !== undefined) return false;
     const hops = context.untrusted.pathFrom(originId, agentId);
-    return isDirect(graph, hops) && hops.every((hop) => hop.via !== "flow" || (hop.ref !== undefined && graph.kindOf(hop.ref) === "flow" && asks(graph.node(hop.ref)!.element as unknown as Flow)));
+    return isDirect(graph, hops) && hops.every((hop) => {
+      const flow = hopFlow(graph, hop);
+      return hop.via !== "flow" || (flow !== undefined && asks(flow));
+    });
   })();
   const ownTenantOnly = graph.node(originId)?.element.tenancy === "single";
-  const who = joinWords(people.map((id) => graph.nameOf(id)));
+  const names = people.map((id) => graph.nameOf(id));
+  const who = joinWords(names);
   // Why a way is readable to them, or undefined when what comes along it is news.
   const readableWay = (component: string, delegatedBy?: string): string | undefined => {
     if (delegatedBy !== undefined && ownSession) return `${graph.nameOf(delegatedBy)} reads it with their own token`;
-    const readers = graph.node(component)?.element.readableBy;
+    const element = graph.node(component)?.element;
+    const readers = element?.readableBy;
     if (!Array.isArray(readers) || !people.every((p) => readers.includes(p))) return undefined;
-    if (graph.node(component)?.element.tenancy !== "shared") return `${graph.nameOf(component)} lets ${who} read it (readableBy)`;
+    if (element?.tenancy !== "shared") return `${graph.nameOf(component)} lets ${who} read it (readableBy)`;
     if (delegatedBy === undefined || !ownTenantOnly) return undefined;
     return `${graph.nameOf(component)} lets ${who} read their tenant's part, ${graph.nameOf(delegatedBy)} reads it with the asker's token, and ${graph.nameOf(originId)} reaches their own tenant's sessions only`;
   };
@@ -98,24 +95,28 @@ function readableData(context: AnalysisContext, agentId: string, originId: strin
     }
   }
   const readable = new Map<string, Readable>();
-  for (const [dataId, reasons] of ways) if (reasons) readable.set(dataId, { who, how: [...reasons] });
+  for (const [dataId, reasons] of ways) if (reasons) readable.set(dataId, { who: names, how: [...reasons] });
   return readable;
+}
+
+/** Several items readable already, as one: everyone named and every way, once each; undefined when any of them is not. */
+export function allReadable(items: readonly (Readable | undefined)[]): Readable | undefined {
+  const who = new Set<string>();
+  const how = new Set<string>();
+  for (const item of items) {
+    if (item === undefined) return undefined;
+    for (const name of item.who) who.add(name);
+    for (const way of item.how) how.add(way);
+  }
+  return who.size > 0 ? { who: [...who], how: [...how] } : undefined;
 }
 
 /** How the people behind every origin may read the data already (alreadyReadable), merged; undefined when it is news to any of them. */
 export function readableToEveryOrigin(context: AnalysisContext, agentId: string, origins: readonly Pick<UntrustedOrigin, "id">[], dataId: string): Readable | undefined {
-  const who = new Set<string>();
-  const how = new Set<string>();
-  for (const origin of origins) {
-    const readable = alreadyReadable(context, agentId, origin, dataId);
-    if (readable === undefined) return undefined;
-    who.add(readable.who);
-    for (const way of readable.how) how.add(way);
-  }
-  return who.size > 0 ? { who: joinWords([...who]), how: [...how] } : undefined;
+  return allReadable(origins.map((origin) => alreadyReadable(context, agentId, origin, dataId)));
 }
 
 /** The evidence note of a data item left out because everyone behind the attack may read it already. */
 export function readableNote(dataId: string, readable: Readable): EvidenceItem {
-  return { element: dataId, note: `not counted: ${readable.who} may read it already (${readable.how.join("; ")})` };
+  return { element: dataId, note: `not counted: ${joinWords(readable.who)} may read it already (${readable.how.join("; ")})` };
 }

@@ -1,8 +1,8 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, writersOf, type DataAtStake, type EntryControls } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
-import type { UntrustedContent, UntrustedOrigin } from "../../analysis/untrusted-content.js";
+import { peopleBehind, type UntrustedContent, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Flow } from "../../model/schema.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
@@ -112,8 +112,6 @@ export const exfiltrationPath: Rule = {
  */
 function placesTheAttackerReads(context: AnalysisContext, agentId: string, origins: readonly UntrustedOrigin[], atStake: readonly DataAtStake[]) {
   const { graph } = context;
-  // Who writes each entry: the actor itself, or the writers it names.
-  const entryWriters = (origin: UntrustedOrigin): string[] => (graph.kindOf(origin.id) === "actor" ? [origin.id] : writersOf(graph, origin.id));
   const found: { tool: string; action: string; place: string; reader: string; entries: UntrustedOrigin[]; leaking: DataAtStake[] }[] = [];
   for (const tool of graph.toolsOf(agentId)) {
     const way = tool.capabilities
@@ -122,7 +120,7 @@ function placesTheAttackerReads(context: AnalysisContext, agentId: string, origi
       .flatMap(({ action, place }) =>
         readableBy(graph, place)
           .sort()
-          .map((reader) => ({ action, place, reader, entries: origins.filter((o) => entryWriters(o).includes(reader)), leaking: atStake.filter((d) => !readableBy(graph, d.from).includes(reader)) })),
+          .map((reader) => ({ action, place, reader, entries: origins.filter((o) => peopleBehind(graph, o.id).includes(reader)), leaking: atStake.filter((d) => !readableBy(graph, d.from).includes(reader)) })),
       )
       .find((w) => w.entries.length > 0 && w.leaking.length > 0);
     if (way) found.push({ tool: tool.id, ...way });

@@ -3,7 +3,7 @@ import { attackerFactor, exposureFactor } from "../../analysis/factors.js";
 import { insidersOf, isUntrustedActor } from "../../analysis/untrusted-content.js";
 import type { Effect } from "../../analysis/capabilities.js";
 import { joinWords, reachesOutside } from "../../model/vocabulary.js";
-import { readableToEveryOrigin } from "../already-readable.js";
+import { allReadable, alreadyReadable } from "../already-readable.js";
 import { effectImpactFactors, names, ownToolEffects, ownToolsFirst, worstEffect } from "../helpers.js";
 import type { AnalysisContext, Detection, EvidenceItem, Rule } from "../rule.js";
 
@@ -84,17 +84,11 @@ function harmfulEffects(context: AnalysisContext, agentId: string, promptId: str
   const wayOut = effects.filter(reachesOutside);
   const sensitive = [...context.contextData.of(agentId).keys()];
   if (wayOut.length === 0 || sensitive.length === 0) return { effects, idle: [] };
-  const who = new Set<string>();
-  const how = new Set<string>();
-  for (const data of sensitive) {
-    const readable = readableToEveryOrigin(context, agentId, [{ id: promptId }], data);
-    if (readable === undefined) return { effects, idle: [] };
-    who.add(readable.who);
-    for (const way of readable.how) how.add(way);
-  }
+  const readable = allReadable(sensitive.map((data) => alreadyReadable(context, agentId, { id: promptId }, data)));
+  if (readable === undefined) return { effects, idle: [] };
   const tools = [...new Set(wayOut.map((e) => e.tool!))];
   return {
     effects: effects.filter((e) => !wayOut.includes(e)),
-    idle: tools.slice(0, 3).map((tool) => ({ element: tool, note: `not counted: a way out, but ${joinWords([...who])} may read everything sensitive the agent holds already (${[...how].join("; ")})` })),
+    idle: tools.slice(0, 3).map((tool) => ({ element: tool, note: `not counted: a way out, but ${joinWords(readable.who)} may read everything sensitive the agent holds already (${readable.how.join("; ")})` })),
   };
 }
