@@ -423,7 +423,7 @@ export function readableBy(graph: SystemGraph, id: string): string[] {
 }
 
 /** The actors an element names as writing it (writableBy), or none. */
-export function writersOf(graph: SystemGraph, id: string): string[] {
+function writersOf(graph: SystemGraph, id: string): string[] {
   const writers = graph.node(id)?.element.writableBy;
   return Array.isArray(writers) ? (writers as string[]) : [];
 }
