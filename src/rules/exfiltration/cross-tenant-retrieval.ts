@@ -31,12 +31,6 @@ export function crossTenantExposure(context: AnalysisContext, storeId: string): 
 const TENANT_USERS: ReadonlySet<string> = new Set(["customer", "partner"]);
 
 /**
- * Of the agents that read a record store (any type but vector and memory) of several tenants, those that
- * people of those tenants ask directly, and who they are: the agents' reads must carry the asker's tenant,
- * and a query without it returns another tenant's records. Agents only the team's own staff ask see
- * every tenant by design, and are left out.
- */
-/**
  * Whether the agent reads the store only through tools that call with the asker's own token (delegated):
  * the store then sees the asker, and their tenant goes with every read, outside the model's control.
  */
@@ -71,13 +65,23 @@ function servedHow(context: AnalysisContext, served: readonly ServedRead[], acto
   return [...ways].map(([how, servers]) => `${names(context, servers)} ${how}`).join(" and ");
 }
 
-function readForTenants(context: AnalysisContext, storeId: string, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
+/** Of the reading agents, those that tenants' users ask, and who those users are. */
+function askedByTenants(context: AnalysisContext, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
   const { graph } = context;
   const asked = readers
-    .filter((reader) => !readsAsAsker(context, storeId, reader.agent))
     .map((reader) => ({ reader, askers: askers(context, reader.agent).filter((o) => graph.kindOf(o.id) === "actor" && TENANT_USERS.has(String(graph.node(o.id)?.element.type))).map((o) => o.id) }))
     .filter((a) => a.askers.length > 0);
   return { readers: asked.map((a) => a.reader), askers: [...new Set(asked.flatMap((a) => a.askers))].sort() };
+}
+
+/**
+ * Of the agents that read a record store (any type but vector and memory) of several tenants, those that
+ * people of those tenants ask (not only with their own token: readsAsAsker), and who they are: the agents' reads must carry the asker's tenant,
+ * and a query without it returns another tenant's records. Agents only the team's own staff ask see
+ * every tenant by design, and are left out.
+ */
+function readForTenants(context: AnalysisContext, storeId: string, readers: readonly StoreAccess[]): { readers: StoreAccess[]; askers: string[] } {
+  return askedByTenants(context, readers.filter((reader) => !readsAsAsker(context, storeId, reader.agent)));
 }
 
 /** A tool of an MCP server the team serves that reads the store with an identity of its own, and the tenants' users who call that server from outside. */
@@ -114,7 +118,7 @@ export const crossTenantRetrieval: Rule = {
   rationale:
     "Similarity search returns whatever is closest to the query. When one vector or memory store holds several tenants' content side by side, a missing or wrong tenant filter puts another customer's documents or memories into the context, and the model repeats them. A curious or malicious tenant can also craft queries to pull them out. A database of several tenants' records is the same for an agent that serves those tenants' users: its tool queries by what the model asks for, and unless the asker's tenant is part of every query, outside the model's control, one tenant's user asking for a name gets another tenant's record. A tool the team serves to customers' own agents over MCP is the same when it reads as a service account that sees every tenant: a confused deputy whose only tenant boundary is a clause in its query.",
   appliesWhen:
-    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. An agent that reads such a record store only through tools that call with the asker's own token (delegated) is left out: the store sees the asker, and their tenant goes with every read. A shared store of either kind is also read for tenants when a tool of an MCP server the team serves reads it as an identity of its own (not delegated) and customers' or partners' people call that server from outside, by flows straight to it or through clients, services and their own organisation's agents (thirdParty): each call carries one tenant, and only the tool's code keeps the answer to it. Not where everything known to be in the store is public.",
+    "A vector or memory store with tenancy shared is read by an agent (a flow from the store to the agent, or through a service that passes its content on, or a tool that reads it); or another store with tenancy shared is read by an agent that customers' or partners' people ask, directly (through clients and services only) or through agents that pass their request on: staff see every tenant by design. An agent that reads such a record store only through tools that call with the asker's own token (delegated) is left out: the store sees the asker, and their tenant goes with every read. A shared store of either kind is also read for tenants when a tool of an MCP server the team serves reads it as an identity of its own (not delegated) and customers' or partners' people call that server from outside, by flows straight to it or through clients, services and their own organisation's agents (thirdParty): each call carries one tenant, and only the tool's code keeps the answer to it. Not where everything known to be in the store is public. Likelihood +1 where a tenant's own users write the queries (they ask a reading agent, or call the served tool): reaching another tenant then takes no more than asking, where retrieval for staff only leaks by accident.",
   mappings: {
     stride: ["I"],
     owaspLlm: ["LLM08:2025", "LLM02:2025"],
@@ -126,7 +130,7 @@ export const crossTenantRetrieval: Rule = {
   likelihood: 3,
   impact: 4,
   mitigations: [
-    { control: "tenant-isolation", reduces: "likelihood", by: 2, how: "each tenant's content sits in its own index or namespace, or every query is filtered by tenant outside the model's control" },
+    { control: "tenant-isolation", reduces: "likelihood", by: 3, how: "each tenant's content sits in its own index or namespace, or every query is filtered by tenant outside the model's and the asker's control: the tenant is no longer the query's to choose" },
     { control: "authorization", reduces: "likelihood", by: 1, how: "retrieved entries are checked against the caller's permissions before they reach the context" },
   ],
   detect(context) {
@@ -149,6 +153,9 @@ export const crossTenantRetrieval: Rule = {
       for (const read of served) clauses.push(`${graph.nameOf(read.tool)}, a tool of ${graph.nameOf(read.server)}, ${readsAs(read)}, for ${names(context, read.callers.map((c) => c.actor))}`);
       const perTenant = records !== undefined || readers.length === 0;
       const callers = [...new Set([...(records?.askers ?? []), ...served.flatMap((r) => r.callers.map((c) => c.actor))])];
+      // Who writes the queries: where a tenant's own users ask the reading agent or call the served tool, reaching
+      // another tenant's entries takes no more than asking for them; retrieval for staff only leaks by accident.
+      const steering = [...new Set([...callers, ...(retrieval ? askedByTenants(context, readers).askers : [])])].sort();
       detections.push({
         anchors: [node.id],
         summary: perTenant
@@ -164,7 +171,10 @@ export const crossTenantRetrieval: Rule = {
           }),
           ...data.slice(0, 4).map((d) => ({ element: d, note: "held for several tenants" })),
         ],
-        factors: [...sensitivityFactor(graph, data)],
+        factors: [
+          ...(steering.length > 0 ? [{ dimension: "likelihood" as const, delta: 1, reason: `${names(context, steering)} write the queries themselves: reaching another tenant takes no more than asking` }] : []),
+          ...sensitivityFactor(graph, data),
+        ],
         scope: [...readers.map((r) => r.via), ...agents, ...served.flatMap((r) => [r.tool, r.server])],
       });
     }

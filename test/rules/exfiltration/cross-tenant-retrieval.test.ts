@@ -201,12 +201,14 @@ ruleTester(crossTenantRetrieval, {
         {
           anchors: ["db"],
           // No identity named: the sentence says only that the tool does not use the caller's token.
-          // Residual: an unverified tenant filter takes half of 2 off likelihood: 2 x 4 = 8, medium.
+          // Likelihood 3 +1 (members write the calls themselves) = 4; impact 4: inherent 16.
+          // Residual: an unverified tenant filter takes half of 3 off likelihood: 2.5 x 4 = 10, medium.
           severity: "medium",
           summary: /export, a tool of mcp, reads it, not with the caller's own token, for members, who work/,
           check: (finding) => {
             assert.equal(finding.evidence.find((e) => e.element === "members")?.note, "calls mcp through app: one tenant's user");
-            assert.equal(finding.residual.score, 8);
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 10);
           },
         },
       ],
@@ -282,9 +284,33 @@ ruleTester(crossTenantRetrieval, {
       findings: [
         {
           anchors: ["docs-index"],
-          // Likelihood 3 (default); impact 4 (default) +0 (confidential). 3 x 4 = 12: high.
+          // Likelihood 3 (default): only staff ask the agent, so nobody of a tenant writes the query; impact 4 (default) +0 (confidential). 3 x 4 = 12: high.
           severity: "high",
           summary: /one tenant's queries can return another's entries/,
+          check: (finding) => assert.equal(finding.inherent.likelihood, 3),
+        },
+      ],
+    },
+    {
+      name: "customers ask the agent that retrieves from the shared index: they write the queries, so likelihood rises; a verified per-tenant namespace takes it to the floor",
+      model: spec(documents(), {
+        actors: [{ id: "customers", type: "customer", authenticated: true }],
+        models: [{ id: "llm", provider: "Vendor", hosting: "hosted-api", version: "m-2026-01-01", pinned: true }],
+        agents: [{ id: "agent", models: ["llm"] }],
+        flows: [{ id: "ask", from: "customers", to: "agent", channel: "api" }],
+        controls: [{ id: "namespaces", type: "tenant-isolation", covers: ["docs-index"], status: "implemented", verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["docs-index"],
+          // Likelihood 3 +1 (customers write the queries) = 4; impact 4: inherent 16, high.
+          // Residual: verified tenant isolation takes 3 off likelihood: 1 x 4 = 4, low.
+          severity: "low",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 4);
+            assert.ok(finding.reasons.some((r) => r.includes("+1 customers write the queries themselves")));
+          },
         },
       ],
     },
@@ -309,13 +335,14 @@ ruleTester(crossTenantRetrieval, {
       findings: [
         {
           anchors: ["ats-db"],
-          // Likelihood 3; impact 4 (personal data is confidential: +0) = 12, high.
-          // Residual: a partial, verified tenant filter on the tool takes half of 2 off likelihood: 2 x 4 = 8.
+          // Likelihood 3 +1 (the recruiters write the queries) = 4; impact 4 (personal data is confidential: +0) = 16, high.
+          // Residual: a partial, verified tenant filter on the tool takes half of 3 off likelihood: 2.5 x 4 = 10.
           severity: "medium",
           summary: /ats-db holds several tenants' cvs side by side and assistant reads from it for recruiters, who work for different tenants; a query without the asker's tenant in it returns another tenant's records\./,
           check: (finding) => {
-            assert.equal(finding.inherent.score, 12);
-            assert.equal(finding.residual.score, 8);
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.residual.score, 10);
+            assert.ok(finding.reasons.some((r) => r.includes("+1 recruiters write the queries themselves: reaching another tenant takes no more than asking")));
           },
         },
       ],
