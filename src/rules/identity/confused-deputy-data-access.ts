@@ -7,7 +7,7 @@ import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
 export const confusedDeputyDataAccess: Rule = {
   id: "TW-PRV-001",
-  title: "Agent acts on every user's data with one service identity",
+  title: "One service identity acts on every user's data, for whoever asks",
   category: "identity",
   rationale:
     "When an agent that anyone can talk to reads records through a tool that runs as one service identity, the identity may read every user's records and nothing checks that the person asking is the one they belong to. One user asks for another's data (\"look up the orders for jane@example.com\") and the agent, a confused deputy, fetches it: broken object-level authorisation through the model. A tool of an MCP server the team serves is the same: people's own agents call it for them, and if it reads as a service identity, nothing but its code stands between one caller and another's records.",
