@@ -92,6 +92,18 @@ export function isTotalPeriod(per: string | undefined): boolean {
 }
 
 /**
+ * Why a cap on spending bounds nothing that matters, in words ("at or above the 1000 EUR Shop counts as a
+ * material loss"), or undefined when it counts: the model names a material loss (system.materialLoss) in
+ * the cap's currency and the cap is at or above it. A million-euro cap on each payment is no cap to a shop
+ * whose material loss is a thousand.
+ */
+export function capAboveMaterial(graph: SystemGraph, cap: { amount: number; currency: string }): string | undefined {
+  const material = graph.model.system.materialLoss;
+  if (!material || material.currency !== cap.currency || cap.amount < material.amount) return undefined;
+  return `at or above the ${material.amount} ${material.currency} ${graph.model.system.name} counts as a material loss`;
+}
+
+/**
  * Whether a spend-limit control caps a total: its threshold holds per hour, day or month. One that
  * caps each payment (per action, or no period given) bounds each loss, not their sum, and one with no
  * threshold does not say what it caps.
@@ -252,12 +264,15 @@ function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], g
 
 /**
  * Why a control of the mitigation's type takes nothing off, or undefined when it counts: an approval an
- * attacker routes around stops nothing they do; a cap on each payment is not a cap on the total, and
+ * attacker routes around stops nothing they do; a spend limit at or above the material loss bounds nothing
+ * that matters; a cap on each payment is not a cap on the total, and
  * counts only where the rule names it (a per-payment reduction it has not counted already).
  */
 function notCountedWhy(mitigation: Mitigation, control: Control, namedByRule: boolean, limits: ApprovalLimits, graph: SystemGraph): string | undefined {
   const limit = limits.get(control.id);
   if (limit?.factor === 0 && control.status !== "planned") return `${control.id} (${control.type}) is ${limit.why}`;
+  const aboveMaterial = mitigation.control === "spend-limit" && control.threshold ? capAboveMaterial(graph, control.threshold) : undefined;
+  if (aboveMaterial) return `${control.id} (spend-limit) ${conditionWords(control, graph)}, ${aboveMaterial}`;
   if (mitigation.control !== "spend-limit" || capsTotal(control) || (mitigation.perPayment !== undefined && namedByRule)) return undefined;
   return control.threshold
     ? `${control.id} (spend-limit) ${conditionWords(control, graph)}, not the total per hour, day or month`

@@ -320,6 +320,15 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("blast-radius", id, `MCP server '${id}' pinning weakened from ${from ?? "not stated"} to ${to ?? "not stated"}: an install can run code nobody reviewed`);
       }
     }
+    // The material loss decides which caps on spending count: raising it, dropping it or changing its currency lets more of them count
+    // (stating one where there was none, or lowering it, only counts fewer: the re-scored findings show it).
+    if (kind === "system" && heads.has("materialLoss")) {
+      const [from, to] = [was?.materialLoss as { amount: number; currency: string } | undefined, is?.materialLoss as { amount: number; currency: string } | undefined];
+      const words = (loss: typeof from) => (loss ? `${loss.amount} ${loss.currency}` : "not stated");
+      if (from && (!to || to.currency !== from.currency || to.amount > from.amount)) {
+        reason("blast-radius", id, `the material loss changed from ${words(from)} to ${words(to)}: caps on spending ${to ? `under ${words(to)}` : "of any amount"} now count as bounding the harm`);
+      }
+    }
     // Who may read a store or source already decides whether what it holds is news to someone behind an attack.
     if ((kind === "datastore" || kind === "source") && heads.has("readableBy")) {
       const gained = strings(is?.readableBy).filter((a) => !strings(was?.readableBy).includes(a));

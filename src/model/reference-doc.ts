@@ -136,7 +136,12 @@ function typeOf(field: z.ZodType, titles: Map<z.ZodType, string>): string {
   }
   if (bare instanceof z.ZodISODate) return "date";
   if (bare instanceof z.ZodString) return "text";
-  if (bare instanceof z.ZodNumber) return bare.minValue !== null && Number.isFinite(bare.minValue) ? `number, at least ${bare.minValue}` : "number";
+  if (bare instanceof z.ZodNumber) {
+    if (bare.minValue === null || !Number.isFinite(bare.minValue)) return "number";
+    // positive() sets the same minValue as nonnegative(); only its check says the bound is exclusive.
+    const exclusive = (bare._zod.def.checks ?? []).some((check) => (check._zod.def as { check: string; inclusive?: boolean }).check === "greater_than" && (check._zod.def as { inclusive?: boolean }).inclusive === false);
+    return `number, ${exclusive ? "more than" : "at least"} ${bare.minValue}`;
+  }
   if (bare instanceof z.ZodBoolean) return "true or false";
   throw new Error(`reference-doc: no wording for a ${bare.constructor.name} field; extend typeOf in src/model/reference-doc.ts`);
 }

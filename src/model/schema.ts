@@ -658,11 +658,22 @@ export const System = z
     owner: text("Team accountable for the system."),
     repository: text("Where the system's code lives.").optional(),
     euAiActRisk: oneOf(v.EU_AI_ACT_RISK, "Risk class under the EU AI Act, where the team has assessed it").optional(),
+    materialLoss: z
+      .strictObject({
+        amount: z.number().positive().meta({ description: "The smallest loss counted as material." }),
+        currency: SpendLimit.shape.currency,
+      })
+      .meta({
+        title: "Material loss",
+        description:
+          "The smallest loss of money the organisation counts as material (its risk appetite, as the team or its finance function sets it). A cap on spending at or above it (on a spend capability, a spend-limit control or a metered grant) bounds nothing that matters, so findings do not count it; one below it takes a step off their impact. Left out, or in another currency than the cap's, every cap counts.",
+      })
+      .optional(),
   })
   .meta({
     title: "System",
     description: "The system the model describes.",
-    examples: [{ id: "support-assistant", name: "Support assistant", description: "Answers customers' questions about their orders.", owner: "support-team@example.com", euAiActRisk: "limited" }],
+    examples: [{ id: "support-assistant", name: "Support assistant", description: "Answers customers' questions about their orders.", owner: "support-team@example.com", euAiActRisk: "limited", materialLoss: { amount: 1000, currency: "EUR" } }],
   });
 
 /** The element lists a model file may hold; included files contribute to the same lists. */
@@ -781,6 +792,7 @@ export type Identity = z.infer<typeof Identity>;
 export type Permission = z.infer<typeof Permission>;
 export type Credential = z.infer<typeof Credential>;
 export type Control = z.infer<typeof Control>;
+export type SpendLimit = z.infer<typeof SpendLimit>;
 export type Decision = z.infer<typeof Decision>;
 export type Adversary = z.infer<typeof Adversary>;
 export type Workflow = z.infer<typeof Workflow>;

@@ -146,7 +146,7 @@ function issueWording(issue: z.core.$ZodIssue): string {
   if (issue.code === "too_small") {
     if (issue.origin === "array") return `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}`;
     if (issue.origin === "string") return "must not be empty";
-    return `must be at least ${issue.minimum}`;
+    return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be at least ${issue.minimum}`;
   }
   if (issue.code === "too_big") return `must be at most ${issue.maximum}`;
   return issue.message;

@@ -4,10 +4,10 @@ import { isDirect, isRelay, passesOn, routes } from "../analysis/attack-paths.js
 import { askerOrigins, directOrigins, forwardedThrough, sessionOwner } from "../analysis/askers.js";
 import { entryThreat } from "../analysis/factors.js";
 import { attackersOwnRecord, heldData, sensitivity } from "../analysis/sensitivity.js";
-import { controlStrength, isTotalPeriod } from "../analysis/scoring.js";
+import { capAboveMaterial, controlStrength, isTotalPeriod } from "../analysis/scoring.js";
 import type { Hop, UntrustedContent, UntrustedOrigin } from "../analysis/untrusted-content.js";
 import type { SystemGraph } from "../graph/graph.js";
-import type { Actor, Agent, Control, Credential, Flow, Identity, McpServer, Model, Tool } from "../model/schema.js";
+import type { Actor, Agent, Control, Credential, Flow, Identity, McpServer, Model, SpendLimit, Tool } from "../model/schema.js";
 import { ACTIONS, CONSEQUENTIAL_ACTIONS, joinWords, reachesOutside, type Action, type ControlType } from "../model/vocabulary.js";
 import { readableNote, readableToEveryOrigin } from "./already-readable.js";
 import { decisionFedImpact } from "./fed-decisions.js";
@@ -200,18 +200,23 @@ export const SEVERE_ACTIONS: ReadonlySet<Action> = new Set(ACTIONS.filter((a) =>
 /**
  * Whether an effect is among the damaging ones (SEVERE_ACTIONS). Spending through an identity's
  * grant capped in total per hour, day or month (a metered API key's billing cap) is a known cost,
- * not money moved at will, and is not. A tool's own spend stays damaging whatever its cap: the
+ * not money moved at will, and is not, unless the cap is at or above the material loss. A tool's own spend stays damaging whatever its cap: the
  * spending rules weigh that cap themselves (TW-AGY-002).
  */
-export function isSevere(effect: Pick<Effect, "action" | "limit" | "identity">): boolean {
-  return SEVERE_ACTIONS.has(effect.action) && !(effect.action === "spend" && effect.identity !== undefined && isTotalPeriod(effect.limit?.per));
+export function isSevere(graph: SystemGraph, effect: Pick<Effect, "action" | "limit" | "identity">): boolean {
+  const knownCost = effect.action === "spend" && effect.identity !== undefined && effect.limit !== undefined && isTotalPeriod(effect.limit.per) && !capAboveMaterial(graph, effect.limit);
+  return SEVERE_ACTIONS.has(effect.action) && !knownCost;
 }
 
 /**
- * Said after damaging grants that include spending: nothing caps its total, which is what makes it damaging
- * (isSevere), and a cap per hour, day or month on the grant is what the team can add.
+ * Said after damaging grants that include spending: nothing caps its total, or only a cap at or above the
+ * material loss, which is what makes it damaging (isSevere); a cap per hour, day or month on the grant,
+ * under the material loss, is what the team can add.
  */
-export const UNCAPPED_SPEND = ", with no cap on the total spent";
+export function uncappedSpend(graph: SystemGraph, limit: SpendLimit | undefined): string {
+  const tooHigh = limit && isTotalPeriod(limit.per) ? capAboveMaterial(graph, limit) : undefined;
+  return tooHigh ? `, with the total capped only at ${limit!.amount} ${limit!.currency} per ${limit!.per}, ${tooHigh}` : ", with no cap on the total spent";
+}
 
 /** The most damaging effect (in DAMAGE_ORDER), the first such in the list. */
 export function worstEffect(effects: readonly Effect[]): Effect | undefined {
@@ -242,7 +247,7 @@ export function worstToolAction(tools: readonly Tool[]): { action: Action; tool:
  */
 export function effectImpactFactors(context: AnalysisContext, agentId: string, effects: readonly Effect[], whose = context.graph.nameOf(agentId)): Factor[] {
   const { graph } = context;
-  const severe = effects.filter(isSevere);
+  const severe = effects.filter((e) => isSevere(graph, e));
   if (severe.length > 0) {
     const actions = [...new Set(severe.map((e) => e.action))].sort(byDamage);
     const through = [...new Set(severe.map((e) => (e.tool ? graph.nameOf(e.tool) : e.credential ? `credential ${graph.nameOf(e.credential)}` : e.identity ? graph.nameOf(e.identity) : "")))].filter(Boolean);
@@ -353,11 +358,14 @@ export function credentialsWithOwners(context: AnalysisContext): { credential: C
 /** Impact +1 when the identity may administer, delete, spend (with no cap on the total) or run code: what a stolen or misused credential of it can do. */
 export function powerfulGrantsFactor(context: AnalysisContext, identity: Identity | undefined): Factor[] {
   if (!identity) return [];
-  const grants = (identity.permissions ?? []).flatMap((p) => p.actions.filter((action) => isSevere({ action, identity: identity.id, ...(p.limit ? { limit: p.limit } : {}) })).map((action) => ({ action, resource: p.resource })));
+  const grants = (identity.permissions ?? []).flatMap((p) =>
+    p.actions.filter((action) => isSevere(context.graph, { action, identity: identity.id, ...(p.limit ? { limit: p.limit } : {}) })).map((action) => ({ action, resource: p.resource, limit: p.limit })),
+  );
   if (grants.length === 0) return [];
   const named = grants.slice(0, 3);
   const words = named.map((g) => `${g.action} on ${context.graph.nameOf(g.resource)}`).join(", ");
-  return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${words}${grants.length > 3 ? " and more" : ""}${named.some((g) => g.action === "spend") ? UNCAPPED_SPEND : ""}` }];
+  const spend = named.find((g) => g.action === "spend");
+  return [{ dimension: "impact", delta: 1, reason: `${context.graph.nameOf(identity.id)} may ${words}${grants.length > 3 ? " and more" : ""}${spend ? uncappedSpend(context.graph, spend.limit) : ""}` }];
 }
 
 const hijackableHolders = new WeakMap<AnalysisContext, Map<string, { agent: string; via: string[] }[]>>();

@@ -47,7 +47,7 @@ describe("threatwright validate: an invalid model", () => {
       err,
       [
         `${file}:6:3: error unknown-key: unknown key 'favouriteColour' in system`,
-        "  hint: allowed keys: id, name, description, owner, repository, euAiActRisk",
+        "  hint: allowed keys: id, name, description, owner, repository, euAiActRisk, materialLoss",
         `${file}:10:5: error unknown-key: unknown key 'descripton' in agents[0]`,
         "  hint: did you mean 'description'?",
         `${file}:15:1: error unknown-key: unknown key 'agentz' in the top level`,

@@ -424,6 +424,16 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(after, before).reasons, []);
   });
 
+  it("a material loss raised, dropped or moved to another currency is material: more caps on spending count; one stated or lowered is not", () => {
+    const withLoss = (amount: number | undefined, currency = "EUR") => variant((m) => (m.system.materialLoss = amount === undefined ? undefined : { amount, currency }))[1];
+    const reasons = (a: number | undefined, b: number | undefined, currency?: string) => diffModels(withLoss(a), withLoss(b, currency)).reasons.map((r) => [r.code, r.message]);
+    assert.deepEqual(reasons(1000, 5000), [["blast-radius", `the material loss changed from 1000 EUR to 5000 EUR: caps on spending under 5000 EUR now count as bounding the harm`]]);
+    assert.deepEqual(reasons(1000, undefined), [["blast-radius", "the material loss changed from 1000 EUR to not stated: caps on spending of any amount now count as bounding the harm"]]);
+    assert.equal(reasons(1000, 1000, "USD").length, 1);
+    assert.deepEqual(reasons(undefined, 1000), []);
+    assert.deepEqual(reasons(5000, 1000), []);
+  });
+
   it("a changed tenancy of a prompt, source or store is material: whose sessions its writers reach", () => {
     const [before, after] = variant((m) => {
       find(m.prompts, "sys-prompt").tenancy = "single";

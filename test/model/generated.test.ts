@@ -61,6 +61,9 @@ function validate(schema: Json, value: unknown, at = "$"): string[] {
       case "minimum":
         if (typeof value === "number" && value < (expected as number)) errors.push(`${at}: below ${String(expected)}`);
         break;
+      case "exclusiveMinimum":
+        if (typeof value === "number" && value <= (expected as number)) errors.push(`${at}: not above ${String(expected)}`);
+        break;
       case "items":
         if (Array.isArray(value)) value.forEach((item, index) => errors.push(...validate(expected as Json, item, `${at}[${index}]`)));
         break;
@@ -253,6 +256,7 @@ describe("docs/model.md", () => {
       "Threatwright model",
       "Threatwright model fragment",
       "System",
+      "Material loss",
       "Review policy",
       "Last review",
       "Actor",

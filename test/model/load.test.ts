@@ -98,7 +98,7 @@ describe("reporting bad input with its exact position", () => {
   it("reports unknown keys with a did-you-mean, or the allowed keys when nothing is close", () => {
     const file = fixture("unknown-key", "threatwright.yaml");
     assert.deepEqual(diagnosticsOf(load("unknown-key")), [
-      error(file, 6, 3, "unknown-key", "unknown key 'favouriteColour' in system", "allowed keys: id, name, description, owner, repository, euAiActRisk"),
+      error(file, 6, 3, "unknown-key", "unknown key 'favouriteColour' in system", "allowed keys: id, name, description, owner, repository, euAiActRisk, materialLoss"),
       error(file, 10, 5, "unknown-key", "unknown key 'descripton' in agents[0]", "did you mean 'description'?"),
       error(file, 15, 1, "unknown-key", "unknown key 'agentz' in the top level", "did you mean 'agents'?"),
     ]);
@@ -113,6 +113,15 @@ describe("reporting bad input with its exact position", () => {
     assert.deepEqual(at("RISK-SCORE"), [[12, 40, "invalid-value", message]]);
     assert.deepEqual(at("eur"), [[12, 40, "invalid-value", message]]);
     assert.ok(loadModel("m.yaml", memoryFiles({ "m.yaml": control("EUR") })).ok);
+  });
+
+  it("says a material loss must be more than zero (an exclusive bound), and that a negative amount must be at least zero", () => {
+    const loss = (amount: string) => `${MINIMAL_ROOT}  materialLoss: {amount: ${amount}, currency: EUR}\n`;
+    const spend = (amount: string) => `${MINIMAL_ROOT}actors:\n  - {id: visitors, type: public}\ncontrols:\n  - {id: cap, type: spend-limit, covers: [visitors], threshold: {amount: ${amount}, currency: EUR}}\n`;
+    const messages = (text: string) => diagnosticsOf(loadModel("m.yaml", memoryFiles({ "m.yaml": text }))).map((d) => d.message);
+    assert.deepEqual(messages(loss("0")), ["system.materialLoss.amount: must be more than 0"]);
+    assert.deepEqual(messages(spend("-1")), ["controls[0].threshold.amount: must be at least 0"]);
+    assert.ok(loadModel("m.yaml", memoryFiles({ "m.yaml": loss("0.5") })).ok);
   });
 
   it("reports a key repeated in the same mapping, at the repeat", () => {

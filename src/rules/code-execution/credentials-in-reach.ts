@@ -3,7 +3,7 @@ import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis
 import { heldData, isSensitive, SENSITIVITY_WORDS, sensitivity } from "../../analysis/sensitivity.js";
 import { codeSite, isOwnRuntime } from "../../analysis/capabilities.js";
 import type { InjectableAgent } from "../helpers.js";
-import { autonomyFactor, isSevere, injectableAgents, originEvidence, ownToolEffects, UNCAPPED_SPEND, worstEffect } from "../helpers.js";
+import { autonomyFactor, isSevere, injectableAgents, originEvidence, ownToolEffects, uncappedSpend, worstEffect } from "../helpers.js";
 import type { Effect } from "../../analysis/capabilities.js";
 import type { AnalysisContext, Detection, Factor, Rule } from "../rule.js";
 
@@ -62,11 +62,11 @@ export const credentialsInReach: Rule = {
         const where = via.length === 2 ? `in ${graph.nameOf(tool)}'s environment` : via.length === 3 ? `on ${graph.nameOf(holder)}, where ${graph.nameOf(tool)} runs code` : `in ${graph.nameOf(holder)}'s configuration on ${graph.nameOf(via[2]!)}, where ${graph.nameOf(tool)} runs code`;
         const grants = capabilities.identityEffects(owner.id);
         // Spending on a model is usage billed to the account (cost harvesting, capped by spend limits), not moving money.
-        const severe = worstEffect(grants.filter((g) => isSevere(g) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
+        const severe = worstEffect(grants.filter((g) => isSevere(graph, g) && !(g.action === "spend" && graph.kindOf(g.resource!) === "model")));
         const worst = severe ?? worstEffect(grants);
         const impact: Factor[] = [];
         if (!worst) impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} has no permissions in the model` });
-        else if (severe) impact.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(owner.id)} can ${severe.action} on ${graph.nameOf(severe.resource!)}${severe.action === "spend" ? UNCAPPED_SPEND : ""}` });
+        else if (severe) impact.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(owner.id)} can ${severe.action} on ${graph.nameOf(severe.resource!)}${severe.action === "spend" ? uncappedSpend(graph, severe.limit) : ""}` });
         else if (grants.every((g) => g.action === "read") && !grants.some((g) => heldData(graph, g.resource!).some((d) => graph.data(d) && isSensitive(graph.data(d)!)))) {
           impact.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(owner.id)} can only read, and nothing sensitive` });
         }

@@ -1,6 +1,6 @@
 import { entrySteps, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, moreDangerous } from "../../analysis/factors.js";
-import { capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
+import { capAboveMaterial, capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
 import type { Control, Tool } from "../../model/schema.js";
 import { entryControls, entryWays, originEvidence } from "../helpers.js";
 import type { Detection, EvidenceItem, Rule } from "../rule.js";
@@ -42,7 +42,7 @@ export const approvalThresholdSplitting: Rule = {
   rationale:
     "An approval that applies only above an amount says nothing about payments below it. An attacker who steers the agent (a fake invoice, a changed bank account) asks for several payments just under the threshold, and each goes out without a person seeing it. Only a limit on the number of payments, or on the total per period close to the threshold, closes the gap; a higher cap on the total only bounds the loss.",
   appliesWhen:
-    "A tool that spends money is covered by a human approval with a threshold (on the tool or an agent using it), an agent that uses it is reachable by untrusted content, and neither the spend capability's own limit nor a spend-limit control on the tool or its agents caps the total per day or month below 3 times the threshold (under that, at most two payments just under the threshold fit in a period; a cap per hour leaves room for two more every hour). A higher cap, or one per hour, lowers the impact by 1. A cap in another currency than the threshold's cannot be compared with it, and the rule then does not apply.",
+    "A tool that spends money is covered by a human approval with a threshold (on the tool or an agent using it), an agent that uses it is reachable by untrusted content, and neither the spend capability's own limit nor a spend-limit control on the tool or its agents caps the total per day or month below 3 times the threshold (under that, at most two payments just under the threshold fit in a period; a cap per hour leaves room for two more every hour). A higher cap, or one per hour, lowers the impact by 1, unless it is at or above what the organisation counts as a material loss (system materialLoss). A cap in another currency than the threshold's cannot be compared with it, and the rule then does not apply.",
   mappings: {
     stride: ["T", "E"],
     owaspLlm: ["LLM06:2025", "LLM01:2025"],
@@ -109,14 +109,17 @@ export const approvalThresholdSplitting: Rule = {
             ...controls
               .filter((c) => c.type === "spend-limit" && !capsTotal(c))
               .map((c): EvidenceItem => ({ element: c.id, note: `spend limit${c.threshold ? ` of ${c.threshold.amount} ${c.threshold.currency} per ${c.threshold.per ?? "action"}` : ""}, not a total per period` })),
-            ...caps.map((c): EvidenceItem => ({ element: c.element, note: `caps the total at ${capWords(c, threshold.amount)}: it bounds the loss but leaves room to split` })),
+            ...caps.map((c): EvidenceItem => {
+              const tooHigh = capAboveMaterial(graph, c);
+              return { element: c.element, note: `caps the total at ${capWords(c, threshold.amount)}: ${tooHigh ? `it is ${tooHigh}, so it bounds nothing that matters, and` : "it bounds the loss but"} leaves room to split` };
+            }),
             ...onTheWayIn.evidence,
           ],
           factors: [
             ...exposureFactor(graph, top),
             ...attackerFactor(graph, top.id),
             ...pathLengthFactor(graph, hops),
-            ...(cap ? [{ dimension: "impact" as const, delta: -1, reason: `the total is capped at ${capWords(cap, threshold.amount)}` }] : []),
+            ...(cap && !capAboveMaterial(graph, cap) ? [{ dimension: "impact" as const, delta: -1, reason: `the total is capped at ${capWords(cap, threshold.amount)}` }] : []),
           ],
           path: [
             ...entrySteps(graph, untrusted, top, entry.agent),

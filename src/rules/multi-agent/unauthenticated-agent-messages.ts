@@ -47,7 +47,7 @@ export const unauthenticatedAgentMessages: Rule = {
         const injectable = untrusted.reaches(sender);
         if (!crosses && !injectable) continue;
         const effects = ownToolEffects(capabilities.agentEffects(receiver)).filter((e) => CONSEQUENTIAL_ACTIONS.has(e.action));
-        const severe = effects.filter(isSevere);
+        const severe = effects.filter((e) => isSevere(graph, e));
         const factors: Factor[] = [];
         if (crosses) factors.push({ dimension: "likelihood", delta: 1, reason: `the messages cross from ${graph.nameOf(from)} to ${graph.nameOf(to)}` });
         if (severe.length) factors.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(receiver)} can ${[...new Set(severe.map((e) => e.action))].join(", ")} on what it is told` });

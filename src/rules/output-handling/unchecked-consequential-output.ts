@@ -72,7 +72,7 @@ export const uncheckedConsequentialOutput: Rule = {
         if (entry !== undefined) factors.push({ dimension: "likelihood", delta: 1, reason: `attacker text reaches ${graph.nameOf(producer)}, so a wrong value can be planted on purpose` });
         if (kind === "agent") factors.push(...autonomyFactor(context, consumer));
         // Of these, spending, deleting and running code, less spending through a grant capped in total per period: a known cost, not money moved at will.
-        const severe = effects.filter(isSevere);
+        const severe = effects.filter((e) => isSevere(graph, e));
         if (severe.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `${graph.nameOf(consumer)} can ${[...new Set(severe.map((e) => e.action))].join(", ")}` });
         else if (effects.every((e) => e.action === "write")) factors.push({ dimension: "impact", delta: -1, reason: `${graph.nameOf(consumer)} only writes; a wrong value is recorded, not paid, deleted or run` });
 

@@ -127,6 +127,26 @@ ruleTester(approvalThresholdSplitting, {
       ],
     },
     {
+      name: "the same 5,000,000 EUR monthly cap in a system whose material loss is 100,000 EUR takes nothing off",
+      model: spec(ticketAgent(), payments(undefined, [{ id: "program-cap", type: "spend-limit", covers: ["agent"], threshold: { amount: 5000000, currency: "EUR", per: "month" } }]), {
+        system: { id: "test-system", name: "Test system", owner: "team@example.com", materialLoss: { amount: 100000, currency: "EUR" } },
+      }),
+      // Likelihood 3; impact 4, the cap not counted: 12, high.
+      findings: [
+        {
+          anchors: ["pay", "approval"],
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 4);
+            assert.equal(
+              finding.evidence.find((e) => e.element === "program-cap")?.note,
+              "caps the total at 5000000 EUR per month, 500 times the approval threshold: it is at or above the 100000 EUR Test system counts as a material loss, so it bounds nothing that matters, and leaves room to split",
+            );
+          },
+        },
+      ],
+    },
+    {
       name: "a planned daily cap does not close the gap; a verified rate limit lowers impact",
       model: spec(
         ticketAgent(),

@@ -17,6 +17,9 @@ const refunds = (limit?: Record<string, unknown>) => ({
   tools: [{ id: "refund", capabilities: [{ action: "spend", on: ["payments-api"], ...(limit ? { limit } : {}) }] }],
 });
 
+/** The test system, counting a loss of 1,000 in the currency given as material. */
+const materialLoss = (currency: string) => ({ id: "test-system", name: "Test system", owner: "team@example.com", materialLoss: { amount: 1000, currency } });
+
 ruleTester(unapprovedSpending, {
   valid: [
     { name: "the askers pay with their own token (delegated) and nothing else reaches the agent: they spend their own money", model: spec(publicChat("agent", { tools: ["pay"] }), ownPayments) },
@@ -135,6 +138,70 @@ ruleTester(unapprovedSpending, {
             assert.equal(finding.residual.impact, 1);
             assert.equal(finding.residual.score, 5);
             assert.match(finding.reasons[2]!, /daily-cap \(spend-limit, implemented, verified, caps the total at 200 EUR per day\) lowers impact by 2/);
+          },
+        },
+      ],
+    },
+    {
+      name: "the tool caps each payment at 1,000,000 EUR, at or above the team's material loss of 1,000 EUR: the cap bounds nothing that matters",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ amount: 1000000, currency: "EUR", per: "action" }), { system: materialLoss("EUR") }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Likelihood 4 +1 (public) = 5; impact 4, no step off for the cap: 20, critical.
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.inherent.impact, 4);
+            assert.equal(finding.evidence.find((e) => e.element === "refund")?.note, "spend capability on payments-api; its limit of 1000000 EUR is at or above the 1000 EUR Test system counts as a material loss, so it is not counted");
+          },
+        },
+      ],
+    },
+    {
+      name: "a cap under the material loss counts as before",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ amount: 250, currency: "EUR", per: "action" }), { system: materialLoss("EUR") }),
+      // Likelihood 5; impact 4 -1 (each payment capped at 250 EUR): 15, high.
+      findings: [{ anchors: ["agent", "refund"], severity: "high", check: (finding) => assert.equal(finding.inherent.score, 15) }],
+    },
+    {
+      name: "a material loss in another currency than the cap's cannot be compared with it: the cap counts",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ amount: 1000000, currency: "EUR", per: "action" }), { system: materialLoss("USD") }),
+      findings: [{ anchors: ["agent", "refund"], severity: "high", check: (finding) => assert.equal(finding.inherent.score, 15) }],
+    },
+    {
+      name: "the tool's own cap is at the material loss, so a tighter spend-limit control on each payment counts in its place",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds({ amount: 1000, currency: "EUR", per: "action" }), {
+        system: materialLoss("EUR"),
+        controls: [{ id: "user-cap", type: "spend-limit", covers: ["refund"], threshold: { amount: 250, currency: "EUR", per: "action" }, verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Inherent: likelihood 5, impact 4 (the 1,000 EUR cap is at the 1,000 EUR material loss: at or above it counts for nothing): 20, critical.
+          // Residual: the 250 EUR control is the cap on each payment that counts, one step: 5 x 3 = 15, high.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 20);
+            assert.equal(finding.residual.score, 15);
+            assert.match(finding.reasons[2]!, /user-cap \(spend-limit, implemented, verified, caps each payment at 250 EUR\) lowers impact by 1/);
+          },
+        },
+      ],
+    },
+    {
+      name: "a spend-limit control whose daily cap is above the material loss is not counted, and says why",
+      model: spec(publicChat("agent", { tools: ["refund"] }), refunds(), {
+        system: materialLoss("EUR"),
+        controls: [{ id: "daily-cap", type: "spend-limit", covers: ["refund"], threshold: { amount: 5000, currency: "EUR", per: "day" }, verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Inherent 5 x 4 = 20; the cap takes nothing off: residual 20, critical.
+          severity: "critical",
+          check: (finding) => {
+            assert.equal(finding.residual.score, 20);
+            assert.match(finding.reasons[2]!, /Not counted: daily-cap \(spend-limit\) caps the total at 5000 EUR per day, at or above the 1000 EUR Test system counts as a material loss\.$/);
           },
         },
       ],

@@ -47,6 +47,21 @@ ruleTester(unrotatedCredential, {
       findings: [{ anchors: ["backend-key"], severity: "medium", check: (finding) => assert.equal(finding.reasons[1], "Impact 3/5: rule default 3.") }],
     },
     {
+      name: "a billing cap per month at or above the system's material loss is no known cost: still damaging",
+      model: spec(backendCredential({}, { permissions: [{ resource: "orders-api", actions: ["read", "spend"], limit: { amount: 50000, currency: "USD", per: "month" } }] }), {
+        system: { id: "test-system", name: "Test system", owner: "team@example.com", materialLoss: { amount: 10000, currency: "USD" } },
+      }),
+      // 3 x (3 + 1) = 12: high, as with no cap.
+      findings: [
+        {
+          anchors: ["backend-key"],
+          severity: "high",
+          check: (finding) =>
+            assert.equal(finding.reasons[1], "Impact 4/5: rule default 3; +1 backend-sa may spend on orders-api, with the total capped only at 50000 USD per month, at or above the 10000 USD Test system counts as a material loss."),
+        },
+      ],
+    },
+    {
       name: "a cap on each call is not a cap on the total: still damaging",
       model: spec(backendCredential({}, { permissions: [{ resource: "orders-api", actions: ["read", "spend"], limit: { amount: 1, currency: "USD", per: "action" } }] })),
       findings: [{ anchors: ["backend-key"], severity: "high" }],
