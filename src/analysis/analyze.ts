@@ -247,7 +247,7 @@ function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string
     const host = graph.hostOf(id);
     if (host !== undefined) into.add(host);
     const identity = identities ? graph.identityOf(id) : undefined;
-    if (identity !== undefined && actsAs(graph, id, identity.id)) into.add(identity.id);
+    if (identity !== undefined && actsAs(graph, id, identity.id, ids)) into.add(identity.id);
   }
 }
 
@@ -255,15 +255,20 @@ function addRuntime(graph: SystemGraph, ids: readonly string[], into: Set<string
  * Whether what a finding about the element is about is done as the identity. An agent whose tools each
  * run as an identity of their own acts through those: its own (the one it calls its model and reads its
  * context with) bounds none of its actions, so a control on it, least privilege above all, does not
- * lower what a steered agent can do. A tool that calls with the asker's own token (delegated) acts as
- * no identity of the model's: the grants it uses are the asker's.
+ * lower what a steered agent can do; where the finding names the agent's tools among its anchors, only
+ * those tools are asked. A tool that calls with the asker's own token (delegated) acts as no identity of
+ * the model's: the grants it uses are the asker's.
  */
-function actsAs(graph: SystemGraph, id: string, identity: string): boolean {
+function actsAs(graph: SystemGraph, id: string, identity: string, anchors: readonly string[]): boolean {
   const kind = graph.kindOf(id);
   if (kind === "tool") return graph.tool(id)?.delegated !== true;
   if (kind !== "agent") return true;
   const tools = graph.toolsOf(id);
-  return tools.length === 0 || tools.some((tool) => tool.delegated !== true && (tool.runsAs ?? identity) === identity);
+  if (tools.length === 0) return true;
+  // A finding about one of the agent's tools is about what that tool does: the agent's identity counts only
+  // where that tool acts as it, not because some other tool of the agent's (one that reads runbooks) does.
+  const named = tools.filter((tool) => anchors.includes(tool.id));
+  return (named.length > 0 ? named : tools).some((tool) => tool.delegated !== true && (tool.runsAs ?? identity) === identity);
 }
 
 function bySeverityThenId(a: Finding, b: Finding): number {

@@ -50,6 +50,18 @@ describe("the identities whose controls count", () => {
     assert.deepEqual(injection("agent-sa").controls, []);
   });
 
+  it("not on the agent's own identity for a finding about a tool that runs as another, though another tool of the agent's runs as it", () => {
+    // The agent also reads runbooks as agent-sa: least privilege there bounds the read, not the update orders-sa makes.
+    const withReader = (on: string) => {
+      const withRead = model(on);
+      withRead.agents = [{ id: "agent", models: ["llm"], tools: ["update", "read-runbooks"], runsAs: "agent-sa" }];
+      withRead.tools = [...(withRead.tools as Record<string, unknown>[]), { id: "read-runbooks", capabilities: [{ action: "read", on: ["index"] }] }];
+      return withRead;
+    };
+    assert.deepEqual(findingsOf(destructiveChanges, withReader("agent-sa")).find((f) => f.id === "TW-AGY-001@agent+update")!.controls, []);
+    assert.equal(findingsOf(destructiveChanges, withReader("orders-sa")).find((f) => f.id === "TW-AGY-001@agent+update")!.controls.find((c) => c.control === "narrowed")?.by, 1);
+  });
+
   it("not on the identity of a pipeline the attacker's text passes on its way in", () => {
     assert.deepEqual(injection("ingest-sa").controls, []);
   });
