@@ -244,14 +244,30 @@ export function score(rule: Rule, factors: readonly Factor[], scope: readonly st
  */
 function approvalAcrossTools(mitigation: Mitigation, scope: readonly string[], graph: SystemGraph, limits: ApprovalLimits): { applied?: AppliedControl; notCounted?: [string, string] } | "none" {
   const tools = scope.filter((id) => graph.tool(id)?.capabilities.some((c) => CONSEQUENTIAL_ACTIONS.has(c.action)));
-  if (tools.length < 2) return "none";
+  if (tools.length === 0) return "none";
   const agents = new Set(scope.filter((id) => graph.kindOf(id) === "agent"));
+  const approvalsOn = (places: readonly (string | undefined)[]) => places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place).filter((c) => c.type === "human-approval")));
   const gates = tools.map((id) => {
     const tool = graph.tool(id)!;
-    const places = [id, graph.hostOf(id), graph.identityOf(id)?.id, ...graph.agentsUsingTool(id).map((a) => a.id).filter((a) => agents.has(a)), ...tool.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? [])];
-    const approvals = places.flatMap((place) => (place === undefined ? [] : graph.controlsCovering(place).filter((c) => c.type === "human-approval")));
-    return { tool: id, gate: strongest(mitigation, approvals, graph, limits) };
+    const onTool = strongest(mitigation, approvalsOn([id, graph.hostOf(id), graph.identityOf(id)?.id, ...graph.agentsUsingTool(id).map((a) => a.id).filter((a) => agents.has(a))]), graph, limits);
+    // An approval on what the tool acts on gates the tool only where every such resource has one: isolating
+    // a server waits for an analyst, isolating a workstation the same tool reaches does not.
+    const resources = [...new Set(tool.capabilities.filter((c) => CONSEQUENTIAL_ACTIONS.has(c.action)).flatMap((c) => c.on ?? []))];
+    const perResource = resources.map((r) => ({ resource: r, gate: strongest(mitigation, approvalsOn([r]), graph, limits) }));
+    const weakestResource = perResource.length ? perResource.reduce((a, b) => ((b.gate?.by ?? 0) < (a.gate?.by ?? 0) ? b : a)) : undefined;
+    const onResources = weakestResource?.gate;
+    const gate = (onResources?.by ?? 0) > (onTool?.by ?? 0) ? onResources : (onTool ?? onResources);
+    const ungated = perResource.filter((r) => (r.gate?.by ?? 0) === 0).map((r) => r.resource);
+    const partly = (onTool?.by ?? 0) === 0 && ungated.length > 0 ? perResource.find((r) => (r.gate?.by ?? 0) > 0) : undefined;
+    return { tool: id, gate, byResources: (onTool?.by ?? 0) === 0 && (onResources?.by ?? 0) > 0, ...(partly ? { partly: { approval: partly.gate!.control, on: partly.resource, ungated } } : {}) };
   });
+  if (tools.length === 1) {
+    // One tool: an approval on it (or its agent, host, identity) counts as any in scope does; one on what it acts on
+    // counts as the weakest resource's, and not at all while one resource is left open.
+    const only = gates[0]!;
+    if (only.partly) return { notCounted: [only.partly.approval, `${only.partly.approval} (human-approval) gates ${only.tool} on ${only.partly.on} but not on ${only.partly.ungated.join(", ")}, which a steered agent picks`] };
+    return only.byResources ? { applied: only.gate } : "none";
+  }
   const byOf = (g: (typeof gates)[number]) => g.gate?.by ?? 0;
   const weakestGate = gates.reduce((a, b) => (byOf(b) < byOf(a) ? b : a));
   if (byOf(weakestGate) > 0) return { applied: weakestGate.gate };

@@ -228,6 +228,29 @@ describe("an approval across tools", () => {
     assert.match(pi.reasons[2]!, /email-review \(human-approval, implemented, not verified\) lowers likelihood by 0.5/);
   });
 
+  it("an approval on some of what a tool acts on does not gate the tool: it counts where every resource it acts on has one (SOC review P7)", () => {
+    // One delete tool on two stores; the approval covers one store, then both (the second by an unverified approval).
+    const twoStores = (gated: readonly string[]) =>
+      spec(publicChat("agent", { tools: ["purge"] }), {
+        datastores: [
+          { id: "servers", type: "relational", holds: ["orders-data"] },
+          { id: "workstations", type: "relational", holds: ["orders-data"] },
+        ],
+        data: [{ id: "orders-data", classification: "confidential" }],
+        tools: [{ id: "purge", capabilities: [{ action: "delete", on: ["servers", "workstations"] }] }],
+        controls: gated.map((on) => ({ id: `approval-${on}`, type: "human-approval", covers: [on], verified: on === "servers" })),
+      });
+    const purge = (gated: readonly string[]) => findings(twoStores(gated)).get("TW-AGY-001@agent+purge")!;
+    const open = purge([]);
+    const half = purge(["servers"]);
+    assert.equal(half.residual.score, open.residual.score);
+    assert.match(half.reasons[2]!, /Not counted: approval-servers \(human-approval\) gates purge on servers but not on workstations, which a steered agent picks\.$/);
+    // Both stores gated: the weaker gate (unverified, half of 2 steps) counts.
+    const both = purge(["servers", "workstations"]);
+    assert.equal(both.residual.likelihood, both.inherent.likelihood - 1);
+    assert.match(both.reasons[2]!, /approval-workstations \(human-approval, implemented, not verified\) lowers likelihood by 1/);
+  });
+
   it("an approval on the agent gates the tools of its MCP servers too", () => {
     const model = spec(agentWith([{ id: "refund", action: "spend" }], ["agent"], { mcpServers: ["shop-mcp"] }), mcpServer("shop-mcp", "first-party"), {
       tools: [{ id: "delete-order", server: "shop-mcp", capabilities: [{ action: "delete", on: ["orders"] }] }],
