@@ -120,11 +120,12 @@ function dataFactor(graph: SystemGraph, dataIds: readonly string[], measure: (da
  * Long chains need more to go right for the attacker: -1 when the text must pass three or more places
  * that each take a step of their own (a store it waits in, a pipeline that processes it, another agent or
  * a person who must pass it on). Clients and services that relay it count for nothing, so drawing the
- * phone or the gateway in front of an agent does not lower a score. `beyondTarget`: the finding's harm
+ * phone or the gateway in front of an agent does not lower a score, and nor do tools: a search tool
+ * between an index and the agent hands the agent what the index holds, as a retrieval flow would. `beyondTarget`: the finding's harm
  * is one step past the path's last hop (the agent writes to memory), so that hop is on the way too.
  */
 export function pathLengthFactor(graph: SystemGraph, hops: readonly Hop[], beyondTarget = false): Factor[] {
-  const between = hops.slice(1, beyondTarget ? hops.length : -1).filter((hop) => !isRelay(graph, hop.node));
+  const between = hops.slice(1, beyondTarget ? hops.length : -1).filter((hop) => !isRelay(graph, hop.node) && graph.kindOf(hop.node) !== "tool");
   if (between.length < 3) return [];
   const named = between.slice(0, 3).map((hop) => graph.nameOf(hop.node));
   return [{ dimension: "likelihood", delta: -1, reason: `attacker text must pass ${between.length > 3 ? `${named.join(", ")} and ${between.length - 3} more` : `${named[0]}, ${named[1]} and ${named[2]}`} before it acts` }];

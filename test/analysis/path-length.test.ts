@@ -1,6 +1,7 @@
 // How long a way attacker text takes counts only the places that take a step of their own: a store it
 // waits in, a pipeline, another agent or a person who passes it on. Clients and services relay it, so
-// drawing the caller's phone or a gateway in front of an agent must not lower a score.
+// drawing the caller's phone or a gateway in front of an agent must not lower a score; nor does a tool
+// that reads a store for the agent.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pathLengthFactor } from "../../src/analysis/factors.js";
@@ -19,6 +20,8 @@ const graph = buildGraph(
       models: [{ id: "llm", provider: "V", hosting: "hosted-api" }],
       agents: [{ id: "front", models: ["llm"] }, { id: "triage", models: ["llm"] }, { id: "agent", models: ["llm"] }],
       datastores: [{ id: "inbox", type: "document" }],
+      pipelines: [{ id: "ingest", type: "embedding-ingestion" }],
+      tools: [{ id: "search", capabilities: [{ action: "read", on: ["inbox"] }] }],
     }),
   ),
 );
@@ -36,6 +39,11 @@ describe("the length of the way in", () => {
     ]);
     // Two are not enough.
     assert.deepEqual(pathLengthFactor(graph, hops("caller", "inbox", "front", "agent")), []);
+  });
+
+  it("does not count a tool that reads a store for the agent: it hands over what the store holds, as a retrieval flow would (SOC review P12)", () => {
+    assert.deepEqual(pathLengthFactor(graph, hops("caller", "ingest", "inbox", "search", "agent")), []);
+    assert.deepEqual(pathLengthFactor(graph, hops("caller", "ingest", "inbox", "search", "agent")), pathLengthFactor(graph, hops("caller", "ingest", "inbox", "agent")));
   });
 
   it("counts the last hop too when the harm is one step beyond it (the agent writes what it read to memory)", () => {
