@@ -225,8 +225,11 @@ export function worstEffect(effects: readonly Effect[]): Effect | undefined {
   return worst;
 }
 
-/** Actions whose damage grows with every repetition: what an agent left running keeps doing until someone stops it. */
-export const RUNAWAY_ACTIONS: ReadonlySet<Action> = new Set<Action>(["spend", "delete", "execute", "publish"]);
+/**
+ * Actions whose damage grows with every repetition: what an agent left running keeps doing until someone
+ * stops it. Administering is one: a loop that isolates host after host or disables account after account.
+ */
+export const RUNAWAY_ACTIONS: ReadonlySet<Action> = new Set<Action>(["spend", "delete", "execute", "publish", "admin"]);
 
 /** Whether a kill switch, not only planned, covers the element. */
 export function killSwitchOn(context: AnalysisContext, id: string | undefined): boolean {

@@ -6,9 +6,9 @@ export const noWayToStopAgent: Rule = {
   title: "Autonomous agent with damaging tools and no way to stop it",
   category: "governance",
   rationale:
-    "An agent that acts on its own can go wrong without any attacker: a bad plan, a loop, a misread instruction. When it can spend, delete, run code or publish, every minute it keeps going adds damage, and the people responsible need a way to stop it now, not a deployment later. A kill switch (a flag the agent checks, a revoked token, a stopped queue) turns a runaway agent into an incident of minutes. Human oversight under the EU AI Act includes being able to interrupt the system.",
+    "An agent that acts on its own can go wrong without any attacker: a bad plan, a loop, a misread instruction. When it can spend, delete, run code, publish or administer (isolate host after host, disable account after account), every minute it keeps going adds damage, and the people responsible need a way to stop it now, not a deployment later. A kill switch (a flag the agent checks, a revoked token, a stopped queue) turns a runaway agent into an incident of minutes. Human oversight under the EU AI Act includes being able to interrupt the system.",
   appliesWhen:
-    "An agent acts on its own (autonomy autonomous or not stated), its own tools can spend, delete, execute or publish, no other agent feeds it (chains of agents are TW-CAS-001's), and no kill-switch control, not only planned, covers the agent, its host or those tools.",
+    "An agent acts on its own (autonomy autonomous or not stated), its own tools can spend, delete, execute, publish or administer, no other agent feeds it (chains of agents are TW-CAS-001's), and no kill-switch control, not only planned, covers the agent, its host or those tools.",
   mappings: {
     stride: ["T", "D"],
     owaspLlm: ["LLM06:2025"],

@@ -50,7 +50,7 @@ export const cascadeWithoutCircuitBreaker: Rule = {
   rationale:
     "In a chain of agents each one acts on what the one before it produced. A wrong extraction, a hallucination or an injected instruction at the start turns into payments, deletions or published content at the end, repeated for every item in the queue, at machine speed. Without a way to stop the chain, people notice only after the damage is done.",
   appliesWhen:
-    "Two or more agents are linked by flows, the last one spends, deletes, executes or publishes on its own (autonomy autonomous or not stated), and no kill-switch control is in place on any agent of the chain, their hosts, or the acting agent's tools.",
+    "Two or more agents are linked by flows, the last one spends, deletes, executes, publishes or administers on its own (autonomy autonomous or not stated), and no kill-switch control is in place on any agent of the chain, their hosts, or the acting agent's tools.",
   mappings: {
     stride: ["T", "D"],
     owaspLlm: ["LLM06:2025"],

@@ -34,6 +34,14 @@ ruleTester(noWayToStopAgent, {
   ],
   invalid: [
     {
+      name: "an autonomous agent that only administers (isolates hosts) and nothing can stop it: a loop isolates host after host (SOC review P4)",
+      model: spec(internalAgent("cleaner", { tools: ["isolate"], autonomy: "autonomous" }), {
+        services: [{ id: "fleet", type: "other" }],
+        tools: [{ id: "isolate", capabilities: [{ action: "admin", on: ["fleet"] }] }],
+      }),
+      findings: [{ anchors: ["cleaner"], severity: "medium", summary: /^cleaner acts on its own and can admin through isolate, and nothing is in place to stop it/ }],
+    },
+    {
       name: "an autonomous agent deletes records and nothing can stop it",
       model: cleanup({ autonomy: "autonomous" }),
       findings: [

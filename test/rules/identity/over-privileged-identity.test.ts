@@ -118,6 +118,18 @@ ruleTester(overPrivilegedIdentity, {
       ],
     },
     {
+      name: "the host's identity may run code on the backend, which nothing acting as it does: running code weighs like administering (SOC review P6)",
+      model: { ...hostedAgent(["write"]), identities: [{ id: "backend-mi", type: "workload-identity", permissions: [{ resource: "chat-logs", actions: ["write"] }, { resource: "backend", actions: ["execute"] }] }] },
+      findings: [
+        {
+          anchors: ["backend-mi"],
+          // Likelihood 3; impact 3 +1 (unused grants include execute on backend) = 4: 12, high.
+          severity: "high",
+          check: (finding) => assert.match(finding.reasons[1]!, /\+1 unused grants include execute on backend/),
+        },
+      ],
+    },
+    {
       name: "an unused delete on a store of public data only (a cache rebuilt from what is published) loses nothing of value: no step up",
       model: hostedAgent(["write", "delete"], ["public-notes"]),
       // Likelihood 3, impact 3: 9, medium.
