@@ -192,7 +192,10 @@ export function diffModels(before: ThreatModel, after: ThreatModel, options: Dif
   changes.sort((a, b) => rank.get(a.kind)! - rank.get(b.kind)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const facts = options.facts ?? { before: prepareModel(before), after: prepareModel(after) };
-  const reasons = [...structuralReasons(changes, old, now), ...entryPointReasons(before, after, facts), ...blastRadiusReasons(before, after, facts)];
+  const entry = entryPointReasons(before, after, facts);
+  // New writers that make the element an untrusted entry point, or a more exposed one, are said once, by that reason.
+  const structural = structuralReasons(changes, old, now).filter((r) => !(newWriters.has(r) && entry.some((e) => e.element === r.element)));
+  const reasons = [...structural, ...entry, ...blastRadiusReasons(before, after, facts)];
   const materialElements = new Set(reasons.map((r) => r.element));
   for (const change of changes) change.material = materialElements.has(change.id);
 
@@ -229,6 +232,9 @@ export function decisionChange(was: Record<string, unknown> | undefined, is: Rec
   if (before === after) return undefined;
   return before === undefined ? `now declares a decision (stakes ${after})` : after === undefined ? `no longer declares a decision (it had stakes ${before})` : `decision stakes changed from ${before} to ${after}`;
 }
+
+/** The reasons that say a prompt, source or store gained writers (structuralReasons), which an entry-point reason about the same element says better. */
+const newWriters = new WeakSet<MaterialReason>();
 
 function structuralReasons(changes: readonly ElementChange[], old: Map<string, ElementRecord>, now: Map<string, ElementRecord>): MaterialReason[] {
   const reasons: MaterialReason[] = [];
@@ -327,6 +333,15 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
       const words = (loss: typeof from) => (loss ? `${loss.amount} ${loss.currency}` : "not stated");
       if (from && (!to || to.currency !== from.currency || to.amount > from.amount)) {
         reason("blast-radius", id, `the material loss changed from ${words(from)} to ${words(to)}: caps on spending ${to ? `under ${words(to)}` : "of any amount"} now count as bounding the harm`);
+      }
+    }
+    // Who may write a prompt, source or store decides whose text reaches what reads it: more writers are more ways in,
+    // even where they are all insiders (the 6,000 employees who can now edit the runbooks an agent follows).
+    if ((kind === "prompt" || kind === "source" || kind === "datastore") && heads.has("writableBy")) {
+      const gained = strings(is?.writableBy).filter((a) => !strings(was?.writableBy).includes(a));
+      if (gained.length > 0) {
+        reason("entry-point", id, `${noun(kind)} '${id}' is now writable by ${list(gained)}: what they write reaches whatever reads it`);
+        newWriters.add(reasons[reasons.length - 1]!);
       }
     }
     // Who may read a store or source already decides whether what it holds is news to someone behind an attack.

@@ -434,6 +434,13 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(reasons(5000, 1000), []);
   });
 
+  it("a prompt, source or store that gains writers is material, insiders too: more people's text reaches what reads it (SOC review P9)", () => {
+    const [before, after] = variant((m) => (find(m.datastores, "orders").writableBy = ["staff"]));
+    assert.deepEqual(diffModels(before, after).reasons.map((r) => [r.code, r.message]), [["entry-point", "datastore 'orders' is now writable by 'staff': what they write reaches whatever reads it"]]);
+    // Fewer writers close ways in: the findings diff shows it, no review needed.
+    assert.deepEqual(diffModels(after, before).reasons, []);
+  });
+
   it("a changed tenancy of a prompt, source or store is material: whose sessions its writers reach", () => {
     const [before, after] = variant((m) => {
       find(m.prompts, "sys-prompt").tenancy = "single";
