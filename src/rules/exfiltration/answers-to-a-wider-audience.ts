@@ -116,20 +116,26 @@ export const answersToAWiderAudience: Rule = {
   },
 };
 
-/** Clients and services the agent's output flows to, and those its tools post to, in ID order; an output flow wins over a tool. */
+/**
+ * Clients and services the agent's output flows to, and those its tools post to, in ID order, an answer
+ * before a post to the same place, so the answer tells the finding's story where it exposes anything (the
+ * finding keeps the first detection). A post is judged on its own too: where the output flow names what it
+ * carries, a tool that posts to the same place may still carry anything in the context.
+ */
 function placesOf(graph: SystemGraph, agentId: string): Place[] {
-  const found = new Map<string, Place>();
+  const answers = new Map<string, Place>();
+  const posts = new Map<string, Place>();
   const isPlace = (id: string) => graph.kindOf(id) === "client" || graph.kindOf(id) === "service";
   for (const flow of graph.flowsFrom(agentId)) {
-    if (isPlace(flow.to) && !found.has(flow.to)) found.set(flow.to, { id: flow.to, via: flow.id, how: "answer", ...(flow.data ? { carries: flow.data } : {}) });
+    if (isPlace(flow.to) && !answers.has(flow.to)) answers.set(flow.to, { id: flow.to, via: flow.id, how: "answer", ...(flow.data ? { carries: flow.data } : {}) });
   }
   for (const tool of graph.toolsOf(agentId)) {
     for (const capability of tool.capabilities) {
       if (!POSTING.has(capability.action)) continue;
-      for (const target of capability.on ?? []) if (isPlace(target) && !found.has(target)) found.set(target, { id: target, via: tool.id, how: "post" });
+      for (const target of capability.on ?? []) if (isPlace(target) && !posts.has(target)) posts.set(target, { id: target, via: tool.id, how: "post" });
     }
   }
-  return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return [...answers.values(), ...posts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.how === "answer" ? -1 : 1));
 }
 
 /** The actors a client or service names as reading what appears there, in ID order. */

@@ -99,6 +99,22 @@ ruleTester(answersToAWiderAudience, {
       ],
     },
     {
+      // The flow names only the question, but a tool also posts there, and it may carry anything in the context (SOC review P8).
+      name: "the answer flow carries only the question, and a posting tool writes to the same chat: the tool's posts are judged on their own",
+      model: (() => {
+        const model = spec(copilot({ channel: { readableBy: ["staff", "guests"] }, tools: ["post"] }), { tools: [{ id: "post", capabilities: [{ action: "send", on: ["chat"], destination: "any" }] }] }) as { flows: Record<string, unknown>[] };
+        return { ...model, flows: model.flows.map((f) => (f.id === "answer" ? { ...f, data: ["question"] } : f)) };
+      })(),
+      findings: [
+        {
+          anchors: ["copilot", "chat"],
+          // Likelihood 4 - 1 (only what it chooses to post) = 3; impact 3: 9, medium.
+          severity: "medium",
+          summary: /^copilot posts in chat, where guests read what it writes, and its context holds docs/,
+        },
+      ],
+    },
+    {
       name: "a post to a channel guests read, which the asker confirms first",
       model: spec(copilot({ tools: ["post"] }), channelPost(["guests"]), {
         controls: [{ id: "confirm-post", type: "human-approval", covers: ["post"], status: "implemented", verified: true }],
