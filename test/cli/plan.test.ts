@@ -45,14 +45,15 @@ describe("threatwright plan", () => {
     assert.equal(json.schemaVersion, "1.2");
     // Each step says which severity it brings findings below, as its lowered findings show: step 1 takes three
     // criticals to high, step 2 two more (TW-EXF-001 and TW-MEM-002, whose agent's two acting tools are then both gated,
-    // the weaker gate, the payment approval above 10,000 EUR, taking 0.5: 5x4 = 20 -> 4.5x4 = 18), step 3 none but three
-    // highs to medium.
+    // the weaker gate, the payment approval above 10,000 EUR, taking 0.5: 5x4 = 20 -> 4.5x4 = 18), step 3 none but two
+    // highs to medium: least privilege on the agents' workload identity lowers TW-NHI-001 on it and TW-AGY-001 for
+    // archive-invoice, which runs as it, but not TW-AGY-001 for read-ap-mailbox, which runs as mailbox-graph-app.
     assert.deepEqual(
       json.steps.map((s: { bringsBelow?: unknown }) => s.bringsBelow),
       [
         { severity: "critical", findings: 3 },
         { severity: "critical", findings: 2 },
-        { severity: "high", findings: 3 },
+        { severity: "high", findings: 2 },
       ],
     );
     for (const step of json.steps) {
