@@ -3,6 +3,7 @@ import type { SystemGraph } from "../graph/graph.js";
 import { isRelay } from "./attack-paths.js";
 import type { Factor } from "../rules/rule.js";
 import type { Adversary, Data, Model } from "../model/schema.js";
+import { reachesOutside } from "../model/vocabulary.js";
 import { integrityValue, SENSITIVITY_WORDS, sensitivity } from "./sensitivity.js";
 import type { Hop, UntrustedOrigin } from "./untrusted-content.js";
 
@@ -17,7 +18,8 @@ export function exposureFactor(graph: SystemGraph, origin: UntrustedOrigin): Fac
 
 /**
  * The most capable adversary that comes in through an entry: one whose `via` names the entry or an
- * actor who writes to it, or one that names no way in (it may use any). Undefined when no adversary
+ * actor who writes to it, or one that names no way in (it may use any); any adversary at all for a
+ * tool that fetches whatever URL the agent chooses, since anyone may publish a page. Undefined when no adversary
  * is modelled or none comes this way. Asked for every finding, so answered once per entry.
  */
 export function adversaryAt(graph: SystemGraph, entry: string): Adversary | undefined {
@@ -25,9 +27,11 @@ export function adversaryAt(graph: SystemGraph, entry: string): Adversary | unde
   if (!byEntry) adversariesAt.set(graph, (byEntry = new Map()));
   if (byEntry.has(entry)) return byEntry.get(entry);
   const ways = waysIn(graph, entry);
+  // A tool that fetches any URL the agent chooses reads pages anyone may publish: every adversary can come in that way.
+  const openWeb = graph.tool(entry)?.capabilities.some((c) => c.action === "fetch" && reachesOutside(c) && c.destination !== "allow-listed") === true;
   let top: Adversary | undefined;
   for (const adversary of graph.model.adversaries) {
-    if (adversary.via && !adversary.via.some((id) => ways.has(id))) continue;
+    if (adversary.via && !openWeb && !adversary.via.some((id) => ways.has(id))) continue;
     if (!top || rank(adversary.capability) > rank(top.capability) || (rank(adversary.capability) === rank(top.capability) && adversary.id < top.id)) top = adversary;
   }
   byEntry.set(entry, top);

@@ -124,6 +124,24 @@ ruleTester(thirdPartyToolOutput, {
       ],
     },
     {
+      // Anyone may publish a page, so every adversary can come in through a tool that fetches any URL, whatever its via names (SOC review P1).
+      name: "a tool that fetches any URL, and a high-capability adversary that names another way in: it can publish a page too",
+      model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("any"), {
+        actors: [{ id: "insiders", type: "contractor", authenticated: true }],
+        adversaries: [{ id: "crew", type: "organised-crime", capability: "high", via: ["insiders"] }],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "fetch"],
+          // Likelihood 3 + 1 (any URL) + 1 (high-capability adversary) = 5; impact 3: 15, high.
+          check: (finding) => {
+            assert.equal(finding.inherent.likelihood, 5);
+            assert.match(finding.reasons[0]!, /\+1 most capable adversary coming in through fetch is crew \(high capability\)/);
+          },
+        },
+      ],
+    },
+    {
       name: "allow-listed fetching and a community MCP tool, next to a shell",
       model: spec(internalAgent("agent", { tools: ["fetch", "shell"], mcpServers: ["issues-mcp"] }), fetchTool("allow-listed"), mcp("community"), shell),
       findings: [
