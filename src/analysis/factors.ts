@@ -18,8 +18,8 @@ export function exposureFactor(graph: SystemGraph, origin: UntrustedOrigin): Fac
 
 /**
  * The most capable adversary that comes in through an entry: one whose `via` names the entry or an
- * actor who writes to it, or one that names no way in (it may use any); any adversary at all for a
- * tool that fetches whatever URL the agent chooses, since anyone may publish a page. Undefined when no adversary
+ * actor who writes to it, or one that names no way in (it may use any). For a tool that fetches whatever
+ * URL the agent chooses, one that comes in as a public actor too: anyone may publish a page. Undefined when no adversary
  * is modelled or none comes this way. Asked for every finding, so answered once per entry.
  */
 export function adversaryAt(graph: SystemGraph, entry: string): Adversary | undefined {
@@ -27,18 +27,16 @@ export function adversaryAt(graph: SystemGraph, entry: string): Adversary | unde
   if (!byEntry) adversariesAt.set(graph, (byEntry = new Map()));
   if (byEntry.has(entry)) return byEntry.get(entry);
   const ways = waysIn(graph, entry);
-  // A tool that fetches any URL the agent chooses reads pages anyone may publish: every adversary can come in that way.
-  const openWeb = graph.tool(entry)?.capabilities.some((c) => c.action === "fetch" && reachesOutside(c) && c.destination !== "allow-listed") === true;
   let top: Adversary | undefined;
   for (const adversary of graph.model.adversaries) {
-    if (adversary.via && !openWeb && !adversary.via.some((id) => ways.has(id))) continue;
+    if (adversary.via && !adversary.via.some((id) => ways.has(id))) continue;
     if (!top || rank(adversary.capability) > rank(top.capability) || (rank(adversary.capability) === rank(top.capability) && adversary.id < top.id)) top = adversary;
   }
   byEntry.set(entry, top);
   return top;
 }
 
-/** What an adversary may name to come in through an entry: the entry, the actors who write to it, and for a tool that fetches, what it fetches and who writes that. */
+/** What an adversary may name to come in through an entry: the entry, the actors who write to it, and for a tool that fetches, what it fetches and who writes that (any public actor, where it fetches any URL). */
 function waysIn(graph: SystemGraph, entry: string): Set<string> {
   const ways = new Set<string>();
   const add = (id: string) => {
@@ -47,7 +45,12 @@ function waysIn(graph: SystemGraph, entry: string): Set<string> {
     if (Array.isArray(writers)) for (const writer of writers as string[]) ways.add(writer);
   };
   add(entry);
-  for (const capability of graph.tool(entry)?.capabilities ?? []) if (capability.action === "fetch") for (const target of capability.on ?? []) add(target);
+  for (const capability of graph.tool(entry)?.capabilities ?? []) {
+    if (capability.action !== "fetch") continue;
+    for (const target of capability.on ?? []) add(target);
+    // Any URL the agent chooses: pages anyone may publish, so whoever comes in as the public comes in here too.
+    if (reachesOutside(capability) && capability.destination !== "allow-listed") for (const actor of graph.model.actors) if (actor.type === "public") ways.add(actor.id);
+  }
   return ways;
 }
 

@@ -124,11 +124,11 @@ ruleTester(thirdPartyToolOutput, {
       ],
     },
     {
-      // Anyone may publish a page, so every adversary can come in through a tool that fetches any URL, whatever its via names (SOC review P1).
-      name: "a tool that fetches any URL, and a high-capability adversary that names another way in: it can publish a page too",
+      // Anyone may publish a page, so an adversary that comes in as the public comes in through a tool that fetches any URL too (SOC review P1).
+      name: "a tool that fetches any URL, and a high-capability adversary that comes in as members of the public elsewhere: it can publish a page too",
       model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("any"), {
-        actors: [{ id: "insiders", type: "contractor", authenticated: true }],
-        adversaries: [{ id: "crew", type: "organised-crime", capability: "high", via: ["insiders"] }],
+        actors: [{ id: "attackers", type: "public" }],
+        adversaries: [{ id: "crew", type: "organised-crime", capability: "high", via: ["attackers"] }],
       }),
       findings: [
         {
@@ -140,6 +140,15 @@ ruleTester(thirdPartyToolOutput, {
           },
         },
       ],
+    },
+    {
+      name: "near miss: the high-capability adversary comes in as contractors, not as the public: publishing pages is not its way in",
+      model: spec(internalAgent("agent", { tools: ["fetch"] }), fetchTool("any"), {
+        actors: [{ id: "insiders", type: "contractor", authenticated: true }],
+        adversaries: [{ id: "crew", type: "organised-crime", capability: "high", via: ["insiders"] }],
+      }),
+      // Likelihood 3 + 1 (any URL), no adversary through it: 4.
+      findings: [{ anchors: ["agent", "fetch"], check: (finding) => assert.equal(finding.inherent.likelihood, 4) }],
     },
     {
       name: "allow-listed fetching and a community MCP tool, next to a shell",
