@@ -144,41 +144,56 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
   const cache = new Map<string, Map<string, string>>();
   const stored = new Map<string, Map<string, string>>();
   const boundReads = new Map<string, Map<string, AskerBinding>>();
-  const visiting = new Set<string>();
+  const originAgents = new Map<string, Map<string, string>>();
   const sensitiveIds = new Set(graph.model.data.filter(isSensitive).map((d) => d.id));
   const NONE: ReadonlyMap<string, string> = new Map();
   // A hijacked agent of the team's passes on whatever it holds. Another organisation's agent (thirdParty) is not
   // looked inside: it sends what its flows list, not a context the model does not describe.
   const forwards = (id: string) => graph.kindOf(id) === "agent" && graph.agent(id)?.thirdParty !== true && untrusted.reaches(id);
 
-  const of = (agentId: string): Map<string, string> => {
-    const cached = cache.get(agentId);
-    if (cached) return cached;
+  /** The agents whose context reaches this one's: those that send to it, and those that write a store it reads. */
+  const upstreamOf = (agentId: string): string[] => {
+    const found = new Set<string>();
+    for (const flow of graph.flowsTo(agentId)) {
+      if (flow.from !== agentId && forwards(flow.from)) found.add(flow.from);
+      for (const writer of graph.flowsTo(flow.from)) if (writer.from !== agentId && forwards(writer.from)) found.add(writer.from);
+    }
+    return [...found];
+  };
+
+  /** One agent's context from its own flows and tools and what upstream agents hold so far; true when it changed. */
+  const compute = (agentId: string): boolean => {
     const found = new Map<string, string>();
-    if (visiting.has(agentId)) return found;
-    visiting.add(agentId);
-    const fromStores = new Map<string, string>();
-    const bound = new Map<string, AskerBinding>();
-    const add = (dataId: string, from: string, store: string | undefined, binding?: AskerBinding) => {
+    // In a loop, the store or binding an agent names for a piece of data is copied from the agent before it, which copies
+    // from the one before: named once, it stays (what reaches an agent only grows from round to round), or it would go round.
+    const fromStores = new Map<string, string>(stored.get(agentId));
+    const bound = new Map<string, AskerBinding>(boundReads.get(agentId));
+    // The agent whose own flows or tools first brought each piece of data in: what went round a loop back to where
+    // it came from is not news there, and is not said to come from the agent that passed it back.
+    const origin = new Map<string, string>(originAgents.get(agentId));
+    const add = (dataId: string, from: string, store: string | undefined, binding?: AskerBinding, source = agentId) => {
       if (!sensitiveIds.has(dataId)) return;
       if (!found.has(dataId)) found.set(dataId, from);
+      if (!origin.has(dataId)) origin.set(dataId, source);
       if (store !== undefined && !fromStores.has(dataId)) fromStores.set(dataId, store);
       if (binding !== undefined && !bound.has(dataId)) bound.set(dataId, binding);
     };
+    /** What an upstream agent holds, less what came to it from this agent. */
+    const passedOn = (upstream: string) => [...(cache.get(upstream) ?? NONE).keys()].filter((dataId) => originAgents.get(upstream)?.get(dataId) !== agentId);
     for (const flow of graph.flowsTo(agentId)) {
       const held = heldData(graph, flow.from);
       // One case's record at a time (perCase) is passed on, not read from the store of everyone's.
       for (const dataId of flow.data ?? held) add(dataId, flow.from, held.includes(dataId) && flow.perCase !== true ? flow.from : undefined);
-      if (forwards(flow.from)) {
-        const forwarded = of(flow.from);
+      if (flow.from !== agentId && forwards(flow.from)) {
         const upstream = stored.get(flow.from) ?? NONE;
         // A record the upstream agent read bound to its asker is still that one person's record.
         const upstreamBound = boundReads.get(flow.from);
-        for (const [dataId] of forwarded) add(dataId, flow.from, upstream.get(dataId), upstreamBound?.get(dataId));
+        const sources = originAgents.get(flow.from);
+        for (const dataId of passedOn(flow.from)) add(dataId, flow.from, upstream.get(dataId), upstreamBound?.get(dataId), sources?.get(dataId));
       }
       // A store that a hijacked agent writes to (shared memory) carries that agent's context on.
       for (const writer of graph.flowsTo(flow.from)) {
-        if (writer.from !== agentId && forwards(writer.from)) for (const [dataId] of of(writer.from)) add(dataId, writer.from, flow.from);
+        if (writer.from !== agentId && forwards(writer.from)) for (const dataId of passedOn(writer.from)) add(dataId, writer.from, flow.from, undefined, originAgents.get(writer.from)?.get(dataId));
       }
     }
     for (const tool of graph.toolsOf(agentId)) {
@@ -189,11 +204,38 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
         for (const { data, resource } of readReturns(graph, capability)) add(data, resource, binding ? undefined : resource, binding);
       }
     }
-    visiting.delete(agentId);
+    const changed = !sameEntries(cache.get(agentId), found) || !sameEntries(stored.get(agentId), fromStores) || !sameEntries(boundReads.get(agentId), bound) || !sameEntries(originAgents.get(agentId), origin);
     cache.set(agentId, found);
+    originAgents.set(agentId, origin);
     stored.set(agentId, fromStores);
     if (bound.size > 0) boundReads.set(agentId, bound);
-    return found;
+    else boundReads.delete(agentId);
+    return changed;
+  };
+
+  // Agents that pass their context to each other in a loop (a router and its sub-agents) hold the same data whatever
+  // their IDs: each group of them (a strongly connected component) is settled together, to a fixed point, after
+  // every group upstream of it. Computed once, for every agent, on the first question.
+  let settled = false;
+  const settle = () => {
+    settled = true;
+    const agents = graph.ofKind("agent").map((n) => n.id);
+    for (const group of componentsUpstreamFirst(agents, upstreamOf)) {
+      if (group.length === 1 && !upstreamOf(group[0]!).includes(group[0]!)) {
+        compute(group[0]!);
+        continue;
+      }
+      // The sets only grow, and what each piece of data is said to come from follows from the sets: a round that changes nothing ends it.
+      let changed = true;
+      while (changed) {
+        changed = false;
+        for (const id of group) if (compute(id)) changed = true;
+      }
+    }
+  };
+  const of = (agentId: string): Map<string, string> => {
+    if (!settled) settle();
+    return cache.get(agentId) ?? new Map();
   };
   const fromStore = (agentId: string, dataId: string): string | undefined => {
     of(agentId);
@@ -204,4 +246,64 @@ export function traceContextData(graph: SystemGraph, untrusted: UntrustedContent
     return boundReads.get(agentId)?.get(dataId);
   };
   return { of, fromStore, boundToAsker };
+}
+
+/** Whether two maps hold the same entries, in any order (undefined as empty): insertion order may go round with the loop, the content settles. */
+function sameEntries<V>(a: ReadonlyMap<string, V> | undefined, b: ReadonlyMap<string, V>): boolean {
+  if ((a?.size ?? 0) !== b.size) return false;
+  for (const [key, value] of b) {
+    const was = a!.get(key);
+    if (was === undefined || (was !== value && JSON.stringify(was) !== JSON.stringify(value))) return false;
+  }
+  return true;
+}
+
+/**
+ * The strongly connected components of the graph whose edges run from each node to those `upstream`
+ * gives it, each component after every component upstream of it (Tarjan's algorithm, iterative so
+ * long chains do not exhaust the stack), members in the order given.
+ */
+function componentsUpstreamFirst(nodes: readonly string[], upstream: (id: string) => readonly string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const order = new Map(nodes.map((id, i) => [id, i]));
+  const groups: string[][] = [];
+  let next = 0;
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    const work: { id: string; edges: readonly string[]; at: number }[] = [];
+    const open = (id: string) => {
+      index.set(id, next);
+      low.set(id, next++);
+      stack.push(id);
+      onStack.add(id);
+      work.push({ id, edges: upstream(id).filter((u) => order.has(u)), at: 0 });
+    };
+    open(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      if (frame.at < frame.edges.length) {
+        const to = frame.edges[frame.at++]!;
+        if (!index.has(to)) open(to);
+        else if (onStack.has(to)) low.set(frame.id, Math.min(low.get(frame.id)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id)!, low.get(frame.id)!));
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const group: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          group.push(member);
+        } while (member !== frame.id);
+        groups.push(group.sort((a, b) => order.get(a)! - order.get(b)!));
+      }
+    }
+  }
+  return groups;
 }
