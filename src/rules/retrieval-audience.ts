@@ -17,6 +17,8 @@ export interface RetrievalAudience {
   agentId: string;
   /** The retrieval flows from the store to the agent. */
   flows: Flow[];
+  /** The agent's tools that search the store (a vector index read through a search tool is retrieval too), in ID order. */
+  tools: string[];
   /** Confidential or restricted data held by the store or carried by the flows, most sensitive first. */
   data: string[];
   /** Who asks the agent and is not among the store's readers, in ID order (never empty). */
@@ -61,7 +63,8 @@ const knownToFilter = (control: Control) => (control.status ?? "implemented") ==
 const audiences = new WeakMap<AnalysisContext, RetrievalAudience[]>();
 
 /**
- * Every agent's retrieval from a store that people ask it about, where the store holds confidential or restricted
+ * Every agent's retrieval from a store that people ask it about (a retrieval flow, through services that pass it
+ * on, or a search tool over a vector index), where the store holds confidential or restricted
  * data and some who ask may not read the store (its readableBy, or for a store only ingestion writes into, that of
  * every source it copies). Left out: stores on a host only reachable locally (one person's own index), and stores
  * shared between tenants that TW-EXF-004 reports. In store, then agent, ID order; worked out once per analysis.
@@ -85,6 +88,18 @@ export function retrievalAudiences(context: AnalysisContext): readonly Retrieval
       else retrievals.set(flow.to, { flows: [flow], relays: [] });
     }
     for (const way of readWays(graph, store.id)) if (way.relays.length > 0 && way.flows[0]!.channel === "retrieval" && !retrievals.has(way.agent)) retrievals.set(way.agent, { flows: way.flows, relays: way.relays });
+    // A search tool over a vector index is the same retrieval, drawn as a tool (as agent frameworks build it).
+    const searches = new Map<string, string[]>();
+    if (store.type === "vector") {
+      for (const use of graph.toolsActingOn(store.id)) {
+        if (use.action !== "read") continue;
+        for (const agent of graph.agentsUsingTool(use.tool)) {
+          const tools = searches.get(agent.id) ?? searches.set(agent.id, []).get(agent.id)!;
+          if (!tools.includes(use.tool)) tools.push(use.tool);
+          if (!retrievals.has(agent.id)) retrievals.set(agent.id, { flows: [], relays: [] });
+        }
+      }
+    }
     if (retrievals.size === 0) continue;
     // A store shared between tenants gets TW-EXF-004's finding, for every agent that reads it.
     if (crossTenantExposure(context, store.id)) continue;
@@ -100,9 +115,11 @@ export function retrievalAudiences(context: AnalysisContext): readonly Retrieval
       if (askers.length === 0) continue;
       // Only a filter on the retrieval itself is about what it returns; one on the agent may be about its tools.
       // A filter in a retrieval service between the store and the agent is on the retrieval too.
-      const onRetrieval = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id, ...relays]));
+      // So is one on a search tool.
+      const tools = (searches.get(agentId) ?? []).sort();
+      const onRetrieval = [...new Set(ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [...flows.map((f) => f.id), store.id, ...relays, ...tools])))];
       const filters = onRetrieval.filter((id) => knownToFilter(graph.node(id)!.element as unknown as Control));
-      found.push({ store, agentId, flows, data, askers, namedReaders: readableBy.size > 0 || copiedReadable, copiedReadable, pipelines, onRetrieval, filters });
+      found.push({ store, agentId, flows, tools, data, askers, namedReaders: readableBy.size > 0 || copiedReadable, copiedReadable, pipelines, onRetrieval, filters });
     }
   }
   audiences.set(context, found);

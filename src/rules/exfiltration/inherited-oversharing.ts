@@ -35,7 +35,7 @@ export const inheritedOversharing: Rule = {
     const { graph } = context;
     const detections: Detection[] = [];
     for (const audience of retrievalAudiences(context)) {
-      const { store, agentId, flows, data, askers, pipelines, filters } = audience;
+      const { store, agentId, flows, tools, data, askers, pipelines, filters } = audience;
       // Only a filter known to work leaves the sources' permissions as the question; otherwise TW-EXF-005 reports the retrieval.
       if (filters.length === 0 || pipelines.length === 0) continue;
       const sources = [...new Set(pipelines.flatMap(({ pipeline }) => copiedSources(context, pipeline)))].sort();
@@ -70,7 +70,7 @@ export const inheritedOversharing: Rule = {
           // LLM Data Leakage: the answer carries what the asker should not read.
           { element: agentId, action: "answers from them and cites them", technique: "AML.T0057" },
         ],
-        scope: [...flows.map((f) => f.id), ...minimisationOnIngestion(context, pipelines), ...narrowed],
+        scope: [...flows.map((f) => f.id), ...tools, ...minimisationOnIngestion(context, pipelines), ...narrowed],
       });
     }
     return detections;

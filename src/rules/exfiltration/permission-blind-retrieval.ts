@@ -13,7 +13,7 @@ export const permissionBlindRetrieval: Rule = {
   rationale:
     "A RAG index copies documents out of the systems that decide who may read them (restricted wiki spaces, shared drives, issue security levels, each customer's own tickets) and keeps them side by side. When retrieval picks chunks by similarity alone, whoever is asking, any user gets answers built from documents they could not open themselves: a colleague's salary, a performance review, an embargoed vulnerability, another customer's ticket. No prompt injection is needed: an ordinary question is enough, and the model helpfully cites its sources. The fix is to keep each document's readers with its chunks and filter every query by the asker's identity outside the model, or to keep one index per audience; an index rebuilt on a schedule also keeps serving documents whose access was revoked until the next run.",
   appliesWhen:
-    "An agent retrieves from a datastore (a flow of channel retrieval from the store to the agent, or to a retrieval service that passes the passages on to it: by retrieval again, or by a flow carrying the store's data; a filter on that service counts as on the retrieval); the store holds, or the flow carries, confidential or restricted data; and people send requests to the agent (an actor's api, message, email or event flow to it, directly or through clients and services). " +
+    "An agent retrieves from a datastore (a flow of channel retrieval from the store to the agent, or to a retrieval service that passes the passages on to it: by retrieval again, or by a flow carrying the store's data; a filter on that service counts as on the retrieval; or a tool of the agent's that reads a vector store, a search drawn as a tool, where a filter on the tool counts); the store holds, or the flow carries, confidential or restricted data; and people send requests to the agent (an actor's api, message, email or event flow to it, directly or through clients and services). " +
     "The model cannot say who may open each document, so confidential or restricted data in a store that several people query stands for documents not all of them may open; public and internal data count as readable by everyone who asks. " +
     "It does not apply to people who may read the store anyway: those its readableBy lists, and, for a store that only ingestion pipelines write into, those that every source it copies lists as readableBy (a wiki space whose members are the askers); so not at all when they are everyone who asks; nor to a store that runs on a host reachable only locally (exposure local: one person's own index); nor to a store shared between tenants that TW-EXF-004 reports (the tenant story is the precise one there); nor when an authorization or tenant-isolation control that is implemented (status implemented or not stated) and verified covers the retrieval flow or the store: retrieval then filters by the asker's permissions or reads the asker's own partition, and what is left, the sources' own permissions as last copied, is TW-EXF-007's finding. One that is not verified or only partial lowers the score; a planned one is listed. One that covers only the agent or its host does not count (it may be about something else, such as which projects a tool may touch), and the evidence says so.",
   mappings: {
@@ -40,7 +40,7 @@ export const permissionBlindRetrieval: Rule = {
     const detections: Detection[] = [];
     // A filter known to work leaves the sources' own permissions as the question: TW-EXF-007's finding.
     for (const audience of retrievalAudiences(context).filter((a) => a.filters.length === 0)) {
-      const { store, agentId, flows, data, askers, pipelines, onRetrieval } = audience;
+      const { store, agentId, flows, tools, data, askers, pipelines, onRetrieval } = audience;
       const controlOf = (id: string) => graph.node(id)!.element as unknown as Control;
       const onAgent = ASKER_CONTROLS.flatMap((type) => controlsOfType(graph, type, [agentId], { runtime: true, inPlace: true })).filter((id) => !onRetrieval.includes(id));
       const storeName = graph.nameOf(store.id);
@@ -64,8 +64,9 @@ export const permissionBlindRetrieval: Rule = {
         { element: agentId, note: `answers ${names(context, askerIds)} from what it retrieves` },
         ...askerEvidence(context, audience),
         ...flows.map((f): EvidenceItem => ({ element: f.id, note: `retrieval from ${storeName} to ${agentName}; no implemented and verified authorization or tenant-isolation control covers it` })),
+        ...tools.map((t): EvidenceItem => ({ element: t, note: `${agentName}'s search of ${storeName}; no implemented and verified authorization or tenant-isolation control covers it` })),
         ...pipelines.map(({ pipeline }) => pipelineEvidence(context, pipeline, store.id)),
-        ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${controlOf(id).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the retrieval flow or the store` })),
+        ...onAgent.map((id): EvidenceItem => ({ element: id, note: `${controlOf(id).type} on ${agentName} or where it runs, not on its retrieval from ${storeName}: it does not count here, since it may be about what the agent's tools may touch; a permission filter belongs on the ${tools.length ? "search tool" : "retrieval flow"} or the store` })),
       ];
       // The path starts from the most exposed asker: anyone who need not sign in, then people outside the organisation.
       const first = anyone[0] ?? outsiders[0] ?? askers[0]!;
@@ -81,7 +82,7 @@ export const permissionBlindRetrieval: Rule = {
           { element: agentId, action: "answers from them and cites them", technique: "AML.T0057" },
         ],
         // Redaction or filtering on the way into the store is data minimisation for this finding; other controls on the pipeline are not about who asks.
-        scope: [...flows.map((f) => f.id), ...minimisationOnIngestion(context, pipelines), ...onRetrieval],
+        scope: [...flows.map((f) => f.id), ...tools, ...minimisationOnIngestion(context, pipelines), ...onRetrieval],
       });
     }
     return detections;

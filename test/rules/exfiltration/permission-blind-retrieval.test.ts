@@ -25,6 +25,13 @@ const serviceIndex = (): ModelSpec => ({
   ],
 });
 
+/** The company-wide index, searched by a tool of the agent's, as agent frameworks draw retrieval. */
+const toolIndex = (type = "vector"): ModelSpec => ({
+  datastores: [{ id: "wiki-index", type, tenancy: "single", holds: ["hr-docs"] }],
+  data: [{ id: "hr-docs", classification: "restricted", flags: ["personal", "financial"] }],
+  tools: [{ id: "search-docs", capabilities: [{ action: "read", on: ["wiki-index"] }] }],
+});
+
 /** A control of the type on the element; implemented unless `extra` says otherwise. */
 const control = (type: string, covers: string, extra: Record<string, unknown> = {}): ModelSpec => ({
   controls: [{ id: `${type}-on-${covers}`, type, covers: [covers], status: "implemented", ...extra }],
@@ -87,6 +94,9 @@ ruleTester(permissionBlindRetrieval, {
   valid: [
     // The filter sits in the service between the index and the agent, verified: the sources' permissions decide (TW-EXF-007's).
     { name: "a verified permission filter in the retrieval service the agent reads through", model: spec(internalAgent(), serviceIndex(), control("authorization", "search-service", { verified: true })) },
+    { name: "a verified permission filter on the search tool the agent retrieves with", model: spec(internalAgent("agent", { tools: ["search-docs"] }), toolIndex(), control("authorization", "search-docs", { verified: true })) },
+    // A record store read by a tool is a lookup, not retrieval by similarity: whose records those are is TW-PRV-001's question.
+    { name: "near miss: the tool reads a document store, not a vector index", model: spec(internalAgent("agent", { tools: ["search-docs"] }), toolIndex("document")) },
     { name: "near miss: the index holds only internal and public data, which everyone who asks may read", model: spec(internalAgent(), index({}, { classification: "internal" })) },
     { name: "public chat over public help-centre articles only", model: helpIndex(false) },
     {
@@ -121,6 +131,21 @@ ruleTester(permissionBlindRetrieval, {
     },
   ],
   invalid: [
+    {
+      name: "the agent searches the company-wide index with a tool, which filters nothing (knowledge review P1)",
+      model: spec(internalAgent("agent", { tools: ["search-docs"] }), toolIndex()),
+      findings: [
+        {
+          anchors: ["wiki-index", "agent"],
+          // As by a retrieval flow: 4 x (3 + 1 restricted) = 16, high; the tool is named where the flow would be.
+          severity: "high",
+          check: (finding) => {
+            assert.equal(finding.inherent.score, 16);
+            assert.equal(finding.evidence.find((e) => e.element === "search-docs")?.note, "agent's search of wiki-index; no implemented and verified authorization or tenant-isolation control covers it");
+          },
+        },
+      ],
+    },
     {
       name: "the agent reads the company-wide index through a retrieval service, which filters nothing",
       model: spec(internalAgent(), serviceIndex()),
