@@ -10,7 +10,7 @@ export const steeredAgentInstructsCapableAgent: Rule = {
   rationale:
     "Splitting work between a reading agent and an acting agent only helps if the acting agent does not simply do what the reading agent says. When the agent exposed to untrusted text passes messages to one with capabilities it lacks (payments, deletions, code execution), the attacker's instructions travel along and the privileged agent carries them out: privilege escalation across agents.",
   appliesWhen:
-    "A flow goes from an injectable agent to another agent that has consequential capabilities (spend, write, delete, execute, send, publish, admin) the sender lacks, at least as severe as anything the sender can do.",
+    "A flow goes from an injectable agent to another agent that has consequential capabilities (spend, write, delete, execute, send, publish, admin) the sender lacks, at least as severe as anything the sender can do. Attacker text counts only where it reaches the sender other than through that agent: text the receiver passed down to the sender steered the receiver first, and sending it back up adds nothing.",
   mappings: {
     stride: ["E", "T"],
     owaspLlm: ["LLM01:2025", "LLM06:2025"],
@@ -33,7 +33,7 @@ export const steeredAgentInstructsCapableAgent: Rule = {
   detect(context) {
     const { graph, untrusted } = context;
     const detections: Detection[] = [];
-    for (const { agent, origins, top, hops } of injectableAgents(context)) {
+    for (const { agent, origins: reaching } of injectableAgents(context)) {
       const receivers = new Map<string, string[]>();
       for (const flow of graph.flowsFrom(agent.id)) {
         if (flow.to === agent.id || graph.kindOf(flow.to) !== "agent") continue;
@@ -45,6 +45,11 @@ export const steeredAgentInstructsCapableAgent: Rule = {
       for (const [receiver, flows] of [...receivers].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const beyond = capabilitiesBeyond(context, receiver, agent.id);
         if (beyond.length === 0) continue;
+        // Text that reached the sender through the receiver steered the receiver first: passing it back adds nothing.
+        const origins = reaching.filter((o) => !untrusted.pathFrom(o.id, agent.id).some((hop) => hop.node === receiver));
+        const top = origins[0];
+        if (!top) continue;
+        const hops = untrusted.pathFrom(top.id, agent.id);
         const worst = beyond[0]!;
         const abilities = [...new Set(beyond.map((e) => `${e.action}${e.resource ? ` on ${graph.nameOf(e.resource)}` : ""}`))];
         const tools = [...new Set(beyond.map((e) => e.tool!))];

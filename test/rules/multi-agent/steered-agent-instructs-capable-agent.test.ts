@@ -18,13 +18,34 @@ const handOff = (backTools: string[]) => ({
   flows: [{ id: "front-to-back", from: "front", to: "back", channel: "message", authenticated: true }],
 });
 
+/** A public chat agent that can pay hands work down to a helper that only writes notes, which reports back up. */
+const loopBack = (helperExtra: Record<string, unknown>[] = []) =>
+  spec(publicChat("front", { tools: ["pay"] }), tools, {
+    agents: [{ id: "helper", models: ["llm"], tools: ["note"] }],
+    flows: [
+      { id: "front-to-helper", from: "front", to: "helper", channel: "message", authenticated: true },
+      { id: "helper-to-front", from: "helper", to: "front", channel: "message", authenticated: true },
+      ...helperExtra,
+    ],
+  });
+
 ruleTester(steeredAgentInstructsCapableAgent, {
   valid: [
+    // The helper was steered by what the front agent passed down: sending it back up adds nothing (knowledge review P15).
+    { name: "the helper's only attacker text came from the agent it reports back to", model: loopBack() },
     { name: "near miss: the front agent can pay as well", model: spec(publicChat("front", { tools: ["pay"] }), tools, handOff(["pay"])) },
     { name: "no untrusted text reaches the front agent", model: spec(internalAgent("front"), tools, handOff(["pay"])) },
     { name: "the receiver can only do less severe things than the sender (writes notes; the sender pays)", model: spec(publicChat("front", { tools: ["pay"] }), tools, handOff(["note"])) },
   ],
   invalid: [
+    {
+      name: "the helper also reads customer tickets of its own, and reports back to the agent that can pay",
+      model: spec(loopBack([{ id: "tickets-to-helper", from: "tickets", to: "helper", channel: "retrieval" }]), {
+        actors: [{ id: "customer", type: "customer" }],
+        sources: [{ id: "tickets", type: "tickets", writableBy: ["customer"] }],
+      }),
+      findings: [{ anchors: ["helper", "front"], summary: /^helper reads text from tickets and passes messages to front, which can spend on bank/ }],
+    },
     {
       name: "a public chat agent instructs an agent that can pay",
       model: spec(publicChat("front"), tools, handOff(["pay"])),
