@@ -2,6 +2,7 @@ import { heldData } from "../../analysis/sensitivity.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import { CONSEQUENTIAL_ACTIONS } from "../../model/vocabulary.js";
 import type { Factor, Rule } from "../rule.js";
+import { isSevere } from "../helpers.js";
 
 export const overPrivilegedIdentity: Rule = {
   id: "TW-NHI-001",
@@ -10,7 +11,7 @@ export const overPrivilegedIdentity: Rule = {
   rationale:
     "An identity granted more than the components acting as it use widens the blast radius of every one of them: a hijacked agent, a leaked key or a bug in a tool can do everything the identity may, not just what the system needs.",
   appliesWhen:
-    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component acting as it uses (tool capabilities and flows are what counts as used). A component with no runsAs of its own acts as the identity of the agent that calls it (a tool) or of the host it runs on, so an agent on a host uses the host's grants; an ingestion flow into a store uses write and delete (keeping a copy in step with its sources removes what was removed there). Impact +1 where an unused grant administers, runs code, spends, or deletes in a resource that holds more than public data.",
+    "An identity is granted a change, delete, admin, execute, spend, send or publish permission that no component acting as it uses (tool capabilities and flows are what counts as used). A component with no runsAs of its own acts as the identity of the agent that calls it (a tool) or of the host it runs on, so an agent on a host uses the host's grants; an ingestion flow into a store uses write and delete (keeping a copy in step with its sources removes what was removed there). Impact +1 where an unused grant administers, runs code, spends (with no cap on the total per hour, day or month under the material loss), or deletes in a resource that holds more than public data.",
   mappings: {
     stride: ["E"],
     owaspLlm: ["LLM06:2025"],
@@ -39,7 +40,15 @@ export const overPrivilegedIdentity: Rule = {
       const factors: Factor[] = [];
       if (exposedUser) factors.push({ dimension: "likelihood", delta: 1, reason: `${graph.nameOf(exposedUser)} acts as it and is reachable by untrusted text` });
       // Deleting what is public and rebuilt anyway (a cache of published prices) loses nothing of value; deleting what is unstated might.
-      const severe = excess.filter((p) => p.action === "admin" || p.action === "execute" || p.action === "spend" || (p.action === "delete" && !holdsOnlyPublic(graph, p.resource)));
+      // Spending a grant caps in total per hour, day or month (a metered key's billing cap, under the material loss) is a known cost (isSevere).
+      const spendLimit = (resource: string) => identity.permissions?.find((g) => g.resource === resource && g.actions.includes("spend"))?.limit;
+      const severe = excess.filter(
+        (p) =>
+          p.action === "admin" ||
+          p.action === "execute" ||
+          (p.action === "spend" && isSevere(graph, { action: "spend", identity: identity.id, ...(spendLimit(p.resource) ? { limit: spendLimit(p.resource)! } : {}) })) ||
+          (p.action === "delete" && !holdsOnlyPublic(graph, p.resource)),
+      );
       if (severe.length > 0) factors.push({ dimension: "impact", delta: 1, reason: `unused grants include ${[...new Set(severe.map((p) => `${p.action} on ${graph.nameOf(p.resource)}`))].join(", ")}` });
       const grants = excess.map((p) => `${p.action} on ${graph.nameOf(p.resource)}${p.scope ? ` (${p.scope})` : ""}`);
       return [

@@ -130,6 +130,21 @@ ruleTester(overPrivilegedIdentity, {
       ],
     },
     {
+      name: "an unused spend grant with no cap weighs like the other damaging grants",
+      model: { ...hostedAgent(["write"]), identities: [{ id: "backend-mi", type: "workload-identity", permissions: [{ resource: "chat-logs", actions: ["write"] }, { resource: "backend", actions: ["spend"] }] }] },
+      // Likelihood 3; impact 3 +1 (unused spend, uncapped) = 4: 12, high.
+      findings: [{ anchors: ["backend-mi"], severity: "high", check: (finding) => assert.match(finding.reasons[1]!, /\+1 unused grants include spend on backend/) }],
+    },
+    {
+      name: "the same unused spend grant capped per month is a known cost: no step up (knowledge review P13)",
+      model: {
+        ...hostedAgent(["write"]),
+        identities: [{ id: "backend-mi", type: "workload-identity", permissions: [{ resource: "chat-logs", actions: ["write"] }, { resource: "backend", actions: ["spend"], limit: { amount: 50, currency: "USD", per: "month" } }] }],
+      },
+      // Likelihood 3; impact 3: 9, medium.
+      findings: [{ anchors: ["backend-mi"], severity: "medium", check: (finding) => assert.equal(finding.inherent.impact, 3) }],
+    },
+    {
       name: "an unused delete on a store of public data only (a cache rebuilt from what is published) loses nothing of value: no step up",
       model: hostedAgent(["write", "delete"], ["public-notes"]),
       // Likelihood 3, impact 3: 9, medium.
