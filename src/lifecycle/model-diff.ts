@@ -335,6 +335,12 @@ function structuralReasons(changes: readonly ElementChange[], old: Map<string, E
         reason("blast-radius", id, `the material loss changed from ${words(from)} to ${words(to)}: caps on spending ${to ? `under ${words(to)}` : "of any amount"} now count as bounding the harm`);
       }
     }
+    // A model that starts learning from a dataset takes what the data holds into its weights: whoever shapes the data
+    // shapes the model (poisoning), and what it holds can be drawn out again (memorisation).
+    if (kind === "model" && heads.has("fineTunedOn")) {
+      const gained = strings(is?.fineTunedOn).filter((d) => !strings(was?.fineTunedOn).includes(d));
+      if (gained.length > 0) reason("entry-point", id, `model '${id}' is now fine-tuned on ${list(gained)}: whoever shapes that data shapes the model, and what it holds can be drawn out of it`);
+    }
     // Who may write a prompt, source or store decides whose text reaches what reads it: more writers are more ways in,
     // even where they are all insiders (the 6,000 employees who can now edit the runbooks an agent follows).
     if ((kind === "prompt" || kind === "source" || kind === "datastore") && heads.has("writableBy")) {

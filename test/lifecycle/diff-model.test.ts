@@ -441,6 +441,20 @@ describe("diffModels: material or delta", () => {
     assert.deepEqual(diffModels(after, before).reasons, []);
   });
 
+  it("a model fine-tuned on a dataset it was not before is material: the data goes into its weights (knowledge review P10)", () => {
+    const [before, after] = variant((m) => {
+      m.datasets.push({ id: "feedback", type: "fine-tuning" });
+      m.models[0]!.fineTunedOn = [...(m.models[0]!.fineTunedOn ?? []), "feedback"];
+    });
+    const model = before.models[0]!.id;
+    assert.deepEqual(
+      diffModels(before, after).reasons.filter((r) => r.element === model).map((r) => [r.code, r.message]),
+      [["entry-point", `model '${model}' is now fine-tuned on 'feedback': whoever shapes that data shapes the model, and what it holds can be drawn out of it`]],
+    );
+    // Fine-tuning on less: the findings diff shows what goes, no review needed.
+    assert.deepEqual(diffModels(after, before).reasons.filter((r) => r.element === model), []);
+  });
+
   it("a changed tenancy of a prompt, source or store is material: whose sessions its writers reach", () => {
     const [before, after] = variant((m) => {
       find(m.prompts, "sys-prompt").tenancy = "single";
