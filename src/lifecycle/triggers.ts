@@ -217,7 +217,8 @@ export function reviewTriggers(diff: ModelDiff, before: ThreatModel, after: Thre
         const substance = [...heads].filter((h) => CONTROL_SUBSTANCE.has(h));
         const stale = change.change === "changed" && is?.verified === true && was?.verified === true && !heads.has("verifiedOn") && substance.length > 0;
         const staleWhat = `changed (${substance.join(", ")}) and keeps verified: true${str(is?.verifiedOn) ? ` from ${str(is?.verifiedOn)}` : ""}`;
-        const lostCredit = `the findings on what it covered (${quoteList(strings(was?.covers))}) lose its credit and their residual risk rises: confirm the change is intended, and accept or replace what it held back`;
+        // Whether their residual rises is the findings diff's to say: a control that counted for nothing (an approval an attacker routes around) changes no score.
+        const lostCredit = `the findings on what it covered (${quoteList(strings(was?.covers))}) lose its credit, and the re-scored findings show what it was worth: confirm the change is intended, and accept or replace what it held back`;
         if (weakened) raise("control", change, `control '${id}' (${str(was?.type) ?? "?"}) ${weakened}${stale ? `; ${staleWhat}` : ""}`, change, stale ? `${lostCredit}; and ${REASONS.control}` : lostCredit);
         else if (stale) raise("control", change, `control '${id}' ${staleWhat}`);
         break;
