@@ -200,7 +200,8 @@ export function contentEdges(graph: SystemGraph): Map<string, ContentEdge[]> {
       }
     }
     for (const agent of graph.agentsUsingTool(tool.id)) {
-      add(tool.id, { to: agent.id, via: "tool-output", ref: tool.id });
+      // Where the model draws the tool's result as a flow to the agent, that flow is the way (a control on it covers it).
+      if (!graph.flowsFrom(tool.id).some((f) => f.to === agent.id)) add(tool.id, { to: agent.id, via: "tool-output", ref: tool.id });
       // What an agent writes through a tool lands in the resource (stored injection, memory poisoning).
       for (const capability of tool.capabilities) {
         if (capability.action !== "write" && capability.action !== "publish") continue;

@@ -443,7 +443,7 @@ describe("diffModels: material or delta", () => {
 
   it("a model fine-tuned on a dataset it was not before is material: the data goes into its weights (knowledge review P10)", () => {
     const [before, after] = variant((m) => {
-      m.datasets.push({ id: "feedback", type: "fine-tuning" });
+      m.datasets.push({ id: "feedback", provenance: "customer" });
       m.models[0]!.fineTunedOn = [...(m.models[0]!.fineTunedOn ?? []), "feedback"];
     });
     const model = before.models[0]!.id;

@@ -318,5 +318,20 @@ ruleTester(indirectPromptInjection, {
         },
       ],
     },
+    {
+      // The tool's output drawn as a flow to the agent is that output, not a second way beside it (knowledge review P7).
+      name: "isolation on the flow that carries the ticket tool's results to the agent covers the tool's output",
+      model: spec(internalAgent("agent", { tools: ["read-tickets", "email"] }), customerTickets("agent"), email, {
+        flows: [{ id: "tool-results", from: "read-tickets", to: "agent", channel: "tool-call" }],
+        controls: [{ id: "result-tags", type: "content-isolation", covers: ["tool-results", "tickets-to-agent"], verified: true }],
+      }),
+      findings: [
+        {
+          anchors: ["agent"],
+          // Inherent 4 x 3 = 12; every way in passes the control, which takes 1 off likelihood: 3 x 3 = 9.
+          check: (finding) => assert.deepEqual([finding.inherent.score, finding.residual.score], [12, 9]),
+        },
+      ],
+    },
   ],
 });
