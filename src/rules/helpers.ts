@@ -65,6 +65,16 @@ export interface DataAtStake {
 }
 
 /**
+ * Where the data that sets a finding's impact comes from: the sources of the most sensitive data at stake. A
+ * control there (data minimisation keeping it out of the context) lowers that impact; one where only less
+ * sensitive data comes from does not.
+ */
+export function impactSources(graph: SystemGraph, atStake: readonly DataAtStake[]): string[] {
+  const top = Math.max(...atStake.map((d) => sensitivity(graph.data(d.data)!)));
+  return [...new Set(atStake.filter((d) => sensitivity(graph.data(d.data)!) === top).map((d) => d.from))];
+}
+
+/**
  * Sensitive data in an agent's context that an attacker would want, most sensitive first. When
  * every origin speaks to the agent directly, what those actors type themselves is not a secret from
  * them, so it is left out; so is the attacker's own record, data that belongs to the people the

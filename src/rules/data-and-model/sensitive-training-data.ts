@@ -1,6 +1,6 @@
 import { attackerFactor, sensitivityFactor } from "../../analysis/factors.js";
 import { SENSITIVITY_WORDS, sensitiveSorted, sensitivity } from "../../analysis/sensitivity.js";
-import { someNames } from "../helpers.js";
+import { controlsOfType, someNames } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 import { EVIDENCE_LIMIT, modelQueriers, trainingSets } from "./model-access.js";
 
@@ -24,7 +24,13 @@ export const sensitiveTrainingData: Rule = {
   likelihood: 2,
   impact: 3,
   mitigations: [
-    { control: "data-minimisation", reduces: "impact", by: 2, how: "sensitive fields are removed or replaced with synthetic values before training, so there is less to memorise" },
+    {
+      control: "data-minimisation",
+      reduces: "impact",
+      by: 2,
+      how: "sensitive fields are removed or replaced with synthetic values before training, so there is less to memorise (on the training data, the flows into it, the training pipeline or the model; not on an agent that queries the model, whose context is not what was learnt)",
+      countsOn: "named",
+    },
     { control: "differential-privacy", reduces: "likelihood", by: 2, how: "training with differential privacy bounds how much any single record can be recalled" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "answers are checked for data the caller should not get (account numbers, personal data) before they are used" },
   ],
@@ -63,7 +69,12 @@ export const sensitiveTrainingData: Rule = {
             ...queriers.slice(0, 3).map((q) => ({ element: q.origin.id, note: `untrusted input to the model (${q.origin.reason})${q.through === node.id ? "" : ` through ${graph.nameOf(q.through)}`}` })),
           ],
           factors,
-          scope: [...(set.via === "fineTunedOn" ? [] : [set.via]), ...(top && top.through !== node.id ? [top.through] : [])],
+          scope: [
+            ...(set.via === "fineTunedOn" ? [] : [set.via]),
+            ...(top && top.through !== node.id ? [top.through] : []),
+            // Minimisation counts where the training data is made, not in an agent that queries the model.
+            ...controlsOfType(graph, "data-minimisation", [node.id, set.dataset, ...graph.flowsTo(set.dataset).map((f) => f.id), ...(set.via === "fineTunedOn" ? [] : [set.via])]),
+          ],
         });
       }
     }

@@ -1,6 +1,6 @@
 import { effectStep, entrySteps, isDirect, TECHNIQUE } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor, sensitivityFactor } from "../../analysis/factors.js";
-import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
+import { admittingAllowLists, allowListAdmits, controlsOfType, entryControls, entryWays, firstPerTool, impactSources, injectableAgents, joinWords, names, originEvidence, outboundEffects, readableBy, sensitiveDataAtStake, storeNote, type DataAtStake, type EntryControls } from "../helpers.js";
 import type { SystemGraph } from "../../graph/graph.js";
 import { peopleBehind, type UntrustedContent, type UntrustedOrigin } from "../../analysis/untrusted-content.js";
 import type { Flow } from "../../model/schema.js";
@@ -67,7 +67,7 @@ export const exfiltrationPath: Rule = {
           ],
           factors: [...entryFactors, ...sensitivityFactor(graph, dataIds), ...narrowed],
           path: [...entrySteps(graph, untrusted, top, agent.id), gatherStep(graph, atStake[0]!), effectStep(graph, channel)],
-          scope: [tool, ...atStake.map((d) => d.from), ...onTheWayIn.scope],
+          scope: [tool, ...impactSources(graph, atStake), ...onTheWayIn.scope],
           ...(admits ? admittingAllowLists(context, tool, admits, [agent.id, tool]) : {}),
         });
       }
@@ -92,7 +92,7 @@ export const exfiltrationPath: Rule = {
             gatherStep(graph, way.leaking[0]!),
             { element: way.tool, action: `calls ${tool} to put the data in ${place}, where ${reader} read it`, technique: TECHNIQUE.exfiltrationViaTool },
           ],
-          scope: [way.tool, ...way.leaking.map((d) => d.from), ...onTheWayIn.scope],
+          scope: [way.tool, ...impactSources(graph, way.leaking), ...onTheWayIn.scope],
         });
       }
       for (const flow of flowsToOtherOrganisations(graph, agent.id)) {
@@ -204,7 +204,7 @@ function partnerWayOut(context: AnalysisContext, steered: SteeredAgent, flow: Fl
         technique: TECHNIQUE.exfiltrationViaTool,
       },
     ],
-    scope: [...leaking.map((d) => d.from), ...onTheWayIn.scope],
+    scope: [...impactSources(graph, leaking), ...onTheWayIn.scope],
     accountedFor: ["egress-allowlist"],
   };
 }

@@ -65,6 +65,26 @@ ruleTester(sensitiveTrainingData, {
       ],
     },
     {
+      // What the agent keeps out of its own context is not what the model learnt (knowledge review P9).
+      name: "data minimisation in the agent that queries the model does not count; on the training data it does",
+      model: spec(publicChat("agent", { models: ["tuned"] }), tuned({ id: "ds", provenance: "internal", holds: ["card-data"] }, [cards]), {
+        controls: [
+          { id: "trim-context", type: "data-minimisation", covers: ["agent"], verified: true },
+          { id: "scrub-training", type: "data-minimisation", covers: ["ds"], verified: false },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["tuned", "ds"],
+          // Inherent 4 x 4 = 16; only the unverified scrub on the dataset counts, half of 2: 4 x 3 = 12.
+          check: (finding) => {
+            assert.equal(finding.residual.score, 12);
+            assert.deepEqual(finding.controls.map((c) => c.control), ["scrub-training"]);
+          },
+        },
+      ],
+    },
+    {
       name: "internal use only: employees query a model fine-tuned on confidential notes",
       model: spec(internalAgent("agent", { models: ["tuned"] }), tuned({ id: "ds", provenance: "internal", holds: ["case-notes"] }, [notes])),
       // likelihood 2 (nobody untrusted), impact 3 (confidential): 6, medium

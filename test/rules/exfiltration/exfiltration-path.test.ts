@@ -80,6 +80,28 @@ ruleTester(exfiltrationPath, {
   ],
   invalid: [
     {
+      // The impact is the card data's, from orders: keeping the less sensitive notes out of the context leaves it (knowledge review P9).
+      name: "data minimisation where only less sensitive data comes from counts nothing; where the most sensitive comes from, it counts",
+      model: spec(publicChat("agent", { tools: ["lookup", "email"] }), ordersAndEmail, {
+        datastores: [{ id: "notes", type: "document", holds: ["notes-data"] }],
+        data: [{ id: "notes-data", classification: "confidential" }],
+        flows: [{ id: "notes-in", from: "notes", to: "agent", channel: "api", data: ["notes-data"] }],
+        controls: [
+          { id: "trim-notes", type: "data-minimisation", covers: ["notes"], verified: true },
+          { id: "mask-cards", type: "data-minimisation", covers: ["orders"], verified: false },
+        ],
+      }),
+      findings: [
+        {
+          anchors: ["agent", "email"],
+          // Only the unverified masking on orders counts: half a step off impact.
+          check: (finding) => {
+            assert.deepEqual(finding.controls.filter((c) => c.type === "data-minimisation").map((c) => [c.control, c.by]), [["mask-cards", 0.5]]);
+          },
+        },
+      ],
+    },
+    {
       name: "a guest's comment steers the assistant to post a member's private project as a comment, where the guest reads it",
       model: commentThread(),
       findings: [
