@@ -204,8 +204,17 @@ export function analyseCapabilities(graph: SystemGraph): Capabilities {
       for (const action of actions) use(resource, action);
       use(resource, "spend");
     };
+    // A component that holds one of the identity's credentials (presentIn), or runs on a host that does, may act as it
+    // too: a pipeline on a host whose workload token is projected into it writes with that token.
+    const holders = new Set<string>();
+    for (const credential of identity.credentials ?? []) {
+      for (const where of credential.presentIn ?? []) {
+        holders.add(where);
+        for (const hosted of graph.hostedOn(where)) holders.add(hosted);
+      }
+    }
     // Calling a model: some clouds grant it as invoke, which teams write as execute; that is the same call, not running code.
-    for (const componentId of actingAs(identityId)) {
+    for (const componentId of new Set([...actingAs(identityId), ...[...holders].sort()])) {
       const tool = graph.tool(componentId);
       for (const capability of tool?.capabilities ?? []) for (const resource of capability.on ?? []) call(resource, USES[capability.action]);
       // Keeping a copy in step with its sources (an ingestion flow into a store) removes what was removed there.

@@ -36,8 +36,30 @@ const mailerJob = (mailer: Record<string, unknown>, grants: { resource: string; 
     extra,
   );
 
+/**
+ * A sync pipeline on a connector host runs as the connector's own app identity and writes an index; the host runs
+ * as a workload identity granted write on the index, whose token is projected into the host (presentIn), or not.
+ */
+const connectorHost = (projected: boolean) => ({
+  services: [{ id: "connector-host", type: "runtime", runsAs: "host-role" }],
+  pipelines: [{ id: "doc-sync", type: "embedding-ingestion", runsOn: "connector-host", runsAs: "connector-app" }],
+  datastores: [{ id: "index", type: "vector" }],
+  flows: [{ id: "upsert", from: "doc-sync", to: "index", channel: "api" }],
+  identities: [
+    { id: "connector-app", type: "oauth-app", permissions: [{ resource: "index", actions: ["read"] }] },
+    {
+      id: "host-role",
+      type: "workload-identity",
+      permissions: [{ resource: "index", actions: ["write"] }],
+      credentials: [{ id: "host-token", type: "federated", lifetime: "short-lived", storage: "kubernetes-secret", ...(projected ? { presentIn: ["connector-host"] } : {}) }],
+    },
+  ],
+});
+
 ruleTester(overPrivilegedIdentity, {
   valid: [
+    // The pipeline on the host may write with the host's token: the grant is used (knowledge review P13).
+    { name: "a grant used by a component on a host that holds the identity's credential", model: connectorHost(true) },
     // Sending is the mailer's whole job: a send grant on itself (its SES identity) is used, as is one on the mail service it calls.
     { name: "a mailer service granted send on itself", model: mailerJob({ type: "email", handles: ["sends-email"] }, [{ resource: "scores", actions: ["read"] }, { resource: "mailer", actions: ["send"] }]) },
     {
@@ -97,6 +119,12 @@ ruleTester(overPrivilegedIdentity, {
     },
   ],
   invalid: [
+    {
+      name: "near miss: the same host role's token is held nowhere, and nothing acts as it",
+      model: connectorHost(false),
+      // The host acts as the role but writes nothing itself; the pipeline writes as its own app.
+      findings: [{ anchors: ["host-role"], summary: /^host-role is granted write on index that connector-host never uses\.$/ }],
+    },
     {
       name: "near miss: a worker that is no mail service is granted send on itself",
       model: mailerJob({}, [{ resource: "scores", actions: ["read"] }, { resource: "mailer", actions: ["send"] }]),
