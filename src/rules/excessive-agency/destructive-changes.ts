@@ -2,7 +2,7 @@ import type { Effect } from "../../analysis/capabilities.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, integrityFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { heldData } from "../../analysis/sensitivity.js";
-import { entryControls, entryWays, injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
+import { autonomyFactor, entryControls, entryWays, injectableAgents, joinWords, names, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Tool } from "../../model/schema.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
@@ -75,7 +75,7 @@ export const destructiveChanges: Rule = {
             ...effects.map((e) => ({ element: e.resource!, note: `${e.action} through ${graph.nameOf(tool)}${heldData(graph, e.resource!).length ? `; holds ${names(context, heldData(graph, e.resource!))}` : ""}` })),
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...integrityFactor(graph, data), ...severe],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...autonomyFactor(context, agent.id, tool), ...integrityFactor(graph, data), ...severe],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, worst)],
           scope: [tool, ...resources, ...onTheWayIn.scope],
         });

@@ -2,7 +2,7 @@ import { directOrigins, sessionOwner } from "../../analysis/askers.js";
 import { effectStep, entrySteps } from "../../analysis/attack-paths.js";
 import { attackerFactor, exposureFactor, pathLengthFactor } from "../../analysis/factors.js";
 import { capAboveMaterial, capsTotal, isTotalPeriod } from "../../analysis/scoring.js";
-import { entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
+import { autonomyFactor, entryControls, entryWays, firstPerTool, injectableAgents, originEvidence, ownToolEffects } from "../helpers.js";
 import type { Detection, Factor, Rule } from "../rule.js";
 
 export const unapprovedSpending: Rule = {
@@ -76,7 +76,7 @@ export const unapprovedSpending: Rule = {
             { element: tool, note: `spend capability${spend.resource ? ` on ${graph.nameOf(spend.resource)}` : ""}${limit && limitTooHigh ? `; its limit of ${limit.amount} ${limit.currency} is ${limitTooHigh}, so it is not counted` : ""}` },
             ...onTheWayIn.evidence,
           ],
-          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...capped],
+          factors: [...exposureFactor(graph, top), ...attackerFactor(graph, top.id), ...pathLengthFactor(graph, hops), ...autonomyFactor(context, agent.id, tool), ...capped],
           path: [...entrySteps(graph, untrusted, top, agent.id), effectStep(graph, spend)],
           scope: [tool, ...new Set(perPaymentCaps.map((c) => c.id)), ...onTheWayIn.scope],
         });

@@ -50,6 +50,12 @@ ruleTester(destructiveChanges, {
   ],
   invalid: [
     {
+      // SOC review P11: a person approving each action lowers likelihood here too, as it does for running code.
+      name: "a supervised public chat agent that updates orders: a person approves each action",
+      model: spec(publicChat("agent", { tools: ["update-order"], autonomy: "supervised" }), updateOrders()),
+      findings: [{ anchors: ["agent", "update-order"], check: (finding) => assert.match(finding.reasons[0]!, /-1 agent is supervised: a person approves each action/) }],
+    },
+    {
       name: "a checkout that pays and can also delete orders: the delete is a change of its own, whatever the purchase",
       model: spec(publicChat("agent", { tools: ["checkout"] }), orders, {
         services: [{ id: "payments", type: "api" }],

@@ -71,6 +71,25 @@ ruleTester(unapprovedSpending, {
       ],
     },
     {
+      // A person approves each action: the same step a human-approval control gives, counted once (SOC review P11).
+      name: "a supervised agent: a person approves each refund, likelihood one lower; with an approval control on the tool, that control is the person",
+      model: spec(publicChat("agent", { tools: ["refund"], autonomy: "supervised" }), refunds()),
+      findings: [
+        {
+          anchors: ["agent", "refund"],
+          // Likelihood 4 + 1 (public) - 1 (supervised) = 4; impact 4: 16, high.
+          severity: "high",
+          check: (finding) => assert.match(finding.reasons[0]!, /-1 agent is supervised: a person approves each action/),
+        },
+      ],
+    },
+    {
+      name: "a supervised agent whose refund tool an approval control gates: counted once, as the control",
+      model: spec(publicChat("agent", { tools: ["refund"], autonomy: "supervised" }), refunds(), { controls: [{ id: "approve-refunds", type: "human-approval", covers: ["refund"], verified: true }] }),
+      // Likelihood 5 (no autonomy step); the verified approval takes 2 off: 3 x 4 = 12.
+      findings: [{ anchors: ["agent", "refund"], check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.residual.score], [5, 12]) }],
+    },
+    {
       name: "ticket text steers an agent whose refunds are capped per day",
       model: spec(internalAgent("agent", { tools: ["read-tickets", "refund"] }), customerTickets("agent"), refunds({ amount: 50, currency: "EUR", per: "day" })),
       findings: [
