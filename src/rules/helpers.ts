@@ -319,13 +319,18 @@ export function outputConsumers(context: AnalysisContext, producerId: string): O
   return [...found.values()].sort((a, b) => (a.consumer < b.consumer ? -1 : 1));
 }
 
-/** A person in the loop declared on the agent itself: supervised (approves each action) -1, unless an approval control gates the tool the finding is about (the same person, counted once as the control); suggest (applies each action) -2. */
-export function autonomyFactor(context: AnalysisContext, agentId: string, tool?: string): Factor[] {
+/**
+ * A person in the loop declared on the agent itself: supervised (approves each action) -1, unless an approval
+ * control gates the tool the finding is about and takes at least that step off (`approvalBy`, the rule's
+ * human-approval step, times the control's strength): the same person, counted once as the control. A weaker
+ * approval leaves the step, so adding one never raises a score. Suggest (applies each action) -2.
+ */
+export function autonomyFactor(context: AnalysisContext, agentId: string, tool?: string, approvalBy = 2): Factor[] {
   const autonomy = context.graph.agent(agentId)?.autonomy;
   const name = context.graph.nameOf(agentId);
   if (autonomy === "supervised") {
     // An approval control on the tool is that person approving: counted once, as the control (with its status and verification).
-    if (tool !== undefined && gatedByApproval(context, tool)) return [];
+    if (tool !== undefined && gatedByApproval(context, tool, approvalBy)) return [];
     return [{ dimension: "likelihood", delta: -1, reason: `${name} is supervised: a person approves each action` }];
   }
   if (autonomy === "suggest") return [{ dimension: "likelihood", delta: -2, reason: `${name} only suggests: a person applies each action` }];
@@ -333,10 +338,10 @@ export function autonomyFactor(context: AnalysisContext, agentId: string, tool?:
 }
 
 /** Whether an approval control that counts for something gates the tool: on the tool, the host it runs on or the identity it acts as. */
-function gatedByApproval(context: AnalysisContext, tool: string): boolean {
+function gatedByApproval(context: AnalysisContext, tool: string, approvalBy: number): boolean {
   const { graph } = context;
   return [tool, graph.hostOf(tool), graph.identityOf(tool)?.id].some(
-    (place) => place !== undefined && graph.controlsCovering(place).some((c) => c.type === "human-approval" && strengthIn(context, c) > 0),
+    (place) => place !== undefined && graph.controlsCovering(place).some((c) => c.type === "human-approval" && strengthIn(context, c) * approvalBy >= 1),
   );
 }
 

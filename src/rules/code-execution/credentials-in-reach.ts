@@ -107,7 +107,7 @@ export const credentialsInReach: Rule = {
 /** How likely the attacker gets the agent to run code through the tool: the entry's exposure and attacker, the path's length, a person in the loop. */
 function reachLikelihood(context: AnalysisContext, entry: Pick<InjectableAgent, "top" | "hops">, agentId: string, tool: string): Factor[] {
   const { graph } = context;
-  return [...exposureFactor(graph, entry.top), ...attackerFactor(graph, entry.top.id), ...pathLengthFactor(graph, entry.hops), ...autonomyFactor(context, agentId, tool)];
+  return [...exposureFactor(graph, entry.top), ...attackerFactor(graph, entry.top.id), ...pathLengthFactor(graph, entry.hops), ...autonomyFactor(context, agentId, tool, 1)];
 }
 
 /**

@@ -90,6 +90,15 @@ ruleTester(unapprovedSpending, {
       findings: [{ anchors: ["agent", "refund"], check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.residual.score], [5, 12]) }],
     },
     {
+      // Were the step dropped for it, adding this approval would raise the residual 16 -> 18.
+      name: "a supervised agent whose refund tool a partial, unverified approval gates: it takes less than the supervision's step, which stays",
+      model: spec(publicChat("agent", { tools: ["refund"], autonomy: "supervised" }), refunds(), {
+        controls: [{ id: "approve-refunds", type: "human-approval", covers: ["refund"], status: "partial", verified: false }],
+      }),
+      // Likelihood 4 + 1 - 1 (supervised) = 4; the approval takes 2 x 0.25 = 0.5 off: 3.5 x 4 = 14.
+      findings: [{ anchors: ["agent", "refund"], check: (finding) => assert.deepEqual([finding.inherent.likelihood, finding.residual.score], [4, 14]) }],
+    },
+    {
       name: "ticket text steers an agent whose refunds are capped per day",
       model: spec(internalAgent("agent", { tools: ["read-tickets", "refund"] }), customerTickets("agent"), refunds({ amount: 50, currency: "EUR", per: "day" })),
       findings: [
