@@ -6,6 +6,14 @@ import { peopleBehind, type UntrustedContent, type UntrustedOrigin } from "../..
 import type { Flow } from "../../model/schema.js";
 import type { AnalysisContext, Detection, EvidenceItem, Factor, PathStep, Rule } from "../rule.js";
 
+/**
+ * The data-minimisation controls on the agent, or where the most sensitive data at stake comes from (impactSources):
+ * only they lower the impact that data sets, not one where less sensitive data comes from.
+ */
+function minimisedAt(graph: SystemGraph, agentId: string, atStake: readonly DataAtStake[]): string[] {
+  return controlsOfType(graph, "data-minimisation", [agentId, ...impactSources(graph, atStake)], { runtime: true });
+}
+
 export const exfiltrationPath: Rule = {
   id: "TW-EXF-001",
   title: "Exfiltration path: untrusted input, private data and a way out in one agent",
@@ -33,7 +41,7 @@ export const exfiltrationPath: Rule = {
     { control: "human-approval", reduces: "likelihood", by: 2, how: "a person sees what is sent before it leaves: an approval of the way out or of the agent's actions, not of where the data comes from", countsOn: "anchors" },
     { control: "content-isolation", reduces: "likelihood", by: 1, how: "injected text is less likely to be obeyed", countsOn: "entry-path" },
     { control: "output-validation", reduces: "likelihood", by: 1, how: "outgoing messages are checked for sensitive data", countsOn: "anchors" },
-    { control: "data-minimisation", reduces: "impact", by: 1, how: "less sensitive data sits in the agent's context" },
+    { control: "data-minimisation", reduces: "impact", by: 1, how: "less sensitive data sits in the agent's context (on the agent, or where the most sensitive data at stake comes from, which sets the impact)", countsOn: "named" },
   ],
   detect(context) {
     const { graph, untrusted, capabilities } = context;
@@ -67,7 +75,7 @@ export const exfiltrationPath: Rule = {
           ],
           factors: [...entryFactors, ...sensitivityFactor(graph, dataIds), ...narrowed],
           path: [...entrySteps(graph, untrusted, top, agent.id), gatherStep(graph, atStake[0]!), effectStep(graph, channel)],
-          scope: [tool, ...impactSources(graph, atStake), ...onTheWayIn.scope],
+          scope: [tool, ...atStake.map((d) => d.from), ...minimisedAt(graph, agent.id, atStake), ...onTheWayIn.scope],
           ...(admits ? admittingAllowLists(context, tool, admits, [agent.id, tool]) : {}),
         });
       }
@@ -92,7 +100,7 @@ export const exfiltrationPath: Rule = {
             gatherStep(graph, way.leaking[0]!),
             { element: way.tool, action: `calls ${tool} to put the data in ${place}, where ${reader} read it`, technique: TECHNIQUE.exfiltrationViaTool },
           ],
-          scope: [way.tool, ...impactSources(graph, way.leaking), ...onTheWayIn.scope],
+          scope: [way.tool, ...way.leaking.map((d) => d.from), ...minimisedAt(graph, agent.id, way.leaking), ...onTheWayIn.scope],
         });
       }
       for (const flow of flowsToOtherOrganisations(graph, agent.id)) {
@@ -204,7 +212,7 @@ function partnerWayOut(context: AnalysisContext, steered: SteeredAgent, flow: Fl
         technique: TECHNIQUE.exfiltrationViaTool,
       },
     ],
-    scope: [...impactSources(graph, leaking), ...onTheWayIn.scope],
+    scope: [...leaking.map((d) => d.from), ...minimisedAt(graph, agentId, leaking), ...onTheWayIn.scope],
     accountedFor: ["egress-allowlist"],
   };
 }
